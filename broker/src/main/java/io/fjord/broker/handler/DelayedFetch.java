@@ -1,0 +1,68 @@
+package io.fjord.broker.handler;
+
+import io.fjord.broker.partition.Partition;
+import io.fjord.broker.partition.ReplicaManager;
+import io.fjord.broker.purgatory.DelayedOperation;
+import io.fjord.common.TopicPartition;
+import io.fjord.storage.UnifiedLog;
+import java.util.List;
+
+/**
+ * A fetch waiting for {@code min.bytes} of new data below the high watermark, or its max wait. Completed
+ * by the appends that move a watched partition (no polling); a partition that disappears completes it
+ * at once so the client sees the error.
+ *
+ * <p>Thread-safe: {@link #tryComplete} may run on any appending thread and on the timer.
+ */
+final class DelayedFetch extends DelayedOperation {
+
+    private final int minBytes;
+    private final List<FetchHandler.PartitionFetch> fetches;
+    private final ReplicaManager replicaManager;
+    private final Runnable respond;
+
+    DelayedFetch(
+            long maxWaitMs,
+            int minBytes,
+            List<FetchHandler.PartitionFetch> fetches,
+            ReplicaManager replicaManager,
+            Runnable respond) {
+        super(maxWaitMs);
+        this.minBytes = minBytes;
+        this.fetches = fetches;
+        this.replicaManager = replicaManager;
+        this.respond = respond;
+    }
+
+    @Override
+    public boolean tryComplete() {
+        long available = 0;
+        for (FetchHandler.PartitionFetch fetch : fetches) {
+            Partition partition = replicaManager.partition(new TopicPartition(fetch.topic(), fetch.partition()));
+            if (partition == null) {
+                return forceComplete();
+            }
+            UnifiedLog log = partition.log();
+            long highWatermark = log.highWatermark();
+            if (highWatermark > fetch.fetchOffset()) {
+                if (minBytes <= 1) {
+                    return forceComplete();
+                }
+                available += log.read(fetch.fetchOffset(), fetch.maxBytes(), highWatermark, false)
+                        .records()
+                        .sizeInBytes();
+                if (available >= minBytes) {
+                    return forceComplete();
+                }
+            } else if (fetch.fetchOffset() > log.logEndOffset() || fetch.fetchOffset() < log.logStartOffset()) {
+                return forceComplete(); // out of range now: answer with the error
+            }
+        }
+        return false;
+    }
+
+    @Override
+    protected void onComplete() {
+        respond.run();
+    }
+}

@@ -1,0 +1,60 @@
+package io.fjord.broker.handler;
+
+import io.fjord.broker.network.RequestContext;
+import io.fjord.broker.network.RequestHandler;
+import io.fjord.broker.partition.Partition;
+import io.fjord.broker.partition.ReplicaManager;
+import io.fjord.common.ApiException;
+import io.fjord.common.Errors;
+import io.fjord.common.TopicPartition;
+import io.fjord.protocol.ApiMessage;
+import io.fjord.protocol.message.DeleteRecordsRequest;
+import io.fjord.protocol.message.DeleteRecordsResponse;
+import io.fjord.storage.UnifiedLog;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * DeleteRecords: moves a partition's log start offset forward (offset -1 means "up to the high
+ * watermark"); segments wholly below it are deleted. Offsets are never reused. Runs on an I/O thread.
+ */
+public final class DeleteRecordsHandler implements RequestHandler {
+
+    private final ReplicaManager replicaManager;
+
+    public DeleteRecordsHandler(ReplicaManager replicaManager) {
+        this.replicaManager = replicaManager;
+    }
+
+    @Override
+    public CompletableFuture<ApiMessage> handle(RequestContext context, ApiMessage message) {
+        DeleteRecordsRequest request = (DeleteRecordsRequest) message;
+        DeleteRecordsResponse response = new DeleteRecordsResponse();
+        for (DeleteRecordsRequest.DeleteRecordsTopic topic : request.topics()) {
+            DeleteRecordsResponse.DeleteRecordsTopicResult topicResult =
+                    new DeleteRecordsResponse.DeleteRecordsTopicResult().setName(topic.name());
+            response.topics().add(topicResult);
+            for (DeleteRecordsRequest.DeleteRecordsPartition p : topic.partitions()) {
+                DeleteRecordsResponse.DeleteRecordsPartitionResult result =
+                        new DeleteRecordsResponse.DeleteRecordsPartitionResult().setPartitionIndex(p.partitionIndex());
+                topicResult.partitions().add(result);
+                try {
+                    Partition partition =
+                            replicaManager.partitionOrThrow(new TopicPartition(topic.name(), p.partitionIndex()));
+                    UnifiedLog log = partition.log();
+                    long highWatermark = log.highWatermark();
+                    long offset = p.offset() == -1L ? highWatermark : p.offset();
+                    if (offset < 0 || offset > highWatermark) {
+                        throw new ApiException(
+                                Errors.OFFSET_OUT_OF_RANGE,
+                                "cannot delete records before " + offset + ": the high watermark is " + highWatermark);
+                    }
+                    log.deleteRecordsBefore(offset);
+                    result.setLowWatermark(log.logStartOffset());
+                } catch (ApiException e) {
+                    result.setErrorCode(e.error().code()).setLowWatermark(-1L);
+                }
+            }
+        }
+        return CompletableFuture.completedFuture(response);
+    }
+}

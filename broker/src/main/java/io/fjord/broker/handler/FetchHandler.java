@@ -1,0 +1,148 @@
+package io.fjord.broker.handler;
+
+import io.fjord.broker.network.RequestContext;
+import io.fjord.broker.network.RequestHandler;
+import io.fjord.broker.partition.Partition;
+import io.fjord.broker.partition.ReplicaManager;
+import io.fjord.common.ApiException;
+import io.fjord.common.Errors;
+import io.fjord.common.TopicPartition;
+import io.fjord.common.Uuid;
+import io.fjord.protocol.ApiMessage;
+import io.fjord.protocol.MemoryRecords;
+import io.fjord.protocol.message.FetchRequest;
+import io.fjord.protocol.message.FetchResponse;
+import io.fjord.storage.FetchDataInfo;
+import io.fjord.storage.UnifiedLog;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Fetch for consumers: reads each partition from its log up to the high watermark, within the partition
+ * and response byte limits, and answers with slices of the segment files (sent with sendfile). When
+ * fewer than {@code min.bytes} are ready it waits in the fetch purgatory, which appends wake up, until
+ * {@code max.wait.ms}. No fetch sessions: the answer's session id is 0, so clients send full fetches.
+ *
+ * <p>Runs on an I/O thread; the delayed completion runs on the thread of the append that satisfied it,
+ * or on the purgatory timer.
+ */
+public final class FetchHandler implements RequestHandler {
+
+    private static final byte READ_COMMITTED = 1;
+
+    private final ReplicaManager replicaManager;
+    private final TopicNames topicNames;
+
+    public FetchHandler(ReplicaManager replicaManager, TopicNames topicNames) {
+        this.replicaManager = replicaManager;
+        this.topicNames = topicNames;
+    }
+
+    /** One partition of the request, resolved. {@code topic} is null when the id is unknown. */
+    record PartitionFetch(
+            String topic, Uuid topicId, int partition, long fetchOffset, int maxBytes, int currentLeaderEpoch) {}
+
+    @Override
+    public CompletableFuture<ApiMessage> handle(RequestContext context, ApiMessage message) {
+        FetchRequest request = (FetchRequest) message;
+        short version = context.apiVersion();
+        List<PartitionFetch> fetches = new ArrayList<>();
+        for (FetchRequest.FetchTopic topic : request.topics()) {
+            String name = version >= 13 ? topicNames.nameOf(topic.topicId()) : topic.topic();
+            for (FetchRequest.FetchPartition p : topic.partitions()) {
+                fetches.add(new PartitionFetch(
+                        name,
+                        topic.topicId(),
+                        p.partition(),
+                        p.fetchOffset(),
+                        p.partitionMaxBytes(),
+                        p.currentLeaderEpoch()));
+            }
+        }
+        boolean readCommitted = request.isolationLevel() == READ_COMMITTED;
+        int maxBytes = version >= 3 ? request.maxBytes() : Integer.MAX_VALUE;
+        Read read = readAll(fetches, maxBytes, version, readCommitted);
+        if (request.maxWaitMs() <= 0 || read.bytes >= request.minBytes() || read.anyError || fetches.isEmpty()) {
+            return CompletableFuture.completedFuture(read.response);
+        }
+        CompletableFuture<ApiMessage> future = new CompletableFuture<>();
+        DelayedFetch delayed = new DelayedFetch(
+                request.maxWaitMs(),
+                request.minBytes(),
+                fetches,
+                replicaManager,
+                () -> future.complete(readAll(fetches, maxBytes, version, readCommitted).response));
+        List<TopicPartition> keys = new ArrayList<>(fetches.size());
+        for (PartitionFetch f : fetches) {
+            keys.add(new TopicPartition(f.topic(), f.partition()));
+        }
+        replicaManager.fetchPurgatory().tryCompleteElseWatch(delayed, keys);
+        return future;
+    }
+
+    private record Read(FetchResponse response, int bytes, boolean anyError) {}
+
+    private Read readAll(List<PartitionFetch> fetches, int maxBytes, short version, boolean readCommitted) {
+        FetchResponse response = new FetchResponse().setSessionId(0);
+        FetchResponse.FetchableTopicResponse current = null;
+        int remaining = maxBytes;
+        int total = 0;
+        boolean anyError = false;
+        for (PartitionFetch fetch : fetches) {
+            if (current == null
+                    || (version >= 13 ? !current.topicId().equals(fetch.topicId()) : !current.topic().equals(fetch.topic()))) {
+                current = new FetchResponse.FetchableTopicResponse().setTopicId(fetch.topicId());
+                if (version < 13) {
+                    current.setTopic(fetch.topic());
+                }
+                response.responses().add(current);
+            }
+            FetchResponse.PartitionData data = new FetchResponse.PartitionData().setPartitionIndex(fetch.partition());
+            current.partitions().add(data);
+            try {
+                int size = readPartition(fetch, Math.min(fetch.maxBytes(), Math.max(remaining, 0)), total == 0, readCommitted, data);
+                remaining -= size;
+                total += size;
+            } catch (ApiException e) {
+                anyError = true;
+                data.setErrorCode(e.error().code())
+                        .setHighWatermark(-1L)
+                        .setLastStableOffset(-1L)
+                        .setLogStartOffset(-1L)
+                        .setRecords(MemoryRecords.EMPTY);
+            }
+        }
+        return new Read(response, total, anyError);
+    }
+
+    private int readPartition(
+            PartitionFetch fetch, int maxBytes, boolean minOneMessage, boolean readCommitted, FetchResponse.PartitionData data) {
+        if (fetch.topic() == null) {
+            throw new ApiException(Errors.UNKNOWN_TOPIC_ID, "no topic has id " + fetch.topicId());
+        }
+        Partition partition = replicaManager.partitionOrThrow(new TopicPartition(fetch.topic(), fetch.partition()));
+        checkLeaderEpoch(fetch.currentLeaderEpoch(), partition.leaderEpoch());
+        UnifiedLog log = partition.log();
+        long highWatermark = log.highWatermark();
+        FetchDataInfo info = log.read(fetch.fetchOffset(), maxBytes, highWatermark, minOneMessage);
+        data.setHighWatermark(highWatermark)
+                .setLastStableOffset(highWatermark)
+                .setLogStartOffset(log.logStartOffset())
+                .setAbortedTransactions(readCommitted ? new ArrayList<>() : null)
+                .setRecords(info.records());
+        return info.records().sizeInBytes();
+    }
+
+    static void checkLeaderEpoch(int requestEpoch, int leaderEpoch) {
+        if (requestEpoch == -1 || requestEpoch == leaderEpoch) {
+            return;
+        }
+        if (requestEpoch < leaderEpoch) {
+            throw new ApiException(
+                    Errors.FENCED_LEADER_EPOCH, "leader epoch " + requestEpoch + " is older than " + leaderEpoch);
+        }
+        throw new ApiException(
+                Errors.UNKNOWN_LEADER_EPOCH, "leader epoch " + requestEpoch + " is newer than " + leaderEpoch);
+    }
+}

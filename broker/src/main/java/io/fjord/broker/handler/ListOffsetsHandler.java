@@ -1,0 +1,86 @@
+package io.fjord.broker.handler;
+
+import io.fjord.broker.network.RequestContext;
+import io.fjord.broker.network.RequestHandler;
+import io.fjord.broker.partition.Partition;
+import io.fjord.broker.partition.ReplicaManager;
+import io.fjord.common.ApiException;
+import io.fjord.common.Errors;
+import io.fjord.common.TopicPartition;
+import io.fjord.protocol.ApiMessage;
+import io.fjord.protocol.message.ListOffsetsRequest;
+import io.fjord.protocol.message.ListOffsetsResponse;
+import io.fjord.storage.TimestampAndOffset;
+import io.fjord.storage.UnifiedLog;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * ListOffsets: the earliest (-2), latest (-1), max-timestamp (-3), earliest-local (-4) offset, or the
+ * first offset whose timestamp is at least the one asked for. Consumers see offsets up to the high
+ * watermark only, as in Kafka. Runs on an I/O thread.
+ */
+public final class ListOffsetsHandler implements RequestHandler {
+
+    static final long LATEST = -1L;
+    static final long EARLIEST = -2L;
+    static final long MAX_TIMESTAMP = -3L;
+    static final long EARLIEST_LOCAL = -4L;
+    static final long LATEST_TIERED = -5L;
+    static final long EARLIEST_PENDING_UPLOAD = -6L;
+
+    private final ReplicaManager replicaManager;
+
+    public ListOffsetsHandler(ReplicaManager replicaManager) {
+        this.replicaManager = replicaManager;
+    }
+
+    @Override
+    public CompletableFuture<ApiMessage> handle(RequestContext context, ApiMessage message) {
+        ListOffsetsRequest request = (ListOffsetsRequest) message;
+        ListOffsetsResponse response = new ListOffsetsResponse();
+        for (ListOffsetsRequest.ListOffsetsTopic topic : request.topics()) {
+            ListOffsetsResponse.ListOffsetsTopicResponse topicResponse =
+                    new ListOffsetsResponse.ListOffsetsTopicResponse().setName(topic.name());
+            response.topics().add(topicResponse);
+            for (ListOffsetsRequest.ListOffsetsPartition p : topic.partitions()) {
+                ListOffsetsResponse.ListOffsetsPartitionResponse partitionResponse =
+                        new ListOffsetsResponse.ListOffsetsPartitionResponse().setPartitionIndex(p.partitionIndex());
+                topicResponse.partitions().add(partitionResponse);
+                try {
+                    lookUp(new TopicPartition(topic.name(), p.partitionIndex()), p, request.replicaId(), partitionResponse);
+                } catch (ApiException e) {
+                    partitionResponse.setErrorCode(e.error().code()).setOffset(-1L).setTimestamp(-1L);
+                }
+            }
+        }
+        return CompletableFuture.completedFuture(response);
+    }
+
+    private void lookUp(
+            TopicPartition tp,
+            ListOffsetsRequest.ListOffsetsPartition p,
+            int replicaId,
+            ListOffsetsResponse.ListOffsetsPartitionResponse out) {
+        Partition partition = replicaManager.partitionOrThrow(tp);
+        FetchHandler.checkLeaderEpoch(p.currentLeaderEpoch(), partition.leaderEpoch());
+        UnifiedLog log = partition.log();
+        long timestamp = p.timestamp();
+        boolean consumer = replicaId < 0;
+        long visibleEnd = consumer ? log.highWatermark() : log.logEndOffset();
+        out.setLeaderEpoch(partition.leaderEpoch());
+        if (timestamp == LATEST || timestamp == LATEST_TIERED) {
+            out.setOffset(visibleEnd).setTimestamp(-1L);
+        } else if (timestamp == EARLIEST || timestamp == EARLIEST_LOCAL || timestamp == EARLIEST_PENDING_UPLOAD) {
+            out.setOffset(log.logStartOffset()).setTimestamp(-1L);
+        } else if (timestamp == MAX_TIMESTAMP || timestamp >= 0) {
+            TimestampAndOffset found = log.fetchOffsetByTimestamp(timestamp);
+            if (found == null || found.offset() >= visibleEnd) {
+                out.setOffset(-1L).setTimestamp(-1L);
+            } else {
+                out.setOffset(found.offset()).setTimestamp(found.timestamp()).setLeaderEpoch(found.leaderEpoch());
+            }
+        } else {
+            throw new ApiException(Errors.INVALID_REQUEST, "unknown ListOffsets timestamp " + timestamp);
+        }
+    }
+}

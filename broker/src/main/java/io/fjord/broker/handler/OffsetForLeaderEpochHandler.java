@@ -1,0 +1,53 @@
+package io.fjord.broker.handler;
+
+import io.fjord.broker.network.RequestContext;
+import io.fjord.broker.network.RequestHandler;
+import io.fjord.broker.partition.Partition;
+import io.fjord.broker.partition.ReplicaManager;
+import io.fjord.common.ApiException;
+import io.fjord.common.TopicPartition;
+import io.fjord.protocol.ApiMessage;
+import io.fjord.protocol.message.OffsetForLeaderEpochRequest;
+import io.fjord.protocol.message.OffsetForLeaderEpochResponse;
+import io.fjord.storage.EpochEndOffset;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * OffsetForLeaderEpoch: for each partition, the largest epoch not above the one asked for and the offset
+ * where it ended, from the leader-epoch cache. Consumers use it to detect truncation after a leader
+ * change; followers to truncate before fetching. Runs on an I/O thread.
+ */
+public final class OffsetForLeaderEpochHandler implements RequestHandler {
+
+    private final ReplicaManager replicaManager;
+
+    public OffsetForLeaderEpochHandler(ReplicaManager replicaManager) {
+        this.replicaManager = replicaManager;
+    }
+
+    @Override
+    public CompletableFuture<ApiMessage> handle(RequestContext context, ApiMessage message) {
+        OffsetForLeaderEpochRequest request = (OffsetForLeaderEpochRequest) message;
+        OffsetForLeaderEpochResponse response = new OffsetForLeaderEpochResponse();
+        for (OffsetForLeaderEpochRequest.OffsetForLeaderTopic topic : request.topics()) {
+            OffsetForLeaderEpochResponse.OffsetForLeaderTopicResult topicResult =
+                    new OffsetForLeaderEpochResponse.OffsetForLeaderTopicResult().setTopic(topic.topic());
+            response.topics().add(topicResult);
+            for (OffsetForLeaderEpochRequest.OffsetForLeaderPartition p : topic.partitions()) {
+                OffsetForLeaderEpochResponse.EpochEndOffset result =
+                        new OffsetForLeaderEpochResponse.EpochEndOffset().setPartition(p.partition());
+                topicResult.partitions().add(result);
+                try {
+                    Partition partition =
+                            replicaManager.partitionOrThrow(new TopicPartition(topic.topic(), p.partition()));
+                    FetchHandler.checkLeaderEpoch(p.currentLeaderEpoch(), partition.leaderEpoch());
+                    EpochEndOffset end = partition.log().endOffsetForEpoch(p.leaderEpoch());
+                    result.setLeaderEpoch(end.epoch()).setEndOffset(end.endOffset());
+                } catch (ApiException e) {
+                    result.setErrorCode(e.error().code()).setLeaderEpoch(-1).setEndOffset(-1L);
+                }
+            }
+        }
+        return CompletableFuture.completedFuture(response);
+    }
+}

@@ -1,0 +1,142 @@
+package io.fjord.broker.handler;
+
+import io.fjord.broker.network.CloseConnectionException;
+import io.fjord.broker.network.RequestContext;
+import io.fjord.broker.network.RequestHandler;
+import io.fjord.broker.partition.Partition;
+import io.fjord.broker.partition.ReplicaManager;
+import io.fjord.common.ApiException;
+import io.fjord.common.Errors;
+import io.fjord.common.TopicPartition;
+import io.fjord.protocol.ApiMessage;
+import io.fjord.protocol.MemoryRecords;
+import io.fjord.protocol.Records;
+import io.fjord.protocol.message.ProduceRequest;
+import io.fjord.protocol.message.ProduceResponse;
+import io.fjord.protocol.record.CompressionType;
+import io.fjord.protocol.record.RecordBatchDescriptor;
+import io.fjord.storage.LogAppendInfo;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Produce: appends each partition's batches to its log as leader and answers per partition. acks=0
+ * sends no answer (and closes the connection if anything failed, so the client notices); acks=1
+ * answers once appended; acks=all waits in the produce purgatory for the high watermark.
+ *
+ * <p>Runs on an I/O thread, one request per connection at a time (so a producer's pipelined batches
+ * reach each log in the order sent).
+ */
+public final class ProduceHandler implements RequestHandler {
+
+    /** zstd needs Produce v7 (KIP-110). */
+    private static final short MIN_VERSION_FOR_ZSTD = 7;
+
+    private final ReplicaManager replicaManager;
+    private final TopicNames topicNames;
+
+    public ProduceHandler(ReplicaManager replicaManager, TopicNames topicNames) {
+        this.replicaManager = replicaManager;
+        this.topicNames = topicNames;
+    }
+
+    @Override
+    public CompletableFuture<ApiMessage> handle(RequestContext context, ApiMessage message) {
+        ProduceRequest request = (ProduceRequest) message;
+        short version = context.apiVersion();
+        short acks = request.acks();
+        ProduceResponse response = new ProduceResponse();
+        List<DelayedProduce.Wait> waits = new ArrayList<>();
+        boolean anyError = false;
+        for (ProduceRequest.TopicProduceData topic : request.topicData()) {
+            String name = version >= 13 ? topicNames.nameOf(topic.topicId()) : topic.name();
+            ProduceResponse.TopicProduceResponse topicResponse = new ProduceResponse.TopicProduceResponse()
+                    .setName(topic.name())
+                    .setTopicId(topic.topicId());
+            response.responses().add(topicResponse);
+            for (ProduceRequest.PartitionProduceData data : topic.partitionData()) {
+                ProduceResponse.PartitionProduceResponse partitionResponse =
+                        new ProduceResponse.PartitionProduceResponse().setIndex(data.index());
+                topicResponse.partitionResponses().add(partitionResponse);
+                try {
+                    DelayedProduce.Wait wait = append(version, acks, name, data, partitionResponse);
+                    if (wait != null) {
+                        waits.add(wait);
+                    }
+                } catch (ApiException e) {
+                    anyError = true;
+                    partitionResponse
+                            .setErrorCode(e.error().code())
+                            .setErrorMessage(e.getMessage())
+                            .setBaseOffset(-1L);
+                }
+            }
+        }
+        if (acks == 0) {
+            return anyError
+                    ? CompletableFuture.failedFuture(new CloseConnectionException("acks=0 produce failed"))
+                    : CompletableFuture.completedFuture(null);
+        }
+        if (waits.isEmpty()) {
+            return CompletableFuture.completedFuture(response);
+        }
+        CompletableFuture<ApiMessage> future = new CompletableFuture<>();
+        List<TopicPartition> keys = new ArrayList<>(waits.size());
+        for (DelayedProduce.Wait wait : waits) {
+            keys.add(wait.partition().topicPartition());
+        }
+        DelayedProduce delayed = new DelayedProduce(request.timeoutMs(), waits, response, future);
+        replicaManager.producePurgatory().tryCompleteElseWatch(delayed, keys);
+        return future;
+    }
+
+    private DelayedProduce.Wait append(
+            short version,
+            short acks,
+            String topic,
+            ProduceRequest.PartitionProduceData data,
+            ProduceResponse.PartitionProduceResponse partitionResponse) {
+        if (acks != 0 && acks != 1 && acks != -1) {
+            throw new ApiException(Errors.INVALID_REQUIRED_ACKS, "acks must be 0, 1 or -1 (all), got " + acks);
+        }
+        if (topic == null) {
+            throw new ApiException(Errors.UNKNOWN_TOPIC_ID, "no topic has that id");
+        }
+        Records records = data.records();
+        if (!(records instanceof MemoryRecords memory) || memory.sizeInBytes() == 0) {
+            throw new ApiException(Errors.INVALID_RECORD, "the produce request holds no record batch for " + topic);
+        }
+        if (version < MIN_VERSION_FOR_ZSTD && usesZstd(memory.buffer())) {
+            throw new ApiException(
+                    Errors.UNSUPPORTED_COMPRESSION_TYPE, "zstd needs Produce v7 or later, got v" + version);
+        }
+        TopicPartition tp = new TopicPartition(topic, data.index());
+        Partition partition = replicaManager.partitionOrThrow(tp);
+        LogAppendInfo info = partition.appendAsLeader(memory, acks);
+        partitionResponse
+                .setBaseOffset(info.firstOffset())
+                .setLogAppendTimeMs(info.logAppendTimeMs())
+                .setLogStartOffset(info.logStartOffset());
+        replicaManager.fetchPurgatory().checkAndComplete(tp);
+        return acks == -1 ? new DelayedProduce.Wait(partition, info.lastOffset() + 1, partitionResponse) : null;
+    }
+
+    /** Whether any batch header in {@code buffer} names zstd; stops at a partial tail (the log rejects it). */
+    private static boolean usesZstd(ByteBuffer buffer) {
+        int position = buffer.position();
+        while (position + RecordBatchDescriptor.HEADER_SIZE <= buffer.limit()) {
+            int attributes = buffer.getShort(position + RecordBatchDescriptor.ATTRIBUTES_OFFSET);
+            if ((attributes & RecordBatchDescriptor.COMPRESSION_CODEC_MASK) == CompressionType.ZSTD.id()) {
+                return true;
+            }
+            int batchLength = buffer.getInt(position + RecordBatchDescriptor.BATCH_LENGTH_OFFSET);
+            if (batchLength <= 0 || batchLength > buffer.limit() - position - RecordBatchDescriptor.LOG_OVERHEAD) {
+                return false;
+            }
+            position += RecordBatchDescriptor.LOG_OVERHEAD + batchLength;
+        }
+        return false;
+    }
+}

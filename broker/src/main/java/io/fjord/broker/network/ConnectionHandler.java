@@ -1,0 +1,230 @@
+package io.fjord.broker.network;
+
+import io.fjord.protocol.ApiKeys;
+import io.fjord.protocol.ApiMessage;
+import io.fjord.protocol.ByteBufferReadable;
+import io.fjord.protocol.ProtocolParseException;
+import io.fjord.protocol.message.RequestHeader;
+import io.fjord.protocol.message.ResponseHeader;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.timeout.IdleStateEvent;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection: decodes each framed request, hands it to its {@link RequestHandler} through
+ * this connection's {@link SerialExecutor}, and writes the responses strictly in request order, however
+ * they complete. A request that cannot be parsed, an unknown API or an unsupported version (other than
+ * ApiVersions, which gets a v0 answer with UNSUPPORTED_VERSION) closes this connection and nothing else.
+ *
+ * <p>All fields are confined to the channel's event loop. At most {@code maxInFlight} requests are
+ * pending; past that the channel stops reading until responses drain (back-pressure, not a queue that
+ * grows without bound).
+ */
+final class ConnectionHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger log = LoggerFactory.getLogger(ConnectionHandler.class);
+
+    private final RequestDispatcher dispatcher;
+    private final SerialExecutor serial;
+    private final long connectionId;
+    private final int maxInFlight;
+    private final ArrayDeque<PendingResponse> inFlight = new ArrayDeque<>();
+    private boolean closing;
+
+    ConnectionHandler(RequestDispatcher dispatcher, Executor ioPool, long connectionId, int maxInFlight) {
+        this.dispatcher = dispatcher;
+        this.serial = new SerialExecutor(ioPool);
+        this.connectionId = connectionId;
+        this.maxInFlight = maxInFlight;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ByteBuf frame = (ByteBuf) msg;
+        if (closing) {
+            frame.release();
+            return;
+        }
+        DecodedRequest request;
+        try {
+            request = decode(ctx, frame);
+        } catch (ProtocolParseException | CloseConnectionException | IllegalArgumentException e) {
+            frame.release();
+            closeOnError(ctx, "cannot parse request: " + e.getMessage());
+            return;
+        }
+        PendingResponse pending = new PendingResponse(request.context, request.responseHeaderVersion);
+        inFlight.addLast(pending);
+        if (inFlight.size() >= maxInFlight) {
+            ctx.channel().config().setAutoRead(false);
+        }
+        if (request.immediateResponse != null) {
+            frame.release();
+            pending.complete(request.immediateResponse);
+            flushReady(ctx);
+            return;
+        }
+        serial.execute(() -> process(ctx, frame, request, pending));
+    }
+
+    private void process(ChannelHandlerContext ctx, ByteBuf frame, DecodedRequest request, PendingResponse pending) {
+        CompletableFuture<ApiMessage> future;
+        try {
+            future = dispatcher.handler(request.context.apiKey()).handle(request.context, request.body);
+        } catch (RuntimeException e) {
+            future = CompletableFuture.failedFuture(e);
+        } finally {
+            // Handlers consume request records synchronously (appended or rejected): the frame can go.
+            frame.release();
+        }
+        future.whenComplete((response, error) -> ctx.executor().execute(() -> {
+            if (error != null) {
+                Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                if (!(cause instanceof CloseConnectionException)) {
+                    log.error("handler for {} v{} failed", request.context.apiKey(), request.context.apiVersion(), cause);
+                }
+                closeOnError(ctx, cause.getMessage());
+                return;
+            }
+            pending.complete(response);
+            flushReady(ctx);
+        }));
+    }
+
+    private void flushReady(ChannelHandlerContext ctx) {
+        boolean wrote = false;
+        while (!closing && !inFlight.isEmpty() && inFlight.peekFirst().done) {
+            PendingResponse head = inFlight.pollFirst();
+            if (head.body != null) {
+                writeResponse(ctx, head);
+                wrote = true;
+            }
+        }
+        if (wrote) {
+            ctx.flush();
+        }
+        if (!closing && inFlight.size() < maxInFlight / 2 && !ctx.channel().config().isAutoRead()) {
+            ctx.channel().config().setAutoRead(true);
+            ctx.read();
+        }
+    }
+
+    private void writeResponse(ChannelHandlerContext ctx, PendingResponse pending) {
+        RequestContext context = pending.context;
+        ResponseHeader header = new ResponseHeader().setCorrelationId(context.correlationId());
+        short version = context.apiVersion();
+        int size = header.size(pending.headerVersion) + pending.body.size(version);
+        NettyWritable out = new NettyWritable(ctx.alloc(), 4 + size);
+        List<Object> parts;
+        try {
+            out.writeInt(size);
+            header.write(out, pending.headerVersion);
+            pending.body.write(out, version);
+            parts = out.finish();
+        } catch (RuntimeException e) {
+            out.release();
+            log.error("cannot serialize {} v{} response", context.apiKey(), version, e);
+            closeOnError(ctx, "response serialization failed");
+            return;
+        }
+        for (Object part : parts) {
+            ctx.write(part, ctx.voidPromise());
+        }
+    }
+
+    private DecodedRequest decode(ChannelHandlerContext ctx, ByteBuf frame) {
+        if (frame.readableBytes() < 4) {
+            throw new ProtocolParseException("request of " + frame.readableBytes() + " bytes has no header");
+        }
+        short apiKeyId = frame.getShort(frame.readerIndex());
+        short version = frame.getShort(frame.readerIndex() + 2);
+        ApiKeys apiKey = ApiKeys.forId(apiKeyId);
+        if (apiKey == null || !dispatcher.isEnabled(apiKey)) {
+            throw new CloseConnectionException("unknown API key " + apiKeyId);
+        }
+        ByteBuffer buffer = frame.nioBuffer();
+        ByteBufferReadable in = new ByteBufferReadable(buffer);
+        short requestHeaderVersion = apiKey.requestHeaderVersion(version);
+        RequestHeader header = new RequestHeader(in, requestHeaderVersion);
+        InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
+        RequestContext context = new RequestContext(
+                apiKey, version, header.correlationId(), header.clientId(), connectionId, remote);
+        if (!dispatcher.supports(apiKey, version)) {
+            if (apiKey == ApiKeys.API_VERSIONS) {
+                // The client retries with a version from this answer; its header is always v0.
+                RequestContext v0 = new RequestContext(apiKey, (short) 0, header.correlationId(), header.clientId(), connectionId, remote);
+                return new DecodedRequest(v0, null, (short) 0, dispatcher.unsupportedApiVersionsResponse());
+            }
+            throw new CloseConnectionException(apiKey + " v" + version + " is not supported");
+        }
+        ApiMessage body = apiKey.newRequest();
+        body.read(in, version);
+        return new DecodedRequest(context, body, apiKey.responseHeaderVersion(version), null);
+    }
+
+    private void closeOnError(ChannelHandlerContext ctx, String reason) {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        log.debug("closing connection {} from {}: {}", connectionId, ctx.channel().remoteAddress(), reason);
+        ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+        if (event instanceof IdleStateEvent) {
+            closeOnError(ctx, "idle for longer than connections.max.idle.ms");
+        } else {
+            super.userEventTriggered(ctx, event);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof TooLongFrameException || cause instanceof DecoderException) {
+            closeOnError(ctx, "bad frame: " + cause.getMessage());
+        } else if (cause instanceof IOException) {
+            closeOnError(ctx, "I/O error: " + cause.getMessage());
+        } else {
+            log.warn("unexpected error on connection {}", connectionId, cause);
+            closeOnError(ctx, cause.toString());
+        }
+    }
+
+    /** A request decoded on the event loop; {@code immediateResponse} is set when no handler is needed. */
+    private record DecodedRequest(
+            RequestContext context, ApiMessage body, short responseHeaderVersion, ApiMessage immediateResponse) {}
+
+    /** One slot of the in-order response queue. Event-loop confined. */
+    private static final class PendingResponse {
+        final RequestContext context;
+        final short headerVersion;
+        ApiMessage body;
+        boolean done;
+
+        PendingResponse(RequestContext context, short headerVersion) {
+            this.context = context;
+            this.headerVersion = headerVersion;
+        }
+
+        void complete(ApiMessage response) {
+            this.body = response;
+            this.done = true;
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package io.fjord.broker.network;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.net.InetSocketAddress;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The Kafka listener: accepts connections and gives each a pipeline of idle timeout, size-prefixed
+ * framing bounded by {@code socket.request.max.bytes}, and a {@link ConnectionHandler}. Uses the epoll
+ * transport where available (sendfile for fetches), NIO elsewhere.
+ *
+ * <p>{@link #start()} and {@link #stop()} are called by the broker's lifecycle thread.
+ */
+public final class NetworkServer {
+
+    /** Listener settings. */
+    public record Settings(
+            String host,
+            int port,
+            int socketRequestMaxBytes,
+            long connectionsMaxIdleMs,
+            int networkThreads,
+            int maxInFlightPerConnection,
+            int socketSendBufferBytes,
+            int socketReceiveBufferBytes) {}
+
+    private final Settings settings;
+    private final RequestDispatcher dispatcher;
+    private final Executor ioPool;
+    private final AtomicLong nextConnectionId = new AtomicLong();
+    private EventLoopGroup bossGroup;
+    private EventLoopGroup workerGroup;
+    private Channel serverChannel;
+
+    public NetworkServer(Settings settings, RequestDispatcher dispatcher, Executor ioPool) {
+        this.settings = settings;
+        this.dispatcher = dispatcher;
+        this.ioPool = ioPool;
+    }
+
+    /** Binds the listener; returns the bound address (port 0 picks a free port). */
+    public InetSocketAddress start() throws InterruptedException {
+        boolean epoll = Epoll.isAvailable();
+        IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        Class<? extends ServerChannel> channelType =
+                epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        bossGroup = new MultiThreadIoEventLoopGroup(1, factory);
+        workerGroup = new MultiThreadIoEventLoopGroup(settings.networkThreads(), factory);
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(bossGroup, workerGroup)
+                .channel(channelType)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        if (settings.socketSendBufferBytes() > 0) {
+                            ch.config().setSendBufferSize(settings.socketSendBufferBytes());
+                        }
+                        if (settings.socketReceiveBufferBytes() > 0) {
+                            ch.config().setReceiveBufferSize(settings.socketReceiveBufferBytes());
+                        }
+                        ch.pipeline()
+                                .addLast(new IdleStateHandler(
+                                        0, 0, settings.connectionsMaxIdleMs(), TimeUnit.MILLISECONDS))
+                                .addLast(new LengthFieldBasedFrameDecoder(
+                                        settings.socketRequestMaxBytes() + 4, 0, 4, 0, 4, true))
+                                .addLast(new ConnectionHandler(
+                                        dispatcher,
+                                        ioPool,
+                                        nextConnectionId.incrementAndGet(),
+                                        settings.maxInFlightPerConnection()));
+                    }
+                });
+        serverChannel = bootstrap
+                .bind(new InetSocketAddress(settings.host(), settings.port()))
+                .sync()
+                .channel();
+        return (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    /** Closes the listener and every connection, waiting briefly for in-flight writes. */
+    public void stop() {
+        if (serverChannel != null) {
+            serverChannel.close().syncUninterruptibly();
+        }
+        if (workerGroup != null) {
+            workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+        if (bossGroup != null) {
+            bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+}

@@ -1,0 +1,23 @@
+package io.fjord.broker.network;
+
+import io.fjord.protocol.ApiKeys;
+import java.net.InetSocketAddress;
+
+/**
+ * What a handler knows about one request besides its body: which API and version, who sent it, on
+ * which connection. Immutable; handed from the event loop to an I/O thread.
+ *
+ * @param apiKey the API
+ * @param apiVersion the request's version, already checked against what the broker advertises
+ * @param correlationId echoed in the response header
+ * @param clientId the client's self-chosen id, or null
+ * @param connectionId a broker-unique id of the connection, for logs and fetch sessions
+ * @param clientAddress the peer's address
+ */
+public record RequestContext(
+        ApiKeys apiKey,
+        short apiVersion,
+        int correlationId,
+        String clientId,
+        long connectionId,
+        InetSocketAddress clientAddress) {}

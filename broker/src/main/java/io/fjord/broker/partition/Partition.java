@@ -1,0 +1,86 @@
+package io.fjord.broker.partition;
+
+import io.fjord.common.ApiException;
+import io.fjord.common.Errors;
+import io.fjord.common.TopicPartition;
+import io.fjord.common.Uuid;
+import io.fjord.protocol.MemoryRecords;
+import io.fjord.storage.LogAppendInfo;
+import io.fjord.storage.UnifiedLog;
+
+/**
+ * One partition this broker holds a replica of: its log and what the metadata says about it (topic id,
+ * leader epoch, ISR). On a single broker this replica is the leader and the whole ISR, so the high
+ * watermark follows the log end offset as soon as an append is done; the replication issue adds
+ * followers here.
+ *
+ * <p>Thread-safe: appends are serialized by the log; the metadata fields are swapped atomically by the
+ * metadata thread.
+ */
+public final class Partition {
+
+    private final TopicPartition topicPartition;
+    private final Uuid topicId;
+    private final UnifiedLog log;
+    private volatile int leaderEpoch;
+    private volatile int[] isr;
+    private volatile int minInsyncReplicas;
+
+    Partition(TopicPartition topicPartition, Uuid topicId, UnifiedLog log, int leaderEpoch, int[] isr, int minIsr) {
+        this.topicPartition = topicPartition;
+        this.topicId = topicId;
+        this.log = log;
+        this.leaderEpoch = leaderEpoch;
+        this.isr = isr;
+        this.minInsyncReplicas = minIsr;
+    }
+
+    public TopicPartition topicPartition() {
+        return topicPartition;
+    }
+
+    public Uuid topicId() {
+        return topicId;
+    }
+
+    public UnifiedLog log() {
+        return log;
+    }
+
+    public int leaderEpoch() {
+        return leaderEpoch;
+    }
+
+    void update(int leaderEpoch, int[] isr, int minInsyncReplicas) {
+        this.leaderEpoch = leaderEpoch;
+        this.isr = isr;
+        this.minInsyncReplicas = minInsyncReplicas;
+    }
+
+    /**
+     * Appends a producer's batches as leader. With acks=all the ISR must hold at least
+     * {@code min.insync.replicas} replicas before anything is written (NOT_ENOUGH_REPLICAS).
+     */
+    public LogAppendInfo appendAsLeader(MemoryRecords records, short requiredAcks) {
+        if (requiredAcks == -1 && isr.length < minInsyncReplicas) {
+            throw new ApiException(
+                    Errors.NOT_ENOUGH_REPLICAS,
+                    "the ISR of " + topicPartition + " has " + isr.length + " replicas, min.insync.replicas is "
+                            + minInsyncReplicas);
+        }
+        LogAppendInfo info = log.appendAsLeader(records, leaderEpoch);
+        maybeIncrementHighWatermark();
+        return info;
+    }
+
+    /** The high watermark is the smallest log end offset in the ISR; alone in it, ours. */
+    private void maybeIncrementHighWatermark() {
+        if (isr.length <= 1) {
+            log.updateHighWatermark(log.logEndOffset());
+        }
+    }
+
+    public long highWatermark() {
+        return log.highWatermark();
+    }
+}

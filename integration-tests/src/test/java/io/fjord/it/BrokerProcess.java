@@ -1,0 +1,133 @@
+package io.fjord.it;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A Fjord broker in its own JVM, started with `fjord start` exactly as a user would, so tests can kill -9
+ * it. Its output goes to a log file next to the data directory. Not thread-safe.
+ */
+public final class BrokerProcess implements AutoCloseable {
+
+    private final Path dataDir;
+    private final int port;
+    private final Map<String, String> overrides;
+    private Process process;
+
+    public BrokerProcess(Path dataDir, Map<String, String> overrides) {
+        this.dataDir = dataDir;
+        this.port = freePort();
+        this.overrides = new LinkedHashMap<>(overrides);
+    }
+
+    public String bootstrap() {
+        return "127.0.0.1:" + port;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** Starts the broker and waits for its "Fjord started" line (at most 60 s). */
+    public void start() throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xmx512m");
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add("io.fjord.cli.Fjord");
+        command.add("start");
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("listeners", "PLAINTEXT://127.0.0.1:" + port);
+        settings.put("log.dirs", dataDir.toAbsolutePath().toString());
+        settings.putAll(overrides);
+        settings.forEach((k, v) -> {
+            command.add("--override");
+            command.add(k + "=" + v);
+        });
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        process = builder.start();
+        CompletableFuture<Boolean> ready = new CompletableFuture<>();
+        Path logFile = dataDir.resolveSibling(dataDir.getFileName() + ".log");
+        Thread pump = new Thread(() -> pumpOutput(logFile, ready), "broker-output-" + port);
+        pump.setDaemon(true);
+        pump.start();
+        try {
+            if (!ready.get(60, TimeUnit.SECONDS)) {
+                throw new IOException("broker exited before it was ready; see " + logFile);
+            }
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            process.destroyForcibly();
+            throw new IOException("broker did not start in 60 s; see " + logFile, e);
+        }
+    }
+
+    private void pumpOutput(Path logFile, CompletableFuture<Boolean> ready) {
+        try (BufferedReader reader =
+                        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+                var writer = java.nio.file.Files.newBufferedWriter(
+                        logFile,
+                        java.nio.file.StandardOpenOption.CREATE,
+                        java.nio.file.StandardOpenOption.APPEND)) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                writer.write(line);
+                writer.newLine();
+                writer.flush();
+                if (line.startsWith("Fjord started")) {
+                    ready.complete(true);
+                }
+            }
+        } catch (IOException e) {
+            // the process died; fall through
+        }
+        ready.complete(false);
+    }
+
+    /** kill -9: no shutdown hook runs, nothing is flushed. */
+    public void kill9() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** SIGTERM and wait for a clean exit; returns the exit code. */
+    public int stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+        return process.exitValue();
+    }
+
+    public boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (isAlive()) {
+            kill9();
+        }
+    }
+
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

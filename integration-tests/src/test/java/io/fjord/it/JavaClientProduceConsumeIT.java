@@ -1,0 +1,157 @@
+package io.fjord.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.utils.Utils;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The official Java client with default settings (so an idempotent producer) against one in-process
+ * broker: every record produced with each codec is read back exactly once, in order per partition, on
+ * the partition the client's murmur2 partitioner chose, with headers and timestamps intact.
+ */
+class JavaClientProduceConsumeIT {
+
+    private static final int PARTITIONS = 6;
+    private static final int RECORDS = 100_000;
+
+    @TempDir
+    static java.nio.file.Path dataDir;
+
+    static EmbeddedBroker broker;
+
+    @BeforeAll
+    static void startBroker() throws Exception {
+        broker = EmbeddedBroker.start(dataDir, Map.of());
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        broker.close();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"none", "gzip", "snappy", "lz4", "zstd"})
+    void everyRecordComesBackOnceInOrderOnItsPartition(String compression) throws Exception {
+        String topic = "produce-consume-" + compression;
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()))) {
+            admin.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) 1))).all().get();
+        }
+
+        Map<Integer, List<Sent>> sentByPartition = new HashMap<>();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps(compression))) {
+            List<Future<RecordMetadata>> acks = new ArrayList<>(RECORDS);
+            List<Sent> sent = new ArrayList<>(RECORDS);
+            long baseTs = System.currentTimeMillis() - 60_000;
+            for (int i = 0; i < RECORDS; i++) {
+                byte[] key = i % 3 == 0 ? null : ("key-" + (i % 997)).getBytes(StandardCharsets.UTF_8);
+                byte[] value = ("value-" + i + "-" + compression).getBytes(StandardCharsets.UTF_8);
+                long ts = baseTs + i;
+                ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, null, ts, key, value);
+                record.headers().add("index", Integer.toString(i).getBytes(StandardCharsets.UTF_8));
+                acks.add(producer.send(record));
+                sent.add(new Sent(key, value, ts, i));
+            }
+            producer.flush();
+            for (int i = 0; i < RECORDS; i++) {
+                RecordMetadata md = acks.get(i).get();
+                Sent s = sent.get(i);
+                if (s.key != null) {
+                    int expected = Utils.toPositive(Utils.murmur2(s.key)) % PARTITIONS;
+                    assertThat(md.partition()).as("partition of keyed record %d", i).isEqualTo(expected);
+                }
+                sentByPartition.computeIfAbsent(md.partition(), p -> new ArrayList<>()).add(s.withOffset(md.offset()));
+            }
+        }
+        assertThat(sentByPartition.keySet()).as("unkeyed and keyed records spread over partitions").hasSize(PARTITIONS);
+
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProps())) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (int p = 0; p < PARTITIONS; p++) {
+                partitions.add(new TopicPartition(topic, p));
+            }
+            consumer.assign(partitions);
+            partitions.forEach(tp -> consumer.seek(tp, 0L));
+            Map<Integer, List<ConsumerRecord<byte[], byte[]>>> received = new HashMap<>();
+            int total = 0;
+            long deadline = System.currentTimeMillis() + 120_000;
+            while (total < RECORDS && System.currentTimeMillis() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                    received.computeIfAbsent(r.partition(), p -> new ArrayList<>()).add(r);
+                    total++;
+                }
+            }
+            assertThat(total).isEqualTo(RECORDS);
+            for (var entry : sentByPartition.entrySet()) {
+                List<Sent> expected = entry.getValue();
+                expected.sort((a, b) -> Long.compare(a.offset, b.offset));
+                List<ConsumerRecord<byte[], byte[]>> got = received.get(entry.getKey());
+                assertThat(got).hasSameSizeAs(expected);
+                for (int i = 0; i < expected.size(); i++) {
+                    Sent s = expected.get(i);
+                    ConsumerRecord<byte[], byte[]> r = got.get(i);
+                    assertThat(r.offset()).isEqualTo(s.offset);
+                    assertThat(r.key()).isEqualTo(s.key);
+                    assertThat(r.value()).isEqualTo(s.value);
+                    assertThat(r.timestamp()).isEqualTo(s.timestamp);
+                    Header index = r.headers().lastHeader("index");
+                    assertThat(new String(index.value(), StandardCharsets.UTF_8)).isEqualTo(Integer.toString(s.index));
+                }
+            }
+        }
+    }
+
+    private record Sent(byte[] key, byte[] value, long timestamp, int index, long offset) {
+        Sent(byte[] key, byte[] value, long timestamp, int index) {
+            this(key, value, timestamp, index, -1L);
+        }
+
+        Sent withOffset(long offset) {
+            return new Sent(key, value, timestamp, index, offset);
+        }
+    }
+
+    static Properties producerProps(String compression) {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
+        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, compression);
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        return props;
+    }
+
+    static Properties consumerProps() {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        return props;
+    }
+}
