@@ -19,7 +19,7 @@ import net.jpountz.xxhash.XXHashFactory;
  *
  * <p>Every length is checked against the bytes present, and the total output against
  * {@code maxBytes}, before anything is allocated: the block buffer is at most the smaller of the
- * frame's block size (&le; 4 MiB) and the remaining output budget. Not thread-safe.
+ * frame's block size (&le; 4 MiB) and 255 times the block's compressed size (LZ4's largest ratio). Not thread-safe.
  */
 final class Lz4FrameInputStream extends InputStream {
 
@@ -97,23 +97,23 @@ final class Lz4FrameInputStream extends InputStream {
         }
         require(size + (blockChecksum ? 4 : 0), "block");
         int start = in.position();
-        long budget = maxBytes - producedBytes;
-        int capacity = (int) Math.min(maxBlockSize, budget + 1);
+        // LZ4 expands at most ~255:1, so the buffer is bounded by the bytes present as well.
+        int capacity = (int) Math.min(maxBlockSize, stored ? size : 255L * size + 64);
         if (block.length < capacity) {
             block = new byte[capacity];
         }
         if (stored) {
-            if (size > capacity) {
-                throw new BoundedInputStream.DecompressionLimitException(maxBytes);
-            }
             in.get(start, block, 0, size);
             blockLimit = size;
         } else {
             try {
                 blockLimit = DECOMPRESSOR.decompress(in, start, size, ByteBuffer.wrap(block), 0, capacity);
             } catch (LZ4Exception e) {
-                throw new IOException("LZ4 block does not decode (or exceeds the output bound)", e);
+                throw new IOException("LZ4 block does not decode", e);
             }
+        }
+        if (blockLimit > maxBytes - producedBytes) {
+            throw new BoundedInputStream.DecompressionLimitException(maxBytes);
         }
         blockPosition = 0;
         in.position(start + size);
