@@ -245,6 +245,37 @@ public final class RecordBatch implements Iterable<Record> {
      * {@link CorruptRecordException}, here or from {@code next()}. Does not check the CRC.
      */
     public Iterator<Record> iterator(int maxDecompressedBytes) {
+        ByteBuffer records = decodedRecords(maxDecompressedBytes);
+        return new RecordIterator(
+                records,
+                recordCount(),
+                baseOffset(),
+                baseTimestamp(),
+                timestampType() == TimestampType.LOG_APPEND_TIME,
+                maxTimestamp());
+    }
+
+    /**
+     * The validation walk: checks the structure of every record exactly as {@link #iterator(int)} does
+     * but hands each record's fixed fields to {@code visitor} as primitives, allocating nothing per
+     * record (an uncompressed batch is walked in place; a compressed one is decompressed once, within
+     * {@code maxDecompressedBytes}). Does not check the CRC.
+     *
+     * @throws CorruptRecordException if anything is malformed, before or after visiting some records
+     */
+    public void walkRecords(int maxDecompressedBytes, RecordVisitor visitor) {
+        ByteBuffer records = decodedRecords(maxDecompressedBytes);
+        RecordWalk.walk(
+                records,
+                recordCount(),
+                baseTimestamp(),
+                timestampType() == TimestampType.LOG_APPEND_TIME,
+                maxTimestamp(),
+                visitor);
+    }
+
+    /** The records section, decompressed within the bound, with the declared count checked against it. */
+    private ByteBuffer decodedRecords(int maxDecompressedBytes) {
         int count = recordCount();
         if (count < 0) {
             throw new CorruptRecordException("Negative record count " + count);
@@ -258,13 +289,7 @@ public final class RecordBatch implements Iterable<Record> {
         if (count == 0 && records.hasRemaining()) {
             throw new CorruptRecordException(records.remaining() + " bytes of records in a batch with no records");
         }
-        return new RecordIterator(
-                records,
-                count,
-                baseOffset(),
-                baseTimestamp(),
-                timestampType() == TimestampType.LOG_APPEND_TIME,
-                maxTimestamp());
+        return records;
     }
 
     @Override

@@ -36,12 +36,23 @@ class HostileBatchTest {
         }
     }
 
-    /** Runs {@code action}; a CorruptRecordException is fine, anything else fails the test. */
+    /**
+     * Decodes fully, then walks without allocation: a CorruptRecordException is fine, anything else
+     * fails the test, and both paths must agree on whether the batch is malformed.
+     */
     private static void onlyCorrupt(ByteBuffer buffer, String what) {
+        boolean decoded = succeeds(() -> decodeFully(buffer), what);
+        boolean walked = succeeds(
+                () -> RecordBatch.at(buffer, 0).walkRecords(BOUND, (i, delta, ts, key, value, headers) -> {}), what);
+        assertThat(walked).as("walk agrees with the iterator on %s", what).isEqualTo(decoded);
+    }
+
+    private static boolean succeeds(Runnable action, String what) {
         try {
-            decodeFully(buffer);
+            action.run();
+            return true;
         } catch (CorruptRecordException expected) {
-            // the one permitted failure
+            return false;
         } catch (Throwable other) {
             throw new AssertionError(what + " (seed " + SEED + ") threw " + other, other);
         }
@@ -108,6 +119,25 @@ class HostileBatchTest {
             }
             int count = random.nextInt(4) == 0 ? random.nextInt() : random.nextInt(20);
             onlyCorrupt(TestBatches.withRecordsSection(type, count, section), type + " random section " + i);
+        }
+    }
+
+    @Test
+    void randomBuffersWalkedAsBatchesOnlyEverRaiseCorruptRecordException() {
+        Random random = new Random(SEED * 7);
+        for (int i = 0; i < 3000; i++) {
+            ByteBuffer buffer = ByteBuffer.allocate(random.nextInt(400));
+            random.ints(buffer.capacity()).forEach(b -> buffer.put((byte) b));
+            buffer.flip();
+            if (buffer.limit() >= HEADER_SIZE && i % 2 == 0) {
+                buffer.putInt(BATCH_LENGTH_OFFSET, buffer.limit() - LOG_OVERHEAD); // reach the records
+            }
+            BatchIterator batches = RecordBatches.iterate(buffer);
+            while (batches.hasNext()) {
+                RecordBatch batch = batches.next();
+                onlyCorrupt(batch.slice(), "random buffer " + i);
+            }
+            assertThat(batches.stop()).isNotEqualTo(BatchIterator.Stop.NONE);
         }
     }
 

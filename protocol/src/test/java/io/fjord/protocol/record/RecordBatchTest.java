@@ -178,4 +178,27 @@ class RecordBatchTest {
         assertThat(value.isReadOnly()).isTrue();
         assertThat(record.headers()).containsExactly(new Header("h", new byte[] {0}));
     }
+
+    @ParameterizedTest
+    @EnumSource(CompressionType.class)
+    void walkRecordsReportsTheSameFieldsAsTheIteratorWithoutRecordObjects(CompressionType type) {
+        TestRecords records = TestRecords.generate(77L, 30);
+        RecordBatchBuilder builder = new RecordBatchBuilder(type).baseOffset(10L);
+        records.specs().forEach(s -> builder.append(s.timestamp(), s.key(), s.value(), s.headers()));
+        RecordBatch batch = RecordBatch.at(builder.build(), 0);
+        List<String> walked = new ArrayList<>();
+        batch.walkRecords(
+                1 << 20,
+                (index, offsetDelta, timestamp, keySize, valueSize, headerCount) -> walked.add(index + "/" + offsetDelta
+                        + "/" + timestamp + "/" + keySize + "/" + valueSize + "/" + headerCount));
+        List<String> iterated = new ArrayList<>();
+        int index = 0;
+        for (Record r : batch) {
+            iterated.add(index++ + "/" + r.offsetDelta() + "/" + r.timestamp() + "/"
+                    + (r.hasKey() ? r.key().remaining() : -1) + "/"
+                    + (r.value() == null ? -1 : r.value().remaining()) + "/"
+                    + r.headers().size());
+        }
+        assertThat(walked).hasSize(30).isEqualTo(iterated);
+    }
 }
