@@ -36,6 +36,7 @@ public final class RecordBatchBuilder {
     private boolean transactional;
     private boolean control;
     private int partitionLeaderEpoch = NO_PARTITION_LEADER_EPOCH;
+    private long deleteHorizonMs = NO_TIMESTAMP;
 
     private ByteBuffer records = ByteBuffer.allocate(256);
     private int recordCount;
@@ -97,6 +98,19 @@ public final class RecordBatchBuilder {
         return this;
     }
 
+    /**
+     * Marks the batch with a delete horizon (compaction output): sets the attribute flag and makes the
+     * horizon the baseTimestamp, from which the record timestamp deltas count, as Kafka does. Must be
+     * set before the first append.
+     */
+    public RecordBatchBuilder deleteHorizonMs(long deleteHorizonMs) {
+        if (recordCount > 0) {
+            throw new IllegalStateException("deleteHorizonMs must be set before appending records");
+        }
+        this.deleteHorizonMs = deleteHorizonMs;
+        return this;
+    }
+
     public int recordCount() {
         return recordCount;
     }
@@ -112,6 +126,16 @@ public final class RecordBatchBuilder {
                 lastOffset < 0 ? baseOffset : lastOffset + 1, timestamp, toArray(key), toArray(value), headers);
     }
 
+    /** Re-appends a decoded record with its offset, timestamp, key, value and headers (compaction, recompression). */
+    public RecordBatchBuilder append(Record record) {
+        return appendWithOffset(
+                record.offset(),
+                record.timestamp(),
+                toArray(record.key()),
+                toArray(record.value()),
+                record.headers().toArray(NO_HEADERS));
+    }
+
     /** Appends a record at {@code offset}, which must exceed every offset appended before. */
     public RecordBatchBuilder appendWithOffset(
             long offset, long timestamp, byte[] key, byte[] value, Header... headers) {
@@ -124,7 +148,7 @@ public final class RecordBatchBuilder {
         }
         Header[] hs = headers == null ? NO_HEADERS : headers;
         if (recordCount == 0) {
-            baseTimestamp = timestamp;
+            baseTimestamp = deleteHorizonMs != NO_TIMESTAMP ? deleteHorizonMs : timestamp;
         }
         writeRecord((int) (offset - baseOffset), timestamp - baseTimestamp, key, value, hs);
         maxTimestamp = recordCount == 0 ? timestamp : Math.max(maxTimestamp, timestamp);
@@ -238,6 +262,9 @@ public final class RecordBatchBuilder {
         }
         if (control) {
             attributes |= CONTROL_FLAG_MASK;
+        }
+        if (deleteHorizonMs != NO_TIMESTAMP) {
+            attributes |= DELETE_HORIZON_FLAG_MASK;
         }
         long batchMaxTimestamp = timestampType == TimestampType.LOG_APPEND_TIME ? logAppendTimeMs : maxTimestamp;
         batch.putLong(BASE_OFFSET_OFFSET, baseOffset);

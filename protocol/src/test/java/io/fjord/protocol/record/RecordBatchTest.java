@@ -201,4 +201,42 @@ class RecordBatchTest {
         }
         assertThat(walked).hasSize(30).isEqualTo(iterated);
     }
+
+    @Test
+    void recompressingByReappendingRecordsKeepsEveryRecordAsKafkaReadsIt() {
+        TestRecords records = TestRecords.generate(5L, 25);
+        RecordBatchBuilder gzip = new RecordBatchBuilder(CompressionType.GZIP).baseOffset(300L);
+        records.specs().forEach(s -> gzip.append(s.timestamp(), s.key(), s.value(), s.headers()));
+        RecordBatch source = RecordBatch.at(gzip.build(), 0);
+
+        RecordBatchBuilder zstd = new RecordBatchBuilder(CompressionType.ZSTD).baseOffset(source.baseOffset());
+        source.forEach(zstd::append);
+        ByteBuffer rebuilt = zstd.build();
+
+        DefaultRecordBatch kafka = (DefaultRecordBatch)
+                MemoryRecords.readableRecords(rebuilt).batches().iterator().next();
+        kafka.ensureValid();
+        assertThat(kafka.compressionType().name).isEqualTo("zstd");
+        KafkaCompatibilityTest.assertSameRecords(source, kafka);
+    }
+
+    @Test
+    void writesTheDeleteHorizonAsKafkaReadsIt() {
+        ByteBuffer buffer = new RecordBatchBuilder(CompressionType.NONE)
+                .deleteHorizonMs(5_000L)
+                .append(7_000L, "k".getBytes(), null)
+                .append(6_000L, "k2".getBytes(), "v".getBytes())
+                .build();
+        RecordBatch batch = RecordBatch.at(buffer, 0);
+        assertThat(batch.hasDeleteHorizon()).isTrue();
+        assertThat(batch.deleteHorizonMs()).isEqualTo(5_000L);
+        DefaultRecordBatch kafka = (DefaultRecordBatch)
+                MemoryRecords.readableRecords(buffer).batches().iterator().next();
+        kafka.ensureValid();
+        assertThat(kafka.deleteHorizonMs()).hasValue(5_000L);
+        assertThat(kafka.maxTimestamp()).isEqualTo(7_000L);
+        List<Long> timestamps = new ArrayList<>();
+        kafka.forEach(r -> timestamps.add(r.timestamp()));
+        assertThat(timestamps).containsExactly(7_000L, 6_000L);
+    }
 }
