@@ -164,4 +164,11 @@ class CompressionTypeTest {
             assertThatThrownBy(in::readAllBytes).isInstanceOf(IOException.class).hasMessageContaining("bound");
         }
     }
+
+    @Test
+    void readsSingleShotZstdFramesWithContentSizeAsLibrdkafkaWritesThem() {
+        byte[] data = data(6, 150_000);
+        assertThat(decompress(CompressionType.ZSTD, com.github.luben.zstd.Zstd.compress(data, 3)))
+                .isEqualTo(data);
+    }
 }

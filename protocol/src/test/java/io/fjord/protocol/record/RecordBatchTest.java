@@ -239,4 +239,31 @@ class RecordBatchTest {
         kafka.forEach(r -> timestamps.add(r.timestamp()));
         assertThat(timestamps).containsExactly(7_000L, 6_000L);
     }
+
+    @Test
+    void headerReadsAndTheRecordWalkOfAnUncompressedBatchAllocateNothingPerRecord() {
+        RecordBatchBuilder builder = new RecordBatchBuilder(CompressionType.NONE);
+        for (int i = 0; i < 20_000; i++) {
+            builder.append(i, ("key" + i).getBytes(), new byte[20], new Header("h", new byte[2]));
+        }
+        ByteBuffer buffer = builder.build();
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long[] sum = new long[1];
+        RecordVisitor visitor = (index, offsetDelta, timestamp, keySize, valueSize, headerCount) ->
+                sum[0] += offsetDelta + keySize + valueSize + headerCount;
+        for (int warmup = 0; warmup < 3; warmup++) {
+            RecordBatch.at(buffer, 0).walkRecords(1 << 20, visitor);
+        }
+        long before = threads.getCurrentThreadAllocatedBytes();
+        RecordBatch batch = RecordBatch.at(buffer, 0);
+        boolean valid = batch.isValid();
+        long header = batch.baseOffset() + batch.lastOffsetDelta() + batch.producerId() + batch.maxTimestamp();
+        batch.walkRecords(1 << 20, visitor);
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+
+        assertThat(valid).isTrue();
+        assertThat(header).isEqualTo(19_999L - 1L + 19_999L);
+        assertThat(allocated).as("bytes allocated for 20000 records").isLessThan(4096L);
+    }
 }
