@@ -23,6 +23,29 @@ final class CodeBuffer {
         return line(String.format(format, args));
     }
 
+    /**
+     * Emits {@code then} under {@code if (condition)}, and {@code otherwise} (may be null) under its else;
+     * a condition known to be "true" or "false" emits only the branch that runs.
+     */
+    CodeBuffer branch(String condition, Runnable then, Runnable otherwise) {
+        if (condition.equals("true")) {
+            then.run();
+        } else if (condition.equals("false")) {
+            if (otherwise != null) {
+                otherwise.run();
+            }
+        } else {
+            line("if (" + condition + ") {");
+            then.run();
+            if (otherwise != null) {
+                line("} else {");
+                otherwise.run();
+            }
+            line("}");
+        }
+        return this;
+    }
+
     @Override
     public String toString() {
         return sb.toString();

@@ -17,6 +17,11 @@ final class FieldCodeGenerator {
         return versions.condition("version", within);
     }
 
+    /** Like {@link #cond(Versions)}, where the code is already known to run only in {@code known}. */
+    String cond(Versions versions, Versions known) {
+        return versions.condition("version", within.intersect(known));
+    }
+
     /** The compact-encoding expression for a field when it is not tagged. */
     String compact(FieldSpec field) {
         return field.flexibleVersionsOverride() == null ? "flexible" : cond(field.flexibleVersionsOverride());
@@ -94,16 +99,17 @@ final class FieldCodeGenerator {
             buf.line("}");
             buf.line("}");
         } else if (type.isStruct() && !nullable.equals("false")) {
-            buf.line("if (%s) {", nullable);
-            buf.line("if (%s == null) {", source);
-            buf.line("out.writeByte((byte) -1);");
-            buf.line("} else {");
-            buf.line("out.writeByte((byte) 1);");
-            buf.line("%s.write(out, version);", source);
-            buf.line("}");
-            buf.line("} else {");
-            buf.line("%s.write(out, version);", source);
-            buf.line("}");
+            buf.branch(
+                    nullable,
+                    () -> {
+                        buf.line("if (%s == null) {", source);
+                        buf.line("out.writeByte((byte) -1);");
+                        buf.line("} else {");
+                        buf.line("out.writeByte((byte) 1);");
+                        buf.line("%s.write(out, version);", source);
+                        buf.line("}");
+                    },
+                    () -> buf.line("%s.write(out, version);", source));
         } else {
             buf.line(writeValue(type, source, compact, nullable, quoted));
         }
@@ -149,14 +155,15 @@ final class FieldCodeGenerator {
             }
             buf.line("}");
         } else if (type.isStruct() && !nullable.equals("false")) {
-            buf.line("if (%s) {", nullable);
-            buf.line("%s += 1;", var);
-            buf.line("if (%s != null) {", source);
-            buf.line("%s += %s.size(version);", var, source);
-            buf.line("}");
-            buf.line("} else {");
-            buf.line("%s += %s.size(version);", var, source);
-            buf.line("}");
+            buf.branch(
+                    nullable,
+                    () -> {
+                        buf.line("%s += 1;", var);
+                        buf.line("if (%s != null) {", source);
+                        buf.line("%s += %s.size(version);", var, source);
+                        buf.line("}");
+                    },
+                    () -> buf.line("%s += %s.size(version);", var, source));
         } else {
             buf.line("%s += %s;", var, sizeValue(type, source, compact, quoted));
         }

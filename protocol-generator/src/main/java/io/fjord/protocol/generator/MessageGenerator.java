@@ -150,17 +150,31 @@ public final class MessageGenerator {
         return fields.cond(spec.flexibleVersions());
     }
 
+    /** The versions in which a field is present and not tagged (Kafka tags fields from some version on). */
     private String presentUntagged(FieldSpec f) {
-        String present = fields.cond(f.versions());
-        if (!f.isTagged()) {
-            return present;
+        Versions present = f.versions();
+        Versions tagged = f.taggedVersions().intersect(present);
+        if (tagged.isEmpty()) {
+            return fields.cond(present);
         }
-        String tagged = fields.cond(f.taggedVersions());
-        return present + " && !" + tagged;
+        if (tagged.equals(present)) {
+            return "false";
+        }
+        if (tagged.highest() == present.highest()) {
+            return fields.cond(new Versions(present.lowest(), (short) (tagged.lowest() - 1)));
+        }
+        return and(fields.cond(present), "!" + fields.cond(tagged));
     }
 
     private String presentTagged(FieldSpec f) {
-        return fields.cond(f.versions()) + " && " + fields.cond(f.taggedVersions());
+        return fields.cond(f.versions().intersect(f.taggedVersions()));
+    }
+
+    private static String and(String a, String b) {
+        if (a.equals("false") || b.equals("false")) {
+            return "false";
+        }
+        return a.equals("true") ? b : b.equals("true") ? a : a + " && " + b;
     }
 
     private static List<FieldSpec> taggedByTag(StructSpec struct) {
@@ -182,11 +196,10 @@ public final class MessageGenerator {
         }
         buf.line("boolean flexible = %s;", flexibleCondition());
         for (FieldSpec f : struct.fields()) {
-            buf.line("if (%s) {", presentUntagged(f));
-            fields.read(buf, f, fields.compact(f));
-            buf.line("} else {");
-            buf.line("this.%s = %s;", f.camelCaseName(), Defaults.expression(f));
-            buf.line("}");
+            buf.branch(
+                    presentUntagged(f),
+                    () -> fields.read(buf, f, fields.compact(f)),
+                    () -> buf.line("this.%s = %s;", f.camelCaseName(), Defaults.expression(f)));
         }
         buf.line("if (flexible) {");
         buf.line("int taggedFieldCount = io.fjord.protocol.MessageCodec.readTaggedFieldCount(in);");
@@ -201,12 +214,14 @@ public final class MessageGenerator {
             buf.line("switch (tag) {");
             for (FieldSpec f : tagged) {
                 buf.line("case %d: {", f.tag());
-                buf.line("if (%s) {", presentTagged(f));
-                fields.read(buf, f, "true");
-                buf.line("io.fjord.protocol.MessageCodec.checkTaggedFieldSize(in, remainingBefore, tagSize, tag);");
-                buf.line("} else {");
-                buf.line("in.skip(tagSize);");
-                buf.line("}");
+                buf.branch(
+                        presentTagged(f),
+                        () -> {
+                            fields.read(buf, f, "true");
+                            buf.line("io.fjord.protocol.MessageCodec.checkTaggedFieldSize("
+                                    + "in, remainingBefore, tagSize, tag);");
+                        },
+                        () -> buf.line("in.skip(tagSize);"));
                 buf.line("break;");
                 buf.line("}");
             }
@@ -231,31 +246,36 @@ public final class MessageGenerator {
         buf.line("boolean flexible = %s;", flexibleCondition());
         buf.line("int taggedFieldCount = 0;");
         for (FieldSpec f : struct.fields()) {
-            buf.line("if (%s) {", fields.cond(f.versions()));
-            if (f.isTagged()) {
-                buf.line("if (%s) {", fields.cond(f.taggedVersions()));
-                buf.line("if (%s) {", Defaults.nonDefault(f));
-                buf.line("taggedFieldCount++;");
-                buf.line("}");
-                buf.line("} else {");
-                fields.write(buf, f, fields.compact(f));
-                buf.line("}");
-            } else {
-                fields.write(buf, f, fields.compact(f));
-            }
-            if (!f.ignorable()) {
-                buf.line("} else if (%s) {", Defaults.nonDefault(f));
-                buf.line(
-                        "throw new io.fjord.protocol.UnsupportedVersionException("
-                                + "\"Attempted to write a non-default %s at version \" + version);",
-                        f.name());
-            }
-            buf.line("}");
+            Runnable rejectNonDefault = f.ignorable()
+                    ? null
+                    : () -> {
+                        buf.line("if (%s) {", Defaults.nonDefault(f));
+                        buf.line(
+                                "throw new io.fjord.protocol.UnsupportedVersionException("
+                                        + "\"Attempted to write a non-default %s at version \" + version);",
+                                f.name());
+                        buf.line("}");
+                    };
+            buf.branch(
+                    fields.cond(f.versions()),
+                    () -> buf.branch(
+                            fields.cond(f.taggedVersions(), f.versions()),
+                            () -> {
+                                buf.line("if (%s) {", Defaults.nonDefault(f));
+                                buf.line("taggedFieldCount++;");
+                                buf.line("}");
+                            },
+                            () -> fields.write(buf, f, fields.compact(f))),
+                    rejectNonDefault);
         }
         buf.line("if (flexible) {");
         buf.line("out.writeUnsignedVarint(taggedFieldCount);");
         for (FieldSpec f : taggedByTag(struct)) {
-            buf.line("if (%s && %s) {", presentTagged(f), Defaults.nonDefault(f));
+            String cond = and(presentTagged(f), Defaults.nonDefault(f));
+            if (cond.equals("false")) {
+                continue;
+            }
+            buf.line("if (%s) {", cond);
             buf.line("int tagSize = 0;");
             fields.size(buf, f, "true", "tagSize");
             buf.line("out.writeUnsignedVarint(%d);", f.tag());
@@ -280,12 +300,14 @@ public final class MessageGenerator {
         buf.line("int size = 0;");
         buf.line("int taggedFieldCount = 0;");
         for (FieldSpec f : struct.fields()) {
-            buf.line("if (%s) {", presentUntagged(f));
-            fields.size(buf, f, fields.compact(f), "size");
-            buf.line("}");
+            buf.branch(presentUntagged(f), () -> fields.size(buf, f, fields.compact(f), "size"), null);
         }
         for (FieldSpec f : taggedByTag(struct)) {
-            buf.line("if (%s && %s) {", presentTagged(f), Defaults.nonDefault(f));
+            String cond = and(presentTagged(f), Defaults.nonDefault(f));
+            if (cond.equals("false")) {
+                continue;
+            }
+            buf.line("if (%s) {", cond);
             buf.line("taggedFieldCount++;");
             buf.line("int tagSize = 0;");
             fields.size(buf, f, "true", "tagSize");
