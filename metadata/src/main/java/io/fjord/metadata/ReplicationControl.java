@@ -37,7 +37,7 @@ final class ReplicationControl {
             MetadataImage image, List<CreatableTopic> topics, boolean validateOnly) {
         Map<String, Integer> counts = new HashMap<>();
         for (CreatableTopic topic : topics) {
-            counts.merge(String.valueOf(topic.name()), 1, Integer::sum);
+            counts.merge(topic.name(), 1, Integer::sum);
         }
         Map<String, String> normalizedNames = new HashMap<>();
         for (String name : image.topics().topicsByName().keySet()) {
@@ -46,7 +46,7 @@ final class ReplicationControl {
         List<MetadataRecord> records = new ArrayList<>();
         List<CreateTopicResult> results = new ArrayList<>(topics.size());
         for (CreatableTopic topic : topics) {
-            if (counts.get(String.valueOf(topic.name())) > 1) {
+            if (counts.get(topic.name()) > 1) {
                 results.add(CreateTopicResult.failed(
                         topic.name(), Errors.INVALID_REQUEST, "Found multiple entries for this topic."));
                 continue;
@@ -149,12 +149,12 @@ final class ReplicationControl {
         List<MetadataRecord> records = new ArrayList<>();
         List<DeleteTopicResult> results = new ArrayList<>(names.size() + ids.size());
         Map<String, Integer> nameCounts = new HashMap<>();
-        names.forEach(name -> nameCounts.merge(String.valueOf(name), 1, Integer::sum));
+        names.forEach(name -> nameCounts.merge(name, 1, Integer::sum));
         Map<Uuid, Integer> idCounts = new HashMap<>();
         ids.forEach(id -> idCounts.merge(id == null ? Uuid.ZERO : id, 1, Integer::sum));
         for (String name : names) {
             TopicImage topic = name == null ? null : image.topics().topic(name);
-            if (nameCounts.get(String.valueOf(name)) > 1) {
+            if (nameCounts.get(name) > 1) {
                 results.add(new DeleteTopicResult(name, Uuid.ZERO, Errors.INVALID_REQUEST, "Duplicate topic name."));
             } else if (topic == null) {
                 results.add(new DeleteTopicResult(
@@ -189,11 +189,11 @@ final class ReplicationControl {
     ControllerResult<List<CreatePartitionsResult>> createPartitions(
             MetadataImage image, List<CreatePartitionsTopic> topics, boolean validateOnly) {
         Map<String, Integer> counts = new HashMap<>();
-        topics.forEach(topic -> counts.merge(String.valueOf(topic.name()), 1, Integer::sum));
+        topics.forEach(topic -> counts.merge(topic.name(), 1, Integer::sum));
         List<MetadataRecord> records = new ArrayList<>();
         List<CreatePartitionsResult> results = new ArrayList<>(topics.size());
         for (CreatePartitionsTopic topic : topics) {
-            if (counts.get(String.valueOf(topic.name())) > 1) {
+            if (counts.get(topic.name()) > 1) {
                 results.add(new CreatePartitionsResult(topic.name(), Errors.INVALID_REQUEST, "Duplicate topic name."));
                 continue;
             }
