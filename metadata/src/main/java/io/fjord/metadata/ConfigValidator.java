@@ -15,4 +15,13 @@ public interface ConfigValidator {
 
     /** Empty if {@code name=value} is valid for {@code type}, else the reason, which clients will see. */
     Optional<String> validate(ConfigResourceType type, String name, String value);
+
+    /**
+     * The value {@code name} has when not set explicitly, or null when unknown. APPEND and SUBTRACT on an
+     * unset list config start from it, as in Kafka (APPEND compact to an unset cleanup.policy gives
+     * "delete,compact").
+     */
+    default String defaultValue(ConfigResourceType type, String name) {
+        return null;
+    }
 }

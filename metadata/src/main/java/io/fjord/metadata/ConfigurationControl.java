@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -19,11 +20,11 @@ import java.util.TreeSet;
  */
 final class ConfigurationControl {
 
-    private final ReplicationControl validation;
+    private final ConfigValidator validator;
     private final int maxRecordsPerRequest;
 
-    ConfigurationControl(ReplicationControl validation, int maxRecordsPerRequest) {
-        this.validation = validation;
+    ConfigurationControl(ConfigValidator validator, int maxRecordsPerRequest) {
+        this.validator = validator;
         this.maxRecordsPerRequest = maxRecordsPerRequest;
     }
 
@@ -65,11 +66,14 @@ final class ConfigurationControl {
         Map<String, String> before = image.configs().configs(resource);
         Map<String, String> after = new HashMap<>(before);
         for (AlterConfigOp op : request.ops()) {
-            String value = newValue(after.get(op.name()), op);
+            String current = after.containsKey(op.name())
+                    ? after.get(op.name())
+                    : validator.defaultValue(resource.type(), op.name());
+            String value = newValue(current, op);
             if (value == null) {
                 after.remove(op.name());
             } else {
-                validation.validateConfig(resource.type(), op.name(), value);
+                validateConfig(validator, resource.type(), op.name(), value);
                 after.put(op.name(), value);
             }
         }
@@ -81,6 +85,17 @@ final class ConfigurationControl {
             }
         }
         return records;
+    }
+
+    /** Throws INVALID_CONFIG with the validator's reason when {@code name=value} is not acceptable. */
+    static void validateConfig(ConfigValidator validator, ConfigResourceType type, String name, String value) {
+        if (value == null) {
+            throw new ApiException(Errors.INVALID_CONFIG, "Null value not supported for config: " + name);
+        }
+        Optional<String> problem = validator.validate(type, name, value);
+        if (problem.isPresent()) {
+            throw new ApiException(Errors.INVALID_CONFIG, problem.get());
+        }
     }
 
     private static void validateResource(MetadataImage image, ConfigResource resource) {

@@ -71,7 +71,7 @@ public final class Controller implements MetadataListener, AutoCloseable {
         this.metadataLog = metadataLog;
         this.time = time;
         this.replication = new ReplicationControl(config, validator, random);
-        this.configuration = new ConfigurationControl(replication, config.maxRecordsPerRequest());
+        this.configuration = new ConfigurationControl(validator, config.maxRecordsPerRequest());
         this.eventQueue = new ThreadPoolExecutor(1, 1, 0L, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
             Thread thread = new Thread(r, "fjord-controller-event");
             thread.setDaemon(true);

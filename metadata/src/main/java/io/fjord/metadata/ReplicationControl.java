@@ -9,7 +9,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.random.RandomGenerator;
@@ -88,7 +87,7 @@ final class ReplicationControl {
             throw tooManyRecords(recordBudget);
         }
         for (Map.Entry<String, String> e : topic.configs().entrySet()) {
-            validateConfig(ConfigResourceType.TOPIC, e.getKey(), e.getValue());
+            ConfigurationControl.validateConfig(validator, ConfigResourceType.TOPIC, e.getKey(), e.getValue());
         }
         Uuid topicId = validateOnly ? Uuid.ZERO : newTopicId(image);
         out.add(new TopicRecord(name, topicId));
@@ -305,16 +304,6 @@ final class ReplicationControl {
             if (image.topics().topic(id) == null) {
                 return id;
             }
-        }
-    }
-
-    void validateConfig(ConfigResourceType type, String name, String value) {
-        if (value == null) {
-            throw new ApiException(Errors.INVALID_CONFIG, "Null value not supported for config: " + name);
-        }
-        Optional<String> problem = validator.validate(type, name, value);
-        if (problem.isPresent()) {
-            throw new ApiException(Errors.INVALID_CONFIG, problem.get());
         }
     }
 

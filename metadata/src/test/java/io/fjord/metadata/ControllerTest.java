@@ -315,6 +315,29 @@ class ControllerTest {
     }
 
     @Test
+    void appendToAnUnsetListConfigStartsFromItsDefault() throws Exception {
+        ConfigValidator withDefaults = new ConfigValidator() {
+            @Override
+            public Optional<String> validate(ConfigResourceType type, String name, String value) {
+                return Optional.empty();
+            }
+
+            @Override
+            public String defaultValue(ConfigResourceType type, String name) {
+                return name.equals("cleanup.policy") ? "delete" : null;
+            }
+        };
+        context = ControllerTestContext.open(dir, 1, withDefaults);
+        context.createTopic("orders", 1, 1);
+        alter(
+                ConfigResource.topic("orders"),
+                new AlterConfigOp("cleanup.policy", AlterConfigOp.OpType.APPEND, "compact"));
+
+        assertThat(context.image().configs().configs(ConfigResource.topic("orders")))
+                .containsExactly(Map.entry("cleanup.policy", "delete,compact"));
+    }
+
+    @Test
     void incrementalAlterConfigsReportsErrorsPerResourceAndValidateOnlyWritesNothing() throws Exception {
         open(1);
         context.createTopic("orders", 1, 1);
