@@ -26,7 +26,10 @@ public interface MetadataLog extends AutoCloseable {
      */
     void register(MetadataListener listener);
 
-    /** Stops the log: pending appends fail, listeners hear nothing more. Idempotent. */
+    /**
+     * Stops the log: appends already accepted are finished (or failed), later ones fail; listeners hear
+     * nothing after the last finished append. Idempotent.
+     */
     @Override
     void close();
 }
