@@ -9,6 +9,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -37,7 +38,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threading: any thread may call {@link #append} and {@link #register}; both only enqueue work for
  * the single writer thread this class owns, which writes, fsyncs, calls listeners and then completes
- * futures. There are no snapshots yet: recovery replays the whole file.
+ * futures. Appends queued while the writer is busy are written together with one fsync (group commit),
+ * each still its own frame. There are no snapshots yet: recovery replays the whole file.
  */
 public final class LocalMetadataLog implements MetadataLog {
 
@@ -72,6 +74,8 @@ public final class LocalMetadataLog implements MetadataLog {
     private long endPosition;
     private final List<MetadataListener> listeners = new ArrayList<>();
     private Throwable failure;
+    /** Appends accepted but not yet written; drained by the writer thread. */
+    private final ConcurrentLinkedQueue<PendingAppend> pendingAppends = new ConcurrentLinkedQueue<>();
 
     private LocalMetadataLog(Path file, FileChannel channel, int maxBatchBytes, long endPosition, long endOffset) {
         this.file = file;
@@ -167,68 +171,97 @@ public final class LocalMetadataLog implements MetadataLog {
             future.completeExceptionally(new IllegalArgumentException("a metadata batch holds at least one record"));
             return future;
         }
-        submit(() -> doAppend(batch, future), future);
+        PendingAppend append = new PendingAppend(batch, future);
+        pendingAppends.add(append);
+        // One flush task per append; a flush takes every append queued by then, so most find nothing left.
+        RuntimeException rejected = submit(this::flushPendingAppends);
+        if (rejected != null && pendingAppends.remove(append)) {
+            future.completeExceptionally(rejected);
+        }
         return future;
     }
 
     @Override
     public void register(MetadataListener listener) {
-        CompletableFuture<Long> ignored = new CompletableFuture<>();
-        submit(() -> doRegister(listener), ignored);
-        if (ignored.isCompletedExceptionally()) {
-            throw new IllegalStateException("cannot register a listener on " + file + ": closed or overloaded");
+        RuntimeException rejected = submit(() -> doRegister(listener));
+        if (rejected != null) {
+            throw rejected;
         }
     }
 
-    private void submit(Runnable task, CompletableFuture<?> onRejected) {
-        if (closed) {
-            onRejected.completeExceptionally(new IllegalStateException("the metadata log " + file + " is closed"));
-            return;
+    /** Hands {@code task} to the writer thread; the exception to report if it was refused, else null. */
+    private RuntimeException submit(Runnable task) {
+        if (!closed) {
+            try {
+                writer.execute(task);
+                return null;
+            } catch (RejectedExecutionException e) {
+                if (!closed) {
+                    return new RejectedExecutionException(
+                            "the metadata log " + file + " has " + MAX_PENDING_TASKS + " tasks pending");
+                }
+            }
         }
-        try {
-            writer.execute(task);
-        } catch (RejectedExecutionException e) {
-            onRejected.completeExceptionally(new RejectedExecutionException(
-                    closed
-                            ? "the metadata log " + file + " is closed"
-                            : "the metadata log " + file + " has " + MAX_PENDING_TASKS + " tasks pending"));
-        }
+        return new IllegalStateException("the metadata log " + file + " is closed");
     }
 
-    private void doAppend(List<MetadataRecord> records, CompletableFuture<Long> future) {
-        if (failure != null) {
-            future.completeExceptionally(new IllegalStateException("the metadata log " + file + " failed", failure));
+    /** An append waiting for the writer thread. */
+    private record PendingAppend(List<MetadataRecord> records, CompletableFuture<Long> future) {}
+
+    /**
+     * Writes the queued appends as consecutive frames with one fsync for all of them (group commit),
+     * taking appends until their frames reach maxBatchBytes, then tells listeners and completes futures.
+     */
+    private void flushPendingAppends() {
+        List<PendingAppend> group = new ArrayList<>();
+        List<ByteBuffer> frames = new ArrayList<>();
+        long groupBytes = 0;
+        long nextOffset = endOffset;
+        PendingAppend append;
+        while (groupBytes < maxBatchBytes && (append = pendingAppends.poll()) != null) {
+            if (failure != null) {
+                append.future()
+                        .completeExceptionally(
+                                new IllegalStateException("the metadata log " + file + " failed", failure));
+                continue;
+            }
+            try {
+                ByteBuffer frame = encodeFrame(nextOffset, append.records(), maxBatchBytes);
+                frames.add(frame);
+                group.add(append);
+                groupBytes += frame.remaining();
+                nextOffset += append.records().size();
+            } catch (RuntimeException e) {
+                append.future().completeExceptionally(e);
+            }
+        }
+        if (group.isEmpty()) {
             return;
         }
-        long baseOffset = endOffset;
-        ByteBuffer frame;
-        try {
-            frame = encodeFrame(baseOffset, records, maxBatchBytes);
-        } catch (RuntimeException e) {
-            future.completeExceptionally(e);
-            return;
-        }
-        int frameBytes = frame.remaining();
         try {
             long position = endPosition;
-            while (frame.hasRemaining()) {
-                position += channel.write(frame, position);
+            for (ByteBuffer frame : frames) {
+                while (frame.hasRemaining()) {
+                    position += channel.write(frame, position);
+                }
             }
             channel.force(false);
         } catch (IOException e) {
             // The file's tail is unknown now; refuse further appends. Reopening truncates a partial frame.
             failure = e;
             log.error("Writing the metadata log {} failed; it accepts no more appends", file, e);
-            future.completeExceptionally(e);
+            group.forEach(failed -> failed.future().completeExceptionally(e));
             return;
         }
-        endPosition += frameBytes;
-        MetadataBatch batch = new MetadataBatch(baseOffset, records);
-        endOffset = batch.lastOffset() + 1;
-        for (MetadataListener listener : listeners) {
-            deliver(listener, batch);
+        endPosition += groupBytes;
+        for (PendingAppend written : group) {
+            MetadataBatch batch = new MetadataBatch(endOffset, written.records());
+            endOffset = batch.lastOffset() + 1;
+            for (MetadataListener listener : listeners) {
+                deliver(listener, batch);
+            }
+            written.future().complete(batch.lastOffset());
         }
-        future.complete(batch.lastOffset());
     }
 
     private void doRegister(MetadataListener listener) {

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -73,6 +74,28 @@ class LocalMetadataLogTest {
             assertThat(listener.batches).extracting(MetadataBatch::baseOffset).containsExactly(0L, 3L);
             assertThat(listener.threadName).isEqualTo("fjord-metadata-log-writer");
             assertThat(log.endOffset()).isEqualTo(4L);
+        }
+    }
+
+    @Test
+    void concurrentAppendsAreCommittedInOrderWithDistinctOffsets() throws Exception {
+        try (LocalMetadataLog log = LocalMetadataLog.open(dir)) {
+            RecordingListener listener = new RecordingListener();
+            log.register(listener);
+            List<CompletableFuture<Long>> futures = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                futures.add(log.append(List.of(new NoOpRecord(), new RemoveTopicRecord(new Uuid(i, i)))));
+            }
+            for (int i = 0; i < futures.size(); i++) {
+                assertThat(get(futures.get(i))).isEqualTo(2L * i + 1);
+            }
+            assertThat(listener.batches)
+                    .extracting(MetadataBatch::baseOffset)
+                    .containsExactlyElementsOf(
+                            LongStream.range(0, 200).map(i -> 2 * i).boxed().toList());
+        }
+        try (LocalMetadataLog log = LocalMetadataLog.open(dir)) {
+            assertThat(log.endOffset()).isEqualTo(400L);
         }
     }
 
