@@ -183,9 +183,13 @@ public final class Controller implements MetadataListener, AutoCloseable {
         for (MetadataRecord record : records) {
             delta.replay(record);
         }
-        latestImage = delta.apply(latestImage.offset() + records.size());
+        MetadataImage next = delta.apply(latestImage.offset() + records.size());
+        // Append before touching state: if append throws, the operation fails and nothing changed. Its
+        // callbacks are queued behind this event, so they see the state set below.
+        CompletableFuture<Long> appended = metadataLog.append(records);
+        latestImage = next;
         inFlight.add(records);
-        metadataLog.append(records).whenComplete((offset, error) -> {
+        appended.whenComplete((offset, error) -> {
             Runnable completion = () -> onAppendComplete(records, offset, error, result.response(), future);
             if (!enqueueInternal(completion)) {
                 completion.run(); // closed: only the future is touched then
