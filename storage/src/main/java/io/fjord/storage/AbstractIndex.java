@@ -20,7 +20,7 @@ import java.nio.file.Path;
  */
 abstract class AbstractIndex {
 
-    private final Path file;
+    private volatile Path file;
     private final long baseOffset;
     private final int entrySize;
     private int maxEntries;
@@ -170,6 +170,12 @@ abstract class AbstractIndex {
 
     final void close() {
         trimToValidSize();
+    }
+
+    /** Renames the file (for deletion); the mapping stays valid. */
+    final void renameTo(Path target) throws IOException {
+        Files.move(file, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        file = target;
     }
 
     final void deleteIfExists() throws IOException {

@@ -33,7 +33,10 @@ final class LogSegment {
         void onBatch(FileBatchCursor batch);
     }
 
+    static final String DELETED_SUFFIX = ".deleted";
+
     private final Path dir;
+    private volatile Path logPath;
     private final long baseOffset;
     private final int indexIntervalBytes;
     private final FileChannel log;
@@ -51,8 +54,9 @@ final class LogSegment {
         this.baseOffset = baseOffset;
         this.indexIntervalBytes = config.indexIntervalBytes();
         this.createdMs = nowMs;
-        this.log = FileChannel.open(
-                logFile(dir, baseOffset), StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        this.logPath = logFile(dir, baseOffset);
+        this.log =
+                FileChannel.open(logPath, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         this.sizeInBytes = (int) Math.min(log.size(), Integer.MAX_VALUE);
         this.offsetIndex =
                 new OffsetIndex(file(dir, baseOffset, ".index"), baseOffset, config.segmentIndexBytes(), active);
@@ -117,7 +121,7 @@ final class LogSegment {
             return maxTimestampSoFar;
         }
         try {
-            return Files.getLastModifiedTime(logFile(dir, baseOffset)).toMillis();
+            return Files.getLastModifiedTime(logPath).toMillis();
         } catch (IOException e) {
             return createdMs;
         }
@@ -180,7 +184,7 @@ final class LogSegment {
                 p += log.write(src, p);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write segment " + logFile(dir, baseOffset), e);
+            throw new UncheckedIOException("cannot write segment " + logPath, e);
         }
     }
 
@@ -312,7 +316,7 @@ final class LogSegment {
         try {
             log.truncate(size);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot truncate " + logFile(dir, baseOffset), e);
+            throw new UncheckedIOException("cannot truncate " + logPath, e);
         }
     }
 
@@ -350,7 +354,7 @@ final class LogSegment {
         try {
             log.force(true);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot fsync " + logFile(dir, baseOffset), e);
+            throw new UncheckedIOException("cannot fsync " + logPath, e);
         }
         offsetIndex.flush();
         timeIndex.flush();
@@ -365,13 +369,30 @@ final class LogSegment {
         }
     }
 
+    /**
+     * Renames the three files with a {@value #DELETED_SUFFIX} suffix so a restart does not load them;
+     * the channel and mappings stay usable for reads already handed out until {@link #deleteFiles()}.
+     */
+    void markForDeletion() {
+        try {
+            Path target = logPath.resolveSibling(logPath.getFileName() + DELETED_SUFFIX);
+            Files.move(logPath, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            logPath = target;
+            offsetIndex.renameTo(
+                    offsetIndex.file().resolveSibling(offsetIndex.file().getFileName() + DELETED_SUFFIX));
+            timeIndex.renameTo(timeIndex.file().resolveSibling(timeIndex.file().getFileName() + DELETED_SUFFIX));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot rename segment " + baseOffset + " in " + dir + " for deletion", e);
+        }
+    }
+
     /** Closes the channel and removes the three files. */
     void deleteFiles() {
         try {
             if (log.isOpen()) {
                 log.close();
             }
-            Files.deleteIfExists(logFile(dir, baseOffset));
+            Files.deleteIfExists(logPath);
             offsetIndex.deleteIfExists();
             timeIndex.deleteIfExists();
         } catch (IOException e) {

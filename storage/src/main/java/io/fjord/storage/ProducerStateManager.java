@@ -166,8 +166,11 @@ final class ProducerStateManager {
         return dir.resolve(LogSegment.fileName(offset, SNAPSHOT_SUFFIX));
     }
 
-    /** Writes the state as of {@code offset} (the next offset to be appended); atomic by rename. */
-    void takeSnapshot(long offset) {
+    /**
+     * Writes the state as of {@code offset} (the next offset to be appended); atomic by rename, fsynced
+     * only when {@code sync} (a torn unsynced snapshot fails its CRC on load and is replayed past).
+     */
+    void takeSnapshot(long offset, boolean sync) {
         int size = HEADER_SIZE;
         for (ProducerStateEntry e : producers.values()) {
             size += PRODUCER_SIZE + BATCH_SIZE * e.batches.size();
@@ -195,7 +198,9 @@ final class ProducerStateManager {
             while (buf.hasRemaining()) {
                 ch.write(buf);
             }
-            ch.force(true);
+            if (sync) {
+                ch.force(true);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write producer snapshot " + target, e);
         }
