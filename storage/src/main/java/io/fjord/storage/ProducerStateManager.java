@@ -36,7 +36,7 @@ import java.util.zip.CRC32C;
  * |        |    8 |   producerId int64                              |
  * |        |    2 |   producerEpoch int16                           |
  * |        |    4 |   batch count int32 (at most 5)                 |
- * |        | 28*n |   batches: firstSeq int32, lastSeq int32,       |
+ * |        | 32*n |   batches: firstSeq int32, lastSeq int32,       |
  * |        |      |   firstOffset int64, lastOffset int64, ts int64 |
  * </pre>
  *
@@ -49,7 +49,7 @@ final class ProducerStateManager {
     static final short SNAPSHOT_VERSION = 1;
     private static final int HEADER_SIZE = 10;
     private static final int PRODUCER_SIZE = 14;
-    private static final int BATCH_SIZE = 28;
+    private static final int BATCH_SIZE = 32;
 
     /** What the log remembers of one appended batch of a producer. */
     record BatchMetadata(int firstSeq, int lastSeq, long firstOffset, long lastOffset, long timestampMs) {}
