@@ -51,6 +51,8 @@ final class LogLoader {
         int truncated = 0;
         if (!hadCleanShutdown) {
             truncated = recover(segments, config, recoveryPoint, recoveredBatches);
+        } else {
+            rebuildMissingIndexes(dir, segments, config, recoveredBatches);
         }
         LogSegment active = segments.lastEntry().getValue();
         return new LoadedSegments(segments, active.readNextOffset(), truncated);
@@ -96,6 +98,25 @@ final class LogLoader {
             last.makeActive(config);
         }
         return truncated;
+    }
+
+    /** After a clean shutdown a segment whose index files are gone still gets them rebuilt. */
+    private static void rebuildMissingIndexes(
+            Path dir,
+            ConcurrentSkipListMap<Long, LogSegment> segments,
+            LogConfig config,
+            LogSegment.BatchVisitor recoveredBatches) {
+        for (LogSegment segment : segments.values()) {
+            boolean emptyIndex = segment.sizeInBytes() > config.indexIntervalBytes()
+                    && segment.offsetIndex().entries() == 0;
+            if (emptyIndex || !segment.timeIndexExisted()) {
+                segment.makeActive(config);
+                segment.recover(recoveredBatches);
+                if (segment != segments.lastEntry().getValue()) {
+                    segment.onBecomeInactiveSegment();
+                }
+            }
+        }
     }
 
     private static void removeLeftovers(Path dir) {

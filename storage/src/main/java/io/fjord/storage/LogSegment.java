@@ -43,6 +43,7 @@ final class LogSegment {
     private final OffsetIndex offsetIndex;
     private final TimeIndex timeIndex;
     private final long createdMs;
+    private final boolean timeIndexExisted;
     private volatile int sizeInBytes;
     private int bytesSinceLastIndexEntry;
     private volatile long maxTimestampSoFar = -1L;
@@ -58,6 +59,7 @@ final class LogSegment {
         this.log =
                 FileChannel.open(logPath, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         this.sizeInBytes = (int) Math.min(log.size(), Integer.MAX_VALUE);
+        this.timeIndexExisted = sizeInBytes == 0 || Files.exists(file(dir, baseOffset, ".timeindex"));
         this.offsetIndex =
                 new OffsetIndex(file(dir, baseOffset, ".index"), baseOffset, config.segmentIndexBytes(), active);
         this.timeIndex =
@@ -125,6 +127,11 @@ final class LogSegment {
         } catch (IOException e) {
             return createdMs;
         }
+    }
+
+    /** Whether the time index was on disk when the segment was opened (else it must be rebuilt). */
+    boolean timeIndexExisted() {
+        return timeIndexExisted;
     }
 
     long maxTimestampSoFar() {

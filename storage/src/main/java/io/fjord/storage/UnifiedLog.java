@@ -418,7 +418,7 @@ public final class UnifiedLog implements AutoCloseable {
                     "offset " + startOffset + " was deleted from " + topicPartition + " (log start offset "
                             + logStartOffset + ")");
         }
-        while (entry != null) {
+        while (entry != null && entry.getKey() < maxOffset) {
             LogSegment segment = entry.getValue();
             int maxPosition = segment == e.segment() ? e.position() : segment.sizeInBytes();
             boolean boundedHere = false;

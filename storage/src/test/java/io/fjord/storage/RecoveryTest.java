@@ -157,6 +157,33 @@ class RecoveryTest {
     }
 
     @Test
+    void indexesDeletedBeforeACleanStartAreRebuilt() throws Exception {
+        writeAndCrash();
+        long base = log == null ? LogLoader.segmentBaseOffsets(dir()).get(0) : 0;
+        java.nio.file.Files.delete(dir().resolve(LogSegment.fileName(base, ".index")));
+        java.nio.file.Files.delete(dir().resolve(LogSegment.fileName(base, ".timeindex")));
+        log = UnifiedLog.open(dir(), config(), time, null, true, new UnifiedLog.LogCheckpoints(60, 0, 60));
+        assertThat(log.segments().get(base).offsetIndex().entries()).isPositive();
+        assertThat(log.fetchOffsetByTimestamp(time.milliseconds()).orElseThrow().offset())
+                .isZero();
+        assertReadableUpTo(60);
+    }
+
+    @Test
+    void aCrashWithoutCloseLeavesPreallocatedIndexesThatStillLoad() {
+        log = UnifiedLog.open(dir(), config(), time);
+        for (int i = 0; i < 30; i++) {
+            log.appendAsLeader(TestBatches.simple(2, time.milliseconds()), 0);
+        }
+        UnifiedLog crashed = log;
+        long rolledBase = log.activeSegmentBaseOffset();
+        // the recovery point is the active segment: only it is scanned, older ones keep their indexes
+        log = UnifiedLog.open(dir(), config(), time, null, false, new UnifiedLog.LogCheckpoints(rolledBase, 0, 0));
+        assertReadableUpTo(60);
+        crashed.closeForDeletion();
+    }
+
+    @Test
     void segmentsAfterACorruptOneAreDropped() throws Exception {
         writeAndCrash();
         List<Long> bases = LogLoader.segmentBaseOffsets(dir());

@@ -118,6 +118,24 @@ class UnifiedLogTest {
     }
 
     @Test
+    void readNeverCrossesAMaxOffsetAtASegmentBoundary() {
+        open(small());
+        for (int i = 0; i < 30; i++) {
+            log.appendAsLeader(TestBatches.simple(2, time.milliseconds()), 0);
+        }
+        long boundary = log.segments().higherKey(0L);
+        long lastBelow = boundary - 2;
+        assertThat(TestBatches.baseOffsets(
+                        log.read(lastBelow, 1000, boundary, false).records()))
+                .containsExactly(lastBelow);
+        assertThat(log.read(boundary, 1000, boundary, false).records().sizeInBytes())
+                .isZero();
+        assertThat(TestBatches.baseOffsets(log.read(0, 100_000, boundary, false).records()))
+                .last()
+                .isEqualTo(lastBelow);
+    }
+
+    @Test
     void readAtLogEndIsEmptyAndBeyondIsOutOfRange() {
         open(LogConfig.DEFAULT);
         log.appendAsLeader(TestBatches.simple(2, time.milliseconds()), 0);
