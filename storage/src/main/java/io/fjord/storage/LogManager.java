@@ -314,16 +314,24 @@ public final class LogManager {
             Thread.currentThread().interrupt();
             scheduler.shutdownNow();
         }
+        boolean allClosed = true;
         for (UnifiedLog log : logs.values()) {
-            log.close();
+            try {
+                log.close();
+            } catch (RuntimeException e) {
+                allClosed = false; // no clean marker: the next start recovers this log
+                LOG.log(Level.ERROR, "cannot close the log of " + log.topicPartition(), e);
+            }
         }
         writeCheckpoints();
-        try {
-            for (Path dir : logDirs) {
-                Files.writeString(dir.resolve(CLEAN_SHUTDOWN_FILE), "", StandardCharsets.UTF_8);
+        if (allClosed) {
+            try {
+                for (Path dir : logDirs) {
+                    Files.writeString(dir.resolve(CLEAN_SHUTDOWN_FILE), "", StandardCharsets.UTF_8);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write the clean shutdown marker", e);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the clean shutdown marker", e);
         }
         logs.clear();
     }

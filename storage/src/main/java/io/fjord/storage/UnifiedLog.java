@@ -685,6 +685,9 @@ public final class UnifiedLog implements AutoCloseable {
     /** fsyncs the segments holding offsets below {@code offset} that are not yet durable. */
     public void flushUntil(long offset) {
         synchronized (flushLock) {
+            if (closed) {
+                return; // close() flushed before marking the log closed
+            }
             long from = recoveryPoint;
             if (offset <= from && unflushedMessages.get() == 0) {
                 return;
