@@ -162,7 +162,7 @@ public final class LogManager {
             for (Path dir : children) {
                 String name = dir.getFileName().toString();
                 if (name.endsWith(DELETE_DIR_SUFFIX)) {
-                    scheduler.execute(() -> UnifiedLog.deleteRecursively(dir));
+                    scheduler.execute(() -> LogLoader.deleteRecursively(dir));
                     continue;
                 }
                 TopicPartition tp;
@@ -192,6 +192,10 @@ public final class LogManager {
             if (known != null && topicId != null && !topicId.isZero() && !known.equals(topicId)) {
                 throw new ApiException(
                         Errors.INCONSISTENT_TOPIC_ID, "log " + tp + " has topic id " + known + ", not " + topicId);
+            }
+            if (known == null && topicId != null && !topicId.isZero()) {
+                writeTopicId(existing.dir(), topicId);
+                topicIds.put(tp, topicId);
             }
             existing.updateConfig(config);
             return existing;
@@ -254,7 +258,7 @@ public final class LogManager {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot rename " + dir + " for deletion", e);
         }
-        scheduler.execute(() -> UnifiedLog.deleteRecursively(renamed));
+        scheduler.execute(() -> LogLoader.deleteRecursively(renamed));
         return true;
     }
 

@@ -13,7 +13,6 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,13 +21,21 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.stream.Stream;
 
 /**
  * The log of one partition: a directory {@code <topic>-<partition>} of {@link LogSegment}s, with the
  * producer state ({@link ProducerStateManager}), the leader-epoch cache ({@link LeaderEpochFileCache}),
  * the log start offset, the high watermark and the recovery point (the offset below which everything is
  * fsynced).
+ *
+ * <pre>
+ * | file in the directory            | owner                                        |
+ * |----------------------------------|----------------------------------------------|
+ * | NNNNNNNNNNNNNNNNNNNN.log/.index/.timeindex | {@link LogSegment}, one set per segment |
+ * | NNNNNNNNNNNNNNNNNNNN.snapshot    | {@link ProducerStateManager}, state at offset N |
+ * | leader-epoch-checkpoint          | {@link LeaderEpochFileCache}                 |
+ * | partition.metadata               | {@link LogManager}: the topic id             |
+ * </pre>
  *
  * <p>Threading: appends, rolls, truncation, retention and close are serialized by one lock. Reads
  * ({@link #read}, {@link #fetchOffsetByTimestamp}, the offsets) run concurrently: the segment map is a
@@ -741,7 +748,7 @@ public final class UnifiedLog implements AutoCloseable {
                 s.deleteFiles();
             }
             segments.clear();
-            deleteRecursively(dir);
+            LogLoader.deleteRecursively(dir);
         } finally {
             lock.unlock();
         }
@@ -757,19 +764,6 @@ public final class UnifiedLog implements AutoCloseable {
             }
         } finally {
             lock.unlock();
-        }
-    }
-
-    static void deleteRecursively(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete " + root, e);
         }
     }
 
