@@ -41,8 +41,16 @@ final class CheckpointFile {
         return file;
     }
 
-    /** Replaces the file with {@code entries}, each a line of space-separated fields. */
-    synchronized void write(List<String> entries) {
+    /** Replaces the file with {@code entries}, each a line of space-separated fields, fsynced. */
+    void write(List<String> entries) {
+        write(entries, true);
+    }
+
+    /**
+     * Replaces the file with {@code entries}. Without {@code sync} the rename is still atomic, but a crash
+     * may leave an empty or old file: only for checkpoints that recovery can rebuild.
+     */
+    synchronized void write(List<String> entries, boolean sync) {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try {
             try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
@@ -55,8 +63,10 @@ final class CheckpointFile {
                     w.newLine();
                 }
             }
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                ch.force(true);
+            if (sync) {
+                try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                    ch.force(true);
+                }
             }
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {

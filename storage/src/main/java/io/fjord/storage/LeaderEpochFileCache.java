@@ -21,12 +21,25 @@ final class LeaderEpochFileCache {
 
     private final CheckpointFile checkpoint;
     private final NavigableMap<Integer, Long> epochs = new TreeMap<>();
+    private boolean dirty;
+    private boolean rebuildNeeded;
 
     LeaderEpochFileCache(Path dir) {
         this.checkpoint = new CheckpointFile(dir.resolve(FILE_NAME));
-        for (String[] entry : checkpoint.read()) {
-            epochs.put(Integer.parseInt(entry[0]), Long.parseLong(entry[1]));
+        try {
+            for (String[] entry : checkpoint.read()) {
+                epochs.put(Integer.parseInt(entry[0]), Long.parseLong(entry[1]));
+            }
+        } catch (RuntimeException e) {
+            // an unsynced write torn by a crash: the owning log rebuilds the epochs from its batches
+            epochs.clear();
+            rebuildNeeded = true;
         }
+    }
+
+    /** Whether the checkpoint was unreadable and the epochs must be rebuilt from the log. */
+    synchronized boolean rebuildNeeded() {
+        return rebuildNeeded;
     }
 
     /** Records that {@code epoch} starts at {@code startOffset} if it is newer than the latest epoch. */
@@ -35,6 +48,7 @@ final class LeaderEpochFileCache {
             return false;
         }
         epochs.put(epoch, startOffset);
+        dirty = true;
         return true;
     }
 
@@ -74,7 +88,7 @@ final class LeaderEpochFileCache {
 
     /** Removes epochs that start at or after {@code endOffset} (the log was truncated there). */
     synchronized void truncateFromEnd(long endOffset) {
-        epochs.entrySet().removeIf(e -> e.getValue() >= endOffset);
+        dirty |= epochs.entrySet().removeIf(e -> e.getValue() >= endOffset);
     }
 
     /** Drops epochs wholly below {@code startOffset}; the one spanning it now starts there. */
@@ -91,21 +105,36 @@ final class LeaderEpochFileCache {
         int keep = floor.getKey();
         epochs.headMap(keep, false).clear();
         epochs.put(keep, startOffset);
+        dirty = true;
     }
 
     synchronized void clear() {
         epochs.clear();
+        dirty = true;
     }
 
-    /** Writes the checkpoint file. */
+    /** Writes the checkpoint file with fsync if anything changed since the last synced write. */
     void flush() {
+        writeCheckpoint(true);
+    }
+
+    /**
+     * Writes the checkpoint file; without {@code sync} (the append path) it stays dirty, so the next
+     * {@link #flush()} fsyncs it. A torn unsynced file is rebuilt from the log on load.
+     */
+    void writeCheckpoint(boolean sync) {
         List<String> lines = new ArrayList<>();
         synchronized (this) {
+            if (!dirty && sync) {
+                return;
+            }
             for (Map.Entry<Integer, Long> e : epochs.entrySet()) {
                 lines.add(e.getKey() + " " + e.getValue());
             }
+            dirty = !sync;
+            rebuildNeeded = false;
         }
-        checkpoint.write(lines);
+        checkpoint.write(lines, sync);
     }
 
     // Visible for testing

@@ -98,11 +98,16 @@ public final class UnifiedLog implements AutoCloseable {
                 start.recoveryPoint(),
                 start.logStartOffset(),
                 batch -> {
-                    if (epochCache.assign(batch.partitionLeaderEpoch(), batch.baseOffset())) {
-                        epochCache.flush();
-                    }
+                    epochCache.assign(batch.partitionLeaderEpoch(), batch.baseOffset());
                 });
         this.segments = loaded.segments();
+        if (epochCache.rebuildNeeded()) {
+            for (LogSegment segment : segments.values()) {
+                segment.forEachBatch(
+                        segment.baseOffset(),
+                        batch -> epochCache.assign(batch.partitionLeaderEpoch(), batch.baseOffset()));
+            }
+        }
         LogSegment active = segments.lastEntry().getValue();
         this.end = new LogEnd(loaded.logEndOffset(), active, active.sizeInBytes());
         long leo = loaded.logEndOffset();
@@ -289,7 +294,7 @@ public final class UnifiedLog implements AutoCloseable {
             ByteBuffer slice = records.duplicate();
             slice.limit(pos + batch.sizeInBytes()).position(pos);
             if (epochCache.assign(leaderEpoch, firstOffset)) {
-                epochCache.flush();
+                epochCache.writeCheckpoint(false); // fsynced by the next flush, rebuilt by recovery if torn
             }
             LogSegment segment = maybeRoll(batch.sizeInBytes(), batch.maxTimestampMs(), lastOffset);
             segment.append(firstOffset, lastOffset, batch.maxTimestampMs(), lastOffset, slice);
@@ -330,7 +335,7 @@ public final class UnifiedLog implements AutoCloseable {
             for (int p = base; p < records.limit(); p += Batches.sizeInBytes(records, p)) {
                 int epoch = records.getInt(p + PARTITION_LEADER_EPOCH_OFFSET);
                 if (epochCache.assign(epoch, Batches.baseOffset(records, p))) {
-                    epochCache.flush();
+                    epochCache.writeCheckpoint(false);
                 }
             }
             int startPosition = segment.sizeInBytes();
@@ -524,7 +529,7 @@ public final class UnifiedLog implements AutoCloseable {
             if (offset > logStartOffset) {
                 logStartOffset = offset;
                 epochCache.truncateFromStart(offset);
-                epochCache.flush();
+                epochCache.writeCheckpoint(false);
             }
             deleteSegments((segment, next) -> next != null && next.baseOffset() <= logStartOffset);
             return logStartOffset;
@@ -714,6 +719,7 @@ public final class UnifiedLog implements AutoCloseable {
                     }
                 }
             }
+            epochCache.flush();
             recoveryPoint = Math.max(recoveryPoint, Math.min(offset, end.offset()));
             lastFlushMs = time.milliseconds();
         }

@@ -261,6 +261,21 @@ class UnifiedLogTest {
     }
 
     @Test
+    void aTornEpochCheckpointIsRebuiltFromTheBatches() throws Exception {
+        open(small());
+        for (int i = 0; i < 30; i++) {
+            log.appendAsLeader(TestBatches.simple(2, time.milliseconds()), i / 10);
+        }
+        log.close();
+        Files.write(tmp.resolve("topic-0").resolve(LeaderEpochFileCache.FILE_NAME), new byte[0]);
+        log = UnifiedLog.open(
+                tmp.resolve("topic-0"), small(), time, null, true, new UnifiedLog.LogCheckpoints(60, 0, 60));
+        assertThat(log.endOffsetForEpoch(0)).isEqualTo(new EpochEndOffset(0, 20));
+        assertThat(log.endOffsetForEpoch(1)).isEqualTo(new EpochEndOffset(1, 40));
+        assertThat(log.endOffsetForEpoch(2)).isEqualTo(new EpochEndOffset(2, 60));
+    }
+
+    @Test
     void truncationRemovesLaterBatchesAndEpochs() {
         open(small());
         for (int i = 0; i < 40; i++) {
