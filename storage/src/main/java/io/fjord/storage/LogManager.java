@@ -62,17 +62,17 @@ public final class LogManager {
     private final long retentionCheckIntervalMs;
     private final long flushCheckIntervalMs;
     private final int recoveryThreads;
+    private final long producerIdExpirationMs;
     private final ScheduledThreadPoolExecutor scheduler;
     private final Map<TopicPartition, UnifiedLog> logs = new ConcurrentHashMap<>();
     private final Map<TopicPartition, Uuid> topicIds = new ConcurrentHashMap<>();
     private final AtomicInteger deletions = new AtomicInteger();
     private volatile boolean started;
 
-    /**
-     * @param retentionCheckIntervalMs log.retention.check.interval.ms (Kafka: 300000)
-     * @param flushCheckIntervalMs how often flush.ms and rolled segments are checked, and checkpoints written
-     * @param recoveryThreads threads that load and recover logs at startup
-     */
+    /** Kafka's producer.id.expiration.ms default: one day. */
+    public static final long DEFAULT_PRODUCER_ID_EXPIRATION_MS = 86_400_000L;
+
+    /** Like the full constructor, with producer ids expiring after a day. */
     public LogManager(
             List<Path> logDirs,
             Time time,
@@ -80,6 +80,30 @@ public final class LogManager {
             long retentionCheckIntervalMs,
             long flushCheckIntervalMs,
             int recoveryThreads) {
+        this(
+                logDirs,
+                time,
+                defaultConfig,
+                retentionCheckIntervalMs,
+                flushCheckIntervalMs,
+                recoveryThreads,
+                DEFAULT_PRODUCER_ID_EXPIRATION_MS);
+    }
+
+    /**
+     * @param retentionCheckIntervalMs log.retention.check.interval.ms (Kafka: 300000)
+     * @param flushCheckIntervalMs how often flush.ms and rolled segments are checked, and checkpoints written
+     * @param recoveryThreads threads that load and recover logs at startup
+     * @param producerIdExpirationMs producer.id.expiration.ms, applied on each retention pass
+     */
+    public LogManager(
+            List<Path> logDirs,
+            Time time,
+            LogConfig defaultConfig,
+            long retentionCheckIntervalMs,
+            long flushCheckIntervalMs,
+            int recoveryThreads,
+            long producerIdExpirationMs) {
         if (logDirs.isEmpty() || retentionCheckIntervalMs <= 0 || flushCheckIntervalMs <= 0 || recoveryThreads <= 0) {
             throw new IllegalArgumentException("bad log manager settings: dirs " + logDirs + ", retention check "
                     + retentionCheckIntervalMs + " ms, flush check " + flushCheckIntervalMs + " ms, threads "
@@ -91,6 +115,7 @@ public final class LogManager {
         this.retentionCheckIntervalMs = retentionCheckIntervalMs;
         this.flushCheckIntervalMs = flushCheckIntervalMs;
         this.recoveryThreads = recoveryThreads;
+        this.producerIdExpirationMs = producerIdExpirationMs;
         this.scheduler = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "fjord-log-manager");
             t.setDaemon(true);
@@ -262,10 +287,11 @@ public final class LogManager {
         return true;
     }
 
-    /** One retention pass over every log (normally run by the scheduler). */
+    /** One retention pass over every log (normally run by the scheduler); also expires idle producers. */
     public void runRetention() {
         for (UnifiedLog log : logs.values()) {
             log.deleteOldSegments();
+            log.removeExpiredProducers(producerIdExpirationMs);
         }
     }
 

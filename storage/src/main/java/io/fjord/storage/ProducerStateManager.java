@@ -153,6 +153,19 @@ final class ProducerStateManager {
                 batch.maxTimestamp());
     }
 
+    /**
+     * Forgets producers whose newest batch is older than {@code expirationMs} (producer.id.expiration.ms),
+     * bounding the state by recent activity. A forgotten producer is accepted again at any sequence.
+     */
+    int removeExpiredProducers(long nowMs, long expirationMs) {
+        int before = producers.size();
+        producers
+                .values()
+                .removeIf(
+                        e -> e.batches.isEmpty() || nowMs - e.batches.peekLast().timestampMs() > expirationMs);
+        return before - producers.size();
+    }
+
     // Visible for testing
     Map<Long, ProducerStateEntry> producers() {
         return producers;

@@ -620,6 +620,16 @@ public final class UnifiedLog implements AutoCloseable {
         }
     }
 
+    /** Forgets idempotent producers idle longer than {@code expirationMs}; returns how many. */
+    public int removeExpiredProducers(long expirationMs) {
+        lock.lock();
+        try {
+            return producerState.removeExpiredProducers(time.milliseconds(), expirationMs);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /**
      * Removes every batch at or after {@code offset} (a follower diverged). Returns false if the log
      * already ends at or before it.

@@ -102,6 +102,17 @@ class ProducerStateTest {
     }
 
     @Test
+    void anIdleProducerExpiresAndIsThenAcceptedAtAnySequence() {
+        open(false);
+        log.appendAsLeader(batch(7, 0, 0, 1), 0);
+        time.advanceMs(1_000);
+        log.appendAsLeader(batch(8, 0, 0, 1), 0);
+        assertThat(log.removeExpiredProducers(500)).isEqualTo(1);
+        assertThat(log.producerState().producers()).containsOnlyKeys(8L);
+        assertThat(log.appendAsLeader(batch(7, 0, 42, 1), 0).firstOffset()).isEqualTo(2);
+    }
+
+    @Test
     void sequencesWrapAroundAfterIntegerMaxValue() {
         open(false);
         log.appendAsLeader(batch(7, 0, Integer.MAX_VALUE - 1, 2), 0);
