@@ -469,40 +469,13 @@ public final class UnifiedLog implements AutoCloseable {
         if (timestampMs == LATEST_TIMESTAMP) {
             return Optional.of(new TimestampAndOffset(-1L, end.offset(), epochCache.latestEpoch()));
         }
-        List<LogSegment> snapshot = new ArrayList<>(segments.values());
         if (timestampMs == MAX_TIMESTAMP) {
-            LogSegment newest = null;
-            for (LogSegment s : snapshot) {
-                if (s.maxTimestampSoFar() >= 0
-                        && (newest == null || s.maxTimestampSoFar() > newest.maxTimestampSoFar())) {
-                    newest = s;
-                }
-            }
-            if (newest == null) {
-                return Optional.of(new TimestampAndOffset(-1L, -1L, -1));
-            }
-            return Optional.ofNullable(newest.findOffsetByTimestamp(newest.maxTimestampSoFar()))
-                    .map(this::clampToStart);
+            return TimestampLookup.maxTimestamp(new ArrayList<>(segments.values()), logStartOffset);
         }
         if (timestampMs < 0) {
             return Optional.empty();
         }
-        for (LogSegment s : snapshot) {
-            if (s.maxTimestampSoFar() >= timestampMs) {
-                TimestampAndOffset found = s.findOffsetByTimestamp(timestampMs);
-                if (found != null) {
-                    return Optional.of(clampToStart(found));
-                }
-            }
-        }
-        return Optional.empty();
-    }
-
-    private TimestampAndOffset clampToStart(TimestampAndOffset found) {
-        long start = logStartOffset;
-        return found.offset() >= start
-                ? found
-                : new TimestampAndOffset(found.timestampMs(), start, found.leaderEpoch());
+        return TimestampLookup.firstAtOrAfter(new ArrayList<>(segments.values()), timestampMs, logStartOffset);
     }
 
     /** OffsetForLeaderEpoch: see {@link LeaderEpochFileCache#endOffsetFor}. */
