@@ -53,6 +53,7 @@ public final class LogManager {
     public static final String HIGH_WATERMARK_CHECKPOINT = "replication-offset-checkpoint";
     public static final String PARTITION_METADATA = "partition.metadata";
     static final String DELETE_DIR_SUFFIX = "-delete";
+    static final String METADATA_LOG_DIR = "__cluster_metadata-0";
 
     private static final System.Logger LOG = System.getLogger(LogManager.class.getName());
 
@@ -186,6 +187,9 @@ public final class LogManager {
         try (DirectoryStream<Path> children = Files.newDirectoryStream(logDir, Files::isDirectory)) {
             for (Path dir : children) {
                 String name = dir.getFileName().toString();
+                if (name.equals(METADATA_LOG_DIR)) {
+                    continue; // the metadata module owns the cluster metadata log
+                }
                 if (name.endsWith(DELETE_DIR_SUFFIX)) {
                     scheduler.execute(() -> LogLoader.deleteRecursively(dir));
                     continue;

@@ -191,6 +191,11 @@ final class LogSegment {
                 p += log.write(src, p);
             }
         } catch (IOException e) {
+            try {
+                log.truncate(position); // drop a partial write so the file never holds a torn batch we own
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
             throw new UncheckedIOException("cannot write segment " + logPath, e);
         }
     }

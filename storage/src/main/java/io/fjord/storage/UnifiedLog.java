@@ -286,35 +286,43 @@ public final class UnifiedLog implements AutoCloseable {
                             batch.recordCount());
                 }
             }
-            int pos = batch.position();
-            long firstOffset = end.offset();
-            long lastOffset = firstOffset + batch.lastOffsetDelta();
-            records.putLong(pos + BASE_OFFSET_OFFSET, firstOffset);
-            records.putInt(pos + PARTITION_LEADER_EPOCH_OFFSET, leaderEpoch);
-            ByteBuffer slice = records.duplicate();
-            slice.limit(pos + batch.sizeInBytes()).position(pos);
-            if (epochCache.assign(leaderEpoch, firstOffset)) {
-                epochCache.writeCheckpoint(false); // fsynced by the next flush, rebuilt by recovery if torn
-            }
-            LogSegment segment = maybeRoll(batch.sizeInBytes(), batch.maxTimestampMs(), lastOffset);
-            segment.append(firstOffset, lastOffset, batch.maxTimestampMs(), lastOffset, slice);
-            if (batch.hasProducerId()) {
-                producerState.update(
-                        batch.producerId(),
-                        batch.producerEpoch(),
-                        batch.baseSequence(),
-                        batch.lastSequence(),
-                        firstOffset,
-                        lastOffset,
-                        batch.maxTimestampMs());
-            }
-            end = new LogEnd(lastOffset + 1, segment, segment.sizeInBytes());
-            maybeFlushAfterAppend(batch.recordCount(), cfg);
-            return new LogAppendInfo(
-                    firstOffset, lastOffset, cfg.logAppendTime() ? nowMs : -1L, logStartOffset, batch.recordCount());
+            return appendValidated(records, batch, leaderEpoch, cfg, nowMs);
+        } catch (UncheckedIOException e) {
+            throw new ApiException(
+                    Errors.KAFKA_STORAGE_ERROR, "cannot append to " + topicPartition + ": " + e.getMessage(), e);
         } finally {
             lock.unlock();
         }
+    }
+
+    private LogAppendInfo appendValidated(
+            ByteBuffer records, LogValidator.ValidatedBatch batch, int leaderEpoch, LogConfig cfg, long nowMs) {
+        int pos = batch.position();
+        long firstOffset = end.offset();
+        long lastOffset = firstOffset + batch.lastOffsetDelta();
+        records.putLong(pos + BASE_OFFSET_OFFSET, firstOffset);
+        records.putInt(pos + PARTITION_LEADER_EPOCH_OFFSET, leaderEpoch);
+        ByteBuffer slice = records.duplicate();
+        slice.limit(pos + batch.sizeInBytes()).position(pos);
+        if (epochCache.assign(leaderEpoch, firstOffset)) {
+            epochCache.writeCheckpoint(false); // fsynced by the next flush, rebuilt by recovery if torn
+        }
+        LogSegment segment = maybeRoll(batch.sizeInBytes(), batch.maxTimestampMs(), lastOffset);
+        segment.append(firstOffset, lastOffset, batch.maxTimestampMs(), lastOffset, slice);
+        if (batch.hasProducerId()) {
+            producerState.update(
+                    batch.producerId(),
+                    batch.producerEpoch(),
+                    batch.baseSequence(),
+                    batch.lastSequence(),
+                    firstOffset,
+                    lastOffset,
+                    batch.maxTimestampMs());
+        }
+        end = new LogEnd(lastOffset + 1, segment, segment.sizeInBytes());
+        maybeFlushAfterAppend(batch.recordCount(), cfg);
+        return new LogAppendInfo(
+                firstOffset, lastOffset, cfg.logAppendTime() ? nowMs : -1L, logStartOffset, batch.recordCount());
     }
 
     /**
