@@ -319,6 +319,46 @@ class UnifiedLogTest {
     }
 
     @Test
+    void aFollowerThatBecomesLeaderKnowsTheReplicatedProducersAndEpochs() {
+        open(LogConfig.DEFAULT);
+        ByteBuffer replicated = TestBatches.batch()
+                .baseOffset(0)
+                .producer(11, 0, 0)
+                .record(time.milliseconds(), "k", "a")
+                .record(time.milliseconds(), "k", "b")
+                .build();
+        replicated.putInt(12, 6); // the leader's epoch
+        TestBatches.fixCrc(replicated);
+        log.appendAsFollower(replicated);
+        assertThat(log.endOffsetForEpoch(6)).isEqualTo(new EpochEndOffset(6, 2));
+        LogAppendInfo retry = log.appendAsLeader(
+                TestBatches.batch()
+                        .producer(11, 0, 0)
+                        .record(time.milliseconds(), "k", "a")
+                        .record(time.milliseconds(), "k", "b")
+                        .build(),
+                7);
+        assertThat(retry.firstOffset()).isZero();
+        assertThat(log.logEndOffset()).isEqualTo(2);
+    }
+
+    @Test
+    void truncatingFullyStartsAnEmptyLogAtTheGivenOffset() {
+        open(small());
+        for (int i = 0; i < 20; i++) {
+            log.appendAsLeader(TestBatches.simple(2, time.milliseconds()), 1);
+        }
+        log.truncateFullyAndStartAt(100);
+        assertThat(log.logStartOffset()).isEqualTo(100);
+        assertThat(log.logEndOffset()).isEqualTo(100);
+        assertThat(log.numberOfSegments()).isEqualTo(1);
+        assertThat(log.endOffsetForEpoch(1)).isEqualTo(EpochEndOffset.UNDEFINED);
+        assertThat(log.appendAsLeader(TestBatches.simple(1, time.milliseconds()), 2)
+                        .firstOffset())
+                .isEqualTo(100);
+    }
+
+    @Test
     void segmentFilesAreNamedByTwentyDigitBaseOffsets() throws Exception {
         open(small());
         for (int i = 0; i < 30; i++) {
