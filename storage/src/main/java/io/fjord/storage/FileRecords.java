@@ -14,7 +14,7 @@ import java.nio.channels.FileChannel;
  * segment is deleted, which a log delays by {@code file.delete.delay.ms} so that slices already handed
  * out can still be sent. {@link #EMPTY} has no channel.
  */
-public final class FileRecords {
+public final class FileRecords implements io.fjord.protocol.Records {
 
     /** No bytes, no channel. */
     public static final FileRecords EMPTY = new FileRecords(null, 0, 0);
