@@ -566,6 +566,14 @@ public final class BrokerConfig {
     }
 
     /**
+     * The default value of every topic configuration on this broker (its static broker synonyms applied,
+     * e.g. {@code retention.ms} from {@code log.retention.hours}), typed as {@link TopicConfigs#effectiveValues}.
+     */
+    public Map<String, Object> topicDefaults() {
+        return TopicConfigs.effectiveValues(Map.of(), Map.of(), originals);
+    }
+
+    /**
      * The DescribeConfigs rows of this broker: every typed key (set or default) and every other key that
      * was set. Sensitive values (passwords, secrets, JAAS) are null.
      */

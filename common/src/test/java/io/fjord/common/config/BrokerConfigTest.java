@@ -251,6 +251,10 @@ class BrokerConfigTest {
         ConfigEntry e = TopicConfigs.resolve("retention.ms", Map.of(), Map.of(), c.originals());
         assertThat(e.value()).isEqualTo("3600000");
         assertThat(e.source()).isEqualTo(ConfigSource.STATIC_BROKER_CONFIG);
+        assertThat(c.topicDefaults())
+                .containsEntry("retention.ms", 3_600_000L)
+                .containsEntry("segment.ms", 604_800_000L)
+                .containsEntry("max.message.bytes", 1_048_588);
     }
 
     private static ConfigEntry find(List<ConfigEntry> entries, String name) {
