@@ -1,0 +1,31 @@
+package io.fjord.cli;
+
+import io.fjord.common.config.BrokerConfig;
+import java.net.InetSocketAddress;
+
+/**
+ * Starts a broker for {@code fjord start}. The seam lets the command be tested without a network or a
+ * disk: tests pass a fake, {@link ServerBrokerLauncher} starts the real {@code BrokerServer}.
+ */
+public interface BrokerLauncher {
+
+    /**
+     * Starts a broker and returns once it accepts requests.
+     *
+     * @throws RuntimeException when the broker cannot start (port in use, unreadable data directory...)
+     */
+    RunningBroker launch(BrokerConfig config);
+
+    /** A started broker. Its methods may be called from any thread (a shutdown hook calls them). */
+    interface RunningBroker {
+
+        /** The address the first listener is bound to. */
+        InetSocketAddress boundAddress();
+
+        /** Begins a clean shutdown; calling it again does nothing. */
+        void shutdown();
+
+        /** Blocks until the broker has stopped. */
+        void awaitShutdown();
+    }
+}

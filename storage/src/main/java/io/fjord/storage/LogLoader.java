@@ -1,0 +1,167 @@
+package io.fjord.storage;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.stream.Stream;
+
+/**
+ * Opens the segments of a partition directory and, after an unclean shutdown, recovers them: every
+ * segment from the one holding the recovery point on is scanned batch by batch (length, magic, CRC,
+ * increasing offsets), truncated at the first bad batch, and its indexes are rebuilt; segments after a
+ * truncated one are deleted, since their offsets would no longer follow. Leftover {@code .tmp},
+ * {@code .deleted} and {@code .cleaned} files are removed first.
+ *
+ * <p>Not thread-safe: runs once, on the thread that opens the log, before the log is published.
+ */
+final class LogLoader {
+
+    /** The state a loaded log starts from. */
+    record LoadedSegments(ConcurrentSkipListMap<Long, LogSegment> segments, long logEndOffset, int truncatedBytes) {}
+
+    private LogLoader() {}
+
+    static LoadedSegments load(
+            Path dir,
+            LogConfig config,
+            long nowMs,
+            boolean hadCleanShutdown,
+            long recoveryPoint,
+            long logStartOffset,
+            LogSegment.BatchVisitor recoveredBatches) {
+        removeLeftovers(dir);
+        List<Long> baseOffsets = segmentBaseOffsets(dir);
+        ConcurrentSkipListMap<Long, LogSegment> segments = new ConcurrentSkipListMap<>();
+        if (baseOffsets.isEmpty()) {
+            long base = Math.max(0L, logStartOffset);
+            segments.put(base, LogSegment.open(dir, base, config, nowMs, true));
+            return new LoadedSegments(segments, base, 0);
+        }
+        for (int i = 0; i < baseOffsets.size(); i++) {
+            long base = baseOffsets.get(i);
+            boolean active = i == baseOffsets.size() - 1;
+            LogSegment segment = LogSegment.open(dir, base, config, nowMs, active);
+            segments.put(base, segment);
+        }
+        int truncated = 0;
+        if (!hadCleanShutdown) {
+            truncated = recover(segments, config, recoveryPoint, recoveredBatches);
+        } else {
+            rebuildMissingIndexes(dir, segments, config, recoveredBatches);
+        }
+        LogSegment active = segments.lastEntry().getValue();
+        return new LoadedSegments(segments, active.readNextOffset(), truncated);
+    }
+
+    private static int recover(
+            ConcurrentSkipListMap<Long, LogSegment> segments,
+            LogConfig config,
+            long recoveryPoint,
+            LogSegment.BatchVisitor recoveredBatches) {
+        Long from = segments.floorKey(recoveryPoint);
+        if (from == null) {
+            from = segments.firstKey();
+        }
+        from = Math.min(from, segments.lastKey());
+        int truncated = 0;
+        long expectedNext = -1L;
+        List<Long> toDelete = new ArrayList<>();
+        boolean corrupt = false;
+        for (Map.Entry<Long, LogSegment> e : segments.tailMap(from, true).entrySet()) {
+            LogSegment segment = e.getValue();
+            if (corrupt || (expectedNext >= 0 && segment.baseOffset() < expectedNext)) {
+                toDelete.add(e.getKey());
+                corrupt = true;
+                continue;
+            }
+            segment.makeActive(config);
+            int removed = segment.recover(recoveredBatches);
+            if (segment != segments.lastEntry().getValue()) {
+                segment.onBecomeInactiveSegment();
+            }
+            truncated += removed;
+            expectedNext = segment.readNextOffset();
+            corrupt = removed > 0;
+        }
+        for (Long base : toDelete) {
+            LogSegment segment = segments.remove(base);
+            truncated += segment.sizeInBytes();
+            segment.deleteFiles();
+        }
+        LogSegment last = segments.lastEntry().getValue();
+        if (!toDelete.isEmpty()) {
+            last.makeActive(config);
+        }
+        return truncated;
+    }
+
+    /** After a clean shutdown a segment whose index files are gone still gets them rebuilt. */
+    private static void rebuildMissingIndexes(
+            Path dir,
+            ConcurrentSkipListMap<Long, LogSegment> segments,
+            LogConfig config,
+            LogSegment.BatchVisitor recoveredBatches) {
+        for (LogSegment segment : segments.values()) {
+            boolean emptyIndex = segment.sizeInBytes() > config.indexIntervalBytes()
+                    && segment.offsetIndex().entries() == 0;
+            if (emptyIndex || !segment.timeIndexExisted()) {
+                segment.makeActive(config);
+                segment.recover(recoveredBatches);
+                if (segment != segments.lastEntry().getValue()) {
+                    segment.onBecomeInactiveSegment();
+                }
+            }
+        }
+    }
+
+    private static void removeLeftovers(Path dir) {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path f : files) {
+                String name = f.getFileName().toString();
+                if (name.endsWith(".tmp") || name.endsWith(LogSegment.DELETED_SUFFIX) || name.endsWith(".cleaned")) {
+                    Files.deleteIfExists(f);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot clean up " + dir, e);
+        }
+    }
+
+    static List<Long> segmentBaseOffsets(Path dir) {
+        List<Long> offsets = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.log")) {
+            for (Path f : files) {
+                String name = f.getFileName().toString();
+                String digits = name.substring(0, name.length() - 4);
+                if (digits.length() == 20 && digits.chars().allMatch(Character::isDigit)) {
+                    offsets.add(Long.parseLong(digits));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list segments in " + dir, e);
+        }
+        offsets.sort(null);
+        return offsets;
+    }
+
+    /** Deletes {@code root} and everything below it; nothing if it does not exist. */
+    static void deleteRecursively(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + root, e);
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package io.fjord.storage;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * ListOffsets by timestamp over a snapshot of a log's segments: a segment is skipped when its largest
+ * timestamp is older than the target, then its time index and a short forward scan find the batch (and,
+ * for uncompressed batches, the record). Answers below the log start offset are raised to it.
+ *
+ * <p>Stateless; safe from any thread (segments are read with the same rules as fetches).
+ */
+final class TimestampLookup {
+
+    private TimestampLookup() {}
+
+    /** The first offset whose timestamp is at least {@code timestampMs}; empty if none is that recent. */
+    static Optional<TimestampAndOffset> firstAtOrAfter(
+            List<LogSegment> segments, long timestampMs, long logStartOffset) {
+        for (LogSegment s : segments) {
+            if (s.maxTimestampSoFar() >= timestampMs) {
+                TimestampAndOffset found = s.findOffsetByTimestamp(timestampMs);
+                if (found != null) {
+                    return Optional.of(clampToStart(found, logStartOffset));
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The first offset carrying the largest timestamp; (-1, -1, -1) for a log without timestamps. */
+    static Optional<TimestampAndOffset> maxTimestamp(List<LogSegment> segments, long logStartOffset) {
+        LogSegment newest = null;
+        for (LogSegment s : segments) {
+            if (s.maxTimestampSoFar() >= 0 && (newest == null || s.maxTimestampSoFar() > newest.maxTimestampSoFar())) {
+                newest = s;
+            }
+        }
+        if (newest == null) {
+            return Optional.of(new TimestampAndOffset(-1L, -1L, -1));
+        }
+        return Optional.ofNullable(newest.findOffsetByTimestamp(newest.maxTimestampSoFar()))
+                .map(found -> clampToStart(found, logStartOffset));
+    }
+
+    private static TimestampAndOffset clampToStart(TimestampAndOffset found, long logStartOffset) {
+        return found.offset() >= logStartOffset
+                ? found
+                : new TimestampAndOffset(found.timestampMs(), logStartOffset, found.leaderEpoch());
+    }
+}

@@ -1,0 +1,787 @@
+package io.fjord.storage;
+
+import static io.fjord.protocol.record.RecordBatchDescriptor.BASE_OFFSET_OFFSET;
+import static io.fjord.protocol.record.RecordBatchDescriptor.PARTITION_LEADER_EPOCH_OFFSET;
+
+import io.fjord.common.ApiException;
+import io.fjord.common.Errors;
+import io.fjord.common.Time;
+import io.fjord.common.TopicPartition;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The log of one partition: a directory {@code <topic>-<partition>} of {@link LogSegment}s, with the
+ * producer state ({@link ProducerStateManager}), the leader-epoch cache ({@link LeaderEpochFileCache}),
+ * the log start offset, the high watermark and the recovery point (the offset below which everything is
+ * fsynced).
+ *
+ * <pre>
+ * | file in the directory            | owner                                        |
+ * |----------------------------------|----------------------------------------------|
+ * | NNNNNNNNNNNNNNNNNNNN.log/.index/.timeindex | {@link LogSegment}, one set per segment |
+ * | NNNNNNNNNNNNNNNNNNNN.snapshot    | {@link ProducerStateManager}, state at offset N |
+ * | leader-epoch-checkpoint          | {@link LeaderEpochFileCache}                 |
+ * | partition.metadata               | {@link LogManager}: the topic id             |
+ * </pre>
+ *
+ * <p>Threading: appends, rolls, truncation, retention and close are serialized by one lock. Reads
+ * ({@link #read}, {@link #fetchOffsetByTimestamp}, the offsets) run concurrently: the segment map is a
+ * concurrent map, and the log end offset (with its segment and file position) is published through a
+ * volatile field after the bytes are written, so a reader never sees an offset whose bytes are missing.
+ * fsync happens only on {@link #flush()} (called by the append thread when {@code flush.messages} is
+ * reached, otherwise by the log manager's scheduler) and on close. Deleted segments stay readable for
+ * {@code file.delete.delay.ms} when a scheduler is given.
+ */
+public final class UnifiedLog implements AutoCloseable {
+
+    /** ListOffsets special timestamps. */
+    public static final long LATEST_TIMESTAMP = -1L;
+
+    public static final long EARLIEST_TIMESTAMP = -2L;
+    public static final long MAX_TIMESTAMP = -3L;
+    public static final long EARLIEST_LOCAL_TIMESTAMP = -4L;
+
+    /** Where the log ends: the next offset, the segment it goes to and that segment's size. */
+    private record LogEnd(long offset, LogSegment segment, int position) {}
+
+    private final Path dir;
+    private final TopicPartition topicPartition;
+    private final Time time;
+    private final ScheduledExecutorService scheduler;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Object flushLock = new Object();
+    private final ConcurrentSkipListMap<Long, LogSegment> segments;
+    private final ProducerStateManager producerState;
+    private final LeaderEpochFileCache epochCache;
+    private final AtomicLong unflushedMessages = new AtomicLong();
+    private volatile LogConfig config;
+    private volatile LogEnd end;
+    private volatile long logStartOffset;
+    private volatile long highWatermark;
+    private volatile long recoveryPoint;
+    private volatile long lastFlushMs;
+    private volatile boolean closed;
+
+    private UnifiedLog(
+            Path dir,
+            LogConfig config,
+            Time time,
+            ScheduledExecutorService scheduler,
+            LogCheckpoints start,
+            boolean hadCleanShutdown) {
+        this.dir = dir;
+        this.topicPartition = parseTopicPartition(dir.getFileName().toString());
+        this.config = config;
+        this.time = time;
+        this.scheduler = scheduler;
+        this.lastFlushMs = time.milliseconds();
+        this.producerState = new ProducerStateManager(dir);
+        this.epochCache = new LeaderEpochFileCache(dir);
+        LogLoader.LoadedSegments loaded = LogLoader.load(
+                dir,
+                config,
+                time.milliseconds(),
+                hadCleanShutdown,
+                start.recoveryPoint(),
+                start.logStartOffset(),
+                batch -> {
+                    epochCache.assign(batch.partitionLeaderEpoch(), batch.baseOffset());
+                });
+        this.segments = loaded.segments();
+        if (epochCache.rebuildNeeded()) {
+            for (LogSegment segment : segments.values()) {
+                segment.forEachBatch(
+                        segment.baseOffset(),
+                        batch -> epochCache.assign(batch.partitionLeaderEpoch(), batch.baseOffset()));
+            }
+        }
+        LogSegment active = segments.lastEntry().getValue();
+        this.end = new LogEnd(loaded.logEndOffset(), active, active.sizeInBytes());
+        long leo = loaded.logEndOffset();
+        this.logStartOffset = Math.min(Math.max(start.logStartOffset(), segments.firstKey()), leo);
+        epochCache.truncateFromEnd(leo);
+        epochCache.truncateFromStart(logStartOffset);
+        epochCache.flush();
+        rebuildProducerState(leo);
+        this.highWatermark = Math.min(Math.max(start.highWatermark(), logStartOffset), leo);
+        if (!hadCleanShutdown) {
+            flush(); // what recovery kept is now durable: the next recovery starts here
+        }
+        this.recoveryPoint = leo;
+    }
+
+    /** Where a log resumes: the values the log manager checkpointed for it. */
+    public record LogCheckpoints(long recoveryPoint, long logStartOffset, long highWatermark) {
+        public static final LogCheckpoints NONE = new LogCheckpoints(0L, 0L, 0L);
+    }
+
+    /**
+     * Opens (creating if needed) the log in {@code dir}, whose name must be {@code <topic>-<partition>}.
+     * Without a clean shutdown, segments from the recovery point on are recovered.
+     *
+     * @param scheduler runs delayed segment deletion; null deletes files at once
+     */
+    public static UnifiedLog open(
+            Path dir,
+            LogConfig config,
+            Time time,
+            ScheduledExecutorService scheduler,
+            boolean hadCleanShutdown,
+            LogCheckpoints checkpoints) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create log directory " + dir, e);
+        }
+        return new UnifiedLog(dir, config, time, scheduler, checkpoints, hadCleanShutdown);
+    }
+
+    /** Opens a log as after a crash (full recovery), with no scheduler. */
+    public static UnifiedLog open(Path dir, LogConfig config, Time time) {
+        return open(dir, config, time, null, false, LogCheckpoints.NONE);
+    }
+
+    /** Parses a directory name {@code <topic>-<partition>}; the topic may itself contain '-'. */
+    public static TopicPartition parseTopicPartition(String dirName) {
+        int dash = dirName.lastIndexOf('-');
+        if (dash <= 0 || dash == dirName.length() - 1) {
+            throw new IllegalArgumentException("not a partition directory name: " + dirName);
+        }
+        try {
+            return new TopicPartition(dirName.substring(0, dash), Integer.parseInt(dirName.substring(dash + 1)));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("not a partition directory name: " + dirName, e);
+        }
+    }
+
+    private void rebuildProducerState(long leo) {
+        long snapshotOffset = producerState.loadLatestSnapshot(leo);
+        long from = Math.max(snapshotOffset, segments.firstKey());
+        if (snapshotOffset < segments.firstKey()) {
+            producerState.clear();
+        }
+        if (from >= leo) {
+            return;
+        }
+        Long first = segments.floorKey(from);
+        for (LogSegment segment : segments.tailMap(first == null ? segments.firstKey() : first, true)
+                .values()) {
+            segment.forEachBatch(from, producerState::onBatchFromLog);
+        }
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public TopicPartition topicPartition() {
+        return topicPartition;
+    }
+
+    public LogConfig config() {
+        return config;
+    }
+
+    public void updateConfig(LogConfig newConfig) {
+        config = newConfig;
+    }
+
+    public long logStartOffset() {
+        return logStartOffset;
+    }
+
+    public long logEndOffset() {
+        return end.offset();
+    }
+
+    public long highWatermark() {
+        return highWatermark;
+    }
+
+    /** The offset below which every byte is fsynced. */
+    public long recoveryPoint() {
+        return recoveryPoint;
+    }
+
+    public long lastFlushTimeMs() {
+        return lastFlushMs;
+    }
+
+    public int latestEpoch() {
+        return epochCache.latestEpoch();
+    }
+
+    public int numberOfSegments() {
+        return segments.size();
+    }
+
+    /** The base offset of the active segment. */
+    public long activeSegmentBaseOffset() {
+        return segments.lastKey();
+    }
+
+    /** The bytes of all segments. */
+    public long size() {
+        long total = 0;
+        for (LogSegment s : segments.values()) {
+            total += s.sizeInBytes();
+        }
+        return total;
+    }
+
+    /** Sets the high watermark, kept within [log start offset, log end offset]; returns the value set. */
+    public long updateHighWatermark(long offset) {
+        long hw = Math.min(Math.max(offset, logStartOffset), end.offset());
+        highWatermark = hw;
+        return hw;
+    }
+
+    /**
+     * Validates a producer's batch ({@code records} from position to limit, exactly one batch v2), checks
+     * the idempotent producer's state, assigns offsets by patching baseOffset and partitionLeaderEpoch in
+     * place, and appends it. A retry of one of the producer's last 5 batches appends nothing and returns
+     * the offsets the batch got the first time.
+     *
+     * @throws ApiException with the Kafka error to return
+     */
+    public LogAppendInfo appendAsLeader(ByteBuffer records, int leaderEpoch) {
+        lock.lock();
+        try {
+            ensureOpen();
+            LogConfig cfg = config;
+            long nowMs = time.milliseconds();
+            LogValidator.ValidatedBatch batch = LogValidator.validate(records, cfg, nowMs, topicPartition.toString());
+            if (batch.sizeInBytes() > cfg.segmentBytes()) {
+                throw new ApiException(
+                        Errors.RECORD_LIST_TOO_LARGE,
+                        "batch of " + batch.sizeInBytes() + " bytes is larger than segment.bytes " + cfg.segmentBytes()
+                                + " of " + topicPartition);
+            }
+            if (batch.hasProducerId()) {
+                ProducerStateManager.BatchMetadata duplicate = producerState.checkAppend(
+                        batch.producerId(),
+                        batch.producerEpoch(),
+                        batch.baseSequence(),
+                        batch.lastSequence(),
+                        topicPartition.toString());
+                if (duplicate != null) {
+                    return new LogAppendInfo(
+                            duplicate.firstOffset(),
+                            duplicate.lastOffset(),
+                            cfg.logAppendTime() ? duplicate.timestampMs() : -1L,
+                            logStartOffset,
+                            batch.recordCount());
+                }
+            }
+            return appendValidated(records, batch, leaderEpoch, cfg, nowMs);
+        } catch (UncheckedIOException e) {
+            throw new ApiException(
+                    Errors.KAFKA_STORAGE_ERROR, "cannot append to " + topicPartition + ": " + e.getMessage(), e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private LogAppendInfo appendValidated(
+            ByteBuffer records, LogValidator.ValidatedBatch batch, int leaderEpoch, LogConfig cfg, long nowMs) {
+        int pos = batch.position();
+        long firstOffset = end.offset();
+        long lastOffset = firstOffset + batch.lastOffsetDelta();
+        records.putLong(pos + BASE_OFFSET_OFFSET, firstOffset);
+        records.putInt(pos + PARTITION_LEADER_EPOCH_OFFSET, leaderEpoch);
+        ByteBuffer slice = records.duplicate();
+        slice.limit(pos + batch.sizeInBytes()).position(pos);
+        if (epochCache.assign(leaderEpoch, firstOffset)) {
+            epochCache.writeCheckpoint(false); // fsynced by the next flush, rebuilt by recovery if torn
+        }
+        LogSegment segment = maybeRoll(batch.sizeInBytes(), batch.maxTimestampMs(), lastOffset);
+        segment.append(firstOffset, lastOffset, batch.maxTimestampMs(), lastOffset, slice);
+        if (batch.hasProducerId()) {
+            producerState.update(
+                    batch.producerId(),
+                    batch.producerEpoch(),
+                    batch.baseSequence(),
+                    batch.lastSequence(),
+                    firstOffset,
+                    lastOffset,
+                    batch.maxTimestampMs());
+        }
+        end = new LogEnd(lastOffset + 1, segment, segment.sizeInBytes());
+        maybeFlushAfterAppend(batch.recordCount(), cfg);
+        return new LogAppendInfo(
+                firstOffset, lastOffset, cfg.logAppendTime() ? nowMs : -1L, logStartOffset, batch.recordCount());
+    }
+
+    /**
+     * Appends batches a leader already assigned offsets to (a follower fetch): every batch is checked for
+     * length, magic and CRC (CORRUPT_MESSAGE) and its offsets must follow the log end offset
+     * (INVALID_RECORD). Returns the first and last offsets appended, or null for an empty buffer.
+     */
+    public LogAppendInfo appendAsFollower(ByteBuffer records) {
+        lock.lock();
+        try {
+            ensureOpen();
+            FollowerBatches batches = FollowerBatches.check(records, end.offset(), topicPartition.toString());
+            if (batches == null) {
+                return null;
+            }
+            LogSegment segment = maybeRoll(records.remaining(), batches.maxTimestampMs(), batches.lastOffset());
+            int base = records.position();
+            for (int p = base; p < records.limit(); p += Batches.sizeInBytes(records, p)) {
+                int epoch = records.getInt(p + PARTITION_LEADER_EPOCH_OFFSET);
+                if (epochCache.assign(epoch, Batches.baseOffset(records, p))) {
+                    epochCache.writeCheckpoint(false);
+                }
+            }
+            int startPosition = segment.sizeInBytes();
+            segment.append(
+                    batches.firstOffset(),
+                    batches.lastOffset(),
+                    batches.maxTimestampMs(),
+                    batches.offsetOfMaxTimestamp(),
+                    records.duplicate());
+            FileBatchCursor cursor = new FileBatchCursor(segment.channel(), startPosition, segment.sizeInBytes());
+            while (cursor.next(false)) {
+                producerState.onBatchFromLog(cursor);
+            }
+            end = new LogEnd(batches.lastOffset() + 1, segment, segment.sizeInBytes());
+            maybeFlushAfterAppend(batches.recordCount(), config);
+            return new LogAppendInfo(
+                    batches.firstOffset(), batches.lastOffset(), -1L, logStartOffset, batches.recordCount());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void maybeFlushAfterAppend(int records, LogConfig cfg) {
+        if (unflushedMessages.addAndGet(records) >= cfg.flushMessages()) {
+            flush();
+        }
+    }
+
+    private LogSegment maybeRoll(int messagesSize, long maxTimestampMs, long maxOffset) {
+        LogSegment active = end.segment();
+        LogConfig cfg = config;
+        long nowMs = time.milliseconds();
+        boolean full = active.sizeInBytes() > cfg.segmentBytes() - messagesSize;
+        boolean old = active.sizeInBytes() > 0 && active.timeWaitedForRollMs(nowMs, maxTimestampMs) > cfg.segmentMs();
+        boolean overflow = maxOffset - active.baseOffset() > Integer.MAX_VALUE;
+        if (full || old || overflow || active.indexesNearlyFull()) {
+            return roll();
+        }
+        return active;
+    }
+
+    /** Starts a new active segment at the log end offset. Caller holds the lock. */
+    private LogSegment roll() {
+        LogEnd current = end;
+        long newBase = current.offset();
+        LogSegment old = current.segment();
+        if (old.baseOffset() == newBase && old.sizeInBytes() == 0) {
+            return old;
+        }
+        old.onBecomeInactiveSegment();
+        LogSegment segment = LogSegment.open(dir, newBase, config, time.milliseconds(), true);
+        segments.put(newBase, segment);
+        producerState.takeSnapshot(newBase, false); // no fsync here: a torn snapshot is detected and replayed
+        end = new LogEnd(newBase, segment, 0);
+        return segment;
+    }
+
+    /** Rolls the active segment now if it holds any data (for tests and admin tools). */
+    public void forceRoll() {
+        lock.lock();
+        try {
+            ensureOpen();
+            roll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Whole batches starting with the one holding {@code startOffset}, at most {@code maxBytes} (or the
+     * first batch whole when {@code minOneMessage}), none at or past {@code maxOffsetExclusive}. Never
+     * copies record bytes.
+     *
+     * @throws ApiException OFFSET_OUT_OF_RANGE outside [log start offset, log end offset]
+     */
+    public FetchDataInfo read(long startOffset, int maxBytes, long maxOffsetExclusive, boolean minOneMessage) {
+        LogEnd e = end;
+        long start = logStartOffset;
+        if (startOffset < start || startOffset > e.offset()) {
+            throw new ApiException(
+                    Errors.OFFSET_OUT_OF_RANGE,
+                    "offset " + startOffset + " is outside [" + start + ", " + e.offset() + "] of " + topicPartition);
+        }
+        long maxOffset = Math.min(maxOffsetExclusive, e.offset());
+        if (startOffset >= maxOffset) {
+            return new FetchDataInfo(startOffset, FileRecords.EMPTY);
+        }
+        Map.Entry<Long, LogSegment> entry = segments.floorEntry(startOffset);
+        if (entry == null) {
+            throw new ApiException(
+                    Errors.OFFSET_OUT_OF_RANGE,
+                    "offset " + startOffset + " was deleted from " + topicPartition + " (log start offset "
+                            + logStartOffset + ")");
+        }
+        while (entry != null && entry.getKey() < maxOffset) {
+            LogSegment segment = entry.getValue();
+            int maxPosition = segment == e.segment() ? e.position() : segment.sizeInBytes();
+            boolean boundedHere = false;
+            Map.Entry<Long, LogSegment> next = segments.higherEntry(entry.getKey());
+            if (next == null || next.getKey() > maxOffset) {
+                if (maxOffset < e.offset()) {
+                    int p = segment.translateOffset(maxOffset, maxPosition);
+                    if (p >= 0) {
+                        maxPosition = p;
+                        boundedHere = true;
+                    }
+                }
+            }
+            FileRecords records = segment.read(startOffset, maxBytes, maxPosition, minOneMessage);
+            if (records != null) {
+                return new FetchDataInfo(startOffset, records);
+            }
+            if (boundedHere) {
+                break;
+            }
+            entry = next;
+        }
+        return new FetchDataInfo(startOffset, FileRecords.EMPTY);
+    }
+
+    /**
+     * ListOffsets: the first offset whose timestamp is at least {@code timestampMs}, or for the special
+     * values EARLIEST (-2), EARLIEST_LOCAL (-4), LATEST (-1) and MAX_TIMESTAMP (-3, the first offset with
+     * the largest timestamp). Empty when no record is that recent or the special value is unknown.
+     */
+    public Optional<TimestampAndOffset> fetchOffsetByTimestamp(long timestampMs) {
+        if (timestampMs == EARLIEST_TIMESTAMP || timestampMs == EARLIEST_LOCAL_TIMESTAMP) {
+            long start = logStartOffset;
+            return Optional.of(new TimestampAndOffset(-1L, start, epochCache.epochForOffset(start)));
+        }
+        if (timestampMs == LATEST_TIMESTAMP) {
+            return Optional.of(new TimestampAndOffset(-1L, end.offset(), epochCache.latestEpoch()));
+        }
+        if (timestampMs == MAX_TIMESTAMP) {
+            return TimestampLookup.maxTimestamp(new ArrayList<>(segments.values()), logStartOffset);
+        }
+        if (timestampMs < 0) {
+            return Optional.empty();
+        }
+        return TimestampLookup.firstAtOrAfter(new ArrayList<>(segments.values()), timestampMs, logStartOffset);
+    }
+
+    /** OffsetForLeaderEpoch: see {@link LeaderEpochFileCache#endOffsetFor}. */
+    public EpochEndOffset endOffsetForEpoch(int leaderEpoch) {
+        return epochCache.endOffsetFor(leaderEpoch, end.offset());
+    }
+
+    /**
+     * Advances the log start offset to {@code offset} (DeleteRecords) and deletes the segments wholly
+     * below it. Returns the new log start offset.
+     *
+     * @throws ApiException OFFSET_OUT_OF_RANGE above the high watermark
+     */
+    public long deleteRecordsBefore(long offset) {
+        lock.lock();
+        try {
+            ensureOpen();
+            if (offset > highWatermark || offset < 0) {
+                throw new ApiException(
+                        Errors.OFFSET_OUT_OF_RANGE,
+                        "cannot delete records of " + topicPartition + " before " + offset + ": the high watermark is "
+                                + highWatermark);
+            }
+            if (offset > logStartOffset) {
+                logStartOffset = offset;
+                epochCache.truncateFromStart(offset);
+                epochCache.writeCheckpoint(false);
+            }
+            deleteSegments((segment, next) -> next != null && next.baseOffset() <= logStartOffset);
+            return logStartOffset;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Decides, oldest first, whether a segment may go; deletion stops at the first "no". */
+    private interface DeletionPredicate {
+        boolean shouldDelete(LogSegment segment, LogSegment next);
+    }
+
+    /**
+     * Retention: deletes segments whose largest timestamp is older than retention.ms, then the oldest
+     * while the log exceeds retention.bytes, then those below the log start offset. Only segments wholly
+     * below the high watermark go; offsets continue (an empty segment is rolled at the log end offset when
+     * every segment goes). Returns the number of segments deleted.
+     */
+    public int deleteOldSegments() {
+        lock.lock();
+        try {
+            if (closed) {
+                return 0;
+            }
+            LogConfig cfg = config;
+            long nowMs = time.milliseconds();
+            int deleted = 0;
+            if (cfg.retentionMs() >= 0) {
+                deleted += deleteSegments((s, next) -> nowMs - s.largestTimestamp() > cfg.retentionMs());
+            }
+            if (cfg.retentionBytes() >= 0) {
+                long[] excess = {size() - cfg.retentionBytes()};
+                deleted += deleteSegments((s, next) -> {
+                    if (excess[0] - s.sizeInBytes() >= 0) {
+                        excess[0] -= s.sizeInBytes();
+                        return true;
+                    }
+                    return false;
+                });
+            }
+            deleted += deleteSegments((s, next) -> next != null && next.baseOffset() <= logStartOffset);
+            return deleted;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private int deleteSegments(DeletionPredicate predicate) {
+        List<LogSegment> deletable = new ArrayList<>();
+        long leo = end.offset();
+        List<LogSegment> all = new ArrayList<>(segments.values());
+        for (int i = 0; i < all.size(); i++) {
+            LogSegment s = all.get(i);
+            LogSegment next = i + 1 < all.size() ? all.get(i + 1) : null;
+            long upperBound = next != null ? next.baseOffset() : leo;
+            boolean lastAndEmpty = next == null && s.sizeInBytes() == 0;
+            if (lastAndEmpty || highWatermark < upperBound || !predicate.shouldDelete(s, next)) {
+                break;
+            }
+            deletable.add(s);
+        }
+        if (deletable.isEmpty()) {
+            return 0;
+        }
+        if (deletable.size() == all.size()) {
+            roll();
+        }
+        for (LogSegment s : deletable) {
+            segments.remove(s.baseOffset());
+            s.markForDeletion();
+            scheduleFileDeletion(s);
+        }
+        long newStart = Math.max(logStartOffset, segments.firstKey());
+        logStartOffset = newStart;
+        highWatermark = Math.max(highWatermark, newStart);
+        epochCache.truncateFromStart(newStart);
+        epochCache.flush();
+        producerState.deleteSnapshotsBefore(segments.firstKey());
+        return deletable.size();
+    }
+
+    private void scheduleFileDeletion(LogSegment segment) {
+        if (scheduler == null) {
+            segment.deleteFiles();
+        } else {
+            scheduler.schedule(segment::deleteFiles, config.fileDeleteDelayMs(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Forgets idempotent producers idle longer than {@code expirationMs}; returns how many. */
+    public int removeExpiredProducers(long expirationMs) {
+        lock.lock();
+        try {
+            return producerState.removeExpiredProducers(time.milliseconds(), expirationMs);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Removes every batch at or after {@code offset} (a follower diverged). Returns false if the log
+     * already ends at or before it.
+     */
+    public boolean truncateTo(long offset) {
+        lock.lock();
+        try {
+            ensureOpen();
+            if (offset >= end.offset()) {
+                return false;
+            }
+            if (offset < logStartOffset) {
+                truncateFullyAndStartAt(offset);
+                return true;
+            }
+            List<LogSegment> above =
+                    new ArrayList<>(segments.tailMap(offset, false).values());
+            if (segments.floorKey(offset) == null || above.size() == segments.size()) {
+                truncateFullyAndStartAt(offset);
+                return true;
+            }
+            for (LogSegment s : above) {
+                segments.remove(s.baseOffset());
+                s.markForDeletion();
+                scheduleFileDeletion(s);
+            }
+            LogSegment active = segments.lastEntry().getValue();
+            active.makeActive(config);
+            active.truncateTo(offset);
+            long leo = active.readNextOffset();
+            end = new LogEnd(leo, active, active.sizeInBytes());
+            afterTruncation(leo);
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Deletes every segment and starts empty at {@code offset}, which becomes the log start offset. */
+    public void truncateFullyAndStartAt(long offset) {
+        lock.lock();
+        try {
+            ensureOpen();
+            List<LogSegment> all = new ArrayList<>(segments.values());
+            segments.clear();
+            for (LogSegment s : all) {
+                s.markForDeletion();
+                scheduleFileDeletion(s);
+            }
+            LogSegment segment = LogSegment.open(dir, offset, config, time.milliseconds(), true);
+            segments.put(offset, segment);
+            end = new LogEnd(offset, segment, 0);
+            logStartOffset = offset;
+            epochCache.clear();
+            producerState.deleteAllSnapshots();
+            afterTruncation(offset);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void afterTruncation(long leo) {
+        epochCache.truncateFromEnd(leo);
+        epochCache.flush();
+        rebuildProducerState(leo);
+        highWatermark = Math.min(highWatermark, leo);
+        recoveryPoint = Math.min(recoveryPoint, leo);
+    }
+
+    /** fsyncs every segment up to the log end offset and advances the recovery point. */
+    public void flush() {
+        flushUntil(end.offset());
+    }
+
+    /** fsyncs the segments holding offsets below {@code offset} that are not yet durable. */
+    public void flushUntil(long offset) {
+        synchronized (flushLock) {
+            if (closed) {
+                return; // close() flushed before marking the log closed
+            }
+            long from = recoveryPoint;
+            if (offset <= from && unflushedMessages.get() == 0) {
+                return;
+            }
+            unflushedMessages.set(0);
+            Long first = segments.floorKey(from);
+            for (LogSegment s : segments.tailMap(first == null ? segments.firstKey() : first, true)
+                    .values()) {
+                if (s.baseOffset() >= offset) {
+                    break;
+                }
+                try {
+                    s.flush();
+                } catch (UncheckedIOException e) {
+                    if (segments.get(s.baseOffset()) == s) {
+                        throw e; // a segment deleted meanwhile need not be durable
+                    }
+                }
+            }
+            epochCache.flush();
+            recoveryPoint = Math.max(recoveryPoint, Math.min(offset, end.offset()));
+            lastFlushMs = time.milliseconds();
+        }
+    }
+
+    /** Flushes, writes the producer snapshot and epoch checkpoint, and closes every segment. */
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            flush();
+            producerState.takeSnapshot(end.offset(), true);
+            epochCache.flush();
+            closed = true;
+            for (LogSegment s : segments.values()) {
+                s.close();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Closes the segments and deletes the directory with everything in it. */
+    public void delete() {
+        lock.lock();
+        try {
+            closed = true;
+            for (LogSegment s : segments.values()) {
+                s.deleteFiles();
+            }
+            segments.clear();
+            LogLoader.deleteRecursively(dir);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Closes the segments without a snapshot (before the log manager renames the directory away). */
+    void closeForDeletion() {
+        lock.lock();
+        try {
+            closed = true;
+            for (LogSegment s : segments.values()) {
+                s.close();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new ApiException(Errors.NOT_LEADER_OR_FOLLOWER, "the log of " + topicPartition + " is closed");
+        }
+    }
+
+    // Visible for testing
+    ConcurrentSkipListMap<Long, LogSegment> segments() {
+        return segments;
+    }
+
+    // Visible for testing
+    ProducerStateManager producerState() {
+        return producerState;
+    }
+
+    @Override
+    public String toString() {
+        return "UnifiedLog(" + topicPartition + ", start=" + logStartOffset + ", end=" + end.offset() + ")";
+    }
+}

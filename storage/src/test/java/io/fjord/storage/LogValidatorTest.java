@@ -1,0 +1,206 @@
+package io.fjord.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fjord.common.ApiException;
+import io.fjord.common.Errors;
+import io.fjord.testkit.MockTime;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LogValidatorTest {
+
+    @TempDir
+    Path tmp;
+
+    final MockTime time = new MockTime();
+    UnifiedLog log;
+
+    @AfterEach
+    void closeLog() {
+        if (log != null) {
+            log.close();
+        }
+    }
+
+    UnifiedLog open(LogConfig config) {
+        log = UnifiedLog.open(tmp.resolve("t-0"), config, time);
+        return log;
+    }
+
+    void assertRejected(ByteBuffer batch, Errors error) {
+        long end = log.logEndOffset();
+        assertThatThrownBy(() -> log.appendAsLeader(batch, 0))
+                .isInstanceOfSatisfying(
+                        ApiException.class, e -> assertThat(e.error()).isEqualTo(error));
+        assertThat(log.logEndOffset()).isEqualTo(end);
+    }
+
+    long now() {
+        return time.milliseconds();
+    }
+
+    @Test
+    void rejectsMagicOtherThanTwo() {
+        open(LogConfig.DEFAULT);
+        ByteBuffer b = TestBatches.simple(1, now());
+        b.put(16, (byte) 1);
+        assertRejected(b, Errors.INVALID_RECORD);
+    }
+
+    @Test
+    void rejectsMoreThanOneBatch() {
+        open(LogConfig.DEFAULT);
+        ByteBuffer a = TestBatches.simple(1, now());
+        ByteBuffer b = TestBatches.simple(1, now());
+        assertRejected(
+                ByteBuffer.allocate(a.remaining() + b.remaining()).put(a).put(b).flip(), Errors.INVALID_RECORD);
+    }
+
+    @Test
+    void rejectsAClientBatchWithNonZeroBaseOffset() {
+        open(LogConfig.DEFAULT);
+        assertRejected(TestBatches.batch().baseOffset(7).record(now(), "k", "v").build(), Errors.INVALID_RECORD);
+    }
+
+    @Test
+    void rejectsCountsThatDoNotMatchTheOffsets() {
+        open(LogConfig.DEFAULT);
+        assertRejected(
+                TestBatches.batch()
+                        .record(now(), "k", "v")
+                        .recordCount(0)
+                        .lastOffsetDelta(-1)
+                        .build(),
+                Errors.INVALID_RECORD);
+        assertRejected(
+                TestBatches.batch()
+                        .record(now(), "k", "v")
+                        .record(now(), "k", "w")
+                        .lastOffsetDelta(2)
+                        .build(),
+                Errors.INVALID_RECORD);
+    }
+
+    @Test
+    void rejectsAControlBatchFromAClient() {
+        open(LogConfig.DEFAULT);
+        assertRejected(
+                TestBatches.batch().attributes(0x20).record(now(), "k", "v").build(), Errors.INVALID_RECORD);
+    }
+
+    @Test
+    void rejectsAProducerIdWithoutSequence() {
+        open(LogConfig.DEFAULT);
+        assertRejected(
+                TestBatches.batch().producer(5, 0, -1).record(now(), "k", "v").build(), Errors.INVALID_RECORD);
+    }
+
+    @Test
+    void rejectsANullKeyOnACompactedTopic() {
+        open(LogConfig.builder().cleanupPolicy("compact").build());
+        assertRejected(
+                TestBatches.batch()
+                        .record(now(), "k", "v")
+                        .record(now(), null, "v")
+                        .build(),
+                Errors.INVALID_RECORD);
+        assertThat(log.appendAsLeader(TestBatches.simple(2, now()), 0).lastOffset())
+                .isEqualTo(1);
+    }
+
+    @Test
+    void acceptsANullKeyOnADeleteTopic() {
+        open(LogConfig.DEFAULT);
+        assertThat(log.appendAsLeader(
+                                TestBatches.batch().record(now(), null, "v").build(), 0)
+                        .firstOffset())
+                .isZero();
+    }
+
+    @Test
+    void rejectsABatchLargerThanMaxMessageBytes() {
+        open(LogConfig.builder().maxMessageBytes(100).build());
+        assertRejected(TestBatches.simple(10, now()), Errors.MESSAGE_TOO_LARGE);
+    }
+
+    @Test
+    void rejectsABatchLargerThanASegment() {
+        open(LogConfig.builder().segmentBytes(100).build());
+        assertRejected(TestBatches.simple(10, now()), Errors.RECORD_LIST_TOO_LARGE);
+    }
+
+    @Test
+    void rejectsACrcMismatch() {
+        open(LogConfig.DEFAULT);
+        ByteBuffer b = TestBatches.simple(2, now());
+        b.put(b.limit() - 2, (byte) (b.get(b.limit() - 2) ^ 0x40));
+        assertRejected(b, Errors.CORRUPT_MESSAGE);
+    }
+
+    @Test
+    void rejectsFewerBytesThanAHeaderOrATruncatedBatch() {
+        open(LogConfig.DEFAULT);
+        assertRejected(ByteBuffer.allocate(60), Errors.CORRUPT_MESSAGE);
+        ByteBuffer b = TestBatches.simple(2, now());
+        assertRejected(b.limit(b.limit() - 3), Errors.CORRUPT_MESSAGE);
+    }
+
+    @Test
+    void rejectsMalformedRecordsInsideAValidCrc() {
+        open(LogConfig.DEFAULT);
+        ByteBuffer b = TestBatches.simple(2, now());
+        b.put(61, (byte) 0x7e); // first record claims 63 bytes
+        TestBatches.fixCrc(b);
+        assertRejected(b, Errors.CORRUPT_MESSAGE);
+    }
+
+    @Test
+    void rejectsCreateTimeOutsideTheConfiguredWindow() {
+        open(LogConfig.builder()
+                .messageTimestampBeforeMaxMs(60_000)
+                .messageTimestampAfterMaxMs(1_000)
+                .build());
+        assertRejected(TestBatches.simple(1, now() + 2_000), Errors.INVALID_TIMESTAMP);
+        assertRejected(TestBatches.simple(1, now() - 61_000), Errors.INVALID_TIMESTAMP);
+        assertRejected(
+                TestBatches.batch()
+                        .record(now(), "k", "a")
+                        .record(now() - 70_000, "k", "b")
+                        .build(),
+                Errors.INVALID_TIMESTAMP);
+        assertThat(log.appendAsLeader(TestBatches.simple(1, now() + 900), 0).firstOffset())
+                .isZero();
+    }
+
+    @Test
+    void checksOnlyBatchTimestampsOfACompressedBatch() {
+        open(LogConfig.builder().messageTimestampAfterMaxMs(1_000).build());
+        // codec bits set on records left uncompressed: only the header is inspected
+        assertRejected(
+                TestBatches.batch()
+                        .attributes(1)
+                        .record(now() + 5_000, "k", "v")
+                        .build(),
+                Errors.INVALID_TIMESTAMP);
+    }
+
+    @Test
+    void logAppendTimeOverwritesMaxTimestampAndRecomputesTheCrc() {
+        open(LogConfig.builder().messageTimestampType("LogAppendTime").build());
+        ByteBuffer b = TestBatches.simple(2, 12345L); // far in the past: not checked under LogAppendTime
+        LogAppendInfo info = log.appendAsLeader(b, 0);
+        assertThat(info.logAppendTimeMs()).isEqualTo(now());
+        FileRecords records = log.read(0, 1000, Long.MAX_VALUE, true).records();
+        ByteBuffer stored = ByteBuffer.allocate(records.sizeInBytes());
+        records.copyTo(stored);
+        assertThat(stored.getLong(35)).isEqualTo(now());
+        assertThat(stored.getShort(21) & 0x08).isEqualTo(0x08);
+        assertThat(Batches.isCrcValid(stored, 0, stored.capacity())).isTrue();
+        assertThat(log.fetchOffsetByTimestamp(now()).orElseThrow().offset()).isZero();
+    }
+}
