@@ -1,17 +1,61 @@
 package io.fjord.broker;
 
+import io.fjord.broker.handler.MetadataView;
+import io.fjord.broker.metadata.BrokerConfigValidator;
+import io.fjord.broker.metadata.BrokerMetadataPublisher;
+import io.fjord.broker.metadata.LogConfigs;
+import io.fjord.broker.network.NetworkServer;
+import io.fjord.broker.network.RequestDispatcher;
+import io.fjord.broker.partition.ReplicaManager;
+import io.fjord.broker.producer.ProducerIdManager;
 import io.fjord.common.Time;
+import io.fjord.common.Uuid;
 import io.fjord.common.config.BrokerConfig;
+import io.fjord.metadata.ControllerConfig;
+import io.fjord.metadata.Endpoint;
+import io.fjord.metadata.MetadataNode;
+import io.fjord.storage.LogManager;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * PLACEHOLDER so that the cli module compiles on the helper/config branch; the lead's real BrokerServer
- * replaces this file. Only the public signatures of the contract (/work/contracts.md, Broker) are here.
+ * One Fjord broker: the composition root that opens the log directories, replays the metadata log,
+ * binds the Kafka listener and wires every API handler. With the local metadata log it is its own
+ * controller; the cluster issue replaces that log with a Ratis quorum.
+ *
+ * <p>Start-up order: logs are recovered, metadata is replayed (creating partitions for the topics it
+ * knows), the listener binds, then this broker registers itself with its advertised address. Shutdown
+ * runs in reverse. {@link #startup()}, {@link #shutdown()} are called by one lifecycle thread.
  */
 public final class BrokerServer {
 
+    private static final Logger log = LoggerFactory.getLogger(BrokerServer.class);
+
     private final BrokerConfig config;
     private final Time time;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private ScheduledThreadPoolExecutor scheduler;
+    private ThreadPoolExecutor ioPool;
+    private LogManager logManager;
+    private ReplicaManager replicaManager;
+    private MetadataNode metadataNode;
+    private NetworkServer network;
+    private InetSocketAddress boundAddress;
+    private volatile boolean running;
 
     public BrokerServer(BrokerConfig config, Time time) {
         this.config = config;
@@ -20,18 +64,158 @@ public final class BrokerServer {
 
     /** Binds the listeners and starts serving; returns once the broker accepts requests. */
     public void startup() {
-        throw new UnsupportedOperationException(
-                "BrokerServer is a placeholder on this branch (node " + config.nodeId() + ", " + time + ")");
+        try {
+            doStartup();
+            running = true;
+        } catch (Exception e) {
+            shutdown();
+            if (e instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException("broker start-up failed: " + e.getMessage(), e);
+        }
     }
 
-    /** Begins a clean shutdown. */
-    public void shutdown() {}
+    private void doStartup() throws Exception {
+        List<Path> logDirs = config.logDirs();
+        for (Path dir : logDirs) {
+            Files.createDirectories(dir);
+        }
+        Path metadataDir = config.metadataLogDir();
+        Files.createDirectories(metadataDir);
+        String clusterId = MetaProperties.loadOrCreate(metadataDir, config.nodeId(), new SecureRandom());
+
+        scheduler = new ScheduledThreadPoolExecutor(
+                Math.max(2, config.backgroundThreads()), daemonThreads("fjord-scheduler"));
+        scheduler.setRemoveOnCancelPolicy(true);
+        logManager = new LogManager(
+                logDirs,
+                time,
+                LogConfigs.defaults(config),
+                config.logRetentionCheckIntervalMs(),
+                1000L,
+                config.numRecoveryThreadsPerDataDir());
+        logManager.startup();
+        replicaManager = new ReplicaManager(logManager, scheduler);
+
+        metadataNode = MetadataNode.startLocal(
+                metadataDir,
+                new ControllerConfig(config.numPartitions(), config.defaultReplicationFactor(), 10_000),
+                new BrokerConfigValidator(),
+                time,
+                new SplittableRandom(new SecureRandom().nextLong()));
+        metadataNode.loader().installPublisher(new BrokerMetadataPublisher(config, replicaManager, logManager));
+        metadataNode.ready().get(60, TimeUnit.SECONDS);
+
+        MetadataView metadata = new MetadataView(metadataNode.loader(), config, clusterId);
+        ProducerIdManager producerIds = new ProducerIdManager(metadataDir);
+        RequestDispatcher dispatcher =
+                KafkaApis.build(metadata, metadataNode.controller(), replicaManager, producerIds);
+        int ioThreads = Math.max(1, config.numIoThreads());
+        ioPool = new ThreadPoolExecutor(
+                ioThreads,
+                ioThreads,
+                60,
+                TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(Math.max(16, config.queuedMaxRequests()) * 4),
+                daemonThreads("fjord-io"),
+                new ThreadPoolExecutor.CallerRunsPolicy());
+        io.fjord.common.config.Endpoint listener = config.listeners().get(0);
+        network = new NetworkServer(
+                new NetworkServer.Settings(
+                        listener.host(),
+                        listener.port(),
+                        config.socketRequestMaxBytes(),
+                        config.connectionsMaxIdleMs(),
+                        Math.max(1, config.numNetworkThreads()),
+                        Math.max(8, config.queuedMaxRequests() / 4),
+                        config.socketSendBufferBytes(),
+                        config.socketReceiveBufferBytes()),
+                dispatcher,
+                ioPool);
+        boundAddress = network.start();
+        register();
+    }
+
+    /** Registers this broker with the address clients should use (the bound port when 0 was asked). */
+    private void register() throws Exception {
+        io.fjord.common.config.Endpoint advertised =
+                config.advertisedListeners().get(0);
+        int port = advertised.port() == 0 ? boundAddress.getPort() : advertised.port();
+        String host = advertised.host() == null || advertised.host().isEmpty()
+                ? boundAddress.getHostString()
+                : advertised.host();
+        String protocol = config.securityProtocol(advertised.listenerName());
+        metadataNode
+                .controller()
+                .registerBroker(
+                        config.nodeId(),
+                        Uuid.random(new SplittableRandom(time.nanoseconds())),
+                        List.of(new Endpoint(advertised.listenerName(), host, port, protocol)),
+                        config.brokerRack().orElse(null))
+                .get(30, TimeUnit.SECONDS);
+    }
+
+    /** Stops serving and closes everything; safe to call more than once and after a failed start. */
+    public synchronized void shutdown() {
+        if (stopped.getCount() == 0) {
+            return;
+        }
+        running = false;
+        closeQuietly("network", () -> network.stop(), network);
+        closeQuietly("partitions", () -> replicaManager.shutdown(), replicaManager);
+        closeQuietly(
+                "I/O threads",
+                () -> {
+                    ioPool.shutdown();
+                    ioPool.awaitTermination(10, TimeUnit.SECONDS);
+                },
+                ioPool);
+        closeQuietly("metadata", () -> metadataNode.close(), metadataNode);
+        closeQuietly("logs", () -> logManager.shutdown(), logManager);
+        closeQuietly("scheduler", () -> scheduler.shutdownNow(), scheduler);
+        stopped.countDown();
+    }
 
     /** Blocks until the broker has stopped. */
-    public void awaitShutdown() {}
+    public void awaitShutdown() throws InterruptedException {
+        stopped.await();
+    }
+
+    public boolean isRunning() {
+        return running;
+    }
 
     /** The address the first listener is bound to (its real port when configured as 0). */
     public InetSocketAddress boundAddress() {
-        throw new UnsupportedOperationException("BrokerServer is a placeholder on this branch");
+        return boundAddress;
+    }
+
+    private interface Step {
+        void run() throws Exception;
+    }
+
+    private static void closeQuietly(String what, Step step, Object target) {
+        if (target == null) {
+            return;
+        }
+        try {
+            step.run();
+        } catch (Exception e) {
+            log.warn("error while stopping the {}", what, e);
+        }
+    }
+
+    private static java.util.concurrent.ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger counter = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + "-" + counter.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    static UncheckedIOException unchecked(IOException e) {
+        return new UncheckedIOException(e);
     }
 }

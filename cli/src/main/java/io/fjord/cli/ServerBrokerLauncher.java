@@ -25,7 +25,11 @@ public final class ServerBrokerLauncher implements BrokerLauncher {
 
             @Override
             public void awaitShutdown() {
-                server.awaitShutdown();
+                try {
+                    server.awaitShutdown();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
         };
     }

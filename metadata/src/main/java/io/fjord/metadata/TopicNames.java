@@ -4,14 +4,14 @@ import io.fjord.common.ApiException;
 import io.fjord.common.Errors;
 
 /** Kafka's rules for topic names. Stateless. */
-final class TopicNames {
+public final class TopicNames {
 
     static final int MAX_LENGTH = 249;
 
     private TopicNames() {}
 
     /** Throws INVALID_TOPIC_EXCEPTION with Kafka's message when {@code name} is not a legal topic name. */
-    static void validate(String name) {
+    public static void validate(String name) {
         if (name == null || name.isEmpty()) {
             throw new ApiException(Errors.INVALID_TOPIC_EXCEPTION, "Topic name is illegal, it can't be empty");
         }

@@ -32,11 +32,11 @@ public final class FetchHandler implements RequestHandler {
     private static final byte READ_COMMITTED = 1;
 
     private final ReplicaManager replicaManager;
-    private final TopicNames topicNames;
+    private final TopicResolver topics;
 
-    public FetchHandler(ReplicaManager replicaManager, TopicNames topicNames) {
+    public FetchHandler(ReplicaManager replicaManager, TopicResolver topics) {
         this.replicaManager = replicaManager;
-        this.topicNames = topicNames;
+        this.topics = topics;
     }
 
     /** One partition of the request, resolved. {@code topic} is null when the id is unknown. */
@@ -49,7 +49,7 @@ public final class FetchHandler implements RequestHandler {
         short version = context.apiVersion();
         List<PartitionFetch> fetches = new ArrayList<>();
         for (FetchRequest.FetchTopic topic : request.topics()) {
-            String name = version >= 13 ? topicNames.nameOf(topic.topicId()) : topic.topic();
+            String name = version >= 13 ? topics.nameOf(topic.topicId()) : topic.topic();
             for (FetchRequest.FetchPartition p : topic.partitions()) {
                 fetches.add(new PartitionFetch(
                         name,
@@ -91,7 +91,9 @@ public final class FetchHandler implements RequestHandler {
         boolean anyError = false;
         for (PartitionFetch fetch : fetches) {
             if (current == null
-                    || (version >= 13 ? !current.topicId().equals(fetch.topicId()) : !current.topic().equals(fetch.topic()))) {
+                    || (version >= 13
+                            ? !current.topicId().equals(fetch.topicId())
+                            : !current.topic().equals(fetch.topic()))) {
                 current = new FetchResponse.FetchableTopicResponse().setTopicId(fetch.topicId());
                 if (version < 13) {
                     current.setTopic(fetch.topic());
@@ -101,7 +103,8 @@ public final class FetchHandler implements RequestHandler {
             FetchResponse.PartitionData data = new FetchResponse.PartitionData().setPartitionIndex(fetch.partition());
             current.partitions().add(data);
             try {
-                int size = readPartition(fetch, Math.min(fetch.maxBytes(), Math.max(remaining, 0)), total == 0, readCommitted, data);
+                int size = readPartition(
+                        fetch, Math.min(fetch.maxBytes(), Math.max(remaining, 0)), total == 0, readCommitted, data);
                 remaining -= size;
                 total += size;
             } catch (ApiException e) {
@@ -117,7 +120,11 @@ public final class FetchHandler implements RequestHandler {
     }
 
     private int readPartition(
-            PartitionFetch fetch, int maxBytes, boolean minOneMessage, boolean readCommitted, FetchResponse.PartitionData data) {
+            PartitionFetch fetch,
+            int maxBytes,
+            boolean minOneMessage,
+            boolean readCommitted,
+            FetchResponse.PartitionData data) {
         if (fetch.topic() == null) {
             throw new ApiException(Errors.UNKNOWN_TOPIC_ID, "no topic has id " + fetch.topicId());
         }

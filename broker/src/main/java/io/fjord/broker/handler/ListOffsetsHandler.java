@@ -47,9 +47,19 @@ public final class ListOffsetsHandler implements RequestHandler {
                         new ListOffsetsResponse.ListOffsetsPartitionResponse().setPartitionIndex(p.partitionIndex());
                 topicResponse.partitions().add(partitionResponse);
                 try {
-                    lookUp(new TopicPartition(topic.name(), p.partitionIndex()), p, request.replicaId(), partitionResponse);
+                    lookUp(
+                            new TopicPartition(topic.name(), p.partitionIndex()),
+                            p,
+                            request.replicaId(),
+                            partitionResponse);
                 } catch (ApiException e) {
-                    partitionResponse.setErrorCode(e.error().code()).setOffset(-1L).setTimestamp(-1L);
+                    partitionResponse
+                            .setErrorCode(e.error().code())
+                            .setOffset(-1L)
+                            .setTimestamp(-1L);
+                }
+                if (context.apiVersion() < 4) {
+                    partitionResponse.setLeaderEpoch(-1); // the field exists from v4 on
                 }
             }
         }
@@ -73,11 +83,11 @@ public final class ListOffsetsHandler implements RequestHandler {
         } else if (timestamp == EARLIEST || timestamp == EARLIEST_LOCAL || timestamp == EARLIEST_PENDING_UPLOAD) {
             out.setOffset(log.logStartOffset()).setTimestamp(-1L);
         } else if (timestamp == MAX_TIMESTAMP || timestamp >= 0) {
-            TimestampAndOffset found = log.fetchOffsetByTimestamp(timestamp);
+            TimestampAndOffset found = log.fetchOffsetByTimestamp(timestamp).orElse(null);
             if (found == null || found.offset() >= visibleEnd) {
                 out.setOffset(-1L).setTimestamp(-1L);
             } else {
-                out.setOffset(found.offset()).setTimestamp(found.timestamp()).setLeaderEpoch(found.leaderEpoch());
+                out.setOffset(found.offset()).setTimestamp(found.timestampMs()).setLeaderEpoch(found.leaderEpoch());
             }
         } else {
             throw new ApiException(Errors.INVALID_REQUEST, "unknown ListOffsets timestamp " + timestamp);

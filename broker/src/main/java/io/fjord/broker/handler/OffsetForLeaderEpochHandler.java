@@ -42,7 +42,7 @@ public final class OffsetForLeaderEpochHandler implements RequestHandler {
                             replicaManager.partitionOrThrow(new TopicPartition(topic.topic(), p.partition()));
                     FetchHandler.checkLeaderEpoch(p.currentLeaderEpoch(), partition.leaderEpoch());
                     EpochEndOffset end = partition.log().endOffsetForEpoch(p.leaderEpoch());
-                    result.setLeaderEpoch(end.epoch()).setEndOffset(end.endOffset());
+                    result.setLeaderEpoch(end.leaderEpoch()).setEndOffset(end.endOffset());
                 } catch (ApiException e) {
                     result.setErrorCode(e.error().code()).setLeaderEpoch(-1).setEndOffset(-1L);
                 }

@@ -35,11 +35,11 @@ public final class ProduceHandler implements RequestHandler {
     private static final short MIN_VERSION_FOR_ZSTD = 7;
 
     private final ReplicaManager replicaManager;
-    private final TopicNames topicNames;
+    private final TopicResolver topics;
 
-    public ProduceHandler(ReplicaManager replicaManager, TopicNames topicNames) {
+    public ProduceHandler(ReplicaManager replicaManager, TopicResolver topics) {
         this.replicaManager = replicaManager;
-        this.topicNames = topicNames;
+        this.topics = topics;
     }
 
     @Override
@@ -51,7 +51,7 @@ public final class ProduceHandler implements RequestHandler {
         List<DelayedProduce.Wait> waits = new ArrayList<>();
         boolean anyError = false;
         for (ProduceRequest.TopicProduceData topic : request.topicData()) {
-            String name = version >= 13 ? topicNames.nameOf(topic.topicId()) : topic.name();
+            String name = version >= 13 ? topics.nameOf(topic.topicId()) : topic.name();
             ProduceResponse.TopicProduceResponse topicResponse = new ProduceResponse.TopicProduceResponse()
                     .setName(topic.name())
                     .setTopicId(topic.topicId());

@@ -93,9 +93,11 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         future.whenComplete((response, error) -> ctx.executor().execute(() -> {
             if (error != null) {
-                Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                Throwable cause =
+                        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
                 if (!(cause instanceof CloseConnectionException)) {
-                    log.error("handler for {} v{} failed", request.context.apiKey(), request.context.apiVersion(), cause);
+                    log.error(
+                            "handler for {} v{} failed", request.context.apiKey(), request.context.apiVersion(), cause);
                 }
                 closeOnError(ctx, cause.getMessage());
                 return;
@@ -117,7 +119,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         if (wrote) {
             ctx.flush();
         }
-        if (!closing && inFlight.size() < maxInFlight / 2 && !ctx.channel().config().isAutoRead()) {
+        if (!closing
+                && inFlight.size() < maxInFlight / 2
+                && !ctx.channel().config().isAutoRead()) {
             ctx.channel().config().setAutoRead(true);
             ctx.read();
         }
@@ -161,12 +165,13 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         short requestHeaderVersion = apiKey.requestHeaderVersion(version);
         RequestHeader header = new RequestHeader(in, requestHeaderVersion);
         InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
-        RequestContext context = new RequestContext(
-                apiKey, version, header.correlationId(), header.clientId(), connectionId, remote);
+        RequestContext context =
+                new RequestContext(apiKey, version, header.correlationId(), header.clientId(), connectionId, remote);
         if (!dispatcher.supports(apiKey, version)) {
             if (apiKey == ApiKeys.API_VERSIONS) {
                 // The client retries with a version from this answer; its header is always v0.
-                RequestContext v0 = new RequestContext(apiKey, (short) 0, header.correlationId(), header.clientId(), connectionId, remote);
+                RequestContext v0 = new RequestContext(
+                        apiKey, (short) 0, header.correlationId(), header.clientId(), connectionId, remote);
                 return new DecodedRequest(v0, null, (short) 0, dispatcher.unsupportedApiVersionsResponse());
             }
             throw new CloseConnectionException(apiKey + " v" + version + " is not supported");
@@ -181,7 +186,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         closing = true;
-        log.debug("closing connection {} from {}: {}", connectionId, ctx.channel().remoteAddress(), reason);
+        log.debug(
+                "closing connection {} from {}: {}", connectionId, ctx.channel().remoteAddress(), reason);
         ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     }
 

@@ -129,5 +129,4 @@ final class NettyWritable implements Writable {
             current = null;
         }
     }
-
 }

@@ -20,9 +20,8 @@ public final class RequestDispatcher {
 
     public RequestDispatcher register(ApiKeys key, int minVersion, int maxVersion, RequestHandler handler) {
         if (minVersion > maxVersion || maxVersion > key.highestVersion()) {
-            throw new IllegalArgumentException(
-                    key + " versions " + minVersion + "-" + maxVersion + " outside the spec's " + key.lowestVersion() + "-"
-                            + key.highestVersion());
+            throw new IllegalArgumentException(key + " versions " + minVersion + "-" + maxVersion
+                    + " outside the spec's " + key.lowestVersion() + "-" + key.highestVersion());
         }
         apis.put(key, new Api(key, (short) minVersion, (short) maxVersion, handler));
         return this;
@@ -38,9 +37,7 @@ public final class RequestDispatcher {
      */
     boolean supports(ApiKeys key, short version) {
         Api api = apis.get(key);
-        return api != null
-                && version >= Math.max(api.minVersion(), key.lowestVersion())
-                && version <= api.maxVersion();
+        return api != null && version >= Math.max(api.minVersion(), key.lowestVersion()) && version <= api.maxVersion();
     }
 
     RequestHandler handler(ApiKeys key) {

@@ -68,7 +68,7 @@ public final class Partition {
                     "the ISR of " + topicPartition + " has " + isr.length + " replicas, min.insync.replicas is "
                             + minInsyncReplicas);
         }
-        LogAppendInfo info = log.appendAsLeader(records, leaderEpoch);
+        LogAppendInfo info = log.appendAsLeader(records.buffer(), leaderEpoch);
         maybeIncrementHighWatermark();
         return info;
     }

@@ -71,6 +71,11 @@ public final class ReplicaManager {
         if (existing != null) {
             removePartition(tp); // a topic of the same name was deleted and created again
         }
+        Uuid onDisk = logManager.topicId(tp).orElse(Uuid.ZERO);
+        if (!onDisk.isZero() && !onDisk.equals(topicId)) {
+            log.info("deleting the log of {}: it belongs to an earlier topic of that name ({})", tp, onDisk);
+            logManager.deleteLog(tp);
+        }
         UnifiedLog partitionLog = logManager.getOrCreateLog(tp, topicId, config);
         partitions.put(tp, new Partition(tp, topicId, partitionLog, leaderEpoch, isr, minInsyncReplicas));
     }

@@ -1,4 +1,4 @@
-package io.fjord.testkit;
+package io.fjord.it;
 
 import io.fjord.protocol.ApiKeys;
 import io.fjord.protocol.ApiMessage;

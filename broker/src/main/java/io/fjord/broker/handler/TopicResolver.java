@@ -3,7 +3,7 @@ package io.fjord.broker.handler;
 import io.fjord.common.Uuid;
 
 /** Resolves topic names and ids against the current metadata image. Thread-safe. */
-public interface TopicNames {
+public interface TopicResolver {
 
     /** The name of the topic with this id, or null if there is none. */
     String nameOf(Uuid topicId);

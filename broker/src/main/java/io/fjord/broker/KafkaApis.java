@@ -1,0 +1,57 @@
+package io.fjord.broker;
+
+import io.fjord.broker.handler.ApiVersionsHandler;
+import io.fjord.broker.handler.ClusterHandlers;
+import io.fjord.broker.handler.ConfigHandlers;
+import io.fjord.broker.handler.DeleteRecordsHandler;
+import io.fjord.broker.handler.FetchHandler;
+import io.fjord.broker.handler.InitProducerIdHandler;
+import io.fjord.broker.handler.ListOffsetsHandler;
+import io.fjord.broker.handler.MetadataHandler;
+import io.fjord.broker.handler.MetadataView;
+import io.fjord.broker.handler.OffsetForLeaderEpochHandler;
+import io.fjord.broker.handler.ProduceHandler;
+import io.fjord.broker.handler.TopicAdminHandlers;
+import io.fjord.broker.network.RequestDispatcher;
+import io.fjord.broker.partition.ReplicaManager;
+import io.fjord.broker.producer.ProducerIdManager;
+import io.fjord.metadata.Controller;
+import io.fjord.protocol.ApiKeys;
+
+/**
+ * The table of APIs this broker serves and the version ranges it advertises (PROTOCOL-NOTES.md, "Versions
+ * the clients need"). Produce advertises v0 as its minimum because librdkafka 2.0 turns compression off
+ * otherwise; versions below the spec's v3 are never parsed.
+ */
+final class KafkaApis {
+
+    private KafkaApis() {}
+
+    static RequestDispatcher build(
+            MetadataView metadata,
+            Controller controller,
+            ReplicaManager replicaManager,
+            ProducerIdManager producerIds) {
+        RequestDispatcher dispatcher = new RequestDispatcher();
+        TopicAdminHandlers topicAdmin = new TopicAdminHandlers(metadata, controller);
+        ConfigHandlers configs = new ConfigHandlers(metadata, controller);
+        ClusterHandlers cluster = new ClusterHandlers(metadata);
+        dispatcher
+                .register(ApiKeys.API_VERSIONS, 0, 5, new ApiVersionsHandler(dispatcher))
+                .register(ApiKeys.METADATA, 0, 13, new MetadataHandler(metadata, controller))
+                .register(ApiKeys.PRODUCE, 0, 13, new ProduceHandler(replicaManager, metadata))
+                .register(ApiKeys.FETCH, 4, 18, new FetchHandler(replicaManager, metadata))
+                .register(ApiKeys.LIST_OFFSETS, 1, 11, new ListOffsetsHandler(replicaManager))
+                .register(ApiKeys.INIT_PRODUCER_ID, 0, 5, new InitProducerIdHandler(producerIds))
+                .register(ApiKeys.CREATE_TOPICS, 2, 7, topicAdmin::createTopics)
+                .register(ApiKeys.DELETE_TOPICS, 1, 6, topicAdmin::deleteTopics)
+                .register(ApiKeys.CREATE_PARTITIONS, 0, 3, topicAdmin::createPartitions)
+                .register(ApiKeys.DESCRIBE_CONFIGS, 1, 4, configs::describeConfigs)
+                .register(ApiKeys.INCREMENTAL_ALTER_CONFIGS, 0, 1, configs::incrementalAlterConfigs)
+                .register(ApiKeys.DESCRIBE_CLUSTER, 0, 2, cluster::describeCluster)
+                .register(ApiKeys.DESCRIBE_TOPIC_PARTITIONS, 0, 0, cluster::describeTopicPartitions)
+                .register(ApiKeys.DELETE_RECORDS, 0, 2, new DeleteRecordsHandler(replicaManager))
+                .register(ApiKeys.OFFSET_FOR_LEADER_EPOCH, 2, 4, new OffsetForLeaderEpochHandler(replicaManager));
+        return dispatcher;
+    }
+}

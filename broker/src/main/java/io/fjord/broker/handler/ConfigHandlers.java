@@ -1,0 +1,202 @@
+package io.fjord.broker.handler;
+
+import io.fjord.broker.metadata.LogConfigs;
+import io.fjord.broker.network.RequestContext;
+import io.fjord.common.Errors;
+import io.fjord.common.config.BrokerConfig;
+import io.fjord.common.config.ConfigDef;
+import io.fjord.common.config.ConfigEntry;
+import io.fjord.common.config.ConfigKey;
+import io.fjord.common.config.TopicConfigs;
+import io.fjord.metadata.AlterConfigOp;
+import io.fjord.metadata.AlterConfigsResource;
+import io.fjord.metadata.AlterConfigsResult;
+import io.fjord.metadata.ConfigResource;
+import io.fjord.metadata.ConfigResourceType;
+import io.fjord.metadata.Controller;
+import io.fjord.metadata.MetadataImage;
+import io.fjord.protocol.ApiMessage;
+import io.fjord.protocol.message.DescribeConfigsRequest;
+import io.fjord.protocol.message.DescribeConfigsResponse;
+import io.fjord.protocol.message.IncrementalAlterConfigsRequest;
+import io.fjord.protocol.message.IncrementalAlterConfigsResponse;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * DescribeConfigs and IncrementalAlterConfigs for topics and brokers. A topic's entries are its
+ * effective values with their source (topic override, dynamic broker, static broker, default) and, on
+ * request, the synonym chain; a broker's are its settings. Changes go through the controller.
+ */
+public final class ConfigHandlers {
+
+    static final byte TOPIC = 2;
+    static final byte BROKER = 4;
+    static final byte BROKER_LOGGER = 8;
+
+    private final MetadataView metadata;
+    private final Controller controller;
+
+    public ConfigHandlers(MetadataView metadata, Controller controller) {
+        this.metadata = metadata;
+        this.controller = controller;
+    }
+
+    public CompletableFuture<ApiMessage> describeConfigs(RequestContext context, ApiMessage message) {
+        DescribeConfigsRequest request = (DescribeConfigsRequest) message;
+        MetadataImage image = metadata.image();
+        BrokerConfig config = metadata.config();
+        DescribeConfigsResponse response = new DescribeConfigsResponse();
+        for (DescribeConfigsRequest.DescribeConfigsResource resource : request.resources()) {
+            DescribeConfigsResponse.DescribeConfigsResult result = new DescribeConfigsResponse.DescribeConfigsResult()
+                    .setResourceType(resource.resourceType())
+                    .setResourceName(resource.resourceName());
+            response.results().add(result);
+            Set<String> keys =
+                    resource.configurationKeys() == null ? null : new HashSet<>(resource.configurationKeys());
+            List<ConfigEntry> entries;
+            ConfigDef definition;
+            if (resource.resourceType() == TOPIC) {
+                if (image.topics().topic(resource.resourceName()) == null) {
+                    result.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code())
+                            .setErrorMessage("topic " + resource.resourceName() + " does not exist");
+                    continue;
+                }
+                entries = TopicConfigs.resolveAll(
+                        image.configs().configs(new ConfigResource(ConfigResourceType.TOPIC, resource.resourceName())),
+                        LogConfigs.dynamicBrokerConfigs(config, image),
+                        config.originals());
+                definition = TopicConfigs.definition();
+            } else if (resource.resourceType() == BROKER) {
+                if (!isThisBroker(resource.resourceName())) {
+                    result.setErrorCode(Errors.INVALID_REQUEST.code())
+                            .setErrorMessage("this is broker " + config.nodeId() + ", not " + resource.resourceName());
+                    continue;
+                }
+                entries = config.describe();
+                definition = BrokerConfig.definition();
+            } else if (resource.resourceType() == BROKER_LOGGER) {
+                continue; // no loggers to report; an empty list, as for a broker with none set
+            } else {
+                result.setErrorCode(Errors.INVALID_REQUEST.code())
+                        .setErrorMessage("unknown resource type " + resource.resourceType());
+                continue;
+            }
+            for (ConfigEntry e : entries) {
+                if (keys == null || keys.contains(e.name())) {
+                    result.configs()
+                            .add(describe(e, definition, request.includeSynonyms(), request.includeDocumentation()));
+                }
+            }
+        }
+        return CompletableFuture.completedFuture(response);
+    }
+
+    private boolean isThisBroker(String name) {
+        return name.isEmpty() || name.equals(Integer.toString(metadata.nodeId()));
+    }
+
+    private static DescribeConfigsResponse.DescribeConfigsResourceResult describe(
+            ConfigEntry e, ConfigDef definition, boolean synonyms, boolean documentation) {
+        ConfigKey key = definition.key(e.name());
+        DescribeConfigsResponse.DescribeConfigsResourceResult out =
+                new DescribeConfigsResponse.DescribeConfigsResourceResult()
+                        .setName(e.name())
+                        .setValue(e.isSensitive() ? null : e.value())
+                        .setReadOnly(e.readOnly())
+                        .setConfigSource(e.source().id())
+                        .setIsSensitive(e.isSensitive())
+                        .setConfigType(key == null ? 0 : configType(key.type()))
+                        .setDocumentation(documentation && key != null ? key.documentation() : null);
+        if (synonyms) {
+            for (ConfigEntry.Synonym s : e.synonyms()) {
+                out.synonyms()
+                        .add(new DescribeConfigsResponse.DescribeConfigsSynonym()
+                                .setName(s.name())
+                                .setValue(e.isSensitive() ? null : s.value())
+                                .setSource(s.source().id()));
+            }
+        }
+        return out;
+    }
+
+    /** The wire ids of config types (DescribeConfigs v3+), as in Kafka's ConfigType. */
+    static byte configType(ConfigDef.Type type) {
+        return switch (type) {
+            case BOOLEAN -> 1;
+            case STRING -> 2;
+            case INT -> 3;
+            case SHORT -> 4;
+            case LONG -> 5;
+            case DOUBLE -> 6;
+            case LIST -> 7;
+            case CLASS -> 8;
+            case PASSWORD -> 9;
+        };
+    }
+
+    public CompletableFuture<ApiMessage> incrementalAlterConfigs(RequestContext context, ApiMessage message) {
+        IncrementalAlterConfigsRequest request = (IncrementalAlterConfigsRequest) message;
+        IncrementalAlterConfigsResponse response = new IncrementalAlterConfigsResponse();
+        List<AlterConfigsResource> valid = new ArrayList<>();
+        List<IncrementalAlterConfigsResponse.AlterConfigsResourceResponse> pending = new ArrayList<>();
+        for (IncrementalAlterConfigsRequest.AlterConfigsResource r : request.resources()) {
+            IncrementalAlterConfigsResponse.AlterConfigsResourceResponse out =
+                    new IncrementalAlterConfigsResponse.AlterConfigsResourceResponse()
+                            .setResourceType(r.resourceType())
+                            .setResourceName(r.resourceName());
+            response.responses().add(out);
+            ConfigResourceType type = r.resourceType() == TOPIC
+                    ? ConfigResourceType.TOPIC
+                    : r.resourceType() == BROKER ? ConfigResourceType.BROKER : null;
+            if (type == null) {
+                out.setErrorCode(Errors.INVALID_REQUEST.code())
+                        .setErrorMessage("cannot alter configs of resource type " + r.resourceType());
+                continue;
+            }
+            if (type == ConfigResourceType.BROKER && !isThisBroker(r.resourceName())) {
+                out.setErrorCode(Errors.INVALID_REQUEST.code())
+                        .setErrorMessage("this is broker " + metadata.nodeId() + ", not " + r.resourceName());
+                continue;
+            }
+            List<AlterConfigOp> ops = new ArrayList<>();
+            String badOp = null;
+            for (IncrementalAlterConfigsRequest.AlterableConfig c : r.configs()) {
+                AlterConfigOp.OpType op =
+                        switch (c.configOperation()) {
+                            case 0 -> AlterConfigOp.OpType.SET;
+                            case 1 -> AlterConfigOp.OpType.DELETE;
+                            case 2 -> AlterConfigOp.OpType.APPEND;
+                            case 3 -> AlterConfigOp.OpType.SUBTRACT;
+                            default -> null;
+                        };
+                if (op == null) {
+                    badOp = "unknown config operation " + c.configOperation() + " for " + c.name();
+                    break;
+                }
+                ops.add(new AlterConfigOp(c.name(), op, c.value()));
+            }
+            if (badOp != null) {
+                out.setErrorCode(Errors.INVALID_REQUEST.code()).setErrorMessage(badOp);
+                continue;
+            }
+            valid.add(new AlterConfigsResource(new ConfigResource(type, r.resourceName()), ops));
+            pending.add(out);
+        }
+        if (valid.isEmpty()) {
+            return CompletableFuture.completedFuture(response);
+        }
+        return controller.incrementalAlterConfigs(valid, request.validateOnly()).thenApply(results -> {
+            for (int i = 0; i < results.size(); i++) {
+                AlterConfigsResult result = results.get(i);
+                pending.get(i)
+                        .setErrorCode(result.error().code())
+                        .setErrorMessage(result.error() == Errors.NONE ? null : result.message());
+            }
+            return response;
+        });
+    }
+}

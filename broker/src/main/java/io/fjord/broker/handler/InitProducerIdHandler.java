@@ -1,0 +1,38 @@
+package io.fjord.broker.handler;
+
+import io.fjord.broker.network.RequestContext;
+import io.fjord.broker.network.RequestHandler;
+import io.fjord.broker.producer.ProducerIdManager;
+import io.fjord.common.Errors;
+import io.fjord.protocol.ApiMessage;
+import io.fjord.protocol.message.InitProducerIdRequest;
+import io.fjord.protocol.message.InitProducerIdResponse;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * InitProducerId for idempotent producers: a fresh, never reused producer id at epoch 0, also when the
+ * producer asks to bump its epoch (KIP-360), as Kafka does for producers without a transactional id. Transactional ids need the transaction coordinator, which does not exist yet: they get
+ * COORDINATOR_NOT_AVAILABLE.
+ */
+public final class InitProducerIdHandler implements RequestHandler {
+
+    private final ProducerIdManager producerIds;
+
+    public InitProducerIdHandler(ProducerIdManager producerIds) {
+        this.producerIds = producerIds;
+    }
+
+    @Override
+    public CompletableFuture<ApiMessage> handle(RequestContext context, ApiMessage message) {
+        InitProducerIdRequest request = (InitProducerIdRequest) message;
+        InitProducerIdResponse response = new InitProducerIdResponse();
+        if (request.transactionalId() != null) {
+            return CompletableFuture.completedFuture(response.setErrorCode(Errors.COORDINATOR_NOT_AVAILABLE.code())
+                    .setProducerId(-1L)
+                    .setProducerEpoch((short) -1));
+        }
+        // As in Kafka: without a transactional id every request gets a new id, also a KIP-360 epoch bump.
+        return CompletableFuture.completedFuture(
+                response.setProducerId(producerIds.nextProducerId()).setProducerEpoch((short) 0));
+    }
+}

@@ -1,0 +1,173 @@
+package io.fjord.broker.handler;
+
+import io.fjord.broker.network.RequestContext;
+import io.fjord.broker.network.RequestHandler;
+import io.fjord.common.ApiException;
+import io.fjord.common.Errors;
+import io.fjord.common.Uuid;
+import io.fjord.metadata.BrokerRegistration;
+import io.fjord.metadata.Controller;
+import io.fjord.metadata.CreatableTopic;
+import io.fjord.metadata.Endpoint;
+import io.fjord.metadata.MetadataImage;
+import io.fjord.metadata.PartitionRegistration;
+import io.fjord.metadata.TopicImage;
+import io.fjord.metadata.TopicNames;
+import io.fjord.protocol.ApiMessage;
+import io.fjord.protocol.message.MetadataRequest;
+import io.fjord.protocol.message.MetadataResponse;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Metadata: the brokers, the controller and the requested topics (all when the list is null, or empty
+ * before v1) with their partitions' leaders, replicas and ISR. A topic that does not exist is created
+ * with the broker defaults when {@code auto.create.topics.enable} and the request allow it; the answer
+ * then waits for the creation to commit, so the client sees the topic at once.
+ */
+public final class MetadataHandler implements RequestHandler {
+
+    private final MetadataView metadata;
+    private final Controller controller;
+
+    public MetadataHandler(MetadataView metadata, Controller controller) {
+        this.metadata = metadata;
+        this.controller = controller;
+    }
+
+    @Override
+    public CompletableFuture<ApiMessage> handle(RequestContext context, ApiMessage message) {
+        MetadataRequest request = (MetadataRequest) message;
+        short version = context.apiVersion();
+        MetadataImage image = metadata.image();
+        boolean allTopics =
+                request.topics() == null || (version == 0 && request.topics().isEmpty());
+        if (allTopics) {
+            return CompletableFuture.completedFuture(build(image, null, version));
+        }
+        Set<String> names = new LinkedHashSet<>();
+        List<MetadataResponse.MetadataResponseTopic> unknownIds = new ArrayList<>();
+        for (MetadataRequest.MetadataRequestTopic t : request.topics()) {
+            if (t.name() == null && t.topicId() != null && !t.topicId().isZero()) {
+                TopicImage topic = image.topics().topic(t.topicId());
+                if (topic == null) {
+                    unknownIds.add(new MetadataResponse.MetadataResponseTopic()
+                            .setErrorCode(Errors.UNKNOWN_TOPIC_ID.code())
+                            .setTopicId(t.topicId())
+                            .setName(null));
+                } else {
+                    names.add(topic.name());
+                }
+            } else if (t.name() != null) {
+                names.add(t.name());
+            }
+        }
+        boolean autoCreate =
+                metadata.config().autoCreateTopicsEnable() && (version < 4 || request.allowAutoTopicCreation());
+        List<CreatableTopic> toCreate = new ArrayList<>();
+        if (autoCreate) {
+            for (String name : names) {
+                if (image.topics().topic(name) == null && isCreatable(name)) {
+                    toCreate.add(new CreatableTopic(name, -1, -1, Map.of(), Map.of()));
+                }
+            }
+        }
+        if (toCreate.isEmpty()) {
+            return CompletableFuture.completedFuture(withUnknownIds(build(image, names, version), unknownIds));
+        }
+        // Whatever the outcome of each creation (a race with another creator is fine), answer from the
+        // image as it is once the creations are done.
+        return controller
+                .createTopics(toCreate, false)
+                .handle((results, error) -> withUnknownIds(build(metadata.image(), names, version), unknownIds));
+    }
+
+    private static boolean isCreatable(String name) {
+        try {
+            TopicNames.validate(name);
+            return !name.startsWith("__");
+        } catch (ApiException e) {
+            return false;
+        }
+    }
+
+    private static ApiMessage withUnknownIds(
+            MetadataResponse response, List<MetadataResponse.MetadataResponseTopic> unknownIds) {
+        response.topics().addAll(unknownIds);
+        return response;
+    }
+
+    private MetadataResponse build(MetadataImage image, Set<String> names, short version) {
+        MetadataResponse response =
+                new MetadataResponse().setClusterId(metadata.clusterId()).setControllerId(metadata.controllerId());
+        for (BrokerRegistration broker : image.cluster().brokers().values()) {
+            Endpoint endpoint = MetadataView.clientEndpoint(broker);
+            if (broker.fenced() || endpoint == null) {
+                continue;
+            }
+            response.brokers()
+                    .add(new MetadataResponse.MetadataResponseBroker()
+                            .setNodeId(broker.id())
+                            .setHost(endpoint.host())
+                            .setPort(endpoint.port())
+                            .setRack(broker.rack()));
+        }
+        if (names == null) {
+            for (TopicImage topic : image.topics().topicsByName().values()) {
+                response.topics().add(topicResponse(topic));
+            }
+            return response;
+        }
+        for (String name : names) {
+            TopicImage topic = image.topics().topic(name);
+            if (topic != null) {
+                response.topics().add(topicResponse(topic));
+                continue;
+            }
+            Errors error = Errors.UNKNOWN_TOPIC_OR_PARTITION;
+            try {
+                TopicNames.validate(name);
+            } catch (ApiException e) {
+                error = Errors.INVALID_TOPIC_EXCEPTION;
+            }
+            response.topics()
+                    .add(new MetadataResponse.MetadataResponseTopic()
+                            .setErrorCode(error.code())
+                            .setName(name)
+                            .setTopicId(Uuid.ZERO));
+        }
+        return response;
+    }
+
+    static MetadataResponse.MetadataResponseTopic topicResponse(TopicImage topic) {
+        MetadataResponse.MetadataResponseTopic out = new MetadataResponse.MetadataResponseTopic()
+                .setName(topic.name())
+                .setTopicId(topic.id())
+                .setIsInternal(topic.name().startsWith("__"));
+        for (Map.Entry<Integer, PartitionRegistration> e : topic.partitions().entrySet()) {
+            PartitionRegistration p = e.getValue();
+            out.partitions()
+                    .add(new MetadataResponse.MetadataResponsePartition()
+                            .setErrorCode(p.leader() < 0 ? Errors.LEADER_NOT_AVAILABLE.code() : Errors.NONE.code())
+                            .setPartitionIndex(e.getKey())
+                            .setLeaderId(p.leader())
+                            .setLeaderEpoch(p.leaderEpoch())
+                            .setReplicaNodes(toList(p.replicas()))
+                            .setIsrNodes(toList(p.isr()))
+                            .setOfflineReplicas(new ArrayList<>()));
+        }
+        return out;
+    }
+
+    static List<Integer> toList(int[] values) {
+        List<Integer> list = new ArrayList<>(values.length);
+        for (int v : values) {
+            list.add(v);
+        }
+        return list;
+    }
+}

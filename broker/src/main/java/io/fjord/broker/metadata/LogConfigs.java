@@ -1,0 +1,81 @@
+package io.fjord.broker.metadata;
+
+import io.fjord.common.config.BrokerConfig;
+import io.fjord.common.config.TopicConfigs;
+import io.fjord.metadata.ConfigResource;
+import io.fjord.metadata.ConfigResourceType;
+import io.fjord.metadata.MetadataImage;
+import io.fjord.storage.LogConfig;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns a topic's effective configuration (its own overrides, then this broker's dynamic and static
+ * settings, then Kafka's defaults) into the storage layer's {@link LogConfig}. Stateless.
+ */
+public final class LogConfigs {
+
+    private LogConfigs() {}
+
+    /** The effective typed topic configs of {@code topic} in {@code image}. */
+    public static Map<String, Object> effectiveValues(BrokerConfig config, MetadataImage image, String topic) {
+        Map<String, String> topicConfigs = image.configs().configs(new ConfigResource(ConfigResourceType.TOPIC, topic));
+        return TopicConfigs.effectiveValues(topicConfigs, dynamicBrokerConfigs(config, image), config.originals());
+    }
+
+    /** This broker's dynamic settings: the cluster default ("") overlaid with its own (node id). */
+    public static Map<String, String> dynamicBrokerConfigs(BrokerConfig config, MetadataImage image) {
+        Map<String, String> clusterDefault = image.configs().configs(new ConfigResource(ConfigResourceType.BROKER, ""));
+        Map<String, String> own = image.configs()
+                .configs(new ConfigResource(ConfigResourceType.BROKER, Integer.toString(config.nodeId())));
+        if (clusterDefault.isEmpty()) {
+            return own;
+        }
+        java.util.HashMap<String, String> merged = new java.util.HashMap<>(clusterDefault);
+        merged.putAll(own);
+        return merged;
+    }
+
+    public static LogConfig logConfig(BrokerConfig config, MetadataImage image, String topic) {
+        return fromEffective(effectiveValues(config, image, topic));
+    }
+
+    /** The broker-wide defaults, for logs whose topic is not (yet) known. */
+    public static LogConfig defaults(BrokerConfig config) {
+        return fromEffective(config.topicDefaults());
+    }
+
+    static LogConfig fromEffective(Map<String, Object> v) {
+        @SuppressWarnings("unchecked")
+        List<String> cleanup = (List<String>) v.get(TopicConfigs.CLEANUP_POLICY);
+        return LogConfig.builder()
+                .segmentBytes(intValue(v, TopicConfigs.SEGMENT_BYTES))
+                .segmentMs(longValue(v, TopicConfigs.SEGMENT_MS))
+                .retentionMs(longValue(v, TopicConfigs.RETENTION_MS))
+                .retentionBytes(longValue(v, TopicConfigs.RETENTION_BYTES))
+                .maxMessageBytes(intValue(v, TopicConfigs.MAX_MESSAGE_BYTES))
+                .indexIntervalBytes(intValue(v, TopicConfigs.INDEX_INTERVAL_BYTES))
+                .segmentIndexBytes(intValue(v, TopicConfigs.SEGMENT_INDEX_BYTES))
+                .flushMessages(longValue(v, TopicConfigs.FLUSH_MESSAGES))
+                .flushMs(longValue(v, TopicConfigs.FLUSH_MS))
+                .compact(cleanup != null && cleanup.contains("compact"))
+                .messageTimestampType((String) v.get(TopicConfigs.MESSAGE_TIMESTAMP_TYPE))
+                .messageTimestampBeforeMaxMs(longValue(v, TopicConfigs.MESSAGE_TIMESTAMP_BEFORE_MAX_MS))
+                .messageTimestampAfterMaxMs(longValue(v, TopicConfigs.MESSAGE_TIMESTAMP_AFTER_MAX_MS))
+                .compressionType((String) v.get(TopicConfigs.COMPRESSION_TYPE))
+                .fileDeleteDelayMs(longValue(v, TopicConfigs.FILE_DELETE_DELAY_MS))
+                .build();
+    }
+
+    public static int minInsyncReplicas(Map<String, Object> effective) {
+        return intValue(effective, TopicConfigs.MIN_IN_SYNC_REPLICAS);
+    }
+
+    private static int intValue(Map<String, Object> v, String name) {
+        return ((Number) v.get(name)).intValue();
+    }
+
+    private static long longValue(Map<String, Object> v, String name) {
+        return ((Number) v.get(name)).longValue();
+    }
+}
