@@ -75,8 +75,16 @@ public final class Partition {
 
     /** The high watermark is the smallest log end offset in the ISR; alone in it, ours. */
     private void maybeIncrementHighWatermark() {
-        if (isr.length <= 1) {
-            log.updateHighWatermark(log.logEndOffset());
+        if (isr.length > 1) {
+            return;
+        }
+        // Two appends may finish in either order: read the log end offset under the lock and never move
+        // the high watermark back.
+        synchronized (this) {
+            long logEndOffset = log.logEndOffset();
+            if (logEndOffset > log.highWatermark()) {
+                log.updateHighWatermark(logEndOffset);
+            }
         }
     }
 
