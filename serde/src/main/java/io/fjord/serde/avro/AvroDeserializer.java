@@ -55,6 +55,14 @@ public class AvroDeserializer implements Deserializer<Object> {
         }
         WireFormat.Framed framed = WireFormat.read(data);
         Schema writer = writerSchema(framed.schemaId());
+        try {
+            AvroBinaryBounds.check(writer, framed.rest().duplicate());
+        } catch (SerializationException e) {
+            throw new SerializationException(
+                    "cannot read Avro data (schema id " + framed.schemaId() + ", " + writer.getFullName() + "): "
+                            + e.getMessage(),
+                    e);
+        }
         DatumReader<Object> reader = reader(writer);
         BinaryDecoder decoder = DecoderFactory.get()
                 .binaryDecoder(data, WireFormat.HEADER_BYTES, framed.rest().remaining(), null);
