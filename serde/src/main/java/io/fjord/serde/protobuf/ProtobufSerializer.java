@@ -20,6 +20,7 @@ import org.apache.kafka.common.serialization.Serializer;
  */
 public class ProtobufSerializer<T extends Message> implements Serializer<T> {
     private ProtoSchema configuredSchema;
+    private Descriptor configuredMessageType;
     private SchemaSource schemaSource;
     private boolean isKey;
 
@@ -28,6 +29,8 @@ public class ProtobufSerializer<T extends Message> implements Serializer<T> {
         SerdeConfig config = new SerdeConfig(configs, isKey);
         SerdeConfig.SchemaText schema = config.schemaText();
         this.configuredSchema = schema == null ? null : ProtoSchema.parse(schema);
+        this.configuredMessageType =
+                configuredSchema == null ? null : configuredSchema.message(config.string(SerdeConfig.PROTOBUF_MESSAGE));
         this.schemaSource = config.schemaSource(configs, schema);
         this.isKey = isKey;
     }
@@ -35,6 +38,14 @@ public class ProtobufSerializer<T extends Message> implements Serializer<T> {
     /** The schema from configuration, or null. */
     public ProtoSchema configuredSchema() {
         return configuredSchema;
+    }
+
+    /**
+     * The message type of the configured schema named by {@link SerdeConfig#PROTOBUF_MESSAGE} (default: the
+     * first message), e.g. to build {@code DynamicMessage}s from JSON lines; null without a configured schema.
+     */
+    public Descriptor configuredMessageType() {
+        return configuredMessageType;
     }
 
     @Override
