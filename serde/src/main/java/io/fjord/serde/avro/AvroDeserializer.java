@@ -32,7 +32,9 @@ public class AvroDeserializer implements Deserializer<Object> {
 
     private final Map<Integer, Schema> writerSchemas = new ConcurrentHashMap<>();
     private Schema configuredSchema;
-    private SchemaSource schemaSource;
+    /** Until configure(): no schema, id 0, as after configure() with an empty map. */
+    private SchemaSource schemaSource = new ConfiguredSchemaSource(SerdeConfig.DEFAULT_SCHEMA_ID, null, "no schema");
+
     private boolean specific;
 
     @Override
@@ -49,9 +51,6 @@ public class AvroDeserializer implements Deserializer<Object> {
     public Object deserialize(String topic, byte[] data) {
         if (data == null) {
             return null;
-        }
-        if (schemaSource == null) {
-            throw new IllegalStateException("AvroDeserializer used before configure()");
         }
         WireFormat.Framed framed = WireFormat.read(data);
         Schema writer = writerSchema(framed.schemaId());

@@ -1,5 +1,6 @@
 package io.fjord.serde.avro;
 
+import io.fjord.serde.ConfiguredSchemaSource;
 import io.fjord.serde.SchemaSource;
 import io.fjord.serde.SchemaType;
 import io.fjord.serde.SerdeConfig;
@@ -32,7 +33,9 @@ import org.apache.kafka.common.serialization.Serializer;
  */
 public class AvroSerializer implements Serializer<Object> {
     private Schema configuredSchema;
-    private SchemaSource schemaSource;
+    /** Until configure(): no schema, id 0, as after configure() with an empty map. */
+    private SchemaSource schemaSource = new ConfiguredSchemaSource(SerdeConfig.DEFAULT_SCHEMA_ID, null, "no schema");
+
     private boolean isKey;
 
     @Override
@@ -53,9 +56,6 @@ public class AvroSerializer implements Serializer<Object> {
     public byte[] serialize(String topic, Object data) {
         if (data == null) {
             return null;
-        }
-        if (schemaSource == null) {
-            throw new IllegalStateException("AvroSerializer used before configure()");
         }
         Schema schema = writerSchema(data);
         ByteArrayOutputStream out = new ByteArrayOutputStream();

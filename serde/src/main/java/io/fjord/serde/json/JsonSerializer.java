@@ -2,6 +2,7 @@ package io.fjord.serde.json;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fjord.serde.ConfiguredSchemaSource;
 import io.fjord.serde.JsonText;
 import io.fjord.serde.SchemaSource;
 import io.fjord.serde.SchemaType;
@@ -22,7 +23,9 @@ import org.apache.kafka.common.serialization.Serializer;
  */
 public class JsonSerializer<T> implements Serializer<T> {
     private JsonSchemaValidator validator;
-    private SchemaSource schemaSource;
+    /** Until configure(): no schema, id 0, as after configure() with an empty map. */
+    private SchemaSource schemaSource = new ConfiguredSchemaSource(SerdeConfig.DEFAULT_SCHEMA_ID, null, "no schema");
+
     private boolean writeHeader;
     private boolean isKey;
 
@@ -41,9 +44,6 @@ public class JsonSerializer<T> implements Serializer<T> {
     public byte[] serialize(String topic, T data) {
         if (data == null) {
             return null;
-        }
-        if (schemaSource == null) {
-            configure(Map.of(), false);
         }
         JsonNode node = data instanceof JsonNode n ? n : toTree(data);
         if (validator != null) {

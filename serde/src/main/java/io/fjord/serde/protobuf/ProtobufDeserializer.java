@@ -30,7 +30,9 @@ public class ProtobufDeserializer<T extends Message> implements Deserializer<T> 
 
     private final Map<Integer, ProtoSchema> schemas = new ConcurrentHashMap<>();
     private ProtoSchema configuredSchema;
-    private SchemaSource schemaSource;
+    /** Until configure(): no schema, id 0, as after configure() with an empty map. */
+    private SchemaSource schemaSource = new ConfiguredSchemaSource(SerdeConfig.DEFAULT_SCHEMA_ID, null, "no schema");
+
     private Parser<? extends Message> generatedParser;
 
     @Override
@@ -63,9 +65,6 @@ public class ProtobufDeserializer<T extends Message> implements Deserializer<T> 
     public T deserialize(String topic, byte[] data) {
         if (data == null) {
             return null;
-        }
-        if (schemaSource == null) {
-            throw new IllegalStateException("ProtobufDeserializer used before configure()");
         }
         WireFormat.Framed framed = WireFormat.read(data);
         ByteBuffer rest = framed.rest();

@@ -2,6 +2,7 @@ package io.fjord.serde.protobuf;
 
 import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Message;
+import io.fjord.serde.ConfiguredSchemaSource;
 import io.fjord.serde.SchemaSource;
 import io.fjord.serde.SchemaType;
 import io.fjord.serde.SerdeConfig;
@@ -21,7 +22,9 @@ import org.apache.kafka.common.serialization.Serializer;
 public class ProtobufSerializer<T extends Message> implements Serializer<T> {
     private ProtoSchema configuredSchema;
     private Descriptor configuredMessageType;
-    private SchemaSource schemaSource;
+    /** Until configure(): no schema, id 0, as after configure() with an empty map. */
+    private SchemaSource schemaSource = new ConfiguredSchemaSource(SerdeConfig.DEFAULT_SCHEMA_ID, null, "no schema");
+
     private boolean isKey;
 
     @Override
@@ -52,9 +55,6 @@ public class ProtobufSerializer<T extends Message> implements Serializer<T> {
     public byte[] serialize(String topic, T data) {
         if (data == null) {
             return null;
-        }
-        if (schemaSource == null) {
-            throw new IllegalStateException("ProtobufSerializer used before configure()");
         }
         Descriptor type = data.getDescriptorForType();
         if (configuredSchema != null && !type.getFullName().equals(configuredMessageName(type))) {
