@@ -165,8 +165,7 @@ public final class AvroJson {
             throw mismatch(path, "map (object)", node);
         }
         Map<String, Object> map = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> entry = it.next();
+        for (Map.Entry<String, JsonNode> entry : node.properties()) {
             map.put(entry.getKey(), convert(entry.getValue(), schema.getValueType(), child(path, entry.getKey())));
         }
         return map;

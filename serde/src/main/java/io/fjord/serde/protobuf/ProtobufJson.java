@@ -15,7 +15,6 @@ import com.google.protobuf.MessageOrBuilder;
 import io.fjord.serde.JsonText;
 import java.math.BigInteger;
 import java.util.Base64;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.errors.SerializationException;
@@ -56,8 +55,7 @@ public final class ProtobufJson {
             throw mismatch(path, "message " + type.getFullName() + " (object)", node);
         }
         DynamicMessage.Builder builder = DynamicMessage.newBuilder(type);
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> entry = it.next();
+        for (Map.Entry<String, JsonNode> entry : node.properties()) {
             String fieldPath = child(path, entry.getKey());
             FieldDescriptor field = field(type, entry.getKey());
             if (field == null) {
@@ -112,8 +110,7 @@ public final class ProtobufJson {
         Descriptor entryType = field.getMessageType();
         FieldDescriptor keyField = entryType.findFieldByNumber(1);
         FieldDescriptor valueField = entryType.findFieldByNumber(2);
-        for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : value.properties()) {
             String entryPath = path + "[\"" + e.getKey() + "\"]";
             Object key = single(NODES.textNode(e.getKey()), keyField, entryPath + " (key)");
             Object mapped = single(e.getValue(), valueField, entryPath);
