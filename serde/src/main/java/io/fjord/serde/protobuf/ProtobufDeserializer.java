@@ -34,6 +34,8 @@ public class ProtobufDeserializer<T extends Message> implements Deserializer<T> 
     private SchemaSource schemaSource = new ConfiguredSchemaSource(SerdeConfig.DEFAULT_SCHEMA_ID, null, "no schema");
 
     private Parser<? extends Message> generatedParser;
+    private Descriptor generatedType;
+    private int[] generatedIndexes;
 
     @Override
     public void configure(Map<String, ?> configs, boolean isKey) {
@@ -43,6 +45,10 @@ public class ProtobufDeserializer<T extends Message> implements Deserializer<T> 
         this.schemaSource = config.schemaSource(configs, schema);
         Class<?> type = config.type(SerdeConfig.PROTOBUF_TYPE);
         this.generatedParser = type == null ? null : parserOf(type);
+        if (generatedParser != null) {
+            this.generatedType = defaultInstance(type).getDescriptorForType();
+            this.generatedIndexes = ProtoSchema.messageIndexes(generatedType);
+        }
         schemas.clear();
     }
 
@@ -70,6 +76,12 @@ public class ProtobufDeserializer<T extends Message> implements Deserializer<T> 
         ByteBuffer rest = framed.rest();
         int[] indexes = WireFormat.readMessageIndexes(rest);
         if (generatedParser != null) {
+            if (!Arrays.equals(indexes, generatedIndexes)) {
+                throw new SerializationException("record holds the message at indexes " + Arrays.toString(indexes)
+                        + " of its schema, not " + generatedType.getFullName() + " (configured "
+                        + SerdeConfig.PROTOBUF_TYPE
+                        + ")");
+            }
             try {
                 return (T) generatedParser.parseFrom(rest);
             } catch (InvalidProtocolBufferException e) {

@@ -107,6 +107,16 @@ class ProtobufSerdeTest {
     }
 
     @Test
+    void aGeneratedReaderRejectsARecordOfAnotherMessageType() {
+        ProtobufDeserializer<Timestamp> reader = new ProtobufDeserializer<>();
+        reader.configure(Map.of(SerdeConfig.PROTOBUF_TYPE, Timestamp.class.getName()), false);
+        byte[] userBytes = serializer.serialize("t", user());
+        assertThatThrownBy(() -> reader.deserialize("t", userBytes))
+                .isInstanceOf(SerializationException.class)
+                .hasMessageContaining("indexes [1] of its schema, not google.protobuf.Timestamp");
+    }
+
+    @Test
     void rejectsAMessageThatIsNotInTheConfiguredSchema() {
         serializer.configure(CONFIG, false);
         assertThatThrownBy(() -> serializer.serialize("t", Timestamp.getDefaultInstance()))
