@@ -53,14 +53,16 @@ public class ProtobufDeserializer<T extends Message> implements Deserializer<T> 
     }
 
     private static Parser<? extends Message> parserOf(Class<?> type) {
+        return defaultInstance(type).getParserForType();
+    }
+
+    private static Message defaultInstance(Class<?> type) {
         if (!Message.class.isAssignableFrom(type) || type == DynamicMessage.class) {
             throw new ConfigException(
                     SerdeConfig.PROTOBUF_TYPE, type.getName(), "not a generated Protobuf message class");
         }
         try {
-            Message defaultInstance =
-                    (Message) type.getMethod("getDefaultInstance").invoke(null);
-            return defaultInstance.getParserForType();
+            return (Message) type.getMethod("getDefaultInstance").invoke(null);
         } catch (ReflectiveOperationException e) {
             throw new ConfigException(SerdeConfig.PROTOBUF_TYPE, type.getName(), "has no getDefaultInstance(): " + e);
         }
