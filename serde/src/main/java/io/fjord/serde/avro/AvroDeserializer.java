@@ -47,6 +47,11 @@ public class AvroDeserializer implements Deserializer<Object> {
         writerSchemas.clear();
     }
 
+    /** The reader schema from configuration, or null. */
+    public Schema configuredSchema() {
+        return configuredSchema;
+    }
+
     @Override
     public Object deserialize(String topic, byte[] data) {
         if (data == null) {
