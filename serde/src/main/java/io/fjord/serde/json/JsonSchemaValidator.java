@@ -70,9 +70,9 @@ public final class JsonSchemaValidator {
             return;
         }
         String listed = errors.stream()
-                .limit(MAX_REPORTED_ERRORS)
                 .map(ValidationMessage::getMessage)
                 .sorted()
+                .limit(MAX_REPORTED_ERRORS)
                 .collect(Collectors.joining("; "));
         String more =
                 errors.size() > MAX_REPORTED_ERRORS ? " (and " + (errors.size() - MAX_REPORTED_ERRORS) + " more)" : "";
