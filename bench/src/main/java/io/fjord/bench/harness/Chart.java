@@ -15,7 +15,7 @@ final class Chart {
 
     private static final int WIDTH = 1000;
     private static final int LABEL_WIDTH = 330;
-    private static final int BAR_WIDTH = 380;
+    private static final int BAR_WIDTH = 360;
     private static final int ROW_HEIGHT = 34;
     private static final int TOP = 78;
     private static final String KAFKA_COLOR = "#4e79a7";
@@ -41,13 +41,16 @@ final class Chart {
                 42,
                 String.format(
                         "%s mode, median of %d run(s), %d x 1 KiB records per produce workload; systems run: %s."
-                                + " Bars are scaled per row; F/K = Fjord/Kafka.",
+                                + " Bars scaled per row; \u2191 higher is better, \u2193 lower; F/K = Fjord/Kafka.",
                         options.quick() ? "quick" : "full", options.runs(), options.produceRecords(), systems.keySet()),
                 11,
                 "normal"));
         legend(s, 10, 60, KAFKA_COLOR, "Kafka");
         legend(s, 80, 60, FJORD_COLOR, "Fjord");
-        s.append(text(LABEL_WIDTH + BAR_WIDTH + 120, 64, "F/K   goal   status", 11, "bold"));
+        int columns = LABEL_WIDTH + BAR_WIDTH + 140;
+        s.append(text(columns, 64, "F/K", 11, "bold"));
+        s.append(text(columns + 45, 64, "goal", 11, "bold"));
+        s.append(text(columns + 100, 64, "status", 11, "bold"));
         int y = TOP;
         for (Report.Row row : rows) {
             row(s, row, y);
@@ -60,13 +63,14 @@ final class Chart {
     private static void row(StringBuilder s, Report.Row row, int y) {
         double max =
                 Math.max(finiteOr0(row.kafka().median()), finiteOr0(row.fjord().median()));
-        s.append(text(10, y + 18, row.figure().label() + " (" + row.figure().unit() + ")", 12, "normal"));
+        String arrow = row.figure().higherIsBetter() ? " \u2191" : " \u2193";
+        s.append(text(10, y + 18, row.figure().label() + " (" + row.figure().unit() + ")" + arrow, 12, "normal"));
         bar(s, y + 4, row.kafka(), max, KAFKA_COLOR);
         bar(s, y + 17, row.fjord(), max, FJORD_COLOR);
         String ratio = Double.isNaN(row.ratio()) ? "-" : String.format(Locale.ROOT, "%.2f", row.ratio());
         String goal = row.figure().goal() == null ? "-" : row.figure().goal().toString();
         String color = row.status().equals("met") ? "#2e7d32" : row.status().equals("NOT MET") ? "#c62828" : "#777";
-        int x = LABEL_WIDTH + BAR_WIDTH + 120;
+        int x = LABEL_WIDTH + BAR_WIDTH + 140;
         s.append(text(x, y + 18, ratio, 12, "normal"));
         s.append(text(x + 45, y + 18, goal, 12, "normal"));
         s.append(String.format(

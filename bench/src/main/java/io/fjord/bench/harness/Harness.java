@@ -50,7 +50,6 @@ public final class Harness {
                 .withZone(ZoneOffset.UTC)
                 .format(Instant.now());
         Path resultsDir = options.resultsRoot().resolve(stamp);
-        Files.createDirectories(resultsDir);
         new Harness(options, resultsDir).run();
     }
 
@@ -69,6 +68,12 @@ public final class Harness {
                 System.out.println("skipping " + system.displayName() + ": " + reason);
             }
         }
+        if (systems.isEmpty()) {
+            System.err.println("bench: no system can run here: " + skipped);
+            System.exit(1);
+        }
+        warnIfDiskIsShort();
+        Files.createDirectories(resultsDir);
         System.out.printf(
                 "bench: %s mode, %d round(s), systems %s, %d records per produce workload, results in %s%n",
                 options.quick() ? "quick" : "full",
@@ -190,6 +195,22 @@ public final class Harness {
         entry.put("step", step);
         entry.put("tool_result", result == null ? null : Json.recordFields(result));
         raw.add(entry);
+    }
+
+    /** Produce workloads keep their data until the broker stops: say so before a full run fills the disk. */
+    private void warnIfDiskIsShort() throws IOException {
+        Files.createDirectories(options.workDir());
+        long produceWorkloads = options.workloads().stream()
+                .filter(w -> w.kind() == Workload.Kind.PRODUCE)
+                .count();
+        long neededBytes = produceWorkloads * options.produceRecords() * Workload.RECORD_BYTES * 11 / 10
+                + options.fixedRateRecords() * Workload.RECORD_BYTES;
+        long usableBytes = Files.getFileStore(options.workDir()).getUsableSpace();
+        if (usableBytes < neededBytes) {
+            System.out.printf(
+                    "bench: WARNING: %d MiB free under %s, a broker run writes about %d MiB%n",
+                    usableBytes >> 20, options.workDir(), neededBytes >> 20);
+        }
     }
 
     private static List<String> fjordJvmOptions() {
