@@ -13,9 +13,9 @@ import java.util.Map;
  */
 final class Chart {
 
-    private static final int WIDTH = 1000;
-    private static final int LABEL_WIDTH = 330;
-    private static final int BAR_WIDTH = 360;
+    private static final int WIDTH = 1080;
+    private static final int LABEL_WIDTH = 370;
+    private static final int BAR_WIDTH = 340;
     private static final int ROW_HEIGHT = 34;
     private static final int TOP = 78;
     private static final String KAFKA_COLOR = "#4e79a7";
@@ -47,7 +47,7 @@ final class Chart {
                 "normal"));
         legend(s, 10, 60, KAFKA_COLOR, "Kafka");
         legend(s, 80, 60, FJORD_COLOR, "Fjord");
-        int columns = LABEL_WIDTH + BAR_WIDTH + 140;
+        int columns = LABEL_WIDTH + BAR_WIDTH + 150;
         s.append(text(columns, 64, "F/K", 11, "bold"));
         s.append(text(columns + 45, 64, "goal", 11, "bold"));
         s.append(text(columns + 100, 64, "status", 11, "bold"));
@@ -70,7 +70,7 @@ final class Chart {
         String ratio = Double.isNaN(row.ratio()) ? "-" : String.format(Locale.ROOT, "%.2f", row.ratio());
         String goal = row.figure().goal() == null ? "-" : row.figure().goal().toString();
         String color = row.status().equals("met") ? "#2e7d32" : row.status().equals("NOT MET") ? "#c62828" : "#777";
-        int x = LABEL_WIDTH + BAR_WIDTH + 140;
+        int x = LABEL_WIDTH + BAR_WIDTH + 150;
         s.append(text(x, y + 18, ratio, 12, "normal"));
         s.append(text(x + 45, y + 18, goal, 12, "normal"));
         s.append(String.format(

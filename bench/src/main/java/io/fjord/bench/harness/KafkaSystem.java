@@ -65,7 +65,8 @@ public final class KafkaSystem implements BrokerSystem {
         Path serverProperties = runDir.resolve("server.properties");
         Files.writeString(serverProperties, serverProperties(port, controllerPort, dataDir));
         Path log4j = runDir.resolve("log4j2.properties");
-        Files.writeString(log4j, log4jProperties(runDir.resolve("logs")));
+        Path serverLog = logDir.toAbsolutePath().resolve(runDir.getFileName() + "-server.log");
+        Files.writeString(log4j, log4jProperties(serverLog));
         String classpath = libDir.toAbsolutePath() + "/*";
         List<String> jvm = List.of("-Xmx512m", "-Dlog4j2.configurationFile=" + log4j.toAbsolutePath());
         List<String> format = ChildJvm.command(
@@ -81,7 +82,7 @@ public final class KafkaSystem implements BrokerSystem {
         }
         List<String> options = new java.util.ArrayList<>(STOCK_JVM_OPTIONS);
         options.add("-Dlog4j2.configurationFile=" + log4j.toAbsolutePath());
-        options.add("-Dkafka.logs.dir=" + runDir.resolve("logs").toAbsolutePath());
+        options.add("-Dkafka.logs.dir=" + logDir.toAbsolutePath());
         return ChildJvm.command(options, classpath, "kafka.Kafka", List.of(serverProperties.toString()));
     }
 
@@ -117,13 +118,13 @@ public final class KafkaSystem implements BrokerSystem {
     }
 
     /** INFO to a file, like Kafka's stock log4j2.yaml (server.log), so logging costs what it costs in production. */
-    static String log4jProperties(Path logsDir) {
+    static String log4jProperties(Path serverLog) {
         return String.join(
                 "\n",
                 "status = warn",
                 "appender.server.type = File",
                 "appender.server.name = server",
-                "appender.server.fileName = " + logsDir.toAbsolutePath().resolve("server.log"),
+                "appender.server.fileName = " + serverLog,
                 "appender.server.layout.type = PatternLayout",
                 "appender.server.layout.pattern = [%d] %p %m (%c)%n",
                 "rootLogger.level = INFO",

@@ -80,13 +80,22 @@ final class Report {
     /** The text table plus one line per goal of the issue. */
     String table() {
         StringBuilder out = new StringBuilder();
+        int labelWidth =
+                figures.stream().mapToInt(f -> f.label().length()).max().orElse(10);
+        String rowFormat = "%-" + labelWidth + "s %-5s %-30s %-30s %-6s %-7s %s%n";
         String header = String.format(
-                "%-40s %-5s %-26s %-26s %-8s %-7s %s%n",
-                "figure", "unit", "Kafka 4.4.0 median [min..max]", "Fjord median [min..max]", "F/K", "goal", "status");
+                rowFormat,
+                "figure",
+                "unit",
+                "Kafka 4.4.0 median [min..max]",
+                "Fjord median [min..max]",
+                "F/K",
+                "goal",
+                "status");
         out.append(header).append("-".repeat(header.length() - 1)).append('\n');
         for (Row row : rows()) {
             out.append(String.format(
-                    "%-40s %-5s %-26s %-26s %-8s %-7s %s%n",
+                    rowFormat,
                     row.figure().label(),
                     row.figure().unit(),
                     cell(row.kafka()),
@@ -97,7 +106,7 @@ final class Report {
         }
         out.append('\n').append("Goals (Fjord/Kafka, medians of the same run):\n");
         for (Map.Entry<String, String> goal : goalStatus().entrySet()) {
-            out.append(String.format("  %-52s %s%n", goal.getKey(), goal.getValue()));
+            out.append(String.format("  %-56s %s%n", goal.getKey(), goal.getValue()));
         }
         for (Map.Entry<String, String> s : skipped.entrySet()) {
             out.append("  (")
