@@ -43,6 +43,8 @@ public final class Harness {
             options = BenchOptions.parse(args);
         } catch (IllegalArgumentException e) {
             System.err.println("bench: " + e.getMessage());
+            System.err.println("usage: bench/run [--quick] [--systems kafka,fjord] [--workloads id,...] [--runs N]"
+                    + " [--records N] [--results DIR] [--seed N]   (bench/README.md)");
             System.exit(2);
             return;
         }
@@ -111,7 +113,7 @@ public final class Harness {
             List<String> command = system.prepare(runDir, port, logDir);
             long launchNs = System.nanoTime();
             broker = ChildJvm.startLogged(command, runDir, logDir.resolve(tag + "-broker.log"));
-            double startupMs = probe.awaitFirstAck(launchNs, Duration.ofMinutes(3));
+            double startupMs = probe.awaitFirstAck(launchNs, Duration.ofMinutes(3), broker);
             record(system, round, "startup", "startup_ms", startupMs);
             if (Double.isNaN(startupMs) || !broker.isAlive()) {
                 System.out.println("  broker did not come up; see " + logDir.resolve(tag + "-broker.log"));

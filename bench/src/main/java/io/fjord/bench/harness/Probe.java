@@ -63,10 +63,22 @@ final class Probe implements AutoCloseable {
         return probe;
     }
 
-    /** Sends GO and waits for ACKED; returns ms since {@code launchNs}, or NaN when the probe gave up. */
-    double awaitFirstAck(long launchNs, Duration limit) throws IOException, InterruptedException {
+    /**
+     * Sends GO and waits for ACKED; returns ms since {@code launchNs}, or NaN when the probe gave up, the broker
+     * exited or {@code limit} passed.
+     */
+    double awaitFirstAck(long launchNs, Duration limit, Process broker) throws IOException, InterruptedException {
         send("GO");
-        String line = await(limit);
+        long deadlineNs = launchNs + limit.toNanos();
+        String line = null;
+        while (line == null) {
+            line = lines.poll(100, TimeUnit.MILLISECONDS);
+            if (line == null && !broker.isAlive()) {
+                line = "the broker exited with code " + broker.exitValue();
+            } else if (line == null && System.nanoTime() - deadlineNs > 0) {
+                line = "no acknowledged produce within " + limit.toSeconds() + " s";
+            }
+        }
         long ackNs = System.nanoTime();
         if (!"ACKED".equals(line)) {
             System.out.println("  start-up probe failed: " + line);
