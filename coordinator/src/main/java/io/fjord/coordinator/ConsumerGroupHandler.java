@@ -173,6 +173,12 @@ final class ConsumerGroupHandler {
                 return replaceStaticMember(shard, group, group.member(staticId), memberId, records);
             }
             if (member == null) {
+                if (group.members.size() >= ctx.config().consumerMaxSize()) {
+                    throw new ApiException(
+                            Errors.GROUP_MAX_SIZE_REACHED,
+                            "The consumer group has reached its maximum capacity of "
+                                    + ctx.config().consumerMaxSize() + " members.");
+                }
                 member = new ConsumerMember(memberId);
                 member.instanceId = request.instanceId();
             } else {
