@@ -70,6 +70,7 @@ final class ConsumerGroupHandler {
             group.subscriptionMetadata = metadata;
             records.add(groupRecord(group));
         }
+        Map<Uuid, Set<Integer>> targetBefore = member.target;
         if (group.groupEpoch > group.assignmentEpoch) {
             computeTargetAssignment(group, records, member.memberId);
         }
@@ -78,7 +79,11 @@ final class ConsumerGroupHandler {
         int epochBefore = member.memberEpoch;
         ConsumerReconciler.reconcile(group, member, owned(request.topicPartitions()));
         boolean assignmentChanged = !assignedBefore.equals(member.assigned);
-        if (changed || assignmentChanged || stateBefore != member.state || epochBefore != member.memberEpoch) {
+        if (changed
+                || assignmentChanged
+                || stateBefore != member.state
+                || epochBefore != member.memberEpoch
+                || !targetBefore.equals(member.target)) {
             records.add(GroupRecords.consumerMemberRecord(group.groupId(), member.memberId, member.toValue()));
         }
         scheduleTimers(shard, group, member);

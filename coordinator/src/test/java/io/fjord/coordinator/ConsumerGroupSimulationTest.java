@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A seeded simulation of consumer-protocol clients that join, heartbeat, leave, crash and rejoin while topics
- * grow, checking after every step that no partition is owned by two live clients, and at the end that every
+ * grow and the coordinator restarts from its log, checking after every step that no partition is owned by two live clients, and at the end that every
  * subscribed partition is owned by exactly one. A failure names its seed; rerun that seed alone to debug.
  */
 class ConsumerGroupSimulationTest {
@@ -76,6 +76,8 @@ class ConsumerGroupSimulationTest {
             } else if (action < 20) {
                 String topic = "t" + random.nextInt(3);
                 createTopic(topic, partitionCounts.get(topic) + 1);
+            } else if (action < 22) {
+                ctx.restart(); // the coordinator moves: state comes back from the log
             } else if (action < 30) {
                 ctx.advance(random.nextInt(5_000));
                 live.forEach(c -> heartbeat(c, seed));
