@@ -7,6 +7,8 @@ import io.fjord.coordinator.record.GroupRecords;
 import io.fjord.coordinator.record.GroupRecords.ConsumerGroupValue;
 import io.fjord.protocol.message.ConsumerGroupHeartbeatRequest;
 import io.fjord.protocol.message.ConsumerGroupHeartbeatResponse;
+import io.fjord.protocol.message.LeaveGroupRequest;
+import io.fjord.protocol.message.LeaveGroupResponse;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -310,6 +312,56 @@ final class ConsumerGroupHandler {
                 new ConsumerGroupHeartbeatResponse().setMemberId(memberId).setMemberEpoch(epoch);
         CompletableFuture<ConsumerGroupHeartbeatResponse> future = new CompletableFuture<>();
         shard.append(records, error -> future.complete(error == null ? response : errorResponse(error, null)));
+        return future;
+    }
+
+    /**
+     * LeaveGroup (v3+, what the Admin client's removeMembersFromConsumerGroup sends) on a consumer group: each
+     * member, named by instance id or member id, is removed as if it had left.
+     */
+    CompletableFuture<LeaveGroupResponse> leaveMembers(
+            CoordinatorShard shard,
+            ConsumerGroup group,
+            List<LeaveGroupRequest.MemberIdentity> identities,
+            short version) {
+        LeaveGroupResponse response = new LeaveGroupResponse();
+        List<CoordinatorRecord> records = new ArrayList<>();
+        for (LeaveGroupRequest.MemberIdentity identity : identities) {
+            String memberId = identity.memberId() == null ? "" : identity.memberId();
+            ConsumerMember member;
+            Errors error = Errors.NONE;
+            if (identity.groupInstanceId() != null) {
+                String staticId = group.staticMemberId(identity.groupInstanceId());
+                member = staticId == null ? null : group.member(staticId);
+                if (member == null) {
+                    error = Errors.UNKNOWN_MEMBER_ID;
+                } else if (!memberId.isEmpty() && !memberId.equals(staticId)) {
+                    error = Errors.FENCED_INSTANCE_ID;
+                }
+            } else {
+                member = group.member(memberId);
+                if (member == null) {
+                    error = Errors.UNKNOWN_MEMBER_ID;
+                }
+            }
+            if (error == Errors.NONE) {
+                records.addAll(removeMember(shard, group, member));
+            }
+            response.members()
+                    .add(new LeaveGroupResponse.MemberResponse()
+                            .setMemberId(identity.memberId())
+                            .setGroupInstanceId(identity.groupInstanceId())
+                            .setErrorCode(error.code()));
+        }
+        if (version < 3) {
+            response.setErrorCode(response.members().get(0).errorCode());
+            response.members().clear();
+        }
+        CompletableFuture<LeaveGroupResponse> future = new CompletableFuture<>();
+        shard.append(
+                records,
+                error -> future.complete(
+                        error == null ? response : new LeaveGroupResponse().setErrorCode(error.code())));
         return future;
     }
 

@@ -238,7 +238,15 @@ public final class GroupCoordinator {
         return router.run(
                 request.groupId(),
                 (error, message) -> new LeaveGroupResponse().setErrorCode(error.code()),
-                shard -> memberHandler.leave(shard, request, version));
+                shard -> shard.groups.get(request.groupId()) instanceof ConsumerGroup consumer
+                        ? consumerHandler.leaveMembers(shard, consumer, leavingMembers(request, version), version)
+                        : memberHandler.leave(shard, request, version));
+    }
+
+    private static List<LeaveGroupRequest.MemberIdentity> leavingMembers(LeaveGroupRequest request, short version) {
+        return version >= 3
+                ? request.members()
+                : List.of(new LeaveGroupRequest.MemberIdentity().setMemberId(request.memberId()));
     }
 
     // ---- offsets ----

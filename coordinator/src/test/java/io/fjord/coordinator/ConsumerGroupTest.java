@@ -244,6 +244,28 @@ class ConsumerGroupTest {
     }
 
     @Test
+    void theAdminClientRemovesMembersWithLeaveGroup() {
+        topic("orders", 4);
+        Client a = join("member-a", List.of("orders"));
+        Client b = join("member-b", List.of("orders"));
+        reconcile(List.of(a, b));
+        io.fjord.protocol.message.LeaveGroupResponse response = done(ctx.coordinator.leaveGroup(
+                new io.fjord.protocol.message.LeaveGroupRequest()
+                        .setGroupId(GROUP)
+                        .setMembers(List.of(
+                                new io.fjord.protocol.message.LeaveGroupRequest.MemberIdentity()
+                                        .setMemberId("member-b"),
+                                new io.fjord.protocol.message.LeaveGroupRequest.MemberIdentity().setMemberId("ghost"))),
+                (short) 5));
+        assertThat(response.members())
+                .extracting(m -> m.errorCode())
+                .containsExactly(Errors.NONE.code(), Errors.UNKNOWN_MEMBER_ID.code());
+        assertThat(heartbeat(b).errorCode()).isEqualTo(Errors.UNKNOWN_MEMBER_ID.code());
+        reconcile(List.of(a));
+        assertThat(a.owned).hasSize(4);
+    }
+
+    @Test
     void regularExpressionSubscriptionsFollowTopicsAsTheyAppear() {
         topic("events-eu", 2);
         topic("other", 2);
