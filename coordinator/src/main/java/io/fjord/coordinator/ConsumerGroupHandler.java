@@ -468,7 +468,8 @@ final class ConsumerGroupHandler {
     static CoordinatorRecord groupRecord(ConsumerGroup group) {
         return GroupRecords.consumerGroupRecord(
                 group.groupId(),
-                new ConsumerGroupValue(group.groupEpoch, group.assignmentEpoch, group.stateTimestampMs));
+                new ConsumerGroupValue(
+                        group.groupEpoch, group.assignmentEpoch, group.stateTimestampMs, group.subscriptionMetadata));
     }
 
     /** The topics a member subscribes to that exist now: its names plus the regular expression's matches. */

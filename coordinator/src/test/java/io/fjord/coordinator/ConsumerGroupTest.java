@@ -333,7 +333,9 @@ class ConsumerGroupTest {
         assertThat(describe()).isEqualTo(before);
         assertThat(ctx.fetchOffset(GROUP, "orders", 0)).isEqualTo(33);
         Set<String> ownedBefore = new TreeSet<>(a.owned);
+        int epochBefore = a.epoch;
         reconcile(List.of(a, b));
         assertThat(a.owned).as("assignments are sticky across the move").isEqualTo(ownedBefore);
+        assertThat(a.epoch).as("nothing changed, so no new epoch").isEqualTo(epochBefore);
     }
 }
