@@ -216,7 +216,12 @@ public final class GroupCoordinator {
         return router.run(
                 request.groupId(),
                 (error, message) -> ClassicRebalancer.joinError(request.memberId(), error, version),
-                shard -> joinHandler.join(shard, request, version, clientId, clientHost));
+                shard -> joinHandler.join(
+                        shard,
+                        request,
+                        version,
+                        clientId == null ? "" : clientId,
+                        clientHost == null ? "" : clientHost));
     }
 
     public CompletableFuture<SyncGroupResponse> syncGroup(SyncGroupRequest request, short version) {
@@ -332,7 +337,12 @@ public final class GroupCoordinator {
         return router.run(
                 request.groupId(),
                 (error, message) -> consumerHeartbeatError(error, message),
-                shard -> consumerHandler.heartbeat(shard, request, version, clientId, clientHost));
+                shard -> consumerHandler.heartbeat(
+                        shard,
+                        request,
+                        version,
+                        clientId == null ? "" : clientId,
+                        clientHost == null ? "" : clientHost));
     }
 
     private static ConsumerGroupHeartbeatResponse consumerHeartbeatError(Errors error, String message) {
