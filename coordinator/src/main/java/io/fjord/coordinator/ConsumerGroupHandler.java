@@ -7,6 +7,8 @@ import io.fjord.coordinator.record.GroupRecords;
 import io.fjord.coordinator.record.GroupRecords.ConsumerGroupValue;
 import io.fjord.protocol.message.ConsumerGroupHeartbeatRequest;
 import io.fjord.protocol.message.ConsumerGroupHeartbeatResponse;
+import io.fjord.protocol.message.LeaveGroupRequest;
+import io.fjord.protocol.message.LeaveGroupResponse;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -70,6 +72,7 @@ final class ConsumerGroupHandler {
             group.subscriptionMetadata = metadata;
             records.add(groupRecord(group));
         }
+        Map<Uuid, Set<Integer>> targetBefore = member.target;
         if (group.groupEpoch > group.assignmentEpoch) {
             computeTargetAssignment(group, records, member.memberId);
         }
@@ -78,7 +81,11 @@ final class ConsumerGroupHandler {
         int epochBefore = member.memberEpoch;
         ConsumerReconciler.reconcile(group, member, owned(request.topicPartitions()));
         boolean assignmentChanged = !assignedBefore.equals(member.assigned);
-        if (changed || assignmentChanged || stateBefore != member.state || epochBefore != member.memberEpoch) {
+        if (changed
+                || assignmentChanged
+                || stateBefore != member.state
+                || epochBefore != member.memberEpoch
+                || !targetBefore.equals(member.target)) {
             records.add(GroupRecords.consumerMemberRecord(group.groupId(), member.memberId, member.toValue()));
         }
         scheduleTimers(shard, group, member);
@@ -173,6 +180,12 @@ final class ConsumerGroupHandler {
                 return replaceStaticMember(shard, group, group.member(staticId), memberId, records);
             }
             if (member == null) {
+                if (group.members.size() >= ctx.config().consumerMaxSize()) {
+                    throw new ApiException(
+                            Errors.GROUP_MAX_SIZE_REACHED,
+                            "The consumer group has reached its maximum capacity of "
+                                    + ctx.config().consumerMaxSize() + " members.");
+                }
                 member = new ConsumerMember(memberId);
                 member.instanceId = request.instanceId();
             } else {
@@ -302,6 +315,56 @@ final class ConsumerGroupHandler {
         return future;
     }
 
+    /**
+     * LeaveGroup (v3+, what the Admin client's removeMembersFromConsumerGroup sends) on a consumer group: each
+     * member, named by instance id or member id, is removed as if it had left.
+     */
+    CompletableFuture<LeaveGroupResponse> leaveMembers(
+            CoordinatorShard shard,
+            ConsumerGroup group,
+            List<LeaveGroupRequest.MemberIdentity> identities,
+            short version) {
+        LeaveGroupResponse response = new LeaveGroupResponse();
+        List<CoordinatorRecord> records = new ArrayList<>();
+        for (LeaveGroupRequest.MemberIdentity identity : identities) {
+            String memberId = identity.memberId() == null ? "" : identity.memberId();
+            ConsumerMember member;
+            Errors error = Errors.NONE;
+            if (identity.groupInstanceId() != null) {
+                String staticId = group.staticMemberId(identity.groupInstanceId());
+                member = staticId == null ? null : group.member(staticId);
+                if (member == null) {
+                    error = Errors.UNKNOWN_MEMBER_ID;
+                } else if (!memberId.isEmpty() && !memberId.equals(staticId)) {
+                    error = Errors.FENCED_INSTANCE_ID;
+                }
+            } else {
+                member = group.member(memberId);
+                if (member == null) {
+                    error = Errors.UNKNOWN_MEMBER_ID;
+                }
+            }
+            if (error == Errors.NONE) {
+                records.addAll(removeMember(shard, group, member));
+            }
+            response.members()
+                    .add(new LeaveGroupResponse.MemberResponse()
+                            .setMemberId(identity.memberId())
+                            .setGroupInstanceId(identity.groupInstanceId())
+                            .setErrorCode(error.code()));
+        }
+        if (version < 3) {
+            response.setErrorCode(response.members().get(0).errorCode());
+            response.members().clear();
+        }
+        CompletableFuture<LeaveGroupResponse> future = new CompletableFuture<>();
+        shard.append(
+                records,
+                error -> future.complete(
+                        error == null ? response : new LeaveGroupResponse().setErrorCode(error.code())));
+        return future;
+    }
+
     /** Removes a member (left, expired or fenced) and bumps the group epoch; returns the records. */
     List<CoordinatorRecord> removeMember(CoordinatorShard shard, ConsumerGroup group, ConsumerMember member) {
         group.remove(member.memberId);
@@ -405,7 +468,8 @@ final class ConsumerGroupHandler {
     static CoordinatorRecord groupRecord(ConsumerGroup group) {
         return GroupRecords.consumerGroupRecord(
                 group.groupId(),
-                new ConsumerGroupValue(group.groupEpoch, group.assignmentEpoch, group.stateTimestampMs));
+                new ConsumerGroupValue(
+                        group.groupEpoch, group.assignmentEpoch, group.stateTimestampMs, group.subscriptionMetadata));
     }
 
     /** The topics a member subscribes to that exist now: its names plus the regular expression's matches. */

@@ -13,7 +13,8 @@ import java.util.concurrent.CompletableFuture;
  * the append's error (e.g. NOT_LEADER_OR_FOLLOWER, NOT_ENOUGH_REPLICAS, REQUEST_TIMED_OUT); the coordinator
  * maps it to a group error the way Kafka does. Appends to one partition are called in order, by one thread at
  * a time (the shard's lock is held), and must be written in that order. The future may be completed on any
- * thread, also inside {@code append} itself.
+ * thread, also inside {@code append} itself; completing it takes the shard's lock, so it must not be completed
+ * while holding a lock that {@code append} itself may wait for (that would deadlock).
  */
 public interface CoordinatorLog {
 

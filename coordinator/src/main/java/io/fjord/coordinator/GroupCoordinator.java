@@ -216,7 +216,12 @@ public final class GroupCoordinator {
         return router.run(
                 request.groupId(),
                 (error, message) -> ClassicRebalancer.joinError(request.memberId(), error, version),
-                shard -> joinHandler.join(shard, request, version, clientId, clientHost));
+                shard -> joinHandler.join(
+                        shard,
+                        request,
+                        version,
+                        clientId == null ? "" : clientId,
+                        clientHost == null ? "" : clientHost));
     }
 
     public CompletableFuture<SyncGroupResponse> syncGroup(SyncGroupRequest request, short version) {
@@ -238,7 +243,15 @@ public final class GroupCoordinator {
         return router.run(
                 request.groupId(),
                 (error, message) -> new LeaveGroupResponse().setErrorCode(error.code()),
-                shard -> memberHandler.leave(shard, request, version));
+                shard -> shard.groups.get(request.groupId()) instanceof ConsumerGroup consumer
+                        ? consumerHandler.leaveMembers(shard, consumer, leavingMembers(request, version), version)
+                        : memberHandler.leave(shard, request, version));
+    }
+
+    private static List<LeaveGroupRequest.MemberIdentity> leavingMembers(LeaveGroupRequest request, short version) {
+        return version >= 3
+                ? request.members()
+                : List.of(new LeaveGroupRequest.MemberIdentity().setMemberId(request.memberId()));
     }
 
     // ---- offsets ----
@@ -324,7 +337,12 @@ public final class GroupCoordinator {
         return router.run(
                 request.groupId(),
                 (error, message) -> consumerHeartbeatError(error, message),
-                shard -> consumerHandler.heartbeat(shard, request, version, clientId, clientHost));
+                shard -> consumerHandler.heartbeat(
+                        shard,
+                        request,
+                        version,
+                        clientId == null ? "" : clientId,
+                        clientHost == null ? "" : clientHost));
     }
 
     private static ConsumerGroupHeartbeatResponse consumerHeartbeatError(Errors error, String message) {

@@ -50,6 +50,7 @@ final class GroupReplayer {
                 group.groupEpoch = v.groupEpoch();
                 group.assignmentEpoch = v.assignmentEpoch();
                 group.stateTimestampMs = v.stateTimestampMs();
+                group.subscriptionMetadata = new java.util.TreeMap<>(v.subscribedTopics());
             }
         } else if (key instanceof GroupRecords.ConsumerMemberKey k) {
             if (value == null) {

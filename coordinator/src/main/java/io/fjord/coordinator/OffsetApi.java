@@ -105,8 +105,10 @@ final class OffsetApi {
                     topics.add(new OffsetHandler.FetchTopic(t.name(), t.partitionIndexes()));
                 }
             }
+            List<OffsetHandler.FetchTopic> requested = topics;
             return fetchGroup(request.groupId(), topics, request.requireStable(), null, -1)
-                    .thenApply(group -> legacyFetchResponse(group, version));
+                    .thenApply(group ->
+                            legacyFetchResponse(withGroupErrorPerPartition(group, requested, version), version));
         }
         List<CompletableFuture<OffsetFetchResponse.OffsetFetchResponseGroup>> futures = new ArrayList<>();
         for (OffsetFetchRequest.OffsetFetchRequestGroup g : request.groups()) {
@@ -145,6 +147,23 @@ final class OffsetApi {
                 (error, message) -> new OffsetHandler.FetchedGroup(error, List.of()),
                 shard -> CompletableFuture.completedFuture(
                         handler.fetch(shard, groupId, topics, requireStable, memberId, memberEpoch)));
+    }
+
+    /** Version 1 has no group-level error: a group error is reported on every requested partition. */
+    private static OffsetHandler.FetchedGroup withGroupErrorPerPartition(
+            OffsetHandler.FetchedGroup group, List<OffsetHandler.FetchTopic> requested, short version) {
+        if (version >= 2 || group.error() == Errors.NONE || requested == null) {
+            return group;
+        }
+        List<OffsetHandler.FetchedTopic> topics = new ArrayList<>();
+        for (OffsetHandler.FetchTopic t : requested) {
+            List<OffsetHandler.FetchedPartition> partitions = new ArrayList<>();
+            for (int p : t.partitions()) {
+                partitions.add(new OffsetHandler.FetchedPartition(p, -1, -1, "", group.error()));
+            }
+            topics.add(new OffsetHandler.FetchedTopic(t.name(), partitions));
+        }
+        return new OffsetHandler.FetchedGroup(group.error(), topics);
     }
 
     private static OffsetFetchResponse legacyFetchResponse(OffsetHandler.FetchedGroup group, short version) {

@@ -249,37 +249,17 @@ final class OffsetHandler {
     }
 
     /**
-     * Expires offsets of empty (or absent) groups older than offsets.retention.minutes, counted from the time
-     * the group became empty (or from the commit for a group without members ever), and deletes groups left
-     * with neither members nor offsets. Offsets of groups with members are kept.
+     * Expires offsets older than offsets.retention.minutes, as Kafka does (KIP-211, KIP-496): for an empty or
+     * absent group counted from when it became empty or from the commit, whichever is later (from the commit for a group that never had
+     * members); for a group with members only offsets of topics it no longer subscribes to, counted from the
+     * commit. A group left with neither members nor offsets is deleted.
      */
     void expireOffsets(CoordinatorShard shard) {
         long nowMs = ctx.nowMs();
-        long retentionMs = ctx.config().offsetsRetentionMs();
         List<CoordinatorRecord> records = new ArrayList<>();
         for (String groupId : new ArrayList<>(toList(shard.offsets.groupIds()))) {
-            Group group = shard.groups.get(groupId);
-            if (group != null && !group.isEmpty()) {
-                continue;
-            }
-            if (shard.offsets.hasPendingCommits(groupId)) {
-                continue;
-            }
-            Long emptySinceMs = group instanceof ClassicGroup c && c.protocolType != null
-                    ? c.stateTimestampMs
-                    : group instanceof ConsumerGroup cg ? cg.stateTimestampMs : null;
-            for (Map.Entry<TopicPartition, OffsetValue> e :
-                    shard.offsets.offsets(groupId).entrySet()) {
-                OffsetValue v = e.getValue();
-                boolean expired = v.expireTimestampMs() >= 0
-                        ? nowMs >= v.expireTimestampMs()
-                        : nowMs - (emptySinceMs != null ? Math.max(emptySinceMs, 0) : v.commitTimestampMs())
-                                >= retentionMs;
-                if (expired) {
-                    records.add(GroupRecords.offsetTombstone(
-                            groupId, e.getKey().topic(), e.getKey().partition()));
-                    shard.offsets.remove(groupId, e.getKey());
-                }
+            if (!shard.offsets.hasPendingCommits(groupId)) {
+                expireGroupOffsets(shard, groupId, nowMs, records);
             }
         }
         for (Group group : new ArrayList<>(shard.groups.values())) {
@@ -291,6 +271,44 @@ final class OffsetHandler {
             }
         }
         shard.append(records, error -> {});
+    }
+
+    private void expireGroupOffsets(
+            CoordinatorShard shard, String groupId, long nowMs, List<CoordinatorRecord> records) {
+        Group group = shard.groups.get(groupId);
+        Set<String> subscribed = null; // null: an empty group, every offset may expire
+        Long emptySinceMs = null;
+        if (group != null && !group.isEmpty()) {
+            if (group instanceof ConsumerGroup consumer) {
+                subscribed = ConsumerGroupHandler.subscribedTopicNames(consumer, ctx.metadata());
+            } else if (group instanceof ClassicGroup classic
+                    && classic.is(ClassicGroup.State.STABLE)
+                    && "consumer".equals(classic.protocolType)) {
+                subscribed = classicSubscribedTopics(classic);
+            } else {
+                return; // members but no known subscription: keep everything
+            }
+        } else if (group instanceof ClassicGroup classic && classic.protocolType != null) {
+            emptySinceMs = classic.stateTimestampMs;
+        } else if (group instanceof ConsumerGroup consumer) {
+            emptySinceMs = consumer.stateTimestampMs;
+        }
+        for (Map.Entry<TopicPartition, OffsetValue> e :
+                shard.offsets.offsets(groupId).entrySet()) {
+            if (subscribed != null && subscribed.contains(e.getKey().topic())) {
+                continue;
+            }
+            OffsetValue v = e.getValue();
+            long baseMs = emptySinceMs != null ? Math.max(emptySinceMs, v.commitTimestampMs()) : v.commitTimestampMs();
+            boolean expired = v.expireTimestampMs() >= 0
+                    ? nowMs >= v.expireTimestampMs()
+                    : nowMs - baseMs >= ctx.config().offsetsRetentionMs();
+            if (expired) {
+                records.add(GroupRecords.offsetTombstone(
+                        groupId, e.getKey().topic(), e.getKey().partition()));
+                shard.offsets.remove(groupId, e.getKey());
+            }
+        }
     }
 
     private static <T> List<T> toList(Iterable<T> items) {

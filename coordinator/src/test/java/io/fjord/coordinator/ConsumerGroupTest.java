@@ -244,6 +244,28 @@ class ConsumerGroupTest {
     }
 
     @Test
+    void theAdminClientRemovesMembersWithLeaveGroup() {
+        topic("orders", 4);
+        Client a = join("member-a", List.of("orders"));
+        Client b = join("member-b", List.of("orders"));
+        reconcile(List.of(a, b));
+        io.fjord.protocol.message.LeaveGroupResponse response = done(ctx.coordinator.leaveGroup(
+                new io.fjord.protocol.message.LeaveGroupRequest()
+                        .setGroupId(GROUP)
+                        .setMembers(List.of(
+                                new io.fjord.protocol.message.LeaveGroupRequest.MemberIdentity()
+                                        .setMemberId("member-b"),
+                                new io.fjord.protocol.message.LeaveGroupRequest.MemberIdentity().setMemberId("ghost"))),
+                (short) 5));
+        assertThat(response.members())
+                .extracting(m -> m.errorCode())
+                .containsExactly(Errors.NONE.code(), Errors.UNKNOWN_MEMBER_ID.code());
+        assertThat(heartbeat(b).errorCode()).isEqualTo(Errors.UNKNOWN_MEMBER_ID.code());
+        reconcile(List.of(a));
+        assertThat(a.owned).hasSize(4);
+    }
+
+    @Test
     void regularExpressionSubscriptionsFollowTopicsAsTheyAppear() {
         topic("events-eu", 2);
         topic("other", 2);
@@ -311,7 +333,9 @@ class ConsumerGroupTest {
         assertThat(describe()).isEqualTo(before);
         assertThat(ctx.fetchOffset(GROUP, "orders", 0)).isEqualTo(33);
         Set<String> ownedBefore = new TreeSet<>(a.owned);
+        int epochBefore = a.epoch;
         reconcile(List.of(a, b));
         assertThat(a.owned).as("assignments are sticky across the move").isEqualTo(ownedBefore);
+        assertThat(a.epoch).as("nothing changed, so no new epoch").isEqualTo(epochBefore);
     }
 }

@@ -228,7 +228,9 @@ class OffsetTest {
                 .withOffsetsRetentionCheckIntervalMs(10_000));
         ctx.topics.create("orders", 6);
         JoinGroupResponse member = stableMember(ctx);
+        ctx.topics.create("audit", 1);
         ctx.commit(GROUP, member.memberId(), 1, "orders", 0, 5);
+        ctx.commit(GROUP, member.memberId(), 1, "audit", 0, 5);
         ctx.commit("simple", "", -1, "orders", 0, 9);
         for (int i = 0; i < 12; i++) {
             ctx.advance(5_000);

@@ -38,7 +38,9 @@ import java.util.TreeSet;
  *       int64 stateTimestampMs, array&lt;member&gt;; member = string memberId, string groupInstanceId,
  *       string clientId, string clientHost, int32 rebalanceTimeoutMs, int32 sessionTimeoutMs,
  *       bytes subscription (metadata of the chosen protocol), bytes assignment</td></tr>
- *   <tr><td>3</td><td>int32 groupEpoch, int32 assignmentEpoch, int64 stateTimestampMs</td></tr>
+ *   <tr><td>3</td><td>int32 groupEpoch, int32 assignmentEpoch, int64 stateTimestampMs,
+ *       array&lt;(string topic, int32 partitions)&gt; subscribedTopics (the metadata the group epoch was
+ *       computed from, sorted by topic)</td></tr>
  *   <tr><td>4</td><td>string instanceId, string rackId, string clientId, string clientHost,
  *       array&lt;string&gt; subscribedTopicNames, string subscribedTopicRegex, string serverAssignor,
  *       int32 rebalanceTimeoutMs, int32 memberEpoch, int32 previousMemberEpoch, int8 state,
@@ -91,7 +93,8 @@ public final class GroupRecords {
             long stateTimestampMs,
             List<ClassicMemberValue> members) {}
 
-    public record ConsumerGroupValue(int groupEpoch, int assignmentEpoch, long stateTimestampMs) {}
+    public record ConsumerGroupValue(
+            int groupEpoch, int assignmentEpoch, long stateTimestampMs, Map<String, Integer> subscribedTopics) {}
 
     public record ConsumerMemberValue(
             String instanceId,
@@ -210,8 +213,14 @@ public final class GroupRecords {
                 .writeInt(v.groupEpoch())
                 .writeInt(v.assignmentEpoch())
                 .writeLong(v.stateTimestampMs())
+                .writeInt(v.subscribedTopics().size())
                 .toByteArray();
-        return new CoordinatorRecord(consumerGroupKey(groupId), value);
+        RecordWriter out = new RecordWriter();
+        out.writeBytesRaw(value);
+        for (Map.Entry<String, Integer> e : new TreeMap<>(v.subscribedTopics()).entrySet()) {
+            out.writeString(e.getKey()).writeInt(e.getValue());
+        }
+        return new CoordinatorRecord(consumerGroupKey(groupId), out.toByteArray());
     }
 
     public static CoordinatorRecord consumerGroupTombstone(String groupId) {
@@ -277,7 +286,15 @@ public final class GroupRecords {
 
     public static ConsumerGroupValue decodeConsumerGroupValue(byte[] value) {
         RecordReader in = versioned(value);
-        return new ConsumerGroupValue(in.readInt(), in.readInt(), in.readLong());
+        int groupEpoch = in.readInt();
+        int assignmentEpoch = in.readInt();
+        long stateTimestampMs = in.readLong();
+        int count = in.readCount(6, "subscribed topic");
+        Map<String, Integer> topics = new TreeMap<>();
+        for (int i = 0; i < count; i++) {
+            topics.put(in.readString(), in.readInt());
+        }
+        return new ConsumerGroupValue(groupEpoch, assignmentEpoch, stateTimestampMs, topics);
     }
 
     public static ConsumerMemberValue decodeConsumerMemberValue(byte[] value) {

@@ -61,6 +61,12 @@ public final class RecordWriter {
         return this;
     }
 
+    /** Appends bytes as they are, without a length. */
+    public RecordWriter writeBytesRaw(byte[] bytes) {
+        out.writeBytes(bytes);
+        return this;
+    }
+
     public byte[] toByteArray() {
         return out.toByteArray();
     }

@@ -81,6 +81,14 @@ class GroupRecordsTest {
     }
 
     @Test
+    void consumerGroupRecordsRoundTripWithTheirSubscribedTopics() {
+        GroupRecords.ConsumerGroupValue value = new GroupRecords.ConsumerGroupValue(7, 6, 99, Map.of("a", 3, "b", 1));
+        CoordinatorRecord record = GroupRecords.consumerGroupRecord("g", value);
+        assertThat(GroupRecords.decodeConsumerGroupValue(record.value())).isEqualTo(value);
+        assertThat(GroupRecords.decodeKey(record.key())).isEqualTo(new GroupRecords.ConsumerGroupKey("g"));
+    }
+
+    @Test
     void truncatedOrMutatedBytesFailAsCorruptNeverAsAHugeAllocation() {
         CoordinatorRecord record = GroupRecords.classicGroupRecord(
                 "group",
