@@ -286,7 +286,7 @@ public final class UnifiedLog implements AutoCloseable {
                             batch.recordCount());
                 }
             }
-            return appendValidated(records, batch, leaderEpoch, cfg, nowMs);
+            return appendValidated(batch.buffer(), batch, leaderEpoch, cfg, nowMs);
         } catch (UncheckedIOException e) {
             throw new ApiException(
                     Errors.KAFKA_STORAGE_ERROR, "cannot append to " + topicPartition + ": " + e.getMessage(), e);
