@@ -140,9 +140,12 @@ public final class LogManager {
             t.setDaemon(true);
             return t;
         });
+        long startNs = time.nanoseconds();
         try {
             List<Future<UnifiedLog>> loads = new ArrayList<>();
+            boolean clean = true;
             for (Path dir : logDirs) {
+                clean &= Files.exists(dir.resolve(CLEAN_SHUTDOWN_FILE));
                 loads.addAll(submitLoads(dir, pool));
             }
             for (Future<UnifiedLog> f : loads) {
@@ -154,6 +157,10 @@ public final class LogManager {
             for (Path dir : logDirs) {
                 Files.deleteIfExists(dir.resolve(CLEAN_SHUTDOWN_FILE));
             }
+            LOG.log(
+                    Level.INFO,
+                    "loaded " + loads.size() + " logs " + (clean ? "after a clean shutdown" : "with recovery") + " in "
+                            + (time.nanoseconds() - startNs) / 1_000_000 + " ms");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while loading logs", e);

@@ -41,7 +41,6 @@ final class LogSegment {
     private volatile Path logPath;
     private final long baseOffset;
     private final int indexIntervalBytes;
-    private volatile int maxDecompressedBytes;
     private final FileChannel log;
     private final OffsetIndex offsetIndex;
     private final TimeIndex timeIndex;
@@ -57,7 +56,6 @@ final class LogSegment {
         this.dir = dir;
         this.baseOffset = baseOffset;
         this.indexIntervalBytes = config.indexIntervalBytes();
-        this.maxDecompressedBytes = Batches.maxDecompressedBytes(config.maxMessageBytes());
         this.createdMs = nowMs;
         this.logPath = logFile(dir, baseOffset);
         this.log =
@@ -362,7 +360,6 @@ final class LogSegment {
 
     /** Gives an index trimmed by a previous close room to grow again. */
     void makeActive(LogConfig config) {
-        maxDecompressedBytes = Batches.maxDecompressedBytes(config.maxMessageBytes());
         offsetIndex.resize(config.segmentIndexBytes());
         timeIndex.resize(config.segmentIndexBytes());
     }
@@ -419,10 +416,10 @@ final class LogSegment {
 
     /**
      * The first offset whose batch max timestamp is at least {@code timestampMs}, refined to the exact
-     * record (compressed batches are decompressed within {@link Batches#maxDecompressedBytes}); null if
-     * every batch is older.
+     * record (compressed batches are decompressed within {@code maxDecompressedBytes}); null if every
+     * batch is older.
      */
-    TimestampAndOffset findOffsetByTimestamp(long timestampMs) {
+    TimestampAndOffset findOffsetByTimestamp(long timestampMs, int maxDecompressedBytes) {
         long indexedOffset = timeIndex.lookup(timestampMs);
         int limit = sizeInBytes;
         FileBatchCursor cursor = new FileBatchCursor(log, offsetIndex.lookup(indexedOffset), limit);

@@ -478,12 +478,18 @@ public final class UnifiedLog implements AutoCloseable {
             return Optional.of(new TimestampAndOffset(-1L, end.offset(), epochCache.latestEpoch()));
         }
         if (timestampMs == MAX_TIMESTAMP) {
-            return TimestampLookup.maxTimestamp(new ArrayList<>(segments.values()), logStartOffset);
+            return TimestampLookup.maxTimestamp(
+                    new ArrayList<>(segments.values()), logStartOffset, maxDecompressedBytes());
         }
         if (timestampMs < 0) {
             return Optional.empty();
         }
-        return TimestampLookup.firstAtOrAfter(new ArrayList<>(segments.values()), timestampMs, logStartOffset);
+        return TimestampLookup.firstAtOrAfter(
+                new ArrayList<>(segments.values()), timestampMs, logStartOffset, maxDecompressedBytes());
+    }
+
+    private int maxDecompressedBytes() {
+        return Batches.maxDecompressedBytes(config.maxMessageBytes());
     }
 
     /** OffsetForLeaderEpoch: see {@link LeaderEpochFileCache#endOffsetFor}. */

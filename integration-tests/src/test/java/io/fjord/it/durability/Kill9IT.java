@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fjord.it.BrokerProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * kill -9 of a broker process while acks=1 and acks=all producers write to it, then a restart on the same
  * data directory: the log recovers, every acknowledged record is there exactly once at its acknowledged
  * offset with its value, and the broker takes new writes. Also the single-node user who asks for an
- * fsync on every append (flush.messages=1).
+ * fsync on every append (flush.messages=1), with a torn batch left at the end of the segment.
  *
  * <p>kill -9 leaves the page cache intact, so these tests show recovery without a clean-shutdown marker
  * and the handling of a tail cut mid-write, not survival of a power loss.
@@ -73,9 +74,9 @@ class Kill9IT {
             broker.start();
             long recoveryMs = (System.nanoTime() - startNs) / 1_000_000;
             System.out.printf(
-                    "Kill9IT: %d records acked before kill -9; restart with recovery took %d ms (process start"
-                            + " included); broker said: %s%n",
-                    acked.size(), recoveryMs, startedLine(data));
+                    "Kill9IT: %d records acked before kill -9; restart took %d ms (JVM start included); broker"
+                            + " said: %s / %s%n",
+                    acked.size(), recoveryMs, lastLine(data, "logs with recovery"), lastLine(data, "Fjord started"));
 
             Map<String, List<Long>> found = new HashMap<>();
             for (var records : DurabilityClients.readAll(broker.bootstrap(), TOPIC, PARTITIONS)
@@ -102,7 +103,7 @@ class Kill9IT {
     }
 
     @Test
-    void withFlushMessagesOneEveryAcknowledgedRecordSurvivesKill9RightAfterTheAck() throws Exception {
+    void withFlushMessagesOneEveryAcknowledgedRecordSurvivesKill9RightAfterTheAckAndATornTail() throws Exception {
         Path data = dir.resolve("fsync");
         int records = 300;
         try (BrokerProcess broker = new BrokerProcess(data, Map.of())) {
@@ -122,6 +123,9 @@ class Kill9IT {
                 broker.kill9();
                 producer.close(Duration.ZERO);
             }
+            // a write the kill cut short: half a batch header after the last acknowledged batch
+            List<Path> segments = DurabilityClients.segmentFiles(data.resolve("fsync-0"));
+            Files.write(segments.get(segments.size() - 1), new byte[37], StandardOpenOption.APPEND);
             broker.start();
             List<ConsumerRecord<byte[], byte[]>> read =
                     DurabilityClients.readAll(broker.bootstrap(), "fsync", 1).get(0);
@@ -129,6 +133,13 @@ class Kill9IT {
             for (int i = 0; i < records; i++) {
                 assertThat(read.get(i).offset()).isEqualTo(i);
                 assertThat(text(read.get(i).value())).isEqualTo("v-" + i);
+            }
+            try (KafkaProducer<byte[], byte[]> producer = DurabilityClients.producer(broker.bootstrap(), Map.of())) {
+                assertThat(producer.send(new ProducerRecord<>("fsync", bytes("after")))
+                                .get()
+                                .offset())
+                        .as("the torn tail was cut: the next record follows the last acknowledged one")
+                        .isEqualTo(records);
             }
         }
     }
@@ -167,13 +178,13 @@ class Kill9IT {
         return t;
     }
 
-    private static String startedLine(Path data) throws Exception {
+    /** The last line of the broker's output that contains {@code text}. */
+    private static String lastLine(Path data, String text) throws Exception {
         Path log = data.resolveSibling(data.getFileName() + ".log");
-        List<String> lines = Files.readAllLines(log);
         String last = "";
-        for (String line : lines) {
-            if (line.startsWith("Fjord started")) {
-                last = line;
+        for (String line : Files.readAllLines(log)) {
+            if (line.contains(text)) {
+                last = line.strip();
             }
         }
         return last;
