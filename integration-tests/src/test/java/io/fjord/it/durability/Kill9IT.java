@@ -4,7 +4,12 @@ import static io.fjord.it.durability.DurabilityClients.bytes;
 import static io.fjord.it.durability.DurabilityClients.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fjord.common.Errors;
 import io.fjord.it.BrokerProcess;
+import io.fjord.protocol.message.InitProducerIdResponse;
+import io.fjord.protocol.message.ProduceResponse;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -53,7 +58,14 @@ class Kill9IT {
                         .all()
                         .get();
             }
+            InetSocketAddress address = new InetSocketAddress("127.0.0.1", broker.port());
+            InitProducerIdResponse pid = DurabilityClients.initProducerId(address);
+            ByteBuffer batch = DurabilityClients.idempotentBatch(pid.producerId(), pid.producerEpoch(), 0, "dup-0");
+            ProduceResponse.PartitionProduceResponse first = DurabilityClients.produce(address, TOPIC, 0, batch);
+            assertThat(first.errorCode()).isEqualTo(Errors.NONE.code());
+
             Map<String, Long> acked = new ConcurrentHashMap<>();
+            acked.put("dup-0", first.baseOffset());
             AtomicBoolean stop = new AtomicBoolean();
             List<Thread> loaders = List.of(
                     loader(broker.bootstrap(), "1", acked, stop), loader(broker.bootstrap(), "all", acked, stop));
@@ -77,6 +89,12 @@ class Kill9IT {
                     "Kill9IT: %d records acked before kill -9; restart took %d ms (JVM start included); broker"
                             + " said: %s / %s%n",
                     acked.size(), recoveryMs, lastLine(data, "logs with recovery"), lastLine(data, "Fjord started"));
+
+            ProduceResponse.PartitionProduceResponse retry = DurabilityClients.produce(address, TOPIC, 0, batch);
+            assertThat(retry.errorCode()).isEqualTo(Errors.NONE.code());
+            assertThat(retry.baseOffset())
+                    .as("a retry after kill -9 gets the original offset (producer state rebuilt from the log)")
+                    .isEqualTo(first.baseOffset());
 
             Map<String, List<Long>> found = new HashMap<>();
             for (var records : DurabilityClients.readAll(broker.bootstrap(), TOPIC, PARTITIONS)

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -18,6 +20,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,11 +29,12 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Retention with 1 MiB segments (Kafka 4's minimum segment.bytes) on a broker that checks every 200 ms: old segments leave the disk,
  * ListOffsets earliest moves forward, and new records continue at the old end offset, also once every
- * record has gone (offsets are never reused).
+ * record has gone and the broker restarted (offsets are never reused).
  */
 class RetentionIT {
 
     private static final byte[] VALUE_1K = new byte[1000];
+    private static final long RETENTION_BYTES = 2_000_000L;
 
     @TempDir
     static Path dataDir;
@@ -48,16 +52,18 @@ class RetentionIT {
     }
 
     @Test
-    void retentionMsDeletesOldSegmentsAndOffsetsContinueAfterEverythingWent() throws Exception {
+    void retentionMsSetOnALiveTopicDeletesOldSegmentsAndOffsetsContinueAfterEverythingWent() throws Exception {
         String topic = "retention-time";
         TopicPartition tp = new TopicPartition(topic, 0);
-        createTopic(topic, Map.of("segment.bytes", "1048576", "retention.ms", "2000", "file.delete.delay.ms", "0"));
+        createTopic(topic, Map.of("segment.bytes", "1048576", "retention.ms", "-1", "file.delete.delay.ms", "0"));
         long end = produce(topic, 3_500);
         assertThat(end).isEqualTo(3_500);
         Path partitionDir = dataDir.resolve(topic + "-0");
         assertThat(DurabilityClients.segmentFiles(partitionDir).size()).isGreaterThan(2);
 
         try (Admin admin = DurabilityClients.admin(broker.bootstrap())) {
+            ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+            setRetentionMs(admin, resource, "2000");
             waitFor(() -> DurabilityClients.offset(admin, tp, OffsetSpec.earliest()) == end, "earliest == " + end);
             assertThat(DurabilityClients.offset(admin, tp, OffsetSpec.latest())).isEqualTo(end);
             waitFor(() -> DurabilityClients.segmentFiles(partitionDir).size() == 1, "one segment left on disk");
@@ -67,7 +73,12 @@ class RetentionIT {
                             .toString())
                     .isEqualTo(String.format("%020d.log", end));
             waitFor(() -> noDeletedFiles(partitionDir), "the deleted segments' files removed");
-
+            setRetentionMs(admin, resource, "-1"); // keep what comes next, however slow the machine
+        }
+        broker.restart(); // the empty log must come back at its end offset, not at 0
+        try (Admin admin = DurabilityClients.admin(broker.bootstrap())) {
+            assertThat(DurabilityClients.offset(admin, tp, OffsetSpec.earliest()))
+                    .isEqualTo(end);
             long next = produce(topic, 10);
             assertThat(next).as("offsets continue, never reused").isEqualTo(end + 10);
             List<ConsumerRecord<byte[], byte[]>> read =
@@ -87,7 +98,7 @@ class RetentionIT {
                         "segment.bytes",
                         "1048576",
                         "retention.bytes",
-                        "40000",
+                        Long.toString(RETENTION_BYTES),
                         "retention.ms",
                         "-1",
                         "file.delete.delay.ms",
@@ -95,7 +106,12 @@ class RetentionIT {
         long end = produce(topic, 4_500);
         Path partitionDir = dataDir.resolve(topic + "-0");
         try (Admin admin = DurabilityClients.admin(broker.bootstrap())) {
-            waitFor(() -> logBytes(partitionDir) <= 2_000_000, "the log within retention.bytes");
+            // Kafka's rule: the oldest segment goes while the log would still hold retention.bytes without it
+            waitFor(
+                    () -> logBytes(partitionDir) - RETENTION_BYTES
+                            < Files.size(
+                                    DurabilityClients.segmentFiles(partitionDir).get(0)),
+                    "the log within one segment of retention.bytes");
             long earliest = DurabilityClients.offset(admin, tp, OffsetSpec.earliest());
             assertThat(earliest).isGreaterThan(0L).isLessThan(end);
             assertThat(DurabilityClients.segmentFiles(partitionDir)
@@ -109,6 +125,14 @@ class RetentionIT {
             assertThat(read).hasSize((int) (end - earliest));
             assertThat(produce(topic, 1)).isEqualTo(end + 1);
         }
+    }
+
+    private static void setRetentionMs(Admin admin, ConfigResource topic, String value) throws Exception {
+        admin.incrementalAlterConfigs(Map.of(
+                        topic,
+                        List.of(new AlterConfigOp(new ConfigEntry("retention.ms", value), AlterConfigOp.OpType.SET))))
+                .all()
+                .get();
     }
 
     private static void createTopic(String topic, Map<String, String> configs) throws Exception {
