@@ -532,7 +532,8 @@ public final class UnifiedLog implements AutoCloseable {
 
     /**
      * Retention: deletes segments whose largest timestamp is older than retention.ms, then the oldest
-     * while the log exceeds retention.bytes, then those below the log start offset. Only segments wholly
+     * while the log exceeds retention.bytes (both only when cleanup.policy contains delete), then those
+     * below the log start offset. Only segments wholly
      * below the high watermark go; offsets continue (an empty segment is rolled at the log end offset when
      * every segment goes). Returns the number of segments deleted.
      */
@@ -545,10 +546,10 @@ public final class UnifiedLog implements AutoCloseable {
             LogConfig cfg = config;
             long nowMs = time.milliseconds();
             int deleted = 0;
-            if (cfg.retentionMs() >= 0) {
+            if (cfg.delete() && cfg.retentionMs() >= 0) {
                 deleted += deleteSegments((s, next) -> nowMs - s.largestTimestamp() > cfg.retentionMs());
             }
-            if (cfg.retentionBytes() >= 0) {
+            if (cfg.delete() && cfg.retentionBytes() >= 0) {
                 long[] excess = {size() - cfg.retentionBytes()};
                 deleted += deleteSegments((s, next) -> {
                     if (excess[0] - s.sizeInBytes() >= 0) {
