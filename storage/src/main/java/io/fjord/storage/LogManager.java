@@ -161,10 +161,12 @@ public final class LogManager {
             for (Path dir : logDirs) {
                 Files.deleteIfExists(dir.resolve(CLEAN_SHUTDOWN_FILE));
             }
-            LOG.log(
-                    Level.INFO,
-                    "loaded " + loads.size() + " logs " + (clean ? "after a clean shutdown" : "with recovery") + " in "
-                            + (time.nanoseconds() - startNs) / 1_000_000 + " ms");
+            if (!loads.isEmpty()) {
+                LOG.log(
+                        Level.INFO,
+                        "loaded " + loads.size() + " logs " + (clean ? "after a clean shutdown" : "with recovery")
+                                + " in " + (time.nanoseconds() - startNs) / 1_000_000 + " ms");
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while loading logs", e);
