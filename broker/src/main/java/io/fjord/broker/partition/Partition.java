@@ -33,6 +33,9 @@ public final class Partition {
         this.leaderEpoch = leaderEpoch;
         this.isr = isr;
         this.minInsyncReplicas = minIsr;
+        // After an unclean stop the checkpointed high watermark lags the recovered log: a leader alone in
+        // its ISR owns every record it has, as Kafka's leader does when it takes over.
+        maybeIncrementHighWatermark();
     }
 
     public TopicPartition topicPartition() {
@@ -55,6 +58,7 @@ public final class Partition {
         this.leaderEpoch = leaderEpoch;
         this.isr = isr;
         this.minInsyncReplicas = minInsyncReplicas;
+        maybeIncrementHighWatermark();
     }
 
     /**
