@@ -7,6 +7,7 @@ import io.fjord.common.config.BrokerConfig;
 import io.fjord.common.config.ConfigDef;
 import io.fjord.common.config.ConfigEntry;
 import io.fjord.common.config.ConfigKey;
+import io.fjord.common.config.ConfigSource;
 import io.fjord.common.config.TopicConfigs;
 import io.fjord.metadata.AlterConfigOp;
 import io.fjord.metadata.AlterConfigsResource;
@@ -23,7 +24,10 @@ import io.fjord.protocol.message.IncrementalAlterConfigsResponse;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -76,7 +80,7 @@ public final class ConfigHandlers {
                             .setErrorMessage("this is broker " + config.nodeId() + ", not " + resource.resourceName());
                     continue;
                 }
-                entries = config.describe();
+                entries = brokerEntries(resource.resourceName(), image);
                 definition = BrokerConfig.definition();
             } else if (resource.resourceType() == BROKER_LOGGER) {
                 continue; // no loggers to report; an empty list, as for a broker with none set
@@ -93,6 +97,78 @@ public final class ConfigHandlers {
             }
         }
         return CompletableFuture.completedFuture(response);
+    }
+
+    /**
+     * The rows of broker resource {@code name}: for the cluster default ("") only its dynamic settings,
+     * as Kafka answers; for this broker its static settings with the dynamic ones laid over them (its
+     * own before the cluster default), each row listing the values it overrides as synonyms.
+     */
+    private List<ConfigEntry> brokerEntries(String name, MetadataImage image) {
+        Map<String, String> clusterDefault = image.configs().configs(new ConfigResource(ConfigResourceType.BROKER, ""));
+        if (name.isEmpty()) {
+            List<ConfigEntry> entries = new ArrayList<>();
+            for (Map.Entry<String, String> e : new TreeMap<>(clusterDefault).entrySet()) {
+                entries.add(
+                        dynamicEntry(e.getKey(), e.getValue(), ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG, List.of()));
+            }
+            return entries;
+        }
+        Map<String, String> own = image.configs().configs(new ConfigResource(ConfigResourceType.BROKER, name));
+        List<ConfigEntry> entries = new ArrayList<>();
+        Set<String> described = new HashSet<>();
+        for (ConfigEntry e : metadata.config().describe()) {
+            entries.add(overlay(e, own.get(e.name()), clusterDefault.get(e.name())));
+            described.add(e.name());
+        }
+        Set<String> dynamicOnly = new TreeSet<>(own.keySet());
+        dynamicOnly.addAll(clusterDefault.keySet());
+        dynamicOnly.removeAll(described);
+        for (String key : dynamicOnly) {
+            entries.add(overlay(
+                    new ConfigEntry(key, null, ConfigSource.UNKNOWN, false, false, false, List.of()),
+                    own.get(key),
+                    clusterDefault.get(key)));
+        }
+        return entries;
+    }
+
+    private static ConfigEntry overlay(ConfigEntry staticEntry, String own, String clusterDefault) {
+        if (own == null && clusterDefault == null) {
+            return staticEntry;
+        }
+        List<ConfigEntry.Synonym> synonyms = new ArrayList<>();
+        if (own != null) {
+            synonyms.add(new ConfigEntry.Synonym(staticEntry.name(), own, ConfigSource.DYNAMIC_BROKER_CONFIG));
+        }
+        if (clusterDefault != null) {
+            synonyms.add(new ConfigEntry.Synonym(
+                    staticEntry.name(), clusterDefault, ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG));
+        }
+        for (ConfigEntry.Synonym s : staticEntry.synonyms()) {
+            if (s.source() != ConfigSource.UNKNOWN) {
+                synonyms.add(s);
+            }
+        }
+        ConfigEntry.Synonym chosen = synonyms.get(0);
+        return new ConfigEntry(
+                staticEntry.name(),
+                staticEntry.isSensitive() ? null : chosen.value(),
+                chosen.source(),
+                false,
+                staticEntry.isSensitive(),
+                staticEntry.readOnly(),
+                synonyms);
+    }
+
+    private static ConfigEntry dynamicEntry(
+            String name, String value, ConfigSource source, List<ConfigEntry.Synonym> more) {
+        List<ConfigEntry.Synonym> synonyms = new ArrayList<>();
+        synonyms.add(new ConfigEntry.Synonym(name, value, source));
+        synonyms.addAll(more);
+        ConfigKey key = BrokerConfig.definition().key(name);
+        boolean sensitive = key != null && key.isSensitive();
+        return new ConfigEntry(name, sensitive ? null : value, source, false, sensitive, false, synonyms);
     }
 
     private boolean isThisBroker(String name) {

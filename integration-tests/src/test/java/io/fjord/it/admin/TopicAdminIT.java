@@ -1,0 +1,320 @@
+package io.fjord.it.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.CreateTopicsOptions;
+import org.apache.kafka.clients.admin.CreateTopicsResult;
+import org.apache.kafka.clients.admin.NewPartitions;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicCollection;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.InvalidConfigurationException;
+import org.apache.kafka.common.errors.InvalidPartitionsException;
+import org.apache.kafka.common.errors.InvalidReplicationFactorException;
+import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicIdException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * CreateTopics, listTopics, describeTopics (DescribeTopicPartitions), DeleteTopics and CreatePartitions
+ * through the official Admin client, checked against what a Kafka broker answers and what lands on disk.
+ */
+class TopicAdminIT extends AdminITBase {
+
+    @BeforeAll
+    static void start() {
+        startBroker(Map.of("num.partitions", "3", "default.replication.factor", "1"));
+    }
+
+    @Test
+    void createTopicsWithoutPartitionsOrReplicationTakesTheBrokerDefaults() throws Exception {
+        CreateTopicsResult result =
+                admin.createTopics(List.of(new NewTopic("defaults", Optional.empty(), Optional.empty())));
+        result.all().get(15, TimeUnit.SECONDS);
+
+        assertThat(result.numPartitions("defaults").get()).isEqualTo(3);
+        assertThat(result.replicationFactor("defaults").get()).isEqualTo(1);
+        TopicDescription description = describe("defaults");
+        assertThat(description.partitions()).hasSize(3);
+        assertThat(description.partitions().get(0).replicas()).hasSize(1);
+        assertThat(description.partitions().get(0).leader().id()).isEqualTo(1);
+    }
+
+    @Test
+    void createTopicsResultCarriesTheTopicIdAndEffectiveConfigs() throws Exception {
+        CreateTopicsResult result = admin.createTopics(
+                List.of(new NewTopic("with-configs", 2, (short) 1).configs(Map.of("retention.ms", "12345"))));
+        result.all().get(15, TimeUnit.SECONDS);
+
+        Uuid id = result.topicId("with-configs").get();
+        assertThat(id).isNotEqualTo(Uuid.ZERO_UUID);
+        assertThat(describe("with-configs").topicId()).isEqualTo(id);
+        assertThat(result.numPartitions("with-configs").get()).isEqualTo(2);
+        Config config = result.config("with-configs").get();
+        assertThat(config.get("retention.ms").value()).isEqualTo("12345");
+        assertThat(config.get("retention.ms").source()).isEqualTo(ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG);
+        assertThat(config.get("cleanup.policy").value()).isEqualTo("delete");
+        assertThat(config.get("cleanup.policy").source()).isEqualTo(ConfigEntry.ConfigSource.DEFAULT_CONFIG);
+    }
+
+    @Test
+    void explicitTopicConfigsAreDescribedAsDynamicTopicConfig() throws Exception {
+        createTopic("explicit", 1, Map.of("cleanup.policy", "compact", "segment.bytes", "1048576"));
+
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, "explicit");
+        Config config = admin.describeConfigs(List.of(resource)).all().get().get(resource);
+
+        assertThat(config.get("cleanup.policy").value()).isEqualTo("compact");
+        assertThat(config.get("cleanup.policy").source()).isEqualTo(ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG);
+        assertThat(config.get("segment.bytes").value()).isEqualTo("1048576");
+        assertThat(config.get("segment.bytes").source()).isEqualTo(ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG);
+    }
+
+    @Test
+    void validateOnlyCreatesNothing() throws Exception {
+        CreateTopicsResult result = admin.createTopics(
+                List.of(new NewTopic("validate-only", 4, (short) 1)), new CreateTopicsOptions().validateOnly(true));
+        result.all().get(15, TimeUnit.SECONDS);
+
+        assertThat(result.numPartitions("validate-only").get()).isEqualTo(4);
+        assertThat(admin.listTopics().names().get()).doesNotContain("validate-only");
+        assertThat(Files.exists(dataDir.resolve("validate-only-0"))).isFalse();
+        // and a real creation with the same name still works
+        createTopic("validate-only", 1, Map.of());
+    }
+
+    @Test
+    void creatingAnExistingTopicFailsWithTopicExists() throws Exception {
+        createTopic("exists", 1, Map.of());
+
+        Throwable failure = failureOf(admin.createTopics(List.of(new NewTopic("exists", 1, (short) 1)))
+                .all());
+
+        assertThat(failure).isInstanceOf(TopicExistsException.class);
+    }
+
+    @Test
+    void badTopicNamesFailWithInvalidTopic() {
+        for (String name : List.of("a/b", "..", ".", "x".repeat(250), "with space")) {
+            Throwable failure = failureOf(admin.createTopics(List.of(new NewTopic(name, 1, (short) 1)))
+                    .all());
+            assertThat(failure).as("name %s", name).isInstanceOf(InvalidTopicException.class);
+        }
+    }
+
+    @Test
+    void zeroOrNegativePartitionCountsFailWithInvalidPartitions() {
+        for (int count : new int[] {0, -2}) {
+            Throwable failure = failureOf(admin.createTopics(List.of(new NewTopic("bad-count", count, (short) 1)))
+                    .all());
+            assertThat(failure).as("count %d", count).isInstanceOf(InvalidPartitionsException.class);
+        }
+    }
+
+    @Test
+    void replicationFactorAboveTheBrokerCountFailsWithInvalidReplicationFactor() {
+        Throwable failure = failureOf(
+                admin.createTopics(List.of(new NewTopic("rf3", 1, (short) 3))).all());
+        assertThat(failure).isInstanceOf(InvalidReplicationFactorException.class);
+        Throwable zero = failureOf(
+                admin.createTopics(List.of(new NewTopic("rf0", 1, (short) 0))).all());
+        assertThat(zero).isInstanceOf(InvalidReplicationFactorException.class);
+    }
+
+    @Test
+    void unknownConfigKeysAndBadValuesFailWithInvalidConfiguration() throws Exception {
+        Throwable unknown = failureOf(admin.createTopics(
+                        List.of(new NewTopic("bad-config", 1, (short) 1).configs(Map.of("no.such.key", "1"))))
+                .all());
+        assertThat(unknown).isInstanceOf(InvalidConfigurationException.class);
+
+        Throwable badValue = failureOf(admin.createTopics(
+                        List.of(new NewTopic("bad-config", 1, (short) 1).configs(Map.of("retention.ms", "soon"))))
+                .all());
+        assertThat(badValue).isInstanceOf(InvalidConfigurationException.class);
+
+        Throwable badPolicy = failureOf(admin.createTopics(
+                        List.of(new NewTopic("bad-config", 1, (short) 1).configs(Map.of("cleanup.policy", "shred"))))
+                .all());
+        assertThat(badPolicy).isInstanceOf(InvalidConfigurationException.class);
+        assertThat(admin.listTopics().names().get()).doesNotContain("bad-config");
+    }
+
+    @Test
+    void describeTopicsPagesThroughMoreThanTwoThousandPartitions() throws Exception {
+        List<NewTopic> topics = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            topics.add(new NewTopic("wide-" + i, 1000, (short) 1));
+        }
+        admin.createTopics(topics).all().get(60, TimeUnit.SECONDS);
+
+        Map<String, TopicDescription> described = admin.describeTopics(List.of("wide-0", "wide-1", "wide-2"))
+                .allTopicNames()
+                .get(30, TimeUnit.SECONDS);
+
+        assertThat(described).hasSize(3);
+        for (TopicDescription d : described.values()) {
+            assertThat(d.partitions()).hasSize(1000);
+            for (int p = 0; p < 1000; p++) {
+                assertThat(d.partitions().get(p).partition()).isEqualTo(p);
+            }
+        }
+        Set<String> listed = admin.listTopics().names().get();
+        assertThat(listed).contains("wide-0", "wide-1", "wide-2");
+    }
+
+    @Test
+    void describeTopicsByIdReturnsTheTopic() throws Exception {
+        createTopic("by-id", 2, Map.of());
+        Uuid id = describe("by-id").topicId();
+
+        Map<Uuid, TopicDescription> byId = admin.describeTopics(TopicCollection.ofTopicIds(List.of(id)))
+                .allTopicIds()
+                .get();
+
+        assertThat(byId.get(id).name()).isEqualTo("by-id");
+        assertThat(byId.get(id).partitions()).hasSize(2);
+    }
+
+    @Test
+    void describingAnUnknownTopicFailsWithUnknownTopicOrPartition() {
+        Throwable byName = failureOf(admin.describeTopics(List.of("nope")).allTopicNames());
+        assertThat(byName).isInstanceOf(UnknownTopicOrPartitionException.class);
+
+        Throwable byId = failureOf(admin.describeTopics(TopicCollection.ofTopicIds(List.of(Uuid.randomUuid())))
+                .allTopicIds());
+        assertThat(byId).isInstanceOf(UnknownTopicIdException.class);
+    }
+
+    @Test
+    void deleteTopicByNameRemovesItsDataAndARecreatedTopicStartsAfresh() throws Exception {
+        createTopic("doomed", 2, Map.of());
+        Uuid oldId = describe("doomed").topicId();
+        produce("doomed", 0, 10);
+        assertThat(Files.isDirectory(dataDir.resolve("doomed-0"))).isTrue();
+
+        admin.deleteTopics(List.of("doomed")).all().get(15, TimeUnit.SECONDS);
+
+        assertThat(admin.listTopics().names().get()).doesNotContain("doomed");
+        awaitGone(dataDir.resolve("doomed-0"));
+        awaitGone(dataDir.resolve("doomed-1"));
+        assertThat(failureOf(admin.describeTopics(List.of("doomed")).allTopicNames()))
+                .isInstanceOf(UnknownTopicOrPartitionException.class);
+
+        createTopic("doomed", 2, Map.of());
+        assertThat(describe("doomed").topicId()).isNotEqualTo(oldId);
+        TopicPartition tp = new TopicPartition("doomed", 0);
+        assertThat(admin.listOffsets(Map.of(tp, OffsetSpec.latest()))
+                        .partitionResult(tp)
+                        .get()
+                        .offset())
+                .isZero();
+        assertThat(produce("doomed", 0, 1).offset()).isZero();
+    }
+
+    @Test
+    void deleteTopicByIdRemovesIt() throws Exception {
+        createTopic("doomed-by-id", 1, Map.of());
+        Uuid id = describe("doomed-by-id").topicId();
+
+        admin.deleteTopics(TopicCollection.ofTopicIds(List.of(id))).all().get(15, TimeUnit.SECONDS);
+
+        assertThat(admin.listTopics().names().get()).doesNotContain("doomed-by-id");
+        awaitGone(dataDir.resolve("doomed-by-id-0"));
+    }
+
+    @Test
+    void deletingAnUnknownTopicFailsWithUnknownTopicOrPartition() {
+        assertThat(failureOf(admin.deleteTopics(List.of("never-was")).all()))
+                .isInstanceOf(UnknownTopicOrPartitionException.class);
+        assertThat(failureOf(admin.deleteTopics(TopicCollection.ofTopicIds(List.of(Uuid.randomUuid())))
+                        .all()))
+                .isInstanceOf(UnknownTopicIdException.class);
+    }
+
+    @Test
+    void createPartitionsAddsPartitionsAProducerCanWriteTo() throws Exception {
+        createTopic("growing", 1, Map.of());
+
+        admin.createPartitions(Map.of("growing", NewPartitions.increaseTo(3)))
+                .all()
+                .get(15, TimeUnit.SECONDS);
+
+        assertThat(describe("growing").partitions()).hasSize(3);
+        assertThat(Files.isDirectory(dataDir.resolve("growing-2"))).isTrue();
+        RecordMetadata written = produce("growing", 2, 1);
+        assertThat(written.partition()).isEqualTo(2);
+        assertThat(written.offset()).isZero();
+    }
+
+    @Test
+    void createPartitionsToTheSameOrFewerFailsWithInvalidPartitions() throws Exception {
+        createTopic("fixed", 2, Map.of());
+
+        assertThat(failureOf(admin.createPartitions(Map.of("fixed", NewPartitions.increaseTo(2)))
+                        .all()))
+                .isInstanceOf(InvalidPartitionsException.class);
+        assertThat(failureOf(admin.createPartitions(Map.of("fixed", NewPartitions.increaseTo(1)))
+                        .all()))
+                .isInstanceOf(InvalidPartitionsException.class);
+        assertThat(failureOf(admin.createPartitions(Map.of("never-was", NewPartitions.increaseTo(4)))
+                        .all()))
+                .isInstanceOf(UnknownTopicOrPartitionException.class);
+        assertThat(describe("fixed").partitions()).hasSize(2);
+    }
+
+    static TopicDescription describe(String topic) throws Exception {
+        return admin.describeTopics(List.of(topic))
+                .allTopicNames()
+                .get(15, TimeUnit.SECONDS)
+                .get(topic);
+    }
+
+    static RecordMetadata produce(String topic, int partition, int count) throws Exception {
+        try (KafkaProducer<String, String> producer = newProducer(Map.of())) {
+            RecordMetadata last = null;
+            for (int i = 0; i < count; i++) {
+                last = producer.send(new ProducerRecord<>(topic, partition, "k" + i, "v" + i))
+                        .get(15, TimeUnit.SECONDS);
+            }
+            return last;
+        }
+    }
+
+    /** Writes one record to partition 0 of {@code topic}, which must succeed. */
+    static void produceTo(String topic) throws Exception {
+        try (KafkaProducer<String, String> producer =
+                newProducer(Map.of("delivery.timeout.ms", 5000, "request.timeout.ms", 4000))) {
+            producer.send(new ProducerRecord<>(topic, 0, "k", "v")).get(15, TimeUnit.SECONDS);
+        }
+    }
+
+    static void awaitGone(java.nio.file.Path dir) throws InterruptedException {
+        long deadlineMs = System.currentTimeMillis() + 10_000;
+        while (Files.exists(dir) && System.currentTimeMillis() < deadlineMs) {
+            Thread.sleep(50);
+        }
+        Collection<String> left = Files.exists(dir) ? List.of(dir.toString()) : List.of();
+        assertThat(left).as("directory still on disk").isEmpty();
+    }
+}
