@@ -69,10 +69,10 @@ public final class ConfigHandlers {
                             .setErrorMessage("topic " + resource.resourceName() + " does not exist");
                     continue;
                 }
-                entries = TopicConfigs.resolveAll(
-                        image.configs().configs(new ConfigResource(ConfigResourceType.TOPIC, resource.resourceName())),
-                        LogConfigs.dynamicBrokerConfigs(config, image),
-                        config.originals());
+                entries = LogConfigs.describe(
+                        config,
+                        image,
+                        image.configs().configs(new ConfigResource(ConfigResourceType.TOPIC, resource.resourceName())));
                 definition = TopicConfigs.definition();
             } else if (resource.resourceType() == BROKER) {
                 if (!isThisBroker(resource.resourceName())) {

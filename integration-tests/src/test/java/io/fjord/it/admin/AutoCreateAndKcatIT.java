@@ -16,6 +16,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeAll;
@@ -50,6 +51,16 @@ class AutoCreateAndKcatIT extends AdminITBase {
                         .get("auto-created")
                         .partitions())
                 .hasSize(4);
+    }
+
+    @Test
+    void aProducerSendingToAnInvalidTopicNameFailsWithInvalidTopic() {
+        try (KafkaProducer<String, String> producer = newProducer(Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, 3000))) {
+            Throwable thrown = catchThrowable(() ->
+                    producer.send(new ProducerRecord<>("bad/name", "k", "v")).get(15, TimeUnit.SECONDS));
+            Throwable cause = thrown instanceof ExecutionException ? thrown.getCause() : thrown;
+            assertThat(cause).isInstanceOf(InvalidTopicException.class);
+        }
     }
 
     @Test

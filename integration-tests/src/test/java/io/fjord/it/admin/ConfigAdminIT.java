@@ -15,9 +15,11 @@ import org.apache.kafka.clients.admin.AlterConfigsOptions;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.DescribeConfigsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -35,7 +37,10 @@ class ConfigAdminIT extends AdminITBase {
 
     @BeforeAll
     static void start() {
-        startBroker(Map.of("log.retention.hours", "100", "ssl.keystore.password", "hunter2"));
+        startBroker(Map.of(
+                "log.retention.hours", "100",
+                "ssl.keystore.password", "hunter2",
+                "log.retention.check.interval.ms", "200"));
     }
 
     @Test
@@ -224,6 +229,30 @@ class ConfigAdminIT extends AdminITBase {
     }
 
     @Test
+    void aClusterWideDynamicDefaultIsDescribedAsDynamicDefaultBrokerConfig() throws Exception {
+        ConfigResource clusterDefault = new ConfigResource(ConfigResource.Type.BROKER, "");
+        createTopic("cluster-default", 1, Map.of());
+
+        alter(
+                clusterDefault,
+                new AlterConfigOp(new ConfigEntry("log.retention.ms", "5400000"), AlterConfigOp.OpType.SET));
+        try {
+            assertThat(describe(clusterDefault).get("log.retention.ms").source())
+                    .isEqualTo(ConfigEntry.ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG);
+            ConfigEntry onBroker = describe(BROKER).get("log.retention.ms");
+            assertThat(onBroker.value()).isEqualTo("5400000");
+            assertThat(onBroker.source()).isEqualTo(ConfigEntry.ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG);
+            ConfigEntry onTopic = describe(topic("cluster-default")).get("retention.ms");
+            assertThat(onTopic.value()).isEqualTo("5400000");
+            assertThat(onTopic.source()).isEqualTo(ConfigEntry.ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG);
+        } finally {
+            alter(
+                    clusterDefault,
+                    new AlterConfigOp(new ConfigEntry("log.retention.ms", null), AlterConfigOp.OpType.DELETE));
+        }
+    }
+
+    @Test
     void staticOrInvalidBrokerConfigsCannotBeAlteredAndTopicsKeepWorking() throws Exception {
         for (ConfigEntry bad : List.of(
                 new ConfigEntry("log.dirs", "/tmp/elsewhere"),
@@ -238,6 +267,60 @@ class ConfigAdminIT extends AdminITBase {
         }
         createTopic("after-bad-broker-configs", 1, Map.of());
         TopicAdminIT.produceTo("after-bad-broker-configs");
+    }
+
+    @Test
+    void topicAndBrokerDynamicConfigsSurviveARestart() throws Exception {
+        createTopic("durable-config", 1, Map.of("retention.ms", "86400000"));
+        alter(
+                topic("durable-config"),
+                new AlterConfigOp(new ConfigEntry("cleanup.policy", "compact"), AlterConfigOp.OpType.SET));
+        alter(BROKER, new AlterConfigOp(new ConfigEntry("log.retention.bytes", "123456789"), AlterConfigOp.OpType.SET));
+        try {
+            restartBroker();
+
+            Config topicConfig = describe(topic("durable-config"));
+            assertThat(topicConfig.get("retention.ms").value()).isEqualTo("86400000");
+            assertThat(topicConfig.get("cleanup.policy").value()).isEqualTo("compact");
+            assertThat(topicConfig.get("retention.bytes").value()).isEqualTo("123456789");
+            assertThat(topicConfig.get("retention.bytes").source())
+                    .isEqualTo(ConfigEntry.ConfigSource.DYNAMIC_BROKER_CONFIG);
+            assertThat(describe(BROKER).get("log.retention.bytes").value()).isEqualTo("123456789");
+        } finally {
+            alter(BROKER, new AlterConfigOp(new ConfigEntry("log.retention.bytes", null), AlterConfigOp.OpType.DELETE));
+        }
+    }
+
+    @Test
+    void aSmallerRetentionBytesDeletesOldSegmentsAndMovesTheEarliestOffset() throws Exception {
+        createTopic("retained", 1, Map.of("segment.bytes", Integer.toString(1024 * 1024)));
+        Path dir = dataDir.resolve("retained-0");
+        produce("retained", 400, 10_000);
+        int before = segments(dir).size();
+        assertThat(before).isGreaterThanOrEqualTo(4);
+        TopicPartition tp = new TopicPartition("retained", 0);
+
+        alter(
+                topic("retained"),
+                new AlterConfigOp(
+                        new ConfigEntry("retention.bytes", Integer.toString(1024 * 1024)), AlterConfigOp.OpType.SET));
+
+        long deadlineMs = System.currentTimeMillis() + 15_000;
+        long earliest = 0;
+        while (earliest == 0 && System.currentTimeMillis() < deadlineMs) {
+            Thread.sleep(100);
+            earliest = admin.listOffsets(Map.of(tp, OffsetSpec.earliest()))
+                    .partitionResult(tp)
+                    .get()
+                    .offset();
+        }
+        assertThat(earliest).isPositive();
+        assertThat(segments(dir).size()).isLessThan(before);
+        assertThat(admin.listOffsets(Map.of(tp, OffsetSpec.latest()))
+                        .partitionResult(tp)
+                        .get()
+                        .offset())
+                .isEqualTo(400);
     }
 
     static ConfigResource topic(String name) {

@@ -24,6 +24,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -112,6 +113,16 @@ class OffsetAndClusterAdminIT extends AdminITBase {
             latest.poll(Duration.ofMillis(500));
             assertThat(latest.position(tp, Duration.ofSeconds(10))).isEqualTo(8);
         }
+    }
+
+    @Test
+    void listOffsetsOfAnUnknownTopicFailsWithUnknownTopicOrPartition() {
+        TopicPartition tp = new TopicPartition("no-such-topic", 0);
+
+        Throwable failure =
+                failureOf(admin.listOffsets(Map.of(tp, OffsetSpec.latest())).partitionResult(tp));
+
+        assertThat(failure).isInstanceOf(UnknownTopicOrPartitionException.class);
     }
 
     @Test

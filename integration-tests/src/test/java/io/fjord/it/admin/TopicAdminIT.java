@@ -12,8 +12,10 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.CreatePartitionsOptions;
 import org.apache.kafka.clients.admin.CreateTopicsOptions;
 import org.apache.kafka.clients.admin.CreateTopicsResult;
+import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -27,6 +29,7 @@ import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.InvalidPartitionsException;
+import org.apache.kafka.common.errors.InvalidReplicaAssignmentException;
 import org.apache.kafka.common.errors.InvalidReplicationFactorException;
 import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -123,6 +126,46 @@ class TopicAdminIT extends AdminITBase {
     }
 
     @Test
+    void aNameCollidingWithAnExistingOneOnDotAndUnderscoreFailsWithInvalidTopic() throws Exception {
+        createTopic("metrics_in", 1, Map.of());
+
+        Throwable failure = failureOf(admin.createTopics(List.of(new NewTopic("metrics.in", 1, (short) 1)))
+                .all());
+
+        assertThat(failure).isInstanceOf(InvalidTopicException.class).hasMessageContaining("metrics_in");
+    }
+
+    @Test
+    void explicitReplicaAssignmentsCreateThosePartitionsAndUnknownBrokersAreRejected() throws Exception {
+        admin.createTopics(List.of(new NewTopic("assigned", Map.of(0, List.of(1), 1, List.of(1)))))
+                .all()
+                .get(15, TimeUnit.SECONDS);
+        assertThat(describe("assigned").partitions()).hasSize(2);
+
+        Throwable failure =
+                failureOf(admin.createTopics(List.of(new NewTopic("assigned-elsewhere", Map.of(0, List.of(2)))))
+                        .all());
+        assertThat(failure).isInstanceOf(InvalidReplicaAssignmentException.class);
+        Throwable grow =
+                failureOf(admin.createPartitions(Map.of("assigned", NewPartitions.increaseTo(3, List.of(List.of(7)))))
+                        .all());
+        assertThat(grow).isInstanceOf(InvalidReplicaAssignmentException.class);
+    }
+
+    @Test
+    void validateOnlyCreatePartitionsAddsNothing() throws Exception {
+        createTopic("validate-grow", 1, Map.of());
+
+        admin.createPartitions(
+                        Map.of("validate-grow", NewPartitions.increaseTo(5)),
+                        new CreatePartitionsOptions().validateOnly(true))
+                .all()
+                .get(15, TimeUnit.SECONDS);
+
+        assertThat(describe("validate-grow").partitions()).hasSize(1);
+    }
+
+    @Test
     void zeroOrNegativePartitionCountsFailWithInvalidPartitions() {
         for (int count : new int[] {0, -2}) {
             Throwable failure = failureOf(admin.createTopics(List.of(new NewTopic("bad-count", count, (short) 1)))
@@ -160,27 +203,39 @@ class TopicAdminIT extends AdminITBase {
         assertThat(admin.listTopics().names().get()).doesNotContain("bad-config");
     }
 
+    /**
+     * The Admin client pages DescribeTopicPartitions with a cursor when the partitions exceed the
+     * per-response limit (2000 by default). Creating and closing thousands of partitions takes tens of
+     * seconds on a shared machine, so the limit is lowered instead: 25 partitions at 7 per response take
+     * four pages, with cursors inside a topic and at topic boundaries.
+     */
     @Test
-    void describeTopicsPagesThroughMoreThanTwoThousandPartitions() throws Exception {
+    void describeTopicsPagesThroughPartitionsBeyondTheResponseLimit() throws Exception {
+        Map<String, Integer> counts = Map.of("page-a", 10, "page-b", 3, "page-c", 12);
         List<NewTopic> topics = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            topics.add(new NewTopic("wide-" + i, 1000, (short) 1));
-        }
-        admin.createTopics(topics).all().get(60, TimeUnit.SECONDS);
+        counts.forEach((name, count) -> topics.add(new NewTopic(name, count, (short) 1)));
+        admin.createTopics(topics).all().get(30, TimeUnit.SECONDS);
 
-        Map<String, TopicDescription> described = admin.describeTopics(List.of("wide-0", "wide-1", "wide-2"))
-                .allTopicNames()
-                .get(30, TimeUnit.SECONDS);
+        for (int limit : new int[] {1, 7, 2000}) {
+            Map<String, TopicDescription> described = admin.describeTopics(
+                            counts.keySet(), new DescribeTopicsOptions().partitionSizeLimitPerResponse(limit))
+                    .allTopicNames()
+                    .get(30, TimeUnit.SECONDS);
 
-        assertThat(described).hasSize(3);
-        for (TopicDescription d : described.values()) {
-            assertThat(d.partitions()).hasSize(1000);
-            for (int p = 0; p < 1000; p++) {
-                assertThat(d.partitions().get(p).partition()).isEqualTo(p);
-            }
+            assertThat(described.keySet()).as("limit %d", limit).isEqualTo(counts.keySet());
+            counts.forEach((name, count) -> {
+                List<Integer> partitions = described.get(name).partitions().stream()
+                        .map(p -> p.partition())
+                        .toList();
+                assertThat(partitions)
+                        .as("%s at limit %d", name, limit)
+                        .isEqualTo(java.util.stream.IntStream.range(0, count)
+                                .boxed()
+                                .toList());
+            });
         }
         Set<String> listed = admin.listTopics().names().get();
-        assertThat(listed).contains("wide-0", "wide-1", "wide-2");
+        assertThat(listed).containsAll(counts.keySet());
     }
 
     @Test
