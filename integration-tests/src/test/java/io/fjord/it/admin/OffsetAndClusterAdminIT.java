@@ -126,6 +126,43 @@ class OffsetAndClusterAdminIT extends AdminITBase {
     }
 
     @Test
+    void deletedRecordsAndARecreatedTopicSurviveARestart() throws Exception {
+        long nowMs = System.currentTimeMillis();
+        createTopic("trimmed-durably", 1, Map.of());
+        TopicPartition trimmed = new TopicPartition("trimmed-durably", 0);
+        produceWithTimestamps(trimmed, new long[] {nowMs, nowMs, nowMs, nowMs, nowMs});
+        admin.deleteRecords(Map.of(trimmed, RecordsToDelete.beforeOffset(-1)))
+                .all()
+                .get(15, TimeUnit.SECONDS);
+        assertThat(offset(trimmed, OffsetSpec.earliest())).isEqualTo(5);
+
+        createTopic("reborn", 1, Map.of());
+        admin.deleteTopics(List.of("reborn")).all().get(15, TimeUnit.SECONDS);
+        createTopic("reborn", 1, Map.of());
+        TopicPartition reborn = new TopicPartition("reborn", 0);
+        produceWithTimestamps(reborn, new long[] {nowMs, nowMs});
+        org.apache.kafka.common.Uuid rebornId = admin.describeTopics(List.of("reborn"))
+                .allTopicNames()
+                .get()
+                .get("reborn")
+                .topicId();
+
+        restartBroker();
+
+        assertThat(offset(trimmed, OffsetSpec.earliest())).isEqualTo(5);
+        assertThat(offset(trimmed, OffsetSpec.latest())).isEqualTo(5);
+        assertThat(admin.describeTopics(List.of("reborn"))
+                        .allTopicNames()
+                        .get()
+                        .get("reborn")
+                        .topicId())
+                .isEqualTo(rebornId);
+        assertThat(offset(reborn, OffsetSpec.latest())).isEqualTo(2);
+        produceWithTimestamps(trimmed, new long[] {nowMs});
+        assertThat(offset(trimmed, OffsetSpec.latest())).isEqualTo(6);
+    }
+
+    @Test
     void deleteRecordsBeyondTheEndFailsWithOffsetOutOfRange() throws Exception {
         createTopic("trim-too-far", 1, Map.of());
         TopicPartition tp = new TopicPartition("trim-too-far", 0);

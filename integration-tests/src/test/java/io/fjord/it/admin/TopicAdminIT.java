@@ -107,6 +107,19 @@ class TopicAdminIT extends AdminITBase {
     }
 
     @Test
+    void oneBadTopicInABatchFailsAloneWhileTheOthersAreCreated() throws Exception {
+        CreateTopicsResult result = admin.createTopics(List.of(
+                new NewTopic("batch-good-1", 1, (short) 1),
+                new NewTopic("batch/bad", 1, (short) 1),
+                new NewTopic("batch-good-2", 2, (short) 1)));
+
+        assertThat(failureOf(result.values().get("batch/bad"))).isInstanceOf(InvalidTopicException.class);
+        result.values().get("batch-good-1").get(15, TimeUnit.SECONDS);
+        result.values().get("batch-good-2").get(15, TimeUnit.SECONDS);
+        assertThat(admin.listTopics().names().get()).contains("batch-good-1", "batch-good-2");
+    }
+
+    @Test
     void creatingAnExistingTopicFailsWithTopicExists() throws Exception {
         createTopic("exists", 1, Map.of());
 
