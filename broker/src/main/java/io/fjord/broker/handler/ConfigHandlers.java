@@ -2,6 +2,7 @@ package io.fjord.broker.handler;
 
 import io.fjord.broker.metadata.LogConfigs;
 import io.fjord.broker.network.RequestContext;
+import io.fjord.common.ApiException;
 import io.fjord.common.Errors;
 import io.fjord.common.config.BrokerConfig;
 import io.fjord.common.config.ConfigDef;
@@ -16,6 +17,7 @@ import io.fjord.metadata.ConfigResource;
 import io.fjord.metadata.ConfigResourceType;
 import io.fjord.metadata.Controller;
 import io.fjord.metadata.MetadataImage;
+import io.fjord.metadata.TopicNames;
 import io.fjord.protocol.ApiMessage;
 import io.fjord.protocol.message.DescribeConfigsRequest;
 import io.fjord.protocol.message.DescribeConfigsResponse;
@@ -64,6 +66,12 @@ public final class ConfigHandlers {
             List<ConfigEntry> entries;
             ConfigDef definition;
             if (resource.resourceType() == TOPIC) {
+                try {
+                    TopicNames.validate(resource.resourceName()); // as Kafka: a bad name before an unknown one
+                } catch (ApiException e) {
+                    result.setErrorCode(e.error().code()).setErrorMessage(e.getMessage());
+                    continue;
+                }
                 if (image.topics().topic(resource.resourceName()) == null) {
                     result.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code())
                             .setErrorMessage("topic " + resource.resourceName() + " does not exist");

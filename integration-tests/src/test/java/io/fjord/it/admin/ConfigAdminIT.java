@@ -22,6 +22,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
+import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.BeforeAll;
@@ -95,10 +96,12 @@ class ConfigAdminIT extends AdminITBase {
     }
 
     @Test
-    void describingConfigsOfAnUnknownTopicFailsWithUnknownTopicOrPartition() {
+    void describingConfigsOfAnUnknownOrInvalidTopicFailsWithUnknownTopicOrInvalidTopic() {
         ConfigResource missing = topic("missing");
         assertThat(failureOf(admin.describeConfigs(List.of(missing)).all()))
                 .isInstanceOf(UnknownTopicOrPartitionException.class);
+        assertThat(failureOf(admin.describeConfigs(List.of(topic("a/b"))).all()))
+                .isInstanceOf(InvalidTopicException.class);
     }
 
     @Test

@@ -3,13 +3,14 @@ package io.fjord.it.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.CreatePartitionsOptions;
@@ -377,12 +378,23 @@ class TopicAdminIT extends AdminITBase {
         }
     }
 
-    static void awaitGone(java.nio.file.Path dir) throws InterruptedException {
+    /** Waits until nothing in the data directory is named after {@code dir} (renamed "-delete" copies too). */
+    static void awaitGone(Path dir) throws Exception {
+        String prefix = dir.getFileName().toString();
         long deadlineMs = System.currentTimeMillis() + 10_000;
-        while (Files.exists(dir) && System.currentTimeMillis() < deadlineMs) {
+        List<String> left = leftovers(dir.getParent(), prefix);
+        while (!left.isEmpty() && System.currentTimeMillis() < deadlineMs) {
             Thread.sleep(50);
+            left = leftovers(dir.getParent(), prefix);
         }
-        Collection<String> left = Files.exists(dir) ? List.of(dir.toString()) : List.of();
-        assertThat(left).as("directory still on disk").isEmpty();
+        assertThat(left).as("left on disk").isEmpty();
+    }
+
+    private static List<String> leftovers(Path parent, String prefix) throws Exception {
+        try (Stream<Path> entries = Files.list(parent)) {
+            return entries.map(p -> p.getFileName().toString())
+                    .filter(n -> n.equals(prefix) || n.startsWith(prefix + "."))
+                    .toList();
+        }
     }
 }
