@@ -33,6 +33,7 @@ import org.apache.kafka.common.errors.InvalidPartitionsException;
 import org.apache.kafka.common.errors.InvalidReplicaAssignmentException;
 import org.apache.kafka.common.errors.InvalidReplicationFactorException;
 import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.errors.PolicyViolationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicIdException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -186,6 +187,20 @@ class TopicAdminIT extends AdminITBase {
                     .all());
             assertThat(failure).as("count %d", count).isInstanceOf(InvalidPartitionsException.class);
         }
+    }
+
+    @Test
+    void anExcessivelyLargeRequestIsRefusedWithPolicyViolationAndCreatesNothing() throws Exception {
+        Throwable create = failureOf(admin.createTopics(List.of(new NewTopic("huge", 20_000, (short) 1)))
+                .all());
+        assertThat(create).isInstanceOf(PolicyViolationException.class);
+        assertThat(admin.listTopics().names().get()).doesNotContain("huge");
+
+        createTopic("grows-too-much", 1, Map.of());
+        Throwable grow = failureOf(admin.createPartitions(Map.of("grows-too-much", NewPartitions.increaseTo(20_001)))
+                .all());
+        assertThat(grow).isInstanceOf(PolicyViolationException.class);
+        assertThat(describe("grows-too-much").partitions()).hasSize(1);
     }
 
     @Test
