@@ -2,11 +2,13 @@ package io.fjord.broker.handler;
 
 import io.fjord.broker.metadata.LogConfigs;
 import io.fjord.broker.network.RequestContext;
+import io.fjord.common.ApiException;
 import io.fjord.common.Errors;
 import io.fjord.common.config.BrokerConfig;
 import io.fjord.common.config.ConfigDef;
 import io.fjord.common.config.ConfigEntry;
 import io.fjord.common.config.ConfigKey;
+import io.fjord.common.config.ConfigSource;
 import io.fjord.common.config.TopicConfigs;
 import io.fjord.metadata.AlterConfigOp;
 import io.fjord.metadata.AlterConfigsResource;
@@ -15,6 +17,7 @@ import io.fjord.metadata.ConfigResource;
 import io.fjord.metadata.ConfigResourceType;
 import io.fjord.metadata.Controller;
 import io.fjord.metadata.MetadataImage;
+import io.fjord.metadata.TopicNames;
 import io.fjord.protocol.ApiMessage;
 import io.fjord.protocol.message.DescribeConfigsRequest;
 import io.fjord.protocol.message.DescribeConfigsResponse;
@@ -23,7 +26,10 @@ import io.fjord.protocol.message.IncrementalAlterConfigsResponse;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -60,15 +66,21 @@ public final class ConfigHandlers {
             List<ConfigEntry> entries;
             ConfigDef definition;
             if (resource.resourceType() == TOPIC) {
+                try {
+                    TopicNames.validate(resource.resourceName()); // as Kafka: a bad name before an unknown one
+                } catch (ApiException e) {
+                    result.setErrorCode(e.error().code()).setErrorMessage(e.getMessage());
+                    continue;
+                }
                 if (image.topics().topic(resource.resourceName()) == null) {
                     result.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code())
                             .setErrorMessage("topic " + resource.resourceName() + " does not exist");
                     continue;
                 }
-                entries = TopicConfigs.resolveAll(
-                        image.configs().configs(new ConfigResource(ConfigResourceType.TOPIC, resource.resourceName())),
-                        LogConfigs.dynamicBrokerConfigs(config, image),
-                        config.originals());
+                entries = LogConfigs.describe(
+                        config,
+                        image,
+                        image.configs().configs(new ConfigResource(ConfigResourceType.TOPIC, resource.resourceName())));
                 definition = TopicConfigs.definition();
             } else if (resource.resourceType() == BROKER) {
                 if (!isThisBroker(resource.resourceName())) {
@@ -76,7 +88,7 @@ public final class ConfigHandlers {
                             .setErrorMessage("this is broker " + config.nodeId() + ", not " + resource.resourceName());
                     continue;
                 }
-                entries = config.describe();
+                entries = brokerEntries(resource.resourceName(), image);
                 definition = BrokerConfig.definition();
             } else if (resource.resourceType() == BROKER_LOGGER) {
                 continue; // no loggers to report; an empty list, as for a broker with none set
@@ -93,6 +105,78 @@ public final class ConfigHandlers {
             }
         }
         return CompletableFuture.completedFuture(response);
+    }
+
+    /**
+     * The rows of broker resource {@code name}: for the cluster default ("") only its dynamic settings,
+     * as Kafka answers; for this broker its static settings with the dynamic ones laid over them (its
+     * own before the cluster default), each row listing the values it overrides as synonyms.
+     */
+    private List<ConfigEntry> brokerEntries(String name, MetadataImage image) {
+        Map<String, String> clusterDefault = image.configs().configs(new ConfigResource(ConfigResourceType.BROKER, ""));
+        if (name.isEmpty()) {
+            List<ConfigEntry> entries = new ArrayList<>();
+            for (Map.Entry<String, String> e : new TreeMap<>(clusterDefault).entrySet()) {
+                entries.add(
+                        dynamicEntry(e.getKey(), e.getValue(), ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG, List.of()));
+            }
+            return entries;
+        }
+        Map<String, String> own = image.configs().configs(new ConfigResource(ConfigResourceType.BROKER, name));
+        List<ConfigEntry> entries = new ArrayList<>();
+        Set<String> described = new HashSet<>();
+        for (ConfigEntry e : metadata.config().describe()) {
+            entries.add(overlay(e, own.get(e.name()), clusterDefault.get(e.name())));
+            described.add(e.name());
+        }
+        Set<String> dynamicOnly = new TreeSet<>(own.keySet());
+        dynamicOnly.addAll(clusterDefault.keySet());
+        dynamicOnly.removeAll(described);
+        for (String key : dynamicOnly) {
+            entries.add(overlay(
+                    new ConfigEntry(key, null, ConfigSource.UNKNOWN, false, false, false, List.of()),
+                    own.get(key),
+                    clusterDefault.get(key)));
+        }
+        return entries;
+    }
+
+    private static ConfigEntry overlay(ConfigEntry staticEntry, String own, String clusterDefault) {
+        if (own == null && clusterDefault == null) {
+            return staticEntry;
+        }
+        List<ConfigEntry.Synonym> synonyms = new ArrayList<>();
+        if (own != null) {
+            synonyms.add(new ConfigEntry.Synonym(staticEntry.name(), own, ConfigSource.DYNAMIC_BROKER_CONFIG));
+        }
+        if (clusterDefault != null) {
+            synonyms.add(new ConfigEntry.Synonym(
+                    staticEntry.name(), clusterDefault, ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG));
+        }
+        for (ConfigEntry.Synonym s : staticEntry.synonyms()) {
+            if (s.source() != ConfigSource.UNKNOWN) {
+                synonyms.add(s);
+            }
+        }
+        ConfigEntry.Synonym chosen = synonyms.get(0);
+        return new ConfigEntry(
+                staticEntry.name(),
+                staticEntry.isSensitive() ? null : chosen.value(),
+                chosen.source(),
+                false,
+                staticEntry.isSensitive(),
+                staticEntry.readOnly(),
+                synonyms);
+    }
+
+    private static ConfigEntry dynamicEntry(
+            String name, String value, ConfigSource source, List<ConfigEntry.Synonym> more) {
+        List<ConfigEntry.Synonym> synonyms = new ArrayList<>();
+        synonyms.add(new ConfigEntry.Synonym(name, value, source));
+        synonyms.addAll(more);
+        ConfigKey key = BrokerConfig.definition().key(name);
+        boolean sensitive = key != null && key.isSensitive();
+        return new ConfigEntry(name, sensitive ? null : value, source, false, sensitive, false, synonyms);
     }
 
     private boolean isThisBroker(String name) {

@@ -52,7 +52,8 @@ public final class MetadataHandler implements RequestHandler {
         Set<String> names = new LinkedHashSet<>();
         List<MetadataResponse.MetadataResponseTopic> unknownIds = new ArrayList<>();
         for (MetadataRequest.MetadataRequestTopic t : request.topics()) {
-            if (t.name() == null && t.topicId() != null && !t.topicId().isZero()) {
+            // The Java client asks by id with the name left at its default (""), so the id decides.
+            if (t.topicId() != null && !t.topicId().isZero()) {
                 TopicImage topic = image.topics().topic(t.topicId());
                 if (topic == null) {
                     unknownIds.add(new MetadataResponse.MetadataResponseTopic()

@@ -1,10 +1,10 @@
 package io.fjord.broker.handler;
 
+import io.fjord.broker.metadata.LogConfigs;
 import io.fjord.broker.network.RequestContext;
 import io.fjord.common.Errors;
 import io.fjord.common.Uuid;
 import io.fjord.common.config.ConfigEntry;
-import io.fjord.common.config.TopicConfigs;
 import io.fjord.metadata.Controller;
 import io.fjord.metadata.CreatableTopic;
 import io.fjord.metadata.CreatePartitionsResult;
@@ -78,10 +78,7 @@ public final class TopicAdminHandlers {
     private List<CreateTopicsResponse.CreatableTopicConfigs> describeCreated(Map<String, String> topicConfigs) {
         MetadataImage image = metadata.image();
         List<CreateTopicsResponse.CreatableTopicConfigs> out = new ArrayList<>();
-        for (ConfigEntry e : TopicConfigs.resolveAll(
-                topicConfigs,
-                io.fjord.broker.metadata.LogConfigs.dynamicBrokerConfigs(metadata.config(), image),
-                metadata.config().originals())) {
+        for (ConfigEntry e : LogConfigs.describe(metadata.config(), image, topicConfigs)) {
             out.add(new CreateTopicsResponse.CreatableTopicConfigs()
                     .setName(e.name())
                     .setValue(e.isSensitive() ? null : e.value())

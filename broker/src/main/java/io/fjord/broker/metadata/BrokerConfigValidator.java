@@ -6,6 +6,7 @@ import io.fjord.common.config.ConfigKey;
 import io.fjord.common.config.TopicConfigs;
 import io.fjord.metadata.ConfigResourceType;
 import io.fjord.metadata.ConfigValidator;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -32,10 +33,36 @@ public final class BrokerConfigValidator implements ConfigValidator {
         }
         try {
             key.parse(value);
-            return Optional.empty();
         } catch (ConfigException e) {
             return Optional.of(e.getMessage());
         }
+        return validateAsTopicDefault(name, value);
+    }
+
+    /**
+     * A broker key is the default of topic configs, and every log of every topic is built from it, so
+     * its value must also be valid for each of them (log.retention.ms=-7 parses as a long, but would
+     * make retention.ms invalid for every topic that does not set its own).
+     */
+    private static Optional<String> validateAsTopicDefault(String name, String value) {
+        for (String topicKey : TopicConfigs.names()) {
+            for (TopicConfigs.BrokerSynonym synonym : TopicConfigs.brokerSynonyms(topicKey)) {
+                if (!synonym.name().equals(name)) {
+                    continue;
+                }
+                try {
+                    String effective = TopicConfigs.resolve(topicKey, Map.of(), Map.of(name, value), Map.of())
+                            .value();
+                    TopicConfigs.definition().key(topicKey).parse(effective);
+                } catch (ConfigException e) {
+                    return Optional.of("Invalid value " + value + " for configuration " + name + ": as the default of "
+                            + topicKey + ": " + e.getMessage());
+                } catch (RuntimeException e) {
+                    return Optional.of("Invalid value " + value + " for configuration " + name + ": " + e);
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     @Override

@@ -67,8 +67,16 @@ public final class BrokerMetadataPublisher implements MetadataPublisher {
         }
         for (Uuid id : touched) {
             TopicImage topic = image.topics().topic(id);
-            if (topic != null) {
+            if (topic == null) {
+                continue;
+            }
+            try {
                 applyTopic(topic, image);
+            } catch (RuntimeException e) {
+                // One topic's bad effective config must not keep every other topic's partitions from
+                // following the metadata (before the validator checked broker keys as topic defaults,
+                // log.retention.ms=-7 made every later created topic unavailable).
+                log.error("cannot apply the metadata of topic {} ({})", topic.name(), topic.id(), e);
             }
         }
         if (first) {

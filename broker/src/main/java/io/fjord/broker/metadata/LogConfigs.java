@@ -1,6 +1,7 @@
 package io.fjord.broker.metadata;
 
 import io.fjord.common.config.BrokerConfig;
+import io.fjord.common.config.ConfigEntry;
 import io.fjord.common.config.TopicConfigs;
 import io.fjord.metadata.ConfigResource;
 import io.fjord.metadata.ConfigResourceType;
@@ -20,20 +21,26 @@ public final class LogConfigs {
     /** The effective typed topic configs of {@code topic} in {@code image}. */
     public static Map<String, Object> effectiveValues(BrokerConfig config, MetadataImage image, String topic) {
         Map<String, String> topicConfigs = image.configs().configs(new ConfigResource(ConfigResourceType.TOPIC, topic));
-        return TopicConfigs.effectiveValues(topicConfigs, dynamicBrokerConfigs(config, image), config.originals());
+        return TopicConfigs.effectiveValues(
+                topicConfigs, ownDynamicConfigs(config, image), clusterDynamicDefaults(image), config.originals());
     }
 
-    /** This broker's dynamic settings: the cluster default ("") overlaid with its own (node id). */
-    public static Map<String, String> dynamicBrokerConfigs(BrokerConfig config, MetadataImage image) {
-        Map<String, String> clusterDefault = image.configs().configs(new ConfigResource(ConfigResourceType.BROKER, ""));
-        Map<String, String> own = image.configs()
+    /** Every topic config's effective value with its source and synonyms, for DescribeConfigs. */
+    public static List<ConfigEntry> describe(
+            BrokerConfig config, MetadataImage image, Map<String, String> topicConfigs) {
+        return TopicConfigs.resolveAll(
+                topicConfigs, ownDynamicConfigs(config, image), clusterDynamicDefaults(image), config.originals());
+    }
+
+    /** This broker's own dynamic settings (broker resource named by its node id). */
+    public static Map<String, String> ownDynamicConfigs(BrokerConfig config, MetadataImage image) {
+        return image.configs()
                 .configs(new ConfigResource(ConfigResourceType.BROKER, Integer.toString(config.nodeId())));
-        if (clusterDefault.isEmpty()) {
-            return own;
-        }
-        java.util.HashMap<String, String> merged = new java.util.HashMap<>(clusterDefault);
-        merged.putAll(own);
-        return merged;
+    }
+
+    /** The cluster-wide dynamic defaults (broker resource ""). */
+    public static Map<String, String> clusterDynamicDefaults(MetadataImage image) {
+        return image.configs().configs(new ConfigResource(ConfigResourceType.BROKER, ""));
     }
 
     public static LogConfig logConfig(BrokerConfig config, MetadataImage image, String topic) {

@@ -409,6 +409,19 @@ public final class TopicConfigs {
             Map<String, String> topicConfigs,
             Map<String, String> dynamicBrokerConfigs,
             Map<String, String> staticBrokerConfigs) {
+        return resolve(name, topicConfigs, dynamicBrokerConfigs, Map.of(), staticBrokerConfigs);
+    }
+
+    /**
+     * {@link #resolve(String, Map, Map, Map)} with the cluster-wide dynamic defaults (broker resource
+     * "", DYNAMIC_DEFAULT_BROKER_CONFIG) between this broker's dynamic settings and its static ones.
+     */
+    public static ConfigEntry resolve(
+            String name,
+            Map<String, String> topicConfigs,
+            Map<String, String> dynamicBrokerConfigs,
+            Map<String, String> dynamicDefaultBrokerConfigs,
+            Map<String, String> staticBrokerConfigs) {
         ConfigKey key = DEF.key(name);
         if (key == null) {
             throw new IllegalArgumentException("Unknown topic config name: " + name);
@@ -420,6 +433,7 @@ public final class TopicConfigs {
         }
         for (BrokerSynonym s : brokerSynonyms(name)) {
             addBrokerSynonym(synonyms, s, dynamicBrokerConfigs, ConfigSource.DYNAMIC_BROKER_CONFIG);
+            addBrokerSynonym(synonyms, s, dynamicDefaultBrokerConfigs, ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG);
             addBrokerSynonym(synonyms, s, staticBrokerConfigs, ConfigSource.STATIC_BROKER_CONFIG);
         }
         synonyms.add(new ConfigEntry.Synonym(name, key.defaultText(), ConfigSource.DEFAULT_CONFIG));
@@ -455,9 +469,19 @@ public final class TopicConfigs {
             Map<String, String> topicConfigs,
             Map<String, String> dynamicBrokerConfigs,
             Map<String, String> staticBrokerConfigs) {
+        return resolveAll(topicConfigs, dynamicBrokerConfigs, Map.of(), staticBrokerConfigs);
+    }
+
+    /** {@link #resolve(String, Map, Map, Map, Map)} for every topic configuration, sorted by name. */
+    public static List<ConfigEntry> resolveAll(
+            Map<String, String> topicConfigs,
+            Map<String, String> dynamicBrokerConfigs,
+            Map<String, String> dynamicDefaultBrokerConfigs,
+            Map<String, String> staticBrokerConfigs) {
         List<ConfigEntry> entries = new ArrayList<>();
         for (String name : names()) {
-            entries.add(resolve(name, topicConfigs, dynamicBrokerConfigs, staticBrokerConfigs));
+            entries.add(resolve(
+                    name, topicConfigs, dynamicBrokerConfigs, dynamicDefaultBrokerConfigs, staticBrokerConfigs));
         }
         return entries;
     }
@@ -470,8 +494,18 @@ public final class TopicConfigs {
             Map<String, String> topicConfigs,
             Map<String, String> dynamicBrokerConfigs,
             Map<String, String> staticBrokerConfigs) {
+        return effectiveValues(topicConfigs, dynamicBrokerConfigs, Map.of(), staticBrokerConfigs);
+    }
+
+    /** {@link #effectiveValues(Map, Map, Map)} with cluster-wide dynamic defaults as well. */
+    public static Map<String, Object> effectiveValues(
+            Map<String, String> topicConfigs,
+            Map<String, String> dynamicBrokerConfigs,
+            Map<String, String> dynamicDefaultBrokerConfigs,
+            Map<String, String> staticBrokerConfigs) {
         Map<String, Object> values = new LinkedHashMap<>();
-        for (ConfigEntry e : resolveAll(topicConfigs, dynamicBrokerConfigs, staticBrokerConfigs)) {
+        for (ConfigEntry e :
+                resolveAll(topicConfigs, dynamicBrokerConfigs, dynamicDefaultBrokerConfigs, staticBrokerConfigs)) {
             values.put(e.name(), e.value() == null ? null : DEF.key(e.name()).parse(e.value()));
         }
         return values;
