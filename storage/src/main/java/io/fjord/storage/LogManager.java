@@ -254,6 +254,9 @@ public final class LogManager {
     }
 
     private Path leastLoadedDir() {
+        if (logDirs.size() == 1) {
+            return logDirs.get(0);
+        }
         Map<Path, Integer> counts = new HashMap<>();
         for (Path d : logDirs) {
             counts.put(d, 0);

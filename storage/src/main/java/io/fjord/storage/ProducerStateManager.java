@@ -72,6 +72,8 @@ final class ProducerStateManager {
 
     private final Path dir;
     private final Map<Long, ProducerStateEntry> producers = new HashMap<>();
+    /** Whether the state changed since it was last written to, or read from, a snapshot. */
+    private boolean dirty = true;
 
     ProducerStateManager(Path dir) {
         this.dir = dir;
@@ -124,6 +126,7 @@ final class ProducerStateManager {
 
     /** Records an appended (or replayed) batch of a producer. */
     void update(long producerId, short epoch, int firstSeq, int lastSeq, long firstOffset, long lastOffset, long ts) {
+        dirty = true;
         ProducerStateEntry entry = producers.computeIfAbsent(producerId, id -> new ProducerStateEntry(id, epoch));
         if (epoch != entry.epoch) {
             entry.epoch = epoch;
@@ -159,6 +162,7 @@ final class ProducerStateManager {
      */
     int removeExpiredProducers(long nowMs, long expirationMs) {
         int before = producers.size();
+        dirty = true;
         producers
                 .values()
                 .removeIf(
@@ -172,6 +176,7 @@ final class ProducerStateManager {
     }
 
     void clear() {
+        dirty = true;
         producers.clear();
     }
 
@@ -184,6 +189,9 @@ final class ProducerStateManager {
      * only when {@code sync} (a torn unsynced snapshot fails its CRC on load and is replayed past).
      */
     void takeSnapshot(long offset, boolean sync) {
+        if (!dirty && Files.exists(snapshotFile(dir, offset))) {
+            return; // nothing changed since the snapshot of this very offset
+        }
         int size = HEADER_SIZE;
         for (ProducerStateEntry e : producers.values()) {
             size += PRODUCER_SIZE + BATCH_SIZE * e.batches.size();
@@ -222,6 +230,7 @@ final class ProducerStateManager {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot rename producer snapshot " + target, e);
         }
+        dirty = false;
     }
 
     /**
@@ -276,6 +285,7 @@ final class ProducerStateManager {
             }
             producers.put(entry.producerId, entry);
         }
+        dirty = false;
     }
 
     /** Deletes snapshots below {@code offset}, keeping the newest of them. */

@@ -732,7 +732,11 @@ public final class UnifiedLog implements AutoCloseable {
                 return;
             }
             flush();
-            producerState.takeSnapshot(end.offset(), true);
+            // An empty log has no producer state worth an fsync; a closed broker with thousands of idle
+            // partitions would otherwise spend seconds on them.
+            if (end.offset() > logStartOffset) {
+                producerState.takeSnapshot(end.offset(), true);
+            }
             epochCache.flush();
             closed = true;
             for (LogSegment s : segments.values()) {
