@@ -131,7 +131,7 @@ final class Clients implements AutoCloseable {
         if (e instanceof CliException c) {
             return c;
         }
-        if (e instanceof TimeoutException) {
+        if (causedBy(e, TimeoutException.class)) {
             return new CliException("no answer from " + bootstrap + " within " + TIMEOUT_MS / 1000
                     + " s (is a broker running there? set -b or " + ClientOptions.BROKERS_VARIABLE + ")");
         }
@@ -147,6 +147,15 @@ final class Clients implements AutoCloseable {
             message = message + ": " + root.getMessage();
         }
         return new CliException(message.replace('\n', ' '));
+    }
+
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+        for (int depth = 0; e != null && depth < 10; e = e.getCause(), depth++) {
+            if (type.isInstance(e)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

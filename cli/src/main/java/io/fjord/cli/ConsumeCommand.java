@@ -41,8 +41,10 @@ import picocli.CommandLine.Spec;
         description = "Print records of a topic, one per line.",
         footer = {
             "",
-            "--format placeholders: %t topic, %p partition, %o offset, %T timestamp (ms), %k key, %v value,",
-            "%h headers (k=v,...), %% a percent sign; \\n and \\t. --format json prints one JSON object per record.",
+            "--format placeholders: %%t topic, %%p partition, %%o offset, %%T timestamp (ms),",
+            "%%k key, %%v value, %%h headers (k=v,...), %%%% a percent sign; \\n and \\t.",
+            "A newline ends each record unless the template ends with one.",
+            "--format json prints one JSON object per record.",
             "Default: the value, preceded by the key and a tab when the record has a key."
         })
 final class ConsumeCommand implements Callable<Integer> {
@@ -277,7 +279,12 @@ final class ConsumeCommand implements Callable<Integer> {
             while (!finished()) {
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(500));
                 for (ConsumerRecord<byte[], byte[]> r : records) {
-                    out.println(template.render(decode(r)));
+                    String text = template.render(decode(r));
+                    if (text.endsWith("\n")) {
+                        out.print(text); // the template ends its own lines
+                    } else {
+                        out.println(text);
+                    }
                     printed.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
                     seen++;
                     if (count != null && seen >= count) {

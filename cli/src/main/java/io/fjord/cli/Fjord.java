@@ -82,6 +82,7 @@ public final class Fjord implements Runnable {
                 .description("Print a bash/zsh completion script: source <(fjord completion)");
         cl.addSubcommand("completion", completion);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setOverwrittenOptionsAllowed(true); // FJORD_BROKERS-style aliases: the last -b wins
         cl.setOut(out);
         cl.setErr(err);
         cl.setParameterExceptionHandler((e, args) -> {

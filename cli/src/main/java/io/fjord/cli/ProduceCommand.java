@@ -267,8 +267,11 @@ final class ProduceCommand implements Callable<Integer> {
         /** A line of input cannot be converted: send what came before, then fail naming the line. */
         void stopAt(long lineNumber, String reason) {
             producer.flush();
-            String sent = failure.get() == null ? " (" + records + " records before it were sent)" : "";
-            throw new CliException("line " + lineNumber + ": " + reason + sent);
+            if (failure.get() != null) {
+                stopOnFailure(); // an earlier record failed: that is the error to report
+            }
+            throw new CliException("line " + lineNumber + ": " + reason + " (" + records
+                    + (records == 1 ? " earlier record was" : " earlier records were") + " sent, nothing after it)");
         }
 
         void finish() {
