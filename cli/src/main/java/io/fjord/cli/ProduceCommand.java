@@ -156,7 +156,7 @@ final class ProduceCommand implements Callable<Integer> {
                         valueText = line.substring(at + separator.length());
                     }
                     byte[] v = encodeLine(sender, valueCodec, valueText, lineNumber, "");
-                    sender.send(new ProducerRecord<>(topic, partition, k, v, recordHeaders), line.length());
+                    sender.send(new ProducerRecord<>(topic, partition, k, v, recordHeaders), (k == null ? 0 : k.length) + v.length);
                 }
                 sender.finish();
             }
@@ -231,7 +231,7 @@ final class ProduceCommand implements Callable<Integer> {
             this.clients = clients;
         }
 
-        void send(ProducerRecord<byte[], byte[]> record, int lineChars) {
+        void send(ProducerRecord<byte[], byte[]> record, int recordBytes) {
             if (failure.get() != null) {
                 stopOnFailure();
             }
@@ -249,7 +249,7 @@ final class ProduceCommand implements Callable<Integer> {
                 throw clients.failure(e);
             }
             records++;
-            bytes += lineChars;
+            bytes += recordBytes;
             maybeShowProgress();
         }
 
