@@ -156,7 +156,9 @@ final class ProduceCommand implements Callable<Integer> {
                         valueText = line.substring(at + separator.length());
                     }
                     byte[] v = encodeLine(sender, valueCodec, valueText, lineNumber, "");
-                    sender.send(new ProducerRecord<>(topic, partition, k, v, recordHeaders), (k == null ? 0 : k.length) + v.length);
+                    sender.send(
+                            new ProducerRecord<>(topic, partition, k, v, recordHeaders),
+                            (k == null ? 0 : k.length) + v.length);
                 }
                 sender.finish();
             }
