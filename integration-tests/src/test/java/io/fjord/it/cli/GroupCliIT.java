@@ -23,7 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>Skipped (not failed) only while the broker does not implement FindCoordinator, i.e. until consumer groups
  * (issue 3) are merged: the probe asks the official Admin client, which reports an API the broker does not
- * advertise as {@link UnsupportedVersionException}. Any other answer runs the tests.
+ * advertise as {@link UnsupportedVersionException}. Any other answer runs the tests. With
+ * {@code FJORD_IT_CLI_BOOTSTRAP=host:port} they run against that cluster instead (e.g. Apache Kafka, to check
+ * the commands themselves); topic and group names are unique per run.
  */
 class GroupCliIT {
     @TempDir
@@ -33,11 +35,20 @@ class GroupCliIT {
     static Cli cli;
     static boolean groupsUnsupported;
 
+    /** Set to run these tests against another cluster (e.g. Apache Kafka) instead of an embedded Fjord broker. */
+    static final String EXTERNAL_BOOTSTRAP = System.getenv("FJORD_IT_CLI_BOOTSTRAP");
+
     @BeforeAll
     static void startBroker() throws Exception {
-        broker = EmbeddedBroker.start(dir.resolve("data"), Map.of());
-        cli = new Cli(dir, broker.bootstrap());
-        groupsUnsupported = findCoordinatorUnsupported(broker.bootstrap());
+        String bootstrap;
+        if (EXTERNAL_BOOTSTRAP != null) {
+            bootstrap = EXTERNAL_BOOTSTRAP;
+        } else {
+            broker = EmbeddedBroker.start(dir.resolve("data"), Map.of());
+            bootstrap = broker.bootstrap();
+        }
+        cli = new Cli(dir, bootstrap);
+        groupsUnsupported = findCoordinatorUnsupported(bootstrap);
     }
 
     @BeforeEach
@@ -74,34 +85,35 @@ class GroupCliIT {
 
     @Test
     void aGroupsLagIsShownAndResettingToEarliestRewindsIt() throws Exception {
-        ok(cli.run("topic", "create", "events", "-p", "1"));
+        String events = "events-" + System.nanoTime(); // unique, so an external cluster can be reused
+        String group = "readers-" + System.nanoTime();
+        ok(cli.run("topic", "create", events, "-p", "1"));
         StringBuilder lines = new StringBuilder();
         for (int i = 0; i < 10; i++) {
             lines.append("e").append(i).append('\n');
         }
-        ok(cli.runWithInput(lines.toString(), "produce", "events"));
+        ok(cli.runWithInput(lines.toString(), "produce", events));
 
-        assertThat(ok(cli.run("consume", "events", "--group", "readers", "-n", "4"))
-                        .outLines())
+        assertThat(ok(cli.run("consume", events, "--group", group, "-n", "4")).outLines())
                 .containsExactly("e0", "e1", "e2", "e3");
-        List<String> described = ok(cli.run("group", "describe", "readers")).outLines();
+        List<String> described = ok(cli.run("group", "describe", group)).outLines();
         assertThat(described).anyMatch(l -> l.matches("TOTAL LAG\\s+6"));
-        assertThat(described).anyMatch(l -> l.matches("events\\s+0\\s+4\\s+10\\s+6\\s+-"));
-        assertThat(ok(cli.run("group", "list")).outLines()).anyMatch(l -> l.startsWith("readers "));
+        assertThat(described).anyMatch(l -> l.matches(events + "\\s+0\\s+4\\s+10\\s+6\\s+-"));
+        assertThat(ok(cli.run("group", "list")).outLines()).anyMatch(l -> l.startsWith(group + " "));
 
-        Cli.Result plan = ok(cli.run("group", "reset-offsets", "readers", "--topic", "events", "--to", "earliest"));
-        assertThat(plan.outLines()).anyMatch(l -> l.matches("events\\s+0\\s+4\\s+0"));
+        Cli.Result plan = ok(cli.run("group", "reset-offsets", group, "--topic", events, "--to", "earliest"));
+        assertThat(plan.outLines()).anyMatch(l -> l.matches(events + "\\s+0\\s+4\\s+0"));
         assertThat(plan.out()).contains("dry run");
-        assertThat(ok(cli.run("group", "describe", "readers")).outLines()).anyMatch(l -> l.matches("TOTAL LAG\\s+6"));
+        assertThat(ok(cli.run("group", "describe", group)).outLines()).anyMatch(l -> l.matches("TOTAL LAG\\s+6"));
 
-        ok(cli.run("group", "reset-offsets", "readers", "--topic", "events", "--to", "earliest", "--execute"));
-        assertThat(ok(cli.run("group", "describe", "readers")).outLines()).anyMatch(l -> l.matches("TOTAL LAG\\s+10"));
-        assertThat(ok(cli.run("consume", "events", "--group", "readers", "--exit-at-end"))
+        ok(cli.run("group", "reset-offsets", group, "--topic", events, "--to", "earliest", "--execute"));
+        assertThat(ok(cli.run("group", "describe", group)).outLines()).anyMatch(l -> l.matches("TOTAL LAG\\s+10"));
+        assertThat(ok(cli.run("consume", events, "--group", group, "--exit-at-end"))
                         .outLines())
                 .hasSize(10)
                 .startsWith("e0", "e1");
 
-        ok(cli.run("group", "delete", "readers"));
-        assertThat(ok(cli.run("group", "list")).outLines()).noneMatch(l -> l.startsWith("readers "));
+        ok(cli.run("group", "delete", group));
+        assertThat(ok(cli.run("group", "list")).outLines()).noneMatch(l -> l.startsWith(group + " "));
     }
 }
