@@ -9,16 +9,25 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code fjord} command: {@code fjord start}, later topic, produce, consume, group and cluster. Exit
- * codes: 0 success, 1 runtime failure, 2 bad usage or configuration (one line {@code fjord: <message>}
- * on stderr).
+ * The {@code fjord} command: {@code start}, and the client commands {@code topic}, {@code produce},
+ * {@code consume}, {@code group}, {@code cluster} (built on the official client's public Admin, Producer and
+ * Consumer API, so they work against any Kafka-compatible cluster) and {@code completion}. Exit codes: 0
+ * success, 1 runtime failure, 2 bad usage or configuration; a failure is one line {@code fjord: <message>} on
+ * stderr.
  */
 @Command(
         name = "fjord",
         mixinStandardHelpOptions = true,
         versionProvider = Fjord.VersionProvider.class,
         description = "A Kafka-compatible streaming platform.",
-        subcommands = {StartCommand.class})
+        subcommands = {
+            StartCommand.class,
+            TopicCommand.class,
+            ProduceCommand.class,
+            ConsumeCommand.class,
+            GroupCommand.class,
+            ClusterCommand.class
+        })
 public final class Fjord implements Runnable {
 
     /** Exit code of a bad command line or configuration (picocli's usage-error code too). */
@@ -29,6 +38,14 @@ public final class Fjord implements Runnable {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    /** {@code -b} given before the subcommand; read by {@link ClientOptions}. */
+    @CommandLine.Option(
+            names = {"-b", "--brokers"},
+            paramLabel = "HOST:PORT[,...]",
+            description = "Bootstrap brokers for the client commands (default: $FJORD_BROKERS or "
+                    + ClientOptions.DEFAULT_BROKERS + ").")
+    String brokers;
 
     @Override
     public void run() {
@@ -57,12 +74,27 @@ public final class Fjord implements Runnable {
             }
         };
         CommandLine cl = new CommandLine(new Fjord(), factory);
+        CommandLine completion = new CommandLine(new picocli.AutoComplete.GenerateCompletion());
+        completion.getCommandSpec().usageMessage().hidden(false);
+        completion
+                .getCommandSpec()
+                .usageMessage()
+                .description("Print a bash/zsh completion script: source <(fjord completion)");
+        cl.addSubcommand("completion", completion);
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setOverwrittenOptionsAllowed(true); // FJORD_BROKERS-style aliases: the last -b wins
         cl.setOut(out);
         cl.setErr(err);
         cl.setParameterExceptionHandler((e, args) -> {
             err.println("fjord: " + e.getMessage());
             err.flush();
             return EXIT_USAGE;
+        });
+        cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            CliException failure = e instanceof CliException c ? c : Clients.translate(e, "the brokers");
+            err.println("fjord: " + failure.getMessage().replace('\n', ' '));
+            err.flush();
+            return failure.exitCode();
         });
         return cl;
     }
