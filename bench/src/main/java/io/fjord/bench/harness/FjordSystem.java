@@ -9,7 +9,7 @@ import java.util.List;
 /**
  * Fjord, launched as its own JVM exactly as a user starts it: {@code io.fjord.cli.Fjord start --override
  * listeners=PLAINTEXT://127.0.0.1:PORT --override log.dirs=DIR} on the cli module's runtime classpath, with Fjord's
- * defaults (no JVM options unless FJORD_JAVA_OPTS is set).
+ * defaults (the `server` JVM options of config/jvm.options, as bin/fjord start uses, unless FJORD_JAVA_OPTS is set).
  *
  * <p>Used from the harness's main thread only.
  */

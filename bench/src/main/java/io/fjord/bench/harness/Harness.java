@@ -215,9 +215,28 @@ public final class Harness {
         }
     }
 
+    /** FJORD_JAVA_OPTS when set, else the `server` line of config/jvm.options, as bin/fjord start does. */
     private static List<String> fjordJvmOptions() {
         String env = System.getenv("FJORD_JAVA_OPTS");
-        return env == null || env.isBlank() ? List.of() : List.of(env.trim().split("\\s+"));
+        if (env != null) {
+            return env.isBlank() ? List.of() : List.of(env.trim().split("\\s+"));
+        }
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            Path file = dir.resolve("config").resolve("jvm.options");
+            if (Files.isRegularFile(file)) {
+                try {
+                    for (String line : Files.readAllLines(file)) {
+                        if (line.startsWith("server=")) {
+                            String opts = line.substring("server=".length()).trim();
+                            return opts.isEmpty() ? List.of() : List.of(opts.split("\\s+"));
+                        }
+                    }
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException("cannot read " + file, e);
+                }
+            }
+        }
+        return List.of();
     }
 
     private static void deleteRecursively(Path dir) throws IOException {
