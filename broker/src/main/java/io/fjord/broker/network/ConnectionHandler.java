@@ -66,6 +66,13 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             frame.release();
             closeOnError(ctx, "cannot parse request: " + e.getMessage());
             return;
+        } catch (RuntimeException e) {
+            // A parser that fails other than with ProtocolParseException is a bug in the protocol code; the
+            // client still only loses its connection, and the frame is released, not leaked.
+            frame.release();
+            log.warn("connection {}: request parsing failed unexpectedly", connectionId, e);
+            closeOnError(ctx, "cannot parse request: " + e);
+            return;
         }
         PendingResponse pending = new PendingResponse(request.context, request.responseHeaderVersion);
         inFlight.addLast(pending);
@@ -164,7 +171,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         ByteBufferReadable in = new ByteBufferReadable(buffer);
         short requestHeaderVersion = apiKey.requestHeaderVersion(version);
         RequestHeader header = new RequestHeader(in, requestHeaderVersion);
-        InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
+        InetSocketAddress remote = ctx.channel().remoteAddress() instanceof InetSocketAddress address ? address : null;
         RequestContext context =
                 new RequestContext(apiKey, version, header.correlationId(), header.clientId(), connectionId, remote);
         if (!dispatcher.supports(apiKey, version)) {
