@@ -77,9 +77,7 @@ public final class BrokerProcess implements AutoCloseable {
         try (BufferedReader reader =
                         new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
                 var writer = java.nio.file.Files.newBufferedWriter(
-                        logFile,
-                        java.nio.file.StandardOpenOption.CREATE,
-                        java.nio.file.StandardOpenOption.APPEND)) {
+                        logFile, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND)) {
             String line;
             while ((line = reader.readLine()) != null) {
                 writer.write(line);

@@ -61,7 +61,9 @@ class JavaClientProduceConsumeIT {
     void everyRecordComesBackOnceInOrderOnItsPartition(String compression) throws Exception {
         String topic = "produce-consume-" + compression;
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()))) {
-            admin.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) 1))).all().get();
+            admin.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) 1)))
+                    .all()
+                    .get();
         }
 
         Map<Integer, List<Sent>> sentByPartition = new HashMap<>();
@@ -84,12 +86,18 @@ class JavaClientProduceConsumeIT {
                 Sent s = sent.get(i);
                 if (s.key != null) {
                     int expected = Utils.toPositive(Utils.murmur2(s.key)) % PARTITIONS;
-                    assertThat(md.partition()).as("partition of keyed record %d", i).isEqualTo(expected);
+                    assertThat(md.partition())
+                            .as("partition of keyed record %d", i)
+                            .isEqualTo(expected);
                 }
-                sentByPartition.computeIfAbsent(md.partition(), p -> new ArrayList<>()).add(s.withOffset(md.offset()));
+                sentByPartition
+                        .computeIfAbsent(md.partition(), p -> new ArrayList<>())
+                        .add(s.withOffset(md.offset()));
             }
         }
-        assertThat(sentByPartition.keySet()).as("unkeyed and keyed records spread over partitions").hasSize(PARTITIONS);
+        assertThat(sentByPartition.keySet())
+                .as("unkeyed and keyed records spread over partitions")
+                .hasSize(PARTITIONS);
 
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProps())) {
             List<TopicPartition> partitions = new ArrayList<>();
@@ -103,7 +111,8 @@ class JavaClientProduceConsumeIT {
             long deadline = System.currentTimeMillis() + 120_000;
             while (total < RECORDS && System.currentTimeMillis() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                    received.computeIfAbsent(r.partition(), p -> new ArrayList<>()).add(r);
+                    received.computeIfAbsent(r.partition(), p -> new ArrayList<>())
+                            .add(r);
                     total++;
                 }
             }
@@ -121,7 +130,8 @@ class JavaClientProduceConsumeIT {
                     assertThat(r.value()).isEqualTo(s.value);
                     assertThat(r.timestamp()).isEqualTo(s.timestamp);
                     Header index = r.headers().lastHeader("index");
-                    assertThat(new String(index.value(), StandardCharsets.UTF_8)).isEqualTo(Integer.toString(s.index));
+                    assertThat(new String(index.value(), StandardCharsets.UTF_8))
+                            .isEqualTo(Integer.toString(s.index));
                 }
             }
         }

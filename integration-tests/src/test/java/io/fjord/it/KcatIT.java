@@ -49,13 +49,21 @@ class KcatIT {
         }
         Result produce = run(
                 input.toString(),
-                "kcat", "-b", broker.bootstrap(), "-P", "-t", topic, "-K:", "-z", codec,
-                "-X", "topic.request.required.acks=-1");
+                "kcat",
+                "-b",
+                broker.bootstrap(),
+                "-P",
+                "-t",
+                topic,
+                "-K:",
+                "-z",
+                codec,
+                "-X",
+                "topic.request.required.acks=-1");
         assertThat(produce.exitCode).as("kcat -P stderr: %s", produce.stderr).isZero();
 
-        Result consume = run(
-                "",
-                "kcat", "-b", broker.bootstrap(), "-C", "-t", topic, "-o", "beginning", "-e", "-f", "%k:%s\\n");
+        Result consume =
+                run("", "kcat", "-b", broker.bootstrap(), "-C", "-t", topic, "-o", "beginning", "-e", "-f", "%k:%s\\n");
         assertThat(consume.exitCode).as("kcat -C stderr: %s", consume.stderr).isZero();
         List<String> lines = consume.stdout.lines().toList();
         assertThat(lines).containsExactlyInAnyOrderElementsOf(expected);
