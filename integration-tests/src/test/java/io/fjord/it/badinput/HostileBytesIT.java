@@ -7,6 +7,8 @@ import io.fjord.it.RawKafkaClient;
 import io.fjord.protocol.ApiKeys;
 import io.fjord.protocol.message.ApiVersionsRequest;
 import io.fjord.protocol.message.ApiVersionsResponse;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import io.netty.util.ResourceLeakDetector;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -47,6 +49,7 @@ class HostileBytesIT {
     static EmbeddedBroker broker;
     static HealthyClients healthy;
     static long baselineHeapBytes;
+    static long baselineDirectBytes;
 
     @BeforeAll
     static void start() throws Exception {
@@ -56,6 +59,7 @@ class HostileBytesIT {
         healthy = new HealthyClients(broker.bootstrap(), "healthy");
         healthy.assertRoundTrip();
         baselineHeapBytes = usedHeapAfterGc();
+        baselineDirectBytes = nettyDirectBytes();
     }
 
     @AfterAll
@@ -71,8 +75,14 @@ class HostileBytesIT {
         healthy.assertRoundTrip();
         assertApiVersionsAnswered();
         long used = usedHeapAfterGc();
-        System.out.printf("heap after GC: %d MiB (baseline %d MiB)%n", used >> 20, baselineHeapBytes >> 20);
+        long direct = nettyDirectBytes();
+        System.out.printf(
+                "heap after GC: %d MiB (baseline %d MiB); Netty direct memory %d MiB (baseline %d MiB)%n",
+                used >> 20, baselineHeapBytes >> 20, direct >> 20, baselineDirectBytes >> 20);
         assertThat(used - baselineHeapBytes).as("heap growth in bytes").isLessThan(64L << 20);
+        assertThat(direct - baselineDirectBytes)
+                .as("Netty direct memory growth in bytes")
+                .isLessThan(64L << 20);
     }
 
     @Test
@@ -367,6 +377,13 @@ class HostileBytesIT {
                     (ApiVersionsResponse) client.send(ApiKeys.API_VERSIONS, (short) 3, apiVersionsRequest());
             assertThat(response.errorCode()).isZero();
         }
+    }
+
+    /** Direct memory held by the broker's buffer allocator (pooled chunks included). */
+    private static long nettyDirectBytes() {
+        return ((ByteBufAllocatorMetricProvider) ByteBufAllocator.DEFAULT)
+                .metric()
+                .usedDirectMemory();
     }
 
     private static long usedHeapAfterGc() throws InterruptedException {
