@@ -93,6 +93,12 @@ public final class ProduceHandler implements RequestHandler {
         }
         DelayedProduce delayed = new DelayedProduce(request.timeoutMs(), waits, response, future);
         replicaManager.producePurgatory().tryCompleteElseWatch(delayed, keys);
+        // The connection cancels the future when the client goes: stop waiting and drop the timer then.
+        future.whenComplete((answer, failure) -> {
+            if (future.isCancelled()) {
+                delayed.forceComplete();
+            }
+        });
         return future;
     }
 

@@ -18,6 +18,7 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
@@ -76,7 +77,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         PendingResponse pending = new PendingResponse(request.context, request.responseHeaderVersion);
         inFlight.addLast(pending);
-        if (inFlight.size() >= maxInFlight) {
+        if (inFlight.size() >= maxInFlight || !ctx.channel().isWritable()) {
             ctx.channel().config().setAutoRead(false);
         }
         if (request.immediateResponse != null) {
@@ -98,7 +99,14 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             // Handlers consume request records synchronously (appended or rejected): the frame can go.
             frame.release();
         }
+        pending.future = future;
+        if (!ctx.channel().isActive()) {
+            future.cancel(false); // the client is gone: a parked fetch or produce need not wait any longer
+        }
         future.whenComplete((response, error) -> ctx.executor().execute(() -> {
+            if (error instanceof CancellationException) {
+                return;
+            }
             if (error != null) {
                 Throwable cause =
                         error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
@@ -126,12 +134,33 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         if (wrote) {
             ctx.flush();
         }
+        maybeResumeReading(ctx);
+    }
+
+    /**
+     * Reads again once the pending requests have drained below half the limit and the socket takes
+     * writes again. A client that pipelines requests but never reads its answers thus stops being read
+     * once its unsent responses pass the channel's write-buffer high-water mark, instead of growing
+     * the broker's memory without bound.
+     */
+    private void maybeResumeReading(ChannelHandlerContext ctx) {
         if (!closing
-                && inFlight.size() < maxInFlight / 2
+                && inFlight.size() < Math.max(1, maxInFlight / 2)
+                && ctx.channel().isWritable()
                 && !ctx.channel().config().isAutoRead()) {
             ctx.channel().config().setAutoRead(true);
             ctx.read();
         }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        if (ctx.channel().isWritable()) {
+            maybeResumeReading(ctx);
+        } else {
+            ctx.channel().config().setAutoRead(false);
+        }
+        super.channelWritabilityChanged(ctx);
     }
 
     private void writeResponse(ChannelHandlerContext ctx, PendingResponse pending) {
@@ -198,6 +227,24 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     }
 
+    /**
+     * Cancels the futures of requests still waiting (a long-poll fetch, an acks=all produce), so their
+     * purgatory entries and timers go now rather than at their deadline, which a client may set days
+     * ahead before it disconnects.
+     */
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        closing = true;
+        for (PendingResponse pending : inFlight) {
+            CompletableFuture<ApiMessage> future = pending.future;
+            if (future != null) {
+                future.cancel(false);
+            }
+        }
+        inFlight.clear();
+        super.channelInactive(ctx);
+    }
+
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
         if (event instanceof IdleStateEvent) {
@@ -229,6 +276,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         final short headerVersion;
         ApiMessage body;
         boolean done;
+        /** The handler's future; written by the I/O thread that ran the handler, read on close. */
+        volatile CompletableFuture<ApiMessage> future;
 
         PendingResponse(RequestContext context, short headerVersion) {
             this.context = context;

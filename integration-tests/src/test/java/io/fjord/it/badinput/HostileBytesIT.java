@@ -289,6 +289,44 @@ class HostileBytesIT {
         }
     }
 
+    @Test
+    void aClientThatPipelinesRequestsButNeverReadsCannotGrowTheBrokersMemory() throws Exception {
+        byte[] request = metadataRequestFrame();
+        byte[] burst = new byte[request.length * 100];
+        for (int i = 0; i < 100; i++) {
+            System.arraycopy(request, 0, burst, i * request.length, request.length);
+        }
+        long sentBytes = 0;
+        try (Socket socket = connect()) {
+            socket.setReceiveBufferSize(4096);
+            socket.setSoTimeout(0);
+            OutputStream out = socket.getOutputStream();
+            Thread writer = new Thread(() -> {
+                try {
+                    while (!Thread.currentThread().isInterrupted()) {
+                        out.write(burst);
+                    }
+                } catch (IOException e) {
+                    // closed at the end of the test
+                }
+            });
+            writer.setDaemon(true);
+            writer.start();
+            Thread.sleep(Long.getLong("fjord.neverReadingMs", 5_000));
+            long direct = nettyDirectBytes();
+            long heap = usedHeapAfterGc();
+            System.out.printf("never-reading client: Netty direct %d MiB, heap %d MiB%n", direct >> 20, heap >> 20);
+            healthy.assertRoundTrip();
+            assertThat(direct - baselineDirectBytes)
+                    .as("Netty direct memory growth")
+                    .isLessThan(32L << 20);
+            assertThat(heap - baselineHeapBytes).as("heap growth").isLessThan(32L << 20);
+            writer.interrupt();
+            socket.close();
+            writer.join(5_000);
+        }
+    }
+
     // ---- helpers -------------------------------------------------------------------------------------
 
     /**
@@ -365,6 +403,21 @@ class HostileBytesIT {
         } catch (IOException e) {
             return e.getMessage() != null && e.getMessage().contains("reset");
         }
+    }
+
+    /** Metadata v12 for all topics: a response much larger than the request. */
+    private static byte[] metadataRequestFrame() {
+        ByteBuffer body = ByteBuffer.allocate(32);
+        body.putShort(ApiKeys.METADATA.id())
+                .putShort((short) 12)
+                .putInt(1)
+                .putShort((short) -1)
+                .put((byte) 0);
+        body.put((byte) 0).put((byte) 1).put((byte) 0).put((byte) 0); // topics null, auto-create, no ops, no tags
+        body.flip();
+        byte[] payload = new byte[body.remaining()];
+        body.get(payload);
+        return frame(payload);
     }
 
     private static ApiVersionsRequest apiVersionsRequest() {
