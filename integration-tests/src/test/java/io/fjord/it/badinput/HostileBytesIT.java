@@ -327,6 +327,27 @@ class HostileBytesIT {
         }
     }
 
+    @Test
+    void fetchesParkedForDaysByClientsThatLeaveAreDroppedWithTheirConnections() throws Exception {
+        byte[] fetch = parkedFetchFrame();
+        byte[] burst = new byte[fetch.length * 100];
+        for (int i = 0; i < 100; i++) {
+            System.arraycopy(fetch, 0, burst, i * fetch.length, fetch.length);
+        }
+        long before = usedHeapAfterGc();
+        for (int c = 0; c < 300; c++) {
+            try (Socket socket = connect()) {
+                socket.getOutputStream().write(burst);
+                socket.getOutputStream().flush();
+                Thread.sleep(5); // let the broker read them before the close
+            }
+        }
+        Thread.sleep(1_000);
+        long after = usedHeapAfterGc();
+        System.out.printf("30000 parked fetches from departed clients: heap %d -> %d MiB%n", before >> 20, after >> 20);
+        assertThat(after - before).as("heap growth (12 MiB when they stayed parked)").isLessThan(6L << 20);
+    }
+
     // ---- helpers -------------------------------------------------------------------------------------
 
     /**
@@ -403,6 +424,23 @@ class HostileBytesIT {
         } catch (IOException e) {
             return e.getMessage() != null && e.getMessage().contains("reset");
         }
+    }
+
+    /** Fetch v4 of "healthy" partition 0 from offset 0 with max wait Integer.MAX_VALUE ms and min bytes 2^31-1. */
+    private static byte[] parkedFetchFrame() {
+        ByteBuffer body = ByteBuffer.allocate(128);
+        body.putShort(ApiKeys.FETCH.id()).putShort((short) 4).putInt(1).putShort((short) -1);
+        body.putInt(-1)
+                .putInt(Integer.MAX_VALUE)
+                .putInt(Integer.MAX_VALUE)
+                .putInt(Integer.MAX_VALUE)
+                .put((byte) 0);
+        body.putInt(1).putShort((short) 7).put("healthy".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        body.putInt(1).putInt(0).putLong(0).putInt(1 << 20);
+        body.flip();
+        byte[] payload = new byte[body.remaining()];
+        body.get(payload);
+        return frame(payload);
     }
 
     /** Metadata v12 for all topics: a response much larger than the request. */
