@@ -196,20 +196,24 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         if (apiKey == null || !dispatcher.isEnabled(apiKey)) {
             throw new CloseConnectionException("unknown API key " + apiKeyId);
         }
+        InetSocketAddress remote = ctx.channel().remoteAddress() instanceof InetSocketAddress address ? address : null;
+        if (apiKey == ApiKeys.API_VERSIONS && !dispatcher.supports(apiKey, version)) {
+            // A version from the future: its header layout is unknown too, so read only the correlation id
+            // (always at offset 4) and answer in v0 with the ranges; the client retries with one of them.
+            if (frame.readableBytes() < 8) {
+                throw new ProtocolParseException("ApiVersions request of " + frame.readableBytes() + " bytes");
+            }
+            int correlationId = frame.getInt(frame.readerIndex() + 4);
+            RequestContext v0 = new RequestContext(apiKey, (short) 0, correlationId, null, connectionId, remote);
+            return new DecodedRequest(v0, null, (short) 0, dispatcher.unsupportedApiVersionsResponse());
+        }
         ByteBuffer buffer = frame.nioBuffer();
         ByteBufferReadable in = new ByteBufferReadable(buffer);
         short requestHeaderVersion = apiKey.requestHeaderVersion(version);
         RequestHeader header = new RequestHeader(in, requestHeaderVersion);
-        InetSocketAddress remote = ctx.channel().remoteAddress() instanceof InetSocketAddress address ? address : null;
         RequestContext context =
                 new RequestContext(apiKey, version, header.correlationId(), header.clientId(), connectionId, remote);
         if (!dispatcher.supports(apiKey, version)) {
-            if (apiKey == ApiKeys.API_VERSIONS) {
-                // The client retries with a version from this answer; its header is always v0.
-                RequestContext v0 = new RequestContext(
-                        apiKey, (short) 0, header.correlationId(), header.clientId(), connectionId, remote);
-                return new DecodedRequest(v0, null, (short) 0, dispatcher.unsupportedApiVersionsResponse());
-            }
             throw new CloseConnectionException(apiKey + " v" + version + " is not supported");
         }
         ApiMessage body = apiKey.newRequest();

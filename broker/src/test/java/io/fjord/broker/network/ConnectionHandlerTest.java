@@ -124,6 +124,17 @@ class ConnectionHandlerTest {
     }
 
     @Test
+    void apiVersionsOfAnUnknownVersionIsAnsweredWhateverItsHeaderLayout() {
+        // Header v1 (no tagged fields) and nothing after the client id: a v2 header parse would run out.
+        channel.writeInbound(rawRequest(ApiKeys.API_VERSIONS.id(), (short) 300, 9, (short) 1, new byte[0]));
+        channel.runPendingTasks();
+        ByteBufferReadable in = new ByteBufferReadable(nextFrame());
+        assertThat(new ResponseHeader(in, (short) 0).correlationId()).isEqualTo(9);
+        assertThat(new ApiVersionsResponse(in, (short) 0).errorCode()).isEqualTo(Errors.UNSUPPORTED_VERSION.code());
+        assertThat(channel.isActive()).isTrue();
+    }
+
+    @Test
     void anUnknownApiKeyClosesTheConnection() {
         channel.writeInbound(rawRequest((short) 999, (short) 0, 1, (short) 1, new byte[0]));
         assertClosed();

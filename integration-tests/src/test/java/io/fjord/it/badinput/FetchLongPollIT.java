@@ -253,6 +253,20 @@ class FetchLongPollIT {
         }
     }
 
+    @Test
+    void negativeByteLimitsAreAnsweredNotFatal() throws Exception {
+        producer.send(new ProducerRecord<>("idle", bytes("one"))).get();
+        try (RawKafkaClient client = new RawKafkaClient(broker.address())) {
+            FetchResponse.PartitionData data = fetch(client, 100, -5, -1, "idle", 0, 0, -1);
+            assertThat(data.errorCode()).isZero();
+            assertThat(batches(data.records()))
+                    .as("at least one batch, as for a limit of 0")
+                    .hasSize(1);
+            FetchResponse.PartitionData waited = fetch(client, 100, 1 << 20, 1 << 20, "idle", 0, 0, -7);
+            assertThat(waited.errorCode()).isZero();
+        }
+    }
+
     // ---- helpers -------------------------------------------------------------------------------------
 
     private static FetchResponse.PartitionData fetch(

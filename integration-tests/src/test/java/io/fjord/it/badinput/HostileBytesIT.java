@@ -345,7 +345,9 @@ class HostileBytesIT {
         Thread.sleep(1_000);
         long after = usedHeapAfterGc();
         System.out.printf("30000 parked fetches from departed clients: heap %d -> %d MiB%n", before >> 20, after >> 20);
-        assertThat(after - before).as("heap growth (12 MiB when they stayed parked)").isLessThan(6L << 20);
+        assertThat(after - before)
+                .as("heap growth (12 MiB when they stayed parked)")
+                .isLessThan(6L << 20);
     }
 
     // ---- helpers -------------------------------------------------------------------------------------
