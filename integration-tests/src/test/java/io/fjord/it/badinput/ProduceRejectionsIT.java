@@ -36,6 +36,7 @@ import org.apache.kafka.common.utils.internals.Crc32C;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -164,6 +165,19 @@ class ProduceRejectionsIT {
         ByteBuffer batch = batch(record("k", "v"), new SimpleRecord(System.currentTimeMillis(), null, bytes("v")));
         assertThat(produce("compacted", batch)).isEqualTo(Errors.INVALID_RECORD);
         assertThat(produce("compacted", batch(record("k", "v")))).isEqualTo(Errors.NONE);
+    }
+
+    @Disabled("storage gap: LogValidator.validate does not walk compressed batches (its TODO), so Kafka's "
+            + "INVALID_RECORD for a null key on a compacted topic comes back as NONE; enable once it does")
+    @ParameterizedTest
+    @ValueSource(strings = {"gzip", "snappy", "lz4", "zstd"})
+    void aNullKeyInACompressedBatchOnACompactedTopicIsAnInvalidRecord(String codec) throws Exception {
+        ByteBuffer batch = MemoryRecords.withRecords(
+                        Compression.of(codec).build(),
+                        record("k", "v"),
+                        new SimpleRecord(System.currentTimeMillis(), null, bytes("v")))
+                .buffer();
+        assertThat(produce("compacted", batch)).isEqualTo(Errors.INVALID_RECORD);
     }
 
     @Test
