@@ -144,6 +144,28 @@ class ProduceRejectionsIT {
         assertThat(produce("plain", batch)).isEqualTo(Errors.INVALID_RECORD);
     }
 
+    @Disabled("storage gap: LogValidator.checkRecords maps Batches.MalformedRecordsException to CORRUPT_MESSAGE "
+            + "(retriable in the Java client); Kafka's record iterator throws InvalidRecordException, INVALID_RECORD")
+    @Test
+    void aDeclaredCountLargerThanTheRecordsPresentIsAnInvalidRecordAsKafkaAnswers() throws Exception {
+        ByteBuffer batch = batch(record("a", "1"), record("b", "2"));
+        batch.putInt(RECORD_COUNT_OFFSET, 3);
+        batch.putInt(LAST_OFFSET_DELTA_OFFSET, 2);
+        resealCrc(batch);
+        assertThat(produce("plain", batch)).isEqualTo(Errors.INVALID_RECORD);
+    }
+
+    @Disabled("storage gap: LogValidator.checkRecords maps Batches.MalformedRecordsException to CORRUPT_MESSAGE "
+            + "(retriable in the Java client); Kafka's record iterator throws InvalidRecordException, INVALID_RECORD")
+    @Test
+    void bytesLeftOverAfterTheDeclaredRecordsAreAnInvalidRecordAsKafkaAnswers() throws Exception {
+        ByteBuffer batch = batch(record("a", "1"), record("b", "2"));
+        batch.putInt(RECORD_COUNT_OFFSET, 1);
+        batch.putInt(LAST_OFFSET_DELTA_OFFSET, 0);
+        resealCrc(batch);
+        assertThat(produce("plain", batch)).isEqualTo(Errors.INVALID_RECORD);
+    }
+
     @Test
     void aControlBatchFromAClientIsAnInvalidRecord() throws Exception {
         ByteBuffer marker = MemoryRecords.withEndTransactionMarker(
