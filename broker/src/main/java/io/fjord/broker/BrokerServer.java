@@ -1,5 +1,9 @@
 package io.fjord.broker;
 
+import io.fjord.broker.group.GroupCoordinatorFactory;
+import io.fjord.broker.group.GroupCoordinatorPublisher;
+import io.fjord.broker.group.GroupHandlers;
+import io.fjord.broker.group.OffsetsTopicLog;
 import io.fjord.broker.handler.MetadataView;
 import io.fjord.broker.metadata.BrokerConfigValidator;
 import io.fjord.broker.metadata.BrokerMetadataPublisher;
@@ -11,6 +15,8 @@ import io.fjord.broker.producer.ProducerIdManager;
 import io.fjord.common.Time;
 import io.fjord.common.Uuid;
 import io.fjord.common.config.BrokerConfig;
+import io.fjord.coordinator.ExecutorCoordinatorScheduler;
+import io.fjord.coordinator.GroupCoordinator;
 import io.fjord.metadata.ControllerConfig;
 import io.fjord.metadata.Endpoint;
 import io.fjord.metadata.MetadataNode;
@@ -22,9 +28,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.List;
+import java.util.Random;
 import java.util.SplittableRandom;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -53,6 +62,9 @@ public final class BrokerServer {
     private LogManager logManager;
     private ReplicaManager replicaManager;
     private MetadataNode metadataNode;
+    private ExecutorCoordinatorScheduler groupScheduler;
+    private ExecutorService groupLoader;
+    private GroupCoordinator groupCoordinator;
     private NetworkServer network;
     private InetSocketAddress boundAddress;
     private volatile boolean running;
@@ -105,12 +117,29 @@ public final class BrokerServer {
                 time,
                 new SplittableRandom(new SecureRandom().nextLong()));
         metadataNode.loader().installPublisher(new BrokerMetadataPublisher(config, replicaManager, logManager));
+        MetadataView metadata = new MetadataView(metadataNode.loader(), config, clusterId);
+        groupScheduler = new ExecutorCoordinatorScheduler("fjord-group-timers");
+        groupLoader = Executors.newSingleThreadExecutor(daemonThreads("fjord-group-loader"));
+        groupCoordinator = new GroupCoordinator(
+                GroupCoordinatorFactory.config(config),
+                new OffsetsTopicLog(replicaManager, time),
+                GroupCoordinatorFactory.topics(metadata),
+                groupScheduler,
+                time,
+                new Random(new SecureRandom().nextLong()));
+        metadataNode
+                .loader()
+                .installPublisher(
+                        new GroupCoordinatorPublisher(config.nodeId(), groupCoordinator, replicaManager, groupLoader));
         metadataNode.ready().get(60, TimeUnit.SECONDS);
 
-        MetadataView metadata = new MetadataView(metadataNode.loader(), config, clusterId);
         ProducerIdManager producerIds = new ProducerIdManager(metadataDir);
-        RequestDispatcher dispatcher =
-                KafkaApis.build(metadata, metadataNode.controller(), replicaManager, producerIds);
+        RequestDispatcher dispatcher = KafkaApis.build(
+                metadata,
+                metadataNode.controller(),
+                replicaManager,
+                producerIds,
+                new GroupHandlers(metadata, metadataNode.controller(), groupCoordinator));
         int ioThreads = Math.max(1, config.numIoThreads());
         ioPool = new ThreadPoolExecutor(
                 ioThreads,
@@ -171,6 +200,9 @@ public final class BrokerServer {
                     ioPool.awaitTermination(10, TimeUnit.SECONDS);
                 },
                 ioPool);
+        closeQuietly("group coordinator", () -> groupCoordinator.shutdown(), groupCoordinator);
+        closeQuietly("group timers", () -> groupScheduler.close(), groupScheduler);
+        closeQuietly("group loader", () -> groupLoader.shutdownNow(), groupLoader);
         closeQuietly("metadata", () -> metadataNode.close(), metadataNode);
         closeQuietly("logs", () -> logManager.shutdown(), logManager);
         closeQuietly("scheduler", () -> scheduler.shutdownNow(), scheduler);

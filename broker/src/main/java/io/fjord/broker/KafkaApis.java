@@ -1,5 +1,6 @@
 package io.fjord.broker;
 
+import io.fjord.broker.group.GroupHandlers;
 import io.fjord.broker.handler.ApiVersionsHandler;
 import io.fjord.broker.handler.ClusterHandlers;
 import io.fjord.broker.handler.ConfigHandlers;
@@ -31,7 +32,8 @@ final class KafkaApis {
             MetadataView metadata,
             Controller controller,
             ReplicaManager replicaManager,
-            ProducerIdManager producerIds) {
+            ProducerIdManager producerIds,
+            GroupHandlers groups) {
         RequestDispatcher dispatcher = new RequestDispatcher();
         TopicAdminHandlers topicAdmin = new TopicAdminHandlers(metadata, controller);
         ConfigHandlers configs = new ConfigHandlers(metadata, controller);
@@ -51,7 +53,20 @@ final class KafkaApis {
                 .register(ApiKeys.DESCRIBE_CLUSTER, 0, 2, cluster::describeCluster)
                 .register(ApiKeys.DESCRIBE_TOPIC_PARTITIONS, 0, 0, cluster::describeTopicPartitions)
                 .register(ApiKeys.DELETE_RECORDS, 0, 2, new DeleteRecordsHandler(replicaManager))
-                .register(ApiKeys.OFFSET_FOR_LEADER_EPOCH, 2, 4, new OffsetForLeaderEpochHandler(replicaManager));
+                .register(ApiKeys.OFFSET_FOR_LEADER_EPOCH, 2, 4, new OffsetForLeaderEpochHandler(replicaManager))
+                .register(ApiKeys.FIND_COORDINATOR, 0, 6, groups::findCoordinator)
+                .register(ApiKeys.JOIN_GROUP, 0, 9, groups::joinGroup)
+                .register(ApiKeys.SYNC_GROUP, 0, 5, groups::syncGroup)
+                .register(ApiKeys.HEARTBEAT, 0, 4, groups::heartbeat)
+                .register(ApiKeys.LEAVE_GROUP, 0, 5, groups::leaveGroup)
+                .register(ApiKeys.OFFSET_COMMIT, 2, 10, groups::offsetCommit)
+                .register(ApiKeys.OFFSET_FETCH, 1, 10, groups::offsetFetch)
+                .register(ApiKeys.OFFSET_DELETE, 0, 0, groups::offsetDelete)
+                .register(ApiKeys.LIST_GROUPS, 0, 5, groups::listGroups)
+                .register(ApiKeys.DESCRIBE_GROUPS, 0, 6, groups::describeGroups)
+                .register(ApiKeys.DELETE_GROUPS, 0, 2, groups::deleteGroups)
+                .register(ApiKeys.CONSUMER_GROUP_HEARTBEAT, 0, 1, groups::consumerGroupHeartbeat)
+                .register(ApiKeys.CONSUMER_GROUP_DESCRIBE, 0, 1, groups::consumerGroupDescribe);
         return dispatcher;
     }
 }

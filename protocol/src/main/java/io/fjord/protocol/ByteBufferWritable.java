@@ -1,6 +1,5 @@
 package io.fjord.protocol;
 
-import io.fjord.common.Uuid;
 import java.nio.ByteBuffer;
 
 /**
@@ -43,36 +42,6 @@ public final class ByteBufferWritable implements Writable {
     @Override
     public void writeDouble(double value) {
         buf.putDouble(value);
-    }
-
-    @Override
-    public void writeUnsignedVarint(int value) {
-        while ((value & 0xffffff80) != 0) {
-            buf.put((byte) ((value & 0x7f) | 0x80));
-            value >>>= 7;
-        }
-        buf.put((byte) value);
-    }
-
-    @Override
-    public void writeVarint(int value) {
-        writeUnsignedVarint((value << 1) ^ (value >> 31));
-    }
-
-    @Override
-    public void writeVarlong(long value) {
-        long v = (value << 1) ^ (value >> 63);
-        while ((v & 0xffffffffffffff80L) != 0L) {
-            buf.put((byte) ((v & 0x7f) | 0x80));
-            v >>>= 7;
-        }
-        buf.put((byte) v);
-    }
-
-    @Override
-    public void writeUuid(Uuid value) {
-        buf.putLong(value.mostSignificantBits());
-        buf.putLong(value.leastSignificantBits());
     }
 
     @Override

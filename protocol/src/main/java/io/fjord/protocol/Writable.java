@@ -15,13 +15,35 @@ public interface Writable {
 
     void writeDouble(double value);
 
-    void writeUnsignedVarint(int value);
+    /** Unsigned LEB128, at most 5 bytes. */
+    default void writeUnsignedVarint(int value) {
+        while ((value & 0xFFFFFF80) != 0) {
+            writeByte((byte) ((value & 0x7F) | 0x80));
+            value >>>= 7;
+        }
+        writeByte((byte) value);
+    }
 
-    void writeVarint(int value);
+    /** Zig-zag encoded, then as {@link #writeUnsignedVarint}. */
+    default void writeVarint(int value) {
+        writeUnsignedVarint((value << 1) ^ (value >> 31));
+    }
 
-    void writeVarlong(long value);
+    /** Zig-zag encoded unsigned LEB128, at most 10 bytes. */
+    default void writeVarlong(long value) {
+        long v = (value << 1) ^ (value >> 63);
+        while ((v & 0xFFFFFFFFFFFFFF80L) != 0L) {
+            writeByte((byte) ((v & 0x7F) | 0x80));
+            v >>>= 7;
+        }
+        writeByte((byte) v);
+    }
 
-    void writeUuid(Uuid value);
+    /** The most significant long, then the least. */
+    default void writeUuid(Uuid value) {
+        writeLong(value.mostSignificantBits());
+        writeLong(value.leastSignificantBits());
+    }
 
     void writeByteArray(byte[] bytes);
 

@@ -39,6 +39,22 @@ final class Batches {
         boolean onRecord(int index, int offsetDelta, long timestampMs, boolean nullKey);
     }
 
+    /** The floor and ceiling of {@link #maxDecompressedBytes}. */
+    static final int MIN_DECOMPRESSED_BOUND_BYTES = 1 << 20;
+
+    static final int MAX_DECOMPRESSED_BOUND_BYTES = 64 << 20;
+
+    /**
+     * The most bytes the records of one compressed batch may expand to when the broker reads them
+     * (validation, recompression, ListOffsets): 16 times max.message.bytes, within [1 MiB, 64 MiB].
+     * The Java producer's batches hold at most batch.size (16 KiB) of records, or one record of at most
+     * max.request.size, so real batches stay far below it; a compression bomb does not.
+     */
+    static int maxDecompressedBytes(int maxMessageBytes) {
+        long bound = 16L * Math.max(0, maxMessageBytes);
+        return (int) Math.max(MIN_DECOMPRESSED_BOUND_BYTES, Math.min(MAX_DECOMPRESSED_BOUND_BYTES, bound));
+    }
+
     static int sizeInBytes(ByteBuffer buf, int pos) {
         return LOG_OVERHEAD + buf.getInt(pos + BATCH_LENGTH_OFFSET);
     }

@@ -14,6 +14,8 @@ package io.fjord.storage;
  * @param flushMessages flush.messages: fsync after this many unflushed messages
  * @param flushMs flush.ms: fsync when the last flush is this old (checked by the log manager)
  * @param compact cleanup.policy contains compact (keys are mandatory)
+ * @param delete cleanup.policy contains delete (retention.ms and retention.bytes apply); false for a
+ *     compact-only topic, whose old segments must stay until compaction (as in Kafka)
  * @param logAppendTime message.timestamp.type=LogAppendTime
  * @param messageTimestampBeforeMaxMs message.timestamp.before.max.ms
  * @param messageTimestampAfterMaxMs message.timestamp.after.max.ms
@@ -31,6 +33,7 @@ public record LogConfig(
         long flushMessages,
         long flushMs,
         boolean compact,
+        boolean delete,
         boolean logAppendTime,
         long messageTimestampBeforeMaxMs,
         long messageTimestampAfterMaxMs,
@@ -101,6 +104,7 @@ public record LogConfig(
         private long flushMessages = Long.MAX_VALUE;
         private long flushMs = Long.MAX_VALUE;
         private boolean compact = false;
+        private boolean delete = true;
         private boolean logAppendTime = false;
         private long messageTimestampBeforeMaxMs = Long.MAX_VALUE;
         private long messageTimestampAfterMaxMs = 3_600_000L;
@@ -152,14 +156,20 @@ public record LogConfig(
             return this;
         }
 
-        /** cleanup.policy: "delete", "compact" or "compact,delete". */
+        /** cleanup.policy: "delete", "compact" or "compact,delete" (also "" for neither, as Kafka allows). */
         public Builder cleanupPolicy(String v) {
             compact = v.contains("compact");
+            delete = v.contains("delete");
             return this;
         }
 
+        /**
+         * cleanup.policy "compact" (true) or "delete" (false). For "compact,delete" use
+         * {@link #cleanupPolicy(String)}: a compact-only topic is never trimmed by retention.
+         */
         public Builder compact(boolean v) {
             compact = v;
+            delete = !v;
             return this;
         }
 
@@ -204,6 +214,7 @@ public record LogConfig(
                     flushMessages,
                     flushMs,
                     compact,
+                    delete,
                     logAppendTime,
                     messageTimestampBeforeMaxMs,
                     messageTimestampAfterMaxMs,

@@ -59,6 +59,9 @@ public final class LogManager {
 
     private final List<Path> logDirs;
     private final Time time;
+    /** Logs loaded from disk whose topic config has not been given yet: retention leaves them alone. */
+    private final java.util.Set<TopicPartition> awaitingConfig = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     private final LogConfig defaultConfig;
     private final long retentionCheckIntervalMs;
     private final long flushCheckIntervalMs;
@@ -140,9 +143,12 @@ public final class LogManager {
             t.setDaemon(true);
             return t;
         });
+        long startNs = time.nanoseconds();
         try {
             List<Future<UnifiedLog>> loads = new ArrayList<>();
+            boolean clean = true;
             for (Path dir : logDirs) {
+                clean &= Files.exists(dir.resolve(CLEAN_SHUTDOWN_FILE));
                 loads.addAll(submitLoads(dir, pool));
             }
             for (Future<UnifiedLog> f : loads) {
@@ -150,9 +156,16 @@ public final class LogManager {
                 if (logs.putIfAbsent(log.topicPartition(), log) != null) {
                     throw new IllegalStateException("partition " + log.topicPartition() + " is in two log dirs");
                 }
+                awaitingConfig.add(log.topicPartition());
             }
             for (Path dir : logDirs) {
                 Files.deleteIfExists(dir.resolve(CLEAN_SHUTDOWN_FILE));
+            }
+            if (!loads.isEmpty()) {
+                LOG.log(
+                        Level.INFO,
+                        "loaded " + loads.size() + " logs " + (clean ? "after a clean shutdown" : "with recovery")
+                                + " in " + (time.nanoseconds() - startNs) / 1_000_000 + " ms");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -227,6 +240,7 @@ public final class LogManager {
                 topicIds.put(tp, topicId);
             }
             existing.updateConfig(config);
+            awaitingConfig.remove(tp);
             return existing;
         }
         Path dir = leastLoadedDir().resolve(tp.toString());
@@ -275,6 +289,7 @@ public final class LogManager {
     public synchronized boolean deleteLog(TopicPartition tp) {
         UnifiedLog log = logs.remove(tp);
         topicIds.remove(tp);
+        awaitingConfig.remove(tp);
         if (log == null) {
             return false;
         }
@@ -291,9 +306,15 @@ public final class LogManager {
         return true;
     }
 
-    /** One retention pass over every log (normally run by the scheduler); also expires idle producers. */
+    /**
+     * One retention pass over every log (normally run by the scheduler); also expires idle producers. A
+     * log loaded at startup is skipped until {@link #getOrCreateLog} hands it its topic's config.
+     */
     public void runRetention() {
         for (UnifiedLog log : logs.values()) {
+            if (awaitingConfig.contains(log.topicPartition())) {
+                continue; // loaded with the broker defaults: a compact or keep-forever topic would lose data
+            }
             log.deleteOldSegments();
             log.removeExpiredProducers(producerIdExpirationMs);
         }

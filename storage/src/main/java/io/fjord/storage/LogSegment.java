@@ -2,6 +2,8 @@ package io.fjord.storage;
 
 import static io.fjord.protocol.record.RecordBatchDescriptor.MAX_TIMESTAMP_OFFSET;
 
+import io.fjord.protocol.record.CorruptRecordException;
+import io.fjord.protocol.record.RecordBatch;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -414,28 +416,28 @@ final class LogSegment {
 
     /**
      * The first offset whose batch max timestamp is at least {@code timestampMs}, refined to the exact
-     * record for uncompressed batches; null if every batch is older.
+     * record (compressed batches are decompressed within {@code maxDecompressedBytes}); null if every
+     * batch is older.
      */
-    TimestampAndOffset findOffsetByTimestamp(long timestampMs) {
+    TimestampAndOffset findOffsetByTimestamp(long timestampMs, int maxDecompressedBytes) {
         long indexedOffset = timeIndex.lookup(timestampMs);
         int limit = sizeInBytes;
         FileBatchCursor cursor = new FileBatchCursor(log, offsetIndex.lookup(indexedOffset), limit);
         while (cursor.next(true)) {
             if (cursor.maxTimestamp() >= timestampMs) {
-                return exactOffset(cursor, timestampMs);
+                return exactOffset(cursor, timestampMs, maxDecompressedBytes);
             }
         }
         return null;
     }
 
-    private static TimestampAndOffset exactOffset(FileBatchCursor cursor, long timestampMs) {
+    private static TimestampAndOffset exactOffset(FileBatchCursor cursor, long timestampMs, int maxDecompressedBytes) {
         int epoch = cursor.partitionLeaderEpoch();
         if (cursor.isLogAppendTime()) {
             return new TimestampAndOffset(cursor.maxTimestamp(), cursor.baseOffset(), epoch);
         }
         if (cursor.compressionCodec() != 0) {
-            // TODO: decompress with protocol's RecordBatch iterator to find the exact record.
-            return new TimestampAndOffset(cursor.maxTimestamp(), cursor.baseOffset(), epoch);
+            return exactOffsetInCompressed(cursor, timestampMs, maxDecompressedBytes);
         }
         long base = cursor.baseOffset();
         long[] found = {-1L, cursor.maxTimestamp()};
@@ -455,6 +457,31 @@ final class LogSegment {
             return new TimestampAndOffset(cursor.maxTimestamp(), base, epoch);
         }
         return new TimestampAndOffset(found[1], found[0], epoch);
+    }
+
+    /**
+     * The first record of a compressed batch with a timestamp at least {@code timestampMs}; the batch's
+     * base offset and max timestamp if its records cannot be decoded within the bound.
+     */
+    private static TimestampAndOffset exactOffsetInCompressed(
+            FileBatchCursor cursor, long timestampMs, int maxDecompressedBytes) {
+        long base = cursor.baseOffset();
+        long[] found = {-1L, cursor.maxTimestamp()};
+        try {
+            RecordBatch.at(cursor.batchBuffer(), 0)
+                    .walkRecords(maxDecompressedBytes, (index, offsetDelta, ts, keySize, valueSize, headers) -> {
+                        if (found[0] < 0 && ts >= timestampMs) {
+                            found[0] = base + offsetDelta;
+                            found[1] = ts;
+                        }
+                    });
+        } catch (CorruptRecordException e) {
+            found[0] = -1L;
+        }
+        if (found[0] < 0) {
+            return new TimestampAndOffset(cursor.maxTimestamp(), base, cursor.partitionLeaderEpoch());
+        }
+        return new TimestampAndOffset(found[1], found[0], cursor.partitionLeaderEpoch());
     }
 
     @Override

@@ -2,7 +2,6 @@ package io.fjord.storage;
 
 import static io.fjord.protocol.record.RecordBatchDescriptor.ATTRIBUTES_OFFSET;
 import static io.fjord.protocol.record.RecordBatchDescriptor.BASE_SEQUENCE_OFFSET;
-import static io.fjord.protocol.record.RecordBatchDescriptor.BASE_TIMESTAMP_OFFSET;
 import static io.fjord.protocol.record.RecordBatchDescriptor.CONTROL_FLAG_MASK;
 import static io.fjord.protocol.record.RecordBatchDescriptor.HEADER_SIZE;
 import static io.fjord.protocol.record.RecordBatchDescriptor.LAST_OFFSET_DELTA_OFFSET;
@@ -18,16 +17,22 @@ import static io.fjord.protocol.record.RecordBatchDescriptor.TRANSACTIONAL_FLAG_
 
 import io.fjord.common.ApiException;
 import io.fjord.common.Errors;
+import io.fjord.protocol.record.CompressionType;
+import io.fjord.protocol.record.CorruptRecordException;
+import io.fjord.protocol.record.RecordBatch;
 import java.nio.ByteBuffer;
 
 /**
  * Checks a producer's batch before it is appended, in the order PROTOCOL-NOTES "What a broker rejects"
- * lists, and stamps LogAppendTime topics. Errors are {@link ApiException}s carrying the exact Kafka code.
- * It never copies record bytes; only uncompressed batches have their records walked (null keys on a
- * compacted topic, per-record CreateTime bounds). Compressed batches are checked at batch level only.
+ * lists, recompresses when the topic's compression.type names another codec than the producer's, and
+ * stamps LogAppendTime topics. Errors are {@link ApiException}s carrying the exact Kafka code. Every
+ * record is walked (offset deltas, null keys on a compacted topic, per-record CreateTime bounds):
+ * uncompressed batches in place, compressed ones decompressed once within
+ * {@link Batches#maxDecompressedBytes}. Record bytes are copied only to recompress.
  *
  * <p>Stateless; safe from any thread. The buffer passed in is the caller's, and is modified in place only
- * for LogAppendTime (attributes, maxTimestamp, CRC).
+ * for LogAppendTime (attributes, maxTimestamp, CRC); a recompressed batch is a new buffer
+ * ({@link ValidatedBatch#buffer()}).
  */
 final class LogValidator {
 
@@ -35,6 +40,7 @@ final class LogValidator {
 
     /** The header facts of a validated batch that the log needs to append it. */
     record ValidatedBatch(
+            ByteBuffer buffer,
             int position,
             int sizeInBytes,
             int lastOffsetDelta,
@@ -100,18 +106,18 @@ final class LogValidator {
         if (uncompressed) {
             checkRecords(records, pos, size, config, nowMs, partition);
         } else {
-            // TODO: walk decompressed records (protocol's RecordBatch iterator) for null keys on compacted
-            // topics and per-record timestamps; until then only the batch's timestamps are checked.
-            if (!config.logAppendTime()) {
-                checkTimestamp(records.getLong(pos + BASE_TIMESTAMP_OFFSET), config, nowMs, partition);
-                checkTimestamp(records.getLong(pos + MAX_TIMESTAMP_OFFSET), config, nowMs, partition);
-            }
+            checkCompressedRecords(records, pos, config, nowMs, partition);
+        }
+        CompressionType target = BatchRecompressor.targetCodec(config.compressionType(), attributes & 0x07);
+        if (target != null) {
+            return recompressed(records, batch, target, config, nowMs, partition);
         }
         if (config.logAppendTime()) {
             records.putShort(pos + ATTRIBUTES_OFFSET, (short) (attributes | TIMESTAMP_TYPE_MASK));
             records.putLong(pos + MAX_TIMESTAMP_OFFSET, nowMs);
             Batches.writeCrc(records, pos, size);
             return new ValidatedBatch(
+                    records,
                     pos,
                     size,
                     batch.lastOffsetDelta(),
@@ -142,6 +148,7 @@ final class LogValidator {
             throw invalid("producer " + producerId + " sent base sequence " + baseSequence + " to " + partition);
         }
         return new ValidatedBatch(
+                records,
                 pos,
                 size,
                 lastOffsetDelta,
@@ -175,6 +182,82 @@ final class LogValidator {
             throw new ApiException(
                     Errors.CORRUPT_MESSAGE, "malformed records in the append to " + partition + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * The checks of {@link #checkRecords} for a compressed batch, on its records decompressed within
+     * {@link Batches#maxDecompressedBytes} (a batch that expands further is refused as CORRUPT_MESSAGE).
+     */
+    private static void checkCompressedRecords(
+            ByteBuffer records, int pos, LogConfig config, long nowMs, String partition) {
+        boolean checkTimestamps = !config.logAppendTime();
+        boolean compact = config.compact();
+        try {
+            RecordBatch.at(records, pos)
+                    .walkRecords(
+                            Batches.maxDecompressedBytes(config.maxMessageBytes()),
+                            (index, offsetDelta, timestampMs, keySize, valueSize, headerCount) -> {
+                                if (offsetDelta != index) {
+                                    throw invalid("record " + index + " in the append to " + partition
+                                            + " has offset delta " + offsetDelta);
+                                }
+                                if (compact && keySize < 0) {
+                                    throw invalid(
+                                            "compacted topic " + partition + " cannot accept a record without a key");
+                                }
+                                if (checkTimestamps) {
+                                    checkTimestamp(timestampMs, config, nowMs, partition);
+                                }
+                            });
+        } catch (CorruptRecordException e) {
+            throw new ApiException(
+                    Errors.CORRUPT_MESSAGE,
+                    "malformed compressed records in the append to " + partition + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * The batch re-encoded with the topic's codec. As Kafka does, the new size is checked against
+     * max.message.bytes again (MESSAGE_TOO_LARGE).
+     */
+    private static ValidatedBatch recompressed(
+            ByteBuffer records,
+            ValidatedBatch batch,
+            CompressionType target,
+            LogConfig config,
+            long nowMs,
+            String partition) {
+        ByteBuffer rebuilt;
+        try {
+            rebuilt = BatchRecompressor.recompress(
+                    records,
+                    batch.position(),
+                    target,
+                    config.logAppendTime(),
+                    nowMs,
+                    Batches.maxDecompressedBytes(config.maxMessageBytes()));
+        } catch (CorruptRecordException e) {
+            throw new ApiException(
+                    Errors.CORRUPT_MESSAGE, "malformed records in the append to " + partition + ": " + e.getMessage());
+        }
+        int size = rebuilt.remaining();
+        if (size > config.maxMessageBytes()) {
+            throw new ApiException(
+                    Errors.MESSAGE_TOO_LARGE,
+                    "the batch in the append to " + partition + " is " + size + " bytes once recompressed with "
+                            + target.title() + ", more than max.message.bytes " + config.maxMessageBytes());
+        }
+        return new ValidatedBatch(
+                rebuilt,
+                0,
+                size,
+                batch.lastOffsetDelta(),
+                batch.recordCount(),
+                rebuilt.getLong(MAX_TIMESTAMP_OFFSET),
+                batch.producerId(),
+                batch.producerEpoch(),
+                batch.baseSequence(),
+                batch.transactional());
     }
 
     private static void checkTimestamp(long timestampMs, LogConfig config, long nowMs, String partition) {

@@ -5,8 +5,9 @@ import java.util.Optional;
 
 /**
  * ListOffsets by timestamp over a snapshot of a log's segments: a segment is skipped when its largest
- * timestamp is older than the target, then its time index and a short forward scan find the batch (and,
- * for uncompressed batches, the record). Answers below the log start offset are raised to it.
+ * timestamp is older than the target, then its time index and a short forward scan find the batch and
+ * the record in it (compressed batches are decompressed within the bound the caller derives from
+ * max.message.bytes). Answers below the log start offset are raised to it.
  *
  * <p>Stateless; safe from any thread (segments are read with the same rules as fetches).
  */
@@ -16,10 +17,10 @@ final class TimestampLookup {
 
     /** The first offset whose timestamp is at least {@code timestampMs}; empty if none is that recent. */
     static Optional<TimestampAndOffset> firstAtOrAfter(
-            List<LogSegment> segments, long timestampMs, long logStartOffset) {
+            List<LogSegment> segments, long timestampMs, long logStartOffset, int maxDecompressedBytes) {
         for (LogSegment s : segments) {
             if (s.maxTimestampSoFar() >= timestampMs) {
-                TimestampAndOffset found = s.findOffsetByTimestamp(timestampMs);
+                TimestampAndOffset found = s.findOffsetByTimestamp(timestampMs, maxDecompressedBytes);
                 if (found != null) {
                     return Optional.of(clampToStart(found, logStartOffset));
                 }
@@ -29,7 +30,8 @@ final class TimestampLookup {
     }
 
     /** The first offset carrying the largest timestamp; (-1, -1, -1) for a log without timestamps. */
-    static Optional<TimestampAndOffset> maxTimestamp(List<LogSegment> segments, long logStartOffset) {
+    static Optional<TimestampAndOffset> maxTimestamp(
+            List<LogSegment> segments, long logStartOffset, int maxDecompressedBytes) {
         LogSegment newest = null;
         for (LogSegment s : segments) {
             if (s.maxTimestampSoFar() >= 0 && (newest == null || s.maxTimestampSoFar() > newest.maxTimestampSoFar())) {
@@ -39,7 +41,7 @@ final class TimestampLookup {
         if (newest == null) {
             return Optional.of(new TimestampAndOffset(-1L, -1L, -1));
         }
-        return Optional.ofNullable(newest.findOffsetByTimestamp(newest.maxTimestampSoFar()))
+        return Optional.ofNullable(newest.findOffsetByTimestamp(newest.maxTimestampSoFar(), maxDecompressedBytes))
                 .map(found -> clampToStart(found, logStartOffset));
     }
 

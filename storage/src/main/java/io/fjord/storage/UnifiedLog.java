@@ -286,7 +286,7 @@ public final class UnifiedLog implements AutoCloseable {
                             batch.recordCount());
                 }
             }
-            return appendValidated(records, batch, leaderEpoch, cfg, nowMs);
+            return appendValidated(batch.buffer(), batch, leaderEpoch, cfg, nowMs);
         } catch (UncheckedIOException e) {
             throw new ApiException(
                     Errors.KAFKA_STORAGE_ERROR, "cannot append to " + topicPartition + ": " + e.getMessage(), e);
@@ -478,12 +478,18 @@ public final class UnifiedLog implements AutoCloseable {
             return Optional.of(new TimestampAndOffset(-1L, end.offset(), epochCache.latestEpoch()));
         }
         if (timestampMs == MAX_TIMESTAMP) {
-            return TimestampLookup.maxTimestamp(new ArrayList<>(segments.values()), logStartOffset);
+            return TimestampLookup.maxTimestamp(
+                    new ArrayList<>(segments.values()), logStartOffset, maxDecompressedBytes());
         }
         if (timestampMs < 0) {
             return Optional.empty();
         }
-        return TimestampLookup.firstAtOrAfter(new ArrayList<>(segments.values()), timestampMs, logStartOffset);
+        return TimestampLookup.firstAtOrAfter(
+                new ArrayList<>(segments.values()), timestampMs, logStartOffset, maxDecompressedBytes());
+    }
+
+    private int maxDecompressedBytes() {
+        return Batches.maxDecompressedBytes(config.maxMessageBytes());
     }
 
     /** OffsetForLeaderEpoch: see {@link LeaderEpochFileCache#endOffsetFor}. */
@@ -526,7 +532,8 @@ public final class UnifiedLog implements AutoCloseable {
 
     /**
      * Retention: deletes segments whose largest timestamp is older than retention.ms, then the oldest
-     * while the log exceeds retention.bytes, then those below the log start offset. Only segments wholly
+     * while the log exceeds retention.bytes (both only when cleanup.policy contains delete), then those
+     * below the log start offset. Only segments wholly
      * below the high watermark go; offsets continue (an empty segment is rolled at the log end offset when
      * every segment goes). Returns the number of segments deleted.
      */
@@ -539,10 +546,10 @@ public final class UnifiedLog implements AutoCloseable {
             LogConfig cfg = config;
             long nowMs = time.milliseconds();
             int deleted = 0;
-            if (cfg.retentionMs() >= 0) {
+            if (cfg.delete() && cfg.retentionMs() >= 0) {
                 deleted += deleteSegments((s, next) -> nowMs - s.largestTimestamp() > cfg.retentionMs());
             }
-            if (cfg.retentionBytes() >= 0) {
+            if (cfg.delete() && cfg.retentionBytes() >= 0) {
                 long[] excess = {size() - cfg.retentionBytes()};
                 deleted += deleteSegments((s, next) -> {
                     if (excess[0] - s.sizeInBytes() >= 0) {

@@ -180,4 +180,40 @@ class LogManagerTest {
         append(log, 1);
         assertThat(log.recoveryPoint()).isEqualTo(2);
     }
+
+    @Test
+    void retentionWaitsForTheTopicConfigOfALogLoadedAtStartup() {
+        start();
+        LogConfig keepForever = LogConfig.builder()
+                .segmentBytes(500)
+                .indexIntervalBytes(100)
+                .retentionMs(-1)
+                .build();
+        append(manager.getOrCreateLog(tp, topicId, keepForever), 40);
+        manager.shutdown();
+        time.advanceMs(30L * 24 * 3_600_000); // older than the broker default of 7 days
+        manager = new LogManager(
+                List.of(tmp.resolve("a"), tmp.resolve("b")),
+                time,
+                LogConfig.builder().segmentBytes(500).retentionMs(1_000).build(),
+                60_000,
+                60_000,
+                2);
+        manager.startup();
+        UnifiedLog loaded = manager.log(tp).orElseThrow();
+        loaded.updateHighWatermark(loaded.logEndOffset());
+        manager.runRetention();
+        assertThat(loaded.logStartOffset())
+                .as("no retention before the topic config is known")
+                .isZero();
+        manager.getOrCreateLog(tp, topicId, keepForever);
+        manager.runRetention();
+        assertThat(loaded.logStartOffset()).isZero();
+        manager.getOrCreateLog(
+                tp,
+                topicId,
+                LogConfig.builder().segmentBytes(500).retentionMs(1_000).build());
+        manager.runRetention();
+        assertThat(loaded.logStartOffset()).isEqualTo(40);
+    }
 }

@@ -178,15 +178,20 @@ class LogValidatorTest {
     }
 
     @Test
-    void checksOnlyBatchTimestampsOfACompressedBatch() {
+    void checksTheRecordTimestampsOfACompressedBatch() {
         open(LogConfig.builder().messageTimestampAfterMaxMs(1_000).build());
-        // codec bits set on records left uncompressed: only the header is inspected
         assertRejected(
-                TestBatches.batch()
-                        .attributes(1)
-                        .record(now() + 5_000, "k", "v")
+                new io.fjord.protocol.record.RecordBatchBuilder(io.fjord.protocol.record.CompressionType.GZIP)
+                        .append(now() + 5_000, new byte[] {'k'}, new byte[] {'v'})
                         .build(),
                 Errors.INVALID_TIMESTAMP);
+    }
+
+    @Test
+    void rejectsACompressedBatchWhoseRecordsAreNotCompressedAsItsCodecSays() {
+        open(LogConfig.DEFAULT);
+        // gzip codec bits on records left uncompressed: the records cannot be decoded
+        assertRejected(TestBatches.batch().attributes(1).record(now(), "k", "v").build(), Errors.CORRUPT_MESSAGE);
     }
 
     @Test

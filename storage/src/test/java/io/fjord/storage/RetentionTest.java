@@ -145,4 +145,24 @@ class RetentionTest {
                 .isEqualTo(40);
         assertThat(log.numberOfSegments()).isEqualTo(1);
     }
+
+    @Test
+    void aCompactOnlyTopicKeepsOldSegmentsWhateverItsRetention() {
+        open(LogConfig.builder().cleanupPolicy("compact").retentionMs(1_000).retentionBytes(100));
+        append(30);
+        time.advanceMs(5_000);
+        int segments = log.numberOfSegments();
+        assertThat(log.deleteOldSegments()).isZero();
+        assertThat(log.numberOfSegments()).isEqualTo(segments);
+        assertThat(log.logStartOffset()).isZero();
+    }
+
+    @Test
+    void aCompactAndDeleteTopicIsTrimmedByRetention() {
+        open(LogConfig.builder().cleanupPolicy("compact,delete").retentionMs(1_000));
+        append(30);
+        time.advanceMs(5_000);
+        assertThat(log.deleteOldSegments()).isPositive();
+        assertThat(log.logStartOffset()).isEqualTo(30);
+    }
 }

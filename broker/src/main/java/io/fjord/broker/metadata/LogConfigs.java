@@ -58,7 +58,7 @@ public final class LogConfigs {
                 .segmentIndexBytes(intValue(v, TopicConfigs.SEGMENT_INDEX_BYTES))
                 .flushMessages(longValue(v, TopicConfigs.FLUSH_MESSAGES))
                 .flushMs(longValue(v, TopicConfigs.FLUSH_MS))
-                .compact(cleanup != null && cleanup.contains("compact"))
+                .cleanupPolicy(cleanup == null ? "delete" : String.join(",", cleanup))
                 .messageTimestampType((String) v.get(TopicConfigs.MESSAGE_TIMESTAMP_TYPE))
                 .messageTimestampBeforeMaxMs(longValue(v, TopicConfigs.MESSAGE_TIMESTAMP_BEFORE_MAX_MS))
                 .messageTimestampAfterMaxMs(longValue(v, TopicConfigs.MESSAGE_TIMESTAMP_AFTER_MAX_MS))

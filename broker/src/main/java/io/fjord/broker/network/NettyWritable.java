@@ -1,6 +1,5 @@
 package io.fjord.broker.network;
 
-import io.fjord.common.Uuid;
 import io.fjord.protocol.MemoryRecords;
 import io.fjord.protocol.Records;
 import io.fjord.protocol.Writable;
@@ -53,36 +52,6 @@ final class NettyWritable implements Writable {
     @Override
     public void writeDouble(double value) {
         current.writeDouble(value);
-    }
-
-    @Override
-    public void writeUnsignedVarint(int value) {
-        while ((value & 0xFFFFFF80) != 0) {
-            current.writeByte((value & 0x7F) | 0x80);
-            value >>>= 7;
-        }
-        current.writeByte(value);
-    }
-
-    @Override
-    public void writeVarint(int value) {
-        writeUnsignedVarint((value << 1) ^ (value >> 31));
-    }
-
-    @Override
-    public void writeVarlong(long value) {
-        long v = (value << 1) ^ (value >> 63);
-        while ((v & 0xFFFFFFFFFFFFFF80L) != 0L) {
-            current.writeByte(((int) v & 0x7F) | 0x80);
-            v >>>= 7;
-        }
-        current.writeByte((int) v);
-    }
-
-    @Override
-    public void writeUuid(Uuid value) {
-        current.writeLong(value.mostSignificantBits());
-        current.writeLong(value.leastSignificantBits());
     }
 
     @Override

@@ -33,6 +33,9 @@ public final class Partition {
         this.leaderEpoch = leaderEpoch;
         this.isr = isr;
         this.minInsyncReplicas = minIsr;
+        // After an unclean stop the checkpointed high watermark lags the recovered log: a leader alone in
+        // its ISR owns every record it has, as Kafka's leader does when it takes over.
+        maybeIncrementHighWatermark();
     }
 
     public TopicPartition topicPartition() {
@@ -55,6 +58,7 @@ public final class Partition {
         this.leaderEpoch = leaderEpoch;
         this.isr = isr;
         this.minInsyncReplicas = minInsyncReplicas;
+        maybeIncrementHighWatermark();
     }
 
     /**
@@ -75,8 +79,16 @@ public final class Partition {
 
     /** The high watermark is the smallest log end offset in the ISR; alone in it, ours. */
     private void maybeIncrementHighWatermark() {
-        if (isr.length <= 1) {
-            log.updateHighWatermark(log.logEndOffset());
+        if (isr.length > 1) {
+            return;
+        }
+        // Two appends may finish in either order: read the log end offset under the lock and never move
+        // the high watermark back.
+        synchronized (this) {
+            long logEndOffset = log.logEndOffset();
+            if (logEndOffset > log.highWatermark()) {
+                log.updateHighWatermark(logEndOffset);
+            }
         }
     }
 

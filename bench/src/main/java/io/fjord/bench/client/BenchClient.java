@@ -1,0 +1,122 @@
+package io.fjord.bench.client;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * The harness's client helper, run on kafka-tools' classpath (so the same official client talks to every system):
+ * {@code probe BOOTSTRAP} speaks the line protocol documented on {@code io.fjord.bench.harness.Probe}: it times
+ * nothing itself, it only sends one record (acks=1, auto-created topic "bench-startup") as soon as the broker takes
+ * it, then creates the workloads' topics through the Admin API.
+ *
+ * <p>Single threaded. Bounded: gives up after {@link #DEADLINE_MS} without an acknowledgement.
+ */
+public final class BenchClient {
+
+    static final long DEADLINE_MS = 180_000;
+
+    private BenchClient() {}
+
+    public static void main(String[] args) throws Exception {
+        if (args.length != 2 || !args[0].equals("probe")) {
+            System.err.println("usage: BenchClient probe BOOTSTRAP");
+            System.exit(2);
+        }
+        String bootstrap = args[1];
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        // Load the producer's classes before the broker starts, so the probe's own start-up is not measured.
+        new ProducerConfig(producerProperties(bootstrap));
+        say("READY");
+        if (!"GO".equals(in.readLine())) {
+            return;
+        }
+        if (!firstAck(bootstrap)) {
+            say("ERROR no acknowledged produce within " + DEADLINE_MS + " ms");
+            return;
+        }
+        say("ACKED");
+        String command = in.readLine();
+        if (command == null || !command.startsWith("CREATE ")) {
+            return;
+        }
+        try {
+            createTopics(bootstrap, command.substring("CREATE ".length()));
+            say("CREATED");
+        } catch (ExecutionException e) {
+            say("ERROR " + e.getCause());
+        }
+    }
+
+    private static boolean firstAck(String bootstrap) throws InterruptedException {
+        long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DEADLINE_MS);
+        while (System.nanoTime() < deadlineNs) {
+            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProperties(bootstrap))) {
+                producer.send(new ProducerRecord<>("bench-startup", new byte[] {1}))
+                        .get(60, TimeUnit.SECONDS);
+                return true;
+            } catch (Exception e) {
+                System.err.println("probe: produce not acknowledged yet: " + e);
+                Thread.sleep(50);
+            }
+        }
+        return false;
+    }
+
+    private static Properties producerProperties(String bootstrap) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.ACKS_CONFIG, "1");
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        // Poll the not-yet-listening port every 50 ms instead of backing off to a second.
+        p.put(ProducerConfig.RECONNECT_BACKOFF_MS_CONFIG, "50");
+        p.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "50");
+        p.put(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, "50");
+        p.put(ProducerConfig.RETRY_BACKOFF_MAX_MS_CONFIG, "50");
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "60000");
+        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "60000");
+        return p;
+    }
+
+    /** {@code spec} is "name:partitions,name:partitions"; topics that already exist are fine. */
+    private static void createTopics(String bootstrap, String spec) throws Exception {
+        List<NewTopic> topics = new ArrayList<>();
+        for (String item : spec.split(",")) {
+            String[] parts = item.split(":");
+            topics.add(new NewTopic(parts[0], Integer.parseInt(parts[1]), (short) 1));
+        }
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (Admin admin = Admin.create(p)) {
+            for (NewTopic topic : topics) {
+                try {
+                    admin.createTopics(List.of(topic)).all().get(60, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw e;
+                    }
+                }
+            }
+        }
+    }
+
+    private static void say(String line) {
+        System.out.println(line);
+        System.out.flush();
+    }
+}

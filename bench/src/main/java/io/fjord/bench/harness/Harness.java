@@ -1,0 +1,233 @@
+package io.fjord.bench.harness;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Stream;
+
+/**
+ * The side-by-side run (issue 5): for each round, for each system (the order alternates between rounds), a fresh
+ * single-node broker on loopback with a fresh data directory; start-up to the first acknowledged produce; resident
+ * memory idle; every selected workload driven by Kafka's own perf tools; resident memory after the load; the broker
+ * stopped and its data deleted. Then the table, JSON and chart ({@link Report}).
+ *
+ * <p>Times real processes on the real clock (System.nanoTime), which is the point of a benchmark harness. Single
+ * threaded. Never fails on timing: a failed tool run becomes a missing sample and the run goes on.
+ */
+public final class Harness {
+
+    private final BenchOptions options;
+    private final Path resultsDir;
+    private final Samples samples = new Samples();
+    private final List<Map<String, Object>> raw = new ArrayList<>();
+    private final long clockTicks = ProcStats.clockTicksPerSecond();
+
+    Harness(BenchOptions options, Path resultsDir) {
+        this.options = options;
+        this.resultsDir = resultsDir;
+    }
+
+    public static void main(String[] args) throws Exception {
+        BenchOptions options;
+        try {
+            options = BenchOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("bench: " + e.getMessage());
+            System.err.println("usage: bench/run [--quick] [--systems kafka,fjord] [--workloads id,...] [--runs N]"
+                    + " [--records N] [--results DIR] [--seed N]   (bench/README.md)");
+            System.exit(2);
+            return;
+        }
+        String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+                .withZone(ZoneOffset.UTC)
+                .format(Instant.now());
+        Path resultsDir = options.resultsRoot().resolve(stamp);
+        new Harness(options, resultsDir).run();
+    }
+
+    void run() throws IOException, InterruptedException {
+        Map<String, BrokerSystem> systems = new LinkedHashMap<>();
+        Map<String, String> skipped = new LinkedHashMap<>();
+        for (String id : options.systems()) {
+            BrokerSystem system = id.equals("kafka")
+                    ? new KafkaSystem(options.kafkaLib(), new Random(options.seed()))
+                    : new FjordSystem(options.fjordClasspath(), fjordJvmOptions());
+            String reason = system.unavailableReason();
+            if (reason == null) {
+                systems.put(id, system);
+            } else {
+                skipped.put(id, reason);
+                System.out.println("skipping " + system.displayName() + ": " + reason);
+            }
+        }
+        if (systems.isEmpty()) {
+            System.err.println("bench: no system can run here: " + skipped);
+            System.exit(1);
+        }
+        warnIfDiskIsShort();
+        Files.createDirectories(resultsDir);
+        System.out.printf(
+                "bench: %s mode, %d round(s), systems %s, %d records per produce workload, results in %s%n",
+                options.quick() ? "quick" : "full",
+                options.runs(),
+                systems.keySet(),
+                options.produceRecords(),
+                resultsDir);
+        List<BrokerSystem> order = new ArrayList<>(systems.values());
+        for (int round = 1; round <= options.runs(); round++) {
+            for (BrokerSystem system : order) {
+                runOnce(system, round);
+            }
+            java.util.Collections.reverse(order);
+        }
+        Report report = new Report(options, samples, raw, systems, skipped);
+        report.write(resultsDir);
+        System.out.println();
+        System.out.print(report.table());
+        System.out.println();
+        System.out.println("results: " + resultsDir.resolve("results.json") + ", chart: "
+                + resultsDir.resolve("chart.html") + " and " + resultsDir.resolve("chart.svg"));
+    }
+
+    private void runOnce(BrokerSystem system, int round) throws IOException, InterruptedException {
+        String tag = system.id() + "-run" + round;
+        System.out.printf("[%s round %d/%d]%n", system.displayName(), round, options.runs());
+        Path runDir = options.workDir().toAbsolutePath().resolve(tag);
+        deleteRecursively(runDir);
+        Files.createDirectories(runDir);
+        Path logDir = resultsDir.resolve("logs");
+        int port = KafkaSystem.freePort();
+        String bootstrap = "127.0.0.1:" + port;
+        Process broker = null;
+        try (Probe probe = Probe.start(options, bootstrap, runDir, logDir.resolve(tag + "-probe.log"))) {
+            List<String> command = system.prepare(runDir, port, logDir);
+            long launchNs = System.nanoTime();
+            broker = ChildJvm.startLogged(command, runDir, logDir.resolve(tag + "-broker.log"));
+            double startupMs = probe.awaitFirstAck(launchNs, Duration.ofMinutes(3), broker);
+            record(system, round, "startup", "startup_ms", startupMs);
+            if (Double.isNaN(startupMs) || !broker.isAlive()) {
+                System.out.println("  broker did not come up; see " + logDir.resolve(tag + "-broker.log"));
+                return;
+            }
+            Thread.sleep(options.settleMs());
+            record(system, round, "memory", "rss_idle_mib", ProcStats.rssMiB(broker.pid()));
+            if (!probe.createTopics(options.workloads())) {
+                return;
+            }
+            WorkloadRunner runner = new WorkloadRunner(options, bootstrap, runDir, logDir.resolve(tag + "-tools.log"));
+            for (Workload workload : options.workloads()) {
+                runWorkload(system, round, runner, broker, workload);
+            }
+            record(system, round, "memory", "rss_loaded_mib", ProcStats.rssMiB(broker.pid()));
+        } catch (IOException e) {
+            System.out.println("  " + system.displayName() + " run " + round + " failed: " + e.getMessage());
+        } finally {
+            if (broker != null) {
+                ChildJvm.stop(broker, Duration.ofSeconds(60));
+            }
+            deleteRecursively(runDir.resolve("data"));
+        }
+    }
+
+    private void runWorkload(BrokerSystem system, int round, WorkloadRunner runner, Process broker, Workload w)
+            throws IOException, InterruptedException {
+        switch (w.kind()) {
+            case PRODUCE -> {
+                double cpuBefore = ProcStats.cpuSeconds(broker.pid(), clockTicks);
+                ToolOutput.ProducerResult produced = runner.produce(w, options.produceRecords(), -1);
+                double cpuAfter = ProcStats.cpuSeconds(broker.pid(), clockTicks);
+                double gb = options.produceRecords() * (double) Workload.RECORD_BYTES / 1e9;
+                double cpuPerGb = produced == null ? Double.NaN : (cpuAfter - cpuBefore) / gb;
+                record(system, round, w.id(), w.id() + ".mb_s", produced == null ? Double.NaN : produced.mbPerSec());
+                record(system, round, w.id(), w.id() + ".cpu_s_per_gb", cpuPerGb);
+                rawResult(system, round, w.id(), produced);
+                ToolOutput.ConsumerResult consumed = runner.consume(w, options.produceRecords(), round);
+                record(
+                        system,
+                        round,
+                        w.consumeId(),
+                        w.consumeId() + ".mb_s",
+                        consumed == null ? Double.NaN : consumed.fetchMbPerSec());
+                rawResult(system, round, w.consumeId(), consumed);
+            }
+            case FIXED_RATE -> {
+                ToolOutput.ProducerResult r =
+                        runner.produce(w, options.fixedRateRecords(), BenchOptions.FIXED_RATE_PER_SEC);
+                record(system, round, w.id(), w.id() + ".p50_ms", r == null ? Double.NaN : r.p50Ms());
+                record(system, round, w.id(), w.id() + ".p99_ms", r == null ? Double.NaN : r.p99Ms());
+                record(system, round, w.id(), w.id() + ".p999_ms", r == null ? Double.NaN : r.p999Ms());
+                rawResult(system, round, w.id(), r);
+            }
+            case END_TO_END -> {
+                ToolOutput.LatencyResult r = runner.endToEnd(w, options.endToEndRecords());
+                record(system, round, w.id(), w.id() + ".p50_ms", r == null ? Double.NaN : r.p50Ms());
+                record(system, round, w.id(), w.id() + ".p99_ms", r == null ? Double.NaN : r.p99Ms());
+                record(system, round, w.id(), w.id() + ".p999_ms", r == null ? Double.NaN : r.p999Ms());
+                rawResult(system, round, w.id(), r);
+            }
+        }
+    }
+
+    private void record(BrokerSystem system, int round, String step, String figureId, double value) {
+        samples.add(figureId, system.id(), value);
+        System.out.printf("  %-28s %12s%n", figureId, Report.format(value));
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("system", system.id());
+        entry.put("round", round);
+        entry.put("step", step);
+        entry.put("figure", figureId);
+        entry.put("value", value);
+        raw.add(entry);
+    }
+
+    private void rawResult(BrokerSystem system, int round, String step, Record result) {
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("system", system.id());
+        entry.put("round", round);
+        entry.put("step", step);
+        entry.put("tool_result", result == null ? null : Json.recordFields(result));
+        raw.add(entry);
+    }
+
+    /** Produce workloads keep their data until the broker stops: say so before a full run fills the disk. */
+    private void warnIfDiskIsShort() throws IOException {
+        Files.createDirectories(options.workDir());
+        long produceWorkloads = options.workloads().stream()
+                .filter(w -> w.kind() == Workload.Kind.PRODUCE)
+                .count();
+        long neededBytes = produceWorkloads * options.produceRecords() * Workload.RECORD_BYTES * 11 / 10
+                + options.fixedRateRecords() * Workload.RECORD_BYTES;
+        long usableBytes = Files.getFileStore(options.workDir()).getUsableSpace();
+        if (usableBytes < neededBytes) {
+            System.out.printf(
+                    "bench: WARNING: %d MiB free under %s, a broker run writes about %d MiB%n",
+                    usableBytes >> 20, options.workDir(), neededBytes >> 20);
+        }
+    }
+
+    private static List<String> fjordJvmOptions() {
+        String env = System.getenv("FJORD_JAVA_OPTS");
+        return env == null || env.isBlank() ? List.of() : List.of(env.trim().split("\\s+"));
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

@@ -1,0 +1,184 @@
+package io.fjord.broker.group;
+
+import io.fjord.broker.handler.MetadataView;
+import io.fjord.broker.network.RequestContext;
+import io.fjord.common.Errors;
+import io.fjord.common.config.BrokerConfig;
+import io.fjord.coordinator.GroupCoordinator;
+import io.fjord.metadata.BrokerRegistration;
+import io.fjord.metadata.Controller;
+import io.fjord.metadata.CreatableTopic;
+import io.fjord.metadata.Endpoint;
+import io.fjord.metadata.MetadataImage;
+import io.fjord.metadata.PartitionRegistration;
+import io.fjord.metadata.TopicImage;
+import io.fjord.protocol.ApiMessage;
+import io.fjord.protocol.message.ConsumerGroupDescribeRequest;
+import io.fjord.protocol.message.ConsumerGroupHeartbeatRequest;
+import io.fjord.protocol.message.DeleteGroupsRequest;
+import io.fjord.protocol.message.DescribeGroupsRequest;
+import io.fjord.protocol.message.FindCoordinatorRequest;
+import io.fjord.protocol.message.FindCoordinatorResponse;
+import io.fjord.protocol.message.HeartbeatRequest;
+import io.fjord.protocol.message.JoinGroupRequest;
+import io.fjord.protocol.message.LeaveGroupRequest;
+import io.fjord.protocol.message.ListGroupsRequest;
+import io.fjord.protocol.message.OffsetCommitRequest;
+import io.fjord.protocol.message.OffsetDeleteRequest;
+import io.fjord.protocol.message.OffsetFetchRequest;
+import io.fjord.protocol.message.SyncGroupRequest;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The group APIs: FindCoordinator answers with the leader of the group's {@code __consumer_offsets}
+ * partition (creating the topic on first use, as Kafka does); every other group API goes to the
+ * {@link GroupCoordinator}, which answers NOT_COORDINATOR / COORDINATOR_LOAD_IN_PROGRESS itself.
+ */
+public final class GroupHandlers {
+
+    private static final byte KEY_TYPE_GROUP = 0;
+
+    private final MetadataView metadata;
+    private final Controller controller;
+    private final GroupCoordinator coordinator;
+    private final AtomicBoolean creatingOffsetsTopic = new AtomicBoolean();
+
+    public GroupHandlers(MetadataView metadata, Controller controller, GroupCoordinator coordinator) {
+        this.metadata = metadata;
+        this.controller = controller;
+        this.coordinator = coordinator;
+    }
+
+    public CompletableFuture<ApiMessage> findCoordinator(RequestContext context, ApiMessage message) {
+        FindCoordinatorRequest request = (FindCoordinatorRequest) message;
+        short version = context.apiVersion();
+        FindCoordinatorResponse response = new FindCoordinatorResponse();
+        MetadataImage image = metadata.image();
+        TopicImage offsetsTopic = image.topics().topic(OffsetsTopicLog.TOPIC);
+        if (offsetsTopic == null && request.keyType() == KEY_TYPE_GROUP) {
+            maybeCreateOffsetsTopic();
+        }
+        if (version < 4) {
+            FindCoordinatorResponse.Coordinator c = locate(request.key(), request.keyType(), offsetsTopic, image);
+            return CompletableFuture.completedFuture(response.setErrorCode(c.errorCode())
+                    .setErrorMessage(c.errorMessage())
+                    .setNodeId(c.nodeId())
+                    .setHost(c.host())
+                    .setPort(c.port()));
+        }
+        for (String key : request.coordinatorKeys()) {
+            response.coordinators().add(locate(key, request.keyType(), offsetsTopic, image));
+        }
+        return CompletableFuture.completedFuture(response);
+    }
+
+    private FindCoordinatorResponse.Coordinator locate(
+            String key, byte keyType, TopicImage topic, MetadataImage image) {
+        FindCoordinatorResponse.Coordinator out = new FindCoordinatorResponse.Coordinator()
+                .setKey(key)
+                .setNodeId(-1)
+                .setHost("")
+                .setPort(-1);
+        if (keyType != KEY_TYPE_GROUP) {
+            return out.setErrorCode(Errors.COORDINATOR_NOT_AVAILABLE.code())
+                    .setErrorMessage("this broker has no coordinator for key type " + keyType + " yet");
+        }
+        if (key == null || key.isEmpty()) {
+            return out.setErrorCode(Errors.INVALID_REQUEST.code()).setErrorMessage("the group id is empty");
+        }
+        if (topic == null) {
+            return out.setErrorCode(Errors.COORDINATOR_NOT_AVAILABLE.code())
+                    .setErrorMessage("the offsets topic is being created");
+        }
+        PartitionRegistration partition = topic.partitions().get(coordinator.partitionFor(key));
+        BrokerRegistration broker = partition == null ? null : image.cluster().broker(partition.leader());
+        Endpoint endpoint = broker == null ? null : MetadataView.clientEndpoint(broker);
+        if (endpoint == null || broker.fenced()) {
+            return out.setErrorCode(Errors.COORDINATOR_NOT_AVAILABLE.code())
+                    .setErrorMessage("the coordinator's partition has no leader");
+        }
+        return out.setNodeId(broker.id()).setHost(endpoint.host()).setPort(endpoint.port());
+    }
+
+    private void maybeCreateOffsetsTopic() {
+        if (!creatingOffsetsTopic.compareAndSet(false, true)) {
+            return;
+        }
+        BrokerConfig config = metadata.config();
+        int brokers = Math.max(1, metadata.image().cluster().unfencedBrokerIds().size());
+        int replicationFactor = Math.min(config.offsetsTopicReplicationFactor(), brokers);
+        CreatableTopic topic = new CreatableTopic(
+                OffsetsTopicLog.TOPIC,
+                config.offsetsTopicNumPartitions(),
+                replicationFactor,
+                Map.of(),
+                Map.of(
+                        "cleanup.policy", "compact",
+                        "compression.type", "producer",
+                        "segment.bytes", Integer.toString(config.offsetsTopicSegmentBytes())));
+        controller.createTopics(List.of(topic), false).whenComplete((r, e) -> creatingOffsetsTopic.set(false));
+    }
+
+    public CompletableFuture<ApiMessage> joinGroup(RequestContext context, ApiMessage message) {
+        return widen(coordinator.joinGroup(
+                (JoinGroupRequest) message, context.apiVersion(), context.clientId(), host(context)));
+    }
+
+    public CompletableFuture<ApiMessage> syncGroup(RequestContext context, ApiMessage message) {
+        return widen(coordinator.syncGroup((SyncGroupRequest) message, context.apiVersion()));
+    }
+
+    public CompletableFuture<ApiMessage> heartbeat(RequestContext context, ApiMessage message) {
+        return widen(coordinator.heartbeat((HeartbeatRequest) message, context.apiVersion()));
+    }
+
+    public CompletableFuture<ApiMessage> leaveGroup(RequestContext context, ApiMessage message) {
+        return widen(coordinator.leaveGroup((LeaveGroupRequest) message, context.apiVersion()));
+    }
+
+    public CompletableFuture<ApiMessage> offsetCommit(RequestContext context, ApiMessage message) {
+        return widen(coordinator.offsetCommit((OffsetCommitRequest) message, context.apiVersion()));
+    }
+
+    public CompletableFuture<ApiMessage> offsetFetch(RequestContext context, ApiMessage message) {
+        return widen(coordinator.offsetFetch((OffsetFetchRequest) message, context.apiVersion()));
+    }
+
+    public CompletableFuture<ApiMessage> offsetDelete(RequestContext context, ApiMessage message) {
+        return widen(coordinator.offsetDelete((OffsetDeleteRequest) message, context.apiVersion()));
+    }
+
+    public CompletableFuture<ApiMessage> listGroups(RequestContext context, ApiMessage message) {
+        return widen(coordinator.listGroups((ListGroupsRequest) message, context.apiVersion()));
+    }
+
+    public CompletableFuture<ApiMessage> describeGroups(RequestContext context, ApiMessage message) {
+        return widen(coordinator.describeGroups((DescribeGroupsRequest) message, context.apiVersion()));
+    }
+
+    public CompletableFuture<ApiMessage> deleteGroups(RequestContext context, ApiMessage message) {
+        return widen(coordinator.deleteGroups((DeleteGroupsRequest) message, context.apiVersion()));
+    }
+
+    public CompletableFuture<ApiMessage> consumerGroupHeartbeat(RequestContext context, ApiMessage message) {
+        return widen(coordinator.consumerGroupHeartbeat(
+                (ConsumerGroupHeartbeatRequest) message, context.apiVersion(), context.clientId(), host(context)));
+    }
+
+    public CompletableFuture<ApiMessage> consumerGroupDescribe(RequestContext context, ApiMessage message) {
+        return widen(coordinator.consumerGroupDescribe((ConsumerGroupDescribeRequest) message, context.apiVersion()));
+    }
+
+    private static String host(RequestContext context) {
+        return context.clientAddress() == null
+                ? ""
+                : "/" + context.clientAddress().getAddress().getHostAddress();
+    }
+
+    private static CompletableFuture<ApiMessage> widen(CompletableFuture<? extends ApiMessage> future) {
+        return future.thenApply(m -> m);
+    }
+}

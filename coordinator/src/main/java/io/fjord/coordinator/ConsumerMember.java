@@ -1,0 +1,94 @@
+package io.fjord.coordinator;
+
+import io.fjord.common.Uuid;
+import io.fjord.coordinator.record.GroupRecords.ConsumerMemberValue;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * A member of a {@link ConsumerGroup} (KIP-848): its subscription, its epoch, the partitions it owns, those
+ * it must give back, and the target the assignor chose for it. Guarded by the shard's lock.
+ */
+final class ConsumerMember {
+
+    /** Where the member is in reconciling towards its target, as Kafka's MemberState. */
+    enum State {
+        STABLE(0),
+        UNREVOKED_PARTITIONS(1),
+        UNRELEASED_PARTITIONS(2);
+
+        final byte id;
+
+        State(int id) {
+            this.id = (byte) id;
+        }
+
+        static State forId(byte id) {
+            for (State s : values()) {
+                if (s.id == id) {
+                    return s;
+                }
+            }
+            throw new IllegalArgumentException("unknown consumer member state " + id);
+        }
+    }
+
+    final String memberId;
+    String instanceId;
+    String rackId;
+    String clientId;
+    String clientHost;
+    List<String> subscribedTopicNames = List.of();
+    String subscribedTopicRegex;
+    String serverAssignor;
+    int rebalanceTimeoutMs;
+    int memberEpoch;
+    int previousMemberEpoch;
+    State state = State.STABLE;
+    Map<Uuid, Set<Integer>> assigned = new TreeMap<>();
+    Map<Uuid, Set<Integer>> pendingRevocation = new TreeMap<>();
+    Map<Uuid, Set<Integer>> target = new TreeMap<>();
+
+    ConsumerMember(String memberId) {
+        this.memberId = memberId;
+    }
+
+    ConsumerMemberValue toValue() {
+        return new ConsumerMemberValue(
+                instanceId,
+                rackId,
+                clientId,
+                clientHost,
+                subscribedTopicNames,
+                subscribedTopicRegex,
+                serverAssignor,
+                rebalanceTimeoutMs,
+                memberEpoch,
+                previousMemberEpoch,
+                state.id,
+                assigned,
+                pendingRevocation,
+                target);
+    }
+
+    static ConsumerMember fromValue(String memberId, ConsumerMemberValue v) {
+        ConsumerMember m = new ConsumerMember(memberId);
+        m.instanceId = v.instanceId();
+        m.rackId = v.rackId();
+        m.clientId = v.clientId();
+        m.clientHost = v.clientHost();
+        m.subscribedTopicNames = List.copyOf(v.subscribedTopicNames());
+        m.subscribedTopicRegex = v.subscribedTopicRegex();
+        m.serverAssignor = v.serverAssignor();
+        m.rebalanceTimeoutMs = v.rebalanceTimeoutMs();
+        m.memberEpoch = v.memberEpoch();
+        m.previousMemberEpoch = v.previousMemberEpoch();
+        m.state = State.forId(v.state());
+        m.assigned = new TreeMap<>(v.assigned());
+        m.pendingRevocation = new TreeMap<>(v.pendingRevocation());
+        m.target = new TreeMap<>(v.target());
+        return m;
+    }
+}

@@ -1,0 +1,22 @@
+package io.fjord.coordinator;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The coordinator's durable log, implemented by the broker over the partitions of {@code __consumer_offsets}
+ * (a compacted topic).
+ *
+ * <p>{@link #append} writes {@code records} as one batch (key and value bytes as given, a null value as a
+ * tombstone) to partition {@code partition} and returns a future completed when the batch is committed (the
+ * high watermark has passed its last offset). It fails with an {@link io.fjord.common.ApiException} carrying
+ * the append's error (e.g. NOT_LEADER_OR_FOLLOWER, NOT_ENOUGH_REPLICAS, REQUEST_TIMED_OUT); the coordinator
+ * maps it to a group error the way Kafka does. Appends to one partition are called in order, by one thread at
+ * a time (the shard's lock is held), and must be written in that order. The future may be completed on any
+ * thread, also inside {@code append} itself; completing it takes the shard's lock, so it must not be completed
+ * while holding a lock that {@code append} itself may wait for (that would deadlock).
+ */
+public interface CoordinatorLog {
+
+    CompletableFuture<Void> append(int partition, List<CoordinatorRecord> records);
+}

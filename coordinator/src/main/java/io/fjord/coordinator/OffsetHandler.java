@@ -1,0 +1,329 @@
+package io.fjord.coordinator;
+
+import io.fjord.common.Errors;
+import io.fjord.common.TopicPartition;
+import io.fjord.coordinator.record.GroupRecords;
+import io.fjord.coordinator.record.GroupRecords.OffsetValue;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Committed offsets of one shard: commit (with the group's generation or member epoch checks, or a simple
+ * commit for an empty or absent group), fetch (committed state only; require_stable reports commits still in
+ * flight), delete, and the retention of offsets of empty groups. Topic names are resolved by the facade;
+ * this class works on names. Runs with the shard's lock held.
+ */
+final class OffsetHandler {
+
+    /** One partition to commit, with the error the facade already found for it (e.g. unknown topic). */
+    record CommitPartition(String topic, int partition, long offset, int leaderEpoch, String metadata, Errors error) {}
+
+    /** The identity of a commit: what OffsetCommit (and TxnOffsetCommit later) carry besides offsets. */
+    record Committer(String memberId, String groupInstanceId, int generationIdOrMemberEpoch, long retentionTimeMs) {}
+
+    record FetchedPartition(int partition, long offset, int leaderEpoch, String metadata, Errors error) {}
+
+    record FetchedTopic(String name, List<FetchedPartition> partitions) {}
+
+    record FetchedGroup(Errors error, List<FetchedTopic> topics) {}
+
+    /** A topic to fetch: its name and partitions (null name = the facade could not resolve the id). */
+    record FetchTopic(String name, List<Integer> partitions) {}
+
+    private final CoordinatorContext ctx;
+
+    OffsetHandler(CoordinatorContext ctx) {
+        this.ctx = ctx;
+    }
+
+    /** Commits offsets; the future yields the error of each partition, in request order. */
+    CompletableFuture<List<Errors>> commit(
+            CoordinatorShard shard,
+            String groupId,
+            Committer committer,
+            List<CommitPartition> partitions,
+            short version) {
+        Errors groupError = validateCommit(shard, groupId, committer, version);
+        List<Errors> errors = new ArrayList<>(partitions.size());
+        List<CoordinatorRecord> records = new ArrayList<>();
+        Map<TopicPartition, OffsetValue> toApply = new LinkedHashMap<>();
+        long nowMs = ctx.nowMs();
+        long expireMs = committer.retentionTimeMs() > 0 ? nowMs + committer.retentionTimeMs() : -1;
+        for (CommitPartition p : partitions) {
+            Errors error = p.error() != Errors.NONE ? p.error() : groupError;
+            if (error == Errors.NONE
+                    && p.metadata() != null
+                    && p.metadata().length() > ctx.config().offsetMetadataMaxBytes()) {
+                error = Errors.OFFSET_METADATA_TOO_LARGE;
+            }
+            errors.add(error);
+            if (error == Errors.NONE) {
+                OffsetValue value = new OffsetValue(
+                        p.offset(), p.leaderEpoch(), p.metadata() == null ? "" : p.metadata(), nowMs, expireMs);
+                TopicPartition tp = new TopicPartition(p.topic(), p.partition());
+                records.add(GroupRecords.offsetRecord(groupId, p.topic(), p.partition(), value));
+                toApply.put(tp, value);
+                shard.offsets.beginCommit(groupId, tp);
+            }
+        }
+        CompletableFuture<List<Errors>> future = new CompletableFuture<>();
+        shard.append(records, appendError -> {
+            for (Map.Entry<TopicPartition, OffsetValue> e : toApply.entrySet()) {
+                shard.offsets.endCommit(groupId, e.getKey());
+                if (appendError == null) {
+                    shard.offsets.put(groupId, e.getKey(), e.getValue());
+                }
+            }
+            if (appendError != null) {
+                Errors mapped = commitAppendError(appendError);
+                for (int i = 0; i < errors.size(); i++) {
+                    if (errors.get(i) == Errors.NONE) {
+                        errors.set(i, mapped);
+                    }
+                }
+            }
+            future.complete(errors);
+        });
+        return future;
+    }
+
+    private static Errors commitAppendError(Errors error) {
+        return error == Errors.UNKNOWN_SERVER_ERROR ? Errors.INVALID_COMMIT_OFFSET_SIZE : error;
+    }
+
+    private Errors validateCommit(CoordinatorShard shard, String groupId, Committer c, short version) {
+        Group group = shard.groups.get(groupId);
+        if (group == null) {
+            if (c.generationIdOrMemberEpoch() < 0) {
+                shard.groups.put(groupId, new ClassicGroup(groupId, ctx.nowMs()));
+                return Errors.NONE;
+            }
+            return version >= 9 ? Errors.GROUP_ID_NOT_FOUND : Errors.ILLEGAL_GENERATION;
+        }
+        String memberId = c.memberId() == null ? "" : c.memberId();
+        if (group instanceof ConsumerGroup consumer) {
+            if (c.generationIdOrMemberEpoch() < 0 && consumer.isEmpty()) {
+                return Errors.NONE;
+            }
+            ConsumerMember member = consumer.member(memberId);
+            if (member == null) {
+                return Errors.UNKNOWN_MEMBER_ID;
+            }
+            if (version < 9) {
+                return Errors.UNSUPPORTED_VERSION;
+            }
+            return c.generationIdOrMemberEpoch() == member.memberEpoch ? Errors.NONE : Errors.STALE_MEMBER_EPOCH;
+        }
+        ClassicGroup classic = (ClassicGroup) group;
+        if (classic.is(ClassicGroup.State.DEAD)) {
+            return Errors.COORDINATOR_NOT_AVAILABLE;
+        }
+        if (c.generationIdOrMemberEpoch() < 0 && classic.is(ClassicGroup.State.EMPTY)) {
+            return Errors.NONE;
+        }
+        if (c.generationIdOrMemberEpoch() >= 0 || !memberId.isEmpty() || c.groupInstanceId() != null) {
+            Errors invalid = ClassicJoinHandler.validateMember(classic, memberId, c.groupInstanceId());
+            if (invalid != Errors.NONE) {
+                return invalid;
+            }
+            if (c.generationIdOrMemberEpoch() != classic.generationId) {
+                return Errors.ILLEGAL_GENERATION;
+            }
+        } else if (!classic.is(ClassicGroup.State.EMPTY)) {
+            return Errors.UNKNOWN_MEMBER_ID;
+        }
+        if (classic.is(ClassicGroup.State.COMPLETING_REBALANCE)) {
+            return Errors.REBALANCE_IN_PROGRESS;
+        }
+        return Errors.NONE;
+    }
+
+    /** Fetches committed offsets of one group; {@code topics} null means all the group has. */
+    FetchedGroup fetch(
+            CoordinatorShard shard,
+            String groupId,
+            List<FetchTopic> topics,
+            boolean requireStable,
+            String memberId,
+            int memberEpoch) {
+        Group group = shard.groups.get(groupId);
+        if (group instanceof ConsumerGroup consumer && (memberId != null || memberEpoch >= 0)) {
+            ConsumerMember member = consumer.member(memberId == null ? "" : memberId);
+            if (member == null) {
+                return new FetchedGroup(Errors.UNKNOWN_MEMBER_ID, List.of());
+            }
+            if (member.memberEpoch != memberEpoch) {
+                return new FetchedGroup(Errors.STALE_MEMBER_EPOCH, List.of());
+            }
+        }
+        List<FetchedTopic> result = new ArrayList<>();
+        if (topics == null) {
+            Map<String, List<FetchedPartition>> byTopic = new LinkedHashMap<>();
+            for (Map.Entry<TopicPartition, OffsetValue> e :
+                    shard.offsets.offsets(groupId).entrySet()) {
+                TopicPartition tp = e.getKey();
+                byTopic.computeIfAbsent(tp.topic(), t -> new ArrayList<>())
+                        .add(fetched(shard, groupId, tp, requireStable));
+            }
+            byTopic.forEach((name, partitions) -> result.add(new FetchedTopic(name, partitions)));
+            return new FetchedGroup(Errors.NONE, result);
+        }
+        for (FetchTopic topic : topics) {
+            List<FetchedPartition> partitions = new ArrayList<>();
+            for (int partition : topic.partitions()) {
+                if (topic.name() == null) {
+                    partitions.add(new FetchedPartition(partition, -1, -1, "", Errors.UNKNOWN_TOPIC_ID));
+                } else {
+                    partitions.add(fetched(shard, groupId, new TopicPartition(topic.name(), partition), requireStable));
+                }
+            }
+            result.add(new FetchedTopic(topic.name(), partitions));
+        }
+        return new FetchedGroup(Errors.NONE, result);
+    }
+
+    private static FetchedPartition fetched(
+            CoordinatorShard shard, String groupId, TopicPartition tp, boolean requireStable) {
+        if (requireStable && shard.offsets.hasPendingCommit(groupId, tp)) {
+            return new FetchedPartition(tp.partition(), -1, -1, "", Errors.UNSTABLE_OFFSET_COMMIT);
+        }
+        OffsetValue v = shard.offsets.offset(groupId, tp);
+        if (v == null) {
+            return new FetchedPartition(tp.partition(), -1, -1, "", Errors.NONE);
+        }
+        return new FetchedPartition(tp.partition(), v.offset(), v.leaderEpoch(), v.metadata(), Errors.NONE);
+    }
+
+    /** OffsetDelete: the group-level error, or per-partition errors in request order. */
+    record DeleteResult(Errors groupError, List<Errors> partitionErrors) {}
+
+    CompletableFuture<DeleteResult> delete(CoordinatorShard shard, String groupId, List<TopicPartition> partitions) {
+        Group group = shard.groups.get(groupId);
+        if (group == null || (group instanceof ClassicGroup c && c.is(ClassicGroup.State.DEAD))) {
+            return CompletableFuture.completedFuture(new DeleteResult(Errors.GROUP_ID_NOT_FOUND, List.of()));
+        }
+        Set<String> subscribed;
+        if (group instanceof ClassicGroup classic) {
+            if (!classic.isEmpty() && !"consumer".equals(classic.protocolType)) {
+                return CompletableFuture.completedFuture(new DeleteResult(Errors.NON_EMPTY_GROUP, List.of()));
+            }
+            subscribed = classicSubscribedTopics(classic);
+        } else {
+            subscribed = ConsumerGroupHandler.subscribedTopicNames((ConsumerGroup) group, ctx.metadata());
+        }
+        List<Errors> errors = new ArrayList<>();
+        List<CoordinatorRecord> records = new ArrayList<>();
+        for (TopicPartition tp : partitions) {
+            if (subscribed.contains(tp.topic())) {
+                errors.add(Errors.GROUP_SUBSCRIBED_TO_TOPIC);
+                continue;
+            }
+            errors.add(Errors.NONE);
+            if (shard.offsets.offset(groupId, tp) != null) {
+                records.add(GroupRecords.offsetTombstone(groupId, tp.topic(), tp.partition()));
+                shard.offsets.remove(groupId, tp);
+            }
+        }
+        CompletableFuture<DeleteResult> future = new CompletableFuture<>();
+        shard.append(
+                records,
+                error -> future.complete(
+                        error == null ? new DeleteResult(Errors.NONE, errors) : new DeleteResult(error, List.of())));
+        return future;
+    }
+
+    static Set<String> classicSubscribedTopics(ClassicGroup group) {
+        Set<String> topics = new HashSet<>();
+        if (group.protocolName == null || !"consumer".equals(group.protocolType)) {
+            return topics;
+        }
+        for (ClassicMember m : group.members.values()) {
+            topics.addAll(ConsumerProtocolSubscription.topics(m.metadata(group.protocolName)));
+        }
+        return topics;
+    }
+
+    /**
+     * Expires offsets older than offsets.retention.minutes, as Kafka does (KIP-211, KIP-496): for an empty or
+     * absent group counted from when it became empty or from the commit, whichever is later (from the commit for a group that never had
+     * members); for a group with members only offsets of topics it no longer subscribes to, counted from the
+     * commit. A group left with neither members nor offsets is deleted.
+     */
+    void expireOffsets(CoordinatorShard shard) {
+        long nowMs = ctx.nowMs();
+        List<CoordinatorRecord> records = new ArrayList<>();
+        for (String groupId : new ArrayList<>(toList(shard.offsets.groupIds()))) {
+            if (!shard.offsets.hasPendingCommits(groupId)) {
+                expireGroupOffsets(shard, groupId, nowMs, records);
+            }
+        }
+        for (Group group : new ArrayList<>(shard.groups.values())) {
+            if (group.isEmpty()
+                    && !shard.offsets.hasOffsets(group.groupId())
+                    && !shard.offsets.hasPendingCommits(group.groupId())) {
+                records.addAll(GroupAdminHandler.deleteGroupRecords(shard, group));
+                shard.groups.remove(group.groupId());
+            }
+        }
+        shard.append(records, error -> {});
+    }
+
+    private void expireGroupOffsets(
+            CoordinatorShard shard, String groupId, long nowMs, List<CoordinatorRecord> records) {
+        Group group = shard.groups.get(groupId);
+        Set<String> subscribed = null; // null: an empty group, every offset may expire
+        Long emptySinceMs = null;
+        if (group != null && !group.isEmpty()) {
+            if (group instanceof ConsumerGroup consumer) {
+                subscribed = ConsumerGroupHandler.subscribedTopicNames(consumer, ctx.metadata());
+            } else if (group instanceof ClassicGroup classic
+                    && classic.is(ClassicGroup.State.STABLE)
+                    && "consumer".equals(classic.protocolType)) {
+                subscribed = classicSubscribedTopics(classic);
+            } else {
+                return; // members but no known subscription: keep everything
+            }
+        } else if (group instanceof ClassicGroup classic && classic.protocolType != null) {
+            emptySinceMs = classic.stateTimestampMs;
+        } else if (group instanceof ConsumerGroup consumer) {
+            emptySinceMs = consumer.stateTimestampMs;
+        }
+        for (Map.Entry<TopicPartition, OffsetValue> e :
+                shard.offsets.offsets(groupId).entrySet()) {
+            if (subscribed != null && subscribed.contains(e.getKey().topic())) {
+                continue;
+            }
+            OffsetValue v = e.getValue();
+            long baseMs = emptySinceMs != null ? Math.max(emptySinceMs, v.commitTimestampMs()) : v.commitTimestampMs();
+            boolean expired = v.expireTimestampMs() >= 0
+                    ? nowMs >= v.expireTimestampMs()
+                    : nowMs - baseMs >= ctx.config().offsetsRetentionMs();
+            if (expired) {
+                records.add(GroupRecords.offsetTombstone(
+                        groupId, e.getKey().topic(), e.getKey().partition()));
+                shard.offsets.remove(groupId, e.getKey());
+            }
+        }
+    }
+
+    private static <T> List<T> toList(Iterable<T> items) {
+        List<T> list = new ArrayList<>();
+        items.forEach(list::add);
+        return list;
+    }
+
+    /** Removes every offset of {@code groupId} and returns their tombstones. */
+    static List<CoordinatorRecord> deleteAllOffsets(CoordinatorShard shard, String groupId) {
+        List<CoordinatorRecord> records = new ArrayList<>();
+        for (TopicPartition tp : shard.offsets.offsets(groupId).keySet()) {
+            records.add(GroupRecords.offsetTombstone(groupId, tp.topic(), tp.partition()));
+        }
+        shard.offsets.removeGroup(groupId);
+        return records;
+    }
+}
