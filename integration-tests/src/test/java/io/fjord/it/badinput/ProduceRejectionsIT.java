@@ -189,8 +189,6 @@ class ProduceRejectionsIT {
         assertThat(produce("compacted", batch(record("k", "v")))).isEqualTo(Errors.NONE);
     }
 
-    @Disabled("storage gap: LogValidator.validate does not walk compressed batches (its TODO), so Kafka's "
-            + "INVALID_RECORD for a null key on a compacted topic comes back as NONE; enable once it does")
     @ParameterizedTest
     @ValueSource(strings = {"gzip", "snappy", "lz4", "zstd"})
     void aNullKeyInACompressedBatchOnACompactedTopicIsAnInvalidRecord(String codec) throws Exception {
