@@ -7,6 +7,8 @@ import io.fjord.it.RawKafkaClient;
 import io.fjord.protocol.ApiKeys;
 import io.fjord.protocol.message.ApiVersionsRequest;
 import io.fjord.protocol.message.ApiVersionsResponse;
+import io.fjord.protocol.message.ProduceRequest;
+import io.fjord.protocol.message.ProduceResponse;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import io.netty.util.ResourceLeakDetector;
@@ -348,6 +350,35 @@ class HostileBytesIT {
         assertThat(after - before)
                 .as("heap growth (12 MiB when they stayed parked)")
                 .isLessThan(6L << 20);
+    }
+
+    @Test
+    void aCompressionBombIsAnsweredWithoutExhaustingMemory() throws Exception {
+        byte[] zeros = new byte[128 << 20];
+        for (String codec : List.of("gzip", "zstd", "lz4", "snappy")) {
+            ByteBuffer bomb = org.apache.kafka.common.record.internal.MemoryRecords.withRecords(
+                            org.apache.kafka.common.compress.Compression.of(codec)
+                                    .build(),
+                            new org.apache.kafka.common.record.internal.SimpleRecord(
+                                    System.currentTimeMillis(), null, zeros))
+                    .buffer();
+            if (bomb.remaining() > 1_000_000) {
+                continue; // the codec does not compress this far: not a bomb under max.message.bytes
+            }
+            ProduceRequest request = new ProduceRequest().setAcks((short) 1).setTimeoutMs(10_000);
+            ProduceRequest.TopicProduceData topic = new ProduceRequest.TopicProduceData().setName("healthy");
+            topic.partitionData()
+                    .add(new ProduceRequest.PartitionProduceData()
+                            .setIndex(0)
+                            .setRecords(io.fjord.protocol.MemoryRecords.of(bomb)));
+            request.topicData().add(topic);
+            try (RawKafkaClient client = new RawKafkaClient(broker.address())) {
+                ProduceResponse response = (ProduceResponse) client.send(ApiKeys.PRODUCE, (short) 9, request);
+                short error =
+                        response.responses().get(0).partitionResponses().get(0).errorCode();
+                System.out.printf("%s bomb of %d bytes: error %d%n", codec, bomb.remaining(), error);
+            }
+        }
     }
 
     // ---- helpers -------------------------------------------------------------------------------------
