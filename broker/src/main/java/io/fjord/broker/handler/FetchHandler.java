@@ -67,17 +67,23 @@ public final class FetchHandler implements RequestHandler {
             return CompletableFuture.completedFuture(read.response);
         }
         CompletableFuture<ApiMessage> future = new CompletableFuture<>();
-        DelayedFetch delayed = new DelayedFetch(
-                request.maxWaitMs(),
-                request.minBytes(),
-                fetches,
-                replicaManager,
-                () -> future.complete(readAll(fetches, maxBytes, version, readCommitted).response));
+        DelayedFetch delayed =
+                new DelayedFetch(request.maxWaitMs(), request.minBytes(), fetches, replicaManager, () -> {
+                    if (!future.isDone()) {
+                        future.complete(readAll(fetches, maxBytes, version, readCommitted).response);
+                    }
+                });
         List<TopicPartition> keys = new ArrayList<>(fetches.size());
         for (PartitionFetch f : fetches) {
             keys.add(new TopicPartition(f.topic(), f.partition()));
         }
         replicaManager.fetchPurgatory().tryCompleteElseWatch(delayed, keys);
+        // The connection cancels the future when the client goes: stop waiting and drop the timer then.
+        future.whenComplete((answer, failure) -> {
+            if (future.isCancelled()) {
+                delayed.forceComplete();
+            }
+        });
         return future;
     }
 

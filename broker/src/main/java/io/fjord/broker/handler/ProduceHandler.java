@@ -8,6 +8,7 @@ import io.fjord.broker.partition.ReplicaManager;
 import io.fjord.common.ApiException;
 import io.fjord.common.Errors;
 import io.fjord.common.TopicPartition;
+import io.fjord.metadata.TopicNames;
 import io.fjord.protocol.ApiMessage;
 import io.fjord.protocol.MemoryRecords;
 import io.fjord.protocol.Records;
@@ -33,6 +34,9 @@ public final class ProduceHandler implements RequestHandler {
 
     /** zstd needs Produce v7 (KIP-110). */
     private static final short MIN_VERSION_FOR_ZSTD = 7;
+
+    /** The smallest legacy (magic 0) message after the log overhead: crc, magic, attributes, key and value sizes. */
+    private static final int LEGACY_RECORD_OVERHEAD_V0 = 14;
 
     private final ReplicaManager replicaManager;
     private final TopicResolver topics;
@@ -89,6 +93,12 @@ public final class ProduceHandler implements RequestHandler {
         }
         DelayedProduce delayed = new DelayedProduce(request.timeoutMs(), waits, response, future);
         replicaManager.producePurgatory().tryCompleteElseWatch(delayed, keys);
+        // The connection cancels the future when the client goes: stop waiting and drop the timer then.
+        future.whenComplete((answer, failure) -> {
+            if (future.isCancelled()) {
+                delayed.forceComplete();
+            }
+        });
         return future;
     }
 
@@ -104,14 +114,12 @@ public final class ProduceHandler implements RequestHandler {
         if (topic == null) {
             throw new ApiException(Errors.UNKNOWN_TOPIC_ID, "no topic has that id");
         }
+        TopicNames.validate(topic);
         Records records = data.records();
         if (!(records instanceof MemoryRecords memory) || memory.sizeInBytes() == 0) {
             throw new ApiException(Errors.INVALID_RECORD, "the produce request holds no record batch for " + topic);
         }
-        if (version < MIN_VERSION_FOR_ZSTD && usesZstd(memory.buffer())) {
-            throw new ApiException(
-                    Errors.UNSUPPORTED_COMPRESSION_TYPE, "zstd needs Produce v7 or later, got v" + version);
-        }
+        validateRecords(version, memory.buffer());
         TopicPartition tp = new TopicPartition(topic, data.index());
         Partition partition = replicaManager.partitionOrThrow(tp);
         LogAppendInfo info = partition.appendAsLeader(memory, acks);
@@ -123,20 +131,65 @@ public final class ProduceHandler implements RequestHandler {
         return acks == -1 ? new DelayedProduce.Wait(partition, info.lastOffset() + 1, partitionResponse) : null;
     }
 
-    /** Whether any batch header in {@code buffer} names zstd; stops at a partial tail (the log rejects it). */
-    private static boolean usesZstd(ByteBuffer buffer) {
+    /**
+     * Kafka's request-level checks ({@code ProduceRequest.validateRecords}, which walks the records as
+     * {@code ByteBufferLogInputStream} does) before the log's own: one complete first batch, of magic 2 (a
+     * legacy v0/v1 message is INVALID_RECORD, a magic byte outside 0..2 CORRUPT_MESSAGE), no zstd before
+     * Produce v7, and no second complete batch. Reads header bytes only, each bounded by the buffer.
+     */
+    static void validateRecords(short version, ByteBuffer buffer) {
         int position = buffer.position();
-        while (position + RecordBatchDescriptor.HEADER_SIZE <= buffer.limit()) {
-            int attributes = buffer.getShort(position + RecordBatchDescriptor.ATTRIBUTES_OFFSET);
-            if ((attributes & RecordBatchDescriptor.COMPRESSION_CODEC_MASK) == CompressionType.ZSTD.id()) {
-                return true;
-            }
-            int batchLength = buffer.getInt(position + RecordBatchDescriptor.BATCH_LENGTH_OFFSET);
-            if (batchLength <= 0 || batchLength > buffer.limit() - position - RecordBatchDescriptor.LOG_OVERHEAD) {
-                return false;
-            }
-            position += RecordBatchDescriptor.LOG_OVERHEAD + batchLength;
+        int firstSize = completeBatchSize(buffer, position);
+        if (firstSize < 0) {
+            throw new ApiException(
+                    Errors.INVALID_RECORD,
+                    "Produce requests with version " + version + " must have at least one record batch per partition");
         }
-        return false;
+        byte magic = buffer.get(position + RecordBatchDescriptor.MAGIC_OFFSET);
+        if (magic != RecordBatchDescriptor.MAGIC_V2) {
+            throw new ApiException(
+                    Errors.INVALID_RECORD,
+                    "Produce requests with version " + version
+                            + " are only allowed to contain record batches with magic version 2, got " + magic);
+        }
+        if (firstSize >= RecordBatchDescriptor.HEADER_SIZE) {
+            int attributes = buffer.getShort(position + RecordBatchDescriptor.ATTRIBUTES_OFFSET);
+            if (version < MIN_VERSION_FOR_ZSTD
+                    && (attributes & RecordBatchDescriptor.COMPRESSION_CODEC_MASK) == CompressionType.ZSTD.id()) {
+                throw new ApiException(
+                        Errors.UNSUPPORTED_COMPRESSION_TYPE,
+                        "Produce requests with version " + version + " are not allowed to use ZStandard compression");
+            }
+        }
+        if (completeBatchSize(buffer, position + firstSize) >= 0) {
+            throw new ApiException(
+                    Errors.INVALID_RECORD,
+                    "Produce requests with version " + version
+                            + " are only allowed to contain exactly one record batch per partition");
+        }
+    }
+
+    /** Size of the whole batch at {@code position}, or -1 when the bytes there hold no complete batch. */
+    private static int completeBatchSize(ByteBuffer buffer, int position) {
+        int remaining = buffer.limit() - position;
+        if (remaining < RecordBatchDescriptor.LOG_OVERHEAD) {
+            return -1;
+        }
+        int batchLength = buffer.getInt(position + RecordBatchDescriptor.BATCH_LENGTH_OFFSET);
+        if (batchLength < LEGACY_RECORD_OVERHEAD_V0) {
+            throw new ApiException(
+                    Errors.CORRUPT_MESSAGE,
+                    "record size " + batchLength + " is less than the minimum record overhead ("
+                            + LEGACY_RECORD_OVERHEAD_V0 + ")");
+        }
+        if (remaining < RecordBatchDescriptor.MAGIC_OFFSET + 1) {
+            return -1;
+        }
+        byte magic = buffer.get(position + RecordBatchDescriptor.MAGIC_OFFSET);
+        if (magic < 0 || magic > RecordBatchDescriptor.MAGIC_V2) {
+            throw new ApiException(Errors.CORRUPT_MESSAGE, "invalid magic found in record: " + magic);
+        }
+        long size = (long) batchLength + RecordBatchDescriptor.LOG_OVERHEAD;
+        return remaining < size ? -1 : (int) size;
     }
 }

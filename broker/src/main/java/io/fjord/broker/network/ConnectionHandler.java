@@ -18,6 +18,7 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
@@ -66,10 +67,17 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             frame.release();
             closeOnError(ctx, "cannot parse request: " + e.getMessage());
             return;
+        } catch (RuntimeException e) {
+            // A parser that fails other than with ProtocolParseException is a bug in the protocol code; the
+            // client still only loses its connection, and the frame is released, not leaked.
+            frame.release();
+            log.warn("connection {}: request parsing failed unexpectedly", connectionId, e);
+            closeOnError(ctx, "cannot parse request: " + e);
+            return;
         }
         PendingResponse pending = new PendingResponse(request.context, request.responseHeaderVersion);
         inFlight.addLast(pending);
-        if (inFlight.size() >= maxInFlight) {
+        if (inFlight.size() >= maxInFlight || !ctx.channel().isWritable()) {
             ctx.channel().config().setAutoRead(false);
         }
         if (request.immediateResponse != null) {
@@ -91,7 +99,14 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             // Handlers consume request records synchronously (appended or rejected): the frame can go.
             frame.release();
         }
+        pending.future = future;
+        if (!ctx.channel().isActive()) {
+            future.cancel(false); // the client is gone: a parked fetch or produce need not wait any longer
+        }
         future.whenComplete((response, error) -> ctx.executor().execute(() -> {
+            if (error instanceof CancellationException) {
+                return;
+            }
             if (error != null) {
                 Throwable cause =
                         error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
@@ -119,12 +134,33 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         if (wrote) {
             ctx.flush();
         }
+        maybeResumeReading(ctx);
+    }
+
+    /**
+     * Reads again once the pending requests have drained below half the limit and the socket takes
+     * writes again. A client that pipelines requests but never reads its answers thus stops being read
+     * once its unsent responses pass the channel's write-buffer high-water mark, instead of growing
+     * the broker's memory without bound.
+     */
+    private void maybeResumeReading(ChannelHandlerContext ctx) {
         if (!closing
-                && inFlight.size() < maxInFlight / 2
+                && inFlight.size() < Math.max(1, maxInFlight / 2)
+                && ctx.channel().isWritable()
                 && !ctx.channel().config().isAutoRead()) {
             ctx.channel().config().setAutoRead(true);
             ctx.read();
         }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        if (ctx.channel().isWritable()) {
+            maybeResumeReading(ctx);
+        } else {
+            ctx.channel().config().setAutoRead(false);
+        }
+        super.channelWritabilityChanged(ctx);
     }
 
     private void writeResponse(ChannelHandlerContext ctx, PendingResponse pending) {
@@ -160,20 +196,24 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         if (apiKey == null || !dispatcher.isEnabled(apiKey)) {
             throw new CloseConnectionException("unknown API key " + apiKeyId);
         }
+        InetSocketAddress remote = ctx.channel().remoteAddress() instanceof InetSocketAddress address ? address : null;
+        if (apiKey == ApiKeys.API_VERSIONS && !dispatcher.supports(apiKey, version)) {
+            // A version from the future: its header layout is unknown too, so read only the correlation id
+            // (always at offset 4) and answer in v0 with the ranges; the client retries with one of them.
+            if (frame.readableBytes() < 8) {
+                throw new ProtocolParseException("ApiVersions request of " + frame.readableBytes() + " bytes");
+            }
+            int correlationId = frame.getInt(frame.readerIndex() + 4);
+            RequestContext v0 = new RequestContext(apiKey, (short) 0, correlationId, null, connectionId, remote);
+            return new DecodedRequest(v0, null, (short) 0, dispatcher.unsupportedApiVersionsResponse());
+        }
         ByteBuffer buffer = frame.nioBuffer();
         ByteBufferReadable in = new ByteBufferReadable(buffer);
         short requestHeaderVersion = apiKey.requestHeaderVersion(version);
         RequestHeader header = new RequestHeader(in, requestHeaderVersion);
-        InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
         RequestContext context =
                 new RequestContext(apiKey, version, header.correlationId(), header.clientId(), connectionId, remote);
         if (!dispatcher.supports(apiKey, version)) {
-            if (apiKey == ApiKeys.API_VERSIONS) {
-                // The client retries with a version from this answer; its header is always v0.
-                RequestContext v0 = new RequestContext(
-                        apiKey, (short) 0, header.correlationId(), header.clientId(), connectionId, remote);
-                return new DecodedRequest(v0, null, (short) 0, dispatcher.unsupportedApiVersionsResponse());
-            }
             throw new CloseConnectionException(apiKey + " v" + version + " is not supported");
         }
         ApiMessage body = apiKey.newRequest();
@@ -189,6 +229,24 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         log.debug(
                 "closing connection {} from {}: {}", connectionId, ctx.channel().remoteAddress(), reason);
         ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /**
+     * Cancels the futures of requests still waiting (a long-poll fetch, an acks=all produce), so their
+     * purgatory entries and timers go now rather than at their deadline, which a client may set days
+     * ahead before it disconnects.
+     */
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        closing = true;
+        for (PendingResponse pending : inFlight) {
+            CompletableFuture<ApiMessage> future = pending.future;
+            if (future != null) {
+                future.cancel(false);
+            }
+        }
+        inFlight.clear();
+        super.channelInactive(ctx);
     }
 
     @Override
@@ -222,6 +280,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         final short headerVersion;
         ApiMessage body;
         boolean done;
+        /** The handler's future; written by the I/O thread that ran the handler, read on close. */
+        volatile CompletableFuture<ApiMessage> future;
 
         PendingResponse(RequestContext context, short headerVersion) {
             this.context = context;

@@ -4,6 +4,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -78,16 +79,8 @@ public final class NetworkServer {
                         if (settings.socketReceiveBufferBytes() > 0) {
                             ch.config().setReceiveBufferSize(settings.socketReceiveBufferBytes());
                         }
-                        ch.pipeline()
-                                .addLast(new IdleStateHandler(
-                                        0, 0, settings.connectionsMaxIdleMs(), TimeUnit.MILLISECONDS))
-                                .addLast(new LengthFieldBasedFrameDecoder(
-                                        settings.socketRequestMaxBytes() + 4, 0, 4, 0, 4, true))
-                                .addLast(new ConnectionHandler(
-                                        dispatcher,
-                                        ioPool,
-                                        nextConnectionId.incrementAndGet(),
-                                        settings.maxInFlightPerConnection()));
+                        configurePipeline(
+                                ch.pipeline(), settings, dispatcher, ioPool, nextConnectionId.incrementAndGet());
                     }
                 });
         serverChannel = bootstrap
@@ -95,6 +88,18 @@ public final class NetworkServer {
                 .sync()
                 .channel();
         return (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    /**
+     * One connection's handlers: idle timeout, framing (a size prefix above {@code socket.request.max.bytes}
+     * or below zero fails the frame at once, before any byte of it is buffered), then the request handler.
+     */
+    // Visible for testing
+    static void configurePipeline(
+            ChannelPipeline pipeline, Settings settings, RequestDispatcher dispatcher, Executor ioPool, long id) {
+        pipeline.addLast(new IdleStateHandler(0, 0, settings.connectionsMaxIdleMs(), TimeUnit.MILLISECONDS))
+                .addLast(new LengthFieldBasedFrameDecoder(settings.socketRequestMaxBytes() + 4, 0, 4, 0, 4, true))
+                .addLast(new ConnectionHandler(dispatcher, ioPool, id, settings.maxInFlightPerConnection()));
     }
 
     /** Closes the listener and every connection, waiting briefly for in-flight writes. */

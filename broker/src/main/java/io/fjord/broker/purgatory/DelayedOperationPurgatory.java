@@ -50,7 +50,13 @@ public final class DelayedOperationPurgatory<K> {
             return true;
         }
         for (K key : keys) {
-            watchers.computeIfAbsent(key, k -> new ConcurrentLinkedQueue<>()).add(operation);
+            // Added inside compute: a concurrent removal of an emptied queue (also inside compute) can then
+            // never drop this operation from the map between the lookup and the add.
+            watchers.compute(key, (k, queue) -> {
+                Queue<DelayedOperation> target = queue != null ? queue : new ConcurrentLinkedQueue<>();
+                target.add(operation);
+                return target;
+            });
         }
         // A change may have slipped in between the first check and the watch: check once more.
         if (operation.tryComplete()) {
@@ -80,9 +86,7 @@ public final class DelayedOperationPurgatory<K> {
                 completed++;
             }
         }
-        if (queue.isEmpty()) {
-            watchers.remove(key, queue);
-        }
+        removeIfEmpty(key);
         return completed;
     }
 
@@ -108,9 +112,18 @@ public final class DelayedOperationPurgatory<K> {
     private void purgeCompleted() {
         for (Map.Entry<K, Queue<DelayedOperation>> entry : watchers.entrySet()) {
             entry.getValue().removeIf(DelayedOperation::isCompleted);
-            if (entry.getValue().isEmpty()) {
-                watchers.remove(entry.getKey(), entry.getValue());
-            }
+            removeIfEmpty(entry.getKey());
         }
+    }
+
+    /** Drops the key's queue if empty, atomically with respect to the adds in {@link #tryCompleteElseWatch}. */
+    private void removeIfEmpty(K key) {
+        watchers.computeIfPresent(key, (k, queue) -> queue.isEmpty() ? null : queue);
+    }
+
+    /** The number of keys with a watch list (completed operations may linger until the next purge). */
+    // Visible for testing
+    int watchedKeys() {
+        return watchers.size();
     }
 }
