@@ -179,8 +179,8 @@ final class LogValidator {
                 return true;
             });
         } catch (Batches.MalformedRecordsException e) {
-            throw new ApiException(
-                    Errors.CORRUPT_MESSAGE, "malformed records in the append to " + partition + ": " + e.getMessage());
+            // The CRC held, so the producer built the batch wrong: not retriable, as Kafka answers.
+            throw invalid("malformed records in the append to " + partition + ": " + e.getMessage());
         }
     }
 

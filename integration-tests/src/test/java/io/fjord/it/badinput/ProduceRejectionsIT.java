@@ -36,7 +36,6 @@ import org.apache.kafka.common.utils.internals.Crc32C;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -144,8 +143,6 @@ class ProduceRejectionsIT {
         assertThat(produce("plain", batch)).isEqualTo(Errors.INVALID_RECORD);
     }
 
-    @Disabled("storage gap: LogValidator.checkRecords maps Batches.MalformedRecordsException to CORRUPT_MESSAGE "
-            + "(retriable in the Java client); Kafka's record iterator throws InvalidRecordException, INVALID_RECORD")
     @Test
     void aDeclaredCountLargerThanTheRecordsPresentIsAnInvalidRecordAsKafkaAnswers() throws Exception {
         ByteBuffer batch = batch(record("a", "1"), record("b", "2"));
@@ -155,8 +152,6 @@ class ProduceRejectionsIT {
         assertThat(produce("plain", batch)).isEqualTo(Errors.INVALID_RECORD);
     }
 
-    @Disabled("storage gap: LogValidator.checkRecords maps Batches.MalformedRecordsException to CORRUPT_MESSAGE "
-            + "(retriable in the Java client); Kafka's record iterator throws InvalidRecordException, INVALID_RECORD")
     @Test
     void bytesLeftOverAfterTheDeclaredRecordsAreAnInvalidRecordAsKafkaAnswers() throws Exception {
         ByteBuffer batch = batch(record("a", "1"), record("b", "2"));
