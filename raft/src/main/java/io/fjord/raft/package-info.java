@@ -1,0 +1,2 @@
+/** The metadata log on an Apache Ratis quorum. */
+package io.fjord.raft;
