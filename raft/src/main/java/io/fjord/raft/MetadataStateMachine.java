@@ -11,6 +11,7 @@ import io.fjord.metadata.MetadataDelta;
 import io.fjord.metadata.MetadataImage;
 import io.fjord.metadata.MetadataListener;
 import io.fjord.metadata.MetadataRecord;
+import io.fjord.metadata.NoOpRecord;
 import io.fjord.metadata.RegisterBrokerRecord;
 import io.fjord.raft.MetadataCommand.AlterConfigs;
 import io.fjord.raft.MetadataCommand.AppendRecords;
@@ -39,6 +40,7 @@ import org.apache.ratis.statemachine.impl.BaseStateMachine;
 import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
 import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.LifeCycle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -100,6 +102,12 @@ final class MetadataStateMachine extends BaseStateMachine {
         return image;
     }
 
+    /** The Raft index of the latest snapshot on disk, -1 if none. */
+    long latestSnapshotIndex() {
+        SingleFileSnapshotInfo snapshot = storage.getLatestSnapshot();
+        return snapshot == null ? -1L : snapshot.getIndex();
+    }
+
     synchronized long appliedRaftIndex() {
         return appliedRaftIndex;
     }
@@ -139,11 +147,33 @@ final class MetadataStateMachine extends BaseStateMachine {
         super.initialize(server, groupId, raftStorage);
         storage.init(raftStorage);
         loadSnapshot(storage.loadLatestSnapshot());
+        toRunning();
     }
 
+    /** Ratis pauses the state machine before it installs a snapshot from the leader and reloads it. */
+    @Override
+    public void pause() {
+        LifeCycle lifeCycle = getLifeCycle();
+        if (lifeCycle.getCurrentState() == LifeCycle.State.RUNNING) {
+            lifeCycle.transition(LifeCycle.State.PAUSING);
+            lifeCycle.transition(LifeCycle.State.PAUSED);
+        }
+    }
+
+    /** Loads the snapshot just installed from the leader (after {@link #pause}). */
     @Override
     public void reinitialize() throws IOException {
         loadSnapshot(storage.loadLatestSnapshot());
+        toRunning();
+    }
+
+    private void toRunning() {
+        LifeCycle lifeCycle = getLifeCycle();
+        if (lifeCycle.getCurrentState() == LifeCycle.State.NEW
+                || lifeCycle.getCurrentState() == LifeCycle.State.PAUSED) {
+            lifeCycle.transition(LifeCycle.State.STARTING);
+            lifeCycle.transition(LifeCycle.State.RUNNING);
+        }
     }
 
     private synchronized void loadSnapshot(SingleFileSnapshotInfo snapshot) throws IOException {
@@ -155,7 +185,10 @@ final class MetadataStateMachine extends BaseStateMachine {
             return;
         }
         MetadataImage loaded = MetadataSnapshotFile.read(snapshot.getFile().getPath());
-        List<MetadataRecord> diff = ImageDiff.between(image, loaded);
+        List<MetadataRecord> diff = new ArrayList<>(ImageDiff.between(image, loaded));
+        if (diff.isEmpty() && loaded.offset() > image.offset()) {
+            diff.add(new NoOpRecord()); // nothing changed but the offset: listeners still move to it
+        }
         log.info(
                 "Node {} loaded the metadata snapshot at Raft index {} (record offset {}, {} changed record(s))",
                 nodeId,

@@ -273,6 +273,21 @@ public final class RaftMetadataLog implements MetadataLog {
         return config.nodeId();
     }
 
+    // Visible for testing
+    long appliedRaftIndex() {
+        return stateMachine.appliedRaftIndex();
+    }
+
+    /** The first index still in this node's Raft log (entries before it were purged behind a snapshot). */
+    // Visible for testing
+    long raftLogStartIndex() {
+        try {
+            return server.getDivision(GROUP_ID).getRaftLog().getStartIndex();
+        } catch (IOException e) {
+            return -1L;
+        }
+    }
+
     RaftConfig config() {
         return config;
     }

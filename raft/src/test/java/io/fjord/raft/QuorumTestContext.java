@@ -67,7 +67,7 @@ final class QuorumTestContext implements AutoCloseable {
     RaftMetadataNode start(int id) throws IOException {
         RaftConfig config = RaftConfig.of(id, voters, dir.resolve("node-" + id))
                 .withBrokerSessionTimeoutMs(SESSION_TIMEOUT_MS, HEARTBEAT_INTERVAL_MS)
-                .withSnapshots(snapshotEveryEntries, 16 * 1024)
+                .withSnapshots(snapshotEveryEntries, 4 * 1024)
                 .withElectionTimeoutMs(300, 600);
         RaftMetadataNode node = RaftMetadataNode.start(
                 config,

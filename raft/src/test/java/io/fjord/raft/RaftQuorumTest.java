@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fjord.common.Errors;
 import io.fjord.common.Uuid;
 import io.fjord.metadata.BrokerRegistration;
+import io.fjord.metadata.ConfigRecord;
+import io.fjord.metadata.ConfigResource;
+import io.fjord.metadata.ConfigResourceType;
 import io.fjord.metadata.CreatableTopic;
 import io.fjord.metadata.CreateTopicResult;
 import io.fjord.metadata.Endpoint;
@@ -50,7 +53,7 @@ class RaftQuorumTest {
             assertThat(offsets).doesNotHaveDuplicates().allMatch(offset -> offset >= 0 && offset < 6);
 
             MetadataImage image = quorum.awaitSameImage(15_000);
-            assertThat(image.cluster().brokers()).hasSize(6);
+            assertThat(image.configs().configs(ConfigResource.broker(""))).hasSize(6);
             assertThat(image.offset()).isEqualTo(5);
             List<MetadataRecord> leaderRecords = quorum.listener(leader).records();
             assertThat(leaderRecords).hasSize(6);
@@ -105,6 +108,7 @@ class RaftQuorumTest {
             quorum.node(leader).log().append(List.of(new NoOpRecord())).get(30, TimeUnit.SECONDS);
             quorum.awaitSameImage(15_000);
 
+            long stoppedAtIndex = quorum.node(leader).log().appliedRaftIndex();
             long stoppedNs = System.nanoTime();
             quorum.stop(leader);
             int newLeader = quorum.awaitLeader(15_000);
@@ -114,22 +118,31 @@ class RaftQuorumTest {
             assertThat(newLeader).isNotEqualTo(leader);
             assertThat(electionMs).isLessThan(10_000);
 
-            // Enough entries for several snapshots, so the old node's missing entries are purged.
+            // Enough entries for several snapshots and closed segments, so the old node's missing entries
+            // are purged from the others' logs and it can only catch up from a snapshot.
             int survivor = quorum.aFollower(newLeader);
-            for (int i = 0; i < 60; i++) {
+            String padding = "x".repeat(512);
+            for (int i = 0; i < 80; i++) {
                 quorum.node(i % 2 == 0 ? newLeader : survivor)
                         .log()
-                        .append(List.of(
-                                new RegisterBrokerRecord(i % 10, new Uuid(3, i), endpoints(9100 + i), null, false)))
+                        .append(List.of(new ConfigRecord(ConfigResourceType.BROKER, "", "key" + i % 30, i + padding)))
                         .get(30, TimeUnit.SECONDS);
             }
             MetadataImage image = quorum.awaitSameImage(15_000);
+            QuorumTestContext.await(
+                    15_000,
+                    "the leader's log purged past the stopped node's last entry",
+                    () -> quorum.node(newLeader).log().raftLogStartIndex() > stoppedAtIndex + 1);
 
             quorum.start(leader);
             quorum.node(leader).ready().get(30, TimeUnit.SECONDS);
             MetadataImage caughtUp = quorum.awaitSameImage(20_000);
-            assertThat(caughtUp.cluster()).isEqualTo(image.cluster());
-            assertThat(caughtUp.offset()).isEqualTo(image.offset());
+            assertThat(caughtUp).isEqualTo(image);
+            assertThat(quorum.node(leader).loader().image()).isEqualTo(image);
+            assertThat(quorum.node(leader).log().appliedRaftIndex()).isGreaterThan(stoppedAtIndex);
+
+            quorum.node(leader).log().append(List.of(new NoOpRecord())).get(30, TimeUnit.SECONDS);
+            assertThat(quorum.awaitSameImage(15_000).offset()).isEqualTo(image.offset() + 1);
         }
     }
 
