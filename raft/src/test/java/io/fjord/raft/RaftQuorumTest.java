@@ -14,7 +14,6 @@ import io.fjord.metadata.Endpoint;
 import io.fjord.metadata.MetadataImage;
 import io.fjord.metadata.MetadataRecord;
 import io.fjord.metadata.NoOpRecord;
-import io.fjord.metadata.RegisterBrokerRecord;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,8 +42,7 @@ class RaftQuorumTest {
                 int from = 1 + i % 3;
                 appends.add(quorum.node(from)
                         .log()
-                        .append(List.of(
-                                new RegisterBrokerRecord(100 + i, new Uuid(7, i), endpoints(9000 + i), null, false))));
+                        .append(List.of(new ConfigRecord(ConfigResourceType.BROKER, "", "key" + i, "node" + from))));
             }
             List<Long> offsets = new ArrayList<>();
             for (CompletableFuture<Long> append : appends) {
@@ -53,7 +51,9 @@ class RaftQuorumTest {
             assertThat(offsets).doesNotHaveDuplicates().allMatch(offset -> offset >= 0 && offset < 6);
 
             MetadataImage image = quorum.awaitSameImage(15_000);
-            assertThat(image.configs().configs(ConfigResource.broker(""))).hasSize(6);
+            assertThat(image.configs().configs(ConfigResource.broker("")))
+                    .as("image %s", image)
+                    .hasSize(6);
             assertThat(image.offset()).isEqualTo(5);
             List<MetadataRecord> leaderRecords = quorum.listener(leader).records();
             assertThat(leaderRecords).hasSize(6);
