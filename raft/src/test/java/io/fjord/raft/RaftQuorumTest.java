@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fjord.common.Errors;
 import io.fjord.common.Uuid;
+import io.fjord.metadata.AlterConfigOp;
+import io.fjord.metadata.AlterConfigsResource;
 import io.fjord.metadata.BrokerRegistration;
 import io.fjord.metadata.ConfigRecord;
 import io.fjord.metadata.ConfigResource;
 import io.fjord.metadata.ConfigResourceType;
 import io.fjord.metadata.CreatableTopic;
+import io.fjord.metadata.CreatePartitionsTopic;
 import io.fjord.metadata.CreateTopicResult;
 import io.fjord.metadata.Endpoint;
 import io.fjord.metadata.MetadataImage;
@@ -93,6 +96,24 @@ class RaftQuorumTest {
             assertThat(image.topics().topic("orders").id())
                     .isEqualTo(results.get(0).topicId());
             assertThat(image.topics().topic("orders").numPartitions()).isEqualTo(3);
+
+            assertThat(controller
+                            .createPartitions(List.of(new CreatePartitionsTopic("orders", 5, null)), false)
+                            .get(30, TimeUnit.SECONDS))
+                    .singleElement()
+                    .satisfies(r -> assertThat(r.error()).isEqualTo(Errors.NONE));
+            AlterConfigsResource retention = new AlterConfigsResource(
+                    ConfigResource.topic("orders"),
+                    List.of(new AlterConfigOp("retention.ms", AlterConfigOp.OpType.SET, "1000")));
+            assertThat(controller
+                            .incrementalAlterConfigs(List.of(retention), false)
+                            .get(30, TimeUnit.SECONDS))
+                    .singleElement()
+                    .satisfies(r -> assertThat(r.error()).isEqualTo(Errors.NONE));
+            MetadataImage altered = quorum.awaitSameImage(15_000);
+            assertThat(altered.topics().topic("orders").numPartitions()).isEqualTo(5);
+            assertThat(altered.configs().configs(ConfigResource.topic("orders")))
+                    .containsEntry("retention.ms", "1000");
 
             assertThat(controller.deleteTopics(List.of("orders"), List.of()).get(30, TimeUnit.SECONDS))
                     .singleElement()
