@@ -29,8 +29,8 @@ import java.util.stream.Collectors;
  */
 final class QuorumTestContext implements AutoCloseable {
 
-    static final long SESSION_TIMEOUT_MS = 1500;
-    static final long HEARTBEAT_INTERVAL_MS = 300;
+    static final long SESSION_TIMEOUT_MS = 2500;
+    static final long HEARTBEAT_INTERVAL_MS = 400;
 
     private final Path dir;
     private final String voters;
