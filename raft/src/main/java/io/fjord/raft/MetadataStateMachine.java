@@ -25,7 +25,10 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.Message;
@@ -68,6 +71,8 @@ final class MetadataStateMachine extends BaseStateMachine {
 
     private static final Logger log = LoggerFactory.getLogger(MetadataStateMachine.class);
 
+    static final int MAX_APPLIED_WAITERS = 10_000;
+
     /** What the node does on events that are not log application (leadership, heartbeats). */
     interface Hooks {
         void onLeaderReady(long term);
@@ -82,6 +87,9 @@ final class MetadataStateMachine extends BaseStateMachine {
     private final int nodeId;
     private final ConfigValidator validator;
     private final Hooks hooks;
+    /** Completes {@link #whenApplied} futures, so no caller code runs on Ratis's apply thread. */
+    private final Executor callbacks;
+
     private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
 
     // Guarded by this.
@@ -90,9 +98,12 @@ final class MetadataStateMachine extends BaseStateMachine {
     private boolean caughtUp;
     private boolean leader;
     private long appliedRaftIndex = -1L;
+    /** Futures of this node's requests, by the Raft index they wait for this node to apply. */
+    private final TreeMap<Long, List<CompletableFuture<Void>>> appliedWaiters = new TreeMap<>();
 
-    MetadataStateMachine(int nodeId, ConfigValidator validator, Hooks hooks) {
+    MetadataStateMachine(int nodeId, ConfigValidator validator, Hooks hooks, Executor callbacks) {
         this.nodeId = nodeId;
+        this.callbacks = callbacks;
         this.validator = validator;
         this.hooks = hooks;
     }
@@ -110,6 +121,47 @@ final class MetadataStateMachine extends BaseStateMachine {
 
     synchronized long appliedRaftIndex() {
         return appliedRaftIndex;
+    }
+
+    /**
+     * Completes, on the callback executor, once this node has applied Raft index {@code index} (so its
+     * listeners have the entry's records); fails with {@code closedError} if the node closes first.
+     */
+    synchronized CompletableFuture<Void> whenApplied(long index) {
+        if (appliedRaftIndex >= index) {
+            return CompletableFuture.completedFuture(null);
+        }
+        if (appliedWaiters.size() >= MAX_APPLIED_WAITERS) {
+            return CompletableFuture.failedFuture(new ApiException(
+                    Errors.THROTTLING_QUOTA_EXCEEDED, MAX_APPLIED_WAITERS + " requests already wait for this node"));
+        }
+        CompletableFuture<Void> future = new CompletableFuture<>();
+        appliedWaiters.computeIfAbsent(index, i -> new ArrayList<>()).add(future);
+        return future;
+    }
+
+    /** Fails every request still waiting for this node to apply its entry. */
+    synchronized void failWaiters(RuntimeException error) {
+        appliedWaiters.values().forEach(futures -> futures.forEach(f -> f.completeExceptionally(error)));
+        appliedWaiters.clear();
+    }
+
+    /** Called with this held. */
+    private void advanceApplied(long index) {
+        if (index <= appliedRaftIndex) {
+            return;
+        }
+        appliedRaftIndex = index;
+        while (!appliedWaiters.isEmpty() && appliedWaiters.firstKey() <= index) {
+            for (CompletableFuture<Void> future :
+                    appliedWaiters.pollFirstEntry().getValue()) {
+                try {
+                    callbacks.execute(() -> future.complete(null));
+                } catch (RejectedExecutionException e) {
+                    future.complete(null);
+                }
+            }
+        }
     }
 
     synchronized boolean isCaughtUp() {
@@ -196,7 +248,7 @@ final class MetadataStateMachine extends BaseStateMachine {
                 loaded.offset(),
                 diff.size());
         image = loaded;
-        appliedRaftIndex = termIndex.getIndex();
+        advanceApplied(termIndex.getIndex());
         setLastAppliedTermIndex(termIndex);
         listeners.forEach(listener -> deliver(listener, loaded.offset(), diff));
     }
@@ -239,7 +291,7 @@ final class MetadataStateMachine extends BaseStateMachine {
         byte[] reply;
         synchronized (this) {
             reply = apply(entry.getStateMachineLogEntry().getLogData().toByteArray());
-            appliedRaftIndex = entry.getIndex();
+            advanceApplied(entry.getIndex());
             updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
         }
         return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(reply)));
@@ -247,7 +299,7 @@ final class MetadataStateMachine extends BaseStateMachine {
 
     @Override
     public synchronized void notifyTermIndexUpdated(long term, long index) {
-        appliedRaftIndex = Math.max(appliedRaftIndex, index);
+        advanceApplied(index);
         super.notifyTermIndexUpdated(term, index);
     }
 

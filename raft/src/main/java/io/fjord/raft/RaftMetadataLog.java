@@ -21,6 +21,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.random.RandomGenerator;
 import org.apache.ratis.RaftConfigKeys;
 import org.apache.ratis.client.RaftClient;
@@ -53,7 +54,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Offsets: {@link #append} completes with the <em>record offset</em> of the batch's last record, a
  * counter the state machine keeps deterministically (0, 1, 2, ... over the applied records), not the Raft
- * log index. Recovery: after {@link #start}, the node submits a {@link Barrier}; once it has applied the
+ * log index. It completes once the leader has committed and applied the entry and this node has applied
+ * it too, so this node's listeners have the batch (as with {@code LocalMetadataLog}); appends from any
+ * node are forwarded to the leader. Recovery: after {@link #start}, the node submits a {@link Barrier}; once it has applied the
  * barrier (or a snapshot past it) it has applied everything committed when it started, and listeners get
  * {@link MetadataListener#onReplayComplete}. Leadership: {@link MetadataListener#onBecomeLeader} when
  * this node leads and has applied all earlier entries, {@link MetadataListener#onResign} when it stops.
@@ -71,7 +74,6 @@ public final class RaftMetadataLog implements MetadataLog {
             RaftGroupId.valueOf(UUID.nameUUIDFromBytes("fjord-cluster-metadata".getBytes(StandardCharsets.UTF_8)));
 
     private static final long BARRIER_RETRY_MS = 200;
-    private static final long CATCH_UP_POLL_MS = 20;
 
     private final RaftConfig config;
     private final BrokerSessions sessions;
@@ -87,7 +89,12 @@ public final class RaftMetadataLog implements MetadataLog {
             throws IOException {
         this.config = config;
         this.sessions = new BrokerSessions(time, config.brokerSessionTimeoutMs());
-        this.stateMachine = new MetadataStateMachine(config.nodeId(), validator, sessions);
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "fjord-raft-" + config.nodeId());
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.stateMachine = new MetadataStateMachine(config.nodeId(), validator, sessions, scheduler);
         RaftGroup group = RaftGroup.valueOf(GROUP_ID, peers(config));
         this.selfId = RaftPeerId.valueOf(String.valueOf(config.nodeId()));
         RaftProperties properties = properties(config);
@@ -109,11 +116,6 @@ public final class RaftMetadataLog implements MetadataLog {
                 .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
                         (int) Math.min(Integer.MAX_VALUE, attempts), TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
                 .build();
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, "fjord-raft-" + config.nodeId());
-            thread.setDaemon(true);
-            return thread;
-        });
         sessions.bind(stateMachine::image, this::submit);
     }
 
@@ -206,21 +208,9 @@ public final class RaftMetadataLog implements MetadataLog {
                 log.info("Node {} waits for the metadata quorum: {}", config.nodeId(), error.toString());
                 schedule(this::submitBarrier, BARRIER_RETRY_MS);
             } else {
-                awaitApplied(reply.getLogIndex());
+                stateMachine.whenApplied(reply.getLogIndex()).thenRun(stateMachine::markCaughtUp);
             }
         });
-    }
-
-    /** Marks recovery complete once this node applied {@code raftIndex} (its barrier, or a snapshot past it). */
-    private void awaitApplied(long raftIndex) {
-        if (closed || stateMachine.isCaughtUp()) {
-            return;
-        }
-        if (stateMachine.appliedRaftIndex() >= raftIndex) {
-            stateMachine.markCaughtUp();
-        } else {
-            schedule(() -> awaitApplied(raftIndex), CATCH_UP_POLL_MS);
-        }
     }
 
     private void schedule(Runnable task, long delayMs) {
@@ -296,10 +286,33 @@ public final class RaftMetadataLog implements MetadataLog {
         return scheduler;
     }
 
-    /** Commits {@code command} through the leader; completes with the state machine's reply bytes. */
+    /**
+     * Commits {@code command} through the leader; completes with the state machine's reply bytes once this
+     * node has applied the entry too (its listeners have the records), within the request timeout.
+     */
     CompletableFuture<byte[]> submit(MetadataCommand command) {
-        return sendCommand(command)
-                .thenApply(reply -> reply.getMessage().getContent().toByteArray());
+        CompletableFuture<byte[]> result = new CompletableFuture<>();
+        sendCommand(command)
+                .thenCompose(reply -> stateMachine
+                        .whenApplied(reply.getLogIndex())
+                        .thenApply(applied -> reply.getMessage().getContent().toByteArray()))
+                .orTimeout(config.requestTimeoutMs(), TimeUnit.MILLISECONDS)
+                .whenComplete((bytes, error) -> {
+                    if (error == null) {
+                        result.complete(bytes);
+                        return;
+                    }
+                    Throwable cause =
+                            error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                    result.completeExceptionally(
+                            cause instanceof TimeoutException
+                                    ? new ApiException(
+                                            Errors.REQUEST_TIMED_OUT,
+                                            "The metadata quorum did not commit and apply the request within "
+                                                    + config.requestTimeoutMs() + " ms.")
+                                    : cause);
+                });
+        return result;
     }
 
     private CompletableFuture<RaftClientReply> sendCommand(MetadataCommand command) {
@@ -354,6 +367,7 @@ public final class RaftMetadataLog implements MetadataLog {
             closed = true;
         }
         scheduler.shutdownNow();
+        stateMachine.failWaiters(notController("The metadata log is closed."));
         sessions.onNotLeader();
         stateMachine.resignOnClose();
         try {

@@ -86,6 +86,9 @@ class RaftQuorumTest {
                 assertThat(r.numPartitions()).isEqualTo(3);
                 assertThat(r.replicationFactor()).isEqualTo(2);
             });
+            assertThat(quorum.node(follower).loader().image().topics().topic("orders"))
+                    .as("the forwarding node has applied the topic when its request completes")
+                    .isNotNull();
             List<CreateTopicResult> again = quorum.node(leader)
                     .controller()
                     .createTopics(List.of(CreatableTopic.of("orders", 1, 1)), false)
