@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The controller does not own the log: close the controller, then the log.
  */
-public final class Controller implements MetadataListener, AutoCloseable {
+public final class Controller implements ControllerApi, MetadataListener, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Controller.class);
 
@@ -104,24 +104,27 @@ public final class Controller implements MetadataListener, AutoCloseable {
         return read(() -> committedImage);
     }
 
+    @Override
     public CompletableFuture<List<CreateTopicResult>> createTopics(List<CreatableTopic> topics, boolean validateOnly) {
         List<CreatableTopic> request = List.copyOf(topics);
         return write("createTopics", image -> replication.createTopics(image, request, validateOnly));
     }
 
-    /** Deletes topics by name and by id; the results hold the name results first, then the id results. */
+    @Override
     public CompletableFuture<List<DeleteTopicResult>> deleteTopics(List<String> names, List<Uuid> topicIds) {
         List<String> byName = new ArrayList<>(names);
         List<Uuid> byId = new ArrayList<>(topicIds);
         return write("deleteTopics", image -> replication.deleteTopics(image, byName, byId));
     }
 
+    @Override
     public CompletableFuture<List<CreatePartitionsResult>> createPartitions(
             List<CreatePartitionsTopic> topics, boolean validateOnly) {
         List<CreatePartitionsTopic> request = List.copyOf(topics);
         return write("createPartitions", image -> replication.createPartitions(image, request, validateOnly));
     }
 
+    @Override
     public CompletableFuture<List<AlterConfigsResult>> incrementalAlterConfigs(
             List<AlterConfigsResource> resources, boolean validateOnly) {
         List<AlterConfigsResource> request = List.copyOf(resources);
@@ -130,11 +133,7 @@ public final class Controller implements MetadataListener, AutoCloseable {
                 image -> configuration.incrementalAlterConfigs(image, request, validateOnly));
     }
 
-    /**
-     * Registers (or re-registers, e.g. after a restart with a new incarnation id) an unfenced broker.
-     * Completes with the broker epoch: the offset of its registration record. Fails with an {@link
-     * ApiException} INVALID_REQUEST for a negative id or no endpoints.
-     */
+    @Override
     public CompletableFuture<Long> registerBroker(
             int brokerId, Uuid incarnationId, List<Endpoint> endpoints, String rack) {
         CompletableFuture<Long> result = new CompletableFuture<>();

@@ -282,6 +282,8 @@ public final class LocalMetadataLog implements MetadataLog {
         }
         try {
             listener.onReplayComplete(nextOffset - 1);
+            // A single-node log has no elections: its only node leads from the start, at epoch 0.
+            listener.onBecomeLeader(0L);
         } catch (RuntimeException e) {
             log.error("Metadata listener {} failed on replay complete", listener, e);
         }

@@ -16,4 +16,14 @@ public interface MetadataListener {
 
     /** Every batch that was in the log at registration has been delivered; {@code lastOffset} is -1 if none. */
     default void onReplayComplete(long lastOffset) {}
+
+    /**
+     * This node became the log's leader (the active controller) at {@code epoch} (the Raft term; 0 for a
+     * single-node log, which leads from {@link #onReplayComplete} on). Every batch committed before the
+     * leadership began has been delivered.
+     */
+    default void onBecomeLeader(long epoch) {}
+
+    /** This node stopped being the leader (a new election, or the log closing). */
+    default void onResign() {}
 }

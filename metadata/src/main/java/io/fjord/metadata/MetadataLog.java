@@ -5,8 +5,9 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The replicated, totally ordered log of {@link MetadataRecord}s. {@link LocalMetadataLog} is a single
- * node's file; a Raft (Apache Ratis) implementation replaces it for a multi-broker quorum without changes
- * to its callers.
+ * node's file; fjord-raft's {@code RaftMetadataLog} (Apache Ratis) replaces it for a multi-broker quorum
+ * without changes to its callers. Listeners also hear leadership ({@link MetadataListener#onBecomeLeader},
+ * {@link MetadataListener#onResign}).
  *
  * <p>Thread-safe: any thread may append and register. Appends are performed on the log's own thread.
  */
@@ -16,7 +17,8 @@ public interface MetadataLog extends AutoCloseable {
      * Appends {@code records} as one batch, atomically: all of them commit or none do. The future completes
      * with the offset of the batch's last record once the batch is committed (durable on a quorum); by then
      * every registered listener has been handed the batch. It fails if the log is closed or broken, or (in
-     * a quorum) this node is not the leader.
+     * a quorum) no leader commits it in time; a quorum implementation may forward the batch to the leader
+     * (fjord-raft's does), so the future completes before this node's own listeners have the batch.
      */
     CompletableFuture<Long> append(List<MetadataRecord> records);
 

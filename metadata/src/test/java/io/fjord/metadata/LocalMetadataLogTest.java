@@ -40,6 +40,16 @@ class LocalMetadataLogTest {
             replayed.complete(lastOffset);
         }
 
+        final CompletableFuture<Long> leaderEpoch = new CompletableFuture<>();
+
+        @Override
+        public void onBecomeLeader(long epoch) {
+            if (!replayed.isDone()) {
+                leaderEpoch.completeExceptionally(new AssertionError("leader before the replay completed"));
+            }
+            leaderEpoch.complete(epoch);
+        }
+
         List<MetadataRecord> records() {
             List<MetadataRecord> records = new ArrayList<>();
             synchronized (batches) {
@@ -254,6 +264,17 @@ class LocalMetadataLogTest {
             int b = raf.read();
             raf.seek(position);
             raf.write(b ^ 0x40);
+        }
+    }
+
+    @Test
+    void aSingleNodeLogLeadsAtEpochZeroOnceItsListenerHasReplayed() throws Exception {
+        try (LocalMetadataLog log = LocalMetadataLog.open(dir)) {
+            get(log.append(topic("a", 1)));
+            RecordingListener listener = new RecordingListener();
+            log.register(listener);
+            assertThat(get(listener.leaderEpoch)).isZero();
+            assertThat(get(listener.replayed)).isEqualTo(topic("a", 1).size() - 1L);
         }
     }
 }

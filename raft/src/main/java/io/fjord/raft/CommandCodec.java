@@ -1,0 +1,452 @@
+package io.fjord.raft;
+
+import io.fjord.common.ApiException;
+import io.fjord.common.Errors;
+import io.fjord.common.Uuid;
+import io.fjord.metadata.AlterConfigOp;
+import io.fjord.metadata.AlterConfigsResource;
+import io.fjord.metadata.AlterConfigsResult;
+import io.fjord.metadata.ConfigResource;
+import io.fjord.metadata.ConfigResourceType;
+import io.fjord.metadata.ControllerConfig;
+import io.fjord.metadata.CreatableTopic;
+import io.fjord.metadata.CreatePartitionsResult;
+import io.fjord.metadata.CreatePartitionsTopic;
+import io.fjord.metadata.CreateTopicResult;
+import io.fjord.metadata.DeleteTopicResult;
+import io.fjord.metadata.Endpoint;
+import io.fjord.metadata.MalformedMetadataRecordException;
+import io.fjord.metadata.MetadataRecord;
+import io.fjord.metadata.MetadataRecordSerde;
+import io.fjord.raft.MetadataCommand.AlterConfigs;
+import io.fjord.raft.MetadataCommand.AppendRecords;
+import io.fjord.raft.MetadataCommand.Barrier;
+import io.fjord.raft.MetadataCommand.CreatePartitions;
+import io.fjord.raft.MetadataCommand.CreateTopics;
+import io.fjord.raft.MetadataCommand.DeleteTopics;
+import io.fjord.raft.MetadataCommand.RegisterBroker;
+import io.fjord.raft.MetadataCommand.SetBrokerFenced;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The binary form of {@link MetadataCommand}s (Raft log entries), of the heartbeat query, and of the
+ * replies the state machine sends back. Stateless; safe from any thread. Primitives are {@link
+ * WireWriter}'s (big-endian ints, int32-length strings with -1 for null).
+ *
+ * <table>
+ *   <caption>entry layout</caption>
+ *   <tr><th>offset</th><th>size</th><th>field</th></tr>
+ *   <tr><td>0</td><td>1</td><td>kind: one of the {@code *_KIND} constants</td></tr>
+ *   <tr><td>1</td><td>..</td><td>the command's fields in record-component order; a {@link ControllerConfig}
+ *       as three int32s; records as an int32 count and, each, the {@link MetadataRecordSerde} bytes with an
+ *       int32 length</td></tr>
+ * </table>
+ *
+ * <table>
+ *   <caption>reply layout</caption>
+ *   <tr><th>offset</th><th>size</th><th>field</th></tr>
+ *   <tr><td>0</td><td>2</td><td>error code ({@link Errors#code()}, 0 when the command was applied)</td></tr>
+ *   <tr><td>2</td><td>..</td><td>on error: the message string; else the kind's results (per-topic or
+ *       per-resource results, or an int64 offset)</td></tr>
+ * </table>
+ *
+ * <p>Decoding checks every length against the bytes present and raises {@link MalformedCommandException}
+ * for anything it does not understand.
+ */
+final class CommandCodec {
+
+    static final byte APPEND_RECORDS_KIND = 0;
+    static final byte CREATE_TOPICS_KIND = 1;
+    static final byte DELETE_TOPICS_KIND = 2;
+    static final byte CREATE_PARTITIONS_KIND = 3;
+    static final byte ALTER_CONFIGS_KIND = 4;
+    static final byte REGISTER_BROKER_KIND = 5;
+    static final byte SET_BROKER_FENCED_KIND = 6;
+    static final byte BARRIER_KIND = 7;
+    /** The only read-only query: a broker heartbeat, answered by the leader without a log entry. */
+    static final byte HEARTBEAT_QUERY_KIND = 100;
+
+    private CommandCodec() {}
+
+    static byte[] encode(MetadataCommand command) {
+        WireWriter out = new WireWriter();
+        if (command instanceof AppendRecords c) {
+            out.writeByte(APPEND_RECORDS_KIND).writeInt(c.records().size());
+            for (MetadataRecord record : c.records()) {
+                out.writeBytes(MetadataRecordSerde.write(record));
+            }
+        } else if (command instanceof CreateTopics c) {
+            out.writeByte(CREATE_TOPICS_KIND).writeLong(c.seed());
+            writeConfig(out, c.config())
+                    .writeBoolean(c.validateOnly())
+                    .writeInt(c.topics().size());
+            for (CreatableTopic topic : c.topics()) {
+                out.writeString(topic.name()).writeInt(topic.numPartitions()).writeInt(topic.replicationFactor());
+                out.writeInt(topic.assignments().size());
+                topic.assignments().forEach((partition, replicas) -> out.writeInt(partition)
+                        .writeIntArray(replicas));
+                out.writeStringMap(new TreeMap<>(topic.configs()));
+            }
+        } else if (command instanceof DeleteTopics c) {
+            out.writeByte(DELETE_TOPICS_KIND).writeInt(c.names().size());
+            c.names().forEach(out::writeString);
+            out.writeInt(c.topicIds().size());
+            for (Uuid id : c.topicIds()) {
+                out.writeBoolean(id != null).writeUuid(id == null ? Uuid.ZERO : id);
+            }
+        } else if (command instanceof CreatePartitions c) {
+            out.writeByte(CREATE_PARTITIONS_KIND).writeLong(c.seed());
+            writeConfig(out, c.config())
+                    .writeBoolean(c.validateOnly())
+                    .writeInt(c.topics().size());
+            for (CreatePartitionsTopic topic : c.topics()) {
+                out.writeString(topic.name())
+                        .writeInt(topic.newTotalCount())
+                        .writeInt(topic.assignments().size());
+                topic.assignments().forEach(out::writeIntArray);
+            }
+        } else if (command instanceof AlterConfigs c) {
+            out.writeByte(ALTER_CONFIGS_KIND);
+            writeConfig(out, c.config())
+                    .writeBoolean(c.validateOnly())
+                    .writeInt(c.resources().size());
+            for (AlterConfigsResource resource : c.resources()) {
+                out.writeByte(resource.resource().type().id())
+                        .writeString(resource.resource().name());
+                out.writeInt(resource.ops().size());
+                for (AlterConfigOp op : resource.ops()) {
+                    out.writeString(op.name()).writeByte(op.op().id()).writeString(op.value());
+                }
+            }
+        } else if (command instanceof RegisterBroker c) {
+            out.writeByte(REGISTER_BROKER_KIND).writeInt(c.brokerId()).writeUuid(c.incarnationId());
+            out.writeInt(c.endpoints().size());
+            for (Endpoint e : c.endpoints()) {
+                out.writeString(e.name())
+                        .writeString(e.host())
+                        .writeInt(e.port())
+                        .writeString(e.securityProtocol());
+            }
+            out.writeString(c.rack());
+        } else if (command instanceof SetBrokerFenced c) {
+            out.writeByte(SET_BROKER_FENCED_KIND).writeInt(c.brokerId()).writeUuid(c.incarnationId());
+            out.writeBoolean(c.fenced());
+        } else if (command instanceof Barrier c) {
+            out.writeByte(BARRIER_KIND).writeInt(c.nodeId());
+        } else {
+            throw new IllegalStateException("no codec for " + command);
+        }
+        return out.toByteArray();
+    }
+
+    private static WireWriter writeConfig(WireWriter out, ControllerConfig config) {
+        return out.writeInt(config.defaultNumPartitions())
+                .writeInt(config.defaultReplicationFactor())
+                .writeInt(config.maxRecordsPerRequest());
+    }
+
+    static MetadataCommand decode(byte[] bytes) {
+        WireReader in = new WireReader(bytes);
+        try {
+            MetadataCommand command = decode(in);
+            in.expectEnd();
+            return command;
+        } catch (IllegalArgumentException | NullPointerException | MalformedMetadataRecordException e) {
+            throw new MalformedCommandException("invalid metadata command: " + e.getMessage(), e);
+        }
+    }
+
+    private static MetadataCommand decode(WireReader in) {
+        byte kind = in.readByte();
+        switch (kind) {
+            case APPEND_RECORDS_KIND: {
+                int count = in.readCount(4);
+                List<MetadataRecord> records = new ArrayList<>(count);
+                for (int i = 0; i < count; i++) {
+                    records.add(MetadataRecordSerde.read(in.readBytes()));
+                }
+                return new AppendRecords(records);
+            }
+            case CREATE_TOPICS_KIND:
+                return decodeCreateTopics(in);
+            case DELETE_TOPICS_KIND: {
+                int nameCount = in.readCount(4);
+                List<String> names = new ArrayList<>(nameCount);
+                for (int i = 0; i < nameCount; i++) {
+                    names.add(in.readString());
+                }
+                int idCount = in.readCount(17);
+                List<Uuid> ids = new ArrayList<>(idCount);
+                for (int i = 0; i < idCount; i++) {
+                    boolean present = in.readBoolean();
+                    Uuid id = in.readUuid();
+                    ids.add(present ? id : null);
+                }
+                return new DeleteTopics(names, ids);
+            }
+            case CREATE_PARTITIONS_KIND:
+                return decodeCreatePartitions(in);
+            case ALTER_CONFIGS_KIND:
+                return decodeAlterConfigs(in);
+            case REGISTER_BROKER_KIND:
+                return decodeRegisterBroker(in);
+            case SET_BROKER_FENCED_KIND:
+                return new SetBrokerFenced(in.readInt(), in.readUuid(), in.readBoolean());
+            case BARRIER_KIND:
+                return new Barrier(in.readInt());
+            default:
+                throw new MalformedCommandException("unknown metadata command kind " + kind);
+        }
+    }
+
+    private static ControllerConfig readConfig(WireReader in) {
+        return new ControllerConfig(in.readInt(), in.readInt(), in.readInt());
+    }
+
+    private static CreateTopics decodeCreateTopics(WireReader in) {
+        long seed = in.readLong();
+        ControllerConfig config = readConfig(in);
+        boolean validateOnly = in.readBoolean();
+        int count = in.readCount(20);
+        List<CreatableTopic> topics = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            String name = in.readString();
+            int numPartitions = in.readInt();
+            int replicationFactor = in.readInt();
+            int assignmentCount = in.readCount(8);
+            Map<Integer, int[]> assignments = new LinkedHashMap<>();
+            for (int a = 0; a < assignmentCount; a++) {
+                assignments.put(in.readInt(), in.readIntArray());
+            }
+            Map<String, String> configs = in.readStringMap();
+            topics.add(new CreatableTopic(name, numPartitions, replicationFactor, assignments, configs));
+        }
+        return new CreateTopics(seed, config, validateOnly, topics);
+    }
+
+    private static CreatePartitions decodeCreatePartitions(WireReader in) {
+        long seed = in.readLong();
+        ControllerConfig config = readConfig(in);
+        boolean validateOnly = in.readBoolean();
+        int count = in.readCount(12);
+        List<CreatePartitionsTopic> topics = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            String name = in.readString();
+            int newTotalCount = in.readInt();
+            int assignmentCount = in.readCount(4);
+            List<int[]> assignments = new ArrayList<>(assignmentCount);
+            for (int a = 0; a < assignmentCount; a++) {
+                assignments.add(in.readIntArray());
+            }
+            topics.add(new CreatePartitionsTopic(name, newTotalCount, assignments));
+        }
+        return new CreatePartitions(seed, config, validateOnly, topics);
+    }
+
+    private static AlterConfigs decodeAlterConfigs(WireReader in) {
+        ControllerConfig config = readConfig(in);
+        boolean validateOnly = in.readBoolean();
+        int count = in.readCount(9);
+        List<AlterConfigsResource> resources = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            ConfigResource resource = new ConfigResource(resourceType(in.readByte()), in.readString());
+            int opCount = in.readCount(9);
+            List<AlterConfigOp> ops = new ArrayList<>(opCount);
+            for (int o = 0; o < opCount; o++) {
+                String name = in.readString();
+                byte opId = in.readByte();
+                AlterConfigOp.OpType type = AlterConfigOp.OpType.forId(opId);
+                if (type == null) {
+                    throw new MalformedCommandException("unknown config op " + opId);
+                }
+                ops.add(new AlterConfigOp(name, type, in.readString()));
+            }
+            resources.add(new AlterConfigsResource(resource, ops));
+        }
+        return new AlterConfigs(config, validateOnly, resources);
+    }
+
+    private static RegisterBroker decodeRegisterBroker(WireReader in) {
+        int brokerId = in.readInt();
+        Uuid incarnationId = in.readUuid();
+        int count = in.readCount(16);
+        List<Endpoint> endpoints = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            endpoints.add(new Endpoint(in.readString(), in.readString(), in.readInt(), in.readString()));
+        }
+        return new RegisterBroker(brokerId, incarnationId, endpoints, in.readString());
+    }
+
+    private static ConfigResourceType resourceType(byte id) {
+        for (ConfigResourceType type : ConfigResourceType.values()) {
+            if (type.id() == id) {
+                return type;
+            }
+        }
+        throw new MalformedCommandException("unknown config resource type " + id);
+    }
+
+    // ---- heartbeat query ----
+
+    static byte[] encodeHeartbeat(int brokerId, Uuid incarnationId) {
+        return new WireWriter()
+                .writeByte(HEARTBEAT_QUERY_KIND)
+                .writeInt(brokerId)
+                .writeUuid(incarnationId)
+                .toByteArray();
+    }
+
+    /** The heartbeat in {@code bytes}: [broker id, incarnation id]; fails on anything else. */
+    static Heartbeat decodeHeartbeat(byte[] bytes) {
+        WireReader in = new WireReader(bytes);
+        byte kind = in.readByte();
+        if (kind != HEARTBEAT_QUERY_KIND) {
+            throw new MalformedCommandException("unknown query kind " + kind);
+        }
+        Heartbeat heartbeat = new Heartbeat(in.readInt(), in.readUuid());
+        in.expectEnd();
+        return heartbeat;
+    }
+
+    record Heartbeat(int brokerId, Uuid incarnationId) {}
+
+    // ---- replies ----
+
+    static WireWriter okReply() {
+        return new WireWriter().writeShort(Errors.NONE.code());
+    }
+
+    static byte[] errorReply(Errors error, String message) {
+        return new WireWriter().writeShort(error.code()).writeString(message).toByteArray();
+    }
+
+    /** A reader positioned at the reply's payload; throws the reply's error as an {@link ApiException}. */
+    static WireReader openReply(byte[] reply) {
+        WireReader in = new WireReader(reply);
+        Errors error = Errors.forCode(in.readShort());
+        if (error != Errors.NONE) {
+            throw new ApiException(error, in.readString());
+        }
+        return in;
+    }
+
+    static byte[] offsetReply(long offset) {
+        return okReply().writeLong(offset).toByteArray();
+    }
+
+    static long decodeOffsetReply(byte[] reply) {
+        WireReader in = openReply(reply);
+        long offset = in.readLong();
+        in.expectEnd();
+        return offset;
+    }
+
+    static byte[] createTopicsReply(List<CreateTopicResult> results) {
+        WireWriter out = okReply().writeInt(results.size());
+        for (CreateTopicResult r : results) {
+            out.writeString(r.name()).writeShort(r.error().code()).writeString(r.message());
+            out.writeUuid(r.topicId()).writeInt(r.numPartitions()).writeInt(r.replicationFactor());
+            out.writeStringMap(new TreeMap<>(r.configs()));
+        }
+        return out.toByteArray();
+    }
+
+    static List<CreateTopicResult> decodeCreateTopicsReply(byte[] reply) {
+        WireReader in = openReply(reply);
+        int count = in.readCount(38);
+        List<CreateTopicResult> results = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            results.add(new CreateTopicResult(
+                    in.readString(),
+                    Errors.forCode(in.readShort()),
+                    in.readString(),
+                    in.readUuid(),
+                    in.readInt(),
+                    in.readInt(),
+                    in.readStringMap()));
+        }
+        in.expectEnd();
+        return results;
+    }
+
+    static byte[] deleteTopicsReply(List<DeleteTopicResult> results) {
+        WireWriter out = okReply().writeInt(results.size());
+        for (DeleteTopicResult r : results) {
+            out.writeString(r.name()).writeBoolean(r.topicId() != null);
+            out.writeUuid(r.topicId() == null ? Uuid.ZERO : r.topicId());
+            out.writeShort(r.error().code()).writeString(r.message());
+        }
+        return out.toByteArray();
+    }
+
+    static List<DeleteTopicResult> decodeDeleteTopicsReply(byte[] reply) {
+        WireReader in = openReply(reply);
+        int count = in.readCount(27);
+        List<DeleteTopicResult> results = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            String name = in.readString();
+            boolean hasId = in.readBoolean();
+            Uuid id = in.readUuid();
+            results.add(
+                    new DeleteTopicResult(name, hasId ? id : null, Errors.forCode(in.readShort()), in.readString()));
+        }
+        in.expectEnd();
+        return results;
+    }
+
+    static byte[] createPartitionsReply(List<CreatePartitionsResult> results) {
+        WireWriter out = okReply().writeInt(results.size());
+        for (CreatePartitionsResult r : results) {
+            out.writeString(r.name()).writeShort(r.error().code()).writeString(r.message());
+        }
+        return out.toByteArray();
+    }
+
+    static List<CreatePartitionsResult> decodeCreatePartitionsReply(byte[] reply) {
+        WireReader in = openReply(reply);
+        int count = in.readCount(10);
+        List<CreatePartitionsResult> results = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            results.add(new CreatePartitionsResult(in.readString(), Errors.forCode(in.readShort()), in.readString()));
+        }
+        in.expectEnd();
+        return results;
+    }
+
+    static byte[] alterConfigsReply(List<AlterConfigsResult> results) {
+        WireWriter out = okReply().writeInt(results.size());
+        for (AlterConfigsResult r : results) {
+            out.writeByte(r.resource().type().id()).writeString(r.resource().name());
+            out.writeShort(r.error().code()).writeString(r.message());
+        }
+        return out.toByteArray();
+    }
+
+    static List<AlterConfigsResult> decodeAlterConfigsReply(byte[] reply) {
+        WireReader in = openReply(reply);
+        int count = in.readCount(11);
+        List<AlterConfigsResult> results = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            ConfigResource resource = new ConfigResource(resourceType(in.readByte()), in.readString());
+            results.add(new AlterConfigsResult(resource, Errors.forCode(in.readShort()), in.readString()));
+        }
+        in.expectEnd();
+        return results;
+    }
+
+    /** The heartbeat reply: whether the broker is fenced in the leader's image. */
+    static byte[] heartbeatReply(boolean fenced) {
+        return okReply().writeBoolean(fenced).toByteArray();
+    }
+
+    static boolean decodeHeartbeatReply(byte[] reply) {
+        WireReader in = openReply(reply);
+        boolean fenced = in.readBoolean();
+        in.expectEnd();
+        return fenced;
+    }
+}

@@ -1,0 +1,75 @@
+package io.fjord.raft;
+
+import io.fjord.common.Uuid;
+import io.fjord.metadata.AlterConfigsResource;
+import io.fjord.metadata.ControllerConfig;
+import io.fjord.metadata.CreatableTopic;
+import io.fjord.metadata.CreatePartitionsTopic;
+import io.fjord.metadata.Endpoint;
+import io.fjord.metadata.MetadataRecord;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * One entry of the Raft metadata log: what a node asked the quorum to do. Every node's {@link
+ * MetadataStateMachine} applies the committed entries in log order and turns each into the same
+ * metadata records, deterministically: decisions that need randomness (topic ids, replica placement)
+ * carry the seed the submitter drew, and decisions that depend on broker settings carry those settings.
+ * Immutable values; the binary form is {@link CommandCodec}.
+ */
+sealed interface MetadataCommand {
+
+    /** Records decided elsewhere ({@code MetadataLog.append}); applied as one batch if they replay. */
+    record AppendRecords(List<MetadataRecord> records) implements MetadataCommand {
+        public AppendRecords {
+            records = List.copyOf(records);
+        }
+    }
+
+    record CreateTopics(long seed, ControllerConfig config, boolean validateOnly, List<CreatableTopic> topics)
+            implements MetadataCommand {
+        public CreateTopics {
+            topics = List.copyOf(topics);
+        }
+    }
+
+    record DeleteTopics(List<String> names, List<Uuid> topicIds) implements MetadataCommand {
+        public DeleteTopics {
+            // Lists that may hold nulls (a client may send them; the results report them).
+            names = Collections.unmodifiableList(new ArrayList<>(names));
+            topicIds = Collections.unmodifiableList(new ArrayList<>(topicIds));
+        }
+    }
+
+    record CreatePartitions(
+            long seed, ControllerConfig config, boolean validateOnly, List<CreatePartitionsTopic> topics)
+            implements MetadataCommand {
+        public CreatePartitions {
+            topics = List.copyOf(topics);
+        }
+    }
+
+    record AlterConfigs(ControllerConfig config, boolean validateOnly, List<AlterConfigsResource> resources)
+            implements MetadataCommand {
+        public AlterConfigs {
+            resources = List.copyOf(resources);
+        }
+    }
+
+    record RegisterBroker(int brokerId, Uuid incarnationId, List<Endpoint> endpoints, String rack)
+            implements MetadataCommand {
+        public RegisterBroker {
+            endpoints = List.copyOf(endpoints);
+        }
+    }
+
+    /**
+     * Fences (or unfences) the broker if it is still registered with {@code incarnationId} and not already
+     * in that state; otherwise changes nothing. Written by the active controller's session tracker.
+     */
+    record SetBrokerFenced(int brokerId, Uuid incarnationId, boolean fenced) implements MetadataCommand {}
+
+    /** Changes nothing; its commit tells {@code nodeId} that it has applied everything before it. */
+    record Barrier(int nodeId) implements MetadataCommand {}
+}

@@ -1,0 +1,112 @@
+package io.fjord.raft;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fjord.common.ApiException;
+import io.fjord.common.Errors;
+import io.fjord.common.Uuid;
+import io.fjord.metadata.Endpoint;
+import io.fjord.metadata.MetadataDelta;
+import io.fjord.metadata.MetadataImage;
+import io.fjord.metadata.RegisterBrokerRecord;
+import io.fjord.raft.MetadataCommand.SetBrokerFenced;
+import io.fjord.testkit.MockTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+class BrokerSessionsTest {
+
+    private static final long SESSION_TIMEOUT_MS = 9000;
+    private static final Uuid INCARNATION = new Uuid(1, 1);
+
+    private final MockTime time = new MockTime();
+    private final BrokerSessions sessions = new BrokerSessions(time, SESSION_TIMEOUT_MS);
+    private final List<MetadataCommand> submitted = new ArrayList<>();
+    private final List<CompletableFuture<byte[]>> replies = new ArrayList<>();
+    private MetadataImage image = MetadataImage.EMPTY;
+
+    BrokerSessionsTest() {
+        sessions.bind(() -> image, command -> {
+            submitted.add(command);
+            CompletableFuture<byte[]> reply = new CompletableFuture<>();
+            replies.add(reply);
+            return reply;
+        });
+    }
+
+    private void register(int brokerId, boolean fenced) {
+        MetadataDelta delta = new MetadataDelta(image);
+        delta.replay(new RegisterBrokerRecord(
+                brokerId, INCARNATION, List.of(new Endpoint("PLAINTEXT", "h", 1, "PLAINTEXT")), null, fenced));
+        image = delta.apply(image.offset() + 1);
+    }
+
+    private boolean heartbeat(int brokerId, Uuid incarnation) throws Exception {
+        return CommandCodec.decodeHeartbeatReply(sessions.onHeartbeat(new CommandCodec.Heartbeat(brokerId, incarnation))
+                .get());
+    }
+
+    @Test
+    void fencesABrokerOnlyAfterItsSessionTimesOutAndOnlyOnTheLeader() {
+        register(1, false);
+        time.advanceMs(SESSION_TIMEOUT_MS * 2);
+        sessions.sweep();
+        assertThat(submitted).as("a follower fences nobody").isEmpty();
+
+        sessions.onLeaderReady(3);
+        time.advanceMs(SESSION_TIMEOUT_MS);
+        sessions.sweep();
+        assertThat(submitted)
+                .as("a new leader gives every broker a full session")
+                .isEmpty();
+
+        time.advanceMs(1);
+        sessions.sweep();
+        sessions.sweep();
+        assertThat(submitted).containsExactly(new SetBrokerFenced(1, INCARNATION, true));
+
+        replies.get(0).complete(CommandCodec.offsetReply(1));
+        sessions.sweep();
+        assertThat(submitted)
+                .as("retried while the image still shows it unfenced")
+                .hasSize(2);
+
+        sessions.onNotLeader();
+        time.advanceMs(SESSION_TIMEOUT_MS * 2);
+        sessions.sweep();
+        assertThat(submitted).hasSize(2);
+    }
+
+    @Test
+    void aHeartbeatKeepsTheSessionAliveAndUnfencesAFencedBroker() throws Exception {
+        register(1, false);
+        register(2, true);
+        sessions.onLeaderReady(1);
+        time.advanceMs(SESSION_TIMEOUT_MS - 1);
+        assertThat(heartbeat(1, INCARNATION)).isFalse();
+        time.advanceMs(SESSION_TIMEOUT_MS - 1);
+        sessions.sweep();
+        assertThat(submitted).isEmpty();
+
+        assertThat(heartbeat(2, INCARNATION))
+                .as("still fenced until the unfence commits")
+                .isTrue();
+        assertThat(submitted).containsExactly(new SetBrokerFenced(2, INCARNATION, false));
+    }
+
+    @Test
+    void refusesHeartbeatsFromUnknownOrStaleBrokersAndOnFollowers() {
+        assertThatThrownBy(() -> heartbeat(1, INCARNATION))
+                .isInstanceOf(ApiException.class)
+                .satisfies(e -> assertThat(((ApiException) e).error()).isEqualTo(Errors.NOT_CONTROLLER));
+        sessions.onLeaderReady(1);
+        assertThatThrownBy(() -> heartbeat(1, INCARNATION))
+                .satisfies(e -> assertThat(((ApiException) e).error()).isEqualTo(Errors.BROKER_ID_NOT_REGISTERED));
+        register(1, false);
+        assertThatThrownBy(() -> heartbeat(1, new Uuid(2, 2)))
+                .satisfies(e -> assertThat(((ApiException) e).error()).isEqualTo(Errors.STALE_BROKER_EPOCH));
+    }
+}

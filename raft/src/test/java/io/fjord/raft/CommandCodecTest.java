@@ -1,0 +1,143 @@
+package io.fjord.raft;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fjord.common.ApiException;
+import io.fjord.common.Errors;
+import io.fjord.common.Uuid;
+import io.fjord.metadata.AlterConfigOp;
+import io.fjord.metadata.AlterConfigsResource;
+import io.fjord.metadata.AlterConfigsResult;
+import io.fjord.metadata.ConfigRecord;
+import io.fjord.metadata.ConfigResource;
+import io.fjord.metadata.ConfigResourceType;
+import io.fjord.metadata.ControllerConfig;
+import io.fjord.metadata.CreatableTopic;
+import io.fjord.metadata.CreatePartitionsResult;
+import io.fjord.metadata.CreatePartitionsTopic;
+import io.fjord.metadata.CreateTopicResult;
+import io.fjord.metadata.DeleteTopicResult;
+import io.fjord.metadata.Endpoint;
+import io.fjord.metadata.NoOpRecord;
+import io.fjord.metadata.TopicRecord;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class CommandCodecTest {
+
+    private static final ControllerConfig CONFIG = new ControllerConfig(3, 2, 500);
+
+    private static MetadataCommand roundTrip(MetadataCommand command) {
+        return CommandCodec.decode(CommandCodec.encode(command));
+    }
+
+    @Test
+    void recordsRegistrationsFencingAndBarriersSurviveARoundTrip() {
+        List<MetadataCommand> commands = List.of(
+                new MetadataCommand.AppendRecords(List.of(
+                        new TopicRecord("a", new Uuid(1, 2)),
+                        new ConfigRecord(ConfigResourceType.TOPIC, "a", "retention.ms", null),
+                        new NoOpRecord())),
+                new MetadataCommand.RegisterBroker(
+                        4, new Uuid(9, 9), List.of(new Endpoint("PLAINTEXT", "h", 9092, "PLAINTEXT")), "rack-1"),
+                new MetadataCommand.RegisterBroker(
+                        4, new Uuid(9, 9), List.of(new Endpoint("PLAINTEXT", "h", 9092, "PLAINTEXT")), null),
+                new MetadataCommand.SetBrokerFenced(4, new Uuid(9, 9), true),
+                new MetadataCommand.Barrier(2),
+                new MetadataCommand.DeleteTopics(Arrays.asList("a", null), Arrays.asList(new Uuid(1, 2), null)),
+                new MetadataCommand.AlterConfigs(
+                        CONFIG,
+                        true,
+                        List.of(new AlterConfigsResource(
+                                ConfigResource.broker("1"),
+                                List.of(
+                                        new AlterConfigOp("log.retention.ms", AlterConfigOp.OpType.SET, "5"),
+                                        new AlterConfigOp("x", AlterConfigOp.OpType.DELETE, null))))));
+        for (MetadataCommand command : commands) {
+            assertThat(roundTrip(command)).isEqualTo(command);
+        }
+    }
+
+    @Test
+    void topicRequestsSurviveARoundTripWithTheirSeedSettingsAndAssignments() {
+        Map<String, String> configs = new HashMap<>();
+        configs.put("cleanup.policy", "compact");
+        configs.put("bad", null);
+        CreatableTopic manual =
+                new CreatableTopic("m", -1, -1, Map.of(0, new int[] {1, 2}, 1, new int[] {2, 3}), configs);
+        MetadataCommand.CreateTopics create = (MetadataCommand.CreateTopics) roundTrip(
+                new MetadataCommand.CreateTopics(77L, CONFIG, false, List.of(CreatableTopic.of("t", 3, 2), manual)));
+        assertThat(create.seed()).isEqualTo(77L);
+        assertThat(create.config()).isEqualTo(CONFIG);
+        assertThat(create.topics().get(0)).usingRecursiveComparison().isEqualTo(CreatableTopic.of("t", 3, 2));
+        assertThat(create.topics().get(1).assignments()).containsOnlyKeys(0, 1);
+        assertThat(create.topics().get(1).assignments().get(1)).containsExactly(2, 3);
+        assertThat(create.topics().get(1).configs()).isEqualTo(configs);
+
+        MetadataCommand.CreatePartitions partitions =
+                (MetadataCommand.CreatePartitions) roundTrip(new MetadataCommand.CreatePartitions(
+                        5L, CONFIG, true, List.of(new CreatePartitionsTopic("t", 5, List.of(new int[] {1}, new int[] {2
+                        })))));
+        assertThat(partitions.validateOnly()).isTrue();
+        assertThat(partitions.topics().get(0).assignments()).hasSize(2);
+        assertThat(partitions.topics().get(0).assignments().get(1)).containsExactly(2);
+    }
+
+    @Test
+    void repliesCarryThePerTopicResultsAndTheErrors() {
+        List<CreateTopicResult> created = List.of(
+                new CreateTopicResult("t", Errors.NONE, null, new Uuid(3, 4), 3, 2, Map.of("a", "b")),
+                new CreateTopicResult("u", Errors.TOPIC_ALREADY_EXISTS, "exists", Uuid.ZERO, -1, -1, Map.of()));
+        assertThat(CommandCodec.decodeCreateTopicsReply(CommandCodec.createTopicsReply(created)))
+                .isEqualTo(created);
+        List<DeleteTopicResult> deleted = List.of(
+                new DeleteTopicResult("t", new Uuid(3, 4), Errors.NONE, null),
+                new DeleteTopicResult(null, null, Errors.UNKNOWN_TOPIC_ID, "unknown"));
+        assertThat(CommandCodec.decodeDeleteTopicsReply(CommandCodec.deleteTopicsReply(deleted)))
+                .isEqualTo(deleted);
+        List<CreatePartitionsResult> partitions =
+                List.of(new CreatePartitionsResult("t", Errors.INVALID_PARTITIONS, "no"));
+        assertThat(CommandCodec.decodeCreatePartitionsReply(CommandCodec.createPartitionsReply(partitions)))
+                .isEqualTo(partitions);
+        List<AlterConfigsResult> altered =
+                List.of(new AlterConfigsResult(ConfigResource.topic("t"), Errors.INVALID_CONFIG, "bad value"));
+        assertThat(CommandCodec.decodeAlterConfigsReply(CommandCodec.alterConfigsReply(altered)))
+                .isEqualTo(altered);
+        assertThat(CommandCodec.decodeOffsetReply(CommandCodec.offsetReply(42))).isEqualTo(42);
+        assertThat(CommandCodec.decodeHeartbeatReply(CommandCodec.heartbeatReply(true)))
+                .isTrue();
+
+        assertThatThrownBy(() -> CommandCodec.decodeOffsetReply(
+                        CommandCodec.errorReply(Errors.STALE_BROKER_EPOCH, "old incarnation")))
+                .isInstanceOf(ApiException.class)
+                .hasMessage("old incarnation")
+                .satisfies(e -> assertThat(((ApiException) e).error()).isEqualTo(Errors.STALE_BROKER_EPOCH));
+    }
+
+    @Test
+    void rejectsEveryTruncationAndAForgedCountWithoutAllocatingIt() {
+        byte[] bytes = CommandCodec.encode(
+                new MetadataCommand.CreateTopics(1L, CONFIG, false, List.of(CreatableTopic.of("topic", 3, 2))));
+        for (int length = 0; length < bytes.length; length++) {
+            byte[] truncated = Arrays.copyOf(bytes, length);
+            assertThatThrownBy(() -> CommandCodec.decode(truncated)).isInstanceOf(MalformedCommandException.class);
+        }
+        byte[] forged = CommandCodec.encode(new MetadataCommand.AppendRecords(List.of(new NoOpRecord())));
+        forged[1] = 0x7f; // record count 2^31 - ish
+        assertThatThrownBy(() -> CommandCodec.decode(forged)).isInstanceOf(MalformedCommandException.class);
+        assertThatThrownBy(() -> CommandCodec.decode(new byte[] {99})).isInstanceOf(MalformedCommandException.class);
+        byte[] trailing = Arrays.copyOf(CommandCodec.encode(new MetadataCommand.Barrier(1)), 6);
+        assertThatThrownBy(() -> CommandCodec.decode(trailing)).hasMessageContaining("trailing");
+    }
+
+    @Test
+    void decodesTheHeartbeatQuery() {
+        CommandCodec.Heartbeat heartbeat =
+                CommandCodec.decodeHeartbeat(CommandCodec.encodeHeartbeat(3, new Uuid(5, 6)));
+        assertThat(heartbeat).isEqualTo(new CommandCodec.Heartbeat(3, new Uuid(5, 6)));
+    }
+}

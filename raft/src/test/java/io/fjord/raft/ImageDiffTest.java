@@ -1,0 +1,67 @@
+package io.fjord.raft;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fjord.common.Uuid;
+import io.fjord.metadata.ConfigRecord;
+import io.fjord.metadata.ConfigResourceType;
+import io.fjord.metadata.Endpoint;
+import io.fjord.metadata.MetadataDelta;
+import io.fjord.metadata.MetadataImage;
+import io.fjord.metadata.MetadataRecord;
+import io.fjord.metadata.PartitionRecord;
+import io.fjord.metadata.RegisterBrokerRecord;
+import io.fjord.metadata.RemoveTopicRecord;
+import io.fjord.metadata.TopicRecord;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ImageDiffTest {
+
+    private static MetadataImage replay(MetadataImage base, long offset, MetadataRecord... records) {
+        MetadataDelta delta = new MetadataDelta(base);
+        for (MetadataRecord record : records) {
+            delta.replay(record);
+        }
+        return delta.apply(offset);
+    }
+
+    private static MetadataImage applyDiff(MetadataImage from, MetadataImage to) {
+        return replay(from, to.offset(), ImageDiff.between(from, to).toArray(MetadataRecord[]::new));
+    }
+
+    @Test
+    void replayingTheDiffTurnsOneImageIntoTheOther() {
+        Uuid a = new Uuid(1, 1);
+        Uuid b = new Uuid(2, 2);
+        Uuid recreated = new Uuid(3, 3);
+        List<Endpoint> endpoints = List.of(new Endpoint("PLAINTEXT", "h", 1, "PLAINTEXT"));
+        MetadataImage from = replay(
+                MetadataImage.EMPTY,
+                6,
+                new RegisterBrokerRecord(1, new Uuid(9, 1), endpoints, null, false),
+                new TopicRecord("a", a),
+                new PartitionRecord(a, 0, new int[] {1}, new int[] {1}, 1, 0, 0),
+                new TopicRecord("b", b),
+                new PartitionRecord(b, 0, new int[] {1}, new int[] {1}, 1, 0, 0),
+                new ConfigRecord(ConfigResourceType.TOPIC, "b", "retention.ms", "1"),
+                new ConfigRecord(ConfigResourceType.TOPIC, "a", "cleanup.policy", "compact"));
+        MetadataImage to = replay(
+                from,
+                20,
+                new RegisterBrokerRecord(1, new Uuid(9, 1), endpoints, null, true),
+                new RegisterBrokerRecord(2, new Uuid(9, 2), endpoints, "r", false),
+                new PartitionRecord(a, 0, new int[] {1, 2}, new int[] {1, 2}, 2, 1, 1),
+                new PartitionRecord(a, 1, new int[] {2}, new int[] {2}, 2, 0, 0),
+                new ConfigRecord(ConfigResourceType.TOPIC, "a", "cleanup.policy", null),
+                new RemoveTopicRecord(b),
+                new TopicRecord("b", recreated),
+                new PartitionRecord(recreated, 0, new int[] {2}, new int[] {2}, 2, 0, 0),
+                new ConfigRecord(ConfigResourceType.TOPIC, "b", "segment.ms", "5"),
+                new ConfigRecord(ConfigResourceType.BROKER, "", "x", "y"));
+
+        assertThat(applyDiff(from, to)).isEqualTo(to);
+        assertThat(applyDiff(MetadataImage.EMPTY, to)).isEqualTo(to);
+        assertThat(ImageDiff.between(to, to)).isEmpty();
+    }
+}

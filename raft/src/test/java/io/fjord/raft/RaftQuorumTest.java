@@ -1,0 +1,251 @@
+package io.fjord.raft;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fjord.common.Errors;
+import io.fjord.common.Uuid;
+import io.fjord.metadata.AlterConfigOp;
+import io.fjord.metadata.AlterConfigsResource;
+import io.fjord.metadata.BrokerRegistration;
+import io.fjord.metadata.ConfigRecord;
+import io.fjord.metadata.ConfigResource;
+import io.fjord.metadata.ConfigResourceType;
+import io.fjord.metadata.CreatableTopic;
+import io.fjord.metadata.CreatePartitionsTopic;
+import io.fjord.metadata.CreateTopicResult;
+import io.fjord.metadata.Endpoint;
+import io.fjord.metadata.MetadataImage;
+import io.fjord.metadata.MetadataRecord;
+import io.fjord.metadata.NoOpRecord;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
+class RaftQuorumTest {
+
+    @TempDir
+    Path dir;
+
+    private static List<Endpoint> endpoints(int port) {
+        return List.of(new Endpoint("PLAINTEXT", "127.0.0.1", port, "PLAINTEXT"));
+    }
+
+    @Test
+    void threeNodesElectOneLeaderAndEveryNodeAppliesTheSameRecordsInTheSameOrder() throws Exception {
+        try (QuorumTestContext quorum = new QuorumTestContext(dir, 3, 10_000).startAll()) {
+            int leader = quorum.awaitLeader(15_000);
+            List<CompletableFuture<Long>> appends = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                int from = 1 + i % 3;
+                appends.add(quorum.node(from)
+                        .log()
+                        .append(List.of(new ConfigRecord(ConfigResourceType.BROKER, "", "key" + i, "node" + from))));
+            }
+            List<Long> offsets = new ArrayList<>();
+            for (CompletableFuture<Long> append : appends) {
+                offsets.add(append.get(30, TimeUnit.SECONDS));
+            }
+            assertThat(offsets).doesNotHaveDuplicates().allMatch(offset -> offset >= 0 && offset < 6);
+
+            MetadataImage image = quorum.awaitSameImage(15_000);
+            assertThat(image.configs().configs(ConfigResource.broker("")))
+                    .as("image %s", image)
+                    .hasSize(6);
+            assertThat(image.offset()).isEqualTo(5);
+            List<MetadataRecord> leaderRecords = quorum.listener(leader).records();
+            assertThat(leaderRecords).hasSize(6);
+            for (int id = 1; id <= 3; id++) {
+                assertThat(quorum.listener(id).records()).isEqualTo(leaderRecords);
+                assertThat(quorum.listener(id).replayCompleteOffset).isGreaterThanOrEqualTo(-1L);
+            }
+            assertThat(quorum.listener(leader).leaderEpochs).isNotEmpty();
+        }
+    }
+
+    @Test
+    void createTopicsOnAFollowerIsForwardedAndItsResultsReturned() throws Exception {
+        try (QuorumTestContext quorum = new QuorumTestContext(dir, 3, 10_000).startAll()) {
+            int leader = quorum.awaitLeader(15_000);
+            int follower = quorum.aFollower(leader);
+            RaftController controller = quorum.node(follower).controller();
+            controller.registerBroker(1, new Uuid(1, 1), endpoints(9001), null).get(30, TimeUnit.SECONDS);
+            controller.registerBroker(2, new Uuid(2, 2), endpoints(9002), null).get(30, TimeUnit.SECONDS);
+
+            List<CreateTopicResult> results = controller
+                    .createTopics(List.of(CreatableTopic.of("orders", 3, 2)), false)
+                    .get(30, TimeUnit.SECONDS);
+            assertThat(results).singleElement().satisfies(r -> {
+                assertThat(r.error()).isEqualTo(Errors.NONE);
+                assertThat(r.topicId().isZero()).isFalse();
+                assertThat(r.numPartitions()).isEqualTo(3);
+                assertThat(r.replicationFactor()).isEqualTo(2);
+            });
+            assertThat(quorum.node(follower).loader().image().topics().topic("orders"))
+                    .as("the forwarding node has applied the topic when its request completes")
+                    .isNotNull();
+            List<CreateTopicResult> again = quorum.node(leader)
+                    .controller()
+                    .createTopics(List.of(CreatableTopic.of("orders", 1, 1)), false)
+                    .get(30, TimeUnit.SECONDS);
+            assertThat(again.get(0).error()).isEqualTo(Errors.TOPIC_ALREADY_EXISTS);
+
+            MetadataImage image = quorum.awaitSameImage(15_000);
+            assertThat(image.topics().topic("orders").id())
+                    .isEqualTo(results.get(0).topicId());
+            assertThat(image.topics().topic("orders").numPartitions()).isEqualTo(3);
+
+            assertThat(controller
+                            .createPartitions(List.of(new CreatePartitionsTopic("orders", 5, null)), false)
+                            .get(30, TimeUnit.SECONDS))
+                    .singleElement()
+                    .satisfies(r -> assertThat(r.error()).isEqualTo(Errors.NONE));
+            AlterConfigsResource retention = new AlterConfigsResource(
+                    ConfigResource.topic("orders"),
+                    List.of(new AlterConfigOp("retention.ms", AlterConfigOp.OpType.SET, "1000")));
+            assertThat(controller
+                            .incrementalAlterConfigs(List.of(retention), false)
+                            .get(30, TimeUnit.SECONDS))
+                    .singleElement()
+                    .satisfies(r -> assertThat(r.error()).isEqualTo(Errors.NONE));
+            MetadataImage altered = quorum.awaitSameImage(15_000);
+            assertThat(altered.topics().topic("orders").numPartitions()).isEqualTo(5);
+            assertThat(altered.configs().configs(ConfigResource.topic("orders")))
+                    .containsEntry("retention.ms", "1000");
+
+            assertThat(controller.deleteTopics(List.of("orders"), List.of()).get(30, TimeUnit.SECONDS))
+                    .singleElement()
+                    .satisfies(r -> assertThat(r.error()).isEqualTo(Errors.NONE));
+            assertThat(quorum.awaitSameImage(15_000).topics().topic("orders")).isNull();
+        }
+    }
+
+    @Test
+    void aNewLeaderTakesOverWhenTheLeaderStopsAndTheOldNodeCatchesUpFromASnapshot() throws Exception {
+        try (QuorumTestContext quorum = new QuorumTestContext(dir, 3, 20).startAll()) {
+            int leader = quorum.awaitLeader(15_000);
+            quorum.node(leader).log().append(List.of(new NoOpRecord())).get(30, TimeUnit.SECONDS);
+            quorum.awaitSameImage(15_000);
+
+            long stoppedAtIndex = quorum.node(leader).log().appliedRaftIndex();
+            long stoppedNs = System.nanoTime();
+            quorum.stop(leader);
+            int newLeader = quorum.awaitLeader(15_000);
+            long electionMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stoppedNs);
+            System.out.println("New metadata leader " + newLeader + " elected " + electionMs + " ms after leader "
+                    + leader + " stopped");
+            assertThat(newLeader).isNotEqualTo(leader);
+            assertThat(electionMs).isLessThan(10_000);
+
+            // Enough entries for several snapshots and closed segments, so the old node's missing entries
+            // are purged from the others' logs and it can only catch up from a snapshot.
+            int survivor = quorum.aFollower(newLeader);
+            String padding = "x".repeat(512);
+            for (int i = 0; i < 80; i++) {
+                quorum.node(i % 2 == 0 ? newLeader : survivor)
+                        .log()
+                        .append(List.of(new ConfigRecord(ConfigResourceType.BROKER, "", "key" + i % 30, i + padding)))
+                        .get(30, TimeUnit.SECONDS);
+            }
+            MetadataImage image = quorum.awaitSameImage(15_000);
+            QuorumTestContext.await(
+                    15_000,
+                    "the leader's log purged past the stopped node's last entry",
+                    () -> quorum.node(newLeader).log().raftLogStartIndex() > stoppedAtIndex + 1);
+
+            quorum.start(leader);
+            quorum.node(leader).ready().get(30, TimeUnit.SECONDS);
+            MetadataImage caughtUp = quorum.awaitSameImage(20_000);
+            assertThat(caughtUp).isEqualTo(image);
+            assertThat(quorum.node(leader).loader().image()).isEqualTo(image);
+            assertThat(quorum.node(leader).log().appliedRaftIndex()).isGreaterThan(stoppedAtIndex);
+
+            quorum.node(leader).log().append(List.of(new NoOpRecord())).get(30, TimeUnit.SECONDS);
+            assertThat(quorum.awaitSameImage(15_000).offset()).isEqualTo(image.offset() + 1);
+        }
+    }
+
+    @Test
+    void aBrokerThatStopsHeartbeatingIsFencedAfterTheSessionTimeoutAndUnfencedWhenItReturns() throws Exception {
+        try (QuorumTestContext quorum = new QuorumTestContext(dir, 3, 10_000).startAll()) {
+            int leader = quorum.awaitLeader(15_000);
+            RaftController controller = quorum.node(quorum.aFollower(leader)).controller();
+            Uuid incarnation = new Uuid(5, 5);
+            controller.registerBroker(5, incarnation, endpoints(9005), null).get(30, TimeUnit.SECONDS);
+            // Heartbeating keeps it unfenced past the session timeout.
+            Thread.sleep(QuorumTestContext.SESSION_TIMEOUT_MS * 2);
+            assertThat(quorum.awaitSameImage(10_000).cluster().broker(5).fenced())
+                    .isFalse();
+
+            controller.stopHeartbeats(5);
+            long stoppedNs = System.nanoTime();
+            QuorumTestContext.await(10_000, "broker 5 fenced on every node", () -> fencedEverywhere(quorum, 5, true));
+            long fencedAfterMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stoppedNs);
+            System.out.println("Broker 5 fenced " + fencedAfterMs + " ms after its last heartbeat");
+            assertThat(fencedAfterMs)
+                    .isGreaterThanOrEqualTo(
+                            QuorumTestContext.SESSION_TIMEOUT_MS - 2 * QuorumTestContext.HEARTBEAT_INTERVAL_MS);
+
+            assertThat(controller.heartbeat(5, incarnation).get(30, TimeUnit.SECONDS))
+                    .isTrue();
+            QuorumTestContext.await(
+                    10_000, "broker 5 unfenced on every node", () -> fencedEverywhere(quorum, 5, false));
+
+            assertThat(controller.heartbeat(5, new Uuid(9, 9)))
+                    .failsWithin(30, TimeUnit.SECONDS)
+                    .withThrowableThat()
+                    .withMessageContaining("incarnation");
+        }
+    }
+
+    private static boolean fencedEverywhere(QuorumTestContext quorum, int brokerId, boolean fenced) {
+        for (int id = 1; id <= 3; id++) {
+            BrokerRegistration broker =
+                    quorum.node(id).loader().image().cluster().broker(brokerId);
+            if (broker == null || broker.fenced() != fenced) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Test
+    void aSingleNodeQuorumLeadsAloneAndRecoversItsStateAfterARestart() throws Exception {
+        try (QuorumTestContext quorum = new QuorumTestContext(dir, 1, 5).startAll()) {
+            quorum.awaitLeader(15_000);
+            RaftController controller = quorum.node(1).controller();
+            long epoch = controller
+                    .registerBroker(1, new Uuid(1, 1), endpoints(9092), null)
+                    .get(30, TimeUnit.SECONDS);
+            assertThat(epoch).isEqualTo(0L);
+            for (int i = 0; i < 8; i++) {
+                assertThat(controller
+                                .createTopics(List.of(CreatableTopic.of("t" + i, 2, 1)), false)
+                                .get(30, TimeUnit.SECONDS)
+                                .get(0)
+                                .error())
+                        .isEqualTo(Errors.NONE);
+            }
+            MetadataImage before = quorum.awaitSameImage(10_000);
+            assertThat(before.topics().topicsByName()).hasSize(8);
+
+            quorum.stop(1);
+            quorum.start(1);
+            MetadataImage after = quorum.node(1).ready().get(30, TimeUnit.SECONDS);
+            assertThat(after).isEqualTo(before);
+            assertThat(quorum.awaitLeader(15_000)).isEqualTo(1);
+            assertThat(quorum.node(1)
+                            .controller()
+                            .createTopics(List.of(CreatableTopic.of("t0", 1, 1)), false)
+                            .get(30, TimeUnit.SECONDS)
+                            .get(0)
+                            .error())
+                    .isEqualTo(Errors.TOPIC_ALREADY_EXISTS);
+        }
+    }
+}
