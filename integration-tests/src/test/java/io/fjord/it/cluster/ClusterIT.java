@@ -233,6 +233,9 @@ class ClusterIT {
         }
     }
 
+    /** The broker test 6 killed, restarted by test 7. */
+    static int killed = -1;
+
     @Test
     @Order(6)
     void killingTheActiveControllerElectsAnotherAndTopicsCanStillBeCreated() throws Exception {
@@ -244,6 +247,7 @@ class ClusterIT {
         int survivor = controller == 1 ? 2 : 1;
         long killedNs = System.nanoTime();
         cluster.broker(controller).kill9();
+        killed = controller;
         try (Admin admin = LocalCluster.admin(cluster.broker(survivor).bootstrap())) {
             int newController = -1;
             long deadlineNs = killedNs + TimeUnit.SECONDS.toNanos(30);
@@ -282,6 +286,37 @@ class ClusterIT {
             assertThat(nodes).doesNotContain(controller).hasSize(2);
             System.out.printf(
                     "broker %d fenced %d ms after the kill%n", controller, (System.nanoTime() - killedNs) / 1_000_000);
+        }
+    }
+
+    @Test
+    @Order(7)
+    void aKilledBrokerRestartsRejoinsAndServesItsPartitionsAgain() throws Exception {
+        assertThat(killed).as("test 6 killed a broker").isBetween(1, 3);
+        long startNs = System.nanoTime();
+        cluster.broker(killed).start();
+        System.out.printf(
+                "broker %d restarted and registered in %d ms%n", killed, (System.nanoTime() - startNs) / 1_000_000);
+        String bootstrap = cluster.broker(killed).bootstrap();
+        try (Admin admin = LocalCluster.admin(bootstrap)) {
+            assertThat(admin.describeCluster().nodes().get(10, TimeUnit.SECONDS).stream()
+                            .map(Node::id)
+                            .sorted()
+                            .toList())
+                    .containsExactly(1, 2, 3);
+        }
+        try (KafkaConsumer<String, String> consumer = consumer(bootstrap, null)) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (int p = 0; p < 6; p++) {
+                partitions.add(new TopicPartition("spread", p));
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Set<String> values = new HashSet<>();
+            pollUntil(consumer, values, 600, 30_000);
+            assertThat(values)
+                    .as("the records of test 2, the restarted broker's included")
+                    .hasSize(600);
         }
     }
 
