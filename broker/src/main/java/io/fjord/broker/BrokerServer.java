@@ -15,11 +15,11 @@ import io.fjord.broker.producer.ProducerIdManager;
 import io.fjord.common.Time;
 import io.fjord.common.Uuid;
 import io.fjord.common.config.BrokerConfig;
+import io.fjord.common.config.ConfigException;
 import io.fjord.coordinator.ExecutorCoordinatorScheduler;
 import io.fjord.coordinator.GroupCoordinator;
 import io.fjord.metadata.ControllerConfig;
 import io.fjord.metadata.Endpoint;
-import io.fjord.metadata.MetadataNode;
 import io.fjord.storage.LogManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -43,8 +43,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One Fjord broker: the composition root that opens the log directories, replays the metadata log,
- * binds the Kafka listener and wires every API handler. With the local metadata log it is its own
- * controller; the cluster issue replaces that log with a Ratis quorum.
+ * binds the Kafka listener and wires every API handler. With {@code controller.quorum.voters} set it is a
+ * member of the Raft metadata quorum ({@link BrokerMetadata}); without, it is its own controller on a local
+ * metadata log.
  *
  * <p>Start-up order: logs are recovered, metadata is replayed (creating partitions for the topics it
  * knows), the listener binds, then this broker registers itself with its advertised address. Shutdown
@@ -61,7 +62,7 @@ public final class BrokerServer {
     private ThreadPoolExecutor ioPool;
     private LogManager logManager;
     private ReplicaManager replicaManager;
-    private MetadataNode metadataNode;
+    private BrokerMetadata metadataNode;
     private ExecutorCoordinatorScheduler groupScheduler;
     private ExecutorService groupLoader;
     private GroupCoordinator groupCoordinator;
@@ -95,7 +96,8 @@ public final class BrokerServer {
         }
         Path metadataDir = config.metadataLogDir();
         Files.createDirectories(metadataDir);
-        String clusterId = MetaProperties.loadOrCreate(metadataDir, config.nodeId(), new SecureRandom());
+        String clusterId = MetaProperties.loadOrCreate(
+                metadataDir, config.nodeId(), () -> BrokerMetadata.newClusterId(config, new SecureRandom()));
 
         scheduler = new ScheduledThreadPoolExecutor(
                 Math.max(2, config.backgroundThreads()), daemonThreads("fjord-scheduler"));
@@ -108,16 +110,17 @@ public final class BrokerServer {
                 1000L,
                 config.numRecoveryThreadsPerDataDir());
         logManager.startup();
-        replicaManager = new ReplicaManager(logManager, scheduler);
+        replicaManager = new ReplicaManager(logManager, scheduler, config.nodeId());
 
-        metadataNode = MetadataNode.startLocal(
-                metadataDir,
+        metadataNode = BrokerMetadata.start(
+                config,
                 new ControllerConfig(config.numPartitions(), config.defaultReplicationFactor(), 10_000),
                 new BrokerConfigValidator(),
                 time,
                 new SplittableRandom(new SecureRandom().nextLong()));
         metadataNode.loader().installPublisher(new BrokerMetadataPublisher(config, replicaManager, logManager));
-        MetadataView metadata = new MetadataView(metadataNode.loader(), config, clusterId);
+        MetadataView metadata = new MetadataView(
+                metadataNode.loader(), config, clusterId, () -> metadataNode.controllerId(config.nodeId()));
         groupScheduler = new ExecutorCoordinatorScheduler("fjord-group-timers");
         groupLoader = Executors.newSingleThreadExecutor(daemonThreads("fjord-group-loader"));
         groupCoordinator = new GroupCoordinator(
@@ -131,7 +134,8 @@ public final class BrokerServer {
                 .loader()
                 .installPublisher(
                         new GroupCoordinatorPublisher(config.nodeId(), groupCoordinator, replicaManager, groupLoader));
-        metadataNode.ready().get(60, TimeUnit.SECONDS);
+        // A quorum member is ready once a majority of the voters is up and it has caught up with them.
+        metadataNode.ready().get(config.controllerQuorumVoters().isEmpty() ? 60 : 120, TimeUnit.SECONDS);
 
         ProducerIdManager producerIds = new ProducerIdManager(metadataDir);
         RequestDispatcher dispatcher = KafkaApis.build(
@@ -149,7 +153,7 @@ public final class BrokerServer {
                 new ArrayBlockingQueue<>(Math.max(16, config.queuedMaxRequests()) * 4),
                 daemonThreads("fjord-io"),
                 new ThreadPoolExecutor.CallerRunsPolicy());
-        io.fjord.common.config.Endpoint listener = config.listeners().get(0);
+        io.fjord.common.config.Endpoint listener = clientListener(config.listeners());
         network = new NetworkServer(
                 new NetworkServer.Settings(
                         listener.host(),
@@ -168,8 +172,7 @@ public final class BrokerServer {
 
     /** Registers this broker with the address clients should use (the bound port when 0 was asked). */
     private void register() throws Exception {
-        io.fjord.common.config.Endpoint advertised =
-                config.advertisedListeners().get(0);
+        io.fjord.common.config.Endpoint advertised = clientListener(config.advertisedListeners());
         int port = advertised.port() == 0 ? boundAddress.getPort() : advertised.port();
         String host = advertised.host() == null || advertised.host().isEmpty()
                 ? boundAddress.getHostString()
@@ -183,6 +186,20 @@ public final class BrokerServer {
                         List.of(new Endpoint(advertised.listenerName(), host, port, protocol)),
                         config.brokerRack().orElse(null))
                 .get(30, TimeUnit.SECONDS);
+    }
+
+    /** The first listener that is not a controller listener (the controller's port is the Ratis port). */
+    private io.fjord.common.config.Endpoint clientListener(List<io.fjord.common.config.Endpoint> listeners) {
+        List<String> controllerNames = config.controllerListenerNames();
+        for (io.fjord.common.config.Endpoint listener : listeners) {
+            if (!controllerNames.contains(listener.listenerName())) {
+                return listener;
+            }
+        }
+        throw new ConfigException(
+                BrokerConfig.LISTENERS,
+                listeners.toString(),
+                "no listener for clients besides the controller listeners");
     }
 
     /** Stops serving and closes everything; safe to call more than once and after a failed start. */

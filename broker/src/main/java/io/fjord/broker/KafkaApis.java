@@ -16,7 +16,7 @@ import io.fjord.broker.handler.TopicAdminHandlers;
 import io.fjord.broker.network.RequestDispatcher;
 import io.fjord.broker.partition.ReplicaManager;
 import io.fjord.broker.producer.ProducerIdManager;
-import io.fjord.metadata.Controller;
+import io.fjord.metadata.ControllerApi;
 import io.fjord.protocol.ApiKeys;
 
 /**
@@ -30,7 +30,7 @@ final class KafkaApis {
 
     static RequestDispatcher build(
             MetadataView metadata,
-            Controller controller,
+            ControllerApi controller,
             ReplicaManager replicaManager,
             ProducerIdManager producerIds,
             GroupHandlers groups) {

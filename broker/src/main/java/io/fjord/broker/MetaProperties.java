@@ -1,6 +1,5 @@
 package io.fjord.broker;
 
-import io.fjord.common.Uuid;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -9,7 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Properties;
-import java.util.random.RandomGenerator;
+import java.util.function.Supplier;
 
 /**
  * {@code meta.properties} in the metadata directory, as in Kafka: the cluster id, chosen on first start,
@@ -22,7 +21,8 @@ final class MetaProperties {
     private MetaProperties() {}
 
     /** The cluster id recorded in {@code dir}, creating the file with a new id on first start. */
-    static String loadOrCreate(Path dir, int nodeId, RandomGenerator random) {
+    /** The cluster id recorded in {@code dir}, creating the file with {@code newClusterId} on first start. */
+    static String loadOrCreate(Path dir, int nodeId, Supplier<String> newClusterId) {
         Path file = dir.resolve(FILE_NAME);
         Properties props = new Properties();
         try {
@@ -41,7 +41,7 @@ final class MetaProperties {
                 }
                 return clusterId;
             }
-            String clusterId = Uuid.random(random).toString();
+            String clusterId = newClusterId.get();
             props.setProperty("version", "1");
             props.setProperty("cluster.id", clusterId);
             props.setProperty("node.id", Integer.toString(nodeId));

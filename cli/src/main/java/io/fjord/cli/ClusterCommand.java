@@ -20,13 +20,13 @@ import picocli.CommandLine.Spec;
 /**
  * {@code fjord cluster info|health}: the brokers, the controller and topic counts; and a health check that
  * exits non-zero when any partition has no leader or fewer in-sync replicas than replicas. Runs once on the
- * main thread.
+ * main thread. ({@code fjord cluster up}, which starts a local cluster, is {@link ClusterUpCommand}.)
  */
 @Command(
         name = "cluster",
         mixinStandardHelpOptions = true,
-        description = "Show the cluster's brokers and check its partitions.",
-        subcommands = {ClusterCommand.Info.class, ClusterCommand.Health.class})
+        description = "Show the cluster's brokers and check its partitions; start a local cluster.",
+        subcommands = {ClusterCommand.Info.class, ClusterCommand.Health.class, ClusterUpCommand.class})
 final class ClusterCommand implements Runnable {
     @Spec
     CommandSpec spec;

@@ -70,6 +70,9 @@ public final class Fjord implements Runnable {
                 if (cls == StartCommand.class) {
                     return cls.cast(new StartCommand(launcher, process, time));
                 }
+                if (cls == ClusterUpCommand.class) {
+                    return cls.cast(new ClusterUpCommand(process, time));
+                }
                 return defaults.create(cls);
             }
         };

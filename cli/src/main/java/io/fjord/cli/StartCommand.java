@@ -85,6 +85,9 @@ final class StartCommand implements Callable<Integer> {
         BrokerLauncher.RunningBroker broker;
         try {
             broker = launcher.launch(config);
+        } catch (ConfigException e) {
+            // Settings checked only at start-up, e.g. the quorum's (node.id among the voters).
+            return fail(err, Fjord.EXIT_USAGE, e.getMessage());
         } catch (RuntimeException e) {
             return fail(err, Fjord.EXIT_FAILURE, "failed to start: " + e.getMessage());
         }

@@ -16,7 +16,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A Fjord broker in its own JVM, started with `fjord start` exactly as a user would, so tests can kill -9
- * it. Its output goes to a log file next to the data directory. Not thread-safe.
+ * it. Its output goes to a log file next to the data directory. The overrides are applied over the
+ * defaults ({@code listeners} on {@link #port()}, {@code log.dirs}); the members of a quorum are
+ * {@link #launch}ed together, then each {@link #awaitReady}. Not thread-safe.
  */
 public final class BrokerProcess implements AutoCloseable {
 
@@ -24,10 +26,16 @@ public final class BrokerProcess implements AutoCloseable {
     private final int port;
     private final Map<String, String> overrides;
     private Process process;
+    private CompletableFuture<Boolean> ready;
 
     public BrokerProcess(Path dataDir, Map<String, String> overrides) {
+        this(dataDir, freePort(), overrides);
+    }
+
+    /** A broker whose Kafka listener is on {@code port}; {@code overrides} win over the defaults. */
+    public BrokerProcess(Path dataDir, int port, Map<String, String> overrides) {
         this.dataDir = dataDir;
-        this.port = freePort();
+        this.port = port;
         this.overrides = new LinkedHashMap<>(overrides);
     }
 
@@ -41,6 +49,12 @@ public final class BrokerProcess implements AutoCloseable {
 
     /** Starts the broker and waits for its "Fjord started" line (at most 60 s). */
     public void start() throws IOException, InterruptedException {
+        launch();
+        awaitReady();
+    }
+
+    /** Starts the broker's JVM without waiting for it to be ready. */
+    public void launch() throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx512m");
@@ -58,11 +72,17 @@ public final class BrokerProcess implements AutoCloseable {
         });
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         process = builder.start();
-        CompletableFuture<Boolean> ready = new CompletableFuture<>();
-        Path logFile = dataDir.resolveSibling(dataDir.getFileName() + ".log");
-        Thread pump = new Thread(() -> pumpOutput(logFile, ready), "broker-output-" + port);
+        CompletableFuture<Boolean> started = new CompletableFuture<>();
+        ready = started;
+        Path logFile = logFile();
+        Thread pump = new Thread(() -> pumpOutput(logFile, started), "broker-output-" + port);
         pump.setDaemon(true);
         pump.start();
+    }
+
+    /** Waits for the launched broker's "Fjord started" line (at most 60 s). */
+    public void awaitReady() throws IOException, InterruptedException {
+        Path logFile = logFile();
         try {
             if (!ready.get(60, TimeUnit.SECONDS)) {
                 throw new IOException("broker exited before it was ready; see " + logFile);
@@ -71,6 +91,11 @@ public final class BrokerProcess implements AutoCloseable {
             process.destroyForcibly();
             throw new IOException("broker did not start in 60 s; see " + logFile, e);
         }
+    }
+
+    /** Where the broker's output goes: next to its data directory. */
+    public Path logFile() {
+        return dataDir.resolveSibling(dataDir.getFileName() + ".log");
     }
 
     private void pumpOutput(Path logFile, CompletableFuture<Boolean> ready) {
@@ -120,7 +145,7 @@ public final class BrokerProcess implements AutoCloseable {
         }
     }
 
-    static int freePort() {
+    public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             socket.setReuseAddress(true);
             return socket.getLocalPort();

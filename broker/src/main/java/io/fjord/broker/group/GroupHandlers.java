@@ -6,7 +6,7 @@ import io.fjord.common.Errors;
 import io.fjord.common.config.BrokerConfig;
 import io.fjord.coordinator.GroupCoordinator;
 import io.fjord.metadata.BrokerRegistration;
-import io.fjord.metadata.Controller;
+import io.fjord.metadata.ControllerApi;
 import io.fjord.metadata.CreatableTopic;
 import io.fjord.metadata.Endpoint;
 import io.fjord.metadata.MetadataImage;
@@ -42,11 +42,11 @@ public final class GroupHandlers {
     private static final byte KEY_TYPE_GROUP = 0;
 
     private final MetadataView metadata;
-    private final Controller controller;
+    private final ControllerApi controller;
     private final GroupCoordinator coordinator;
     private final AtomicBoolean creatingOffsetsTopic = new AtomicBoolean();
 
-    public GroupHandlers(MetadataView metadata, Controller controller, GroupCoordinator coordinator) {
+    public GroupHandlers(MetadataView metadata, ControllerApi controller, GroupCoordinator coordinator) {
         this.metadata = metadata;
         this.controller = controller;
         this.coordinator = coordinator;

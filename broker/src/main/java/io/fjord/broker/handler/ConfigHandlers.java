@@ -15,7 +15,7 @@ import io.fjord.metadata.AlterConfigsResource;
 import io.fjord.metadata.AlterConfigsResult;
 import io.fjord.metadata.ConfigResource;
 import io.fjord.metadata.ConfigResourceType;
-import io.fjord.metadata.Controller;
+import io.fjord.metadata.ControllerApi;
 import io.fjord.metadata.MetadataImage;
 import io.fjord.metadata.TopicNames;
 import io.fjord.protocol.ApiMessage;
@@ -44,9 +44,9 @@ public final class ConfigHandlers {
     static final byte BROKER_LOGGER = 8;
 
     private final MetadataView metadata;
-    private final Controller controller;
+    private final ControllerApi controller;
 
-    public ConfigHandlers(MetadataView metadata, Controller controller) {
+    public ConfigHandlers(MetadataView metadata, ControllerApi controller) {
         this.metadata = metadata;
         this.controller = controller;
     }

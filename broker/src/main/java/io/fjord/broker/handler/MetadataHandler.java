@@ -6,7 +6,7 @@ import io.fjord.common.ApiException;
 import io.fjord.common.Errors;
 import io.fjord.common.Uuid;
 import io.fjord.metadata.BrokerRegistration;
-import io.fjord.metadata.Controller;
+import io.fjord.metadata.ControllerApi;
 import io.fjord.metadata.CreatableTopic;
 import io.fjord.metadata.Endpoint;
 import io.fjord.metadata.MetadataImage;
@@ -32,9 +32,9 @@ import java.util.concurrent.CompletableFuture;
 public final class MetadataHandler implements RequestHandler {
 
     private final MetadataView metadata;
-    private final Controller controller;
+    private final ControllerApi controller;
 
-    public MetadataHandler(MetadataView metadata, Controller controller) {
+    public MetadataHandler(MetadataView metadata, ControllerApi controller) {
         this.metadata = metadata;
         this.controller = controller;
     }

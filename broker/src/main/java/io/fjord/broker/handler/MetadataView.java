@@ -7,6 +7,7 @@ import io.fjord.metadata.Endpoint;
 import io.fjord.metadata.MetadataImage;
 import io.fjord.metadata.MetadataLoader;
 import io.fjord.metadata.TopicImage;
+import java.util.function.IntSupplier;
 
 /**
  * What the handlers read of the cluster metadata: the current image (lock-free), topic name/id lookups,
@@ -17,11 +18,14 @@ public final class MetadataView implements TopicResolver {
     private final MetadataLoader loader;
     private final BrokerConfig config;
     private final String clusterId;
+    private final IntSupplier controllerId;
 
-    public MetadataView(MetadataLoader loader, BrokerConfig config, String clusterId) {
+    /** @param controllerId the active controller's id as this node knows it, -1 when none is known */
+    public MetadataView(MetadataLoader loader, BrokerConfig config, String clusterId, IntSupplier controllerId) {
         this.loader = loader;
         this.config = config;
         this.clusterId = clusterId;
+        this.controllerId = controllerId;
     }
 
     public MetadataImage image() {
@@ -40,9 +44,9 @@ public final class MetadataView implements TopicResolver {
         return clusterId;
     }
 
-    /** The active controller: with the local metadata log, this broker. */
+    /** The active controller (the Raft leader; with the local metadata log, this broker), or -1. */
     public int controllerId() {
-        return config.nodeId();
+        return controllerId.getAsInt();
     }
 
     @Override

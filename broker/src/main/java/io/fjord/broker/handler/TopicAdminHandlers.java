@@ -5,7 +5,7 @@ import io.fjord.broker.network.RequestContext;
 import io.fjord.common.Errors;
 import io.fjord.common.Uuid;
 import io.fjord.common.config.ConfigEntry;
-import io.fjord.metadata.Controller;
+import io.fjord.metadata.ControllerApi;
 import io.fjord.metadata.CreatableTopic;
 import io.fjord.metadata.CreatePartitionsResult;
 import io.fjord.metadata.CreatePartitionsTopic;
@@ -33,9 +33,9 @@ import java.util.concurrent.CompletableFuture;
 public final class TopicAdminHandlers {
 
     private final MetadataView metadata;
-    private final Controller controller;
+    private final ControllerApi controller;
 
-    public TopicAdminHandlers(MetadataView metadata, Controller controller) {
+    public TopicAdminHandlers(MetadataView metadata, ControllerApi controller) {
         this.metadata = metadata;
         this.controller = controller;
     }

@@ -44,6 +44,7 @@ public final class BrokerMetadataPublisher implements MetadataPublisher {
 
     @Override
     public void onMetadataUpdate(MetadataDelta delta, MetadataImage image) {
+        replicaManager.onMetadataImage(image);
         for (TopicImage deleted : delta.deletedTopics().values()) {
             for (Integer partition : deleted.partitions().keySet()) {
                 replicaManager.removePartition(new TopicPartition(deleted.name(), partition));
@@ -98,6 +99,7 @@ public final class BrokerMetadataPublisher implements MetadataPublisher {
                     new TopicPartition(topic.name(), e.getKey()),
                     topic.id(),
                     logConfig,
+                    registration.leader(),
                     registration.leaderEpoch(),
                     registration.isr(),
                     minIsr);

@@ -22,14 +22,23 @@ public final class Partition {
     private final TopicPartition topicPartition;
     private final Uuid topicId;
     private final UnifiedLog log;
+    private volatile int leaderId;
     private volatile int leaderEpoch;
     private volatile int[] isr;
     private volatile int minInsyncReplicas;
 
-    Partition(TopicPartition topicPartition, Uuid topicId, UnifiedLog log, int leaderEpoch, int[] isr, int minIsr) {
+    Partition(
+            TopicPartition topicPartition,
+            Uuid topicId,
+            UnifiedLog log,
+            int leaderId,
+            int leaderEpoch,
+            int[] isr,
+            int minIsr) {
         this.topicPartition = topicPartition;
         this.topicId = topicId;
         this.log = log;
+        this.leaderId = leaderId;
         this.leaderEpoch = leaderEpoch;
         this.isr = isr;
         this.minInsyncReplicas = minIsr;
@@ -54,7 +63,13 @@ public final class Partition {
         return leaderEpoch;
     }
 
-    void update(int leaderEpoch, int[] isr, int minInsyncReplicas) {
+    /** The leader the metadata names (-1 when none); only the leader serves clients. */
+    public int leaderId() {
+        return leaderId;
+    }
+
+    void update(int leaderId, int leaderEpoch, int[] isr, int minInsyncReplicas) {
+        this.leaderId = leaderId;
         this.leaderEpoch = leaderEpoch;
         this.isr = isr;
         this.minInsyncReplicas = minInsyncReplicas;

@@ -5,6 +5,8 @@ import io.fjord.common.ApiException;
 import io.fjord.common.Errors;
 import io.fjord.common.TopicPartition;
 import io.fjord.common.Uuid;
+import io.fjord.metadata.MetadataImage;
+import io.fjord.metadata.TopicImage;
 import io.fjord.storage.LogConfig;
 import io.fjord.storage.LogManager;
 import io.fjord.storage.UnifiedLog;
@@ -20,31 +22,63 @@ import org.slf4j.LoggerFactory;
  * The partitions this broker hosts, kept in step with the metadata image by the metadata publisher, and
  * the purgatories where produce (acks=all) and fetch (long-poll) requests wait for them.
  *
- * <p>Thread-safe. {@link #ensurePartition} and {@link #removePartition} run on the metadata thread;
- * lookups run on I/O threads.
+ * <p>Clients may only produce to and read from a partition's leader: {@link #partitionOrThrow} answers
+ * NOT_LEADER_OR_FOLLOWER for a partition this broker does not lead (hosted as a follower, or not hosted
+ * but known to the metadata), so a client refreshes its metadata and goes to the leader the image names.
+ *
+ * <p>Thread-safe. {@link #ensurePartition}, {@link #removePartition} and {@link #onMetadataImage} run on
+ * the metadata thread; lookups run on I/O threads.
  */
 public final class ReplicaManager {
 
     private static final Logger log = LoggerFactory.getLogger(ReplicaManager.class);
 
     private final LogManager logManager;
+    private final int localBrokerId;
+    private volatile MetadataImage image = MetadataImage.EMPTY;
     private final Map<TopicPartition, Partition> partitions = new ConcurrentHashMap<>();
     private final DelayedOperationPurgatory<TopicPartition> producePurgatory;
     private final DelayedOperationPurgatory<TopicPartition> fetchPurgatory;
 
-    public ReplicaManager(LogManager logManager, ScheduledExecutorService timer) {
+    public ReplicaManager(LogManager logManager, ScheduledExecutorService timer, int localBrokerId) {
         this.logManager = logManager;
+        this.localBrokerId = localBrokerId;
         this.producePurgatory = new DelayedOperationPurgatory<>("produce", timer, 1000);
         this.fetchPurgatory = new DelayedOperationPurgatory<>("fetch", timer, 1000);
     }
 
-    /** The partition, or UNKNOWN_TOPIC_OR_PARTITION if this broker does not host it. */
+    /**
+     * The partition, which this broker leads. NOT_LEADER_OR_FOLLOWER when it is hosted here as a follower
+     * or exists in the metadata without a replica here; UNKNOWN_TOPIC_OR_PARTITION when it does not exist.
+     */
     public Partition partitionOrThrow(TopicPartition tp) {
         Partition partition = partitions.get(tp);
         if (partition == null) {
+            TopicImage topic = image.topics().topic(tp.topic());
+            if (topic != null && topic.partitions().containsKey(tp.partition())) {
+                throw new ApiException(
+                        Errors.NOT_LEADER_OR_FOLLOWER,
+                        "broker " + localBrokerId + " holds no replica of " + tp + "; its leader is broker "
+                                + topic.partitions().get(tp.partition()).leader());
+            }
             throw new ApiException(Errors.UNKNOWN_TOPIC_OR_PARTITION, "this broker does not host " + tp);
         }
+        int leaderId = partition.leaderId();
+        if (leaderId != localBrokerId) {
+            throw new ApiException(
+                    Errors.NOT_LEADER_OR_FOLLOWER,
+                    "broker " + localBrokerId + " is not the leader of " + tp + "; its leader is broker " + leaderId);
+        }
         return partition;
+    }
+
+    /** The image the partitions follow; the metadata publisher sets it before it applies each delta. */
+    public void onMetadataImage(MetadataImage image) {
+        this.image = image;
+    }
+
+    public int localBrokerId() {
+        return localBrokerId;
     }
 
     public Partition partition(TopicPartition tp) {
@@ -61,10 +95,16 @@ public final class ReplicaManager {
 
     /** Creates (or opens) the partition's log, or updates its state; called for each metadata change. */
     public void ensurePartition(
-            TopicPartition tp, Uuid topicId, LogConfig config, int leaderEpoch, int[] isr, int minInsyncReplicas) {
+            TopicPartition tp,
+            Uuid topicId,
+            LogConfig config,
+            int leaderId,
+            int leaderEpoch,
+            int[] isr,
+            int minInsyncReplicas) {
         Partition existing = partitions.get(tp);
         if (existing != null && existing.topicId().equals(topicId)) {
-            existing.update(leaderEpoch, isr, minInsyncReplicas);
+            existing.update(leaderId, leaderEpoch, isr, minInsyncReplicas);
             existing.log().updateConfig(config);
             return;
         }
@@ -77,7 +117,7 @@ public final class ReplicaManager {
             logManager.deleteLog(tp);
         }
         UnifiedLog partitionLog = logManager.getOrCreateLog(tp, topicId, config);
-        partitions.put(tp, new Partition(tp, topicId, partitionLog, leaderEpoch, isr, minInsyncReplicas));
+        partitions.put(tp, new Partition(tp, topicId, partitionLog, leaderId, leaderEpoch, isr, minInsyncReplicas));
     }
 
     /** Drops the partition and deletes its data (topic deleted). Waiting requests complete now. */
