@@ -14,7 +14,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * A consumer run in a child JVM ({@link ChildJvm}) so that it can die without leaving its group. Prints
+ * A consumer run in a child JVM ({@link ChildProcess}) so that it can die without leaving its group. Prints
  * what it does on stdout, one line per event, for the test to follow:
  *
  * <ul>

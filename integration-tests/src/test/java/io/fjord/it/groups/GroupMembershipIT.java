@@ -80,7 +80,7 @@ class GroupMembershipIT {
         String group = "killed-" + protocol;
         GroupClients.createTopic(broker.bootstrap(), topic, 6);
         List<KafkaConsumer<String, String>> survivors = new ArrayList<>();
-        try (ChildJvm child = ChildJvm.start(
+        try (ChildProcess child = ChildProcess.startJava(
                 logDir.resolve("killed-" + protocol + ".log"),
                 ChildConsumer.class,
                 broker.bootstrap(),

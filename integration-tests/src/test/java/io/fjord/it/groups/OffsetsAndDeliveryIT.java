@@ -139,7 +139,7 @@ class OffsetsAndDeliveryIT {
         GroupClients.produce(broker.bootstrap(), topic, 1, 0, RECORDS);
 
         List<String> childLines;
-        try (ChildJvm child = ChildJvm.start(
+        try (ChildProcess child = ChildProcess.startJava(
                 logDir.resolve(topic + ".log"),
                 ChildConsumer.class,
                 broker.bootstrap(),

@@ -11,23 +11,24 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
- * A Java main class of the test class path run in its own JVM, so a test can kill it with SIGKILL
- * ({@link #kill()}): its sockets close without any goodbye (no LeaveGroup), exactly as when a machine dies.
- * Its stdout lines are collected for the test to wait on; stderr goes to a log file. Thread-safe.
+ * A client in its own process (a Java main class of the test class path, or a tool such as kcat), so a test
+ * can kill it with SIGKILL ({@link #kill()}): its sockets close without any goodbye (no LeaveGroup), exactly
+ * as when a machine dies. Its stdout lines are collected for the test to wait on; stderr goes to a log file.
+ * Thread-safe.
  */
-final class ChildJvm implements AutoCloseable {
+final class ChildProcess implements AutoCloseable {
 
     private final Process process;
     private final List<String> lines = new ArrayList<>();
 
-    private ChildJvm(Process process) {
+    private ChildProcess(Process process) {
         this.process = process;
         Thread pump = new Thread(this::pump, "child-jvm-stdout-" + process.pid());
         pump.setDaemon(true);
         pump.start();
     }
 
-    static ChildJvm start(Path logFile, Class<?> mainClass, String... args) throws IOException {
+    static ChildProcess startJava(Path logFile, Class<?> mainClass, String... args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx256m");
@@ -36,10 +37,14 @@ final class ChildJvm implements AutoCloseable {
         command.add(System.getProperty("java.class.path"));
         command.add(mainClass.getName());
         command.addAll(List.of(args));
+        return start(logFile, command);
+    }
+
+    static ChildProcess start(Path logFile, List<String> command) throws IOException {
         Process process = new ProcessBuilder(command)
                 .redirectError(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                 .start();
-        return new ChildJvm(process);
+        return new ChildProcess(process);
     }
 
     private void pump() {
@@ -77,7 +82,8 @@ final class ChildJvm implements AutoCloseable {
                 }
                 long leftMs = deadlineMs - System.currentTimeMillis();
                 if (leftMs <= 0) {
-                    throw new AssertionError("child JVM printed no matching line in " + timeoutMs + " ms: " + lines);
+                    throw new AssertionError(
+                            "child process printed no matching line in " + timeoutMs + " ms: " + lines);
                 }
                 lines.wait(Math.min(leftMs, 200));
             }
@@ -87,9 +93,17 @@ final class ChildJvm implements AutoCloseable {
     /** Waits for the JVM to exit by itself; returns its exit code. */
     int awaitExit(long timeoutMs) throws InterruptedException {
         if (!process.waitFor(timeoutMs, TimeUnit.MILLISECONDS)) {
-            throw new AssertionError("child JVM still running after " + timeoutMs + " ms; stdout: " + lines());
+            throw new AssertionError("child process still running after " + timeoutMs + " ms; stdout: " + lines());
         }
         return process.exitValue();
+    }
+
+    /** SIGTERM (a tool's clean exit, e.g. kcat leaving its group) and wait. */
+    void stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            kill();
+        }
     }
 
     /** SIGKILL: no shutdown hook, no LeaveGroup, the kernel closes the sockets. */
