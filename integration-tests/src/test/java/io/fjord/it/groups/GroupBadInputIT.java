@@ -127,6 +127,24 @@ class GroupBadInputIT {
             assertThat(heartbeat(raw, group, gen2.generationId(), "ghost")).isEqualTo(Errors.UNKNOWN_MEMBER_ID);
             assertThat(heartbeat(raw, group, gen2.generationId(), memberId)).isEqualTo(Errors.NONE);
 
+            OffsetCommitRequest tooLarge = commitRequest(group, gen2.generationId(), memberId, topic, 0, 8);
+            tooLarge.topics().get(0).partitions().get(0).setCommittedMetadata("m".repeat(4097));
+            assertThat(commitError(raw, COMMIT_V8, tooLarge))
+                    .as("metadata over offset.metadata.max.bytes")
+                    .isEqualTo(Errors.OFFSET_METADATA_TOO_LARGE);
+
+            assertThat(Errors.forCode(join(raw, group, topic, memberId, 500).errorCode()))
+                    .as("session timeout under group.min.session.timeout.ms")
+                    .isEqualTo(Errors.INVALID_SESSION_TIMEOUT);
+            JoinGroupRequest otherType = joinRequest(group, topic, "", 30_000).setProtocolType("connect");
+            assertThat(Errors.forCode(
+                            ((JoinGroupResponse) raw.send(ApiKeys.JOIN_GROUP, JOIN_V5, otherType)).errorCode()))
+                    .as("a member of another protocol type")
+                    .isEqualTo(Errors.INCONSISTENT_GROUP_PROTOCOL);
+            assertThat(Errors.forCode(join(raw, "", topic, "", 30_000).errorCode()))
+                    .as("empty group id")
+                    .isEqualTo(Errors.INVALID_GROUP_ID);
+
             assertThat(committed(group)).as("only the good commit landed").isEqualTo(Map.of(0, 5L));
         }
     }
@@ -325,7 +343,13 @@ class GroupBadInputIT {
 
     private static JoinGroupResponse join(RawKafkaClient raw, String group, String topic, String memberId)
             throws IOException {
-        return (JoinGroupResponse) raw.send(ApiKeys.JOIN_GROUP, JOIN_V5, joinRequest(group, topic, memberId, 30_000));
+        return join(raw, group, topic, memberId, 30_000);
+    }
+
+    private static JoinGroupResponse join(
+            RawKafkaClient raw, String group, String topic, String memberId, int sessionTimeoutMs) throws IOException {
+        return (JoinGroupResponse)
+                raw.send(ApiKeys.JOIN_GROUP, JOIN_V5, joinRequest(group, topic, memberId, sessionTimeoutMs));
     }
 
     private static SyncGroupResponse sync(RawKafkaClient raw, String group, int generation, String memberId)
@@ -364,7 +388,12 @@ class GroupBadInputIT {
             int partition,
             long offset)
             throws IOException {
-        OffsetCommitRequest request = new OffsetCommitRequest()
+        return commitError(raw, version, commitRequest(group, generationOrEpoch, memberId, topic, partition, offset));
+    }
+
+    private static OffsetCommitRequest commitRequest(
+            String group, int generationOrEpoch, String memberId, String topic, int partition, long offset) {
+        return new OffsetCommitRequest()
                 .setGroupId(group)
                 .setGenerationIdOrMemberEpoch(generationOrEpoch)
                 .setMemberId(memberId)
@@ -373,6 +402,10 @@ class GroupBadInputIT {
                         .setPartitions(List.of(new OffsetCommitRequest.OffsetCommitRequestPartition()
                                 .setPartitionIndex(partition)
                                 .setCommittedOffset(offset)))));
+    }
+
+    private static Errors commitError(RawKafkaClient raw, short version, OffsetCommitRequest request)
+            throws IOException {
         OffsetCommitResponse response = (OffsetCommitResponse) raw.send(ApiKeys.OFFSET_COMMIT, version, request);
         return Errors.forCode(response.topics().get(0).partitions().get(0).errorCode());
     }

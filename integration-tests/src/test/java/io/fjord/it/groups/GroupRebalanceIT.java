@@ -3,6 +3,7 @@ package io.fjord.it.groups;
 import static io.fjord.it.groups.GroupClients.consumerProps;
 import static io.fjord.it.groups.GroupClients.pollUntil;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fjord.it.EmbeddedBroker;
 import java.nio.file.Path;
@@ -21,8 +22,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.GroupMaxSizeReachedException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -31,7 +34,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Rebalances beyond the basic split: incremental ones (classic cooperative-sticky, KIP-848 reconciliation)
  * never give a partition to a member before its previous owner has revoked it; a static member that restarts
  * within its session gets its partitions back without disturbing the others; live members ride out a broker
- * restart and keep consuming.
+ * restart and keep consuming; {@code group.max.size} turns away a member too many.
  */
 class GroupRebalanceIT {
 
@@ -42,7 +45,7 @@ class GroupRebalanceIT {
 
     @BeforeAll
     static void startBroker() {
-        broker = EmbeddedBroker.start(dataDir, GroupClients.BROKER_SETTINGS);
+        broker = EmbeddedBroker.start(dataDir, GroupClients.brokerSettings(Map.of("group.max.size", "4")));
     }
 
     @AfterAll
@@ -187,6 +190,44 @@ class GroupRebalanceIT {
         } finally {
             members.forEach(KafkaConsumer::close);
         }
+    }
+
+    @Test
+    void aClassicGroupAtGroupMaxSizeRefusesAFifthMemberAndKeepsItsFour() throws Exception {
+        String topic = "max-size";
+        String group = "max-size";
+        GroupClients.createTopic(broker.bootstrap(), topic, 6);
+        List<KafkaConsumer<String, String>> members = new ArrayList<>();
+        try {
+            for (int i = 0; i < 4; i++) {
+                KafkaConsumer<String, String> c = GroupClients.consumer(broker.bootstrap(), group, "classic");
+                c.subscribe(List.of(topic));
+                members.add(c);
+            }
+            pollUntil(members, () -> fourWay(members), 60_000);
+            try (KafkaConsumer<String, String> fifth = GroupClients.consumer(broker.bootstrap(), group, "classic")) {
+                fifth.subscribe(List.of(topic));
+                assertThatThrownBy(() -> {
+                            long deadlineMs = System.currentTimeMillis() + 30_000;
+                            while (System.currentTimeMillis() < deadlineMs) {
+                                fifth.poll(Duration.ofMillis(100));
+                            }
+                        })
+                        .isInstanceOf(GroupMaxSizeReachedException.class);
+            }
+            for (int i = 0; i < 10; i++) {
+                members.forEach(c -> c.poll(Duration.ofMillis(50)));
+            }
+            assertThat(fourWay(members)).as("the four keep all six partitions").isTrue();
+        } finally {
+            members.forEach(KafkaConsumer::close);
+        }
+    }
+
+    private static boolean fourWay(List<KafkaConsumer<String, String>> members) {
+        Set<TopicPartition> all = new HashSet<>();
+        members.forEach(c -> all.addAll(c.assignment()));
+        return all.size() == 6 && members.stream().allMatch(c -> !c.assignment().isEmpty());
     }
 
     private static void consumeAndCommit(

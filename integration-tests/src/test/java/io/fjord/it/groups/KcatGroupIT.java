@@ -24,8 +24,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * librdkafka's balanced consumer ({@code kcat -G}, classic protocol, client-side range / roundrobin
- * assignors) against Fjord: one kcat reads every record and commits its position; two kcats split the
+ * librdkafka's balanced consumer ({@code kcat -G}, classic protocol, client-side range / roundrobin /
+ * cooperative-sticky assignors) against Fjord: one kcat reads every record and commits its position; two kcats split the
  * partitions between them. kcat must be on the PATH (.ci/run installs it).
  */
 class KcatGroupIT {
@@ -52,7 +52,7 @@ class KcatGroupIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"range", "roundrobin"})
+    @ValueSource(strings = {"range", "roundrobin", "cooperative-sticky"})
     void oneBalancedKcatConsumesEverythingAndCommitsItsPosition(String assignor) throws Exception {
         String topic = "kcat-one-" + assignor;
         String group = "kcat-one-" + assignor;
@@ -75,7 +75,7 @@ class KcatGroupIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"range", "roundrobin"})
+    @ValueSource(strings = {"range", "roundrobin", "cooperative-sticky"})
     void twoBalancedKcatsSplitThePartitions(String assignor) throws Exception {
         String topic = "kcat-two-" + assignor;
         String group = "kcat-two-" + assignor;
