@@ -126,6 +126,42 @@ class GroupRebalanceIT {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"uniform", "range"})
+    void theServerSideAssignorTheMembersAskForIsUsed(String assignor) throws Exception {
+        String topic = "assignor-" + assignor;
+        String group = "assignor-" + assignor;
+        GroupClients.createTopic(broker.bootstrap(), topic, 6);
+        GroupClients.createTopic(broker.bootstrap(), topic + "-2", 6);
+        List<KafkaConsumer<String, String>> members = new ArrayList<>();
+        try {
+            for (int i = 0; i < 2; i++) {
+                Properties props = consumerProps(broker.bootstrap(), group, "consumer", "earliest");
+                props.put(ConsumerConfig.GROUP_REMOTE_ASSIGNOR_CONFIG, assignor);
+                KafkaConsumer<String, String> c = new KafkaConsumer<>(props);
+                c.subscribe(List.of(topic, topic + "-2"));
+                members.add(c);
+            }
+            pollUntil(
+                    members, () -> members.stream().allMatch(c -> c.assignment().size() == 6), 60_000);
+            for (KafkaConsumer<String, String> c : members) {
+                Map<String, Set<Integer>> byTopic = new HashMap<>();
+                c.assignment().forEach(tp -> byTopic.computeIfAbsent(tp.topic(), t -> new HashSet<>())
+                        .add(tp.partition()));
+                if (assignor.equals("range")) {
+                    // Range: the same contiguous half of every topic.
+                    assertThat(byTopic.get(topic)).hasSize(3).isEqualTo(byTopic.get(topic + "-2"));
+                    assertThat(byTopic.get(topic)).isIn(Set.of(0, 1, 2), Set.of(3, 4, 5));
+                }
+            }
+            Set<TopicPartition> all = new HashSet<>();
+            members.forEach(c -> all.addAll(c.assignment()));
+            assertThat(all).hasSize(12);
+        } finally {
+            members.forEach(KafkaConsumer::close);
+        }
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"classic", "consumer"})
     void aStaticMemberThatRestartsWithinItsSessionGetsItsPartitionsBackWithoutARebalance(String protocol)
             throws Exception {
