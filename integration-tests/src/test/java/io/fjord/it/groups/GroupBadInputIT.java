@@ -201,7 +201,7 @@ class GroupBadInputIT {
     void aThousandMembersThatNeverHeartbeatDoNotDisturbAnotherGroup() throws Exception {
         String victimTopic = "victim";
         String victimGroup = "victim-group";
-        String stormGroup = stormGroupOnSamePartitionAs(victimGroup);
+        String stormGroup = stormGroupOnSamePartitionAs(victimGroup, "storm-");
         GroupClients.createTopic(broker.bootstrap(), victimTopic, 2);
         GroupClients.createTopic(broker.bootstrap(), "storm", 1);
 
@@ -276,6 +276,106 @@ class GroupBadInputIT {
         }
     }
 
+    /**
+     * The KIP-848 variant: a thousand members join with ConsumerGroupHeartbeat (each join bumps the group
+     * epoch and reruns the server-side assignor over all members), then go silent and are fenced after the
+     * session timeout, while a KIP-848 Java consumer of another group on the same partition keeps working.
+     */
+    @Test
+    void aThousandKip848MembersThatGoSilentDoNotDisturbAnotherGroup() throws Exception {
+        String victimTopic = "victim-848";
+        String victimGroup = "victim-848-group";
+        String stormGroup = stormGroupOnSamePartitionAs(victimGroup, "storm-848-");
+        GroupClients.createTopic(broker.bootstrap(), victimTopic, 2);
+        GroupClients.createTopic(broker.bootstrap(), "storm-848", 10);
+        AtomicInteger revocations = new AtomicInteger();
+        try (KafkaConsumer<String, String> victim =
+                GroupClients.consumer(broker.bootstrap(), victimGroup, "consumer")) {
+            victim.subscribe(List.of(victimTopic), new ConsumerRebalanceListener() {
+                @Override
+                public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                    if (!partitions.isEmpty()) {
+                        revocations.incrementAndGet();
+                    }
+                }
+
+                @Override
+                public void onPartitionsAssigned(Collection<TopicPartition> partitions) {}
+            });
+            GroupClients.pollUntil(List.of(victim), () -> victim.assignment().size() == 2, 60_000);
+
+            long stormStartMs = System.currentTimeMillis();
+            int joined = joinKip848Storm(stormGroup, "storm-848", 20, STORM_MEMBERS / 20);
+            long joinedMs = System.currentTimeMillis() - stormStartMs;
+            Thread producer = new Thread(() -> produceSlowly(victimTopic, 200, 50));
+            producer.start();
+            long maxLoopMs = 0;
+            int received = 0;
+            long deadlineMs = System.currentTimeMillis() + 60_000;
+            while (received < 200 && System.currentTimeMillis() < deadlineMs) {
+                long startNs = System.nanoTime();
+                ConsumerRecords<String, String> records = victim.poll(Duration.ofMillis(100));
+                received += records.count();
+                if (!records.isEmpty()) {
+                    victim.commitSync();
+                }
+                maxLoopMs = Math.max(maxLoopMs, (System.nanoTime() - startNs) / 1_000_000);
+            }
+            producer.join();
+            try (Admin admin = GroupClients.admin(broker.bootstrap())) {
+                GroupClients.pollUntil(List.of(victim), () -> stormMembersLeft(admin, stormGroup) == 0, 60_000);
+            }
+            long stormMs = System.currentTimeMillis() - stormStartMs;
+            System.out.printf(
+                    "kip-848 storm: %d joined in %d ms, all fenced by %d ms; victim read %d, max poll+commit %d ms%n",
+                    joined, joinedMs, stormMs, received, maxLoopMs);
+            assertThat(joined).isEqualTo(STORM_MEMBERS);
+            assertThat(received).as("victim read every record").isEqualTo(200);
+            assertThat(revocations.get()).as("victim never lost a partition").isZero();
+            assertThat(maxLoopMs).as("victim's slowest poll+commit").isLessThan(5_000);
+        }
+    }
+
+    /** Joins {@code sockets * perSocket} KIP-848 members, pipelined per socket; returns how many got NONE. */
+    private static int joinKip848Storm(String group, String topic, int sockets, int perSocket) throws IOException {
+        List<RawKafkaClient> clients = new ArrayList<>();
+        short version = 1;
+        try {
+            for (int s = 0; s < sockets; s++) {
+                RawKafkaClient client = new RawKafkaClient(broker.address());
+                clients.add(client);
+                for (int i = 0; i < perSocket; i++) {
+                    client.sendOnly(
+                            ApiKeys.CONSUMER_GROUP_HEARTBEAT,
+                            version,
+                            new ConsumerGroupHeartbeatRequest()
+                                    .setGroupId(group)
+                                    .setMemberId(UUID.randomUUID().toString())
+                                    .setMemberEpoch(0)
+                                    .setRebalanceTimeoutMs(5_000)
+                                    .setSubscribedTopicNames(List.of(topic))
+                                    .setTopicPartitions(List.of()),
+                            i + 1);
+                }
+            }
+            int ok = 0;
+            for (RawKafkaClient client : clients) {
+                for (int i = 0; i < perSocket; i++) {
+                    ByteBufferReadable in = new ByteBufferReadable(client.readFrame());
+                    new ResponseHeader(in, ApiKeys.CONSUMER_GROUP_HEARTBEAT.responseHeaderVersion(version));
+                    if (new ConsumerGroupHeartbeatResponse(in, version).errorCode() == Errors.NONE.code()) {
+                        ok++;
+                    }
+                }
+            }
+            return ok;
+        } finally {
+            for (RawKafkaClient client : clients) {
+                client.close();
+            }
+        }
+    }
+
     /** One record every {@code gapMs}, so the victim consumes throughout the storm. */
     private static void produceSlowly(String topic, int count, long gapMs) {
         Properties props = new Properties();
@@ -318,11 +418,11 @@ class GroupBadInputIT {
         return largest;
     }
 
-    private static String stormGroupOnSamePartitionAs(String group) {
+    private static String stormGroupOnSamePartitionAs(String group, String prefix) {
         int partitions = Integer.parseInt(GroupClients.BROKER_SETTINGS.get("offsets.topic.num.partitions"));
         int target = GroupCoordinator.partitionFor(group, partitions);
         for (int i = 0; ; i++) {
-            String candidate = "storm-" + i;
+            String candidate = prefix + i;
             if (GroupCoordinator.partitionFor(candidate, partitions) == target) {
                 return candidate;
             }
