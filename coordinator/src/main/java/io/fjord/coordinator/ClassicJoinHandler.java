@@ -6,7 +6,6 @@ import io.fjord.coordinator.record.GroupRecords;
 import io.fjord.protocol.message.JoinGroupRequest;
 import io.fjord.protocol.message.JoinGroupResponse;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -235,8 +234,8 @@ final class ClassicJoinHandler {
     /**
      * A static member came back with a new member id: the old id is fenced (its pending responses get
      * FENCED_INSTANCE_ID) and the new one takes its place. A stable group keeps its assignment unless the
-     * member's metadata for the chosen protocol changed (or it is the leader on a version without
-     * SkipAssignment); then the group rebalances.
+     * next generation's protocol would change (or it is the leader on a version without SkipAssignment);
+     * then the group rebalances.
      */
     private void replaceStaticMember(
             CoordinatorShard shard,
@@ -257,19 +256,19 @@ final class ClassicJoinHandler {
             old.awaitingSync = null;
         }
         shard.timers.cancel(ClassicRebalancer.sessionTimerKey(group, oldMemberId));
-        byte[] oldSelected = group.protocolName == null ? null : old.metadata(group.protocolName);
         List<ClassicMember.Protocol> oldProtocols = old.protocols;
         group.replaceStaticMember(old, candidate.memberId);
         ClassicMember member = old;
         if (group.is(ClassicGroup.State.STABLE)) {
-            byte[] newSelected = candidate.metadata(group.protocolName);
-            boolean changed = newSelected == null || !Arrays.equals(oldSelected, newSelected);
-            if (changed || (group.isLeader(member.memberId) && version < 9)) {
+            // As Kafka: only a change of the next generation's protocol rebalances. The metadata bytes are not
+            // compared: the Java client's subscription carries its owned partitions and generation, so a
+            // restarted static member always sends different bytes, and comparing them would defeat KIP-345.
+            member.protocols = candidate.protocols;
+            if (protocolWouldChange(group) || (group.isLeader(member.memberId) && version < 9)) {
                 updateMemberAndAwait(shard, group, member, candidate, version, future);
                 rebalancer.prepareRebalance(shard, group, "static member " + member.groupInstanceId + " rejoined");
                 return;
             }
-            member.protocols = candidate.protocols;
             member.clientId = candidate.clientId;
             member.clientHost = candidate.clientHost;
             member.sessionTimeoutMs = candidate.sessionTimeoutMs;
@@ -296,6 +295,14 @@ final class ClassicJoinHandler {
             rebalancer.prepareRebalance(shard, group, "static member " + member.groupInstanceId + " rejoined");
         } else {
             rebalancer.maybeCompleteJoin(shard, group);
+        }
+    }
+
+    private static boolean protocolWouldChange(ClassicGroup group) {
+        try {
+            return !group.selectProtocol().equals(group.protocolName);
+        } catch (IllegalStateException noCommonProtocol) {
+            return true;
         }
     }
 

@@ -190,7 +190,7 @@ final class ConsumerGroupHandler {
                 member.instanceId = request.instanceId();
             } else {
                 // The member lost its partitions (it was fenced or restarted): it owns nothing now.
-                member.assigned = new TreeMap<>();
+                member.assign(new TreeMap<>());
                 member.pendingRevocation = new TreeMap<>();
                 member.state = ConsumerMember.State.STABLE;
                 member.memberEpoch = 0;
@@ -237,6 +237,7 @@ final class ConsumerGroupHandler {
         member.serverAssignor = old.serverAssignor;
         member.rebalanceTimeoutMs = old.rebalanceTimeoutMs;
         member.assigned = old.assigned;
+        member.assignmentEpochs = old.assignmentEpochs;
         member.pendingRevocation = old.pendingRevocation;
         member.target = old.target;
         member.state = old.state;

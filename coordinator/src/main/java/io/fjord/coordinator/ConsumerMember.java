@@ -51,8 +51,40 @@ final class ConsumerMember {
     Map<Uuid, Set<Integer>> pendingRevocation = new TreeMap<>();
     Map<Uuid, Set<Integer>> target = new TreeMap<>();
 
+    /**
+     * KIP-1251: the member epoch at which each owned partition was assigned, so a commit carrying an older
+     * epoch is still accepted for partitions the member has owned since then. In memory only: after a load
+     * every partition counts as assigned at the current epoch (the strict pre-KIP-1251 check).
+     */
+    Map<Uuid, Map<Integer, Integer>> assignmentEpochs = new TreeMap<>();
+
     ConsumerMember(String memberId) {
         this.memberId = memberId;
+    }
+
+    /** The epoch at which the member got {@code topicId}-{@code partition}, or -1 if it does not own it. */
+    int assignmentEpoch(Uuid topicId, int partition) {
+        Set<Integer> owned = assigned.get(topicId);
+        if (owned == null || !owned.contains(partition)) {
+            return -1;
+        }
+        Map<Integer, Integer> epochs = assignmentEpochs.get(topicId);
+        Integer epoch = epochs == null ? null : epochs.get(partition);
+        return epoch == null ? memberEpoch : epoch;
+    }
+
+    /** Sets the owned partitions; those it did not own before are stamped with the current member epoch. */
+    void assign(Map<Uuid, Set<Integer>> owned) {
+        Map<Uuid, Map<Integer, Integer>> epochs = new TreeMap<>();
+        owned.forEach((id, partitions) -> {
+            Map<Integer, Integer> topicEpochs = new TreeMap<>();
+            for (int p : partitions) {
+                topicEpochs.put(p, assignmentEpoch(id, p) < 0 ? memberEpoch : assignmentEpoch(id, p));
+            }
+            epochs.put(id, topicEpochs);
+        });
+        assigned = owned;
+        assignmentEpochs = epochs;
     }
 
     ConsumerMemberValue toValue() {

@@ -38,7 +38,7 @@ final class ConsumerReconciler {
             }
         });
         if (!revoke.isEmpty()) {
-            member.assigned = keep;
+            member.assign(keep);
             member.pendingRevocation = revoke;
             member.state = ConsumerMember.State.UNREVOKED_PARTITIONS;
             return;
@@ -61,7 +61,7 @@ final class ConsumerReconciler {
             member.previousMemberEpoch = member.memberEpoch;
             member.memberEpoch = group.assignmentEpoch;
         }
-        member.assigned = keep;
+        member.assign(keep);
         member.state = unreleased ? ConsumerMember.State.UNRELEASED_PARTITIONS : ConsumerMember.State.STABLE;
     }
 

@@ -2,6 +2,7 @@ package io.fjord.coordinator;
 
 import io.fjord.common.Errors;
 import io.fjord.common.TopicPartition;
+import io.fjord.common.Uuid;
 import io.fjord.coordinator.record.GroupRecords;
 import io.fjord.coordinator.record.GroupRecords.OffsetValue;
 import java.util.ArrayList;
@@ -54,8 +55,12 @@ final class OffsetHandler {
         Map<TopicPartition, OffsetValue> toApply = new LinkedHashMap<>();
         long nowMs = ctx.nowMs();
         long expireMs = committer.retentionTimeMs() > 0 ? nowMs + committer.retentionTimeMs() : -1;
+        ConsumerMember olderEpoch = groupError == Errors.NONE ? olderEpochMember(shard, groupId, committer) : null;
         for (CommitPartition p : partitions) {
             Errors error = p.error() != Errors.NONE ? p.error() : groupError;
+            if (error == Errors.NONE && olderEpoch != null && !ownedSince(olderEpoch, p, committer)) {
+                error = Errors.STALE_MEMBER_EPOCH;
+            }
             if (error == Errors.NONE
                     && p.metadata() != null
                     && p.metadata().length() > ctx.config().offsetMetadataMaxBytes()) {
@@ -92,6 +97,27 @@ final class OffsetHandler {
         return future;
     }
 
+    /** The KIP-848 member committing with an epoch older than its current one, or null. */
+    private static ConsumerMember olderEpochMember(CoordinatorShard shard, String groupId, Committer c) {
+        if (shard.groups.get(groupId) instanceof ConsumerGroup consumer && c.memberId() != null) {
+            ConsumerMember member = consumer.member(c.memberId());
+            if (member != null && c.generationIdOrMemberEpoch() < member.memberEpoch) {
+                return member;
+            }
+        }
+        return null;
+    }
+
+    /** KIP-1251: an older epoch may commit a partition the member has owned since that epoch. */
+    private boolean ownedSince(ConsumerMember member, CommitPartition p, Committer c) {
+        Uuid topicId = ctx.metadata().topicId(p.topic());
+        if (topicId == null) {
+            return false;
+        }
+        int assignedAt = member.assignmentEpoch(topicId, p.partition());
+        return assignedAt >= 0 && assignedAt <= c.generationIdOrMemberEpoch();
+    }
+
     private static Errors commitAppendError(Errors error) {
         return error == Errors.UNKNOWN_SERVER_ERROR ? Errors.INVALID_COMMIT_OFFSET_SIZE : error;
     }
@@ -117,7 +143,8 @@ final class OffsetHandler {
             if (version < 9) {
                 return Errors.UNSUPPORTED_VERSION;
             }
-            return c.generationIdOrMemberEpoch() == member.memberEpoch ? Errors.NONE : Errors.STALE_MEMBER_EPOCH;
+            // KIP-1251: a newer epoch than the member's is invalid; an older one is checked per partition.
+            return c.generationIdOrMemberEpoch() > member.memberEpoch ? Errors.STALE_MEMBER_EPOCH : Errors.NONE;
         }
         ClassicGroup classic = (ClassicGroup) group;
         if (classic.is(ClassicGroup.State.DEAD)) {

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fjord.common.Errors;
 import io.fjord.protocol.message.DescribeGroupsRequest;
 import io.fjord.protocol.message.DescribeGroupsResponse;
+import io.fjord.protocol.message.JoinGroupRequest;
 import io.fjord.protocol.message.JoinGroupResponse;
 import io.fjord.protocol.message.LeaveGroupRequest;
 import io.fjord.protocol.message.LeaveGroupResponse;
@@ -217,6 +218,34 @@ class ClassicGroupTest {
         assertThat(ctx.heartbeat(GROUP, restarted.memberId(), 1, followerInstance)
                         .errorCode())
                 .isEqualTo(Errors.NONE.code());
+    }
+
+    @Test
+    void staticMemberRestartWithNewSubscriptionBytesForTheSameProtocolDoesNotRebalance() {
+        GroupCoordinatorTestContext ctx = withInitialDelay();
+        CompletableFuture<JoinGroupResponse> a = ctx.join(joinRequest(GROUP, "", "instance-a"));
+        CompletableFuture<JoinGroupResponse> b = ctx.join(joinRequest(GROUP, "", "instance-b"));
+        ctx.advance(300);
+        JoinGroupResponse ja = done(a);
+        JoinGroupResponse jb = done(b);
+        JoinGroupResponse leader = ja.leader().equals(ja.memberId()) ? ja : jb;
+        JoinGroupResponse follower = leader == ja ? jb : ja;
+        String followerInstance = follower == ja ? "instance-a" : "instance-b";
+        done(ctx.sync(
+                GROUP,
+                leader.memberId(),
+                1,
+                List.of(assignment(leader.memberId(), "orders-0"), assignment(follower.memberId(), "orders-1"))));
+
+        // The Java client's subscription embeds owned partitions and generation: a restart changes the bytes.
+        JoinGroupRequest rejoin = joinRequest(GROUP, "", followerInstance);
+        rejoin.protocols().get(0).setMetadata("owned=[];generation=-1".getBytes(StandardCharsets.UTF_8));
+        JoinGroupResponse restarted = done(ctx.join(rejoin));
+        assertThat(restarted.errorCode()).isEqualTo(Errors.NONE.code());
+        assertThat(restarted.generationId()).as("no rebalance").isEqualTo(1);
+        assertThat(describe(ctx).groupState()).isEqualTo("Stable");
+        SyncGroupResponse sync = done(ctx.sync(GROUP, restarted.memberId(), 1, List.of()));
+        assertThat(new String(sync.assignment(), StandardCharsets.UTF_8)).isEqualTo("orders-1");
     }
 
     @Test

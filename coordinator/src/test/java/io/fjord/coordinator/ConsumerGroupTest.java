@@ -317,6 +317,37 @@ class ConsumerGroupTest {
     }
 
     @Test
+    void aCommitWithAnOlderEpochIsAcceptedOnlyForPartitionsOwnedSinceThatEpoch() {
+        topic("orders", 6);
+        Client a = join("member-a", List.of("orders"));
+        reconcile(List.of(a));
+        int firstEpoch = a.epoch;
+        Client b = join("member-b", List.of("orders"));
+        reconcile(List.of(a, b));
+        assertThat(a.epoch).as("a moved to a new epoch").isGreaterThan(firstEpoch);
+        int kept = Integer.parseInt(a.owned.iterator().next().substring("orders-".length()));
+        int lost = -1;
+        for (int p = 0; p < 6; p++) {
+            if (!a.owned.contains("orders-" + p)) {
+                lost = p;
+                break;
+            }
+        }
+        // KIP-1251: a commit racing the epoch bump is fine for a partition a kept ...
+        assertThat(GroupCoordinatorTestContext.commitError(
+                        ctx.commit(GROUP, "member-a", firstEpoch, "orders", kept, 5)))
+                .isEqualTo(Errors.NONE.code());
+        // ... but not for one it gave away, nor with an epoch newer than its own.
+        assertThat(GroupCoordinatorTestContext.commitError(
+                        ctx.commit(GROUP, "member-a", firstEpoch, "orders", lost, 5)))
+                .isEqualTo(Errors.STALE_MEMBER_EPOCH.code());
+        assertThat(GroupCoordinatorTestContext.commitError(
+                        ctx.commit(GROUP, "member-a", a.epoch + 1, "orders", kept, 6)))
+                .isEqualTo(Errors.STALE_MEMBER_EPOCH.code());
+        assertThat(ctx.fetchOffset(GROUP, "orders", kept)).isEqualTo(5);
+    }
+
+    @Test
     void consumerGroupsAndTheirCommitsSurviveARestart() {
         topic("orders", 6);
         Client a = join("member-a", List.of("orders"));
@@ -325,7 +356,7 @@ class ConsumerGroupTest {
         ConsumerGroupDescribeResponse.DescribedGroup before = describe();
         assertThat(GroupCoordinatorTestContext.commitError(ctx.commit(GROUP, "member-a", a.epoch, "orders", 0, 33)))
                 .isEqualTo(Errors.NONE.code());
-        assertThat(GroupCoordinatorTestContext.commitError(ctx.commit(GROUP, "member-a", a.epoch - 1, "orders", 0, 34)))
+        assertThat(GroupCoordinatorTestContext.commitError(ctx.commit(GROUP, "member-a", a.epoch + 1, "orders", 0, 34)))
                 .isEqualTo(Errors.STALE_MEMBER_EPOCH.code());
 
         ctx.restart();
