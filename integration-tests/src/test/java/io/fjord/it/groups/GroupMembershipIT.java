@@ -22,7 +22,6 @@ import org.apache.kafka.clients.consumer.SubscriptionPattern;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -168,12 +167,10 @@ class GroupMembershipIT {
     }
 
     /**
-     * Disabled: the coordinator assigns the matching topic, but the Java client then asks for its metadata by
-     * topic id with name "" (not null), and MetadataHandler only looks ids up when the name is null, so it
-     * answers INVALID_TOPIC_EXCEPTION and the client never learns the topic's name.
+     * The coordinator assigns the matching topic; the Java client then asks for its metadata by topic id with
+     * name "" (not null), which the broker must answer by id.
      */
     @Test
-    @Disabled("broker/handler/MetadataHandler: a topic id with name \"\" must be looked up by id (as Kafka does)")
     void aCoordinatorSideRegexSubscriptionPicksUpAMatchingTopicCreatedLater() throws Exception {
         regexSubscriptionPicksUpAMatchingTopicCreatedLater("consumer");
     }
