@@ -26,7 +26,7 @@ public final class GroupCoordinatorFactory {
                 config.offsetsRetentionCheckIntervalMs(),
                 config.groupConsumerSessionTimeoutMs(),
                 config.groupConsumerHeartbeatIntervalMs(),
-                Integer.MAX_VALUE,
+                config.groupConsumerMaxSize(),
                 List.of("uniform", "range"));
     }
 

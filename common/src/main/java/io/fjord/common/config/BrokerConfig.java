@@ -96,6 +96,7 @@ public final class BrokerConfig {
     public static final String GROUP_MAX_SIZE = "group.max.size";
     public static final String GROUP_CONSUMER_SESSION_TIMEOUT_MS = "group.consumer.session.timeout.ms";
     public static final String GROUP_CONSUMER_HEARTBEAT_INTERVAL_MS = "group.consumer.heartbeat.interval.ms";
+    public static final String GROUP_CONSUMER_MAX_SIZE = "group.consumer.max.size";
 
     private final Map<String, String> originals;
     private final Map<String, Object> values;
@@ -563,6 +564,10 @@ public final class BrokerConfig {
 
     public int groupConsumerHeartbeatIntervalMs() {
         return intValue(GROUP_CONSUMER_HEARTBEAT_INTERVAL_MS);
+    }
+
+    public int groupConsumerMaxSize() {
+        return intValue(GROUP_CONSUMER_MAX_SIZE);
     }
 
     /**

@@ -392,7 +392,14 @@ final class BrokerConfigDef {
                         "5000",
                         atLeast(1),
                         MEDIUM,
-                        "Heartbeat interval of consumer-protocol groups.");
+                        "Heartbeat interval of consumer-protocol groups.")
+                .define(
+                        BrokerConfig.GROUP_CONSUMER_MAX_SIZE,
+                        INT,
+                        Integer.toString(Integer.MAX_VALUE),
+                        atLeast(1),
+                        MEDIUM,
+                        "Members allowed in one consumer-protocol group.");
     }
 
     private static void loadOtherKafkaKeys() {
