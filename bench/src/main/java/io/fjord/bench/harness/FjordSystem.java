@@ -9,7 +9,8 @@ import java.util.List;
 /**
  * Fjord, launched as its own JVM exactly as a user starts it: {@code io.fjord.cli.Fjord start --override
  * listeners=PLAINTEXT://127.0.0.1:PORT --override log.dirs=DIR} on the cli module's runtime classpath, with Fjord's
- * defaults (the `server` JVM options of config/jvm.options, as bin/fjord start uses, unless FJORD_JAVA_OPTS is set).
+ * defaults (the `server` JVM options of config/jvm.options, as bin/fjord start uses, unless FJORD_JAVA_OPTS is set),
+ * and bin/fjord's class-data sharing archive (recorded by the first broker launched, used by the next ones).
  *
  * <p>Used from the harness's main thread only.
  */
@@ -68,7 +69,47 @@ public final class FjordSystem implements BrokerSystem {
                 "listeners=PLAINTEXT://127.0.0.1:" + port,
                 "--override",
                 "log.dirs=" + dataDir.toAbsolutePath()));
-        return ChildJvm.command(jvmOptions, classpath(), MAIN_CLASS, args);
+        return ChildJvm.command(withClassDataSharing(jvmOptions), classpath(), MAIN_CLASS, args);
+    }
+
+    /**
+     * Adds what bin/fjord adds to {@code fjord start}: class-data sharing through a dynamic archive (JDK 17 has no
+     * auto-archive). The first broker launched records the classes it loaded when it exits; later launches map the
+     * archive. The archive lives next to the classpath file and is recorded again when a Fjord jar of the classpath
+     * is newer than it (the JVM also refuses an archive whose classpath changed, and then runs without one).
+     * Nothing is added when the options already choose an archive or {@code FJORD_CDS=0}.
+     */
+    private List<String> withClassDataSharing(List<String> options) throws IOException {
+        if ("0".equals(System.getenv("FJORD_CDS"))
+                || options.stream().anyMatch(o -> o.contains("SharedArchiveFile") || o.contains("ArchiveClassesAt"))) {
+            return options;
+        }
+        Path archive = classpathFile.toAbsolutePath().resolveSibling("fjord-server.jsa");
+        List<String> withCds = new ArrayList<>(options);
+        if (Files.isRegularFile(archive) && !newerJarThan(archive)) {
+            withCds.add("-XX:SharedArchiveFile=" + archive);
+        } else {
+            Files.deleteIfExists(archive);
+            withCds.add("-XX:ArchiveClassesAtExit=" + archive);
+        }
+        withCds.add("-Xlog:cds=off");
+        withCds.add("-Xlog:cds+dynamic=off");
+        return withCds;
+    }
+
+    private boolean newerJarThan(Path archive) throws IOException {
+        long archiveMs = Files.getLastModifiedTime(archive).toMillis();
+        for (String entry : classpath().split(java.io.File.pathSeparator)) {
+            Path path = Path.of(entry);
+            if (!entry.endsWith(".jar") || !Files.isRegularFile(path)) {
+                continue;
+            }
+            if (path.getFileName().toString().startsWith("fjord-")
+                    && Files.getLastModifiedTime(path).toMillis() > archiveMs) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private String classpath() throws IOException {
