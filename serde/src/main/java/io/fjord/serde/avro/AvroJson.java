@@ -1,5 +1,10 @@
 package io.fjord.serde.avro;
 
+import static io.fjord.serde.JsonPaths.child;
+import static io.fjord.serde.JsonPaths.describe;
+import static io.fjord.serde.JsonPaths.error;
+import static io.fjord.serde.JsonPaths.mismatch;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -310,30 +315,5 @@ public final class AvroJson {
             default:
                 return schema.getType().getName();
         }
-    }
-
-    private static String child(String path, String name) {
-        return path.isEmpty() ? name : path + "." + name;
-    }
-
-    private static SerializationException mismatch(String path, String expected, JsonNode found) {
-        return error(path, "expected " + expected + ", found " + describe(found));
-    }
-
-    private static SerializationException error(String path, String problem) {
-        return new SerializationException((path.isEmpty() ? "value" : "field '" + path + "'") + ": " + problem);
-    }
-
-    private static String describe(JsonNode node) {
-        String type = node.isTextual()
-                ? "string"
-                : node.isIntegralNumber()
-                        ? "integer"
-                        : node.isNumber() ? "number" : node.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
-        if (node.isContainerNode()) {
-            return type;
-        }
-        String text = node.toString();
-        return type + " " + (text.length() > 40 ? text.substring(0, 40) + "..." : text);
     }
 }
