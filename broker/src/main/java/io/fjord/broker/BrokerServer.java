@@ -30,10 +30,10 @@ import java.security.SecureRandom;
 import java.util.List;
 import java.util.Random;
 import java.util.SplittableRandom;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -150,9 +150,10 @@ public final class BrokerServer {
                 ioThreads,
                 60,
                 TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(Math.max(16, config.queuedMaxRequests()) * 4),
-                daemonThreads("fjord-io"),
-                new ThreadPoolExecutor.CallerRunsPolicy());
+                // One drain task per connection at most (SerialExecutor), so the queue is bounded by the open
+                // connections. No caller-runs fallback: a handler must never run on a Netty event loop.
+                new LinkedBlockingQueue<>(),
+                daemonThreads("fjord-io"));
         io.fjord.common.config.Endpoint listener = clientListener(config.listeners());
         network = new NetworkServer(
                 new NetworkServer.Settings(

@@ -2,6 +2,7 @@ package io.fjord.broker.network;
 
 import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Runs the tasks given to it one at a time, in submission order, on a shared pool. One per connection:
@@ -9,9 +10,13 @@ import java.util.concurrent.Executor;
  * log in the order sent) while different connections run in parallel.
  *
  * <p>Thread-safe. The queue is bounded by the caller (a connection stops reading when it has too many
- * requests in flight).
+ * requests in flight). It puts at most one drain task on the pool at a time, so the pool's queue holds at
+ * most one task per connection; a drain runs at most {@link #MAX_TASKS_PER_TURN} tasks, then yields the
+ * thread to other connections.
  */
 final class SerialExecutor implements Executor {
+
+    static final int MAX_TASKS_PER_TURN = 16;
 
     private final Executor pool;
     private final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
@@ -34,7 +39,7 @@ final class SerialExecutor implements Executor {
     }
 
     private void drain() {
-        while (true) {
+        for (int i = 0; i < MAX_TASKS_PER_TURN; i++) {
             Runnable next;
             synchronized (tasks) {
                 next = tasks.pollFirst();
@@ -44,6 +49,11 @@ final class SerialExecutor implements Executor {
                 }
             }
             next.run();
+        }
+        try {
+            pool.execute(this::drain); // still running: the remaining tasks go behind other connections'
+        } catch (RejectedExecutionException e) {
+            // The broker is stopping and its I/O pool no longer takes work: the connection is closing too.
         }
     }
 }
