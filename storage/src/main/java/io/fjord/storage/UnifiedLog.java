@@ -593,7 +593,8 @@ public final class UnifiedLog implements AutoCloseable {
         }
         long newStart = Math.max(logStartOffset, segments.firstKey());
         logStartOffset = newStart;
-        highWatermark = Math.max(highWatermark, newStart);
+        // No high watermark write here: only whole segments below it are deleted, so newStart <= it, and a
+        // write-back could undo an advance made meanwhile by the partition.
         epochCache.truncateFromStart(newStart);
         epochCache.flush();
         producerState.deleteSnapshotsBefore(segments.firstKey());

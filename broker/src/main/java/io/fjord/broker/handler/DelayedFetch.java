@@ -36,6 +36,16 @@ final class DelayedFetch extends DelayedOperation {
 
     @Override
     public boolean tryComplete() {
+        try {
+            return tryCompleteNow();
+        } catch (RuntimeException e) {
+            // The log moved under the fetch (retention, DeleteRecords, deletion): answer now, and never let
+            // the failure reach the appending thread that woke this fetch.
+            return forceComplete();
+        }
+    }
+
+    private boolean tryCompleteNow() {
         long available = 0;
         for (FetchHandler.PartitionFetch fetch : fetches) {
             Partition partition = replicaManager.partition(new TopicPartition(fetch.topic(), fetch.partition()));

@@ -70,7 +70,12 @@ public final class FetchHandler implements RequestHandler {
         DelayedFetch delayed =
                 new DelayedFetch(request.maxWaitMs(), request.minBytes(), fetches, replicaManager, () -> {
                     if (!future.isDone()) {
-                        future.complete(readAll(fetches, maxBytes, version, readCommitted).response);
+                        try {
+                            future.complete(readAll(fetches, maxBytes, version, readCommitted).response);
+                        } catch (RuntimeException e) {
+                            // Never leave the future open: the connection's ordered responses wait on it.
+                            future.completeExceptionally(e);
+                        }
                     }
                 });
         List<TopicPartition> keys = new ArrayList<>(fetches.size());

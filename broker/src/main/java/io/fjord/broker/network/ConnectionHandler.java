@@ -38,6 +38,7 @@ import org.slf4j.LoggerFactory;
 final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(ConnectionHandler.class);
+    private static final int INITIAL_RESPONSE_BUFFER_BYTES = 16 * 1024;
 
     private final RequestDispatcher dispatcher;
     private final SerialExecutor serial;
@@ -168,7 +169,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         ResponseHeader header = new ResponseHeader().setCorrelationId(context.correlationId());
         short version = context.apiVersion();
         int size = header.size(pending.headerVersion) + pending.body.size(version);
-        NettyWritable out = new NettyWritable(ctx.alloc(), 4 + size);
+        // The size counts the records too, which go out as file regions: start small, the buffer grows.
+        NettyWritable out = new NettyWritable(ctx.alloc(), Math.min(4 + size, INITIAL_RESPONSE_BUFFER_BYTES));
         List<Object> parts;
         try {
             out.writeInt(size);
