@@ -51,7 +51,6 @@ public final class OffsetsTopicLog implements CoordinatorLog {
             }
             ByteBuffer batch = builder.build();
             LogAppendInfo info = partition.appendAsLeader(MemoryRecords.of(batch), (short) -1);
-            replicaManager.fetchPurgatory().checkAndComplete(partition.topicPartition());
             CompletableFuture<Void> committed = new CompletableFuture<>();
             long required = info.lastOffset() + 1;
             replicaManager

@@ -127,7 +127,6 @@ public final class ProduceHandler implements RequestHandler {
                 .setBaseOffset(info.firstOffset())
                 .setLogAppendTimeMs(info.logAppendTimeMs())
                 .setLogStartOffset(info.logStartOffset());
-        replicaManager.fetchPurgatory().checkAndComplete(tp);
         return acks == -1 ? new DelayedProduce.Wait(partition, info.lastOffset() + 1, partitionResponse) : null;
     }
 

@@ -7,6 +7,7 @@ import io.fjord.common.Uuid;
 import io.fjord.protocol.MemoryRecords;
 import io.fjord.storage.LogAppendInfo;
 import io.fjord.storage.UnifiedLog;
+import java.util.function.Consumer;
 
 /**
  * One partition this broker holds a replica of: its log and what the metadata says about it (topic id,
@@ -26,6 +27,7 @@ public final class Partition {
     private volatile int leaderEpoch;
     private volatile int[] isr;
     private volatile int minInsyncReplicas;
+    private final Consumer<TopicPartition> onHighWatermarkMoved;
 
     Partition(
             TopicPartition topicPartition,
@@ -34,7 +36,9 @@ public final class Partition {
             int leaderId,
             int leaderEpoch,
             int[] isr,
-            int minIsr) {
+            int minIsr,
+            Consumer<TopicPartition> onHighWatermarkMoved) {
+        this.onHighWatermarkMoved = onHighWatermarkMoved;
         this.topicPartition = topicPartition;
         this.topicId = topicId;
         this.log = log;
@@ -92,18 +96,27 @@ public final class Partition {
         return info;
     }
 
-    /** The high watermark is the smallest log end offset in the ISR; alone in it, ours. */
+    /**
+     * The high watermark is the smallest log end offset in the ISR; alone in it, ours. When it moves, the
+     * requests waiting on this partition (acks=all produces, long-poll fetches) are woken here, once, for
+     * every path that moves it.
+     */
     private void maybeIncrementHighWatermark() {
         if (isr.length > 1) {
             return;
         }
+        boolean moved = false;
         // Two appends may finish in either order: read the log end offset under the lock and never move
         // the high watermark back.
         synchronized (this) {
             long logEndOffset = log.logEndOffset();
             if (logEndOffset > log.highWatermark()) {
                 log.updateHighWatermark(logEndOffset);
+                moved = true;
             }
+        }
+        if (moved) {
+            onHighWatermarkMoved.accept(topicPartition);
         }
     }
 

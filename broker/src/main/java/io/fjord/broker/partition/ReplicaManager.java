@@ -117,7 +117,17 @@ public final class ReplicaManager {
             logManager.deleteLog(tp);
         }
         UnifiedLog partitionLog = logManager.getOrCreateLog(tp, topicId, config);
-        partitions.put(tp, new Partition(tp, topicId, partitionLog, leaderId, leaderEpoch, isr, minInsyncReplicas));
+        partitions.put(
+                tp,
+                new Partition(
+                        tp,
+                        topicId,
+                        partitionLog,
+                        leaderId,
+                        leaderEpoch,
+                        isr,
+                        minInsyncReplicas,
+                        this::onPartitionProgress));
     }
 
     /** Drops the partition and deletes its data (topic deleted). Waiting requests complete now. */
