@@ -177,11 +177,6 @@ final class BrokerMetadata implements AutoCloseable {
         return local != null ? localNodeId : raft.log().leaderId().orElse(-1);
     }
 
-    /** The Raft node, or null with a local log. */
-    RaftMetadataNode raft() {
-        return raft;
-    }
-
     @Override
     public void close() {
         if (local != null) {

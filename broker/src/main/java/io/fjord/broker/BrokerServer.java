@@ -21,8 +21,6 @@ import io.fjord.coordinator.GroupCoordinator;
 import io.fjord.metadata.ControllerConfig;
 import io.fjord.metadata.Endpoint;
 import io.fjord.storage.LogManager;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,7 +66,6 @@ public final class BrokerServer {
     private GroupCoordinator groupCoordinator;
     private NetworkServer network;
     private InetSocketAddress boundAddress;
-    private volatile boolean running;
 
     public BrokerServer(BrokerConfig config, Time time) {
         this.config = config;
@@ -79,7 +76,6 @@ public final class BrokerServer {
     public void startup() {
         try {
             doStartup();
-            running = true;
         } catch (Exception e) {
             shutdown();
             if (e instanceof RuntimeException re) {
@@ -208,7 +204,6 @@ public final class BrokerServer {
         if (stopped.getCount() == 0) {
             return;
         }
-        running = false;
         closeQuietly("network", () -> network.stop(), network);
         closeQuietly("partitions", () -> replicaManager.shutdown(), replicaManager);
         closeQuietly(
@@ -230,10 +225,6 @@ public final class BrokerServer {
     /** Blocks until the broker has stopped. */
     public void awaitShutdown() throws InterruptedException {
         stopped.await();
-    }
-
-    public boolean isRunning() {
-        return running;
     }
 
     /** The address the first listener is bound to (its real port when configured as 0). */
@@ -263,9 +254,5 @@ public final class BrokerServer {
             thread.setDaemon(true);
             return thread;
         };
-    }
-
-    static UncheckedIOException unchecked(IOException e) {
-        return new UncheckedIOException(e);
     }
 }

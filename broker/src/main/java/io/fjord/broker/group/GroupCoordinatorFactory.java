@@ -46,7 +46,8 @@ public final class GroupCoordinatorFactory {
 
             @Override
             public Uuid topicId(String topic) {
-                return metadata.idOf(topic);
+                Uuid id = metadata.idOf(topic);
+                return id.isZero() ? null : id; // the coordinator's contract: null when the topic is gone
             }
 
             @Override

@@ -108,8 +108,10 @@ public final class GroupHandlers {
             return;
         }
         BrokerConfig config = metadata.config();
-        int brokers = Math.max(1, metadata.image().cluster().unfencedBrokerIds().size());
-        int replicationFactor = Math.min(config.offsetsTopicReplicationFactor(), brokers);
+        // offsets.topic.replication.factor (capped by the live brokers) applies once followers copy data
+        // (issue 4); until then a second replica would hold the high watermark back and every commit would
+        // time out, so the offsets topic has one.
+        int replicationFactor = 1;
         CreatableTopic topic = new CreatableTopic(
                 OffsetsTopicLog.TOPIC,
                 config.offsetsTopicNumPartitions(),

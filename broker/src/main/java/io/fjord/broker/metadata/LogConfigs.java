@@ -43,10 +43,6 @@ public final class LogConfigs {
         return image.configs().configs(new ConfigResource(ConfigResourceType.BROKER, ""));
     }
 
-    public static LogConfig logConfig(BrokerConfig config, MetadataImage image, String topic) {
-        return fromEffective(effectiveValues(config, image, topic));
-    }
-
     /** The broker-wide defaults, for logs whose topic is not (yet) known. */
     public static LogConfig defaults(BrokerConfig config) {
         return fromEffective(config.topicDefaults());

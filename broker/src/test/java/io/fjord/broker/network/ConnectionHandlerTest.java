@@ -241,6 +241,7 @@ class ConnectionHandlerTest {
         channel.writeInbound(request(ApiKeys.METADATA, (short) 12, 1, metadataRequest()));
         channel.writeInbound(request(ApiKeys.METADATA, (short) 12, 2, metadataRequest()));
         List<CompletableFuture<ApiMessage>> futures = new ArrayList<>(metadataFutures);
+        assertThat(futures).as("both requests reached the handler").hasSize(2);
 
         channel.close();
         channel.runPendingTasks();
