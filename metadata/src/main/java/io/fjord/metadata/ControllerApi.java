@@ -1,6 +1,7 @@
 package io.fjord.metadata;
 
 import io.fjord.common.ApiException;
+import io.fjord.common.TopicPartition;
 import io.fjord.common.Uuid;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -33,4 +34,44 @@ public interface ControllerApi {
      * ApiException} INVALID_REQUEST for a negative id or no endpoints.
      */
     CompletableFuture<Long> registerBroker(int brokerId, Uuid incarnationId, List<Endpoint> endpoints, String rack);
+
+    /**
+     * A partition leader asks to change the ISR of partitions it leads (Kafka's AlterPartition). Each item
+     * is decided on its own against the committed state; the results are in request order. The new ISR
+     * must hold the leader, be replicas, and (when it grows) name only unfenced brokers.
+     */
+    default CompletableFuture<List<AlterPartitionResult>> alterPartition(int brokerId, List<AlterPartitionItem> items) {
+        return unsupported("AlterPartition");
+    }
+
+    /**
+     * Elects leaders for the partitions given by topic name and partition ({@code null}: every partition,
+     * for PREFERRED only the ones not led by their preferred replica). Results per partition.
+     */
+    default CompletableFuture<List<ElectLeadersResult>> electLeaders(
+            ElectionType type, List<TopicPartition> partitions) {
+        return unsupported("ElectLeaders");
+    }
+
+    /** Starts or cancels partition reassignments; results in request order. */
+    default CompletableFuture<List<ReassignmentResult>> alterPartitionReassignments(
+            List<PartitionReassignment> reassignments) {
+        return unsupported("AlterPartitionReassignments");
+    }
+
+    /**
+     * A broker that is stopping asks the controller to move every leadership it holds to another in-sync
+     * replica and to take it out of the ISRs (Kafka's controlled shutdown). Completes with true once the
+     * broker leads no partition that another live in-sync replica could lead (it may then stop without
+     * making any partition unavailable), false while it still does; the broker asks again until true or
+     * its own deadline. The broker's heartbeats carry on meanwhile; it is fenced when they stop.
+     */
+    default CompletableFuture<Boolean> controlledShutdown(int brokerId, Uuid incarnationId) {
+        return unsupported("controlled shutdown");
+    }
+
+    private static <T> CompletableFuture<T> unsupported(String what) {
+        return CompletableFuture.failedFuture(
+                new ApiException(io.fjord.common.Errors.UNSUPPORTED_VERSION, what + " is not implemented yet"));
+    }
 }

@@ -79,6 +79,24 @@ public final class BrokerConfig {
     public static final String NUM_NETWORK_THREADS = "num.network.threads";
     public static final String NUM_IO_THREADS = "num.io.threads";
     public static final String BACKGROUND_THREADS = "background.threads";
+    public static final String AUTO_LEADER_REBALANCE_ENABLE = "auto.leader.rebalance.enable";
+    public static final String LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS = "leader.imbalance.check.interval.seconds";
+    public static final String LEADER_IMBALANCE_PER_BROKER_PERCENTAGE = "leader.imbalance.per.broker.percentage";
+    public static final String CONTROLLED_SHUTDOWN_ENABLE = "controlled.shutdown.enable";
+    public static final String NUM_REPLICA_FETCHERS = "num.replica.fetchers";
+    public static final String REPLICA_FETCH_BACKOFF_MS = "replica.fetch.backoff.ms";
+    public static final String REPLICA_FETCH_MAX_BYTES = "replica.fetch.max.bytes";
+    public static final String REPLICA_FETCH_MIN_BYTES = "replica.fetch.min.bytes";
+    public static final String REPLICA_FETCH_RESPONSE_MAX_BYTES = "replica.fetch.response.max.bytes";
+    public static final String REPLICA_FETCH_WAIT_MAX_MS = "replica.fetch.wait.max.ms";
+    public static final String REPLICA_SOCKET_TIMEOUT_MS = "replica.socket.timeout.ms";
+    public static final String REPLICA_SELECTOR_CLASS = "replica.selector.class";
+    public static final String LOG_CLEANER_ENABLE = "log.cleaner.enable";
+    public static final String LOG_CLEANER_THREADS = "log.cleaner.threads";
+    public static final String LOG_CLEANER_BACKOFF_MS = "log.cleaner.backoff.ms";
+    public static final String LOG_CLEANER_DEDUPE_BUFFER_SIZE = "log.cleaner.dedupe.buffer.size";
+    public static final String LOG_CLEANER_IO_BUFFER_SIZE = "log.cleaner.io.buffer.size";
+    public static final String LOG_CLEANER_IO_MAX_BYTES_PER_SECOND = "log.cleaner.io.max.bytes.per.second";
     public static final String REPLICA_LAG_TIME_MAX_MS = "replica.lag.time.max.ms";
     public static final String OFFSETS_TOPIC_NUM_PARTITIONS = "offsets.topic.num.partitions";
     public static final String OFFSETS_TOPIC_REPLICATION_FACTOR = "offsets.topic.replication.factor";
@@ -500,6 +518,79 @@ public final class BrokerConfig {
 
     public long replicaLagTimeMaxMs() {
         return longValue(REPLICA_LAG_TIME_MAX_MS);
+    }
+
+    public boolean autoLeaderRebalanceEnable() {
+        return booleanValue(AUTO_LEADER_REBALANCE_ENABLE);
+    }
+
+    public long leaderImbalanceCheckIntervalSeconds() {
+        return longValue(LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS);
+    }
+
+    public int leaderImbalancePerBrokerPercentage() {
+        return intValue(LEADER_IMBALANCE_PER_BROKER_PERCENTAGE);
+    }
+
+    public boolean controlledShutdownEnable() {
+        return booleanValue(CONTROLLED_SHUTDOWN_ENABLE);
+    }
+
+    public int numReplicaFetchers() {
+        return intValue(NUM_REPLICA_FETCHERS);
+    }
+
+    public int replicaFetchBackoffMs() {
+        return intValue(REPLICA_FETCH_BACKOFF_MS);
+    }
+
+    public int replicaFetchMaxBytes() {
+        return intValue(REPLICA_FETCH_MAX_BYTES);
+    }
+
+    public int replicaFetchMinBytes() {
+        return intValue(REPLICA_FETCH_MIN_BYTES);
+    }
+
+    public int replicaFetchResponseMaxBytes() {
+        return intValue(REPLICA_FETCH_RESPONSE_MAX_BYTES);
+    }
+
+    public int replicaFetchWaitMaxMs() {
+        return intValue(REPLICA_FETCH_WAIT_MAX_MS);
+    }
+
+    public int replicaSocketTimeoutMs() {
+        return intValue(REPLICA_SOCKET_TIMEOUT_MS);
+    }
+
+    /** Chooses the replica a consumer reads from (KIP-392). Null when unset. */
+    public String replicaSelectorClass() {
+        return (String) values.get(REPLICA_SELECTOR_CLASS);
+    }
+
+    public boolean logCleanerEnable() {
+        return booleanValue(LOG_CLEANER_ENABLE);
+    }
+
+    public int logCleanerThreads() {
+        return intValue(LOG_CLEANER_THREADS);
+    }
+
+    public long logCleanerBackoffMs() {
+        return longValue(LOG_CLEANER_BACKOFF_MS);
+    }
+
+    public long logCleanerDedupeBufferSize() {
+        return longValue(LOG_CLEANER_DEDUPE_BUFFER_SIZE);
+    }
+
+    public int logCleanerIoBufferSize() {
+        return intValue(LOG_CLEANER_IO_BUFFER_SIZE);
+    }
+
+    public double logCleanerIoMaxBytesPerSecond() {
+        return (Double) values.get(LOG_CLEANER_IO_MAX_BYTES_PER_SECOND);
     }
 
     public int offsetsTopicNumPartitions() {

@@ -299,6 +299,116 @@ final class BrokerConfigDef {
     }
 
     private static void defineReplicationAndCoordinators() {
+        DEF.define(
+                        BrokerConfig.AUTO_LEADER_REBALANCE_ENABLE,
+                        BOOLEAN,
+                        "true",
+                        MEDIUM,
+                        "Move leadership back to preferred replicas.")
+                .define(
+                        BrokerConfig.LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS,
+                        LONG,
+                        "300",
+                        atLeast(1),
+                        MEDIUM,
+                        "How often the controller checks leader imbalance.")
+                .define(
+                        BrokerConfig.LEADER_IMBALANCE_PER_BROKER_PERCENTAGE,
+                        INT,
+                        "10",
+                        between(0, 100),
+                        MEDIUM,
+                        "Imbalance per broker that triggers a rebalance.")
+                .define(
+                        BrokerConfig.CONTROLLED_SHUTDOWN_ENABLE,
+                        BOOLEAN,
+                        "true",
+                        MEDIUM,
+                        "Hand leadership away before stopping.")
+                .define(
+                        BrokerConfig.NUM_REPLICA_FETCHERS,
+                        INT,
+                        "1",
+                        atLeast(1),
+                        MEDIUM,
+                        "Fetcher threads per source broker.")
+                .define(
+                        BrokerConfig.REPLICA_FETCH_BACKOFF_MS,
+                        INT,
+                        "1000",
+                        atLeast(0),
+                        MEDIUM,
+                        "Wait after a failed replica fetch.")
+                .define(
+                        BrokerConfig.REPLICA_FETCH_MAX_BYTES,
+                        INT,
+                        "1048576",
+                        atLeast(0),
+                        MEDIUM,
+                        "Bytes fetched per partition by a follower.")
+                .define(
+                        BrokerConfig.REPLICA_FETCH_MIN_BYTES,
+                        INT,
+                        "1",
+                        atLeast(0),
+                        MEDIUM,
+                        "Bytes a follower fetch waits for.")
+                .define(
+                        BrokerConfig.REPLICA_FETCH_RESPONSE_MAX_BYTES,
+                        INT,
+                        "10485760",
+                        atLeast(0),
+                        MEDIUM,
+                        "Bytes per follower fetch response.")
+                .define(
+                        BrokerConfig.REPLICA_FETCH_WAIT_MAX_MS,
+                        INT,
+                        "500",
+                        atLeast(0),
+                        MEDIUM,
+                        "Longest wait of a follower fetch.")
+                .define(
+                        BrokerConfig.REPLICA_SOCKET_TIMEOUT_MS,
+                        INT,
+                        "30000",
+                        atLeast(1),
+                        MEDIUM,
+                        "Socket timeout of follower fetches.")
+                .define(
+                        BrokerConfig.REPLICA_SELECTOR_CLASS,
+                        STRING,
+                        null,
+                        MEDIUM,
+                        "Chooses the replica a consumer reads from (KIP-392).")
+                .define(BrokerConfig.LOG_CLEANER_ENABLE, BOOLEAN, "true", MEDIUM, "Run the log cleaner (compaction).")
+                .define(BrokerConfig.LOG_CLEANER_THREADS, INT, "1", atLeast(0), MEDIUM, "Log cleaner threads.")
+                .define(
+                        BrokerConfig.LOG_CLEANER_BACKOFF_MS,
+                        LONG,
+                        "15000",
+                        atLeast(0),
+                        MEDIUM,
+                        "Sleep when no log needs cleaning.")
+                .define(
+                        BrokerConfig.LOG_CLEANER_DEDUPE_BUFFER_SIZE,
+                        LONG,
+                        "134217728",
+                        atLeast(0),
+                        MEDIUM,
+                        "Memory for the cleaner's key map, all threads.")
+                .define(
+                        BrokerConfig.LOG_CLEANER_IO_BUFFER_SIZE,
+                        INT,
+                        "524288",
+                        atLeast(0),
+                        MEDIUM,
+                        "Cleaner read/write buffer, all threads.")
+                .define(
+                        BrokerConfig.LOG_CLEANER_IO_MAX_BYTES_PER_SECOND,
+                        DOUBLE,
+                        Double.toString(Double.MAX_VALUE),
+                        MEDIUM,
+                        "Cleaner I/O limit.");
         DEF.define(BrokerConfig.REPLICA_LAG_TIME_MAX_MS, LONG, "30000", HIGH, "Lag that drops a follower from ISR.")
                 .define(
                         BrokerConfig.OFFSETS_TOPIC_NUM_PARTITIONS,
