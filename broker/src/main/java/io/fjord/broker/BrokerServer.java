@@ -20,6 +20,7 @@ import io.fjord.coordinator.ExecutorCoordinatorScheduler;
 import io.fjord.coordinator.GroupCoordinator;
 import io.fjord.metadata.ControllerConfig;
 import io.fjord.metadata.Endpoint;
+import io.fjord.storage.CleanerConfig;
 import io.fjord.storage.LogManager;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -104,7 +105,14 @@ public final class BrokerServer {
                 LogConfigs.defaults(config),
                 config.logRetentionCheckIntervalMs(),
                 1000L,
-                config.numRecoveryThreadsPerDataDir());
+                config.numRecoveryThreadsPerDataDir(),
+                LogManager.DEFAULT_PRODUCER_ID_EXPIRATION_MS,
+                new CleanerConfig(
+                        config.logCleanerEnable(),
+                        config.logCleanerThreads(),
+                        config.logCleanerBackoffMs(),
+                        config.logCleanerDedupeBufferSize(),
+                        config.logCleanerIoMaxBytesPerSecond()));
         logManager.startup();
         replicaManager = new ReplicaManager(logManager, scheduler, config.nodeId());
 

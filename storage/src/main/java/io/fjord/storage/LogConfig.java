@@ -21,6 +21,12 @@ package io.fjord.storage;
  * @param messageTimestampAfterMaxMs message.timestamp.after.max.ms
  * @param compressionType compression.type: "producer" or a codec name
  * @param fileDeleteDelayMs file.delete.delay.ms: how long deleted segments stay readable
+ * @param minCleanableDirtyRatio min.cleanable.dirty.ratio: the dirty share of a compacted log that makes the
+ *     cleaner take it
+ * @param deleteRetentionMs delete.retention.ms: how long a tombstone survives after the cleaner first kept it
+ * @param minCompactionLagMs min.compaction.lag.ms: a record stays uncompacted at least this long
+ * @param maxCompactionLagMs max.compaction.lag.ms: a record stays uncompacted at most about this long (the
+ *     cleaner takes the log whatever its dirty ratio, and the active segment rolls by then)
  */
 public record LogConfig(
         int segmentBytes,
@@ -38,7 +44,11 @@ public record LogConfig(
         long messageTimestampBeforeMaxMs,
         long messageTimestampAfterMaxMs,
         String compressionType,
-        long fileDeleteDelayMs) {
+        long fileDeleteDelayMs,
+        double minCleanableDirtyRatio,
+        long deleteRetentionMs,
+        long minCompactionLagMs,
+        long maxCompactionLagMs) {
 
     public static final LogConfig DEFAULT = builder().build();
 
@@ -65,6 +75,22 @@ public record LogConfig(
         if (compressionType == null) {
             throw new IllegalArgumentException("compressionType must not be null");
         }
+        if (!(minCleanableDirtyRatio >= 0 && minCleanableDirtyRatio <= 1)) {
+            throw new IllegalArgumentException("minCleanableDirtyRatio must be in [0, 1]: " + minCleanableDirtyRatio);
+        }
+        if (deleteRetentionMs < 0 || minCompactionLagMs < 0 || maxCompactionLagMs < 1) {
+            throw new IllegalArgumentException("bad compaction settings: delete.retention.ms " + deleteRetentionMs
+                    + ", min.compaction.lag.ms " + minCompactionLagMs + ", max.compaction.lag.ms "
+                    + maxCompactionLagMs);
+        }
+    }
+
+    /**
+     * How long the active segment may wait for a time-based roll: segment.ms, or max.compaction.lag.ms when
+     * that is shorter on a compacted topic (the cleaner never touches the active segment).
+     */
+    public long maxSegmentMs() {
+        return compact ? Math.min(segmentMs, maxCompactionLagMs) : segmentMs;
     }
 
     public static Builder builder() {
@@ -84,11 +110,16 @@ public record LogConfig(
         b.flushMessages = flushMessages;
         b.flushMs = flushMs;
         b.compact = compact;
+        b.delete = delete;
         b.logAppendTime = logAppendTime;
         b.messageTimestampBeforeMaxMs = messageTimestampBeforeMaxMs;
         b.messageTimestampAfterMaxMs = messageTimestampAfterMaxMs;
         b.compressionType = compressionType;
         b.fileDeleteDelayMs = fileDeleteDelayMs;
+        b.minCleanableDirtyRatio = minCleanableDirtyRatio;
+        b.deleteRetentionMs = deleteRetentionMs;
+        b.minCompactionLagMs = minCompactionLagMs;
+        b.maxCompactionLagMs = maxCompactionLagMs;
         return b;
     }
 
@@ -110,6 +141,10 @@ public record LogConfig(
         private long messageTimestampAfterMaxMs = 3_600_000L;
         private String compressionType = "producer";
         private long fileDeleteDelayMs = 60_000L;
+        private double minCleanableDirtyRatio = 0.5;
+        private long deleteRetentionMs = 86_400_000L;
+        private long minCompactionLagMs = 0L;
+        private long maxCompactionLagMs = Long.MAX_VALUE;
 
         public Builder segmentBytes(int v) {
             segmentBytes = v;
@@ -202,6 +237,26 @@ public record LogConfig(
             return this;
         }
 
+        public Builder minCleanableDirtyRatio(double v) {
+            minCleanableDirtyRatio = v;
+            return this;
+        }
+
+        public Builder deleteRetentionMs(long v) {
+            deleteRetentionMs = v;
+            return this;
+        }
+
+        public Builder minCompactionLagMs(long v) {
+            minCompactionLagMs = v;
+            return this;
+        }
+
+        public Builder maxCompactionLagMs(long v) {
+            maxCompactionLagMs = v;
+            return this;
+        }
+
         public LogConfig build() {
             return new LogConfig(
                     segmentBytes,
@@ -219,7 +274,11 @@ public record LogConfig(
                     messageTimestampBeforeMaxMs,
                     messageTimestampAfterMaxMs,
                     compressionType,
-                    fileDeleteDelayMs);
+                    fileDeleteDelayMs,
+                    minCleanableDirtyRatio,
+                    deleteRetentionMs,
+                    minCompactionLagMs,
+                    maxCompactionLagMs);
         }
     }
 }

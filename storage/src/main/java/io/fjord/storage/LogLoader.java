@@ -2,9 +2,12 @@ package io.fjord.storage;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -17,7 +20,11 @@ import java.util.stream.Stream;
  * segment from the one holding the recovery point on is scanned batch by batch (length, magic, CRC,
  * increasing offsets), truncated at the first bad batch, and its indexes are rebuilt; segments after a
  * truncated one are deleted, since their offsets would no longer follow. Leftover {@code .tmp},
- * {@code .deleted} and {@code .cleaned} files are removed first.
+ * {@code .deleted} and {@code .cleaned} files are removed first, then the cleaner's interrupted swaps are
+ * completed: a {@code N.log.swap} is written whole and fsynced before it gets that name, so it replaces
+ * every segment with a base offset in [N, its next offset), takes the name {@code N.log} and gets its
+ * indexes rebuilt (index {@code .swap} files are dropped). A crash during the cleaner's swap thus
+ * recovers to either the old segments or the cleaned one.
  *
  * <p>Not thread-safe: runs once, on the thread that opens the log, before the log is published.
  */
@@ -37,6 +44,7 @@ final class LogLoader {
             long logStartOffset,
             LogSegment.BatchVisitor recoveredBatches) {
         removeLeftovers(dir);
+        List<Long> swapped = completeSwaps(dir);
         List<Long> baseOffsets = segmentBaseOffsets(dir);
         ConcurrentSkipListMap<Long, LogSegment> segments = new ConcurrentSkipListMap<>();
         if (baseOffsets.isEmpty()) {
@@ -49,6 +57,15 @@ final class LogLoader {
             boolean active = i == baseOffsets.size() - 1;
             LogSegment segment = LogSegment.open(dir, base, config, nowMs, active);
             segments.put(base, segment);
+        }
+        for (Long base : swapped) {
+            LogSegment segment = segments.get(base);
+            boolean active = segment == segments.lastEntry().getValue();
+            segment.makeActive(config);
+            segment.recover(batch -> {});
+            if (!active) {
+                segment.onBecomeInactiveSegment();
+            }
         }
         int truncated = 0;
         if (!hadCleanShutdown) {
@@ -125,12 +142,77 @@ final class LogLoader {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
             for (Path f : files) {
                 String name = f.getFileName().toString();
-                if (name.endsWith(".tmp") || name.endsWith(LogSegment.DELETED_SUFFIX) || name.endsWith(".cleaned")) {
+                boolean indexSwap =
+                        name.endsWith(LogSegment.SWAP_SUFFIX) && !name.endsWith(".log" + LogSegment.SWAP_SUFFIX);
+                if (name.endsWith(".tmp")
+                        || name.endsWith(LogSegment.DELETED_SUFFIX)
+                        || name.endsWith(LogSegment.CLEANED_SUFFIX)
+                        || indexSwap) {
                     Files.deleteIfExists(f);
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot clean up " + dir, e);
+        }
+    }
+
+    /** Completes each {@code .log.swap} of the directory; returns their base offsets. */
+    private static List<Long> completeSwaps(Path dir) {
+        List<Long> swapped = new ArrayList<>();
+        String suffix = ".log" + LogSegment.SWAP_SUFFIX;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + suffix)) {
+            for (Path f : files) {
+                String digits = f.getFileName().toString();
+                digits = digits.substring(0, digits.length() - suffix.length());
+                if (digits.length() == 20 && digits.chars().allMatch(Character::isDigit)) {
+                    swapped.add(Long.parseLong(digits));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list swap files in " + dir, e);
+        }
+        swapped.sort(null);
+        for (long base : swapped) {
+            completeSwap(dir, base, suffix);
+        }
+        if (!swapped.isEmpty()) {
+            fsyncDirectory(dir);
+        }
+        return swapped;
+    }
+
+    private static void completeSwap(Path dir, long base, String suffix) {
+        Path swap = dir.resolve(LogSegment.fileName(base, suffix));
+        long next;
+        try (FileChannel channel = FileChannel.open(swap, StandardOpenOption.READ)) {
+            FileBatchCursor cursor = new FileBatchCursor(channel, 0, (int) Math.min(channel.size(), Integer.MAX_VALUE));
+            next = base;
+            while (cursor.next(false)) {
+                next = cursor.lastOffset() + 1;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + swap, e);
+        }
+        try {
+            for (long old : segmentBaseOffsets(dir)) {
+                if (old >= base && old < Math.max(next, base + 1)) {
+                    for (String s : new String[] {".log", ".index", ".timeindex"}) {
+                        Files.deleteIfExists(dir.resolve(LogSegment.fileName(old, s)));
+                    }
+                }
+            }
+            Files.move(swap, dir.resolve(LogSegment.fileName(base, ".log")), StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot complete the swap of " + swap, e);
+        }
+    }
+
+    /** fsyncs a directory, so the renames in it are durable (best effort where the platform refuses). */
+    static void fsyncDirectory(Path dir) {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException e) {
+            // Some platforms cannot open a directory for fsync; the renames are then as durable as it allows.
         }
     }
 

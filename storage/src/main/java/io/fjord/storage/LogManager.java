@@ -30,7 +30,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Owns every partition log of the broker's log directories: loads them at {@link #startup()} (recovering
  * in parallel on a small bounded pool when the previous shutdown was not clean), creates and deletes them,
- * and runs retention and flush checks on a scheduler it owns. Per log directory it keeps Kafka's files:
+ * runs retention and flush checks on a scheduler it owns, and owns the {@link LogCleaner} (compaction). Per log directory it keeps Kafka's files:
  *
  * <pre>
  * | file                               | content                                        |
@@ -39,6 +39,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * | recovery-point-offset-checkpoint   | "topic partition offset": fsynced up to here   |
  * | log-start-offset-checkpoint        | "topic partition offset": the log start offset |
  * | replication-offset-checkpoint      | "topic partition offset": the high watermark   |
+ * | cleaner-offset-checkpoint          | {@link LogCleaner}: how far each log is cleaned |
  * | topic-partition/partition.metadata | "version: 0" and "topic_id: id" per log        |
  * </pre>
  *
@@ -67,7 +68,9 @@ public final class LogManager {
     private final long flushCheckIntervalMs;
     private final int recoveryThreads;
     private final long producerIdExpirationMs;
+    private final CleanerConfig cleanerConfig;
     private final ScheduledThreadPoolExecutor scheduler;
+    private volatile LogCleaner cleaner;
     private final Map<TopicPartition, UnifiedLog> logs = new ConcurrentHashMap<>();
     private final Map<TopicPartition, Uuid> topicIds = new ConcurrentHashMap<>();
     private final AtomicInteger deletions = new AtomicInteger();
@@ -94,12 +97,7 @@ public final class LogManager {
                 DEFAULT_PRODUCER_ID_EXPIRATION_MS);
     }
 
-    /**
-     * @param retentionCheckIntervalMs log.retention.check.interval.ms (Kafka: 300000)
-     * @param flushCheckIntervalMs how often flush.ms and rolled segments are checked, and checkpoints written
-     * @param recoveryThreads threads that load and recover logs at startup
-     * @param producerIdExpirationMs producer.id.expiration.ms, applied on each retention pass
-     */
+    /** Like the full constructor, without a cleaner. */
     public LogManager(
             List<Path> logDirs,
             Time time,
@@ -108,6 +106,33 @@ public final class LogManager {
             long flushCheckIntervalMs,
             int recoveryThreads,
             long producerIdExpirationMs) {
+        this(
+                logDirs,
+                time,
+                defaultConfig,
+                retentionCheckIntervalMs,
+                flushCheckIntervalMs,
+                recoveryThreads,
+                producerIdExpirationMs,
+                CleanerConfig.DISABLED);
+    }
+
+    /**
+     * @param retentionCheckIntervalMs log.retention.check.interval.ms (Kafka: 300000)
+     * @param flushCheckIntervalMs how often flush.ms and rolled segments are checked, and checkpoints written
+     * @param recoveryThreads threads that load and recover logs at startup
+     * @param producerIdExpirationMs producer.id.expiration.ms, applied on each retention pass
+     * @param cleanerConfig the log.cleaner.* settings; the cleaner starts with the log manager
+     */
+    public LogManager(
+            List<Path> logDirs,
+            Time time,
+            LogConfig defaultConfig,
+            long retentionCheckIntervalMs,
+            long flushCheckIntervalMs,
+            int recoveryThreads,
+            long producerIdExpirationMs,
+            CleanerConfig cleanerConfig) {
         if (logDirs.isEmpty() || retentionCheckIntervalMs <= 0 || flushCheckIntervalMs <= 0 || recoveryThreads <= 0) {
             throw new IllegalArgumentException("bad log manager settings: dirs " + logDirs + ", retention check "
                     + retentionCheckIntervalMs + " ms, flush check " + flushCheckIntervalMs + " ms, threads "
@@ -120,6 +145,7 @@ public final class LogManager {
         this.flushCheckIntervalMs = flushCheckIntervalMs;
         this.recoveryThreads = recoveryThreads;
         this.producerIdExpirationMs = producerIdExpirationMs;
+        this.cleanerConfig = cleanerConfig;
         this.scheduler = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "fjord-log-manager");
             t.setDaemon(true);
@@ -133,7 +159,7 @@ public final class LogManager {
         this(logDirs, time, defaultConfig, 300_000L, 60_000L, 2);
     }
 
-    /** Loads every partition directory, then starts the retention and flush tasks. */
+    /** Loads every partition directory, then starts the retention and flush tasks and the cleaner. */
     public synchronized void startup() {
         if (started) {
             return;
@@ -187,7 +213,25 @@ public final class LogManager {
                 flushCheckIntervalMs,
                 flushCheckIntervalMs,
                 TimeUnit.MILLISECONDS);
+        cleaner = new LogCleaner(cleanerConfig, logDirs, this::configuredLogs, time);
+        cleaner.startup();
         started = true;
+    }
+
+    /** The logs whose topic config is known: a log still on the broker defaults is not compacted. */
+    private Collection<UnifiedLog> configuredLogs() {
+        List<UnifiedLog> out = new ArrayList<>(logs.size());
+        for (UnifiedLog log : logs.values()) {
+            if (!awaitingConfig.contains(log.topicPartition())) {
+                out.add(log);
+            }
+        }
+        return out;
+    }
+
+    /** The cleaner, once {@link #startup()} ran. */
+    public LogCleaner cleaner() {
+        return cleaner;
     }
 
     private List<Future<UnifiedLog>> submitLoads(Path logDir, ExecutorService pool) throws IOException {
@@ -290,6 +334,20 @@ public final class LogManager {
      * removes that on the scheduler. Returns false if there was no such log.
      */
     public synchronized boolean deleteLog(TopicPartition tp) {
+        LogCleaner c = cleaner;
+        if (c != null) {
+            c.abortAndPause(tp);
+        }
+        try {
+            return deleteLogNow(tp);
+        } finally {
+            if (c != null) {
+                c.forget(tp);
+            }
+        }
+    }
+
+    private boolean deleteLogNow(TopicPartition tp) {
         UnifiedLog log = logs.remove(tp);
         topicIds.remove(tp);
         awaitingConfig.remove(tp);
@@ -363,6 +421,9 @@ public final class LogManager {
 
     /** Stops the scheduler, closes every log (flush, snapshots), writes checkpoints and the clean marker. */
     public synchronized void shutdown() {
+        if (cleaner != null) {
+            cleaner.shutdown();
+        }
         scheduler.shutdown();
         try {
             if (!scheduler.awaitTermination(30, TimeUnit.SECONDS)) {

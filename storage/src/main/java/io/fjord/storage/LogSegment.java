@@ -36,6 +36,10 @@ final class LogSegment {
     }
 
     static final String DELETED_SUFFIX = ".deleted";
+    /** The cleaner's output while it is being written; removed by recovery. */
+    static final String CLEANED_SUFFIX = ".cleaned";
+    /** The cleaner's complete output, about to replace the segments it was cleaned from. */
+    static final String SWAP_SUFFIX = ".swap";
 
     private final Path dir;
     private volatile Path logPath;
@@ -52,20 +56,21 @@ final class LogSegment {
     private volatile long offsetOfMaxTimestampSoFar;
     private long rollingBasedTimestampMs = -1L;
 
-    private LogSegment(Path dir, long baseOffset, LogConfig config, long nowMs, boolean active) throws IOException {
+    private LogSegment(Path dir, long baseOffset, LogConfig config, long nowMs, boolean active, String fileSuffix)
+            throws IOException {
         this.dir = dir;
         this.baseOffset = baseOffset;
         this.indexIntervalBytes = config.indexIntervalBytes();
         this.createdMs = nowMs;
-        this.logPath = logFile(dir, baseOffset);
+        this.logPath = file(dir, baseOffset, ".log" + fileSuffix);
         this.log =
                 FileChannel.open(logPath, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         this.sizeInBytes = (int) Math.min(log.size(), Integer.MAX_VALUE);
-        this.timeIndexExisted = sizeInBytes == 0 || Files.exists(file(dir, baseOffset, ".timeindex"));
-        this.offsetIndex =
-                new OffsetIndex(file(dir, baseOffset, ".index"), baseOffset, config.segmentIndexBytes(), active);
-        this.timeIndex =
-                new TimeIndex(file(dir, baseOffset, ".timeindex"), baseOffset, config.segmentIndexBytes(), active);
+        this.timeIndexExisted = sizeInBytes == 0 || Files.exists(file(dir, baseOffset, ".timeindex" + fileSuffix));
+        this.offsetIndex = new OffsetIndex(
+                file(dir, baseOffset, ".index" + fileSuffix), baseOffset, config.segmentIndexBytes(), active);
+        this.timeIndex = new TimeIndex(
+                file(dir, baseOffset, ".timeindex" + fileSuffix), baseOffset, config.segmentIndexBytes(), active);
         this.offsetOfMaxTimestampSoFar = baseOffset;
         if (timeIndex.entries() > 0) {
             maxTimestampSoFar = timeIndex.lastTimestamp();
@@ -81,9 +86,67 @@ final class LogSegment {
     /** Opens or creates the segment at {@code baseOffset}; an active segment gets preallocated indexes. */
     static LogSegment open(Path dir, long baseOffset, LogConfig config, long nowMs, boolean active) {
         try {
-            return new LogSegment(dir, baseOffset, config, nowMs, active);
+            return new LogSegment(dir, baseOffset, config, nowMs, active, "");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open segment " + baseOffset + " in " + dir, e);
+        }
+    }
+
+    /**
+     * Creates the empty segment the cleaner writes into: files named with {@value #CLEANED_SUFFIX} after
+     * the usual suffix (a leftover is replaced), indexes preallocated.
+     */
+    static LogSegment createCleaned(Path dir, long baseOffset, LogConfig config, long nowMs) {
+        try {
+            for (String suffix : new String[] {".log", ".index", ".timeindex"}) {
+                Files.deleteIfExists(file(dir, baseOffset, suffix + CLEANED_SUFFIX));
+            }
+            return new LogSegment(dir, baseOffset, config, nowMs, true, CLEANED_SUFFIX);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create cleaned segment " + baseOffset + " in " + dir, e);
+        }
+    }
+
+    /**
+     * Renames the three files from {@code oldSuffix} to {@code newSuffix} (each is the part after
+     * ".log"/".index"/".timeindex", "" for the final names); the log file goes last, so a crash leaves a
+     * log file with the new suffix only once its indexes moved too (recovery rebuilds them anyway).
+     */
+    void changeFileSuffixes(String oldSuffix, String newSuffix) {
+        try {
+            offsetIndex.renameTo(file(dir, baseOffset, ".index" + newSuffix));
+            timeIndex.renameTo(file(dir, baseOffset, ".timeindex" + newSuffix));
+            Path target = file(dir, baseOffset, ".log" + newSuffix);
+            if (!logPath.getFileName().toString().endsWith(".log" + oldSuffix)) {
+                throw new IllegalStateException("segment file " + logPath + " does not end with " + oldSuffix);
+            }
+            Files.move(logPath, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            logPath = target;
+        } catch (IOException e) {
+            throw new UncheckedIOException(
+                    "cannot rename segment " + baseOffset + " in " + dir + " from " + oldSuffix + " to " + newSuffix,
+                    e);
+        }
+    }
+
+    Path logPath() {
+        return logPath;
+    }
+
+    /** The log file's modification time (the cleaner carries it over to the segment it writes). */
+    long lastModifiedMs() {
+        try {
+            return Files.getLastModifiedTime(logPath).toMillis();
+        } catch (IOException e) {
+            return createdMs;
+        }
+    }
+
+    void setLastModifiedMs(long timeMs) {
+        try {
+            Files.setLastModifiedTime(logPath, java.nio.file.attribute.FileTime.fromMillis(timeMs));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot set the modification time of " + logPath, e);
         }
     }
 
@@ -124,11 +187,7 @@ final class LogSegment {
         if (maxTimestampSoFar >= 0) {
             return maxTimestampSoFar;
         }
-        try {
-            return Files.getLastModifiedTime(logPath).toMillis();
-        } catch (IOException e) {
-            return createdMs;
-        }
+        return lastModifiedMs();
     }
 
     /** Whether the time index was on disk when the segment was opened (else it must be rebuilt). */
@@ -142,6 +201,11 @@ final class LogSegment {
 
     long offsetOfMaxTimestampSoFar() {
         return offsetOfMaxTimestampSoFar;
+    }
+
+    /** The max timestamp of the first batch, or -1 for an empty segment (max.compaction.lag.ms counts from it). */
+    long firstBatchTimestampMs() {
+        return rollingBasedTimestampMs;
     }
 
     /** How long this segment has waited for a time-based roll: from its first batch's timestamp if any. */

@@ -170,6 +170,17 @@ final class ProducerStateManager {
         return before - producers.size();
     }
 
+    /** Producer id to the last offset of its newest batch, for producers with at least one batch. */
+    Map<Long, Long> lastOffsets() {
+        Map<Long, Long> out = new HashMap<>();
+        for (ProducerStateEntry e : producers.values()) {
+            if (!e.batches.isEmpty()) {
+                out.put(e.producerId, e.batches.peekLast().lastOffset());
+            }
+        }
+        return out;
+    }
+
     // Visible for testing
     Map<Long, ProducerStateEntry> producers() {
         return producers;

@@ -74,6 +74,8 @@ public final class UnifiedLog implements AutoCloseable {
     private volatile long recoveryPoint;
     private volatile long lastFlushMs;
     private volatile boolean closed;
+    /** Bumped whenever segments are removed or truncated other than by the cleaner's own swap. */
+    private volatile long segmentsGeneration;
 
     private UnifiedLog(
             Path dir,
@@ -377,7 +379,8 @@ public final class UnifiedLog implements AutoCloseable {
         LogConfig cfg = config;
         long nowMs = time.milliseconds();
         boolean full = active.sizeInBytes() > cfg.segmentBytes() - messagesSize;
-        boolean old = active.sizeInBytes() > 0 && active.timeWaitedForRollMs(nowMs, maxTimestampMs) > cfg.segmentMs();
+        boolean old =
+                active.sizeInBytes() > 0 && active.timeWaitedForRollMs(nowMs, maxTimestampMs) > cfg.maxSegmentMs();
         boolean overflow = maxOffset - active.baseOffset() > Integer.MAX_VALUE;
         if (full || old || overflow || active.indexesNearlyFull()) {
             return roll();
@@ -586,6 +589,7 @@ public final class UnifiedLog implements AutoCloseable {
         if (deletable.size() == all.size()) {
             roll();
         }
+        segmentsGeneration++;
         for (LogSegment s : deletable) {
             segments.remove(s.baseOffset());
             s.markForDeletion();
@@ -599,6 +603,64 @@ public final class UnifiedLog implements AutoCloseable {
         epochCache.flush();
         producerState.deleteSnapshotsBefore(segments.firstKey());
         return deletable.size();
+    }
+
+    /** Changes whenever segments are deleted or truncated; the cleaner swaps only if it did not. */
+    long segmentsGeneration() {
+        return segmentsGeneration;
+    }
+
+    /**
+     * For each idempotent producer, the last offset of its newest batch: the cleaner keeps that batch (if
+     * empty) so the producer's sequence survives compaction. A copy, taken under the lock.
+     */
+    Map<Long, Long> lastOffsetsOfProducers() {
+        lock.lock();
+        try {
+            return producerState.lastOffsets();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The cleaner's swap: {@code cleaned} (complete and fsynced, files still {@code .cleaned}) replaces
+     * {@code replaced}, which must still be this log's segments with nothing deleted or truncated since
+     * {@code expectedGeneration}. Under the lock, and only renames: cleaned files to {@code .swap}, the new
+     * segment into the map, the replaced ones renamed {@code .deleted} (deleted after file.delete.delay.ms,
+     * so fetches already holding their files still read them), then the {@code .swap} files to their final
+     * names. A crash at any point leaves either the replaced segments or a {@code .swap} that recovery
+     * completes ({@link LogLoader}). Returns false, changing nothing, if the log moved on.
+     */
+    boolean replaceSegments(LogSegment cleaned, List<LogSegment> replaced, long expectedGeneration) {
+        lock.lock();
+        try {
+            if (closed || segmentsGeneration != expectedGeneration) {
+                return false;
+            }
+            for (LogSegment old : replaced) {
+                if (segments.get(old.baseOffset()) != old || old == end.segment()) {
+                    return false;
+                }
+            }
+            cleaned.changeFileSuffixes(LogSegment.CLEANED_SUFFIX, LogSegment.SWAP_SUFFIX);
+            LogLoader.fsyncDirectory(dir);
+            segments.put(cleaned.baseOffset(), cleaned);
+            for (LogSegment old : replaced) {
+                if (old.baseOffset() != cleaned.baseOffset()) {
+                    segments.remove(old.baseOffset());
+                }
+            }
+            for (LogSegment old : replaced) {
+                old.markForDeletion();
+                scheduleFileDeletion(old);
+            }
+            cleaned.changeFileSuffixes(LogSegment.SWAP_SUFFIX, "");
+            LogLoader.fsyncDirectory(dir);
+            return true;
+        } finally {
+            lock.unlock();
+        }
     }
 
     private void scheduleFileDeletion(LogSegment segment) {
@@ -634,6 +696,7 @@ public final class UnifiedLog implements AutoCloseable {
                 truncateFullyAndStartAt(offset);
                 return true;
             }
+            segmentsGeneration++;
             List<LogSegment> above =
                     new ArrayList<>(segments.tailMap(offset, false).values());
             if (segments.floorKey(offset) == null || above.size() == segments.size()) {
@@ -662,6 +725,7 @@ public final class UnifiedLog implements AutoCloseable {
         lock.lock();
         try {
             ensureOpen();
+            segmentsGeneration++;
             List<LogSegment> all = new ArrayList<>(segments.values());
             segments.clear();
             for (LogSegment s : all) {

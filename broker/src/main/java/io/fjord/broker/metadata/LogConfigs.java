@@ -67,6 +67,10 @@ public final class LogConfigs {
                 .messageTimestampAfterMaxMs(longValue(v, TopicConfigs.MESSAGE_TIMESTAMP_AFTER_MAX_MS))
                 .compressionType((String) v.get(TopicConfigs.COMPRESSION_TYPE))
                 .fileDeleteDelayMs(longValue(v, TopicConfigs.FILE_DELETE_DELAY_MS))
+                .minCleanableDirtyRatio(((Number) v.get(TopicConfigs.MIN_CLEANABLE_DIRTY_RATIO)).doubleValue())
+                .deleteRetentionMs(longValue(v, TopicConfigs.DELETE_RETENTION_MS))
+                .minCompactionLagMs(longValue(v, TopicConfigs.MIN_COMPACTION_LAG_MS))
+                .maxCompactionLagMs(longValue(v, TopicConfigs.MAX_COMPACTION_LAG_MS))
                 .build();
     }
 

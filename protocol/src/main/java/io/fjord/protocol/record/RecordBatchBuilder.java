@@ -41,6 +41,7 @@ public final class RecordBatchBuilder {
     private ByteBuffer records = ByteBuffer.allocate(256);
     private int recordCount;
     private long lastOffset = -1L;
+    private long lastOffsetOverride = -1L;
     private long baseTimestamp;
     private long maxTimestamp = NO_TIMESTAMP;
     private boolean built;
@@ -108,6 +109,16 @@ public final class RecordBatchBuilder {
             throw new IllegalStateException("deleteHorizonMs must be set before appending records");
         }
         this.deleteHorizonMs = deleteHorizonMs;
+        return this;
+    }
+
+    /**
+     * Keeps {@code lastOffset} as the batch's last offset even when the last record appended is earlier
+     * (the log cleaner keeps a batch's offset range, and with it the producer's last sequence, when it
+     * removes records from its end). Must not be below the last record appended.
+     */
+    public RecordBatchBuilder overrideLastOffset(long lastOffset) {
+        this.lastOffsetOverride = lastOffset;
         return this;
     }
 
@@ -227,6 +238,11 @@ public final class RecordBatchBuilder {
         if (recordCount == 0) {
             throw new IllegalStateException("A record batch needs at least one record");
         }
+        if (lastOffsetOverride >= 0
+                && (lastOffsetOverride < lastOffset || lastOffsetOverride - baseOffset > Integer.MAX_VALUE)) {
+            throw new IllegalStateException("last offset " + lastOffsetOverride + " is before the last record "
+                    + lastOffset + " or too far from baseOffset " + baseOffset);
+        }
         built = true;
         byte[] body = compressRecords();
         ByteBuffer batch = ByteBuffer.allocate(HEADER_SIZE + body.length);
@@ -272,7 +288,8 @@ public final class RecordBatchBuilder {
         batch.putInt(PARTITION_LEADER_EPOCH_OFFSET, partitionLeaderEpoch);
         batch.put(MAGIC_OFFSET, MAGIC_V2);
         batch.putShort(ATTRIBUTES_OFFSET, (short) attributes);
-        batch.putInt(LAST_OFFSET_DELTA_OFFSET, (int) (lastOffset - baseOffset));
+        long last = lastOffsetOverride >= 0 ? lastOffsetOverride : lastOffset;
+        batch.putInt(LAST_OFFSET_DELTA_OFFSET, (int) (last - baseOffset));
         batch.putLong(BASE_TIMESTAMP_OFFSET, baseTimestamp);
         batch.putLong(MAX_TIMESTAMP_OFFSET, batchMaxTimestamp);
         batch.putLong(PRODUCER_ID_OFFSET, producerId);

@@ -1,0 +1,131 @@
+package io.fjord.storage;
+
+import static io.fjord.protocol.record.RecordBatchDescriptor.ATTRIBUTES_OFFSET;
+import static io.fjord.protocol.record.RecordBatchDescriptor.BATCH_LENGTH_OFFSET;
+import static io.fjord.protocol.record.RecordBatchDescriptor.COMPRESSION_CODEC_MASK;
+import static io.fjord.protocol.record.RecordBatchDescriptor.HEADER_SIZE;
+import static io.fjord.protocol.record.RecordBatchDescriptor.LOG_OVERHEAD;
+import static io.fjord.protocol.record.RecordBatchDescriptor.RECORD_COUNT_OFFSET;
+
+import io.fjord.protocol.record.Record;
+import io.fjord.protocol.record.RecordBatch;
+import io.fjord.protocol.record.RecordBatchBuilder;
+import io.fjord.protocol.record.TimestampType;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Decides what of one batch survives compaction, as Kafka's {@code MemoryRecords.filterTo} with the
+ * cleaner's retention rule: a keyed record stays unless the key map holds a greater offset for its key;
+ * a tombstone (null value) also goes once its batch's delete horizon has passed; a record without a key
+ * goes. Control batches stay as they are. A batch that keeps everything and needs no delete horizon is
+ * copied byte for byte; otherwise it is rebuilt with the same codec, base offset, last offset (so the
+ * producer's last sequence is unchanged), producer id, epoch, base sequence, leader epoch and timestamp
+ * type. A batch with tombstones gets a delete horizon (now + delete.retention.ms) the first time it is
+ * rebuilt. A batch that loses every record is dropped, unless it is its producer's newest batch or the
+ * last batch of the cleaned segment: it then stays as an empty batch (header only, uncompressed), which
+ * keeps the producer's sequence and the segment's end offset.
+ *
+ * <p>Not thread-safe: used by one cleaner during one pass.
+ */
+final class BatchFilter {
+
+    private final SkimpyOffsetMap map;
+    private final Map<Long, Long> lastOffsetsOfProducers;
+    private final long nowMs;
+    private final long deleteRetentionMs;
+    private final List<Record> retained = new ArrayList<>();
+    private long nextHorizonMs = Long.MAX_VALUE;
+
+    BatchFilter(SkimpyOffsetMap map, Map<Long, Long> lastOffsetsOfProducers, long nowMs, long deleteRetentionMs) {
+        this.map = map;
+        this.lastOffsetsOfProducers = lastOffsetsOfProducers;
+        this.nowMs = nowMs;
+        this.deleteRetentionMs = deleteRetentionMs;
+    }
+
+    /** The earliest delete horizon of a kept tombstone seen so far, or Long.MAX_VALUE. */
+    long nextHorizonMs() {
+        return nextHorizonMs;
+    }
+
+    /**
+     * The bytes to write for the batch under {@code cursor} (read with its CRC checked), or null to drop
+     * it. The returned buffer is valid until the next call.
+     */
+    ByteBuffer filter(FileBatchCursor cursor, boolean lastOfSegment) {
+        ByteBuffer bytes = cursor.batchBuffer().duplicate();
+        bytes.limit(cursor.sizeInBytes()).position(0);
+        if (cursor.isControl()) {
+            return bytes;
+        }
+        RecordBatch batch = RecordBatch.at(bytes, 0);
+        boolean horizonPassed = batch.hasDeleteHorizon() && nowMs >= batch.deleteHorizonMs();
+        retained.clear();
+        boolean removed = false;
+        boolean tombstones = false;
+        Iterator<Record> records = batch.iterator(Batches.MAX_DECOMPRESSED_BOUND_BYTES);
+        while (records.hasNext()) {
+            Record record = records.next();
+            boolean keep = false;
+            if (record.hasKey()) {
+                boolean superseded = record.offset() < map.get(record.key());
+                boolean tombstone = record.value() == null;
+                keep = !superseded && !(tombstone && horizonPassed);
+                tombstones |= keep && tombstone;
+            }
+            if (keep) {
+                retained.add(record);
+            } else {
+                removed = true;
+            }
+        }
+        long horizonMs = batch.hasDeleteHorizon() ? batch.deleteHorizonMs() : nowMs + deleteRetentionMs;
+        if (tombstones) {
+            nextHorizonMs = Math.min(nextHorizonMs, horizonMs);
+        }
+        if (!removed && (!tombstones || batch.hasDeleteHorizon())) {
+            return bytes;
+        }
+        if (retained.isEmpty()) {
+            Long producerLast = batch.hasProducerId() ? lastOffsetsOfProducers.get(batch.producerId()) : null;
+            boolean producersNewest = producerLast != null && producerLast == batch.lastOffset();
+            return producersNewest || lastOfSegment ? emptyBatch(bytes) : null;
+        }
+        return rebuild(batch, tombstones ? horizonMs : -1L);
+    }
+
+    private ByteBuffer rebuild(RecordBatch batch, long deleteHorizonMs) {
+        RecordBatchBuilder builder = new RecordBatchBuilder(batch.compressionType())
+                .baseOffset(batch.baseOffset())
+                .producer(batch.producerId(), batch.producerEpoch(), batch.baseSequence())
+                .transactional(batch.isTransactional())
+                .partitionLeaderEpoch(batch.partitionLeaderEpoch())
+                .overrideLastOffset(batch.lastOffset());
+        if (batch.timestampType() == TimestampType.LOG_APPEND_TIME) {
+            builder.timestampType(TimestampType.LOG_APPEND_TIME).logAppendTimeMs(batch.maxTimestamp());
+        }
+        if (deleteHorizonMs >= 0) {
+            builder.deleteHorizonMs(deleteHorizonMs);
+        }
+        for (Record record : retained) {
+            builder.append(record);
+        }
+        retained.clear();
+        return builder.build();
+    }
+
+    /** The batch's header alone: no records, uncompressed, same offsets and producer fields. */
+    static ByteBuffer emptyBatch(ByteBuffer batch) {
+        ByteBuffer empty = ByteBuffer.allocate(HEADER_SIZE);
+        empty.put(0, batch, 0, HEADER_SIZE);
+        empty.putInt(BATCH_LENGTH_OFFSET, HEADER_SIZE - LOG_OVERHEAD);
+        empty.putShort(ATTRIBUTES_OFFSET, (short) (empty.getShort(ATTRIBUTES_OFFSET) & ~COMPRESSION_CODEC_MASK));
+        empty.putInt(RECORD_COUNT_OFFSET, 0);
+        Batches.writeCrc(empty, 0, HEADER_SIZE);
+        return empty;
+    }
+}
