@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * librdkafka, through Debian's kcat, produces to and consumes from Fjord with each codec. kcat must be on
  * the PATH (.ci/run installs it); the test fails with that message when it is not.
  */
-class KcatIT {
+public class KcatIT {
 
     @TempDir
     static Path dataDir;
@@ -69,9 +69,9 @@ class KcatIT {
         assertThat(lines).containsExactlyInAnyOrderElementsOf(expected);
     }
 
-    record Result(int exitCode, String stdout, String stderr) {}
+    public record Result(int exitCode, String stdout, String stderr) {}
 
-    static Result run(String stdin, String... command) throws IOException, InterruptedException {
+    public static Result run(String stdin, String... command) throws IOException, InterruptedException {
         Process process;
         try {
             process = new ProcessBuilder(command).start();
