@@ -85,10 +85,7 @@ class LogCleanerRecoveryTest {
         cleanedFile(".log", dir, ".log.swap");
         List<Long> bases = LogLoader.segmentBaseOffsets(dir);
         for (long base : bases.subList(0, 2)) {
-            for (String suffix : new String[] {".log", ".index", ".timeindex"}) {
-                Path f = dir.resolve(LogSegment.fileName(base, suffix));
-                Files.move(f, f.resolveSibling(f.getFileName() + LogSegment.DELETED_SUFFIX));
-            }
+            renameForDeletion(dir, base);
         }
         assertRecoversTo(dir, cleanedEntries);
     }
@@ -98,10 +95,7 @@ class LogCleanerRecoveryTest {
         Path dir = copy(oldDir, tmp.resolve("crash").resolve("t-0"));
         for (long base : LogLoader.segmentBaseOffsets(dir)) {
             if (base != logEndOffset) {
-                for (String suffix : new String[] {".log", ".index", ".timeindex"}) {
-                    Path f = dir.resolve(LogSegment.fileName(base, suffix));
-                    Files.move(f, f.resolveSibling(f.getFileName() + LogSegment.DELETED_SUFFIX));
-                }
+                renameForDeletion(dir, base);
             }
         }
         cleanedFile(".index", dir, ".index");
@@ -129,6 +123,14 @@ class LogCleanerRecoveryTest {
             throw new java.io.UncheckedIOException(e);
         } finally {
             reopened.close();
+        }
+    }
+
+    /** What {@link LogSegment#markForDeletion()} does to an old segment's files. */
+    private static void renameForDeletion(Path dir, long base) throws IOException {
+        for (String suffix : new String[] {".log", ".index", ".timeindex"}) {
+            Path f = dir.resolve(LogSegment.fileName(base, suffix));
+            Files.move(f, f.resolveSibling(f.getFileName() + LogSegment.DELETED_SUFFIX));
         }
     }
 

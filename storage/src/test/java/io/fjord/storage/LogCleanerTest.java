@@ -278,11 +278,7 @@ class LogCleanerTest {
     @Test
     void theDirtyRatioDecidesWhichLogTheCleanerTakes() {
         context(CleanerTestContext.compacted().minCleanableDirtyRatio(0.5));
-        LogCleaner cleaner = new LogCleaner(
-                new CleanerConfig(true, 1, 10, 1 << 20, Double.MAX_VALUE),
-                List.of(tmp),
-                () -> List.of(ctx.log),
-                ctx.time);
+        LogCleaner cleaner = cleanerOfTheLog();
         writeUpdates(40, 40);
         ctx.log.forceRoll();
         assertThat(cleaner.cleanFilthiestLog()).isTrue(); // everything was dirty
@@ -306,11 +302,7 @@ class LogCleanerTest {
     @Test
     void maxCompactionLagForcesALogUnderTheDirtyRatio() {
         context(CleanerTestContext.compacted().minCleanableDirtyRatio(0.9).maxCompactionLagMs(60_000));
-        LogCleaner cleaner = new LogCleaner(
-                new CleanerConfig(true, 1, 10, 1 << 20, Double.MAX_VALUE),
-                List.of(tmp),
-                () -> List.of(ctx.log),
-                ctx.time);
+        LogCleaner cleaner = cleanerOfTheLog();
         writeUpdates(40, 40);
         ctx.log.forceRoll();
         assertThat(cleaner.cleanFilthiestLog()).isTrue();
@@ -320,6 +312,14 @@ class LogCleanerTest {
         ctx.time.advanceMs(60_001);
         assertThat(cleaner.cleanFilthiestLog()).isTrue();
         assertThat(ctx.readAll()).hasSize(40);
+    }
+
+    private LogCleaner cleanerOfTheLog() {
+        return new LogCleaner(
+                new CleanerConfig(true, 1, 10, 1 << 20, Double.MAX_VALUE),
+                List.of(tmp),
+                () -> List.of(ctx.log),
+                ctx.time);
     }
 
     private ByteBuffer keyed(String key, String value) {

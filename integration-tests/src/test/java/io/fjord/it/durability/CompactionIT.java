@@ -7,7 +7,6 @@ import io.fjord.it.KcatIT;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -247,17 +246,7 @@ class CompactionIT {
         return total;
     }
 
-    private interface Condition {
-        boolean holds() throws Exception;
-    }
-
-    private static void waitFor(Condition condition, String what) throws Exception {
-        long deadlineNs = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!condition.holds()) {
-            if (System.nanoTime() > deadlineNs) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(200);
-        }
+    private static void waitFor(DurabilityClients.Condition condition, String what) throws Exception {
+        DurabilityClients.waitFor(condition, what, 60);
     }
 }

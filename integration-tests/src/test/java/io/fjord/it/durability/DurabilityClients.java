@@ -101,6 +101,22 @@ final class DurabilityClients {
         return true;
     }
 
+    /** A check that may throw, polled by {@link #waitFor}. */
+    interface Condition {
+        boolean holds() throws Exception;
+    }
+
+    /** Polls {@code condition} every 100 ms until it holds; fails after {@code timeoutSeconds}. */
+    static void waitFor(Condition condition, String what, int timeoutSeconds) throws Exception {
+        long deadlineNs = System.nanoTime() + Duration.ofSeconds(timeoutSeconds).toNanos();
+        while (!condition.holds()) {
+            if (System.nanoTime() > deadlineNs) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(100);
+        }
+    }
+
     static String text(byte[] bytes) {
         return bytes == null ? null : new String(bytes, StandardCharsets.UTF_8);
     }
