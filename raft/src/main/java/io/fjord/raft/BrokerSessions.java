@@ -3,6 +3,7 @@ package io.fjord.raft;
 import io.fjord.common.Errors;
 import io.fjord.common.Time;
 import io.fjord.metadata.BrokerRegistration;
+import io.fjord.metadata.ControllerConfig;
 import io.fjord.metadata.MetadataImage;
 import io.fjord.raft.MetadataCommand.SetBrokerFenced;
 import java.util.Map;
@@ -37,6 +38,7 @@ final class BrokerSessions implements MetadataStateMachine.Hooks {
 
     private volatile Supplier<MetadataImage> image = () -> MetadataImage.EMPTY;
     private volatile Function<MetadataCommand, CompletableFuture<byte[]>> submitter;
+    private volatile ControllerConfig controllerConfig = ControllerConfig.DEFAULT;
     private volatile boolean active;
     private volatile long activeSinceNs;
 
@@ -48,6 +50,11 @@ final class BrokerSessions implements MetadataStateMachine.Hooks {
     void bind(Supplier<MetadataImage> image, Function<MetadataCommand, CompletableFuture<byte[]>> submitter) {
         this.image = image;
         this.submitter = submitter;
+    }
+
+    /** The settings fencing entries carry (the unclean-election default of this node). */
+    void controllerConfig(ControllerConfig config) {
+        this.controllerConfig = config;
     }
 
     boolean active() {
@@ -121,7 +128,7 @@ final class BrokerSessions implements MetadataStateMachine.Hooks {
         if (submit == null || !changing.add(broker.id())) {
             return;
         }
-        submit.apply(new SetBrokerFenced(broker.id(), broker.incarnationId(), fenced))
+        submit.apply(new SetBrokerFenced(broker.id(), broker.incarnationId(), fenced, controllerConfig))
                 .whenComplete((reply, error) -> {
                     changing.remove(broker.id());
                     if (error != null) {

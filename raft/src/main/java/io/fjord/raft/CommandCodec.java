@@ -21,6 +21,7 @@ import io.fjord.metadata.MetadataRecordSerde;
 import io.fjord.raft.MetadataCommand.AlterConfigs;
 import io.fjord.raft.MetadataCommand.AppendRecords;
 import io.fjord.raft.MetadataCommand.Barrier;
+import io.fjord.raft.MetadataCommand.ControlledShutdown;
 import io.fjord.raft.MetadataCommand.CreatePartitions;
 import io.fjord.raft.MetadataCommand.CreateTopics;
 import io.fjord.raft.MetadataCommand.DeleteTopics;
@@ -67,6 +68,7 @@ final class CommandCodec {
     static final byte REGISTER_BROKER_KIND = 5;
     static final byte SET_BROKER_FENCED_KIND = 6;
     static final byte BARRIER_KIND = 7;
+    static final byte CONTROLLED_SHUTDOWN_KIND = 8;
     /** The only read-only query: a broker heartbeat, answered by the leader without a log entry. */
     static final byte HEARTBEAT_QUERY_KIND = 100;
 
@@ -132,9 +134,14 @@ final class CommandCodec {
                         .writeString(e.securityProtocol());
             }
             out.writeString(c.rack());
+            writeConfig(out, c.config());
         } else if (command instanceof SetBrokerFenced c) {
             out.writeByte(SET_BROKER_FENCED_KIND).writeInt(c.brokerId()).writeUuid(c.incarnationId());
             out.writeBoolean(c.fenced());
+            writeConfig(out, c.config());
+        } else if (command instanceof ControlledShutdown c) {
+            out.writeByte(CONTROLLED_SHUTDOWN_KIND).writeInt(c.brokerId()).writeUuid(c.incarnationId());
+            writeConfig(out, c.config());
         } else if (command instanceof Barrier c) {
             out.writeByte(BARRIER_KIND).writeInt(c.nodeId());
         } else {
@@ -143,10 +150,18 @@ final class CommandCodec {
         return out.toByteArray();
     }
 
+    /**
+     * A {@link ControllerConfig}, form 1: int32 -1 (the form, negated), then num.partitions,
+     * default.replication.factor and the record limit as int32s and unclean.leader.election.enable as a
+     * boolean. Form 0 (older entries) is the three int32s alone; num.partitions is positive, so the first
+     * int tells them apart. The rebalance settings only steer the active controller and are not carried.
+     */
     private static WireWriter writeConfig(WireWriter out, ControllerConfig config) {
-        return out.writeInt(config.defaultNumPartitions())
+        return out.writeInt(-1)
+                .writeInt(config.defaultNumPartitions())
                 .writeInt(config.defaultReplicationFactor())
-                .writeInt(config.maxRecordsPerRequest());
+                .writeInt(config.maxRecordsPerRequest())
+                .writeBoolean(config.uncleanLeaderElectionEnable());
     }
 
     static MetadataCommand decode(byte[] bytes) {
@@ -195,7 +210,9 @@ final class CommandCodec {
             case REGISTER_BROKER_KIND:
                 return decodeRegisterBroker(in);
             case SET_BROKER_FENCED_KIND:
-                return new SetBrokerFenced(in.readInt(), in.readUuid(), in.readBoolean());
+                return new SetBrokerFenced(in.readInt(), in.readUuid(), in.readBoolean(), readOptionalConfig(in));
+            case CONTROLLED_SHUTDOWN_KIND:
+                return new ControlledShutdown(in.readInt(), in.readUuid(), readConfig(in));
             case BARRIER_KIND:
                 return new Barrier(in.readInt());
             default:
@@ -204,7 +221,20 @@ final class CommandCodec {
     }
 
     private static ControllerConfig readConfig(WireReader in) {
-        return new ControllerConfig(in.readInt(), in.readInt(), in.readInt());
+        int first = in.readInt();
+        if (first > 0) {
+            return new ControllerConfig(first, in.readInt(), in.readInt());
+        }
+        if (first != -1) {
+            throw new MalformedCommandException("unknown controller config form " + (-first));
+        }
+        return new ControllerConfig(in.readInt(), in.readInt(), in.readInt())
+                .withUncleanLeaderElection(in.readBoolean());
+    }
+
+    /** Entries written before a command carried its config end early: those decide with the defaults. */
+    private static ControllerConfig readOptionalConfig(WireReader in) {
+        return in.remaining() == 0 ? ControllerConfig.DEFAULT : readConfig(in);
     }
 
     private static CreateTopics decodeCreateTopics(WireReader in) {
@@ -278,7 +308,7 @@ final class CommandCodec {
         for (int i = 0; i < count; i++) {
             endpoints.add(new Endpoint(in.readString(), in.readString(), in.readInt(), in.readString()));
         }
-        return new RegisterBroker(brokerId, incarnationId, endpoints, in.readString());
+        return new RegisterBroker(brokerId, incarnationId, endpoints, in.readString(), readOptionalConfig(in));
     }
 
     private static ConfigResourceType resourceType(byte id) {
@@ -438,15 +468,23 @@ final class CommandCodec {
         return results;
     }
 
+    static byte[] booleanReply(boolean value) {
+        return okReply().writeBoolean(value).toByteArray();
+    }
+
+    static boolean decodeBooleanReply(byte[] reply) {
+        WireReader in = openReply(reply);
+        boolean value = in.readBoolean();
+        in.expectEnd();
+        return value;
+    }
+
     /** The heartbeat reply: whether the broker is fenced in the leader's image. */
     static byte[] heartbeatReply(boolean fenced) {
-        return okReply().writeBoolean(fenced).toByteArray();
+        return booleanReply(fenced);
     }
 
     static boolean decodeHeartbeatReply(byte[] reply) {
-        WireReader in = openReply(reply);
-        boolean fenced = in.readBoolean();
-        in.expectEnd();
-        return fenced;
+        return decodeBooleanReply(reply);
     }
 }

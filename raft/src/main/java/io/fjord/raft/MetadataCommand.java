@@ -57,7 +57,9 @@ sealed interface MetadataCommand {
         }
     }
 
-    record RegisterBroker(int brokerId, Uuid incarnationId, List<Endpoint> endpoints, String rack)
+    /** The config carries the unclean-election default for the elections that follow. */
+    record RegisterBroker(
+            int brokerId, Uuid incarnationId, List<Endpoint> endpoints, String rack, ControllerConfig config)
             implements MetadataCommand {
         public RegisterBroker {
             endpoints = List.copyOf(endpoints);
@@ -66,9 +68,14 @@ sealed interface MetadataCommand {
 
     /**
      * Fences (or unfences) the broker if it is still registered with {@code incarnationId} and not already
-     * in that state; otherwise changes nothing. Written by the active controller's session tracker.
+     * in that state, and re-elects the partitions it replicates; otherwise changes nothing. Written by the
+     * active controller's session tracker.
      */
-    record SetBrokerFenced(int brokerId, Uuid incarnationId, boolean fenced) implements MetadataCommand {}
+    record SetBrokerFenced(int brokerId, Uuid incarnationId, boolean fenced, ControllerConfig config)
+            implements MetadataCommand {}
+
+    /** A stopping broker asks to hand its leaderships away (see {@code ControllerApi#controlledShutdown}). */
+    record ControlledShutdown(int brokerId, Uuid incarnationId, ControllerConfig config) implements MetadataCommand {}
 
     /** Changes nothing; its commit tells {@code nodeId} that it has applied everything before it. */
     record Barrier(int nodeId) implements MetadataCommand {}

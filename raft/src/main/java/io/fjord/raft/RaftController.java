@@ -14,6 +14,7 @@ import io.fjord.metadata.CreateTopicResult;
 import io.fjord.metadata.DeleteTopicResult;
 import io.fjord.metadata.Endpoint;
 import io.fjord.raft.MetadataCommand.AlterConfigs;
+import io.fjord.raft.MetadataCommand.ControlledShutdown;
 import io.fjord.raft.MetadataCommand.CreatePartitions;
 import io.fjord.raft.MetadataCommand.CreateTopics;
 import io.fjord.raft.MetadataCommand.DeleteTopics;
@@ -104,10 +105,16 @@ public final class RaftController implements ControllerApi, AutoCloseable {
                     "A broker registration needs an id >= 0, an incarnation id and endpoints; got id " + brokerId
                             + ", endpoints " + endpoints));
         }
-        CompletableFuture<Long> registered =
-                call(new RegisterBroker(brokerId, incarnationId, endpoints, rack), CommandCodec::decodeOffsetReply);
+        CompletableFuture<Long> registered = call(
+                new RegisterBroker(brokerId, incarnationId, endpoints, rack, config), CommandCodec::decodeOffsetReply);
         registered.thenRun(() -> startHeartbeats(brokerId, incarnationId));
         return registered;
+    }
+
+    /** Decided in the log like every request; the broker's heartbeats carry on. */
+    @Override
+    public CompletableFuture<Boolean> controlledShutdown(int brokerId, Uuid incarnationId) {
+        return call(new ControlledShutdown(brokerId, incarnationId, config), CommandCodec::decodeBooleanReply);
     }
 
     /**

@@ -4,6 +4,7 @@ import io.fjord.common.ApiException;
 import io.fjord.common.Errors;
 import io.fjord.common.Time;
 import io.fjord.metadata.ConfigValidator;
+import io.fjord.metadata.ControllerConfig;
 import io.fjord.metadata.MetadataImage;
 import io.fjord.metadata.MetadataListener;
 import io.fjord.metadata.MetadataLog;
@@ -280,6 +281,11 @@ public final class RaftMetadataLog implements MetadataLog {
 
     RaftConfig config() {
         return config;
+    }
+
+    /** The controller settings this node's own entries (fencing, rebalance) carry; call before {@link #start}. */
+    void useControllerConfig(ControllerConfig controllerConfig) {
+        sessions.controllerConfig(controllerConfig);
     }
 
     ScheduledExecutorService scheduler() {

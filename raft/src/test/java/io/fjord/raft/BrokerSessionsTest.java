@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.fjord.common.ApiException;
 import io.fjord.common.Errors;
 import io.fjord.common.Uuid;
+import io.fjord.metadata.ControllerConfig;
 import io.fjord.metadata.Endpoint;
 import io.fjord.metadata.MetadataDelta;
 import io.fjord.metadata.MetadataImage;
@@ -66,7 +67,7 @@ class BrokerSessionsTest {
         time.advanceMs(1);
         sessions.sweep();
         sessions.sweep();
-        assertThat(submitted).containsExactly(new SetBrokerFenced(1, INCARNATION, true));
+        assertThat(submitted).containsExactly(new SetBrokerFenced(1, INCARNATION, true, ControllerConfig.DEFAULT));
 
         replies.get(0).complete(CommandCodec.offsetReply(1));
         sessions.sweep();
@@ -94,7 +95,7 @@ class BrokerSessionsTest {
         assertThat(heartbeat(2, INCARNATION))
                 .as("still fenced until the unfence commits")
                 .isTrue();
-        assertThat(submitted).containsExactly(new SetBrokerFenced(2, INCARNATION, false));
+        assertThat(submitted).containsExactly(new SetBrokerFenced(2, INCARNATION, false, ControllerConfig.DEFAULT));
     }
 
     @Test

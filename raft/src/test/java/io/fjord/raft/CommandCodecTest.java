@@ -43,10 +43,19 @@ class CommandCodecTest {
                         new ConfigRecord(ConfigResourceType.TOPIC, "a", "retention.ms", null),
                         new NoOpRecord())),
                 new MetadataCommand.RegisterBroker(
-                        4, new Uuid(9, 9), List.of(new Endpoint("PLAINTEXT", "h", 9092, "PLAINTEXT")), "rack-1"),
+                        4,
+                        new Uuid(9, 9),
+                        List.of(new Endpoint("PLAINTEXT", "h", 9092, "PLAINTEXT")),
+                        "rack-1",
+                        CONFIG),
                 new MetadataCommand.RegisterBroker(
-                        4, new Uuid(9, 9), List.of(new Endpoint("PLAINTEXT", "h", 9092, "PLAINTEXT")), null),
-                new MetadataCommand.SetBrokerFenced(4, new Uuid(9, 9), true),
+                        4,
+                        new Uuid(9, 9),
+                        List.of(new Endpoint("PLAINTEXT", "h", 9092, "PLAINTEXT")),
+                        null,
+                        CONFIG.withUncleanLeaderElection(true)),
+                new MetadataCommand.SetBrokerFenced(4, new Uuid(9, 9), true, CONFIG),
+                new MetadataCommand.ControlledShutdown(4, new Uuid(9, 9), CONFIG.withUncleanLeaderElection(true)),
                 new MetadataCommand.Barrier(2),
                 new MetadataCommand.DeleteTopics(Arrays.asList("a", null), Arrays.asList(new Uuid(1, 2), null)),
                 new MetadataCommand.AlterConfigs(
@@ -60,6 +69,28 @@ class CommandCodecTest {
         for (MetadataCommand command : commands) {
             assertThat(roundTrip(command)).isEqualTo(command);
         }
+    }
+
+    @Test
+    void entriesWrittenBeforeCommandsCarriedTheirConfigStillDecode() {
+        byte[] oldFence = new WireWriter()
+                .writeByte(CommandCodec.SET_BROKER_FENCED_KIND)
+                .writeInt(4)
+                .writeUuid(new Uuid(9, 9))
+                .writeBoolean(true)
+                .toByteArray();
+        assertThat(CommandCodec.decode(oldFence))
+                .isEqualTo(new MetadataCommand.SetBrokerFenced(4, new Uuid(9, 9), true, ControllerConfig.DEFAULT));
+        byte[] oldDelete = new WireWriter()
+                .writeByte(CommandCodec.ALTER_CONFIGS_KIND)
+                .writeInt(3)
+                .writeInt(2)
+                .writeInt(500)
+                .writeBoolean(false)
+                .writeInt(0)
+                .toByteArray();
+        assertThat(CommandCodec.decode(oldDelete))
+                .isEqualTo(new MetadataCommand.AlterConfigs(CONFIG, false, List.of()));
     }
 
     @Test
