@@ -155,6 +155,12 @@ public final class Controller implements ControllerApi, MetadataListener, AutoCl
     }
 
     @Override
+    public CompletableFuture<List<AlterPartitionResult>> alterPartition(int brokerId, List<AlterPartitionItem> items) {
+        List<AlterPartitionItem> request = List.copyOf(items);
+        return write("alterPartition", image -> logic.alterPartition(image, brokerId, request));
+    }
+
+    @Override
     public CompletableFuture<Boolean> controlledShutdown(int brokerId, Uuid incarnationId) {
         return write("controlledShutdown", image -> logic.controlledShutdown(image, brokerId, incarnationId));
     }

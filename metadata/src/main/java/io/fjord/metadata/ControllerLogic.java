@@ -73,6 +73,12 @@ public final class ControllerLogic {
         return new ControllerResult<>(lifecycle.setBrokerFenced(image, brokerId, incarnationId, fenced), null);
     }
 
+    /** See {@link ControllerApi#alterPartition}; results in request order. */
+    public ControllerResult<List<AlterPartitionResult>> alterPartition(
+            MetadataImage image, int brokerId, List<AlterPartitionItem> items) {
+        return AlterPartitionControl.alterPartition(image, brokerId, items);
+    }
+
     /** See {@link ControllerApi#controlledShutdown}. */
     public ControllerResult<Boolean> controlledShutdown(MetadataImage image, int brokerId, Uuid incarnationId) {
         return lifecycle.controlledShutdown(image, brokerId, incarnationId);

@@ -6,6 +6,8 @@ import io.fjord.common.Uuid;
 import io.fjord.metadata.AlterConfigOp;
 import io.fjord.metadata.AlterConfigsResource;
 import io.fjord.metadata.AlterConfigsResult;
+import io.fjord.metadata.AlterPartitionItem;
+import io.fjord.metadata.AlterPartitionResult;
 import io.fjord.metadata.ConfigResource;
 import io.fjord.metadata.ConfigResourceType;
 import io.fjord.metadata.ControllerConfig;
@@ -18,7 +20,9 @@ import io.fjord.metadata.Endpoint;
 import io.fjord.metadata.MalformedMetadataRecordException;
 import io.fjord.metadata.MetadataRecord;
 import io.fjord.metadata.MetadataRecordSerde;
+import io.fjord.metadata.PartitionRegistration;
 import io.fjord.raft.MetadataCommand.AlterConfigs;
+import io.fjord.raft.MetadataCommand.AlterPartition;
 import io.fjord.raft.MetadataCommand.AppendRecords;
 import io.fjord.raft.MetadataCommand.Barrier;
 import io.fjord.raft.MetadataCommand.ControlledShutdown;
@@ -69,6 +73,7 @@ final class CommandCodec {
     static final byte SET_BROKER_FENCED_KIND = 6;
     static final byte BARRIER_KIND = 7;
     static final byte CONTROLLED_SHUTDOWN_KIND = 8;
+    static final byte ALTER_PARTITION_KIND = 9;
     /** The only read-only query: a broker heartbeat, answered by the leader without a log entry. */
     static final byte HEARTBEAT_QUERY_KIND = 100;
 
@@ -139,6 +144,17 @@ final class CommandCodec {
             out.writeByte(SET_BROKER_FENCED_KIND).writeInt(c.brokerId()).writeUuid(c.incarnationId());
             out.writeBoolean(c.fenced());
             writeConfig(out, c.config());
+        } else if (command instanceof AlterPartition c) {
+            out.writeByte(ALTER_PARTITION_KIND)
+                    .writeInt(c.brokerId())
+                    .writeInt(c.items().size());
+            for (AlterPartitionItem item : c.items()) {
+                out.writeUuid(item.topicId())
+                        .writeInt(item.partitionId())
+                        .writeInt(item.leaderEpoch())
+                        .writeInt(item.partitionEpoch())
+                        .writeIntArray(item.newIsr());
+            }
         } else if (command instanceof ControlledShutdown c) {
             out.writeByte(CONTROLLED_SHUTDOWN_KIND).writeInt(c.brokerId()).writeUuid(c.incarnationId());
             writeConfig(out, c.config());
@@ -211,6 +227,8 @@ final class CommandCodec {
                 return decodeRegisterBroker(in);
             case SET_BROKER_FENCED_KIND:
                 return new SetBrokerFenced(in.readInt(), in.readUuid(), in.readBoolean(), readOptionalConfig(in));
+            case ALTER_PARTITION_KIND:
+                return decodeAlterPartition(in);
             case CONTROLLED_SHUTDOWN_KIND:
                 return new ControlledShutdown(in.readInt(), in.readUuid(), readConfig(in));
             case BARRIER_KIND:
@@ -298,6 +316,24 @@ final class CommandCodec {
             resources.add(new AlterConfigsResource(resource, ops));
         }
         return new AlterConfigs(config, validateOnly, resources);
+    }
+
+    private static AlterPartition decodeAlterPartition(WireReader in) {
+        int brokerId = in.readInt();
+        int count = in.readCount(32);
+        List<AlterPartitionItem> items = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            items.add(new AlterPartitionItem(
+                    in.readUuid(), in.readInt(), in.readInt(), in.readInt(), nonNull(in.readIntArray(), "new ISR")));
+        }
+        return new AlterPartition(brokerId, items);
+    }
+
+    private static int[] nonNull(int[] values, String what) {
+        if (values == null) {
+            throw new MalformedCommandException(what + " must not be null");
+        }
+        return values;
     }
 
     private static RegisterBroker decodeRegisterBroker(WireReader in) {
@@ -466,6 +502,49 @@ final class CommandCodec {
         }
         in.expectEnd();
         return results;
+    }
+
+    static byte[] alterPartitionReply(List<AlterPartitionResult> results) {
+        WireWriter out = okReply().writeInt(results.size());
+        for (AlterPartitionResult r : results) {
+            out.writeUuid(r.topicId())
+                    .writeInt(r.partitionId())
+                    .writeShort(r.error().code());
+            out.writeBoolean(r.partition() != null);
+            if (r.partition() != null) {
+                writeRegistration(out, r.partition());
+            }
+        }
+        return out.toByteArray();
+    }
+
+    static List<AlterPartitionResult> decodeAlterPartitionReply(byte[] reply) {
+        WireReader in = openReply(reply);
+        int count = in.readCount(23);
+        List<AlterPartitionResult> results = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            Uuid topicId = in.readUuid();
+            int partitionId = in.readInt();
+            Errors error = Errors.forCode(in.readShort());
+            results.add(new AlterPartitionResult(
+                    topicId, partitionId, error, in.readBoolean() ? readRegistration(in) : null));
+        }
+        in.expectEnd();
+        return results;
+    }
+
+    private static void writeRegistration(WireWriter out, PartitionRegistration p) {
+        out.writeIntArray(p.replicas()).writeIntArray(p.isr());
+        out.writeInt(p.leader()).writeInt(p.leaderEpoch()).writeInt(p.partitionEpoch());
+    }
+
+    private static PartitionRegistration readRegistration(WireReader in) {
+        return new PartitionRegistration(
+                nonNull(in.readIntArray(), "replicas"),
+                nonNull(in.readIntArray(), "isr"),
+                in.readInt(),
+                in.readInt(),
+                in.readInt());
     }
 
     static byte[] booleanReply(boolean value) {

@@ -2,6 +2,7 @@ package io.fjord.raft;
 
 import io.fjord.common.Uuid;
 import io.fjord.metadata.AlterConfigsResource;
+import io.fjord.metadata.AlterPartitionItem;
 import io.fjord.metadata.ControllerConfig;
 import io.fjord.metadata.CreatableTopic;
 import io.fjord.metadata.CreatePartitionsTopic;
@@ -73,6 +74,13 @@ sealed interface MetadataCommand {
      */
     record SetBrokerFenced(int brokerId, Uuid incarnationId, boolean fenced, ControllerConfig config)
             implements MetadataCommand {}
+
+    /** A partition leader's ISR changes, decided in order against the image at this entry. */
+    record AlterPartition(int brokerId, List<AlterPartitionItem> items) implements MetadataCommand {
+        public AlterPartition {
+            items = List.copyOf(items);
+        }
+    }
 
     /** A stopping broker asks to hand its leaderships away (see {@code ControllerApi#controlledShutdown}). */
     record ControlledShutdown(int brokerId, Uuid incarnationId, ControllerConfig config) implements MetadataCommand {}

@@ -12,6 +12,7 @@ import io.fjord.metadata.MetadataListener;
 import io.fjord.metadata.MetadataRecord;
 import io.fjord.metadata.NoOpRecord;
 import io.fjord.raft.MetadataCommand.AlterConfigs;
+import io.fjord.raft.MetadataCommand.AlterPartition;
 import io.fjord.raft.MetadataCommand.AppendRecords;
 import io.fjord.raft.MetadataCommand.Barrier;
 import io.fjord.raft.MetadataCommand.ControlledShutdown;
@@ -424,6 +425,12 @@ final class MetadataStateMachine extends BaseStateMachine {
                         records.size() - 1);
             }
             return CommandCodec.offsetReply(commit(records));
+        } else if (command instanceof AlterPartition c) {
+            ControllerResult<List<io.fjord.metadata.AlterPartitionResult>> result = logic(
+                            io.fjord.metadata.ControllerConfig.DEFAULT, 0L)
+                    .alterPartition(image, c.brokerId(), c.items());
+            commit(result.records());
+            return CommandCodec.alterPartitionReply(result.response());
         } else if (command instanceof ControlledShutdown c) {
             ControllerResult<Boolean> result =
                     logic(c.config(), 0L).controlledShutdown(image, c.brokerId(), c.incarnationId());

@@ -5,6 +5,8 @@ import io.fjord.common.Errors;
 import io.fjord.common.Uuid;
 import io.fjord.metadata.AlterConfigsResource;
 import io.fjord.metadata.AlterConfigsResult;
+import io.fjord.metadata.AlterPartitionItem;
+import io.fjord.metadata.AlterPartitionResult;
 import io.fjord.metadata.ControllerApi;
 import io.fjord.metadata.ControllerConfig;
 import io.fjord.metadata.CreatableTopic;
@@ -14,6 +16,7 @@ import io.fjord.metadata.CreateTopicResult;
 import io.fjord.metadata.DeleteTopicResult;
 import io.fjord.metadata.Endpoint;
 import io.fjord.raft.MetadataCommand.AlterConfigs;
+import io.fjord.raft.MetadataCommand.AlterPartition;
 import io.fjord.raft.MetadataCommand.ControlledShutdown;
 import io.fjord.raft.MetadataCommand.CreatePartitions;
 import io.fjord.raft.MetadataCommand.CreateTopics;
@@ -109,6 +112,11 @@ public final class RaftController implements ControllerApi, AutoCloseable {
                 new RegisterBroker(brokerId, incarnationId, endpoints, rack, config), CommandCodec::decodeOffsetReply);
         registered.thenRun(() -> startHeartbeats(brokerId, incarnationId));
         return registered;
+    }
+
+    @Override
+    public CompletableFuture<List<AlterPartitionResult>> alterPartition(int brokerId, List<AlterPartitionItem> items) {
+        return call(new AlterPartition(brokerId, items), CommandCodec::decodeAlterPartitionReply);
     }
 
     /** Decided in the log like every request; the broker's heartbeats carry on. */
