@@ -176,7 +176,16 @@ class RaftQuorumTest {
             int leader = quorum.awaitLeader(15_000);
             RaftController controller = quorum.node(quorum.aFollower(leader)).controller();
             Uuid incarnation = new Uuid(5, 5);
-            controller.registerBroker(5, incarnation, endpoints(9005), null).get(30, TimeUnit.SECONDS);
+            // A listener that accepts: the session timeout alone decides (no fast failure detection).
+            java.net.ServerSocket listener =
+                    new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+            controller
+                    .registerBroker(
+                            5,
+                            incarnation,
+                            List.of(new Endpoint("PLAINTEXT", "127.0.0.1", listener.getLocalPort(), "PLAINTEXT")),
+                            null)
+                    .get(30, TimeUnit.SECONDS);
             // Heartbeating keeps it unfenced past the session timeout.
             Thread.sleep(QuorumTestContext.SESSION_TIMEOUT_MS * 2);
             assertThat(quorum.awaitSameImage(10_000).cluster().broker(5).fenced())
@@ -191,6 +200,7 @@ class RaftQuorumTest {
                     .isGreaterThanOrEqualTo(
                             QuorumTestContext.SESSION_TIMEOUT_MS - 2 * QuorumTestContext.HEARTBEAT_INTERVAL_MS);
 
+            listener.close();
             assertThat(controller.heartbeat(5, incarnation).get(30, TimeUnit.SECONDS))
                     .isTrue();
             QuorumTestContext.await(
@@ -200,6 +210,28 @@ class RaftQuorumTest {
                     .failsWithin(30, TimeUnit.SECONDS)
                     .withThrowableThat()
                     .withMessageContaining("incarnation");
+        }
+    }
+
+    @Test
+    void aKilledBrokerWhoseListenerRefusesConnectionsIsFencedWellBeforeItsSessionTimeout() throws Exception {
+        try (QuorumTestContext quorum = new QuorumTestContext(dir, 3, 10_000).startAll()) {
+            int leader = quorum.awaitLeader(15_000);
+            RaftController controller = quorum.node(quorum.aFollower(leader)).controller();
+            int closedPort = QuorumTestContext.freePort();
+            controller
+                    .registerBroker(
+                            5,
+                            new Uuid(5, 5),
+                            List.of(new Endpoint("PLAINTEXT", "127.0.0.1", closedPort, "PLAINTEXT")),
+                            null)
+                    .get(30, TimeUnit.SECONDS);
+            controller.stopHeartbeats(5);
+            long stoppedNs = System.nanoTime();
+            QuorumTestContext.await(10_000, "broker 5 fenced on every node", () -> fencedEverywhere(quorum, 5, true));
+            long fencedAfterMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stoppedNs);
+            System.out.println("Broker 5 (listener gone) fenced " + fencedAfterMs + " ms after its last heartbeat");
+            assertThat(fencedAfterMs).isLessThan(QuorumTestContext.SESSION_TIMEOUT_MS);
         }
     }
 
