@@ -118,7 +118,12 @@ public final class BrokerServer {
 
         metadataNode = BrokerMetadata.start(
                 config,
-                new ControllerConfig(config.numPartitions(), config.defaultReplicationFactor(), 10_000),
+                new ControllerConfig(config.numPartitions(), config.defaultReplicationFactor(), 10_000)
+                        .withUncleanLeaderElection(config.uncleanLeaderElectionEnable())
+                        .withLeaderRebalance(
+                                config.autoLeaderRebalanceEnable(),
+                                TimeUnit.SECONDS.toMillis(config.leaderImbalanceCheckIntervalSeconds()),
+                                config.leaderImbalancePerBrokerPercentage()),
                 new BrokerConfigValidator(),
                 time,
                 new SplittableRandom(new SecureRandom().nextLong()));

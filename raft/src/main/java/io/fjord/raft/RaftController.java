@@ -2,9 +2,12 @@ package io.fjord.raft;
 
 import io.fjord.common.ApiException;
 import io.fjord.common.Errors;
+import io.fjord.common.TopicPartition;
 import io.fjord.common.Uuid;
 import io.fjord.metadata.AlterConfigsResource;
 import io.fjord.metadata.AlterConfigsResult;
+import io.fjord.metadata.AlterPartitionItem;
+import io.fjord.metadata.AlterPartitionResult;
 import io.fjord.metadata.ControllerApi;
 import io.fjord.metadata.ControllerConfig;
 import io.fjord.metadata.CreatableTopic;
@@ -12,11 +15,16 @@ import io.fjord.metadata.CreatePartitionsResult;
 import io.fjord.metadata.CreatePartitionsTopic;
 import io.fjord.metadata.CreateTopicResult;
 import io.fjord.metadata.DeleteTopicResult;
+import io.fjord.metadata.ElectLeadersResult;
+import io.fjord.metadata.ElectionType;
 import io.fjord.metadata.Endpoint;
 import io.fjord.raft.MetadataCommand.AlterConfigs;
+import io.fjord.raft.MetadataCommand.AlterPartition;
+import io.fjord.raft.MetadataCommand.ControlledShutdown;
 import io.fjord.raft.MetadataCommand.CreatePartitions;
 import io.fjord.raft.MetadataCommand.CreateTopics;
 import io.fjord.raft.MetadataCommand.DeleteTopics;
+import io.fjord.raft.MetadataCommand.ElectLeaders;
 import io.fjord.raft.MetadataCommand.RegisterBroker;
 import java.util.List;
 import java.util.Map;
@@ -104,10 +112,27 @@ public final class RaftController implements ControllerApi, AutoCloseable {
                     "A broker registration needs an id >= 0, an incarnation id and endpoints; got id " + brokerId
                             + ", endpoints " + endpoints));
         }
-        CompletableFuture<Long> registered =
-                call(new RegisterBroker(brokerId, incarnationId, endpoints, rack), CommandCodec::decodeOffsetReply);
+        CompletableFuture<Long> registered = call(
+                new RegisterBroker(brokerId, incarnationId, endpoints, rack, config), CommandCodec::decodeOffsetReply);
         registered.thenRun(() -> startHeartbeats(brokerId, incarnationId));
         return registered;
+    }
+
+    @Override
+    public CompletableFuture<List<AlterPartitionResult>> alterPartition(int brokerId, List<AlterPartitionItem> items) {
+        return call(new AlterPartition(brokerId, items), CommandCodec::decodeAlterPartitionReply);
+    }
+
+    @Override
+    public CompletableFuture<List<ElectLeadersResult>> electLeaders(
+            ElectionType type, List<TopicPartition> partitions) {
+        return call(new ElectLeaders(type, partitions), CommandCodec::decodeElectLeadersReply);
+    }
+
+    /** Decided in the log like every request; the broker's heartbeats carry on. */
+    @Override
+    public CompletableFuture<Boolean> controlledShutdown(int brokerId, Uuid incarnationId) {
+        return call(new ControlledShutdown(brokerId, incarnationId, config), CommandCodec::decodeBooleanReply);
     }
 
     /**

@@ -3,13 +3,18 @@ package io.fjord.raft;
 import io.fjord.common.ApiException;
 import io.fjord.common.Errors;
 import io.fjord.common.Time;
+import io.fjord.common.TopicPartition;
 import io.fjord.metadata.ConfigValidator;
+import io.fjord.metadata.ControllerConfig;
+import io.fjord.metadata.ControllerLogic;
+import io.fjord.metadata.ElectionType;
 import io.fjord.metadata.MetadataImage;
 import io.fjord.metadata.MetadataListener;
 import io.fjord.metadata.MetadataLog;
 import io.fjord.metadata.MetadataRecord;
 import io.fjord.raft.MetadataCommand.AppendRecords;
 import io.fjord.raft.MetadataCommand.Barrier;
+import io.fjord.raft.MetadataCommand.ElectLeaders;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -77,6 +82,7 @@ public final class RaftMetadataLog implements MetadataLog {
 
     private final RaftConfig config;
     private final BrokerSessions sessions;
+    private volatile ControllerConfig controllerConfig = ControllerConfig.DEFAULT;
     private final MetadataStateMachine stateMachine;
     private final RaftServer server;
     private final RaftClient client;
@@ -88,7 +94,7 @@ public final class RaftMetadataLog implements MetadataLog {
     private RaftMetadataLog(RaftConfig config, ConfigValidator validator, Time time, RandomGenerator random)
             throws IOException {
         this.config = config;
-        this.sessions = new BrokerSessions(time, config.brokerSessionTimeoutMs());
+        this.sessions = new BrokerSessions(time, config.brokerSessionTimeoutMs(), config.brokerHeartbeatIntervalMs());
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "fjord-raft-" + config.nodeId());
             thread.setDaemon(true);
@@ -184,8 +190,40 @@ public final class RaftMetadataLog implements MetadataLog {
                 config.self().address(),
                 config.voters());
         submitBarrier();
-        long sweepMs = Math.max(10, Math.min(1000, config.brokerSessionTimeoutMs() / 10));
+        // Often enough that a probe follows a missed heartbeat within a quarter interval.
+        long sweepMs = Math.max(
+                10,
+                Math.min(1000, Math.min(config.brokerSessionTimeoutMs() / 10, config.brokerHeartbeatIntervalMs() / 4)));
         scheduler.scheduleWithFixedDelay(this::sweep, sweepMs, sweepMs, TimeUnit.MILLISECONDS);
+        scheduleRebalance();
+    }
+
+    private void scheduleRebalance() {
+        ControllerConfig controllerConfig = this.controllerConfig;
+        if (controllerConfig.autoLeaderRebalanceEnable()) {
+            long intervalMs = controllerConfig.leaderImbalanceCheckIntervalMs();
+            scheduler.scheduleWithFixedDelay(
+                    () -> rebalance(controllerConfig.leaderImbalancePerBrokerPercentage()),
+                    intervalMs,
+                    intervalMs,
+                    TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** On the active controller: elects preferred leaders where a broker's leader share is too far off. */
+    private void rebalance(int percentage) {
+        try {
+            if (!sessions.active()) {
+                return;
+            }
+            List<TopicPartition> partitions = ControllerLogic.imbalancedPartitions(stateMachine.image(), percentage);
+            if (!partitions.isEmpty()) {
+                log.info("Leader imbalance: electing preferred leaders for {} partition(s)", partitions.size());
+                submit(new ElectLeaders(ElectionType.PREFERRED, partitions));
+            }
+        } catch (RuntimeException e) {
+            log.error("Preferred leader rebalance failed", e);
+        }
     }
 
     private void sweep() {
@@ -282,6 +320,12 @@ public final class RaftMetadataLog implements MetadataLog {
         return config;
     }
 
+    /** The controller settings this node's own entries (fencing, rebalance) carry; call before {@link #start}. */
+    void useControllerConfig(ControllerConfig controllerConfig) {
+        this.controllerConfig = controllerConfig;
+        sessions.controllerConfig(controllerConfig);
+    }
+
     ScheduledExecutorService scheduler() {
         return scheduler;
     }
@@ -367,6 +411,7 @@ public final class RaftMetadataLog implements MetadataLog {
             closed = true;
         }
         scheduler.shutdownNow();
+        sessions.close();
         stateMachine.failWaiters(notController("The metadata log is closed."));
         sessions.onNotLeader();
         stateMachine.resignOnClose();
