@@ -5,6 +5,7 @@ import io.fjord.broker.partition.ReplicaManager;
 import io.fjord.common.TopicPartition;
 import io.fjord.coordinator.CoordinatorRecord;
 import io.fjord.coordinator.GroupCoordinator;
+import io.fjord.coordinator.PartitionLoad;
 import io.fjord.metadata.MetadataDelta;
 import io.fjord.metadata.MetadataImage;
 import io.fjord.metadata.MetadataPublisher;
@@ -17,11 +18,12 @@ import io.fjord.storage.FetchDataInfo;
 import io.fjord.storage.UnifiedLog;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,7 +33,9 @@ import org.slf4j.LoggerFactory;
  * a partition it starts leading is loaded (its records replayed into the coordinator) on the load
  * executor, off the metadata thread, so other partitions keep serving; one it stops leading is unloaded.
  *
- * <p>Called on the metadata thread after the broker's own publisher (which creates the logs).
+ * <p>Called on the metadata thread after the broker's own publisher (which creates the logs); a partition
+ * is registered as loading on that thread, in metadata order, so an unload that follows always wins over
+ * a load still queued. Loads run one at a time in partition order.
  */
 public final class GroupCoordinatorPublisher implements MetadataPublisher {
 
@@ -42,7 +46,8 @@ public final class GroupCoordinatorPublisher implements MetadataPublisher {
     private final GroupCoordinator coordinator;
     private final ReplicaManager replicaManager;
     private final ExecutorService loadExecutor;
-    private final Set<Integer> led = new HashSet<>();
+    /** The partitions this broker leads, with their loads. Guarded by this. */
+    private final Map<Integer, PartitionLoad> led = new HashMap<>();
 
     public GroupCoordinatorPublisher(
             int nodeId, GroupCoordinator coordinator, ReplicaManager replicaManager, ExecutorService loadExecutor) {
@@ -53,9 +58,9 @@ public final class GroupCoordinatorPublisher implements MetadataPublisher {
     }
 
     @Override
-    public void onMetadataUpdate(MetadataDelta delta, MetadataImage image) {
+    public synchronized void onMetadataUpdate(MetadataDelta delta, MetadataImage image) {
         TopicImage topic = image.topics().topic(OffsetsTopicLog.TOPIC);
-        Set<Integer> nowLed = new HashSet<>();
+        Set<Integer> nowLed = new TreeSet<>(); // loads queue in partition order
         if (topic != null) {
             for (Map.Entry<Integer, PartitionRegistration> e :
                     topic.partitions().entrySet()) {
@@ -64,21 +69,27 @@ public final class GroupCoordinatorPublisher implements MetadataPublisher {
                 }
             }
         }
-        for (Integer partition : new ArrayList<>(led)) {
+        for (Integer partition : new ArrayList<>(led.keySet())) {
             if (!nowLed.contains(partition)) {
                 led.remove(partition);
                 coordinator.unloadPartition(partition);
             }
         }
         for (Integer partition : nowLed) {
-            if (led.add(partition)) {
-                loadExecutor.execute(() -> load(partition));
+            if (!led.containsKey(partition)) {
+                // Registered as loading now, on the metadata thread, so a later unload cancels it.
+                PartitionLoad load = coordinator.scheduleLoad(partition);
+                led.put(partition, load);
+                loadExecutor.execute(() -> load(load));
             }
         }
     }
 
-    private void load(int partitionIndex) {
-        TopicPartition tp = new TopicPartition(OffsetsTopicLog.TOPIC, partitionIndex);
+    private void load(PartitionLoad load) {
+        if (load.isCancelled()) {
+            return;
+        }
+        TopicPartition tp = new TopicPartition(OffsetsTopicLog.TOPIC, load.partition());
         Partition partition = replicaManager.partition(tp);
         if (partition == null) {
             log.warn("cannot load {}: this broker does not host it", tp);
@@ -87,8 +98,13 @@ public final class GroupCoordinatorPublisher implements MetadataPublisher {
         try {
             long startNs = System.nanoTime();
             List<CoordinatorRecord> records = readAll(partition.log());
-            coordinator.loadPartition(partitionIndex, records.iterator());
-            log.info("loaded {} records of {} in {} ms", records.size(), tp, (System.nanoTime() - startNs) / 1_000_000);
+            if (load.run(records.iterator())) {
+                log.info(
+                        "loaded {} records of {} in {} ms",
+                        records.size(),
+                        tp,
+                        (System.nanoTime() - startNs) / 1_000_000);
+            }
         } catch (RuntimeException e) {
             log.error("loading {} failed", tp, e);
         }
