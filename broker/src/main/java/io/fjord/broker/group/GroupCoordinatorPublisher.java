@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +36,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Called on the metadata thread after the broker's own publisher (which creates the logs); a partition
  * is registered as loading on that thread, in metadata order, so an unload that follows always wins over
- * a load still queued. Loads run one at a time in partition order.
+ * a load still queued. Loads run one at a time in partition order. A load that fails is forgotten (the
+ * partition is unloaded and not counted as led), so the next metadata update loads it again.
  */
 public final class GroupCoordinatorPublisher implements MetadataPublisher {
 
@@ -80,7 +82,12 @@ public final class GroupCoordinatorPublisher implements MetadataPublisher {
                 // Registered as loading now, on the metadata thread, so a later unload cancels it.
                 PartitionLoad load = coordinator.scheduleLoad(partition);
                 led.put(partition, load);
-                loadExecutor.execute(() -> load(load));
+                try {
+                    loadExecutor.execute(() -> load(load));
+                } catch (RejectedExecutionException e) {
+                    log.warn("cannot load {}-{}: the load executor is stopped", OffsetsTopicLog.TOPIC, partition);
+                    forget(load);
+                }
             }
         }
     }
@@ -90,12 +97,11 @@ public final class GroupCoordinatorPublisher implements MetadataPublisher {
             return;
         }
         TopicPartition tp = new TopicPartition(OffsetsTopicLog.TOPIC, load.partition());
-        Partition partition = replicaManager.partition(tp);
-        if (partition == null) {
-            log.warn("cannot load {}: this broker does not host it", tp);
-            return;
-        }
         try {
+            Partition partition = replicaManager.partition(tp);
+            if (partition == null) {
+                throw new IllegalStateException("this broker does not host " + tp);
+            }
             long startNs = System.nanoTime();
             List<CoordinatorRecord> records = readAll(partition.log());
             if (load.run(records.iterator())) {
@@ -106,8 +112,15 @@ public final class GroupCoordinatorPublisher implements MetadataPublisher {
                         (System.nanoTime() - startNs) / 1_000_000);
             }
         } catch (RuntimeException e) {
-            log.error("loading {} failed", tp, e);
+            log.error("loading {} failed; the next metadata update tries again", tp, e);
+            forget(load);
         }
+    }
+
+    /** Gives a failed load up: the partition is unloaded and no longer counted as led, so it loads again. */
+    private synchronized void forget(PartitionLoad load) {
+        load.cancel();
+        led.remove(load.partition(), load);
     }
 
     /** Every record of the partition up to its high watermark, in log order. */

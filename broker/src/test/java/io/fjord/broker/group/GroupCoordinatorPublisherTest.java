@@ -135,15 +135,36 @@ class GroupCoordinatorPublisherTest {
         assertThat(coordinator.coordinatorStatus("g")).isEqualTo(Errors.NONE);
     }
 
-    /** Publishes an image where {@code leader} leads the single {@code __consumer_offsets} partition. */
+    @Test
+    void aLoadThatFailedIsRetriedOnTheNextMetadataUpdate() {
+        publish(LOCAL, false); // leader by the image, but the log is not there: the load fails
+        loader.runAll();
+        assertThat(coordinator.coordinatorStatus("g")).as("not stuck loading").isEqualTo(Errors.NOT_COORDINATOR);
+
+        publish(LOCAL);
+        loader.runAll();
+
+        assertThat(coordinator.coordinatorStatus("g")).isEqualTo(Errors.NONE);
+    }
+
     private void publish(int leader) {
+        publish(leader, true);
+    }
+
+    /**
+     * Publishes an image where {@code leader} leads the single {@code __consumer_offsets} partition; with
+     * {@code hosted} false this broker has no log for it (as if creating it had failed).
+     */
+    private void publish(int leader, boolean hosted) {
         MetadataDelta delta = new MetadataDelta(MetadataImage.EMPTY);
         delta.replay(new TopicRecord(OffsetsTopicLog.TOPIC, OFFSETS_TOPIC_ID));
         delta.replay(new PartitionRecord(
                 OFFSETS_TOPIC_ID, 0, new int[] {LOCAL, OTHER}, new int[] {LOCAL, OTHER}, leader, 0, 0));
         MetadataImage image = delta.apply(0);
         replicas.onMetadataImage(image);
-        replicas.ensurePartition(OFFSETS_0, OFFSETS_TOPIC_ID, LogConfig.DEFAULT, leader, 0, new int[] {leader}, 1);
+        if (hosted) {
+            replicas.ensurePartition(OFFSETS_0, OFFSETS_TOPIC_ID, LogConfig.DEFAULT, leader, 0, new int[] {leader}, 1);
+        }
         publisher.onMetadataUpdate(delta, image);
     }
 
