@@ -3,7 +3,6 @@ package io.fjord.broker.group;
 import io.fjord.broker.partition.Partition;
 import io.fjord.broker.partition.ReplicaManager;
 import io.fjord.common.TopicPartition;
-import io.fjord.coordinator.CoordinatorRecord;
 import io.fjord.coordinator.GroupCoordinator;
 import io.fjord.coordinator.PartitionLoad;
 import io.fjord.metadata.MetadataDelta;
@@ -11,16 +10,8 @@ import io.fjord.metadata.MetadataImage;
 import io.fjord.metadata.MetadataPublisher;
 import io.fjord.metadata.PartitionRegistration;
 import io.fjord.metadata.TopicImage;
-import io.fjord.protocol.record.Record;
-import io.fjord.protocol.record.RecordBatch;
-import io.fjord.protocol.record.RecordBatches;
-import io.fjord.storage.FetchDataInfo;
-import io.fjord.storage.UnifiedLog;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -42,7 +33,6 @@ import org.slf4j.LoggerFactory;
 public final class GroupCoordinatorPublisher implements MetadataPublisher {
 
     private static final Logger log = LoggerFactory.getLogger(GroupCoordinatorPublisher.class);
-    private static final int READ_CHUNK_BYTES = 1 << 20;
 
     private final int nodeId;
     private final GroupCoordinator coordinator;
@@ -103,11 +93,13 @@ public final class GroupCoordinatorPublisher implements MetadataPublisher {
                 throw new IllegalStateException("this broker does not host " + tp);
             }
             long startNs = System.nanoTime();
-            List<CoordinatorRecord> records = readAll(partition.log());
-            if (load.run(records.iterator())) {
+            // Streamed chunk by chunk: memory stays bounded however large the partition is.
+            OffsetsPartitionReader records =
+                    new OffsetsPartitionReader(partition.log(), OffsetsPartitionReader.DEFAULT_CHUNK_BYTES);
+            if (load.run(records)) {
                 log.info(
                         "loaded {} records of {} in {} ms",
-                        records.size(),
+                        records.recordsRead(),
                         tp,
                         (System.nanoTime() - startNs) / 1_000_000);
             }
@@ -121,49 +113,5 @@ public final class GroupCoordinatorPublisher implements MetadataPublisher {
     private synchronized void forget(PartitionLoad load) {
         load.cancel();
         led.remove(load.partition(), load);
-    }
-
-    /** Every record of the partition up to its high watermark, in log order. */
-    static List<CoordinatorRecord> readAll(UnifiedLog partitionLog) {
-        List<CoordinatorRecord> out = new ArrayList<>();
-        long offset = partitionLog.logStartOffset();
-        long end = partitionLog.highWatermark();
-        while (offset < end) {
-            FetchDataInfo info = partitionLog.read(offset, READ_CHUNK_BYTES, end, true);
-            int size = info.records().sizeInBytes();
-            if (size == 0) {
-                break;
-            }
-            ByteBuffer buffer = ByteBuffer.allocate(size);
-            info.records().copyTo(buffer);
-            buffer.flip();
-            long next = offset;
-            for (Iterator<RecordBatch> batches = RecordBatches.iterate(buffer); batches.hasNext(); ) {
-                RecordBatch batch = batches.next();
-                if (!batch.isControl()) {
-                    for (Iterator<Record> it = batch.iterator(); it.hasNext(); ) {
-                        Record record = it.next();
-                        if (record.offset() >= offset && record.key() != null) {
-                            out.add(new CoordinatorRecord(bytes(record.key()), bytes(record.value())));
-                        }
-                    }
-                }
-                next = batch.lastOffset() + 1;
-            }
-            if (next <= offset) {
-                break;
-            }
-            offset = next;
-        }
-        return out;
-    }
-
-    private static byte[] bytes(ByteBuffer buffer) {
-        if (buffer == null) {
-            return null;
-        }
-        byte[] out = new byte[buffer.remaining()];
-        buffer.duplicate().get(out);
-        return out;
     }
 }

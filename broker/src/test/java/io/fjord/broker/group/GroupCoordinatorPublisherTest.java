@@ -6,6 +6,7 @@ import io.fjord.broker.partition.ReplicaManager;
 import io.fjord.common.Errors;
 import io.fjord.common.TopicPartition;
 import io.fjord.common.Uuid;
+import io.fjord.coordinator.CoordinatorRecord;
 import io.fjord.coordinator.ExecutorCoordinatorScheduler;
 import io.fjord.coordinator.GroupCoordinator;
 import io.fjord.coordinator.GroupCoordinatorConfig;
@@ -17,8 +18,10 @@ import io.fjord.metadata.TopicRecord;
 import io.fjord.storage.LogConfig;
 import io.fjord.storage.LogManager;
 import io.fjord.testkit.MockTime;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Queue;
@@ -145,6 +148,53 @@ class GroupCoordinatorPublisherTest {
         loader.runAll();
 
         assertThat(coordinator.coordinatorStatus("g")).isEqualTo(Errors.NONE);
+    }
+
+    @Test
+    void theReaderStreamsEveryRecordInLogOrderHoldingAtMostAChunk() {
+        publish(LOCAL);
+        OffsetsTopicLog offsetsLog = new OffsetsTopicLog(replicas, time);
+        List<CoordinatorRecord> written = new ArrayList<>();
+        for (int batch = 0; batch < 50; batch++) {
+            List<CoordinatorRecord> records = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                records.add(new CoordinatorRecord(bytes("key-" + batch + "-" + i), bytes("value-" + batch + "-" + i)));
+            }
+            records.add(new CoordinatorRecord(bytes("tombstone-" + batch), null));
+            offsetsLog.append(0, records).join();
+            written.addAll(records);
+        }
+        byte[] large = new byte[4096]; // one batch larger than a chunk is still read whole
+        offsetsLog
+                .append(0, List.of(new CoordinatorRecord(bytes("large"), large)))
+                .join();
+        written.add(new CoordinatorRecord(bytes("large"), large));
+
+        OffsetsPartitionReader reader =
+                new OffsetsPartitionReader(replicas.partition(OFFSETS_0).log(), 1024);
+        List<CoordinatorRecord> read = new ArrayList<>();
+        int maxBufferedBytes = 0;
+        while (reader.hasNext()) {
+            read.add(reader.next());
+            maxBufferedBytes = Math.max(maxBufferedBytes, reader.bufferedBytes());
+            if (read.size() < written.size()) {
+                assertThat(reader.bufferedBytes())
+                        .as("bytes held while streaming")
+                        .isLessThanOrEqualTo(1024);
+            }
+        }
+
+        assertThat(read).hasSize(written.size());
+        for (int i = 0; i < written.size(); i++) {
+            assertThat(read.get(i).key()).isEqualTo(written.get(i).key());
+            assertThat(read.get(i).value()).isEqualTo(written.get(i).value());
+        }
+        assertThat(reader.recordsRead()).isEqualTo(written.size());
+        assertThat(maxBufferedBytes).isGreaterThan(4096);
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 
     private void publish(int leader) {
