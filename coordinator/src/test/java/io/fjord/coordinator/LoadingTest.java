@@ -198,6 +198,24 @@ class LoadingTest {
     }
 
     @Test
+    void aCoordinatorThatWasShutDownLoadsNothingMore() {
+        GroupCoordinatorTestContext ctx = new GroupCoordinatorTestContext();
+        ctx.topics.create("orders", 1);
+        String group = groupOfPartition(ctx, 1);
+        ctx.commit(group, "", -1, "orders", 0, 5);
+        PartitionLoad queuedBeforeShutdown = ctx.coordinator.scheduleLoad(2);
+
+        ctx.coordinator.shutdown();
+        boolean servedAfterShutdown =
+                ctx.coordinator.loadPartition(1, ctx.log.records(1).iterator());
+
+        assertThat(servedAfterShutdown).isFalse();
+        assertThat(ctx.coordinator.scheduleLoad(1).isCancelled()).isTrue();
+        assertThat(queuedBeforeShutdown.run(ctx.log.records(2).iterator())).isFalse();
+        assertThat(ctx.coordinator.coordinatorStatus(group)).isEqualTo(Errors.NOT_COORDINATOR);
+    }
+
+    @Test
     void aLoadWhoseRecordsCannotBeReadLeavesThePartitionUnloaded() {
         GroupCoordinatorTestContext ctx = new GroupCoordinatorTestContext();
         String group = groupOfPartition(ctx, 1);
