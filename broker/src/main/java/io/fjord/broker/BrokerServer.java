@@ -65,6 +65,7 @@ public final class BrokerServer {
     private ExecutorCoordinatorScheduler groupScheduler;
     private ExecutorService groupLoader;
     private GroupCoordinator groupCoordinator;
+    private GroupCoordinatorPublisher groupPublisher;
     private NetworkServer network;
     private InetSocketAddress boundAddress;
 
@@ -139,10 +140,8 @@ public final class BrokerServer {
                 groupScheduler,
                 time,
                 new Random(new SecureRandom().nextLong()));
-        metadataNode
-                .loader()
-                .installPublisher(
-                        new GroupCoordinatorPublisher(config.nodeId(), groupCoordinator, replicaManager, groupLoader));
+        groupPublisher = new GroupCoordinatorPublisher(config.nodeId(), groupCoordinator, replicaManager, groupLoader);
+        metadataNode.loader().installPublisher(groupPublisher);
         // A quorum member is ready once a majority of the voters is up and it has caught up with them.
         metadataNode.ready().get(config.controllerQuorumVoters().isEmpty() ? 60 : 120, TimeUnit.SECONDS);
 
@@ -218,6 +217,17 @@ public final class BrokerServer {
             return;
         }
         closeQuietly("network", () -> network.stop(), network);
+        // No load may start once the coordinator stops: first no more metadata updates reach it, then the
+        // coordinator cancels the loads queued or running, then the loading thread finishes.
+        closeQuietly("group loads", () -> metadataNode.loader().removePublisher(groupPublisher), groupPublisher);
+        closeQuietly("group coordinator", () -> groupCoordinator.shutdown(), groupCoordinator);
+        closeQuietly(
+                "group loader",
+                () -> {
+                    groupLoader.shutdown(); // no interrupt: it may be reading a log's file channel
+                    groupLoader.awaitTermination(10, TimeUnit.SECONDS);
+                },
+                groupLoader);
         closeQuietly("partitions", () -> replicaManager.shutdown(), replicaManager);
         closeQuietly(
                 "I/O threads",
@@ -226,9 +236,7 @@ public final class BrokerServer {
                     ioPool.awaitTermination(10, TimeUnit.SECONDS);
                 },
                 ioPool);
-        closeQuietly("group coordinator", () -> groupCoordinator.shutdown(), groupCoordinator);
         closeQuietly("group timers", () -> groupScheduler.close(), groupScheduler);
-        closeQuietly("group loader", () -> groupLoader.shutdownNow(), groupLoader);
         closeQuietly("metadata", () -> metadataNode.close(), metadataNode);
         closeQuietly("logs", () -> logManager.shutdown(), logManager);
         closeQuietly("scheduler", () -> scheduler.shutdownNow(), scheduler);

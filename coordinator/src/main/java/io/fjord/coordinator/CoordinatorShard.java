@@ -15,7 +15,8 @@ import java.util.function.Consumer;
  * timers. Everything here is guarded by {@link #lock}: request handlers, timer tasks and append completions
  * all take it, so a shard is single-threaded in effect while different shards proceed in parallel.
  *
- * <p>Lifecycle: {@code LOADING} (records are being replayed; requests get COORDINATOR_LOAD_IN_PROGRESS) ->
+ * <p>Lifecycle: {@code LOADING} (records are being replayed, each under the lock; requests get
+ * COORDINATOR_LOAD_IN_PROGRESS) ->
  * {@code ACTIVE} -> {@code CLOSED} (unloaded; requests get NOT_COORDINATOR). Writes go through
  * {@link #append}, which hands the records to the {@link CoordinatorLog} in order and runs the continuation
  * under the lock once they are committed.
@@ -55,6 +56,10 @@ final class CoordinatorShard {
 
     boolean isActive() {
         return state == State.ACTIVE;
+    }
+
+    boolean isClosed() {
+        return state == State.CLOSED;
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.fjord.coordinator;
 
 import io.fjord.common.Errors;
+import io.fjord.common.TopicPartition;
 import io.fjord.coordinator.record.GroupRecords;
 import io.fjord.protocol.message.DescribeGroupsResponse;
 import io.fjord.protocol.message.ListGroupsResponse;
@@ -86,11 +87,18 @@ final class GroupAdminHandler {
         if (!group.isEmpty()) {
             return CompletableFuture.completedFuture(Errors.NON_EMPTY_GROUP);
         }
-        List<CoordinatorRecord> records = new ArrayList<>(OffsetHandler.deleteAllOffsets(shard, groupId));
+        List<TopicPartition> offsets =
+                new ArrayList<>(shard.offsets.offsets(groupId).keySet());
+        List<CoordinatorRecord> records = new ArrayList<>(OffsetHandler.offsetTombstones(groupId, offsets));
         records.addAll(deleteGroupRecords(shard, group));
         shard.groups.remove(groupId);
         CompletableFuture<Errors> future = new CompletableFuture<>();
-        shard.append(records, error -> future.complete(error == null ? Errors.NONE : error));
+        shard.append(records, error -> {
+            if (error == null) {
+                shard.offsets.removeAll(groupId, offsets); // only once the tombstones are committed
+            }
+            future.complete(error == null ? Errors.NONE : error);
+        });
         return future;
     }
 

@@ -39,7 +39,7 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The group coordinator's API: one method per Kafka group API, taking the decoded request and its version and
  * returning the response to send (never failing the future: errors are error codes in the response), plus the
- * lifecycle calls of the broker: {@link #loadPartition} when this broker becomes leader of a
+ * lifecycle calls of the broker: {@link #scheduleLoad} when this broker becomes leader of a
  * {@code __consumer_offsets} partition, {@link #unloadPartition} when it stops being leader.
  *
  * <p>State is split into one shard per {@code __consumer_offsets} partition, each guarded by its own lock
@@ -62,6 +62,10 @@ public final class GroupCoordinator {
     private final ConsumerGroupHandler consumerHandler;
     private final ConsumerGroupDescriber consumerDescriber;
     private final GroupReplayer replayer;
+    /** Orders {@link #scheduleLoad} against {@link #shutdown}. */
+    private final Object lifecycleLock = new Object();
+    /** Guarded by {@link #lifecycleLock}. */
+    private boolean shutDown;
 
     /**
      * @param random seeds new member ids; pass a seeded {@link Random} in tests
@@ -117,33 +121,82 @@ public final class GroupCoordinator {
     // ---- lifecycle ----
 
     /**
-     * Becomes coordinator of {@code partition}: replays its records (in log order, from the log start) and
-     * then serves its groups. Requests for its groups get COORDINATOR_LOAD_IN_PROGRESS meanwhile; other
-     * partitions are served. Runs on the caller's thread; call it off the network threads. A corrupt record
-     * is skipped and reported on stderr.
+     * Registers {@code partition} as LOADING at once (requests for its groups get COORDINATOR_LOAD_IN_PROGRESS)
+     * and returns the load to run, typically on a loading thread. An unload, a newer load or {@link #shutdown}
+     * that comes before or during the load cancels it. Call it in the order leadership changes (the metadata
+     * thread); after {@link #shutdown} the returned load is already cancelled.
      */
-    public void loadPartition(int partition, Iterator<CoordinatorRecord> records) {
+    public PartitionLoad scheduleLoad(int partition) {
         CoordinatorShard shard = new CoordinatorShard(partition, log, scheduler);
-        CoordinatorShard previous = router.put(shard);
+        CoordinatorShard previous;
+        synchronized (lifecycleLock) {
+            if (shutDown) {
+                close(shard);
+                return new PartitionLoad(this, shard);
+            }
+            previous = router.put(shard);
+        }
         if (previous != null) {
             close(previous);
         }
+        return new PartitionLoad(this, shard);
+    }
+
+    /**
+     * Becomes coordinator of {@code partition}: {@link #scheduleLoad} and {@link PartitionLoad#run} on the
+     * caller's thread (call it off the network threads). A corrupt record is skipped and reported on stderr.
+     *
+     * @return true if the partition is now served, false if it was unloaded meanwhile
+     */
+    public boolean loadPartition(int partition, Iterator<CoordinatorRecord> records) {
+        return scheduleLoad(partition).run(records);
+    }
+
+    /**
+     * Replays records into a LOADING shard, one record at a time under the shard's lock (so an unload waits
+     * for at most one record and the load stops at the next one), then activates it. The iterator is advanced
+     * outside the lock: it may read the log.
+     */
+    boolean replayAndActivate(CoordinatorShard shard, Iterator<CoordinatorRecord> records) {
         int skipped = 0;
-        while (records.hasNext()) {
-            CoordinatorRecord record = records.next();
-            try {
-                replayer.replay(shard, record);
-            } catch (CorruptRecordException e) {
-                skipped++;
-                System.err.println("__consumer_offsets-" + partition + ": skipping corrupt record: " + e.getMessage());
+        try {
+            while (!shard.isClosed() && records.hasNext()) {
+                CoordinatorRecord record = records.next();
+                shard.lock.lock();
+                try {
+                    if (shard.isClosed()) {
+                        return false;
+                    }
+                    replayer.replay(shard, record);
+                } catch (CorruptRecordException e) {
+                    skipped++;
+                    System.err.println(
+                            "__consumer_offsets-" + shard.partition + ": skipping corrupt record: " + e.getMessage());
+                } finally {
+                    shard.lock.unlock();
+                }
             }
+        } catch (RuntimeException e) {
+            abandon(shard);
+            throw e;
         }
-        replayer.finish(shard);
+        if (!activate(shard)) {
+            return false;
+        }
+        if (skipped > 0) {
+            System.err.println(
+                    "__consumer_offsets-" + shard.partition + ": loaded, " + skipped + " corrupt records skipped");
+        }
+        return true;
+    }
+
+    private boolean activate(CoordinatorShard shard) {
         shard.lock.lock();
         try {
             if (shard.state() != CoordinatorShard.State.LOADING) {
-                return; // unloaded while loading
+                return false; // unloaded while loading
             }
+            replayer.finish(shard);
             shard.state(CoordinatorShard.State.ACTIVE);
             for (Group group : shard.groups.values()) {
                 if (group instanceof ClassicGroup classic) {
@@ -153,12 +206,16 @@ public final class GroupCoordinator {
                 }
             }
             scheduleExpiry(shard);
+            return true;
         } finally {
             shard.lock.unlock();
         }
-        if (skipped > 0) {
-            System.err.println("__consumer_offsets-" + partition + ": loaded, " + skipped + " corrupt records skipped");
-        }
+    }
+
+    /** Closes {@code shard} and unregisters it unless a newer shard of its partition took its place. */
+    void abandon(CoordinatorShard shard) {
+        router.remove(shard.partition, shard);
+        close(shard);
     }
 
     /** Stops coordinating {@code partition}: timers stop, waiting requests get NOT_COORDINATOR. Idempotent. */
@@ -169,8 +226,11 @@ public final class GroupCoordinator {
         }
     }
 
-    /** Unloads every partition. */
+    /** Unloads every partition, cancels loads in progress; later loads are cancelled at once. */
     public void shutdown() {
+        synchronized (lifecycleLock) {
+            shutDown = true;
+        }
         for (CoordinatorShard shard : new ArrayList<>(router.shards())) {
             unloadPartition(shard.partition);
         }

@@ -12,8 +12,8 @@ import java.util.List;
  * Rebuilds a shard from the records of its {@code __consumer_offsets} partition, in log order: the one replay
  * path for loading. Later records win, tombstones delete. Classic groups come back Empty or Stable (a
  * rebalance in progress is not persisted, as in Kafka: its members rejoin); consumer groups come back with
- * their epochs, members and assignments. Called by the loading thread while the shard is LOADING (nobody
- * else touches it then).
+ * their epochs, members and assignments. Called by the loading thread while the shard is LOADING, with the
+ * shard's lock held (an unload may close the shard between two records).
  */
 final class GroupReplayer {
 

@@ -6,6 +6,8 @@ import io.fjord.common.Uuid;
 import io.fjord.coordinator.record.GroupRecords;
 import io.fjord.coordinator.record.GroupRecords.OffsetValue;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -244,7 +246,7 @@ final class OffsetHandler {
             subscribed = ConsumerGroupHandler.subscribedTopicNames((ConsumerGroup) group, ctx.metadata());
         }
         List<Errors> errors = new ArrayList<>();
-        List<CoordinatorRecord> records = new ArrayList<>();
+        List<TopicPartition> deleted = new ArrayList<>();
         for (TopicPartition tp : partitions) {
             if (subscribed.contains(tp.topic())) {
                 errors.add(Errors.GROUP_SUBSCRIBED_TO_TOPIC);
@@ -252,15 +254,17 @@ final class OffsetHandler {
             }
             errors.add(Errors.NONE);
             if (shard.offsets.offset(groupId, tp) != null) {
-                records.add(GroupRecords.offsetTombstone(groupId, tp.topic(), tp.partition()));
-                shard.offsets.remove(groupId, tp);
+                deleted.add(tp);
             }
         }
         CompletableFuture<DeleteResult> future = new CompletableFuture<>();
-        shard.append(
-                records,
-                error -> future.complete(
-                        error == null ? new DeleteResult(Errors.NONE, errors) : new DeleteResult(error, List.of())));
+        // As for commits, memory changes only once the tombstones are committed.
+        shard.append(offsetTombstones(groupId, deleted), error -> {
+            if (error == null) {
+                shard.offsets.removeAll(groupId, deleted);
+            }
+            future.complete(error == null ? new DeleteResult(Errors.NONE, errors) : new DeleteResult(error, List.of()));
+        });
         return future;
     }
 
@@ -277,31 +281,42 @@ final class OffsetHandler {
 
     /**
      * Expires offsets older than offsets.retention.minutes, as Kafka does (KIP-211, KIP-496): for an empty or
-     * absent group counted from when it became empty or from the commit, whichever is later (from the commit for a group that never had
-     * members); for a group with members only offsets of topics it no longer subscribes to, counted from the
-     * commit. A group left with neither members nor offsets is deleted.
+     * absent group counted from when it became empty or from the commit, whichever is later (from the commit for
+     * a group that never had members); for a group with members only offsets of topics it no longer subscribes
+     * to, counted from the commit. A group left with neither members nor offsets is deleted. Expired offsets
+     * leave memory only once their tombstones are committed (they stay if the append fails).
      */
     void expireOffsets(CoordinatorShard shard) {
         long nowMs = ctx.nowMs();
-        List<CoordinatorRecord> records = new ArrayList<>();
+        Map<String, List<TopicPartition>> expired = new HashMap<>();
         for (String groupId : new ArrayList<>(toList(shard.offsets.groupIds()))) {
             if (!shard.offsets.hasPendingCommits(groupId)) {
-                expireGroupOffsets(shard, groupId, nowMs, records);
+                List<TopicPartition> tps = expiredOffsets(shard, groupId, nowMs);
+                if (!tps.isEmpty()) {
+                    expired.put(groupId, tps);
+                }
             }
         }
+        List<CoordinatorRecord> records = new ArrayList<>();
+        expired.forEach((groupId, tps) -> records.addAll(offsetTombstones(groupId, tps)));
         for (Group group : new ArrayList<>(shard.groups.values())) {
-            if (group.isEmpty()
-                    && !shard.offsets.hasOffsets(group.groupId())
-                    && !shard.offsets.hasPendingCommits(group.groupId())) {
+            String groupId = group.groupId();
+            int remaining = shard.offsets.offsets(groupId).size()
+                    - expired.getOrDefault(groupId, List.of()).size();
+            if (group.isEmpty() && remaining == 0 && !shard.offsets.hasPendingCommits(groupId)) {
                 records.addAll(GroupAdminHandler.deleteGroupRecords(shard, group));
-                shard.groups.remove(group.groupId());
+                shard.groups.remove(groupId);
             }
         }
-        shard.append(records, error -> {});
+        shard.append(records, error -> {
+            if (error == null) {
+                expired.forEach(shard.offsets::removeAll);
+            }
+        });
     }
 
-    private void expireGroupOffsets(
-            CoordinatorShard shard, String groupId, long nowMs, List<CoordinatorRecord> records) {
+    /** The offsets of {@code groupId} that expired at {@code nowMs}. */
+    private List<TopicPartition> expiredOffsets(CoordinatorShard shard, String groupId, long nowMs) {
         Group group = shard.groups.get(groupId);
         Set<String> subscribed = null; // null: an empty group, every offset may expire
         Long emptySinceMs = null;
@@ -313,13 +328,14 @@ final class OffsetHandler {
                     && "consumer".equals(classic.protocolType)) {
                 subscribed = classicSubscribedTopics(classic);
             } else {
-                return; // members but no known subscription: keep everything
+                return List.of(); // members but no known subscription: keep everything
             }
         } else if (group instanceof ClassicGroup classic && classic.protocolType != null) {
             emptySinceMs = classic.stateTimestampMs;
         } else if (group instanceof ConsumerGroup consumer) {
             emptySinceMs = consumer.stateTimestampMs;
         }
+        List<TopicPartition> expired = new ArrayList<>();
         for (Map.Entry<TopicPartition, OffsetValue> e :
                 shard.offsets.offsets(groupId).entrySet()) {
             if (subscribed != null && subscribed.contains(e.getKey().topic())) {
@@ -327,15 +343,14 @@ final class OffsetHandler {
             }
             OffsetValue v = e.getValue();
             long baseMs = emptySinceMs != null ? Math.max(emptySinceMs, v.commitTimestampMs()) : v.commitTimestampMs();
-            boolean expired = v.expireTimestampMs() >= 0
+            boolean isExpired = v.expireTimestampMs() >= 0
                     ? nowMs >= v.expireTimestampMs()
                     : nowMs - baseMs >= ctx.config().offsetsRetentionMs();
-            if (expired) {
-                records.add(GroupRecords.offsetTombstone(
-                        groupId, e.getKey().topic(), e.getKey().partition()));
-                shard.offsets.remove(groupId, e.getKey());
+            if (isExpired) {
+                expired.add(e.getKey());
             }
         }
+        return expired;
     }
 
     private static <T> List<T> toList(Iterable<T> items) {
@@ -344,13 +359,12 @@ final class OffsetHandler {
         return list;
     }
 
-    /** Removes every offset of {@code groupId} and returns their tombstones. */
-    static List<CoordinatorRecord> deleteAllOffsets(CoordinatorShard shard, String groupId) {
-        List<CoordinatorRecord> records = new ArrayList<>();
-        for (TopicPartition tp : shard.offsets.offsets(groupId).keySet()) {
+    /** Tombstones for the offsets {@code partitions} of {@code groupId}. */
+    static List<CoordinatorRecord> offsetTombstones(String groupId, Collection<TopicPartition> partitions) {
+        List<CoordinatorRecord> records = new ArrayList<>(partitions.size());
+        for (TopicPartition tp : partitions) {
             records.add(GroupRecords.offsetTombstone(groupId, tp.topic(), tp.partition()));
         }
-        shard.offsets.removeGroup(groupId);
         return records;
     }
 }

@@ -2,6 +2,7 @@ package io.fjord.coordinator;
 
 import io.fjord.common.TopicPartition;
 import io.fjord.coordinator.record.GroupRecords.OffsetValue;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -58,8 +59,10 @@ final class OffsetStore {
         }
     }
 
-    void removeGroup(String groupId) {
-        committed.remove(groupId);
+    void removeAll(String groupId, Collection<TopicPartition> partitions) {
+        for (TopicPartition tp : partitions) {
+            remove(groupId, tp);
+        }
     }
 
     void beginCommit(String groupId, TopicPartition tp) {

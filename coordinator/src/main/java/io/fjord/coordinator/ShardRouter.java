@@ -35,6 +35,11 @@ final class ShardRouter {
         return shards.remove(partition);
     }
 
+    /** Unregisters {@code shard} if it is still its partition's shard. */
+    void remove(int partition, CoordinatorShard shard) {
+        shards.remove(partition, shard);
+    }
+
     CoordinatorShard shard(int partition) {
         return shards.get(partition);
     }

@@ -9,8 +9,9 @@
  *   <li>Implements {@link io.fjord.coordinator.CoordinatorLog} over {@code __consumer_offsets} (compacted; one
  *       batch per append; complete the future at the high watermark) and
  *       {@link io.fjord.coordinator.TopicMetadataView} over its metadata image.
- *   <li>Calls {@link io.fjord.coordinator.GroupCoordinator#loadPartition} with the partition's records when it
- *       becomes leader of a {@code __consumer_offsets} partition (off the network threads) and
+ *   <li>Calls {@link io.fjord.coordinator.GroupCoordinator#scheduleLoad} on the metadata thread when it
+ *       becomes leader of a {@code __consumer_offsets} partition, runs the returned load with the partition's
+ *       records off the network and metadata threads, and calls
  *       {@link io.fjord.coordinator.GroupCoordinator#unloadPartition} when it stops being leader.
  *   <li>Answers FindCoordinator with the leader of partition
  *       {@link io.fjord.coordinator.GroupCoordinator#partitionFor(String)}.

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fjord.common.Errors;
 import io.fjord.common.Time;
+import io.fjord.protocol.message.JoinGroupResponse;
 import io.fjord.protocol.message.OffsetCommitRequest;
 import io.fjord.protocol.message.OffsetCommitResponse;
 import io.fjord.protocol.message.OffsetFetchRequest;
@@ -85,6 +86,57 @@ class ConcurrencyTest {
             coordinator.shutdown();
         } finally {
             log.committer.shutdownNow();
+        }
+    }
+
+    @Test
+    void aShardBlockedInAnAppendDoesNotDelayTheSessionTimeoutsOfOtherShards() throws Exception {
+        GroupCoordinatorTestContext ctx = new GroupCoordinatorTestContext();
+        ctx.topics.create("orders", 1);
+        String slowGroup = groupOfPartition(ctx, 1);
+        String otherGroup = groupOfPartition(ctx, 2);
+        JoinGroupResponse slow = stableMember(ctx, slowGroup); // its session timer falls due first
+        JoinGroupResponse other = stableMember(ctx, otherGroup);
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            ctx.log.blockAppends(1);
+            Future<?> blockedCommit =
+                    threads.submit(() -> ctx.commit(slowGroup, slow.memberId(), 1, "orders", 0, 1, ""));
+            ctx.log.awaitBlockedAppend(); // shard 1's lock is now held across a stuck append
+
+            Future<?> timers = threads.submit(() -> ctx.advance(GroupCoordinatorTestContext.SESSION_TIMEOUT_MS + 1));
+            timers.get(10, TimeUnit.SECONDS);
+
+            assertThat(ctx.heartbeat(otherGroup, other.memberId(), 1).errorCode())
+                    .as("expired on time although shard 1 is busy")
+                    .isEqualTo(Errors.UNKNOWN_MEMBER_ID.code());
+            ctx.log.unblockAppends();
+            blockedCommit.get(10, TimeUnit.SECONDS);
+            ctx.advance(ShardTimers.LOCK_RETRY_MS);
+            assertThat(ctx.heartbeat(slowGroup, slow.memberId(), 1).errorCode())
+                    .as("the busy shard's timer ran once its lock was free")
+                    .isEqualTo(Errors.UNKNOWN_MEMBER_ID.code());
+        } finally {
+            ctx.log.unblockAppends();
+            threads.shutdownNow();
+        }
+    }
+
+    private static JoinGroupResponse stableMember(GroupCoordinatorTestContext ctx, String group) {
+        JoinGroupResponse join = GroupCoordinatorTestContext.done(ctx.joinDynamic(group));
+        GroupCoordinatorTestContext.done(ctx.sync(
+                group,
+                join.memberId(),
+                join.generationId(),
+                List.of(GroupCoordinatorTestContext.assignment(join.memberId(), "orders"))));
+        return join;
+    }
+
+    private static String groupOfPartition(GroupCoordinatorTestContext ctx, int partition) {
+        for (int i = 0; ; i++) {
+            if (ctx.coordinator.partitionFor("group-" + i) == partition) {
+                return "group-" + i;
+            }
         }
     }
 

@@ -4,6 +4,7 @@ import static io.fjord.coordinator.GroupCoordinatorTestContext.assignment;
 import static io.fjord.coordinator.GroupCoordinatorTestContext.commitError;
 import static io.fjord.coordinator.GroupCoordinatorTestContext.done;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fjord.common.Errors;
 import io.fjord.coordinator.record.GroupRecords;
@@ -14,6 +15,8 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
 import org.junit.jupiter.api.Test;
 
 class LoadingTest {
@@ -86,22 +89,11 @@ class LoadingTest {
         assertThat(ctx.coordinator.coordinatorStatus(loading)).isEqualTo(Errors.NOT_COORDINATOR);
 
         List<Short> seenWhileLoading = new ArrayList<>();
-        Iterator<CoordinatorRecord> inner = records.iterator();
-        Iterator<CoordinatorRecord> observing = new Iterator<>() {
-            @Override
-            public boolean hasNext() {
-                return inner.hasNext();
-            }
-
-            @Override
-            public CoordinatorRecord next() {
-                seenWhileLoading.add(
-                        ctx.fetch(loading, "orders", List.of(0), false).errorCode());
-                seenWhileLoading.add(commitError(ctx.commit(other, "", -1, "orders", 0, 1)));
-                seenWhileLoading.add(ctx.coordinator.coordinatorStatus(loading).code());
-                return inner.next();
-            }
-        };
+        Iterator<CoordinatorRecord> observing = beforeEachRecord(records, n -> {
+            seenWhileLoading.add(ctx.fetch(loading, "orders", List.of(0), false).errorCode());
+            seenWhileLoading.add(commitError(ctx.commit(other, "", -1, "orders", 0, 1)));
+            seenWhileLoading.add(ctx.coordinator.coordinatorStatus(loading).code());
+        });
         ctx.coordinator.loadPartition(1, observing);
 
         assertThat(seenWhileLoading)
@@ -136,6 +128,132 @@ class LoadingTest {
         records.addAll(ctx.log.records(0));
         ctx.coordinator.loadPartition(0, records.iterator());
         assertThat(ctx.fetchOffset(group, "orders", 0)).isEqualTo(5);
+    }
+
+    @Test
+    void anUnloadDuringTheReplayStopsItAndThePartitionIsNotServed() throws Exception {
+        GroupCoordinatorTestContext ctx = new GroupCoordinatorTestContext();
+        ctx.topics.create("orders", 8);
+        String group = groupOfPartition(ctx, 1);
+        for (int p = 0; p < 8; p++) {
+            ctx.commit(group, "", -1, "orders", p, p);
+        }
+        List<CoordinatorRecord> records = ctx.log.records(1);
+        ctx.coordinator.unloadPartition(1);
+        int[] consumed = {0};
+        Iterator<CoordinatorRecord> unloadingOnTheSecond = beforeEachRecord(records, n -> {
+            consumed[0] = n;
+            if (n == 2) {
+                // The metadata thread unloads while the loading thread replays: it must not wait for the
+                // whole replay, and the replay must stop.
+                CompletableFuture.runAsync(() -> ctx.coordinator.unloadPartition(1))
+                        .orTimeout(5, TimeUnit.SECONDS)
+                        .join();
+            }
+        });
+
+        boolean served = ctx.coordinator.loadPartition(1, unloadingOnTheSecond);
+
+        assertThat(served).isFalse();
+        assertThat(consumed[0]).as("records read after the unload").isEqualTo(2);
+        assertThat(ctx.coordinator.coordinatorStatus(group)).isEqualTo(Errors.NOT_COORDINATOR);
+    }
+
+    @Test
+    void aLoadScheduledBeforeAnUnloadNeverServesThePartition() {
+        GroupCoordinatorTestContext ctx = new GroupCoordinatorTestContext();
+        ctx.topics.create("orders", 1);
+        String group = groupOfPartition(ctx, 1);
+        ctx.commit(group, "", -1, "orders", 0, 5);
+        List<CoordinatorRecord> records = ctx.log.records(1);
+        ctx.coordinator.unloadPartition(1);
+
+        PartitionLoad queued = ctx.coordinator.scheduleLoad(1);
+        assertThat(ctx.coordinator.coordinatorStatus(group)).isEqualTo(Errors.COORDINATOR_LOAD_IN_PROGRESS);
+        ctx.coordinator.unloadPartition(1);
+        boolean served = queued.run(records.iterator());
+
+        assertThat(served).isFalse();
+        assertThat(queued.isCancelled()).isTrue();
+        assertThat(ctx.coordinator.coordinatorStatus(group)).isEqualTo(Errors.NOT_COORDINATOR);
+        assertThat(commitError(ctx.commit(group, "", -1, "orders", 0, 6))).isEqualTo(Errors.NOT_COORDINATOR.code());
+    }
+
+    @Test
+    void aNewerLoadOfThePartitionCancelsTheQueuedOne() {
+        GroupCoordinatorTestContext ctx = new GroupCoordinatorTestContext();
+        ctx.topics.create("orders", 1);
+        String group = groupOfPartition(ctx, 1);
+        ctx.commit(group, "", -1, "orders", 0, 5);
+        List<CoordinatorRecord> records = ctx.log.records(1);
+
+        PartitionLoad first = ctx.coordinator.scheduleLoad(1);
+        PartitionLoad second = ctx.coordinator.scheduleLoad(1);
+        first.cancel();
+
+        assertThat(first.run(records.iterator())).isFalse();
+        assertThat(ctx.coordinator.coordinatorStatus(group)).isEqualTo(Errors.COORDINATOR_LOAD_IN_PROGRESS);
+        assertThat(second.run(records.iterator())).isTrue();
+        assertThat(ctx.fetchOffset(group, "orders", 0)).isEqualTo(5);
+    }
+
+    @Test
+    void aCoordinatorThatWasShutDownLoadsNothingMore() {
+        GroupCoordinatorTestContext ctx = new GroupCoordinatorTestContext();
+        ctx.topics.create("orders", 1);
+        String group = groupOfPartition(ctx, 1);
+        ctx.commit(group, "", -1, "orders", 0, 5);
+        PartitionLoad queuedBeforeShutdown = ctx.coordinator.scheduleLoad(2);
+
+        ctx.coordinator.shutdown();
+        boolean servedAfterShutdown =
+                ctx.coordinator.loadPartition(1, ctx.log.records(1).iterator());
+
+        assertThat(servedAfterShutdown).isFalse();
+        assertThat(ctx.coordinator.scheduleLoad(1).isCancelled()).isTrue();
+        assertThat(queuedBeforeShutdown.run(ctx.log.records(2).iterator())).isFalse();
+        assertThat(ctx.coordinator.coordinatorStatus(group)).isEqualTo(Errors.NOT_COORDINATOR);
+    }
+
+    @Test
+    void aLoadWhoseRecordsCannotBeReadLeavesThePartitionUnloaded() {
+        GroupCoordinatorTestContext ctx = new GroupCoordinatorTestContext();
+        String group = groupOfPartition(ctx, 1);
+        Iterator<CoordinatorRecord> failing = new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return true;
+            }
+
+            @Override
+            public CoordinatorRecord next() {
+                throw new IllegalStateException("disk gone");
+            }
+        };
+
+        assertThatThrownBy(() -> ctx.coordinator.loadPartition(1, failing)).hasMessage("disk gone");
+        assertThat(ctx.coordinator.coordinatorStatus(group))
+                .as("not stuck in COORDINATOR_LOAD_IN_PROGRESS")
+                .isEqualTo(Errors.NOT_COORDINATOR);
+    }
+
+    /** Iterates {@code records}, calling {@code hook} with the record's number (from 1) before handing it out. */
+    private static Iterator<CoordinatorRecord> beforeEachRecord(List<CoordinatorRecord> records, IntConsumer hook) {
+        Iterator<CoordinatorRecord> inner = records.iterator();
+        return new Iterator<>() {
+            private int count;
+
+            @Override
+            public boolean hasNext() {
+                return inner.hasNext();
+            }
+
+            @Override
+            public CoordinatorRecord next() {
+                hook.accept(++count);
+                return inner.next();
+            }
+        };
     }
 
     private static String groupOfPartition(GroupCoordinatorTestContext ctx, int partition) {

@@ -212,6 +212,74 @@ class OffsetTest {
         assertThat(missing.errorCode()).isEqualTo(Errors.GROUP_ID_NOT_FOUND.code());
     }
 
+    @Test
+    void deletedOffsetsStayUntilTheirTombstonesAreCommittedAndAllStayIfTheAppendFails() {
+        GroupCoordinatorTestContext ctx = contextWithTopic();
+        ctx.commit("idle", "", -1, "orders", 0, 5);
+        ctx.log.holdCommits();
+
+        CompletableFuture<OffsetDeleteResponse> delete = ctx.coordinator.offsetDelete(
+                new OffsetDeleteRequest().setGroupId("idle").setTopics(List.of(topic("orders", 0))), (short) 0);
+
+        assertThat(delete).isNotDone();
+        assertThat(ctx.fetchOffset("idle", "orders", 0)).as("not yet deleted").isEqualTo(5);
+        ctx.log.failPending(new ApiException(Errors.NOT_ENOUGH_REPLICAS, "no replicas"));
+        assertThat(done(delete).errorCode()).isEqualTo(Errors.COORDINATOR_NOT_AVAILABLE.code());
+        assertThat(ctx.fetchOffset("idle", "orders", 0)).as("the delete failed").isEqualTo(5);
+
+        ctx.log.holdCommits();
+        delete = ctx.coordinator.offsetDelete(
+                new OffsetDeleteRequest().setGroupId("idle").setTopics(List.of(topic("orders", 0))), (short) 0);
+        ctx.log.commitAll();
+        assertThat(done(delete).errorCode()).isEqualTo(Errors.NONE.code());
+        assertThat(ctx.fetchOffset("idle", "orders", 0)).isEqualTo(-1);
+    }
+
+    @Test
+    void offsetsOfADeletedGroupStayIfTheTombstonesFailToAppend() {
+        GroupCoordinatorTestContext ctx = contextWithTopic();
+        ctx.commit("idle", "", -1, "orders", 0, 5);
+        ctx.log.holdCommits();
+
+        CompletableFuture<DeleteGroupsResponse> delete =
+                ctx.coordinator.deleteGroups(new DeleteGroupsRequest().setGroupsNames(List.of("idle")), (short) 2);
+        assertThat(ctx.fetchOffset("idle", "orders", 0)).isEqualTo(5);
+        ctx.log.failPending(new ApiException(Errors.NOT_LEADER_OR_FOLLOWER, "leadership moved"));
+
+        assertThat(done(delete).results().get(0).errorCode()).isEqualTo(Errors.NOT_COORDINATOR.code());
+        assertThat(ctx.fetchOffset("idle", "orders", 0)).isEqualTo(5);
+    }
+
+    @Test
+    void expiredOffsetsStayIfTheirTombstonesFailToAppendAndExpireAtTheNextCheck() {
+        GroupCoordinatorTestContext ctx = new GroupCoordinatorTestContext(GroupCoordinatorConfig.defaults()
+                .withInitialRebalanceDelayMs(0)
+                .withOffsetsTopicNumPartitions(4)
+                .withOffsetsRetentionMs(60_000)
+                .withOffsetsRetentionCheckIntervalMs(10_000));
+        ctx.topics.create("orders", 1);
+        ctx.commit("simple", "", -1, "orders", 0, 9);
+        ctx.advance(55_000);
+        ctx.log.holdCommits();
+
+        ctx.advance(10_000); // the check at 60 s expires the offset; its tombstone waits
+        assertThat(ctx.log.pendingCount()).isPositive();
+        assertThat(ctx.fetchOffset("simple", "orders", 0))
+                .as("tombstone not committed")
+                .isEqualTo(9);
+        ctx.log.failPending(new ApiException(Errors.NOT_ENOUGH_REPLICAS, "no replicas"));
+        assertThat(ctx.fetchOffset("simple", "orders", 0))
+                .as("tombstone failed")
+                .isEqualTo(9);
+
+        ctx.advance(10_000);
+        assertThat(ctx.fetchOffset("simple", "orders", 0)).isEqualTo(-1);
+        ctx.restart();
+        assertThat(ctx.fetchOffset("simple", "orders", 0))
+                .as("the tombstone is in the log")
+                .isEqualTo(-1);
+    }
+
     private static OffsetDeleteRequest.OffsetDeleteRequestTopic topic(String name, int partition) {
         return new OffsetDeleteRequest.OffsetDeleteRequestTopic()
                 .setName(name)

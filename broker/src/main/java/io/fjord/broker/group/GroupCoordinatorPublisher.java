@@ -3,26 +3,20 @@ package io.fjord.broker.group;
 import io.fjord.broker.partition.Partition;
 import io.fjord.broker.partition.ReplicaManager;
 import io.fjord.common.TopicPartition;
-import io.fjord.coordinator.CoordinatorRecord;
 import io.fjord.coordinator.GroupCoordinator;
+import io.fjord.coordinator.PartitionLoad;
 import io.fjord.metadata.MetadataDelta;
 import io.fjord.metadata.MetadataImage;
 import io.fjord.metadata.MetadataPublisher;
 import io.fjord.metadata.PartitionRegistration;
 import io.fjord.metadata.TopicImage;
-import io.fjord.protocol.record.Record;
-import io.fjord.protocol.record.RecordBatch;
-import io.fjord.protocol.record.RecordBatches;
-import io.fjord.storage.FetchDataInfo;
-import io.fjord.storage.UnifiedLog;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.Iterator;
-import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,18 +25,21 @@ import org.slf4j.LoggerFactory;
  * a partition it starts leading is loaded (its records replayed into the coordinator) on the load
  * executor, off the metadata thread, so other partitions keep serving; one it stops leading is unloaded.
  *
- * <p>Called on the metadata thread after the broker's own publisher (which creates the logs).
+ * <p>Called on the metadata thread after the broker's own publisher (which creates the logs); a partition
+ * is registered as loading on that thread, in metadata order, so an unload that follows always wins over
+ * a load still queued. Loads run one at a time in partition order. A load that fails is forgotten (the
+ * partition is unloaded and not counted as led), so the next metadata update loads it again.
  */
 public final class GroupCoordinatorPublisher implements MetadataPublisher {
 
     private static final Logger log = LoggerFactory.getLogger(GroupCoordinatorPublisher.class);
-    private static final int READ_CHUNK_BYTES = 1 << 20;
 
     private final int nodeId;
     private final GroupCoordinator coordinator;
     private final ReplicaManager replicaManager;
     private final ExecutorService loadExecutor;
-    private final Set<Integer> led = new HashSet<>();
+    /** The partitions this broker leads, with their loads. Guarded by this. */
+    private final Map<Integer, PartitionLoad> led = new HashMap<>();
 
     public GroupCoordinatorPublisher(
             int nodeId, GroupCoordinator coordinator, ReplicaManager replicaManager, ExecutorService loadExecutor) {
@@ -53,9 +50,9 @@ public final class GroupCoordinatorPublisher implements MetadataPublisher {
     }
 
     @Override
-    public void onMetadataUpdate(MetadataDelta delta, MetadataImage image) {
+    public synchronized void onMetadataUpdate(MetadataDelta delta, MetadataImage image) {
         TopicImage topic = image.topics().topic(OffsetsTopicLog.TOPIC);
-        Set<Integer> nowLed = new HashSet<>();
+        Set<Integer> nowLed = new TreeSet<>(); // loads queue in partition order
         if (topic != null) {
             for (Map.Entry<Integer, PartitionRegistration> e :
                     topic.partitions().entrySet()) {
@@ -64,77 +61,57 @@ public final class GroupCoordinatorPublisher implements MetadataPublisher {
                 }
             }
         }
-        for (Integer partition : new ArrayList<>(led)) {
+        for (Integer partition : new ArrayList<>(led.keySet())) {
             if (!nowLed.contains(partition)) {
                 led.remove(partition);
                 coordinator.unloadPartition(partition);
             }
         }
         for (Integer partition : nowLed) {
-            if (led.add(partition)) {
-                loadExecutor.execute(() -> load(partition));
+            if (!led.containsKey(partition)) {
+                // Registered as loading now, on the metadata thread, so a later unload cancels it.
+                PartitionLoad load = coordinator.scheduleLoad(partition);
+                led.put(partition, load);
+                try {
+                    loadExecutor.execute(() -> load(load));
+                } catch (RejectedExecutionException e) {
+                    log.warn("cannot load {}-{}: the load executor is stopped", OffsetsTopicLog.TOPIC, partition);
+                    forget(load);
+                }
             }
         }
     }
 
-    private void load(int partitionIndex) {
-        TopicPartition tp = new TopicPartition(OffsetsTopicLog.TOPIC, partitionIndex);
-        Partition partition = replicaManager.partition(tp);
-        if (partition == null) {
-            log.warn("cannot load {}: this broker does not host it", tp);
+    private void load(PartitionLoad load) {
+        if (load.isCancelled()) {
             return;
         }
+        TopicPartition tp = new TopicPartition(OffsetsTopicLog.TOPIC, load.partition());
         try {
+            Partition partition = replicaManager.partition(tp);
+            if (partition == null) {
+                throw new IllegalStateException("this broker does not host " + tp);
+            }
             long startNs = System.nanoTime();
-            List<CoordinatorRecord> records = readAll(partition.log());
-            coordinator.loadPartition(partitionIndex, records.iterator());
-            log.info("loaded {} records of {} in {} ms", records.size(), tp, (System.nanoTime() - startNs) / 1_000_000);
+            // Streamed chunk by chunk: memory stays bounded however large the partition is.
+            OffsetsPartitionReader records =
+                    new OffsetsPartitionReader(partition.log(), OffsetsPartitionReader.DEFAULT_CHUNK_BYTES);
+            if (load.run(records)) {
+                log.info(
+                        "loaded {} records of {} in {} ms",
+                        records.recordsRead(),
+                        tp,
+                        (System.nanoTime() - startNs) / 1_000_000);
+            }
         } catch (RuntimeException e) {
-            log.error("loading {} failed", tp, e);
+            log.error("loading {} failed; the next metadata update tries again", tp, e);
+            forget(load);
         }
     }
 
-    /** Every record of the partition up to its high watermark, in log order. */
-    static List<CoordinatorRecord> readAll(UnifiedLog partitionLog) {
-        List<CoordinatorRecord> out = new ArrayList<>();
-        long offset = partitionLog.logStartOffset();
-        long end = partitionLog.highWatermark();
-        while (offset < end) {
-            FetchDataInfo info = partitionLog.read(offset, READ_CHUNK_BYTES, end, true);
-            int size = info.records().sizeInBytes();
-            if (size == 0) {
-                break;
-            }
-            ByteBuffer buffer = ByteBuffer.allocate(size);
-            info.records().copyTo(buffer);
-            buffer.flip();
-            long next = offset;
-            for (Iterator<RecordBatch> batches = RecordBatches.iterate(buffer); batches.hasNext(); ) {
-                RecordBatch batch = batches.next();
-                if (!batch.isControl()) {
-                    for (Iterator<Record> it = batch.iterator(); it.hasNext(); ) {
-                        Record record = it.next();
-                        if (record.offset() >= offset && record.key() != null) {
-                            out.add(new CoordinatorRecord(bytes(record.key()), bytes(record.value())));
-                        }
-                    }
-                }
-                next = batch.lastOffset() + 1;
-            }
-            if (next <= offset) {
-                break;
-            }
-            offset = next;
-        }
-        return out;
-    }
-
-    private static byte[] bytes(ByteBuffer buffer) {
-        if (buffer == null) {
-            return null;
-        }
-        byte[] out = new byte[buffer.remaining()];
-        buffer.duplicate().get(out);
-        return out;
+    /** Gives a failed load up: the partition is unloaded and no longer counted as led, so it loads again. */
+    private synchronized void forget(PartitionLoad load) {
+        load.cancel();
+        led.remove(load.partition(), load);
     }
 }

@@ -1,0 +1,122 @@
+package io.fjord.broker.group;
+
+import io.fjord.coordinator.CoordinatorRecord;
+import io.fjord.protocol.record.Record;
+import io.fjord.protocol.record.RecordBatch;
+import io.fjord.protocol.record.RecordBatches;
+import io.fjord.storage.FetchDataInfo;
+import io.fjord.storage.UnifiedLog;
+import java.nio.ByteBuffer;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+
+/**
+ * Streams the coordinator records of one {@code __consumer_offsets} partition, in log order, from the log
+ * start offset up to the high watermark it had when the reader was made. Reads one chunk of whole batches
+ * at a time (at most {@code chunkBytes}, or one batch when a batch is larger), so memory is bounded by a
+ * chunk, not by the partition. Control batches and records without a key are skipped.
+ *
+ * <p>Not thread-safe: one loading thread consumes it.
+ */
+final class OffsetsPartitionReader implements Iterator<CoordinatorRecord> {
+
+    static final int DEFAULT_CHUNK_BYTES = 1 << 20;
+
+    private final UnifiedLog log;
+    private final int chunkBytes;
+    private final long endOffset;
+    /** Where the current chunk's read began: records below it (in a batch the read began inside) are old. */
+    private long chunkStartOffset;
+    /** The offset after the last batch taken from the current chunk: where the next chunk's read begins. */
+    private long nextOffset;
+    /** Where the last chunk's read began: a chunk that did not move {@link #nextOffset} ends the read. */
+    private long lastReadOffset = -1;
+
+    private Iterator<RecordBatch> batches = Collections.emptyIterator();
+    private Iterator<Record> records = Collections.emptyIterator();
+    private int bufferedBytes;
+    private CoordinatorRecord next;
+    private long recordsRead;
+
+    OffsetsPartitionReader(UnifiedLog log, int chunkBytes) {
+        if (chunkBytes <= 0) {
+            throw new IllegalArgumentException("chunkBytes must be positive, got " + chunkBytes);
+        }
+        this.log = log;
+        this.chunkBytes = chunkBytes;
+        this.endOffset = log.highWatermark();
+        this.nextOffset = log.logStartOffset();
+    }
+
+    @Override
+    public boolean hasNext() {
+        while (next == null) {
+            if (records.hasNext()) {
+                Record record = records.next();
+                if (record.offset() >= chunkStartOffset && record.key() != null) {
+                    next = new CoordinatorRecord(bytes(record.key()), bytes(record.value()));
+                }
+            } else if (batches.hasNext()) {
+                RecordBatch batch = batches.next();
+                records = batch.isControl() ? Collections.emptyIterator() : batch.iterator();
+                nextOffset = Math.max(nextOffset, batch.lastOffset() + 1);
+            } else if (!readChunk()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public CoordinatorRecord next() {
+        if (!hasNext()) {
+            throw new NoSuchElementException();
+        }
+        CoordinatorRecord record = next;
+        next = null;
+        recordsRead++;
+        return record;
+    }
+
+    /** How many records {@link #next} handed out. */
+    long recordsRead() {
+        return recordsRead;
+    }
+
+    // Visible for testing
+    int bufferedBytes() {
+        return bufferedBytes;
+    }
+
+    /** Reads the next chunk of whole batches; false at the end offset (or if the log yields no progress). */
+    private boolean readChunk() {
+        bufferedBytes = 0;
+        batches = Collections.emptyIterator();
+        if (nextOffset >= endOffset || nextOffset == lastReadOffset) {
+            return false;
+        }
+        FetchDataInfo info = log.read(nextOffset, chunkBytes, endOffset, true);
+        int size = info.records().sizeInBytes();
+        if (size == 0) {
+            return false;
+        }
+        ByteBuffer buffer = ByteBuffer.allocate(size);
+        info.records().copyTo(buffer);
+        buffer.flip();
+        bufferedBytes = size;
+        batches = RecordBatches.iterate(buffer);
+        chunkStartOffset = nextOffset;
+        lastReadOffset = nextOffset;
+        return true;
+    }
+
+    private static byte[] bytes(ByteBuffer buffer) {
+        if (buffer == null) {
+            return null;
+        }
+        byte[] out = new byte[buffer.remaining()];
+        buffer.duplicate().get(out);
+        return out;
+    }
+}

@@ -1,0 +1,244 @@
+package io.fjord.broker.group;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fjord.broker.partition.ReplicaManager;
+import io.fjord.common.Errors;
+import io.fjord.common.TopicPartition;
+import io.fjord.common.Uuid;
+import io.fjord.coordinator.CoordinatorRecord;
+import io.fjord.coordinator.ExecutorCoordinatorScheduler;
+import io.fjord.coordinator.GroupCoordinator;
+import io.fjord.coordinator.GroupCoordinatorConfig;
+import io.fjord.coordinator.TopicMetadataView;
+import io.fjord.metadata.MetadataDelta;
+import io.fjord.metadata.MetadataImage;
+import io.fjord.metadata.PartitionRecord;
+import io.fjord.metadata.TopicRecord;
+import io.fjord.storage.LogConfig;
+import io.fjord.storage.LogManager;
+import io.fjord.testkit.MockTime;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Queue;
+import java.util.Random;
+import java.util.concurrent.AbstractExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class GroupCoordinatorPublisherTest {
+
+    private static final int LOCAL = 1;
+    private static final int OTHER = 2;
+    private static final Uuid OFFSETS_TOPIC_ID = new Uuid(3, 5);
+    private static final TopicPartition OFFSETS_0 = new TopicPartition(OffsetsTopicLog.TOPIC, 0);
+
+    @TempDir
+    Path dir;
+
+    private final MockTime time = new MockTime();
+    private LogManager logManager;
+    private ScheduledExecutorService timer;
+    private ReplicaManager replicas;
+    private ExecutorCoordinatorScheduler groupTimers;
+    private GroupCoordinator coordinator;
+    private final ManualExecutor loader = new ManualExecutor();
+    private GroupCoordinatorPublisher publisher;
+
+    /** Runs submitted tasks only when the test says so, on the test thread. */
+    private static final class ManualExecutor extends AbstractExecutorService {
+        private final Queue<Runnable> queued = new ArrayDeque<>();
+
+        @Override
+        public void execute(Runnable command) {
+            queued.add(command);
+        }
+
+        void runAll() {
+            for (Runnable r = queued.poll(); r != null; r = queued.poll()) {
+                r.run();
+            }
+        }
+
+        @Override
+        public void shutdown() {}
+
+        @Override
+        public List<Runnable> shutdownNow() {
+            return List.of();
+        }
+
+        @Override
+        public boolean isShutdown() {
+            return false;
+        }
+
+        @Override
+        public boolean isTerminated() {
+            return false;
+        }
+
+        @Override
+        public boolean awaitTermination(long timeout, TimeUnit unit) {
+            return true;
+        }
+    }
+
+    @BeforeEach
+    void setUp() {
+        logManager = new LogManager(List.of(dir), time, LogConfig.DEFAULT);
+        logManager.startup();
+        timer = Executors.newSingleThreadScheduledExecutor();
+        replicas = new ReplicaManager(logManager, timer, LOCAL);
+        groupTimers = new ExecutorCoordinatorScheduler("test-group-timers");
+        coordinator = new GroupCoordinator(
+                GroupCoordinatorConfig.defaults().withOffsetsTopicNumPartitions(1),
+                new OffsetsTopicLog(replicas, time),
+                noTopics(),
+                groupTimers,
+                time,
+                new Random(1));
+        publisher = new GroupCoordinatorPublisher(LOCAL, coordinator, replicas, loader);
+    }
+
+    @AfterEach
+    void tearDown() {
+        coordinator.shutdown();
+        groupTimers.close();
+        replicas.shutdown();
+        logManager.shutdown();
+        timer.shutdownNow();
+    }
+
+    @Test
+    void aLoadStillQueuedWhenLeadershipMovesAwayNeverServesTheGroups() {
+        publish(LOCAL);
+        assertThat(coordinator.coordinatorStatus("g")).isEqualTo(Errors.COORDINATOR_LOAD_IN_PROGRESS);
+
+        publish(OTHER);
+        loader.runAll();
+
+        assertThat(coordinator.coordinatorStatus("g")).isEqualTo(Errors.NOT_COORDINATOR);
+    }
+
+    @Test
+    void aLeaderServesItsPartitionOnceTheLoadRan() {
+        publish(LOCAL);
+        loader.runAll();
+
+        assertThat(coordinator.coordinatorStatus("g")).isEqualTo(Errors.NONE);
+    }
+
+    @Test
+    void aLoadThatFailedIsRetriedOnTheNextMetadataUpdate() {
+        publish(LOCAL, false); // leader by the image, but the log is not there: the load fails
+        loader.runAll();
+        assertThat(coordinator.coordinatorStatus("g")).as("not stuck loading").isEqualTo(Errors.NOT_COORDINATOR);
+
+        publish(LOCAL);
+        loader.runAll();
+
+        assertThat(coordinator.coordinatorStatus("g")).isEqualTo(Errors.NONE);
+    }
+
+    @Test
+    void theReaderStreamsEveryRecordInLogOrderHoldingAtMostAChunk() {
+        publish(LOCAL);
+        OffsetsTopicLog offsetsLog = new OffsetsTopicLog(replicas, time);
+        List<CoordinatorRecord> written = new ArrayList<>();
+        for (int batch = 0; batch < 50; batch++) {
+            List<CoordinatorRecord> records = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                records.add(new CoordinatorRecord(bytes("key-" + batch + "-" + i), bytes("value-" + batch + "-" + i)));
+            }
+            records.add(new CoordinatorRecord(bytes("tombstone-" + batch), null));
+            offsetsLog.append(0, records).join();
+            written.addAll(records);
+        }
+        byte[] large = new byte[4096]; // one batch larger than a chunk is still read whole
+        offsetsLog
+                .append(0, List.of(new CoordinatorRecord(bytes("large"), large)))
+                .join();
+        written.add(new CoordinatorRecord(bytes("large"), large));
+
+        OffsetsPartitionReader reader =
+                new OffsetsPartitionReader(replicas.partition(OFFSETS_0).log(), 1024);
+        List<CoordinatorRecord> read = new ArrayList<>();
+        int maxBufferedBytes = 0;
+        while (reader.hasNext()) {
+            read.add(reader.next());
+            maxBufferedBytes = Math.max(maxBufferedBytes, reader.bufferedBytes());
+            if (read.size() < written.size()) {
+                assertThat(reader.bufferedBytes())
+                        .as("bytes held while streaming")
+                        .isLessThanOrEqualTo(1024);
+            }
+        }
+
+        assertThat(read).hasSize(written.size());
+        for (int i = 0; i < written.size(); i++) {
+            assertThat(read.get(i).key()).isEqualTo(written.get(i).key());
+            assertThat(read.get(i).value()).isEqualTo(written.get(i).value());
+        }
+        assertThat(reader.recordsRead()).isEqualTo(written.size());
+        assertThat(maxBufferedBytes).isGreaterThan(4096);
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private void publish(int leader) {
+        publish(leader, true);
+    }
+
+    /**
+     * Publishes an image where {@code leader} leads the single {@code __consumer_offsets} partition; with
+     * {@code hosted} false this broker has no log for it (as if creating it had failed).
+     */
+    private void publish(int leader, boolean hosted) {
+        MetadataDelta delta = new MetadataDelta(MetadataImage.EMPTY);
+        delta.replay(new TopicRecord(OffsetsTopicLog.TOPIC, OFFSETS_TOPIC_ID));
+        delta.replay(new PartitionRecord(
+                OFFSETS_TOPIC_ID, 0, new int[] {LOCAL, OTHER}, new int[] {LOCAL, OTHER}, leader, 0, 0));
+        MetadataImage image = delta.apply(0);
+        replicas.onMetadataImage(image);
+        if (hosted) {
+            replicas.ensurePartition(OFFSETS_0, OFFSETS_TOPIC_ID, LogConfig.DEFAULT, leader, 0, new int[] {leader}, 1);
+        }
+        publisher.onMetadataUpdate(delta, image);
+    }
+
+    private static TopicMetadataView noTopics() {
+        return new TopicMetadataView() {
+            @Override
+            public Collection<String> topicNames() {
+                return List.of();
+            }
+
+            @Override
+            public int partitionCount(String topic) {
+                return -1;
+            }
+
+            @Override
+            public Uuid topicId(String topic) {
+                return null;
+            }
+
+            @Override
+            public String topicName(Uuid topicId) {
+                return null;
+            }
+        };
+    }
+}

@@ -1,0 +1,45 @@
+package io.fjord.coordinator;
+
+import java.util.Iterator;
+
+/**
+ * One scheduled load of a {@code __consumer_offsets} partition, from {@link GroupCoordinator#scheduleLoad}.
+ * The partition's shard is already registered as LOADING (requests for its groups get
+ * COORDINATOR_LOAD_IN_PROGRESS), so an unload or a newer load that arrives before {@link #run} cancels this
+ * one. Thread-safe; {@link #run} is called once, by the loading thread.
+ */
+public final class PartitionLoad {
+
+    private final GroupCoordinator coordinator;
+    private final CoordinatorShard shard;
+
+    PartitionLoad(GroupCoordinator coordinator, CoordinatorShard shard) {
+        this.coordinator = coordinator;
+        this.shard = shard;
+    }
+
+    public int partition() {
+        return shard.partition;
+    }
+
+    /** True once the partition was unloaded (or loaded again) after this load was scheduled. */
+    public boolean isCancelled() {
+        return shard.state() == CoordinatorShard.State.CLOSED;
+    }
+
+    /**
+     * Replays {@code records} (in log order, from the log start) and then serves the partition's groups.
+     * {@code records} is consumed outside the shard's lock, so it may read from disk; it is no longer consumed
+     * once the load is cancelled. If it throws, the partition is unloaded and the exception rethrown.
+     *
+     * @return true if the partition is now served, false if the load was cancelled
+     */
+    public boolean run(Iterator<CoordinatorRecord> records) {
+        return coordinator.replayAndActivate(shard, records);
+    }
+
+    /** Gives this load up: the partition is unloaded unless a newer load replaced it. Idempotent. */
+    public void cancel() {
+        coordinator.abandon(shard);
+    }
+}
