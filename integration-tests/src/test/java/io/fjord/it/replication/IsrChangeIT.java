@@ -74,7 +74,8 @@ class IsrChangeIT {
 
                 long stopNs = System.nanoTime();
                 quorum.stopBroker(follower);
-                TopicPartitionInfo shrunk = awaitPartition(admin, p -> !ids(p.isr()).contains(follower));
+                TopicPartitionInfo shrunk =
+                        awaitPartition(admin, p -> !ids(p.isr()).contains(follower));
                 System.out.printf(
                         "follower %d left the ISR %s in %d ms%n",
                         follower, ids(shrunk.isr()), (System.nanoTime() - stopNs) / 1_000_000);
@@ -86,7 +87,8 @@ class IsrChangeIT {
 
                 long restartNs = System.nanoTime();
                 quorum.startBroker(follower);
-                TopicPartitionInfo rejoined = awaitPartition(admin, p -> ids(p.isr()).contains(follower));
+                TopicPartitionInfo rejoined =
+                        awaitPartition(admin, p -> ids(p.isr()).contains(follower));
                 System.out.printf(
                         "follower %d rejoined the ISR in %d ms after its restart began%n",
                         follower, (System.nanoTime() - restartNs) / 1_000_000);
