@@ -13,7 +13,10 @@ import java.util.NoSuchElementException;
 
 /**
  * Streams the coordinator records of one {@code __consumer_offsets} partition, in log order, from the log
- * start offset up to the high watermark it had when the reader was made. Reads one chunk of whole batches
+ * start offset up to the log end offset it had when the reader was made: a new leader's high watermark
+ * lags its log until the followers fetch again, yet everything in its log will be committed (followers
+ * truncate to the leader, never the other way), so the load reads to the end, as Kafka's does. Reads one
+ * chunk of whole batches
  * at a time (at most {@code chunkBytes}, or one batch when a batch is larger), so memory is bounded by a
  * chunk, not by the partition. Control batches and records without a key are skipped.
  *
@@ -45,7 +48,7 @@ final class OffsetsPartitionReader implements Iterator<CoordinatorRecord> {
         }
         this.log = log;
         this.chunkBytes = chunkBytes;
-        this.endOffset = log.highWatermark();
+        this.endOffset = log.logEndOffset();
         this.nextOffset = log.logStartOffset();
     }
 
