@@ -208,12 +208,17 @@ class GroupCoordinatorPublisherTest {
     private void publish(int leader, boolean hosted) {
         MetadataDelta delta = new MetadataDelta(MetadataImage.EMPTY);
         delta.replay(new TopicRecord(OffsetsTopicLog.TOPIC, OFFSETS_TOPIC_ID));
-        delta.replay(new PartitionRecord(
-                OFFSETS_TOPIC_ID, 0, new int[] {LOCAL, OTHER}, new int[] {LOCAL, OTHER}, leader, 0, 0));
+        delta.replay(
+                new PartitionRecord(OFFSETS_TOPIC_ID, 0, new int[] {LOCAL, OTHER}, new int[] {leader}, leader, 0, 0));
         MetadataImage image = delta.apply(0);
         replicas.onMetadataImage(image);
         if (hosted) {
-            replicas.ensurePartition(OFFSETS_0, OFFSETS_TOPIC_ID, LogConfig.DEFAULT, leader, 0, new int[] {leader}, 1);
+            replicas.applyPartition(
+                    OFFSETS_0,
+                    OFFSETS_TOPIC_ID,
+                    LogConfig.DEFAULT,
+                    image.topics().topic(OFFSETS_TOPIC_ID).partitions().get(0),
+                    1);
         }
         publisher.onMetadataUpdate(delta, image);
     }
