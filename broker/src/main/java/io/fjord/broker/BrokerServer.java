@@ -63,6 +63,8 @@ public final class BrokerServer {
     private static final long CONTROLLED_SHUTDOWN_TIMEOUT_MS = 30_000;
     private static final long CONTROLLED_SHUTDOWN_RETRY_MS = 200;
     private static final long ALTER_PARTITION_RETRY_BACKOFF_MS = 1_000;
+    /** How long a failed load of a __consumer_offsets partition waits before it is tried again. */
+    private static final long LOAD_RETRY_BACKOFF_MS = 1_000;
 
     private final BrokerConfig config;
     private final Time time;
@@ -159,7 +161,8 @@ public final class BrokerServer {
                 groupScheduler,
                 time,
                 new Random(new SecureRandom().nextLong()));
-        groupPublisher = new GroupCoordinatorPublisher(config.nodeId(), groupCoordinator, replicaManager, groupLoader);
+        groupPublisher = new GroupCoordinatorPublisher(
+                config.nodeId(), groupCoordinator, replicaManager, groupLoader, scheduler, LOAD_RETRY_BACKOFF_MS);
         metadataNode.loader().installPublisher(groupPublisher);
         // A quorum member is ready once a majority of the voters is up and it has caught up with them.
         metadataNode.ready().get(config.controllerQuorumVoters().isEmpty() ? 60 : 120, TimeUnit.SECONDS);

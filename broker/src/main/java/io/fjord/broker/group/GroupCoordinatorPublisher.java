@@ -17,6 +17,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * <p>Called on the metadata thread after the broker's own publisher (which creates the logs); a partition
  * is registered as loading on that thread, in metadata order, so an unload that follows always wins over
  * a load still queued. Loads run one at a time in partition order. A load that fails is forgotten (the
- * partition is unloaded and not counted as led), so the next metadata update loads it again.
+ * partition is unloaded and not counted as led) and tried again after {@code retryBackoffMs} if this
+ * broker still leads the partition then, or on the next metadata update, whichever comes first.
  */
 public final class GroupCoordinatorPublisher implements MetadataPublisher {
 
@@ -38,15 +41,26 @@ public final class GroupCoordinatorPublisher implements MetadataPublisher {
     private final GroupCoordinator coordinator;
     private final ReplicaManager replicaManager;
     private final ExecutorService loadExecutor;
+    private final ScheduledExecutorService retryTimer;
+    private final long retryBackoffMs;
     /** The partitions this broker leads, with their loads. Guarded by this. */
     private final Map<Integer, PartitionLoad> led = new HashMap<>();
+    /** The partitions the latest image says this broker leads. Guarded by this. */
+    private Set<Integer> leaderOf = Set.of();
 
     public GroupCoordinatorPublisher(
-            int nodeId, GroupCoordinator coordinator, ReplicaManager replicaManager, ExecutorService loadExecutor) {
+            int nodeId,
+            GroupCoordinator coordinator,
+            ReplicaManager replicaManager,
+            ExecutorService loadExecutor,
+            ScheduledExecutorService retryTimer,
+            long retryBackoffMs) {
         this.nodeId = nodeId;
         this.coordinator = coordinator;
         this.replicaManager = replicaManager;
         this.loadExecutor = loadExecutor;
+        this.retryTimer = retryTimer;
+        this.retryBackoffMs = retryBackoffMs;
     }
 
     @Override
@@ -67,18 +81,25 @@ public final class GroupCoordinatorPublisher implements MetadataPublisher {
                 coordinator.unloadPartition(partition);
             }
         }
+        leaderOf = nowLed;
         for (Integer partition : nowLed) {
-            if (!led.containsKey(partition)) {
-                // Registered as loading now, on the metadata thread, so a later unload cancels it.
-                PartitionLoad load = coordinator.scheduleLoad(partition);
-                led.put(partition, load);
-                try {
-                    loadExecutor.execute(() -> load(load));
-                } catch (RejectedExecutionException e) {
-                    log.warn("cannot load {}-{}: the load executor is stopped", OffsetsTopicLog.TOPIC, partition);
-                    forget(load);
-                }
-            }
+            startLoad(partition);
+        }
+    }
+
+    /** Schedules the partition's load unless one is registered; registered as loading at once. */
+    private synchronized void startLoad(int partition) {
+        if (led.containsKey(partition)) {
+            return;
+        }
+        PartitionLoad load = coordinator.scheduleLoad(partition);
+        led.put(partition, load);
+        try {
+            loadExecutor.execute(() -> load(load));
+        } catch (RejectedExecutionException e) {
+            log.warn("cannot load {}-{}: the load executor is stopped", OffsetsTopicLog.TOPIC, partition);
+            load.cancel();
+            led.remove(partition, load);
         }
     }
 
@@ -104,14 +125,30 @@ public final class GroupCoordinatorPublisher implements MetadataPublisher {
                         (System.nanoTime() - startNs) / 1_000_000);
             }
         } catch (RuntimeException e) {
-            log.error("loading {} failed; the next metadata update tries again", tp, e);
+            log.error("loading {} failed; trying again in {} ms", tp, retryBackoffMs, e);
             forget(load);
         }
     }
 
-    /** Gives a failed load up: the partition is unloaded and no longer counted as led, so it loads again. */
+    /**
+     * Gives a failed load up: the partition is unloaded and no longer counted as led, and a retry is
+     * scheduled for when the backoff has passed (it does nothing if leadership moved or a load started).
+     */
     private synchronized void forget(PartitionLoad load) {
         load.cancel();
-        led.remove(load.partition(), load);
+        if (!led.remove(load.partition(), load)) {
+            return;
+        }
+        try {
+            retryTimer.schedule(() -> retry(load.partition()), retryBackoffMs, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            log.debug("not retrying the load of partition {}: the broker is stopping", load.partition());
+        }
+    }
+
+    private synchronized void retry(int partition) {
+        if (leaderOf.contains(partition)) {
+            startLoad(partition);
+        }
     }
 }

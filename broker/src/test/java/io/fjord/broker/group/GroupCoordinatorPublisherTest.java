@@ -14,19 +14,20 @@ import io.fjord.coordinator.TopicMetadataView;
 import io.fjord.metadata.MetadataDelta;
 import io.fjord.metadata.MetadataImage;
 import io.fjord.metadata.PartitionRecord;
+import io.fjord.metadata.PartitionRegistration;
 import io.fjord.metadata.TopicRecord;
 import io.fjord.storage.LogConfig;
 import io.fjord.storage.LogManager;
 import io.fjord.testkit.MockTime;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Queue;
 import java.util.Random;
 import java.util.concurrent.AbstractExecutorService;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -51,12 +52,13 @@ class GroupCoordinatorPublisherTest {
     private ReplicaManager replicas;
     private ExecutorCoordinatorScheduler groupTimers;
     private GroupCoordinator coordinator;
+    private static final long RETRY_BACKOFF_MS = 50;
     private final ManualExecutor loader = new ManualExecutor();
     private GroupCoordinatorPublisher publisher;
 
     /** Runs submitted tasks only when the test says so, on the test thread. */
     private static final class ManualExecutor extends AbstractExecutorService {
-        private final Queue<Runnable> queued = new ArrayDeque<>();
+        private final Queue<Runnable> queued = new ConcurrentLinkedQueue<>();
 
         @Override
         public void execute(Runnable command) {
@@ -107,7 +109,7 @@ class GroupCoordinatorPublisherTest {
                 groupTimers,
                 time,
                 new Random(1));
-        publisher = new GroupCoordinatorPublisher(LOCAL, coordinator, replicas, loader);
+        publisher = new GroupCoordinatorPublisher(LOCAL, coordinator, replicas, loader, timer, RETRY_BACKOFF_MS);
     }
 
     @AfterEach
@@ -148,6 +150,33 @@ class GroupCoordinatorPublisherTest {
         loader.runAll();
 
         assertThat(coordinator.coordinatorStatus("g")).isEqualTo(Errors.NONE);
+    }
+
+    @Test
+    void aLoadThatFailedIsRetriedAfterTheBackoffWithoutAMetadataUpdate() throws Exception {
+        publish(LOCAL, false);
+        loader.runAll();
+        assertThat(coordinator.coordinatorStatus("g")).isEqualTo(Errors.NOT_COORDINATOR);
+
+        host(LOCAL); // the log appears, but no metadata update follows
+        long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (coordinator.coordinatorStatus("g") != Errors.NONE && System.nanoTime() < deadlineNs) {
+            loader.runAll();
+            Thread.sleep(RETRY_BACKOFF_MS / 2);
+        }
+
+        assertThat(coordinator.coordinatorStatus("g")).isEqualTo(Errors.NONE);
+    }
+
+    @Test
+    void aRetryDoesNothingOnceLeadershipMovedAway() throws Exception {
+        publish(LOCAL, false);
+        loader.runAll();
+        publish(OTHER, true);
+        Thread.sleep(RETRY_BACKOFF_MS * 3);
+        loader.runAll();
+
+        assertThat(coordinator.coordinatorStatus("g")).isEqualTo(Errors.NOT_COORDINATOR);
     }
 
     @Test
@@ -213,14 +242,19 @@ class GroupCoordinatorPublisherTest {
         MetadataImage image = delta.apply(0);
         replicas.onMetadataImage(image);
         if (hosted) {
-            replicas.applyPartition(
-                    OFFSETS_0,
-                    OFFSETS_TOPIC_ID,
-                    LogConfig.DEFAULT,
-                    image.topics().topic(OFFSETS_TOPIC_ID).partitions().get(0),
-                    1);
+            host(leader);
         }
         publisher.onMetadataUpdate(delta, image);
+    }
+
+    /** Creates this broker's log of the offsets partition, led by {@code leader}. */
+    private void host(int leader) {
+        replicas.applyPartition(
+                OFFSETS_0,
+                OFFSETS_TOPIC_ID,
+                LogConfig.DEFAULT,
+                new PartitionRegistration(new int[] {LOCAL, OTHER}, new int[] {leader}, leader, 0, 0),
+                1);
     }
 
     private static TopicMetadataView noTopics() {
