@@ -61,6 +61,8 @@ final class KafkaApis {
                 .register(ApiKeys.DESCRIBE_CLUSTER, 0, 2, cluster::describeCluster)
                 .register(ApiKeys.DESCRIBE_TOPIC_PARTITIONS, 0, 0, cluster::describeTopicPartitions)
                 .register(ApiKeys.ELECT_LEADERS, 0, 2, replication::electLeaders)
+                .register(ApiKeys.ALTER_PARTITION_REASSIGNMENTS, 0, 1, replication::alterPartitionReassignments)
+                .register(ApiKeys.LIST_PARTITION_REASSIGNMENTS, 0, 0, replication::listPartitionReassignments)
                 .register(ApiKeys.DELETE_RECORDS, 0, 2, new DeleteRecordsHandler(replicaManager))
                 .register(ApiKeys.OFFSET_FOR_LEADER_EPOCH, 2, 4, new OffsetForLeaderEpochHandler(replicaManager))
                 .register(ApiKeys.FIND_COORDINATOR, 0, 6, groups::findCoordinator)

@@ -12,7 +12,9 @@ import java.util.Set;
  * Decides AlterPartition (contract rule 1): a partition leader's ISR change is accepted when the sender
  * is the leader, the leader epoch and partition epoch it acted on are the current ones, the new ISR holds
  * the leader, names only replicas (each once), and every member it adds is {@link
- * BrokerRegistration#eligible}. Items are decided in order, each on top of the ones before it. Pure.
+ * BrokerRegistration#eligible}. Items are decided in order, each on top of the ones before it. An ISR
+ * that lets a partition's reassignment complete completes it in the same change (see {@link
+ * ReassignmentControl#maybeComplete}). Pure.
  */
 final class AlterPartitionControl {
 
@@ -32,7 +34,7 @@ final class AlterPartitionControl {
                 continue;
             }
             PartitionChangeRecord change = PartitionChanges.change(
-                    topic.id(), item.partitionId(), partition, item.newIsr(), partition.leader());
+                    topic.id(), item.partitionId(), partition, withIsr(current, partition, item));
             List<MetadataRecord> changes = change == null ? List.of() : List.of(change);
             current = PartitionChanges.replay(current, changes);
             records.addAll(changes);
@@ -43,6 +45,21 @@ final class AlterPartitionControl {
                     current.topics().topic(item.topicId()).partition(item.partitionId())));
         }
         return new ControllerResult<>(records, results);
+    }
+
+    /** The partition with the new ISR, and its reassignment completed if the new ISR lets it complete. */
+    private static PartitionRegistration withIsr(
+            MetadataImage image, PartitionRegistration partition, AlterPartitionItem item) {
+        PartitionRegistration changed = new PartitionRegistration(
+                partition.replicas(),
+                item.newIsr(),
+                partition.leader(),
+                partition.leaderEpoch(),
+                partition.partitionEpoch(),
+                partition.removingReplicas(),
+                partition.addingReplicas());
+        PartitionRegistration completed = ReassignmentControl.maybeComplete(image.cluster(), changed);
+        return completed != null ? completed : changed;
     }
 
     private static Errors validate(

@@ -169,6 +169,15 @@ public final class Controller implements ControllerApi, MetadataListener, AutoCl
     }
 
     @Override
+    public CompletableFuture<List<ReassignmentResult>> alterPartitionReassignments(
+            List<PartitionReassignment> reassignments, boolean allowReplicationFactorChange) {
+        List<PartitionReassignment> request = List.copyOf(reassignments);
+        return write(
+                "alterPartitionReassignments",
+                image -> logic.alterPartitionReassignments(image, request, allowReplicationFactorChange));
+    }
+
+    @Override
     public CompletableFuture<Boolean> controlledShutdown(int brokerId, Uuid incarnationId) {
         return write("controlledShutdown", image -> logic.controlledShutdown(image, brokerId, incarnationId));
     }

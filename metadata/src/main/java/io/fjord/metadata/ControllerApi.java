@@ -53,9 +53,22 @@ public interface ControllerApi {
         return unsupported("ElectLeaders");
     }
 
-    /** Starts or cancels partition reassignments; results in request order. */
+    /** Starts or cancels partition reassignments, replication factor changes allowed; results in request order. */
     default CompletableFuture<List<ReassignmentResult>> alterPartitionReassignments(
             List<PartitionReassignment> reassignments) {
+        return alterPartitionReassignments(reassignments, true);
+    }
+
+    /**
+     * Starts, replaces or cancels partition reassignments (KIP-455); results in request order. A target must
+     * name registered brokers (fenced ones too), each once (else INVALID_REPLICA_ASSIGNMENT); with {@code
+     * allowReplicationFactorChange} false it must keep the replica count (else INVALID_REPLICATION_FACTOR).
+     * A cancellation (null target) of a partition with no reassignment gets NO_REASSIGNMENT_IN_PROGRESS. The
+     * image shows a running reassignment as {@link PartitionRegistration#addingReplicas()} and {@link
+     * PartitionRegistration#removingReplicas()}, both part of the replicas until it completes.
+     */
+    default CompletableFuture<List<ReassignmentResult>> alterPartitionReassignments(
+            List<PartitionReassignment> reassignments, boolean allowReplicationFactorChange) {
         return unsupported("AlterPartitionReassignments");
     }
 

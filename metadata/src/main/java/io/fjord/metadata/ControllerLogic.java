@@ -21,11 +21,13 @@ public final class ControllerLogic {
     private final ReplicationControl replication;
     private final ConfigurationControl configuration;
     private final BrokerLifecycleControl lifecycle;
+    private final ReassignmentControl reassignment;
 
     public ControllerLogic(ControllerConfig config, ConfigValidator validator, RandomGenerator random) {
         this.replication = new ReplicationControl(config, validator, random);
         this.configuration = new ConfigurationControl(validator, config.maxRecordsPerRequest());
         this.lifecycle = new BrokerLifecycleControl(config);
+        this.reassignment = new ReassignmentControl(config);
     }
 
     public ControllerResult<List<CreateTopicResult>> createTopics(
@@ -84,6 +86,12 @@ public final class ControllerLogic {
     public ControllerResult<List<ElectLeadersResult>> electLeaders(
             MetadataImage image, ElectionType type, List<TopicPartition> partitions) {
         return LeaderElectionControl.electLeaders(image, type, partitions);
+    }
+
+    /** See {@link ControllerApi#alterPartitionReassignments(List, boolean)}; results in request order. */
+    public ControllerResult<List<ReassignmentResult>> alterPartitionReassignments(
+            MetadataImage image, List<PartitionReassignment> reassignments, boolean allowReplicationFactorChange) {
+        return reassignment.alterPartitionReassignments(image, reassignments, allowReplicationFactorChange);
     }
 
     /**

@@ -45,11 +45,15 @@ public final class MetadataRecordSerde {
 
     /**
      * The highest version of record type {@code type} this code reads and writes: RegisterBroker v1 adds
-     * {@code inControlledShutdown}; every other type is at version 0. Older versions still read (the new
-     * fields take their defaults).
+     * {@code inControlledShutdown}; Partition v1 and PartitionChange v1 add {@code removingReplicas} and
+     * {@code addingReplicas} (reassignment); every other type is at version 0. Older versions still read
+     * (the new fields take their defaults: not in controlled shutdown, no reassignment, unchanged).
      */
     public static int currentVersion(int type) {
-        return type == REGISTER_BROKER_TYPE ? 1 : 0;
+        return switch (type) {
+            case REGISTER_BROKER_TYPE, PARTITION_TYPE, PARTITION_CHANGE_TYPE -> 1;
+            default -> 0;
+        };
     }
 
     private MetadataRecordSerde() {}
@@ -84,6 +88,8 @@ public final class MetadataRecordSerde {
             out.varint(r.leader());
             out.varint(r.leaderEpoch());
             out.varint(r.partitionEpoch());
+            out.intArray(r.removingReplicas());
+            out.intArray(r.addingReplicas());
         } else if (record instanceof PartitionChangeRecord r) {
             out.header(PARTITION_CHANGE_TYPE);
             out.uuid(r.topicId());
@@ -91,6 +97,8 @@ public final class MetadataRecordSerde {
             out.intArray(r.isr());
             out.varint(r.leader());
             out.intArray(r.replicas());
+            out.intArray(r.removingReplicas());
+            out.intArray(r.addingReplicas());
         } else if (record instanceof ConfigRecord r) {
             out.header(CONFIG_TYPE);
             out.bytes.write(r.resourceType().id());
@@ -143,16 +151,9 @@ public final class MetadataRecordSerde {
             case TOPIC_TYPE:
                 return new TopicRecord(in.nonNullString("topic name"), in.uuid());
             case PARTITION_TYPE:
-                return new PartitionRecord(
-                        in.uuid(),
-                        in.varint(),
-                        in.nonNullIntArray("replicas"),
-                        in.nonNullIntArray("isr"),
-                        in.varint(),
-                        in.varint(),
-                        in.varint());
+                return readPartition(in, version);
             case PARTITION_CHANGE_TYPE:
-                return new PartitionChangeRecord(in.uuid(), in.varint(), in.intArray(), in.varint(), in.intArray());
+                return readPartitionChange(in, version);
             case CONFIG_TYPE:
                 return readConfig(in);
             case REMOVE_TOPIC_TYPE:
@@ -181,6 +182,31 @@ public final class MetadataRecordSerde {
         boolean fenced = in.bool();
         boolean inControlledShutdown = version >= 1 && in.bool();
         return new RegisterBrokerRecord(brokerId, incarnationId, endpoints, rack, fenced, inControlledShutdown);
+    }
+
+    private static PartitionRecord readPartition(Reader in, int version) {
+        Uuid topicId = in.uuid();
+        int partitionId = in.varint();
+        int[] replicas = in.nonNullIntArray("replicas");
+        int[] isr = in.nonNullIntArray("isr");
+        int leader = in.varint();
+        int leaderEpoch = in.varint();
+        int partitionEpoch = in.varint();
+        int[] removing = version >= 1 ? in.nonNullIntArray("removing replicas") : null;
+        int[] adding = version >= 1 ? in.nonNullIntArray("adding replicas") : null;
+        return new PartitionRecord(
+                topicId, partitionId, replicas, isr, leader, leaderEpoch, partitionEpoch, removing, adding);
+    }
+
+    private static PartitionChangeRecord readPartitionChange(Reader in, int version) {
+        Uuid topicId = in.uuid();
+        int partitionId = in.varint();
+        int[] isr = in.intArray();
+        int leader = in.varint();
+        int[] replicas = in.intArray();
+        int[] removing = version >= 1 ? in.intArray() : null;
+        int[] adding = version >= 1 ? in.intArray() : null;
+        return new PartitionChangeRecord(topicId, partitionId, isr, leader, replicas, removing, adding);
     }
 
     private static ConfigRecord readConfig(Reader in) {

@@ -59,6 +59,32 @@ final class PartitionChanges {
                 null);
     }
 
+    /**
+     * The change from {@code current} to {@code wanted} (replicas, ISR, leader, removing and adding
+     * replicas; the epochs of {@code wanted} are ignored), or null when nothing changes.
+     */
+    static PartitionChangeRecord change(
+            Uuid topicId, int partitionId, PartitionRegistration current, PartitionRegistration wanted) {
+        int[] replicas = Arrays.equals(current.replicas(), wanted.replicas()) ? null : wanted.replicas();
+        int[] isr = Arrays.equals(current.isr(), wanted.isr()) ? null : wanted.isr();
+        int[] removing =
+                Arrays.equals(current.removingReplicas(), wanted.removingReplicas()) ? null : wanted.removingReplicas();
+        int[] adding =
+                Arrays.equals(current.addingReplicas(), wanted.addingReplicas()) ? null : wanted.addingReplicas();
+        boolean leaderChanged = current.leader() != wanted.leader();
+        if (replicas == null && isr == null && removing == null && adding == null && !leaderChanged) {
+            return null;
+        }
+        return new PartitionChangeRecord(
+                topicId,
+                partitionId,
+                isr,
+                leaderChanged ? wanted.leader() : PartitionChangeRecord.NO_LEADER_CHANGE,
+                replicas,
+                removing,
+                adding);
+    }
+
     /** The topic's effective {@code unclean.leader.election.enable}: its own, the cluster's, the default. */
     static boolean uncleanEnabled(MetadataImage image, String topic, ControllerConfig config) {
         String value = image.configs().configs(ConfigResource.topic(topic)).get(UNCLEAN_LEADER_ELECTION_ENABLE);
@@ -92,6 +118,11 @@ final class PartitionChanges {
             }
         }
         return false;
+    }
+
+    /** The members of {@code values}, in their order, that are (or with {@code keep} false: are not) in {@code set}. */
+    static int[] filter(int[] values, int[] set, boolean keep) {
+        return Arrays.stream(values).filter(v -> contains(set, v) == keep).toArray();
     }
 
     /** {@code values} without {@code value}. */

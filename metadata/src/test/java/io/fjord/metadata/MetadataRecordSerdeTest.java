@@ -32,9 +32,13 @@ class MetadataRecordSerdeTest {
                 new TopicRecord("orders", TOPIC_ID),
                 new PartitionRecord(TOPIC_ID, 3, new int[] {1, 2, 3}, new int[] {1, 3}, 1, 4, 7),
                 new PartitionRecord(TOPIC_ID, 0, new int[] {}, new int[] {}, PartitionRecord.NO_LEADER, 0, 0),
+                new PartitionRecord(
+                        TOPIC_ID, 1, new int[] {4, 5, 1}, new int[] {1}, 1, 2, 3, new int[] {1}, new int[] {4, 5}),
                 new PartitionChangeRecord(TOPIC_ID, 3, new int[] {1}, 2, null),
                 new PartitionChangeRecord(
                         TOPIC_ID, 3, null, PartitionChangeRecord.NO_LEADER_CHANGE, new int[] {Integer.MIN_VALUE, -1}),
+                new PartitionChangeRecord(TOPIC_ID, 3, null, 4, new int[] {4, 1}, new int[] {1}, new int[] {4}),
+                new PartitionChangeRecord(TOPIC_ID, 3, new int[] {4}, 4, new int[] {4}, new int[] {}, new int[] {}),
                 new ConfigRecord(ConfigResourceType.TOPIC, "orders", "retention.ms", "1000"),
                 new ConfigRecord(ConfigResourceType.BROKER, "", "log.retention.ms", null),
                 new RemoveTopicRecord(TOPIC_ID),
@@ -57,6 +61,25 @@ class MetadataRecordSerdeTest {
         byte[] v0 = Arrays.copyOf(v1, v1.length - 1); // v0 ends after the fenced flag
         v0[1] = 0;
         assertThat(MetadataRecordSerde.read(v0)).isEqualTo(record);
+    }
+
+    @Test
+    void version0PartitionRecordsStillReadAsNotReassigning() {
+        PartitionRecord partition = new PartitionRecord(TOPIC_ID, 2, new int[] {1, 2}, new int[] {2}, 2, 3, 4);
+        byte[] v1 = MetadataRecordSerde.write(partition);
+        assertThat(v1[1]).isEqualTo((byte) 1);
+        byte[] v0 = Arrays.copyOf(v1, v1.length - 2); // v0 ends before the two (empty) arrays
+        v0[1] = 0;
+        assertThat(MetadataRecordSerde.read(v0)).isEqualTo(partition);
+
+        PartitionChangeRecord change = new PartitionChangeRecord(TOPIC_ID, 2, new int[] {2}, 1, null);
+        byte[] changeV1 = MetadataRecordSerde.write(change);
+        byte[] changeV0 = Arrays.copyOf(changeV1, changeV1.length - 2); // two null arrays
+        changeV0[1] = 0;
+        PartitionChangeRecord read = (PartitionChangeRecord) MetadataRecordSerde.read(changeV0);
+        assertThat(read).isEqualTo(change);
+        assertThat(read.addingReplicas()).isNull();
+        assertThat(read.removingReplicas()).isNull();
     }
 
     @Test

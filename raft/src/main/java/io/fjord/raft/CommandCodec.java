@@ -23,9 +23,12 @@ import io.fjord.metadata.Endpoint;
 import io.fjord.metadata.MalformedMetadataRecordException;
 import io.fjord.metadata.MetadataRecord;
 import io.fjord.metadata.MetadataRecordSerde;
+import io.fjord.metadata.PartitionReassignment;
 import io.fjord.metadata.PartitionRegistration;
+import io.fjord.metadata.ReassignmentResult;
 import io.fjord.raft.MetadataCommand.AlterConfigs;
 import io.fjord.raft.MetadataCommand.AlterPartition;
+import io.fjord.raft.MetadataCommand.AlterPartitionReassignments;
 import io.fjord.raft.MetadataCommand.AppendRecords;
 import io.fjord.raft.MetadataCommand.Barrier;
 import io.fjord.raft.MetadataCommand.ControlledShutdown;
@@ -40,6 +43,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.function.ToIntFunction;
 
 /**
  * The binary form of {@link MetadataCommand}s (Raft log entries), of the heartbeat query, and of the
@@ -79,6 +84,7 @@ final class CommandCodec {
     static final byte CONTROLLED_SHUTDOWN_KIND = 8;
     static final byte ALTER_PARTITION_KIND = 9;
     static final byte ELECT_LEADERS_KIND = 10;
+    static final byte ALTER_PARTITION_REASSIGNMENTS_KIND = 11;
     /** The only read-only query: a broker heartbeat, answered by the leader without a log entry. */
     static final byte HEARTBEAT_QUERY_KIND = 100;
 
@@ -168,6 +174,14 @@ final class CommandCodec {
                     out.writeString(tp.topic()).writeInt(tp.partition());
                 }
             }
+        } else if (command instanceof AlterPartitionReassignments c) {
+            out.writeByte(ALTER_PARTITION_REASSIGNMENTS_KIND);
+            writeConfig(out, c.config())
+                    .writeBoolean(c.allowReplicationFactorChange())
+                    .writeInt(c.reassignments().size());
+            for (PartitionReassignment r : c.reassignments()) {
+                out.writeString(r.topic()).writeInt(r.partitionId()).writeIntArray(r.targetReplicas());
+            }
         } else if (command instanceof ControlledShutdown c) {
             out.writeByte(CONTROLLED_SHUTDOWN_KIND).writeInt(c.brokerId()).writeUuid(c.incarnationId());
             writeConfig(out, c.config());
@@ -244,6 +258,8 @@ final class CommandCodec {
                 return decodeAlterPartition(in);
             case ELECT_LEADERS_KIND:
                 return decodeElectLeaders(in);
+            case ALTER_PARTITION_REASSIGNMENTS_KIND:
+                return decodeAlterPartitionReassignments(in);
             case CONTROLLED_SHUTDOWN_KIND:
                 return new ControlledShutdown(in.readInt(), in.readUuid(), readConfig(in));
             case BARRIER_KIND:
@@ -359,6 +375,17 @@ final class CommandCodec {
             partitions.add(new TopicPartition(in.readString(), in.readInt()));
         }
         return new ElectLeaders(type, partitions);
+    }
+
+    private static AlterPartitionReassignments decodeAlterPartitionReassignments(WireReader in) {
+        ControllerConfig config = readConfig(in);
+        boolean allowReplicationFactorChange = in.readBoolean();
+        int count = in.readCount(12);
+        List<PartitionReassignment> reassignments = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            reassignments.add(new PartitionReassignment(in.readString(), in.readInt(), in.readIntArray()));
+        }
+        return new AlterPartitionReassignments(config, allowReplicationFactorChange, reassignments);
     }
 
     private static int[] nonNull(int[] values, String what) {
@@ -568,6 +595,7 @@ final class CommandCodec {
     private static void writeRegistration(WireWriter out, PartitionRegistration p) {
         out.writeIntArray(p.replicas()).writeIntArray(p.isr());
         out.writeInt(p.leader()).writeInt(p.leaderEpoch()).writeInt(p.partitionEpoch());
+        out.writeIntArray(p.removingReplicas()).writeIntArray(p.addingReplicas());
     }
 
     private static PartitionRegistration readRegistration(WireReader in) {
@@ -576,27 +604,65 @@ final class CommandCodec {
                 nonNull(in.readIntArray(), "isr"),
                 in.readInt(),
                 in.readInt(),
-                in.readInt());
+                in.readInt(),
+                nonNull(in.readIntArray(), "removing replicas"),
+                nonNull(in.readIntArray(), "adding replicas"));
     }
 
     static byte[] electLeadersReply(List<ElectLeadersResult> results) {
+        return partitionResultsReply(
+                results,
+                ElectLeadersResult::topic,
+                ElectLeadersResult::partitionId,
+                ElectLeadersResult::error,
+                ElectLeadersResult::message);
+    }
+
+    static List<ElectLeadersResult> decodeElectLeadersReply(byte[] reply) {
+        return decodePartitionResultsReply(reply, ElectLeadersResult::new);
+    }
+
+    static byte[] reassignmentsReply(List<ReassignmentResult> results) {
+        return partitionResultsReply(
+                results,
+                ReassignmentResult::topic,
+                ReassignmentResult::partitionId,
+                ReassignmentResult::error,
+                ReassignmentResult::message);
+    }
+
+    static List<ReassignmentResult> decodeReassignmentsReply(byte[] reply) {
+        return decodePartitionResultsReply(reply, ReassignmentResult::new);
+    }
+
+    /** A per-partition outcome: topic name, partition, error and message. */
+    private interface PartitionResultFactory<T> {
+        T create(String topic, int partitionId, Errors error, String message);
+    }
+
+    /** Per-partition outcomes, each as topic string, int32 partition, int16 error code, message string. */
+    private static <T> byte[] partitionResultsReply(
+            List<T> results,
+            Function<T, String> topic,
+            ToIntFunction<T> partitionId,
+            Function<T, Errors> error,
+            Function<T, String> message) {
         WireWriter out = okReply().writeInt(results.size());
-        for (ElectLeadersResult r : results) {
-            out.writeString(r.topic())
-                    .writeInt(r.partitionId())
-                    .writeShort(r.error().code())
-                    .writeString(r.message());
+        for (T r : results) {
+            out.writeString(topic.apply(r))
+                    .writeInt(partitionId.applyAsInt(r))
+                    .writeShort(error.apply(r).code())
+                    .writeString(message.apply(r));
         }
         return out.toByteArray();
     }
 
-    static List<ElectLeadersResult> decodeElectLeadersReply(byte[] reply) {
+    private static <T> List<T> decodePartitionResultsReply(byte[] reply, PartitionResultFactory<T> factory) {
         WireReader in = openReply(reply);
         int count = in.readCount(14);
-        List<ElectLeadersResult> results = new ArrayList<>(count);
+        List<T> results = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            results.add(new ElectLeadersResult(
-                    in.readString(), in.readInt(), Errors.forCode(in.readShort()), in.readString()));
+            results.add(factory.create(in.readString(), in.readInt(), Errors.forCode(in.readShort()), in.readString()));
         }
         in.expectEnd();
         return results;

@@ -10,6 +10,7 @@ import io.fjord.metadata.CreatePartitionsTopic;
 import io.fjord.metadata.ElectionType;
 import io.fjord.metadata.Endpoint;
 import io.fjord.metadata.MetadataRecord;
+import io.fjord.metadata.PartitionReassignment;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -88,6 +89,18 @@ sealed interface MetadataCommand {
     record ElectLeaders(ElectionType type, List<TopicPartition> partitions) implements MetadataCommand {
         public ElectLeaders {
             partitions = partitions == null ? null : List.copyOf(partitions);
+        }
+    }
+
+    /**
+     * Starts, replaces or cancels reassignments, in order; the config carries the unclean-election default
+     * a cancellation may need.
+     */
+    record AlterPartitionReassignments(
+            ControllerConfig config, boolean allowReplicationFactorChange, List<PartitionReassignment> reassignments)
+            implements MetadataCommand {
+        public AlterPartitionReassignments {
+            reassignments = List.copyOf(reassignments);
         }
     }
 

@@ -13,6 +13,7 @@ import io.fjord.metadata.MetadataRecord;
 import io.fjord.metadata.NoOpRecord;
 import io.fjord.raft.MetadataCommand.AlterConfigs;
 import io.fjord.raft.MetadataCommand.AlterPartition;
+import io.fjord.raft.MetadataCommand.AlterPartitionReassignments;
 import io.fjord.raft.MetadataCommand.AppendRecords;
 import io.fjord.raft.MetadataCommand.Barrier;
 import io.fjord.raft.MetadataCommand.ControlledShutdown;
@@ -437,6 +438,11 @@ final class MetadataStateMachine extends BaseStateMachine {
                     logic(io.fjord.metadata.ControllerConfig.DEFAULT, 0L).electLeaders(image, c.type(), c.partitions());
             commit(result.records());
             return CommandCodec.electLeadersReply(result.response());
+        } else if (command instanceof AlterPartitionReassignments c) {
+            ControllerResult<List<io.fjord.metadata.ReassignmentResult>> result = logic(c.config(), 0L)
+                    .alterPartitionReassignments(image, c.reassignments(), c.allowReplicationFactorChange());
+            commit(result.records());
+            return CommandCodec.reassignmentsReply(result.response());
         } else if (command instanceof ControlledShutdown c) {
             ControllerResult<Boolean> result =
                     logic(c.config(), 0L).controlledShutdown(image, c.brokerId(), c.incarnationId());

@@ -18,8 +18,11 @@ import io.fjord.metadata.DeleteTopicResult;
 import io.fjord.metadata.ElectLeadersResult;
 import io.fjord.metadata.ElectionType;
 import io.fjord.metadata.Endpoint;
+import io.fjord.metadata.PartitionReassignment;
+import io.fjord.metadata.ReassignmentResult;
 import io.fjord.raft.MetadataCommand.AlterConfigs;
 import io.fjord.raft.MetadataCommand.AlterPartition;
+import io.fjord.raft.MetadataCommand.AlterPartitionReassignments;
 import io.fjord.raft.MetadataCommand.ControlledShutdown;
 import io.fjord.raft.MetadataCommand.CreatePartitions;
 import io.fjord.raft.MetadataCommand.CreateTopics;
@@ -127,6 +130,14 @@ public final class RaftController implements ControllerApi, AutoCloseable {
     public CompletableFuture<List<ElectLeadersResult>> electLeaders(
             ElectionType type, List<TopicPartition> partitions) {
         return call(new ElectLeaders(type, partitions), CommandCodec::decodeElectLeadersReply);
+    }
+
+    @Override
+    public CompletableFuture<List<ReassignmentResult>> alterPartitionReassignments(
+            List<PartitionReassignment> reassignments, boolean allowReplicationFactorChange) {
+        return call(
+                new AlterPartitionReassignments(config, allowReplicationFactorChange, reassignments),
+                CommandCodec::decodeReassignmentsReply);
     }
 
     /** Decided in the log like every request; the broker's heartbeats carry on. */

@@ -71,6 +71,12 @@ class CommandCodecTest {
                         List.of(
                                 new AlterPartitionItem(new Uuid(1, 2), 0, 4, 5, new int[] {3, 1}),
                                 new AlterPartitionItem(new Uuid(1, 3), 2, 0, 0, new int[] {}))),
+                new MetadataCommand.AlterPartitionReassignments(
+                        CONFIG.withUncleanLeaderElection(true),
+                        false,
+                        List.of(
+                                new io.fjord.metadata.PartitionReassignment("a", 0, new int[] {2, 3}),
+                                new io.fjord.metadata.PartitionReassignment("b", 4, null))),
                 new MetadataCommand.DeleteTopics(Arrays.asList("a", null), Arrays.asList(new Uuid(1, 2), null)),
                 new MetadataCommand.AlterConfigs(
                         CONFIG,
@@ -93,8 +99,23 @@ class CommandCodecTest {
                         0,
                         Errors.NONE,
                         new PartitionRegistration(new int[] {3, 1}, new int[] {3}, 3, 4, 6)),
+                new AlterPartitionResult(
+                        new Uuid(1, 4),
+                        1,
+                        Errors.NONE,
+                        new PartitionRegistration(
+                                new int[] {5, 3, 1}, new int[] {3, 1}, 3, 4, 6, new int[] {1}, new int[] {5})),
                 new AlterPartitionResult(new Uuid(1, 3), 2, Errors.FENCED_LEADER_EPOCH, null));
         assertThat(CommandCodec.decodeAlterPartitionReply(CommandCodec.alterPartitionReply(results)))
+                .isEqualTo(results);
+    }
+
+    @Test
+    void reassignmentResultsSurviveARoundTrip() {
+        List<io.fjord.metadata.ReassignmentResult> results = List.of(
+                new io.fjord.metadata.ReassignmentResult("a", 0, Errors.NONE, null),
+                new io.fjord.metadata.ReassignmentResult("b", 4, Errors.NO_REASSIGNMENT_IN_PROGRESS, "none"));
+        assertThat(CommandCodec.decodeReassignmentsReply(CommandCodec.reassignmentsReply(results)))
                 .isEqualTo(results);
     }
 

@@ -53,6 +53,7 @@ class ImageDiffTest {
                 new RegisterBrokerRecord(2, new Uuid(9, 2), endpoints, "r", false),
                 new PartitionRecord(a, 0, new int[] {1, 2}, new int[] {1, 2}, 2, 1, 1),
                 new PartitionRecord(a, 1, new int[] {2}, new int[] {2}, 2, 0, 0),
+                new PartitionRecord(a, 2, new int[] {2, 1}, new int[] {1}, 1, 0, 3, new int[] {1}, new int[] {2}),
                 new ConfigRecord(ConfigResourceType.TOPIC, "a", "cleanup.policy", null),
                 new RemoveTopicRecord(b),
                 new TopicRecord("b", recreated),

@@ -268,6 +268,65 @@ class RaftQuorumTest {
         }
     }
 
+    @Test
+    void aReassignmentStartsAndCompletesIdenticallyOnEveryNode() throws Exception {
+        try (QuorumTestContext quorum = new QuorumTestContext(dir, 3, 10_000).startAll()) {
+            int leader = quorum.awaitLeader(15_000);
+            RaftController controller = quorum.node(quorum.aFollower(leader)).controller();
+            controller.registerBroker(5, new Uuid(5, 5), endpoints(9005), null).get(30, TimeUnit.SECONDS);
+            controller.registerBroker(6, new Uuid(6, 6), endpoints(9006), null).get(30, TimeUnit.SECONDS);
+            CreatableTopic topic =
+                    new CreatableTopic("moving", -1, -1, java.util.Map.of(0, new int[] {5}), java.util.Map.of());
+            controller.createTopics(List.of(topic), false).get(30, TimeUnit.SECONDS);
+
+            List<io.fjord.metadata.ReassignmentResult> started = controller
+                    .alterPartitionReassignments(List.of(
+                            new io.fjord.metadata.PartitionReassignment("moving", 0, new int[] {6}),
+                            new io.fjord.metadata.PartitionReassignment("moving", 1, new int[] {6}),
+                            new io.fjord.metadata.PartitionReassignment("moving", 0, new int[] {6, 6})))
+                    .get(30, TimeUnit.SECONDS);
+            assertThat(started)
+                    .extracting(io.fjord.metadata.ReassignmentResult::error)
+                    .containsExactly(Errors.NONE, Errors.UNKNOWN_TOPIC_OR_PARTITION, Errors.INVALID_REPLICA_ASSIGNMENT);
+            var reassigning =
+                    quorum.awaitSameImage(10_000).topics().topic("moving").partition(0);
+            assertThat(reassigning.replicas()).containsExactly(6, 5);
+            assertThat(reassigning.addingReplicas()).containsExactly(6);
+            assertThat(reassigning.removingReplicas()).containsExactly(5);
+
+            // The leader 5 reports 6 in sync: the reassignment completes and 6 takes over.
+            var answer = controller
+                    .alterPartition(
+                            5,
+                            List.of(new io.fjord.metadata.AlterPartitionItem(
+                                    quorum.awaitSameImage(10_000)
+                                            .topics()
+                                            .topic("moving")
+                                            .id(),
+                                    0,
+                                    reassigning.leaderEpoch(),
+                                    reassigning.partitionEpoch(),
+                                    new int[] {5, 6})))
+                    .get(30, TimeUnit.SECONDS)
+                    .get(0);
+            assertThat(answer.error()).isEqualTo(Errors.NONE);
+            var done = quorum.awaitSameImage(10_000).topics().topic("moving").partition(0);
+            assertThat(done).isEqualTo(answer.partition());
+            assertThat(done.replicas()).containsExactly(6);
+            assertThat(done.isr()).containsExactly(6);
+            assertThat(done.leader()).isEqualTo(6);
+            assertThat(done.isReassigning()).isFalse();
+
+            assertThat(controller
+                            .alterPartitionReassignments(
+                                    List.of(new io.fjord.metadata.PartitionReassignment("moving", 0, null)))
+                            .get(30, TimeUnit.SECONDS)
+                            .get(0)
+                            .error())
+                    .isEqualTo(Errors.NO_REASSIGNMENT_IN_PROGRESS);
+        }
+    }
+
     /** Whether every node's image shows partition {@code p} of "moves" led by {@code leader} with ISR [isr]. */
     private static boolean leaderEverywhere(QuorumTestContext quorum, int p, int leader, int isr) {
         for (int id = 1; id <= 3; id++) {

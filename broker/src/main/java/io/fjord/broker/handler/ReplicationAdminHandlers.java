@@ -7,20 +7,32 @@ import io.fjord.common.TopicPartition;
 import io.fjord.metadata.ControllerApi;
 import io.fjord.metadata.ElectLeadersResult;
 import io.fjord.metadata.ElectionType;
+import io.fjord.metadata.MetadataImage;
+import io.fjord.metadata.PartitionReassignment;
+import io.fjord.metadata.PartitionRegistration;
+import io.fjord.metadata.ReassignmentResult;
+import io.fjord.metadata.TopicImage;
 import io.fjord.protocol.ApiMessage;
+import io.fjord.protocol.message.AlterPartitionReassignmentsRequest;
+import io.fjord.protocol.message.AlterPartitionReassignmentsResponse;
 import io.fjord.protocol.message.ElectLeadersRequest;
 import io.fjord.protocol.message.ElectLeadersResponse;
+import io.fjord.protocol.message.ListPartitionReassignmentsRequest;
+import io.fjord.protocol.message.ListPartitionReassignmentsResponse;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Function;
 
 /**
  * The admin APIs of replication, thin translations to {@link ControllerApi}: ElectLeaders,
- * AlterPartitionReassignments and ListPartitionReassignments (answered from this broker's image). A
+ * AlterPartitionReassignments, and ListPartitionReassignments (answered from this broker's image, where a
+ * reassignment in progress shows as adding and removing replicas). A
  * controller failure (e.g. NOT_CONTROLLER) becomes the response's top-level error, never a closed
  * connection. Stateless; called on I/O threads.
  */
@@ -68,6 +80,96 @@ public final class ReplicationAdminHandlers {
                             .setErrorMessage(r.error() == Errors.NONE ? null : r.message()));
         }
         return new ElectLeadersResponse().setReplicaElectionResults(new ArrayList<>(byTopic.values()));
+    }
+
+    /**
+     * Starts or cancels reassignments (v0 always allows a replication factor change; v1 says). Results per
+     * partition grouped by topic in request order; a controller failure is the top-level error.
+     */
+    public CompletableFuture<ApiMessage> alterPartitionReassignments(RequestContext context, ApiMessage message) {
+        AlterPartitionReassignmentsRequest request = (AlterPartitionReassignmentsRequest) message;
+        boolean allowReplicationFactorChange = context.apiVersion() == 0 || request.allowReplicationFactorChange();
+        List<PartitionReassignment> reassignments = new ArrayList<>();
+        for (AlterPartitionReassignmentsRequest.ReassignableTopic topic : request.topics()) {
+            for (AlterPartitionReassignmentsRequest.ReassignablePartition partition : topic.partitions()) {
+                List<Integer> replicas = partition.replicas();
+                int[] target = replicas == null
+                        ? null
+                        : replicas.stream().mapToInt(Integer::intValue).toArray();
+                reassignments.add(new PartitionReassignment(topic.name(), partition.partitionIndex(), target));
+            }
+        }
+        return answer(
+                controller.alterPartitionReassignments(reassignments, allowReplicationFactorChange),
+                results -> alterPartitionReassignmentsResponse(results)
+                        .setAllowReplicationFactorChange(allowReplicationFactorChange),
+                error -> new AlterPartitionReassignmentsResponse()
+                        .setAllowReplicationFactorChange(allowReplicationFactorChange)
+                        .setErrorCode(error.error().code())
+                        .setErrorMessage(error.getMessage()));
+    }
+
+    private static AlterPartitionReassignmentsResponse alterPartitionReassignmentsResponse(
+            List<ReassignmentResult> results) {
+        Map<String, AlterPartitionReassignmentsResponse.ReassignableTopicResponse> byTopic = new LinkedHashMap<>();
+        for (ReassignmentResult r : results) {
+            byTopic.computeIfAbsent(r.topic(), t -> new AlterPartitionReassignmentsResponse.ReassignableTopicResponse()
+                            .setName(t))
+                    .partitions()
+                    .add(new AlterPartitionReassignmentsResponse.ReassignablePartitionResponse()
+                            .setPartitionIndex(r.partitionId())
+                            .setErrorCode(r.error().code())
+                            .setErrorMessage(r.error() == Errors.NONE ? null : r.message()));
+        }
+        return new AlterPartitionReassignmentsResponse().setResponses(new ArrayList<>(byTopic.values()));
+    }
+
+    /**
+     * The reassignments in progress in this broker's image: every one when the request names no topics,
+     * else those of the named partitions (unknown ones are left out, as Kafka does).
+     */
+    public CompletableFuture<ApiMessage> listPartitionReassignments(RequestContext context, ApiMessage message) {
+        ListPartitionReassignmentsRequest request = (ListPartitionReassignmentsRequest) message;
+        MetadataImage image = metadata.image();
+        Map<String, ListPartitionReassignmentsResponse.OngoingTopicReassignment> byTopic = new LinkedHashMap<>();
+        if (request.topics() == null) {
+            for (TopicImage topic : new TreeMap<>(image.topics().topicsByName()).values()) {
+                topic.partitions().forEach((partitionId, partition) -> addOngoing(byTopic, topic, partitionId));
+            }
+        } else {
+            for (ListPartitionReassignmentsRequest.ListPartitionReassignmentsTopics wanted : request.topics()) {
+                TopicImage topic = image.topics().topic(wanted.name());
+                if (topic != null) {
+                    wanted.partitionIndexes().forEach(partitionId -> addOngoing(byTopic, topic, partitionId));
+                }
+            }
+        }
+        return CompletableFuture.completedFuture(
+                new ListPartitionReassignmentsResponse().setTopics(new ArrayList<>(byTopic.values())));
+    }
+
+    private static void addOngoing(
+            Map<String, ListPartitionReassignmentsResponse.OngoingTopicReassignment> byTopic,
+            TopicImage topic,
+            int partitionId) {
+        PartitionRegistration partition = topic.partition(partitionId);
+        if (partition == null || !partition.isReassigning()) {
+            return;
+        }
+        List<ListPartitionReassignmentsResponse.OngoingPartitionReassignment> partitions = byTopic.computeIfAbsent(
+                        topic.name(),
+                        name -> new ListPartitionReassignmentsResponse.OngoingTopicReassignment().setName(name))
+                .partitions();
+        partitions.removeIf(p -> p.partitionIndex() == partitionId); // a partition named twice
+        partitions.add(new ListPartitionReassignmentsResponse.OngoingPartitionReassignment()
+                .setPartitionIndex(partitionId)
+                .setReplicas(boxed(partition.replicas()))
+                .setAddingReplicas(boxed(partition.addingReplicas()))
+                .setRemovingReplicas(boxed(partition.removingReplicas())));
+    }
+
+    private static List<Integer> boxed(int[] values) {
+        return new ArrayList<>(Arrays.stream(values).boxed().toList());
     }
 
     /** The response built from the controller's answer, or from its {@link ApiException}. */
