@@ -99,13 +99,10 @@ class FetchThrottleTest {
         timer.shutdownNow();
     }
 
-    private void lead(TopicPartition tp, int[] isr) {
-        replicas.applyPartition(
-                tp,
-                TOPIC_ID,
-                LogConfig.DEFAULT,
-                new PartitionRegistration(new int[] {LEADER, FOLLOWER}, isr, LEADER, 0, 0),
-                1);
+    private void lead(TopicPartition tp, int[] isr, int partitionEpoch) {
+        PartitionRegistration registration =
+                new PartitionRegistration(new int[] {LEADER, FOLLOWER}, isr, LEADER, 0, partitionEpoch);
+        replicas.applyPartition(tp, TOPIC_ID, LogConfig.DEFAULT, registration, 1);
     }
 
     private static MemoryRecords batch(int records) {
