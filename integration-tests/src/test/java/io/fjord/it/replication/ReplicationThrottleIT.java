@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -124,9 +125,9 @@ class ReplicationThrottleIT {
 
     /** A broker that leads neither topic, so stopping it moves no leadership. */
     private static int leaderOfNeither(Admin admin) throws Exception {
-        Set<Integer> leaders = Set.of(
+        Set<Integer> leaders = new HashSet<>(List.of(
                 describe(admin, FAST, 0).leader().id(),
-                describe(admin, SLOW, 0).leader().id());
+                describe(admin, SLOW, 0).leader().id()));
         for (int id = 1; id <= 3; id++) {
             if (!leaders.contains(id)) {
                 return id;
@@ -189,19 +190,19 @@ class ReplicationThrottleIT {
         }
     }
 
-    private static void awaitIsr(Admin admin, String topic, Predicate<List<Integer>> condition)
-            throws Exception {
+    private static void awaitIsr(Admin admin, String topic, Predicate<List<Integer>> condition) throws Exception {
         awaitIsr(admin, topic, condition, System.nanoTime());
     }
 
     /** Waits (up to 60 s) for the ISR of {@code topic}-0 to satisfy {@code condition}; ms since {@code sinceNs}. */
-    private static long awaitIsr(
-            Admin admin, String topic, Predicate<List<Integer>> condition, long sinceNs)
+    private static long awaitIsr(Admin admin, String topic, Predicate<List<Integer>> condition, long sinceNs)
             throws Exception {
         long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         List<Integer> isr = ids(describe(admin, topic, 0).isr());
         while (!condition.test(isr)) {
-            assertThat(System.nanoTime()).as("ISR of %s is still %s", topic, isr).isLessThan(deadlineNs);
+            assertThat(System.nanoTime())
+                    .as("ISR of %s is still %s", topic, isr)
+                    .isLessThan(deadlineNs);
             Thread.sleep(50);
             isr = ids(describe(admin, topic, 0).isr());
         }
