@@ -14,6 +14,7 @@ import io.fjord.broker.partition.Partition;
 import io.fjord.broker.partition.ReplicaFetcherSettings;
 import io.fjord.broker.partition.ReplicaManager;
 import io.fjord.broker.producer.ProducerIdManager;
+import io.fjord.broker.quota.ReplicationThrottles;
 import io.fjord.common.ApiException;
 import io.fjord.common.Errors;
 import io.fjord.common.Time;
@@ -135,7 +136,8 @@ public final class BrokerServer {
                 time,
                 new Partition.IsrSettings(config.replicaLagTimeMaxMs(), ALTER_PARTITION_RETRY_BACKOFF_MS),
                 ReplicaFetcherSettings.from(config),
-                (brokerId, items) -> metadataNode.controller().alterPartition(brokerId, items));
+                (brokerId, items) -> metadataNode.controller().alterPartition(brokerId, items),
+                ReplicationThrottles.from(config, time));
         replicaManager.startup();
 
         metadataNode = BrokerMetadata.start(

@@ -9,6 +9,7 @@ import io.fjord.common.config.ConfigDef;
 import io.fjord.common.config.ConfigEntry;
 import io.fjord.common.config.ConfigKey;
 import io.fjord.common.config.ConfigSource;
+import io.fjord.common.config.ReplicationQuotaConfigs;
 import io.fjord.common.config.TopicConfigs;
 import io.fjord.metadata.AlterConfigOp;
 import io.fjord.metadata.AlterConfigsResource;
@@ -186,6 +187,9 @@ public final class ConfigHandlers {
     private static DescribeConfigsResponse.DescribeConfigsResourceResult describe(
             ConfigEntry e, ConfigDef definition, boolean synonyms, boolean documentation) {
         ConfigKey key = definition.key(e.name());
+        if (key == null) {
+            key = ReplicationQuotaConfigs.definition().key(e.name()); // a dynamic-only broker key
+        }
         DescribeConfigsResponse.DescribeConfigsResourceResult out =
                 new DescribeConfigsResponse.DescribeConfigsResourceResult()
                         .setName(e.name())

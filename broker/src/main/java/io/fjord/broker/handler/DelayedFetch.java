@@ -59,6 +59,9 @@ final class DelayedFetch extends DelayedOperation {
             UnifiedLog log = partition.log();
             long visibleEnd = fetcher.isFollower() ? log.logEndOffset() : log.highWatermark();
             if (visibleEnd > fetch.fetchOffset()) {
+                if (fetcher.isFollower() && replicaManager.shouldLeaderThrottle(partition, fetcher.replicaId())) {
+                    continue; // withheld by the leader throttle: its bytes do not complete the fetch (Kafka)
+                }
                 if (minBytes <= 1) {
                     return forceComplete();
                 }

@@ -10,10 +10,10 @@ import io.fjord.common.TopicPartition;
 import io.fjord.common.Uuid;
 import io.fjord.protocol.ApiMessage;
 import io.fjord.protocol.MemoryRecords;
+import io.fjord.protocol.Records;
 import io.fjord.protocol.message.FetchRequest;
 import io.fjord.protocol.message.FetchResponse;
 import io.fjord.storage.EpochEndOffset;
-import io.fjord.storage.FetchDataInfo;
 import io.fjord.storage.UnifiedLog;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +26,9 @@ import java.util.concurrent.CompletableFuture;
  * sendfile). A fetch that names its last fetched epoch (v12+) whose history diverged from this leader's
  * gets the diverging epoch and no records. A follower's fetch records its position with the partition,
  * which moves the high watermark and grows the ISR. When fewer than {@code min.bytes} are ready it waits
- * in the fetch purgatory, which appends wake up, until {@code max.wait.ms}. No fetch sessions: the
+ * in the fetch purgatory, which appends wake up, until {@code max.wait.ms}. A follower that is not in
+ * the ISR gets no records of a partition on the leader throttle list while the leader replication quota
+ * is exceeded; the bytes sent of throttled partitions count against that quota. No fetch sessions: the
  * answer's session id is 0, so clients send full fetches.
  *
  * <p>Runs on an I/O thread; the delayed completion runs on the thread of the append that satisfied it,
@@ -103,14 +105,14 @@ public final class FetchHandler implements RequestHandler {
         int maxBytes = version >= 3 ? request.maxBytes() : Integer.MAX_VALUE;
         Read read = readAll(fetches, maxBytes, version, fetcher);
         if (request.maxWaitMs() <= 0 || read.bytes >= request.minBytes() || read.anyError || fetches.isEmpty()) {
-            return CompletableFuture.completedFuture(read.response);
+            return CompletableFuture.completedFuture(sent(read));
         }
         CompletableFuture<ApiMessage> future = new CompletableFuture<>();
         DelayedFetch delayed =
                 new DelayedFetch(request.maxWaitMs(), request.minBytes(), fetches, fetcher, replicaManager, () -> {
                     if (!future.isDone()) {
                         try {
-                            future.complete(readAll(fetches, maxBytes, version, fetcher).response);
+                            future.complete(sent(readAll(fetches, maxBytes, version, fetcher)));
                         } catch (RuntimeException e) {
                             // Never leave the future open: the connection's ordered responses wait on it.
                             future.completeExceptionally(e);
@@ -131,13 +133,26 @@ public final class FetchHandler implements RequestHandler {
         return future;
     }
 
-    private record Read(FetchResponse response, int bytes, boolean anyError) {}
+    /**
+     * A read of every partition: the response, its record bytes, whether any partition failed, and the
+     * bytes of partitions on the leader throttle list (counted against the leader quota once sent).
+     */
+    private record Read(FetchResponse response, int bytes, boolean anyError, long throttledBytes) {}
+
+    /** The response to send; records its throttled bytes with the leader quota (Kafka: at send time). */
+    private FetchResponse sent(Read read) {
+        if (read.throttledBytes > 0) {
+            replicaManager.throttles().leader().record(read.throttledBytes);
+        }
+        return read.response;
+    }
 
     private Read readAll(List<PartitionFetch> fetches, int maxBytes, short version, Fetcher fetcher) {
         FetchResponse response = new FetchResponse().setSessionId(0);
         FetchResponse.FetchableTopicResponse current = null;
         int remaining = maxBytes;
         int total = 0;
+        long throttledBytes = 0;
         boolean anyError = false;
         for (PartitionFetch fetch : fetches) {
             if (current == null
@@ -161,6 +176,14 @@ public final class FetchHandler implements RequestHandler {
                 }
                 remaining -= size;
                 total += size;
+                if (fetcher.isFollower()
+                        && size > 0
+                        && replicaManager
+                                .throttles()
+                                .leader()
+                                .isThrottled(new TopicPartition(fetch.topic(), fetch.partition()))) {
+                    throttledBytes += size;
+                }
             } catch (ApiException e) {
                 anyError = true;
                 data.setErrorCode(e.error().code())
@@ -170,7 +193,7 @@ public final class FetchHandler implements RequestHandler {
                         .setRecords(MemoryRecords.EMPTY);
             }
         }
-        return new Read(response, total, anyError);
+        return new Read(response, total, anyError, throttledBytes);
     }
 
     /**
@@ -216,7 +239,13 @@ public final class FetchHandler implements RequestHandler {
             return -1;
         }
         long maxOffset = fetcher.isFollower() ? log.logEndOffset() : log.highWatermark();
-        FetchDataInfo info = log.read(fetch.fetchOffset(), maxBytes, maxOffset, minOneMessage);
+        // A throttled partition's records are withheld while the leader quota is exceeded, so the other
+        // partitions of the fetch proceed; the follower's position is recorded all the same.
+        boolean withheld = fetcher.isFollower() && replicaManager.shouldLeaderThrottle(partition, fetcher.replicaId());
+        Records records = withheld
+                ? MemoryRecords.EMPTY
+                : log.read(fetch.fetchOffset(), maxBytes, maxOffset, minOneMessage)
+                        .records();
         if (fetcher.isFollower()) {
             partition.updateFollowerFetchState(fetcher.replicaId(), fetch.fetchOffset(), fetch.logStartOffset());
         }
@@ -225,8 +254,8 @@ public final class FetchHandler implements RequestHandler {
                 .setLastStableOffset(highWatermark)
                 .setLogStartOffset(log.logStartOffset())
                 .setAbortedTransactions(fetcher.readCommitted() ? new ArrayList<>() : null)
-                .setRecords(info.records());
-        return info.records().sizeInBytes();
+                .setRecords(records);
+        return records.sizeInBytes();
     }
 
     static void checkLeaderEpoch(int requestEpoch, int leaderEpoch) {

@@ -3,6 +3,7 @@ package io.fjord.broker.metadata;
 import io.fjord.common.config.BrokerConfig;
 import io.fjord.common.config.ConfigException;
 import io.fjord.common.config.ConfigKey;
+import io.fjord.common.config.ReplicationQuotaConfigs;
 import io.fjord.common.config.TopicConfigs;
 import io.fjord.metadata.ConfigResourceType;
 import io.fjord.metadata.ConfigValidator;
@@ -12,7 +13,7 @@ import java.util.Optional;
 /**
  * The controller's check of config changes: topic keys with Kafka's validation; for brokers, only the
  * keys that are dynamic in Kafka too (the broker-wide defaults of topic configs, such as
- * {@code log.retention.ms}). Stateless.
+ * {@code log.retention.ms}, and the replication throttle rates). Stateless.
  */
 public final class BrokerConfigValidator implements ConfigValidator {
 
@@ -24,6 +25,11 @@ public final class BrokerConfigValidator implements ConfigValidator {
             }
             return value == null ? Optional.empty() : TopicConfigs.validate(name, value);
         }
+        if (ReplicationQuotaConfigs.isKnown(name)) {
+            return value == null
+                    ? Optional.empty()
+                    : parse(ReplicationQuotaConfigs.definition().key(name), value);
+        }
         if (!TopicConfigs.isBrokerSynonym(name)) {
             return Optional.of("Cannot update these configs dynamically: " + name);
         }
@@ -31,12 +37,17 @@ public final class BrokerConfigValidator implements ConfigValidator {
         if (key == null || value == null) {
             return Optional.empty();
         }
+        Optional<String> problem = parse(key, value);
+        return problem.isPresent() ? problem : validateAsTopicDefault(name, value);
+    }
+
+    private static Optional<String> parse(ConfigKey key, String value) {
         try {
             key.parse(value);
+            return Optional.empty();
         } catch (ConfigException e) {
             return Optional.of(e.getMessage());
         }
-        return validateAsTopicDefault(name, value);
     }
 
     /**
@@ -69,7 +80,9 @@ public final class BrokerConfigValidator implements ConfigValidator {
     public String defaultValue(ConfigResourceType type, String name) {
         ConfigKey key = type == ConfigResourceType.TOPIC
                 ? TopicConfigs.definition().key(name)
-                : BrokerConfig.definition().key(name);
+                : ReplicationQuotaConfigs.isKnown(name)
+                        ? ReplicationQuotaConfigs.definition().key(name)
+                        : BrokerConfig.definition().key(name);
         return key == null ? null : key.defaultText();
     }
 }

@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Makes the partitions on this broker follow the metadata: creates logs for new partitions it holds a
- * replica of, makes it leader or follower of each as the image says, applies topic config changes,
- * deletes the data of deleted topics and of replicas reassigned away. On the first update it
+ * replica of, makes it leader or follower of each as the image says, applies topic config changes
+ * (the replication throttles' partitions among them) and the broker's throttle rates, deletes the data of deleted topics and of replicas reassigned away. On the first update it
  * also deletes logs left on disk for topics deleted while the broker was down.
  *
  * <p>Called on the metadata thread, one delta at a time, in log order.
@@ -47,7 +47,11 @@ public final class BrokerMetadataPublisher implements MetadataPublisher {
     @Override
     public void onMetadataUpdate(MetadataDelta delta, MetadataImage image) {
         replicaManager.onMetadataImage(image);
+        replicaManager
+                .throttles()
+                .onBrokerConfigs(LogConfigs.ownDynamicConfigs(config, image), LogConfigs.clusterDynamicDefaults(image));
         for (TopicImage deleted : delta.deletedTopics().values()) {
+            replicaManager.throttles().onTopicDeleted(deleted.name());
             for (Integer partition : deleted.partitions().keySet()) {
                 replicaManager.removePartition(new TopicPartition(deleted.name(), partition));
             }
@@ -92,6 +96,7 @@ public final class BrokerMetadataPublisher implements MetadataPublisher {
         Map<String, Object> effective = LogConfigs.effectiveValues(config, image, topic.name());
         LogConfig logConfig = LogConfigs.fromEffective(effective);
         int minIsr = LogConfigs.minInsyncReplicas(effective);
+        replicaManager.throttles().onTopicConfigs(topic.name(), effective);
         for (Map.Entry<Integer, PartitionRegistration> e : topic.partitions().entrySet()) {
             PartitionRegistration registration = e.getValue();
             TopicPartition tp = new TopicPartition(topic.name(), e.getKey());

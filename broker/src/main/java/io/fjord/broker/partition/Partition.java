@@ -117,6 +117,11 @@ public final class Partition {
         return state.isr().clone();
     }
 
+    /** Whether {@code brokerId} is in the committed ISR (Kafka's inSyncReplicaIds). */
+    public boolean isInSync(int brokerId) {
+        return PartitionState.contains(state.isr(), brokerId);
+    }
+
     public int[] replicas() {
         return state.replicas().clone();
     }

@@ -1,5 +1,6 @@
 package io.fjord.broker.partition;
 
+import io.fjord.broker.quota.ReplicationQuotaManager;
 import io.fjord.common.Time;
 import io.fjord.common.TopicPartition;
 import java.net.InetSocketAddress;
@@ -25,12 +26,18 @@ final class ReplicaFetcherManager {
     private final ReplicaFetcherSettings settings;
     private final IntFunction<InetSocketAddress> endpoints;
     private final Time time;
+    private final ReplicationQuotaManager followerQuota;
     private final Map<FetcherKey, ReplicaFetcherThread> fetchers = new HashMap<>();
     private final Map<TopicPartition, FetcherKey> assigned = new HashMap<>();
     private boolean shutdown;
 
     ReplicaFetcherManager(
-            int localBrokerId, ReplicaFetcherSettings settings, IntFunction<InetSocketAddress> endpoints, Time time) {
+            int localBrokerId,
+            ReplicaFetcherSettings settings,
+            IntFunction<InetSocketAddress> endpoints,
+            Time time,
+            ReplicationQuotaManager followerQuota) {
+        this.followerQuota = followerQuota;
         this.localBrokerId = localBrokerId;
         this.settings = settings;
         this.endpoints = endpoints;
@@ -48,7 +55,8 @@ final class ReplicaFetcherManager {
         FetcherKey key = new FetcherKey(leaderId, fetcherId);
         ReplicaFetcherThread fetcher = fetchers.get(key);
         if (fetcher == null) {
-            fetcher = new ReplicaFetcherThread(fetcherId, leaderId, localBrokerId, settings, endpoints, time);
+            fetcher = new ReplicaFetcherThread(
+                    fetcherId, leaderId, localBrokerId, settings, endpoints, time, followerQuota);
             fetchers.put(key, fetcher);
             fetcher.start();
         }

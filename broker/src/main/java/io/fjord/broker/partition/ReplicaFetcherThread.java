@@ -1,5 +1,6 @@
 package io.fjord.broker.partition;
 
+import io.fjord.broker.quota.ReplicationQuotaManager;
 import io.fjord.common.ApiException;
 import io.fjord.common.Errors;
 import io.fjord.common.Time;
@@ -31,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * where the leader says the local history diverged (the fetch carries the last fetched epoch and the
  * leader answers with a diverging epoch), or, on OFFSET_OUT_OF_RANGE, asks the leader's log range and
  * truncates into it ({@link FollowerTruncation}). A partition with an error waits {@code
- * replica.fetch.backoff.ms}; a lost connection is reopened after the same backoff.
+ * replica.fetch.backoff.ms}; a lost connection is reopened after the same backoff. A partition on the
+ * follower throttle list that is not in sync is left out of fetches while the follower quota is exceeded
+ * (the bytes appended of throttled partitions count against it).
  *
  * <p>Thread-safe: the metadata thread adds and removes partitions; a response is applied under the same
  * lock, so once {@link #removePartitions} returns no fetch writes to those partitions any more.
@@ -48,6 +51,8 @@ final class ReplicaFetcherThread implements Runnable {
         final Partition partition;
         final int leaderEpoch;
         long delayedUntilMs;
+        /** The leader's high watermark minus the local log end at the last append; -1 before one. */
+        long lagOffsets = -1;
 
         Target(Partition partition, int leaderEpoch) {
             this.partition = partition;
@@ -64,6 +69,7 @@ final class ReplicaFetcherThread implements Runnable {
     private final ReplicaFetcherSettings settings;
     private final IntFunction<InetSocketAddress> endpoints;
     private final Time time;
+    private final ReplicationQuotaManager followerQuota;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final Map<TopicPartition, Target> targets = new LinkedHashMap<>();
@@ -77,7 +83,9 @@ final class ReplicaFetcherThread implements Runnable {
             int localBrokerId,
             ReplicaFetcherSettings settings,
             IntFunction<InetSocketAddress> endpoints,
-            Time time) {
+            Time time,
+            ReplicationQuotaManager followerQuota) {
+        this.followerQuota = followerQuota;
         this.name = "fjord-replica-fetcher-" + localBrokerId + "-from-" + sourceBrokerId + "-" + fetcherId;
         this.sourceBrokerId = sourceBrokerId;
         this.localBrokerId = localBrokerId;
@@ -176,6 +184,7 @@ final class ReplicaFetcherThread implements Runnable {
         Map<TopicPartition, Sent> sent = new HashMap<>();
         FetchRequest request = buildFetch(version, sent);
         if (sent.isEmpty()) {
+            awaitChange(settings.fetchBackoffMs()); // every ready partition is throttled: as Kafka, back off
             return;
         }
         FetchResponse response = (FetchResponse) connection.send(ApiKeys.FETCH, version, request);
@@ -204,6 +213,26 @@ final class ReplicaFetcherThread implements Runnable {
         } finally {
             lock.unlock();
         }
+    }
+
+    private void awaitChange(long waitMs) throws InterruptedException {
+        lock.lock();
+        try {
+            if (running) {
+                changed.await(Math.max(1, waitMs), TimeUnit.MILLISECONDS);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Kafka's shouldFollowerThrottle: leave {@code tp} out of this fetch while the follower quota is
+     * exceeded, if it is throttled and this replica is not in sync (it has not reached the leader's high
+     * watermark), so that throttling never drops an in-sync replica out of the ISR. Caller holds the lock.
+     */
+    private boolean shouldFollowerThrottle(Target target, TopicPartition tp) {
+        return target.lagOffsets != 0 && followerQuota.isThrottled(tp) && followerQuota.isQuotaExceeded();
     }
 
     private BrokerToBrokerClient connected() throws IOException {
@@ -246,10 +275,10 @@ final class ReplicaFetcherThread implements Runnable {
             long nowMs = time.milliseconds();
             for (Map.Entry<TopicPartition, Target> e : targets.entrySet()) {
                 Target t = e.getValue();
-                if (t.delayedUntilMs > nowMs) {
+                TopicPartition tp = e.getKey();
+                if (t.delayedUntilMs > nowMs || shouldFollowerThrottle(t, tp)) {
                     continue;
                 }
-                TopicPartition tp = e.getKey();
                 Partition partition = t.partition;
                 long fetchOffset = partition.logEndOffset();
                 FetchRequest.FetchTopic topic = byTopic.computeIfAbsent(tp.topic(), n -> {
@@ -333,6 +362,10 @@ final class ReplicaFetcherThread implements Runnable {
             }
             if (data.records() instanceof MemoryRecords records && records.sizeInBytes() > 0) {
                 partition.appendAsFollower(records);
+                if (followerQuota.isThrottled(partition.topicPartition())) {
+                    followerQuota.record(records.sizeInBytes());
+                }
+                target.lagOffsets = Math.max(0, data.highWatermark() - partition.logEndOffset());
             }
             partition.updateFollowerHighWatermark(data.highWatermark());
             FollowerTruncation.maybeAdvanceLogStart(partition, data.logStartOffset());

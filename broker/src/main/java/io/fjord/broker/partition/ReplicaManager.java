@@ -1,6 +1,8 @@
 package io.fjord.broker.partition;
 
 import io.fjord.broker.purgatory.DelayedOperationPurgatory;
+import io.fjord.broker.quota.ReplicationQuotaManager;
+import io.fjord.broker.quota.ReplicationThrottles;
 import io.fjord.common.ApiException;
 import io.fjord.common.Errors;
 import io.fjord.common.Time;
@@ -31,7 +33,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The partitions this broker hosts, kept in step with the metadata image by the metadata publisher; the
  * purgatories where produce (acks=all) and fetch (long-poll) requests wait for them; the replica fetchers
- * that copy the partitions it follows from their leaders; and the periodic ISR shrink check of the
+ * that copy the partitions it follows from their leaders; the replication throttles; and the periodic ISR shrink check of the
  * partitions it leads (every replica.lag.time.max.ms / 2).
  *
  * <p>Clients may only produce to and read from a partition's leader: {@link #partitionOrThrow} answers
@@ -62,6 +64,7 @@ public final class ReplicaManager implements AlterPartitionChannel {
     private final DelayedOperationPurgatory<TopicPartition> producePurgatory;
     private final DelayedOperationPurgatory<TopicPartition> fetchPurgatory;
     private final ReplicaFetcherManager fetchers;
+    private final ReplicationThrottles throttles;
     private final Partition.Listener partitionListener = new Partition.Listener() {
         @Override
         public void onHighWatermarkMoved(TopicPartition tp) {
@@ -96,6 +99,27 @@ public final class ReplicaManager implements AlterPartitionChannel {
             Partition.IsrSettings isrSettings,
             ReplicaFetcherSettings fetcherSettings,
             AlterPartitionSender alterPartitionSender) {
+        this(
+                logManager,
+                timer,
+                localBrokerId,
+                time,
+                isrSettings,
+                fetcherSettings,
+                alterPartitionSender,
+                ReplicationThrottles.unlimited(localBrokerId, time));
+    }
+
+    public ReplicaManager(
+            LogManager logManager,
+            ScheduledExecutorService timer,
+            int localBrokerId,
+            Time time,
+            Partition.IsrSettings isrSettings,
+            ReplicaFetcherSettings fetcherSettings,
+            AlterPartitionSender alterPartitionSender,
+            ReplicationThrottles throttles) {
+        this.throttles = throttles;
         this.logManager = logManager;
         this.localBrokerId = localBrokerId;
         this.time = time;
@@ -104,7 +128,8 @@ public final class ReplicaManager implements AlterPartitionChannel {
         this.timer = timer;
         this.producePurgatory = new DelayedOperationPurgatory<>("produce", timer, 1000);
         this.fetchPurgatory = new DelayedOperationPurgatory<>("fetch", timer, 1000);
-        this.fetchers = new ReplicaFetcherManager(localBrokerId, fetcherSettings, this::endpointOf, time);
+        this.fetchers =
+                new ReplicaFetcherManager(localBrokerId, fetcherSettings, this::endpointOf, time, throttles.follower());
     }
 
     /** Starts the periodic ISR shrink check. */
@@ -177,6 +202,24 @@ public final class ReplicaManager implements AlterPartitionChannel {
 
     public Partition partition(TopicPartition tp) {
         return partitions.get(tp);
+    }
+
+    /** The leader and follower replication throttles of this broker. */
+    public ReplicationThrottles throttles() {
+        return throttles;
+    }
+
+    /**
+     * Whether this leader withholds {@code partition}'s records from follower {@code replicaId} now
+     * (Kafka's shouldLeaderThrottle): the partition is on the leader throttle list, the follower is not
+     * in the ISR (an in-sync follower is never throttled, so the throttle cannot shrink the ISR), and the
+     * leader's quota is exceeded.
+     */
+    public boolean shouldLeaderThrottle(Partition partition, int replicaId) {
+        ReplicationQuotaManager quota = throttles.leader();
+        return quota.isThrottled(partition.topicPartition())
+                && !partition.isInSync(replicaId)
+                && quota.isQuotaExceeded();
     }
 
     public DelayedOperationPurgatory<TopicPartition> producePurgatory() {

@@ -98,6 +98,8 @@ public final class BrokerConfig {
     public static final String LOG_CLEANER_IO_BUFFER_SIZE = "log.cleaner.io.buffer.size";
     public static final String LOG_CLEANER_IO_MAX_BYTES_PER_SECOND = "log.cleaner.io.max.bytes.per.second";
     public static final String REPLICA_LAG_TIME_MAX_MS = "replica.lag.time.max.ms";
+    public static final String REPLICATION_QUOTA_WINDOW_NUM = "replication.quota.window.num";
+    public static final String REPLICATION_QUOTA_WINDOW_SIZE_SECONDS = "replication.quota.window.size.seconds";
     public static final String OFFSETS_TOPIC_NUM_PARTITIONS = "offsets.topic.num.partitions";
     public static final String OFFSETS_TOPIC_REPLICATION_FACTOR = "offsets.topic.replication.factor";
     public static final String OFFSETS_TOPIC_SEGMENT_BYTES = "offsets.topic.segment.bytes";
@@ -534,6 +536,16 @@ public final class BrokerConfig {
 
     public boolean controlledShutdownEnable() {
         return booleanValue(CONTROLLED_SHUTDOWN_ENABLE);
+    }
+
+    /** Samples kept by the replication throttle's byte rate ({@code replication.quota.window.num}). */
+    public int replicationQuotaWindowNum() {
+        return intValue(REPLICATION_QUOTA_WINDOW_NUM);
+    }
+
+    /** The length of one sample of the replication throttle's byte rate, in seconds. */
+    public int replicationQuotaWindowSizeSeconds() {
+        return intValue(REPLICATION_QUOTA_WINDOW_SIZE_SECONDS);
     }
 
     public int numReplicaFetchers() {

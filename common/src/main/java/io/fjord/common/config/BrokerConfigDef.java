@@ -411,6 +411,20 @@ final class BrokerConfigDef {
                         "Cleaner I/O limit.");
         DEF.define(BrokerConfig.REPLICA_LAG_TIME_MAX_MS, LONG, "30000", HIGH, "Lag that drops a follower from ISR.")
                 .define(
+                        BrokerConfig.REPLICATION_QUOTA_WINDOW_NUM,
+                        INT,
+                        "11",
+                        atLeast(1),
+                        LOW,
+                        "Samples kept by the replication throttle's byte rate.")
+                .define(
+                        BrokerConfig.REPLICATION_QUOTA_WINDOW_SIZE_SECONDS,
+                        INT,
+                        "1",
+                        atLeast(1),
+                        LOW,
+                        "Length of one sample of the replication throttle's byte rate.")
+                .define(
                         BrokerConfig.OFFSETS_TOPIC_NUM_PARTITIONS,
                         INT,
                         "50",

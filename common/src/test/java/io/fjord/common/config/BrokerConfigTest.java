@@ -87,6 +87,25 @@ class BrokerConfigTest {
     }
 
     @Test
+    void theReplicationQuotaWindowsAreStaticKeysWhileTheThrottleRatesAreDynamicOnly() {
+        BrokerConfig c = BrokerConfig.parse(
+                Map.of("replication.quota.window.num", "4", "replication.quota.window.size.seconds", "2"));
+        assertThat(c.replicationQuotaWindowNum()).isEqualTo(4);
+        assertThat(c.replicationQuotaWindowSizeSeconds()).isEqualTo(2);
+        assertThat(BrokerConfig.parse(Map.of()).replicationQuotaWindowNum()).isEqualTo(11);
+        assertThatThrownBy(() -> BrokerConfig.parse(Map.of("replication.quota.window.num", "0")))
+                .isInstanceOf(ConfigException.class);
+
+        assertThat(ReplicationQuotaConfigs.effectiveRate(
+                        "leader.replication.throttled.rate",
+                        Map.of(),
+                        Map.of("leader.replication.throttled.rate", "9")))
+                .isEqualTo(9);
+        assertThat(ReplicationQuotaConfigs.effectiveRate("follower.replication.throttled.rate", Map.of(), Map.of()))
+                .isEqualTo(Long.MAX_VALUE);
+    }
+
+    @Test
     void logDirsWinsOverLogDir() {
         assertThat(BrokerConfig.parse(Map.of("log.dir", "/a")).logDirs()).containsExactly(Path.of("/a"));
         assertThat(BrokerConfig.parse(Map.of("log.dir", "/a", "log.dirs", "/b, /c"))
