@@ -33,8 +33,10 @@ import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.netty.NettyConfigKeys;
+import org.apache.ratis.proto.RaftProtos.RaftConfigurationProto;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.GroupInfoReply;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
@@ -48,6 +50,7 @@ import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.ProtoUtils;
 import org.apache.ratis.util.SizeInBytes;
 import org.apache.ratis.util.TimeDuration;
 import org.slf4j.Logger;
@@ -267,33 +270,73 @@ public final class RaftMetadataLog implements MetadataLog {
     }
 
     /**
-     * Asks the quorum to add this node to the Raft configuration as a listener (ADD mode: the voters and
-     * the other listeners stay), retrying until the leader has committed it or the log closes. A node that
-     * is already a listener (a restart on the same address) gets an immediate success. The leader first
-     * brings the new listener up to date (entries, or its snapshot when the log behind it is purged).
+     * Asks the quorum to add this node to the Raft configuration as a listener, retrying until the leader
+     * has committed it or the log closes. A node already listed at its address (a restart) is done at once.
+     * The leader first brings the new listener up to date (entries, or its snapshot when the log behind it
+     * is purged), then commits the new configuration.
      */
     private void joinAsListener() {
         while (!closed) {
             try {
-                SetConfigurationRequest.Arguments add = SetConfigurationRequest.Arguments.newBuilder()
-                        .setMode(SetConfigurationRequest.Mode.ADD)
-                        .setServersInNewConf(List.of())
-                        .setListenersInNewConf(List.of(listenerPeer(config.self())))
-                        .build();
-                RaftClientReply reply = client.admin().setConfiguration(add);
-                if (reply.isSuccess()) {
+                if (tryJoinAsListener()) {
                     log.info("Node {} is a metadata listener of the quorum", config.nodeId());
                     return;
                 }
-                log.info(
-                        "Node {} could not join the quorum as a listener yet: {}",
-                        config.nodeId(),
-                        reply.getException());
             } catch (IOException | RuntimeException e) {
                 log.info("Node {} could not join the quorum as a listener yet: {}", config.nodeId(), e.toString());
             }
             time.sleep(JOIN_RETRY_MS);
         }
+    }
+
+    /**
+     * One attempt: reads the leader's configuration and replaces it with the same voters and listeners plus
+     * this node (an entry of the same id at another address is replaced), by compare-and-set, so that two
+     * nodes joining at once cannot drop each other. (Ratis's ADD mode replaces the listener list instead of
+     * adding to it, so it is not used.) False when no leader answered or the configuration changed meanwhile.
+     */
+    private boolean tryJoinAsListener() throws IOException {
+        RaftPeer self = listenerPeer(config.self());
+        for (RaftPeer voter : voterGroup.getPeers()) {
+            GroupInfoReply info;
+            try {
+                info = client.getGroupManagementApi(voter.getId()).info(GROUP_ID);
+            } catch (IOException e) {
+                continue;
+            }
+            RaftConfigurationProto conf = info.getConf().orElse(null);
+            if (info.getRoleInfoProto().getRole() != RaftPeerRole.LEADER || conf == null) {
+                continue;
+            }
+            if (conf.getOldPeersCount() > 0 || conf.getOldListenersCount() > 0) {
+                return false; // a configuration change is under way
+            }
+            List<RaftPeer> servers = ProtoUtils.toRaftPeers(conf.getPeersList());
+            List<RaftPeer> listeners = ProtoUtils.toRaftPeers(conf.getListenersList());
+            if (listeners.stream()
+                    .anyMatch(p -> p.getId().equals(selfId) && p.getAddress().equals(self.getAddress()))) {
+                return true;
+            }
+            List<RaftPeer> newListeners = new java.util.ArrayList<>(listeners);
+            newListeners.removeIf(p -> p.getId().equals(selfId));
+            newListeners.add(self);
+            RaftClientReply reply = client.admin()
+                    .setConfiguration(SetConfigurationRequest.Arguments.newBuilder()
+                            .setMode(SetConfigurationRequest.Mode.COMPARE_AND_SET)
+                            .setServersInCurrentConf(servers)
+                            .setListenersInCurrentConf(listeners)
+                            .setServersInNewConf(servers)
+                            .setListenersInNewConf(newListeners)
+                            .build());
+            if (!reply.isSuccess()) {
+                log.info(
+                        "Node {} could not join the quorum as a listener yet: {}",
+                        config.nodeId(),
+                        reply.getException());
+            }
+            return reply.isSuccess();
+        }
+        return false;
     }
 
     private void submitBarrier() {

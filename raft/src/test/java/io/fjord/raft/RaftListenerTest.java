@@ -65,6 +65,19 @@ class RaftListenerTest {
     }
 
     @Test
+    void twoListenersJoiningOneAfterTheOtherBothKeepReceivingTheLog() throws Exception {
+        try (QuorumTestContext quorum = new QuorumTestContext(dir, 3, 10_000).startAll()) {
+            quorum.awaitLeader(15_000);
+            quorum.startListener(LISTENER).ready().get(30, TimeUnit.SECONDS);
+            quorum.startListener(LISTENER + 1).ready().get(30, TimeUnit.SECONDS);
+            for (int id : List.of(LISTENER, LISTENER + 1)) {
+                quorum.node(id).log().append(List.of(new NoOpRecord())).get(30, TimeUnit.SECONDS);
+            }
+            assertThat(quorum.awaitSameImage(15_000).offset()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void aRestartedListenerFarBehindCatchesUpFromASnapshotAcrossALeaderChange() throws Exception {
         try (QuorumTestContext quorum = new QuorumTestContext(dir, 3, 20).startAll()) {
             int leader = quorum.awaitLeader(15_000);
