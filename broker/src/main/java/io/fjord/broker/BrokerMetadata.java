@@ -18,7 +18,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -30,10 +29,12 @@ import java.util.random.RandomGenerator;
  * own controller. Either way the broker sees a {@link MetadataLoader} to hang publishers off, a {@link
  * ControllerApi} that any broker may call, and the active controller's id.
  *
- * <p>KRaft settings (checked by {@link #quorumSettings}): every node is a voter for now, so {@code
- * process.roles} must hold both {@code broker} and {@code controller}, {@code node.id} must be among the
- * voters, {@code controller.listener.names} must name a listener whose port is this node's voter port (the
- * Ratis port; no Kafka listener is opened on it).
+ * <p>KRaft settings (checked by {@link #quorumSettings}, with Kafka's rules in {@link ProcessRoles}): a node
+ * whose {@code process.roles} holds {@code controller} is a voter: its {@code node.id} is among the voters
+ * and {@code controller.listener.names} names a listener on its voter port (the Ratis port; no Kafka
+ * listener is opened on it). A broker-only node is not a voter: it receives the committed log as a
+ * non-voting Ratis listener on {@code fjord.metadata.listener.port} and sends its controller requests to
+ * the voters.
  *
  * <p>Thread-safe as its parts are; started and closed by the broker's lifecycle thread.
  */
@@ -70,28 +71,30 @@ final class BrokerMetadata implements AutoCloseable {
         return !config.controllerQuorumVoters().isEmpty();
     }
 
-    /** The Raft settings of this node, or a {@link ConfigException} naming the key that is wrong. */
+    /**
+     * The Raft settings of this node, or a {@link ConfigException} naming the key that is wrong ({@link
+     * ProcessRoles} checks the roles against the voters and listeners first). A voter's Raft port is its
+     * voter port (its controller listener, which must be on it); a broker-only node's is {@code
+     * fjord.metadata.listener.port}, on the host of its client listener.
+     */
     static RaftConfig quorumSettings(BrokerConfig config) {
-        Set<String> roles = config.processRoles();
-        if (!roles.contains("broker") || !roles.contains("controller")) {
-            throw new ConfigException(
-                    BrokerConfig.PROCESS_ROLES,
-                    String.join(",", roles),
-                    "Fjord runs every node of a quorum as broker and controller: set process.roles=broker,controller");
+        ProcessRoles role = ProcessRoles.of(config);
+        long sessionTimeoutMs = longOriginal(config, BROKER_SESSION_TIMEOUT_MS, 9000);
+        long heartbeatIntervalMs = longOriginal(config, BROKER_HEARTBEAT_INTERVAL_MS, 2000);
+        try {
+            RaftConfig raft = role.isVoter() ? voterSettings(config) : listenerSettings(config);
+            return raft.withBrokerSessionTimeoutMs(sessionTimeoutMs, heartbeatIntervalMs);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(BrokerConfig.CONTROLLER_QUORUM_VOTERS, votersText(config), e.getMessage());
         }
+    }
+
+    private static RaftConfig voterSettings(BrokerConfig config) {
         QuorumVoter self = config.controllerQuorumVoters().stream()
                 .filter(v -> v.nodeId() == config.nodeId())
                 .findFirst()
-                .orElseThrow(() -> new ConfigException(
-                        BrokerConfig.CONTROLLER_QUORUM_VOTERS,
-                        votersText(config),
-                        "node.id " + config.nodeId() + " is not among the voters; every node must be a voter"));
+                .orElseThrow();
         List<String> controllerNames = config.controllerListenerNames();
-        if (controllerNames.isEmpty()) {
-            throw new ConfigException(
-                    BrokerConfig.CONTROLLER_LISTENER_NAMES,
-                    "controller.listener.names must be set when controller.quorum.voters is (e.g. CONTROLLER)");
-        }
         for (Endpoint listener : config.listeners()) {
             if (controllerNames.contains(listener.listenerName()) && listener.port() != self.port()) {
                 throw new ConfigException(
@@ -100,14 +103,23 @@ final class BrokerMetadata implements AutoCloseable {
                         "the controller listener's port must be this node's voter port " + self.port());
             }
         }
-        long sessionTimeoutMs = longOriginal(config, BROKER_SESSION_TIMEOUT_MS, 9000);
-        long heartbeatIntervalMs = longOriginal(config, BROKER_HEARTBEAT_INTERVAL_MS, 2000);
-        try {
-            return RaftConfig.of(config.nodeId(), votersText(config), config.metadataLogDir())
-                    .withBrokerSessionTimeoutMs(sessionTimeoutMs, heartbeatIntervalMs);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(BrokerConfig.CONTROLLER_QUORUM_VOTERS, votersText(config), e.getMessage());
-        }
+        return RaftConfig.of(config.nodeId(), votersText(config), config.metadataLogDir());
+    }
+
+    private static RaftConfig listenerSettings(BrokerConfig config) {
+        int port = config.metadataListenerPort()
+                .orElseThrow(() -> new ConfigException(
+                        BrokerConfig.FJORD_METADATA_LISTENER_PORT,
+                        "fjord.metadata.listener.port must be set when process.roles=broker: the port on which this"
+                                + " broker receives the metadata log from the controllers"));
+        Endpoint client = config.advertisedListeners().stream()
+                .filter(l -> !config.controllerListenerNames().contains(l.listenerName()))
+                .findFirst()
+                .orElseThrow(() -> new ConfigException(
+                        BrokerConfig.LISTENERS, "There must be at least one broker advertised listener."));
+        String host =
+                client.host() == null || client.host().isEmpty() || client.isWildcard() ? "127.0.0.1" : client.host();
+        return RaftConfig.listenerOf(config.nodeId(), votersText(config), host, port, config.metadataLogDir());
     }
 
     /**

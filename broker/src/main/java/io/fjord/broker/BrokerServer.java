@@ -50,8 +50,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One Fjord broker: the composition root that opens the log directories, replays the metadata log,
  * binds the Kafka listener and wires every API handler. With {@code controller.quorum.voters} set it is a
- * member of the Raft metadata quorum ({@link BrokerMetadata}); without, it is its own controller on a local
- * metadata log.
+ * member of the Raft metadata quorum ({@link BrokerMetadata}): a voter, or with {@code
+ * process.roles=broker} a non-voting listener; without, it is its own controller on a local metadata log.
+ * With {@code process.roles=controller} it is a controller only: the Raft voter and nothing else.
  *
  * <p>Start-up order: logs are recovered, metadata is replayed (creating partitions for the topics it
  * knows), the listener binds, then this broker registers itself with its advertised address. Shutdown
@@ -102,6 +103,10 @@ public final class BrokerServer {
     }
 
     private void doStartup() throws Exception {
+        if (!ProcessRoles.of(config).isBroker()) {
+            startController();
+            return;
+        }
         List<Path> logDirs = config.logDirs();
         for (Path dir : logDirs) {
             Files.createDirectories(dir);
@@ -140,20 +145,10 @@ public final class BrokerServer {
                 ReplicationThrottles.from(config, time));
         replicaManager.startup();
 
-        metadataNode = BrokerMetadata.start(
-                config,
-                new ControllerConfig(config.numPartitions(), config.defaultReplicationFactor(), 10_000)
-                        .withUncleanLeaderElection(config.uncleanLeaderElectionEnable())
-                        .withLeaderRebalance(
-                                config.autoLeaderRebalanceEnable(),
-                                TimeUnit.SECONDS.toMillis(config.leaderImbalanceCheckIntervalSeconds()),
-                                config.leaderImbalancePerBrokerPercentage()),
-                new BrokerConfigValidator(),
-                time,
-                new SplittableRandom(new SecureRandom().nextLong()));
+        metadataNode = startMetadata();
         metadataNode.loader().installPublisher(new BrokerMetadataPublisher(config, replicaManager, logManager));
-        MetadataView metadata = new MetadataView(
-                metadataNode.loader(), config, clusterId, () -> metadataNode.controllerId(config.nodeId()));
+        MetadataView metadata =
+                new MetadataView(metadataNode.loader(), config, clusterId, this::advertisedControllerId);
         groupScheduler = new ExecutorCoordinatorScheduler("fjord-group-timers");
         groupLoader = Executors.newSingleThreadExecutor(daemonThreads("fjord-group-loader"));
         groupCoordinator = new GroupCoordinator(
@@ -201,6 +196,53 @@ public final class BrokerServer {
                 ioPool);
         boundAddress = network.start();
         register();
+    }
+
+    private BrokerMetadata startMetadata() throws java.io.IOException {
+        return BrokerMetadata.start(
+                config,
+                new ControllerConfig(config.numPartitions(), config.defaultReplicationFactor(), 10_000)
+                        .withUncleanLeaderElection(config.uncleanLeaderElectionEnable())
+                        .withLeaderRebalance(
+                                config.autoLeaderRebalanceEnable(),
+                                TimeUnit.SECONDS.toMillis(config.leaderImbalanceCheckIntervalSeconds()),
+                                config.leaderImbalancePerBrokerPercentage()),
+                new BrokerConfigValidator(),
+                time,
+                new SplittableRandom(new SecureRandom().nextLong()));
+    }
+
+    /**
+     * A controller-only node ({@code process.roles=controller}): the Raft voter and, while it leads, the
+     * active controller's duties (broker sessions and fencing, leader rebalance); no log directories, no
+     * Kafka listener, no broker registration. {@link #boundAddress} is its controller (Raft) address.
+     */
+    private void startController() throws Exception {
+        Path metadataDir = config.metadataLogDir();
+        Files.createDirectories(metadataDir);
+        MetaProperties.loadOrCreate(
+                metadataDir, config.nodeId(), () -> BrokerMetadata.newClusterId(config, new SecureRandom()));
+        metadataNode = startMetadata();
+        metadataNode.ready().get(120, TimeUnit.SECONDS);
+        io.fjord.common.config.Endpoint controller = config.listeners().get(0);
+        boundAddress =
+                new InetSocketAddress(controller.host() == null ? "0.0.0.0" : controller.host(), controller.port());
+        log.info("controller {} started on {} (process.roles=controller)", config.nodeId(), controller.hostPort());
+    }
+
+    /**
+     * The controller id this broker gives clients: the active controller when it is a live broker, else this
+     * broker (Kafka's KRaft brokers do the same, since clients cannot reach a controller-only node; this
+     * broker forwards what it is sent); -1 while no leader is known.
+     */
+    private int advertisedControllerId() {
+        int leader = metadataNode.controllerId(config.nodeId());
+        if (leader < 0 || leader == config.nodeId()) {
+            return leader;
+        }
+        io.fjord.metadata.BrokerRegistration registration =
+                metadataNode.loader().image().cluster().broker(leader);
+        return registration != null && !registration.fenced() ? leader : config.nodeId();
     }
 
     /** Registers this broker with the address clients should use (the bound port when 0 was asked). */

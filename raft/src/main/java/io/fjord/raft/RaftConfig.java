@@ -9,7 +9,8 @@ import java.util.Set;
 
 /**
  * The settings of one node of the metadata quorum: its id ({@code node.id}), the voters ({@code
- * controller.quorum.voters}), the directory of its metadata log, the broker session timeout ({@code
+ * controller.quorum.voters}), where a non-voting node (a broker-only node, {@code process.roles=broker})
+ * receives the log as a Ratis listener, the directory of its metadata log, the broker session timeout ({@code
  * broker.session.timeout.ms}) and heartbeat interval ({@code broker.heartbeat.interval.ms}), how often
  * to snapshot, and the Raft election timeouts. Immutable; the {@code with*} methods return copies.
  *
@@ -18,10 +19,13 @@ import java.util.Set;
  * @param snapshotEveryEntries Raft log entries between snapshots; the log behind a snapshot is purged once
  *     its segments close, and followers behind the purged log get the snapshot instead
  * @param logSegmentBytes the size at which a Raft log segment closes (only closed segments are purged)
+ * @param listener this node's own Raft address when it is not a voter (it then receives the committed log
+ *     as a non-voting Ratis listener and never votes or leads); null when it is one of the voters
  */
 public record RaftConfig(
         int nodeId,
         List<Voter> voters,
+        Voter listener,
         Path metadataDir,
         long brokerSessionTimeoutMs,
         long brokerHeartbeatIntervalMs,
@@ -60,8 +64,13 @@ public record RaftConfig(
     public RaftConfig {
         voters = List.copyOf(voters);
         Objects.requireNonNull(metadataDir, "metadataDir");
-        if (voters.stream().noneMatch(v -> v.id() == nodeId)) {
+        boolean isVoter = voters.stream().anyMatch(v -> v.id() == nodeId);
+        if (listener == null && !isVoter) {
             throw new IllegalArgumentException("node.id " + nodeId + " is not among the voters " + voters);
+        }
+        if (listener != null && (isVoter || listener.id() != nodeId)) {
+            throw new IllegalArgumentException("a listener node " + listener + " must not be among the voters " + voters
+                    + " and must carry node.id " + nodeId);
         }
         Set<Integer> ids = new HashSet<>();
         for (Voter voter : voters) {
@@ -92,6 +101,7 @@ public record RaftConfig(
         return new RaftConfig(
                 nodeId,
                 parseVoters(voters),
+                null,
                 metadataDir,
                 DEFAULT_BROKER_SESSION_TIMEOUT_MS,
                 DEFAULT_BROKER_HEARTBEAT_INTERVAL_MS,
@@ -136,8 +146,36 @@ public record RaftConfig(
         return voters;
     }
 
+    /**
+     * A broker-only node's settings: not a voter; it receives the committed log on {@code host:port} (its
+     * Raft server's address, which the voters connect to) as a non-voting listener.
+     */
+    public static RaftConfig listenerOf(int nodeId, String voters, String host, int port, Path metadataDir) {
+        RaftConfig voterShape = of(parseVoters(voters).get(0).id(), voters, metadataDir);
+        return new RaftConfig(
+                nodeId,
+                voterShape.voters(),
+                new Voter(nodeId, host, port),
+                metadataDir,
+                voterShape.brokerSessionTimeoutMs(),
+                voterShape.brokerHeartbeatIntervalMs(),
+                voterShape.snapshotEveryEntries(),
+                voterShape.logSegmentBytes(),
+                voterShape.electionTimeoutMinMs(),
+                voterShape.electionTimeoutMaxMs(),
+                voterShape.requestTimeoutMs());
+    }
+
+    /** Whether this node votes (and may lead); false for a listener. */
+    public boolean isVoter() {
+        return listener == null;
+    }
+
+    /** This node's own Raft address: its voter entry, or its listener address. */
     public Voter self() {
-        return voters.stream().filter(v -> v.id() == nodeId).findFirst().orElseThrow();
+        return listener != null
+                ? listener
+                : voters.stream().filter(v -> v.id() == nodeId).findFirst().orElseThrow();
     }
 
     /** {@code <metadataDir>/__cluster_metadata/raft}. */
@@ -151,6 +189,7 @@ public record RaftConfig(
         return new RaftConfig(
                 nodeId,
                 voters,
+                listener,
                 metadataDir,
                 timeoutMs,
                 heartbeatIntervalMs,
@@ -165,6 +204,7 @@ public record RaftConfig(
         return new RaftConfig(
                 nodeId,
                 voters,
+                listener,
                 metadataDir,
                 brokerSessionTimeoutMs,
                 brokerHeartbeatIntervalMs,
@@ -179,6 +219,7 @@ public record RaftConfig(
         return new RaftConfig(
                 nodeId,
                 voters,
+                listener,
                 metadataDir,
                 brokerSessionTimeoutMs,
                 brokerHeartbeatIntervalMs,

@@ -33,19 +33,24 @@ import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.netty.NettyConfigKeys;
+import org.apache.ratis.proto.RaftProtos.RaftConfigurationProto;
+import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.GroupInfoReply;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.SetConfigurationRequest;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.rpc.SupportedRpcType;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.ProtoUtils;
 import org.apache.ratis.util.SizeInBytes;
 import org.apache.ratis.util.TimeDuration;
 import org.slf4j.Logger;
@@ -79,14 +84,19 @@ public final class RaftMetadataLog implements MetadataLog {
             RaftGroupId.valueOf(UUID.nameUUIDFromBytes("fjord-cluster-metadata".getBytes(StandardCharsets.UTF_8)));
 
     private static final long BARRIER_RETRY_MS = 200;
+    private static final long JOIN_RETRY_MS = 500;
 
     private final RaftConfig config;
+    private final Time time;
     private final BrokerSessions sessions;
     private volatile ControllerConfig controllerConfig = ControllerConfig.DEFAULT;
     private final MetadataStateMachine stateMachine;
     private final RaftServer server;
     private final RaftClient client;
     private final RaftPeerId selfId;
+    /** The voters only: where the client looks for the leader (a listener never leads). */
+    private final RaftGroup voterGroup;
+
     private final ScheduledExecutorService scheduler;
     private volatile boolean started;
     private volatile boolean closed;
@@ -94,6 +104,7 @@ public final class RaftMetadataLog implements MetadataLog {
     private RaftMetadataLog(RaftConfig config, ConfigValidator validator, Time time, RandomGenerator random)
             throws IOException {
         this.config = config;
+        this.time = time;
         this.sessions = new BrokerSessions(time, config.brokerSessionTimeoutMs(), config.brokerHeartbeatIntervalMs());
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "fjord-raft-" + config.nodeId());
@@ -102,6 +113,7 @@ public final class RaftMetadataLog implements MetadataLog {
         });
         this.stateMachine = new MetadataStateMachine(config.nodeId(), validator, sessions, scheduler);
         RaftGroup group = RaftGroup.valueOf(GROUP_ID, peers(config));
+        this.voterGroup = RaftGroup.valueOf(GROUP_ID, voterPeers(config));
         this.selfId = RaftPeerId.valueOf(String.valueOf(config.nodeId()));
         RaftProperties properties = properties(config);
         Files.createDirectories(config.storageDir());
@@ -117,7 +129,7 @@ public final class RaftMetadataLog implements MetadataLog {
         long attempts = Math.max(1, config.requestTimeoutMs() / 100);
         this.client = RaftClient.newBuilder()
                 .setClientId(ClientId.valueOf(new UUID(config.nodeId(), random.nextLong())))
-                .setRaftGroup(group)
+                .setRaftGroup(voterGroup)
                 .setProperties(properties)
                 .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
                         (int) Math.min(Integer.MAX_VALUE, attempts), TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
@@ -139,13 +151,30 @@ public final class RaftMetadataLog implements MetadataLog {
         return raftLog;
     }
 
+    /** The voters, and this node as a listener when it is one. */
     private static List<RaftPeer> peers(RaftConfig config) {
+        List<RaftPeer> peers = new java.util.ArrayList<>(voterPeers(config));
+        if (!config.isVoter()) {
+            peers.add(listenerPeer(config.self()));
+        }
+        return peers;
+    }
+
+    private static List<RaftPeer> voterPeers(RaftConfig config) {
         return config.voters().stream()
                 .map(v -> RaftPeer.newBuilder()
                         .setId(String.valueOf(v.id()))
                         .setAddress(v.address())
                         .build())
                 .toList();
+    }
+
+    private static RaftPeer listenerPeer(RaftConfig.Voter self) {
+        return RaftPeer.newBuilder()
+                .setId(String.valueOf(self.id()))
+                .setAddress(self.address())
+                .setStartupRole(RaftPeerRole.LISTENER)
+                .build();
     }
 
     private static RaftProperties properties(RaftConfig config) {
@@ -185,10 +214,16 @@ public final class RaftMetadataLog implements MetadataLog {
         started = true;
         server.start();
         log.info(
-                "Metadata quorum node {} started on {} with voters {}",
+                "Metadata quorum node {} started on {} as a {} with voters {}",
                 config.nodeId(),
                 config.self().address(),
+                config.isVoter() ? "voter" : "listener",
                 config.voters());
+        if (!config.isVoter()) {
+            Thread join = new Thread(this::joinAsListener, "fjord-raft-join-" + config.nodeId());
+            join.setDaemon(true);
+            join.start();
+        }
         submitBarrier();
         // Often enough that a probe follows a missed heartbeat within a quarter interval.
         long sweepMs = Math.max(
@@ -232,6 +267,76 @@ public final class RaftMetadataLog implements MetadataLog {
         } catch (RuntimeException e) {
             log.error("Broker session sweep failed", e);
         }
+    }
+
+    /**
+     * Asks the quorum to add this node to the Raft configuration as a listener, retrying until the leader
+     * has committed it or the log closes. A node already listed at its address (a restart) is done at once.
+     * The leader first brings the new listener up to date (entries, or its snapshot when the log behind it
+     * is purged), then commits the new configuration.
+     */
+    private void joinAsListener() {
+        while (!closed) {
+            try {
+                if (tryJoinAsListener()) {
+                    log.info("Node {} is a metadata listener of the quorum", config.nodeId());
+                    return;
+                }
+            } catch (IOException | RuntimeException e) {
+                log.info("Node {} could not join the quorum as a listener yet: {}", config.nodeId(), e.toString());
+            }
+            time.sleep(JOIN_RETRY_MS);
+        }
+    }
+
+    /**
+     * One attempt: reads the leader's configuration and replaces it with the same voters and listeners plus
+     * this node (an entry of the same id at another address is replaced), by compare-and-set, so that two
+     * nodes joining at once cannot drop each other. (Ratis's ADD mode replaces the listener list instead of
+     * adding to it, so it is not used.) False when no leader answered or the configuration changed meanwhile.
+     */
+    private boolean tryJoinAsListener() throws IOException {
+        RaftPeer self = listenerPeer(config.self());
+        for (RaftPeer voter : voterGroup.getPeers()) {
+            GroupInfoReply info;
+            try {
+                info = client.getGroupManagementApi(voter.getId()).info(GROUP_ID);
+            } catch (IOException e) {
+                continue;
+            }
+            RaftConfigurationProto conf = info.getConf().orElse(null);
+            if (info.getRoleInfoProto().getRole() != RaftPeerRole.LEADER || conf == null) {
+                continue;
+            }
+            if (conf.getOldPeersCount() > 0 || conf.getOldListenersCount() > 0) {
+                return false; // a configuration change is under way
+            }
+            List<RaftPeer> servers = ProtoUtils.toRaftPeers(conf.getPeersList());
+            List<RaftPeer> listeners = ProtoUtils.toRaftPeers(conf.getListenersList());
+            if (listeners.stream()
+                    .anyMatch(p -> p.getId().equals(selfId) && p.getAddress().equals(self.getAddress()))) {
+                return true;
+            }
+            List<RaftPeer> newListeners = new java.util.ArrayList<>(listeners);
+            newListeners.removeIf(p -> p.getId().equals(selfId));
+            newListeners.add(self);
+            RaftClientReply reply = client.admin()
+                    .setConfiguration(SetConfigurationRequest.Arguments.newBuilder()
+                            .setMode(SetConfigurationRequest.Mode.COMPARE_AND_SET)
+                            .setServersInCurrentConf(servers)
+                            .setListenersInCurrentConf(listeners)
+                            .setServersInNewConf(servers)
+                            .setListenersInNewConf(newListeners)
+                            .build());
+            if (!reply.isSuccess()) {
+                log.info(
+                        "Node {} could not join the quorum as a listener yet: {}",
+                        config.nodeId(),
+                        reply.getException());
+            }
+            return reply.isSuccess();
+        }
+        return false;
     }
 
     private void submitBarrier() {

@@ -39,6 +39,7 @@ final class QuorumTestContext implements AutoCloseable {
     private final Map<Integer, RaftMetadataNode> nodes = new TreeMap<>();
     private final Map<Integer, RecordingListener> listeners = new TreeMap<>();
     private final SplittableRandom seeds = new SplittableRandom(42);
+    private final Map<Integer, Integer> listenerPorts = new TreeMap<>();
 
     QuorumTestContext(Path dir, int size, long snapshotEveryEntries) throws IOException {
         this.dir = dir;
@@ -65,8 +66,22 @@ final class QuorumTestContext implements AutoCloseable {
     }
 
     RaftMetadataNode start(int id) throws IOException {
-        RaftConfig config = RaftConfig.of(id, voters, dir.resolve("node-" + id))
-                .withBrokerSessionTimeoutMs(SESSION_TIMEOUT_MS, HEARTBEAT_INTERVAL_MS)
+        return start(RaftConfig.of(id, voters, dir.resolve("node-" + id)));
+    }
+
+    /**
+     * Starts node {@code id} (not a voter) as a non-voting listener, on the same loopback port each time it
+     * is started.
+     */
+    RaftMetadataNode startListener(int id) throws IOException {
+        int port = listenerPorts.containsKey(id) ? listenerPorts.get(id) : freePort();
+        listenerPorts.put(id, port);
+        return start(RaftConfig.listenerOf(id, voters, "127.0.0.1", port, dir.resolve("node-" + id)));
+    }
+
+    private RaftMetadataNode start(RaftConfig base) throws IOException {
+        int id = base.nodeId();
+        RaftConfig config = base.withBrokerSessionTimeoutMs(SESSION_TIMEOUT_MS, HEARTBEAT_INTERVAL_MS)
                 .withSnapshots(snapshotEveryEntries, 4 * 1024)
                 .withElectionTimeoutMs(300, 600);
         RaftMetadataNode node = RaftMetadataNode.start(

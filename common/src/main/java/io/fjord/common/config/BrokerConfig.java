@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -32,6 +33,9 @@ public final class BrokerConfig {
     public static final String CONTROLLER_LISTENER_NAMES = "controller.listener.names";
     public static final String CONTROLLER_QUORUM_VOTERS = "controller.quorum.voters";
     public static final String METADATA_LOG_DIR = "metadata.log.dir";
+    /** Fjord's own key: the Raft port on which a broker-only node receives the metadata log. */
+    public static final String FJORD_METADATA_LISTENER_PORT = "fjord.metadata.listener.port";
+
     public static final String LOG_DIRS = "log.dirs";
     public static final String LOG_DIR = "log.dir";
     public static final String NUM_PARTITIONS = "num.partitions";
@@ -354,6 +358,15 @@ public final class BrokerConfig {
     public Path metadataLogDir() {
         String dir = (String) values.get(METADATA_LOG_DIR);
         return dir == null ? logDirs.get(0) : Path.of(dir);
+    }
+
+    /**
+     * A broker-only node's Raft port ({@code fjord.metadata.listener.port}): the controllers send it the
+     * committed metadata log there, as to a non-voting Ratis listener. Empty when not set.
+     */
+    public OptionalInt metadataListenerPort() {
+        Integer port = (Integer) values.get(FJORD_METADATA_LISTENER_PORT);
+        return port == null ? OptionalInt.empty() : OptionalInt.of(port);
     }
 
     public Optional<String> brokerRack() {

@@ -109,7 +109,15 @@ final class BrokerConfigDef {
                         atLeast(1),
                         HIGH,
                         "Requests queued before the network threads stop reading.")
-                .define(BrokerConfig.METADATA_LOG_DIR, STRING, null, HIGH, "Directory of the metadata log.");
+                .define(BrokerConfig.METADATA_LOG_DIR, STRING, null, HIGH, "Directory of the metadata log.")
+                .define(
+                        BrokerConfig.FJORD_METADATA_LISTENER_PORT,
+                        INT,
+                        null,
+                        between(1, 65535),
+                        HIGH,
+                        "Fjord: the Raft port on which a broker-only node (process.roles=broker) receives the"
+                                + " metadata log from the controllers.");
     }
 
     private static void defineSocket() {
