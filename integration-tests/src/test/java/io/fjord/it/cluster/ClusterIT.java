@@ -165,7 +165,14 @@ class ClusterIT {
                     .leader()
                     .id();
             for (int id = 1; id <= 3; id++) {
+                // CreateTopics answers once the controller committed the topic; a broker applies it a
+                // moment later and says UNKNOWN_TOPIC_OR_PARTITION until then, as Kafka's brokers do.
                 Errors error = rawProduce(cluster.broker(id), "led");
+                long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (error == Errors.UNKNOWN_TOPIC_OR_PARTITION && System.nanoTime() < deadlineNs) {
+                    Thread.sleep(50);
+                    error = rawProduce(cluster.broker(id), "led");
+                }
                 assertThat(error)
                         .as("produce to broker %d, leader %d", id, leader)
                         .isEqualTo(id == leader ? Errors.NONE : Errors.NOT_LEADER_OR_FOLLOWER);
