@@ -4,12 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fjord.common.Errors;
-import io.fjord.it.BrokerProcess;
-import io.fjord.it.RawKafkaClient;
-import io.fjord.protocol.ApiKeys;
-import io.fjord.protocol.message.ProduceRequest;
-import io.fjord.protocol.message.ProduceResponse;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,10 +29,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
-import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.errors.InvalidReplicationFactorException;
-import org.apache.kafka.common.record.internal.MemoryRecords;
-import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -165,7 +156,7 @@ class ClusterIT {
                     .leader()
                     .id();
             for (int id = 1; id <= 3; id++) {
-                Errors error = rawProduce(cluster.broker(id), "led");
+                Errors error = RawProduce.send(cluster.broker(id).port(), "led", 0, (short) 1, "k", "v", 10_000);
                 assertThat(error)
                         .as("produce to broker %d, leader %d", id, leader)
                         .isEqualTo(id == leader ? Errors.NONE : Errors.NOT_LEADER_OR_FOLLOWER);
@@ -330,23 +321,6 @@ class ClusterIT {
         assertThat(kcat.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(kcat.exitValue()).as("kcat -L: %s", output).isZero();
         return output;
-    }
-
-    private static Errors rawProduce(BrokerProcess broker, String topic) throws Exception {
-        ProduceRequest request = new ProduceRequest().setAcks((short) 1).setTimeoutMs(10_000);
-        ProduceRequest.TopicProduceData data = new ProduceRequest.TopicProduceData().setName(topic);
-        data.partitionData()
-                .add(new ProduceRequest.PartitionProduceData()
-                        .setIndex(0)
-                        .setRecords(io.fjord.protocol.MemoryRecords.of(MemoryRecords.withRecords(
-                                        Compression.NONE, new SimpleRecord("k".getBytes(), "v".getBytes()))
-                                .buffer())));
-        request.topicData().add(data);
-        try (RawKafkaClient client = new RawKafkaClient(new InetSocketAddress("127.0.0.1", broker.port()))) {
-            ProduceResponse response = (ProduceResponse) client.send(ApiKeys.PRODUCE, (short) 9, request);
-            return Errors.forCode(
-                    response.responses().get(0).partitionResponses().get(0).errorCode());
-        }
     }
 
     private static KafkaProducer<String, String> producer(String bootstrap) {

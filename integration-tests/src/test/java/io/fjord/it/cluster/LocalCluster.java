@@ -8,14 +8,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterResult;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.Node;
+import org.apache.kafka.common.TopicPartitionInfo;
 
 /**
  * N Fjord brokers in separate JVMs on loopback, each a member of the Raft metadata quorum, configured as
@@ -24,6 +28,19 @@ import org.apache.kafka.common.Node;
  * launched at once (a quorum needs a majority up before any is ready). Not thread-safe.
  */
 final class LocalCluster implements AutoCloseable {
+
+    /**
+     * Settings that make failures show quickly: a killed broker is fenced after 3 s, a follower that
+     * stopped fetching leaves the ISR after 5 s, and nothing moves leaders back behind a test's back.
+     */
+    static final Map<String, String> FAST_FAILOVER = Map.of(
+            "broker.session.timeout.ms", "3000",
+            "broker.heartbeat.interval.ms", "500",
+            "replica.lag.time.max.ms", "5000",
+            "auto.leader.rebalance.enable", "false",
+            "group.initial.rebalance.delay.ms", "0",
+            "offsets.topic.replication.factor", "3",
+            "offsets.topic.num.partitions", "3");
 
     private final List<BrokerProcess> brokers = new ArrayList<>();
 
@@ -84,6 +101,21 @@ final class LocalCluster implements AutoCloseable {
                 .collect(Collectors.joining(","));
     }
 
+    /** kill -9 of broker {@code id}; returns once the process is gone. */
+    void kill9(int id) throws InterruptedException {
+        broker(id).kill9();
+    }
+
+    /** Restarts broker {@code id} on its data directory and ports, waiting until it is ready. */
+    void restart(int id) throws IOException, InterruptedException {
+        broker(id).start();
+    }
+
+    /** An Admin client bootstrapped from every live broker. */
+    Admin admin() {
+        return admin(bootstrap());
+    }
+
     static Admin admin(String bootstrap) {
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -97,6 +129,88 @@ final class LocalCluster implements AutoCloseable {
         DescribeClusterResult cluster = admin.describeCluster();
         Node controller = cluster.controller().get(10, TimeUnit.SECONDS);
         return controller == null || controller.isEmpty() ? -1 : controller.id();
+    }
+
+    /** Creates {@code topic} with {@code min.insync.replicas} set and waits until every partition has its full ISR. */
+    static void createTopic(Admin admin, String topic, int partitions, int replicationFactor, int minInsyncReplicas)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        admin.createTopics(List.of(new NewTopic(topic, partitions, (short) replicationFactor)
+                        .configs(Map.of("min.insync.replicas", Integer.toString(minInsyncReplicas)))))
+                .all()
+                .get(30, TimeUnit.SECONDS);
+        for (int p = 0; p < partitions; p++) {
+            awaitIsrSize(admin, topic, p, replicationFactor, 30_000);
+        }
+    }
+
+    /** Partition {@code partition} of {@code topic} as {@code admin}'s broker describes it. */
+    static TopicPartitionInfo describe(Admin admin, String topic, int partition)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        return admin.describeTopics(List.of(topic))
+                .allTopicNames()
+                .get(10, TimeUnit.SECONDS)
+                .get(topic)
+                .partitions()
+                .get(partition);
+    }
+
+    /** The leader of the partition, or -1 when it has none. */
+    static int leaderOf(Admin admin, String topic, int partition)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        Node leader = describe(admin, topic, partition).leader();
+        return leader == null || leader.isEmpty() ? -1 : leader.id();
+    }
+
+    /** The ids of the partition's in-sync replicas. */
+    static Set<Integer> isrOf(Admin admin, String topic, int partition)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        return describe(admin, topic, partition).isr().stream().map(Node::id).collect(Collectors.toSet());
+    }
+
+    /**
+     * Polls the partition's description every 50 ms until {@code done} holds for it; fails after
+     * {@code timeoutMs} with the last description seen. A failing describe (a broker gone) is retried.
+     */
+    static TopicPartitionInfo await(
+            Admin admin, String topic, int partition, Predicate<TopicPartitionInfo> done, long timeoutMs, String what)
+            throws InterruptedException {
+        long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        Object last = null;
+        while (System.nanoTime() < deadlineNs) {
+            try {
+                TopicPartitionInfo info = describe(admin, topic, partition);
+                if (done.test(info)) {
+                    return info;
+                }
+                last = info;
+            } catch (ExecutionException | TimeoutException e) {
+                last = e;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError(
+                what + " for " + topic + "-" + partition + " not seen in " + timeoutMs + " ms; last: " + last);
+    }
+
+    /** Waits for a leader that is not in {@code excluded} (and not -1); returns its id. */
+    static int awaitLeaderOtherThan(Admin admin, String topic, int partition, Set<Integer> excluded, long timeoutMs)
+            throws InterruptedException {
+        TopicPartitionInfo info = await(
+                admin,
+                topic,
+                partition,
+                p -> p.leader() != null
+                        && !p.leader().isEmpty()
+                        && !excluded.contains(p.leader().id()),
+                timeoutMs,
+                "a leader outside " + excluded);
+        return info.leader().id();
+    }
+
+    /** Waits until the partition's ISR has exactly {@code size} members. */
+    static void awaitIsrSize(Admin admin, String topic, int partition, int size, long timeoutMs)
+            throws InterruptedException {
+        await(admin, topic, partition, p -> p.isr().size() == size, timeoutMs, "an ISR of " + size);
     }
 
     @Override

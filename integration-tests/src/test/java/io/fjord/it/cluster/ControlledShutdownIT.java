@@ -1,0 +1,186 @@
+package io.fjord.it.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.TopicPartitionInfo;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * SIGTERM to a broker that leads partitions, while a producer writes to all of them: with
+ * {@code controlled.shutdown.enable} (the default) the broker hands its leadership over before it stops,
+ * so no partition is ever seen without a leader, the producer sees nothing but retriable errors, and the
+ * leaders have moved by the time the process has exited (long before the session timeout would fence it).
+ */
+class ControlledShutdownIT {
+
+    private static final String TOPIC = "steady";
+    private static final int PARTITIONS = 6;
+
+    @TempDir
+    static Path dir;
+
+    static LocalCluster cluster;
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        cluster = LocalCluster.start(dir, 3, LocalCluster.FAST_FAILOVER);
+    }
+
+    @AfterAll
+    static void stopCluster() throws Exception {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void aStoppingBrokerMovesItsLeadershipBeforeItExitsAndNoPartitionIsEverLeaderless() throws Exception {
+        int stopping;
+        try (Admin admin = cluster.admin()) {
+            LocalCluster.createTopic(admin, TOPIC, PARTITIONS, 3, 2);
+            int controller = LocalCluster.controllerId(admin);
+            stopping = controller == 1 ? 2 : 1;
+            assertThat(ledBy(admin, stopping))
+                    .as("partitions broker %d leads", stopping)
+                    .isPositive();
+        }
+        SequenceProducer producer = SequenceProducer.start(cluster.bootstrap(), TOPIC, PARTITIONS, 1);
+        String others = otherBrokers(stopping);
+        try (Admin admin = LocalCluster.admin(others)) {
+            producer.awaitAcksAfter(0, 300, 30_000);
+            LeadershipWatch watch = new LeadershipWatch(admin, stopping);
+            long termNs = System.nanoTime();
+            int exitCode = cluster.broker(stopping).stop();
+            long exitMs = msSince(termNs);
+            Thread.sleep(1_000);
+            watch.close();
+            producer.awaitAcksAfter(System.nanoTime(), 100, 30_000);
+            long movedMs = TimeUnit.NANOSECONDS.toMillis(watch.movedNs.get() - termNs);
+            System.out.printf(
+                    "CONTROLLED_SHUTDOWN broker=%d exitCode=%d exitMs=%d leadershipMovedMs=%d leaderlessMs=%d"
+                            + " maxAckGapMs=%d%n",
+                    stopping, exitCode, exitMs, movedMs, watch.leaderlessMs(), maxAckGapMs(producer, termNs));
+            assertThat(exitCode).isZero();
+            assertThat(watch.movedNs.get())
+                    .as("leadership left broker %d", stopping)
+                    .isPositive();
+            assertThat(movedMs)
+                    .as("leadership moved before the process exited (give or take a metadata round), not at fencing")
+                    .isLessThanOrEqualTo(exitMs + 500);
+            assertThat(watch.leaderlessMs())
+                    .as("time any partition was seen without a leader")
+                    .isZero();
+        } finally {
+            producer.close();
+        }
+        assertThat(producer.failures()).as("records the producer gave up on").isEmpty();
+        TopicContents.read(cluster.bootstrap(), TOPIC, PARTITIONS, 60_000)
+                .assertKeepsEveryAcknowledgedRecordOnceInOrder(producer.acks());
+    }
+
+    /** Describes the topic every 20 ms: when no partition is led by the stopping broker, and leaderless time. */
+    private static final class LeadershipWatch implements AutoCloseable {
+        final AtomicLong movedNs = new AtomicLong();
+        private final AtomicLong leaderlessNs = new AtomicLong();
+        private final Thread thread;
+        private volatile boolean running = true;
+
+        LeadershipWatch(Admin admin, int stopping) {
+            thread = new Thread(
+                    () -> {
+                        long lastNs = System.nanoTime();
+                        while (running) {
+                            try {
+                                TopicDescription topic = admin.describeTopics(List.of(TOPIC))
+                                        .allTopicNames()
+                                        .get(5, TimeUnit.SECONDS)
+                                        .get(TOPIC);
+                                long nowNs = System.nanoTime();
+                                if (topic.partitions().stream().anyMatch(p -> leader(p) < 0)) {
+                                    leaderlessNs.addAndGet(nowNs - lastNs);
+                                }
+                                if (movedNs.get() == 0
+                                        && topic.partitions().stream().noneMatch(p -> leader(p) == stopping)) {
+                                    movedNs.set(nowNs);
+                                }
+                                lastNs = nowNs;
+                                Thread.sleep(20);
+                            } catch (InterruptedException e) {
+                                return;
+                            } catch (Exception e) {
+                                // a describe that failed tells nothing about leaders; the next one will
+                            }
+                        }
+                    },
+                    "leadership-watch");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        long leaderlessMs() {
+            return TimeUnit.NANOSECONDS.toMillis(leaderlessNs.get());
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            running = false;
+            thread.join(10_000);
+        }
+    }
+
+    private static int leader(TopicPartitionInfo partition) {
+        Node leader = partition.leader();
+        return leader == null || leader.isEmpty() ? -1 : leader.id();
+    }
+
+    private static long ledBy(Admin admin, int broker) throws Exception {
+        return admin
+                .describeTopics(List.of(TOPIC))
+                .allTopicNames()
+                .get(10, TimeUnit.SECONDS)
+                .get(TOPIC)
+                .partitions()
+                .stream()
+                .filter(p -> leader(p) == broker)
+                .count();
+    }
+
+    private static String otherBrokers(int excluded) {
+        List<String> addresses = new ArrayList<>();
+        for (int id = 1; id <= cluster.size(); id++) {
+            if (id != excluded) {
+                addresses.add(cluster.broker(id).bootstrap());
+            }
+        }
+        return String.join(",", addresses);
+    }
+
+    /** The longest time without any acknowledgement after {@code sinceNs}. */
+    private static long maxAckGapMs(SequenceProducer producer, long sinceNs) {
+        long[] times = producer.acks().stream()
+                .mapToLong(SequenceProducer.Ack::ackNs)
+                .filter(t -> t >= sinceNs)
+                .sorted()
+                .toArray();
+        long gap = times.length == 0 ? 0 : times[0] - sinceNs;
+        for (int i = 1; i < times.length; i++) {
+            gap = Math.max(gap, times[i] - times[i - 1]);
+        }
+        return TimeUnit.NANOSECONDS.toMillis(gap);
+    }
+
+    private static long msSince(long startNs) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs);
+    }
+}
