@@ -2,7 +2,6 @@ package io.fjord.it.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -11,10 +10,8 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartitionInfo;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * SIGTERM to a broker that leads partitions, while a producer writes to all of them: with
@@ -27,27 +24,13 @@ class ControlledShutdownIT {
     private static final String TOPIC = "steady";
     private static final int PARTITIONS = 6;
 
-    @TempDir
-    static Path dir;
-
-    static LocalCluster cluster;
-
-    @BeforeAll
-    static void startCluster() throws Exception {
-        cluster = LocalCluster.start(dir, 3, LocalCluster.FAST_FAILOVER);
-    }
-
-    @AfterAll
-    static void stopCluster() throws Exception {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
+    @RegisterExtension
+    static final ClusterExtension CLUSTER = new ClusterExtension(3, LocalCluster.FAST_FAILOVER);
 
     @Test
     void aStoppingBrokerMovesItsLeadershipBeforeItExitsAndNoPartitionIsEverLeaderless() throws Exception {
         int stopping;
-        try (Admin admin = cluster.admin()) {
+        try (Admin admin = CLUSTER.cluster().admin()) {
             LocalCluster.createTopic(admin, TOPIC, PARTITIONS, 3, 2);
             int controller = LocalCluster.controllerId(admin);
             stopping = controller == 1 ? 2 : 1;
@@ -55,14 +38,14 @@ class ControlledShutdownIT {
                     .as("partitions broker %d leads", stopping)
                     .isPositive();
         }
-        SequenceProducer producer = SequenceProducer.start(cluster.bootstrap(), TOPIC, PARTITIONS, 1);
+        SequenceProducer producer = SequenceProducer.start(CLUSTER.cluster().bootstrap(), TOPIC, PARTITIONS, 1);
         String others = otherBrokers(stopping);
         try (Admin admin = LocalCluster.admin(others)) {
             producer.awaitAcksAfter(0, 300, 30_000);
             LeadershipWatch watch = new LeadershipWatch(admin, stopping);
             long termNs = System.nanoTime();
-            int exitCode = cluster.broker(stopping).stop();
-            long exitMs = msSince(termNs);
+            int exitCode = CLUSTER.cluster().broker(stopping).stop();
+            long exitMs = LocalCluster.msSince(termNs);
             Thread.sleep(1_000);
             watch.close();
             producer.awaitAcksAfter(System.nanoTime(), 100, 30_000);
@@ -85,7 +68,7 @@ class ControlledShutdownIT {
             producer.close();
         }
         assertThat(producer.failures()).as("records the producer gave up on").isEmpty();
-        TopicContents.read(cluster.bootstrap(), TOPIC, PARTITIONS, 60_000)
+        TopicContents.read(CLUSTER.cluster().bootstrap(), TOPIC, PARTITIONS, 60_000)
                 .assertKeepsEveryAcknowledgedRecordOnceInOrder(producer.acks());
     }
 
@@ -158,9 +141,9 @@ class ControlledShutdownIT {
 
     private static String otherBrokers(int excluded) {
         List<String> addresses = new ArrayList<>();
-        for (int id = 1; id <= cluster.size(); id++) {
+        for (int id = 1; id <= CLUSTER.cluster().size(); id++) {
             if (id != excluded) {
-                addresses.add(cluster.broker(id).bootstrap());
+                addresses.add(CLUSTER.cluster().broker(id).bootstrap());
             }
         }
         return String.join(",", addresses);
@@ -178,9 +161,5 @@ class ControlledShutdownIT {
             gap = Math.max(gap, times[i] - times[i - 1]);
         }
         return TimeUnit.NANOSECONDS.toMillis(gap);
-    }
-
-    private static long msSince(long startNs) {
-        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs);
     }
 }

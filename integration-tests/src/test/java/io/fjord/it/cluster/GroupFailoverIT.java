@@ -2,7 +2,6 @@ package io.fjord.it.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,10 +18,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A consumer group of two members reads a 6-partition topic with three replicas while a producer writes;
@@ -37,29 +34,15 @@ class GroupFailoverIT {
     private static final String GROUP = "failover-group";
     private static final int PARTITIONS = 6;
 
-    @TempDir
-    static Path dir;
-
-    static LocalCluster cluster;
-
-    @BeforeAll
-    static void startCluster() throws Exception {
-        cluster = LocalCluster.start(dir, 3, LocalCluster.FAST_FAILOVER);
-    }
-
-    @AfterAll
-    static void stopCluster() throws Exception {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
+    @RegisterExtension
+    static final ClusterExtension CLUSTER = new ClusterExtension(3, LocalCluster.FAST_FAILOVER);
 
     @Test
     void theGroupKeepsConsumingWhenItsCoordinatorIsKilledAndResumesFromItsCommittedOffsets() throws Exception {
-        try (Admin admin = cluster.admin()) {
+        try (Admin admin = CLUSTER.cluster().admin()) {
             LocalCluster.createTopic(admin, TOPIC, PARTITIONS, 3, 2);
         }
-        String bootstrap = cluster.bootstrap();
+        String bootstrap = CLUSTER.cluster().bootstrap();
         GroupMemberThread.Consumed consumed = new GroupMemberThread.Consumed();
         ConcurrentLinkedQueue<String> wentBack = new ConcurrentLinkedQueue<>();
         try (Admin admin = LocalCluster.admin(bootstrap);
@@ -68,24 +51,27 @@ class GroupFailoverIT {
                 GroupMemberThread second = new GroupMemberThread(bootstrap, GROUP, TOPIC, consumed, "member-2");
                 CommittedOffsetsWatch watch = new CommittedOffsetsWatch(admin, wentBack)) {
             awaitTrue(() -> stableWithTwoMembers(admin) && consumed.total() > 500, 60_000, "two members consuming");
+            assertThat(LocalCluster.describe(admin, "__consumer_offsets", 0).replicas())
+                    .as("replicas of __consumer_offsets (offsets.topic.replication.factor=3)")
+                    .hasSize(3);
             Map<Integer, Long> committedAtKill = committed(admin);
             int coordinator = coordinator(admin);
             long killNs = System.nanoTime();
             long consumedAtKill = consumed.total();
-            cluster.kill9(coordinator);
+            CLUSTER.cluster().kill9(coordinator);
             awaitTrue(
                     () -> coordinatorOrMinusOne(admin) > 0 && coordinatorOrMinusOne(admin) != coordinator,
                     60_000,
                     "a new coordinator");
-            long movedMs = msSince(killNs);
+            long movedMs = LocalCluster.msSince(killNs);
             awaitTrue(() -> consumed.total() > consumedAtKill + 500, 60_000, "consumption after the kill");
-            long consumingMs = msSince(killNs);
+            long consumingMs = LocalCluster.msSince(killNs);
             awaitTrue(
                     () -> sum(committedOrEmpty(admin)) > sum(committedAtKill) + 500, 60_000, "commits after the kill");
             System.out.printf(
                     "GROUP_FAILOVER killedCoordinator=%d newCoordinator=%d coordinatorMovedMs=%d consuming500MoreMs=%d"
                             + " committingMs=%d%n",
-                    coordinator, coordinator(admin), movedMs, consumingMs, msSince(killNs));
+                    coordinator, coordinator(admin), movedMs, consumingMs, LocalCluster.msSince(killNs));
             producer.close();
             Map<Integer, Long> ends = endOffsets(admin);
             awaitTrue(
@@ -111,7 +97,7 @@ class GroupFailoverIT {
     }
 
     private static void aRestartedGroupResumesAtItsCommittedOffsets() throws Exception {
-        String live = cluster.bootstrap();
+        String live = CLUSTER.cluster().bootstrap();
         try (Admin admin = LocalCluster.admin(live)) {
             Map<Integer, Long> committed = committed(admin);
             writeMore(live, 600);
@@ -263,9 +249,5 @@ class GroupFailoverIT {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    private static long msSince(long startNs) {
-        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs);
     }
 }

@@ -2,14 +2,11 @@ package io.fjord.it.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Kills (kill -9) the leader of a partition with three replicas and {@code min.insync.replicas=2} five
@@ -21,30 +18,16 @@ class KillLeaderIT {
 
     private static final String TOPIC = "kill-leader";
 
-    @TempDir
-    static Path dir;
-
-    static LocalCluster cluster;
-
-    @BeforeAll
-    static void startCluster() throws Exception {
-        cluster = LocalCluster.start(dir, 3, LocalCluster.FAST_FAILOVER);
-    }
-
-    @AfterAll
-    static void stopCluster() throws Exception {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
+    @RegisterExtension
+    static final ClusterExtension CLUSTER = new ClusterExtension(3, LocalCluster.FAST_FAILOVER);
 
     @Test
     void killingTheLeaderFiveTimesLosesNoAcknowledgedRecordAndWritesResumeOnANewLeader() throws Exception {
-        try (Admin admin = cluster.admin()) {
+        try (Admin admin = CLUSTER.cluster().admin()) {
             LocalCluster.createTopic(admin, TOPIC, 1, 3, 2);
         }
-        SequenceProducer producer = SequenceProducer.start(cluster.bootstrap(), TOPIC, 1, 1);
-        try (Admin admin = LocalCluster.admin(cluster.bootstrap())) {
+        SequenceProducer producer = SequenceProducer.start(CLUSTER.cluster().bootstrap(), TOPIC, 1, 1);
+        try (Admin admin = LocalCluster.admin(CLUSTER.cluster().bootstrap())) {
             producer.awaitAcksAfter(0, 200, 30_000);
             int previous = -1;
             for (int round = 1; round <= 5; round++) {
@@ -60,7 +43,7 @@ class KillLeaderIT {
             producer.close();
         }
         assertThat(producer.failures()).as("records the producer gave up on").isEmpty();
-        TopicContents contents = TopicContents.read(cluster.bootstrap(), TOPIC, 1, 60_000);
+        TopicContents contents = TopicContents.read(CLUSTER.cluster().bootstrap(), TOPIC, 1, 60_000);
         System.out.printf(
                 "KILL_LEADER acknowledged=%d stored=%d%n", producer.acks().size(), contents.recordCount());
         contents.assertKeepsEveryAcknowledgedRecordOnceInOrder(producer.acks());
@@ -70,21 +53,17 @@ class KillLeaderIT {
     private static void killLeaderAndRestart(Admin admin, SequenceProducer producer, int round, int leader)
             throws Exception {
         long killNs = System.nanoTime();
-        cluster.kill9(leader);
+        CLUSTER.cluster().kill9(leader);
         int newLeader = LocalCluster.awaitLeaderOtherThan(admin, TOPIC, 0, Set.of(leader), 30_000);
-        long electedMs = msSince(killNs);
+        long electedMs = LocalCluster.msSince(killNs);
         producer.awaitAcksAfter(killNs, 1, 60_000);
         long firstAckMs =
                 TimeUnit.NANOSECONDS.toMillis(producer.firstAckAfter(killNs).getAsLong() - killNs);
         long restartNs = System.nanoTime();
-        cluster.restart(leader);
+        CLUSTER.cluster().restart(leader);
         LocalCluster.awaitIsrSize(admin, TOPIC, 0, 3, 60_000);
         System.out.printf(
                 "FAILOVER round=%d killed=%d newLeader=%d leaderElectedMs=%d firstAckMs=%d restartedIntoIsrMs=%d%n",
-                round, leader, newLeader, electedMs, firstAckMs, msSince(restartNs));
-    }
-
-    private static long msSince(long startNs) {
-        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs);
+                round, leader, newLeader, electedMs, firstAckMs, LocalCluster.msSince(restartNs));
     }
 }

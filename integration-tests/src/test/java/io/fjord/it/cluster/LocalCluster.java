@@ -213,6 +213,11 @@ final class LocalCluster implements AutoCloseable {
         await(admin, topic, partition, p -> p.isr().size() == size, timeoutMs, "an ISR of " + size);
     }
 
+    /** Milliseconds since {@code startNs} (a {@link System#nanoTime} reading). */
+    static long msSince(long startNs) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs);
+    }
+
     @Override
     public void close() throws InterruptedException {
         for (BrokerProcess broker : brokers) {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fjord.common.Errors;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -19,10 +18,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.NotEnoughReplicasException;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code min.insync.replicas=2} on a partition with replicas [1, 2, 3]: with one replica's broker down
@@ -34,26 +31,12 @@ class MinIsrIT {
 
     private static final String TOPIC = "min-isr";
 
-    @TempDir
-    static Path dir;
-
-    static LocalCluster cluster;
-
-    @BeforeAll
-    static void startCluster() throws Exception {
-        cluster = LocalCluster.start(dir, 5, LocalCluster.FAST_FAILOVER);
-    }
-
-    @AfterAll
-    static void stopCluster() throws Exception {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
+    @RegisterExtension
+    static final ClusterExtension CLUSTER = new ClusterExtension(5, LocalCluster.FAST_FAILOVER);
 
     @Test
     void acksAllNeedsMinInsyncReplicasWhileAcksOneNeedsOnlyTheLeader() throws Exception {
-        try (Admin admin = cluster.admin()) {
+        try (Admin admin = CLUSTER.cluster().admin()) {
             admin.createTopics(List.of(new NewTopic(TOPIC, Map.of(0, List.of(1, 2, 3)))
                             .configs(Map.of("min.insync.replicas", "2"))))
                     .all()
@@ -62,7 +45,7 @@ class MinIsrIT {
             assertThat(LocalCluster.leaderOf(admin, TOPIC, 0)).isEqualTo(1);
 
             long killNs = System.nanoTime();
-            cluster.kill9(2);
+            CLUSTER.cluster().kill9(2);
             LocalCluster.awaitIsrSize(admin, TOPIC, 0, 2, 30_000);
             System.out.printf("MIN_ISR isrShrunkTo2Ms=%d%n", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killNs));
             try (KafkaProducer<String, String> producer = producer("all")) {
@@ -72,7 +55,7 @@ class MinIsrIT {
             }
 
             killNs = System.nanoTime();
-            cluster.kill9(3);
+            CLUSTER.cluster().kill9(3);
             LocalCluster.awaitIsrSize(admin, TOPIC, 0, 1, 30_000);
             System.out.printf("MIN_ISR isrShrunkTo1Ms=%d%n", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killNs));
             assertThat(LocalCluster.isrOf(admin, TOPIC, 0)).isEqualTo(Set.of(1));
@@ -83,7 +66,8 @@ class MinIsrIT {
                     .isInstanceOf(ExecutionException.class)
                     .hasCauseInstanceOf(NotEnoughReplicasException.class);
         }
-        assertThat(RawProduce.send(cluster.broker(1).port(), TOPIC, 0, (short) -1, "k", "raw-two-down", 5_000))
+        assertThat(RawProduce.send(
+                        CLUSTER.cluster().broker(1).port(), TOPIC, 0, (short) -1, "k", "raw-two-down", 5_000))
                 .isEqualTo(Errors.NOT_ENOUGH_REPLICAS);
         try (KafkaProducer<String, String> producer = producer("1")) {
             RecordMetadata written = producer.send(new ProducerRecord<>(TOPIC, 0, "k", "acks-one"))
@@ -95,7 +79,7 @@ class MinIsrIT {
     /** A plain producer without retries, so the broker's answer reaches the test as it is. */
     private static KafkaProducer<String, String> producer(String acks) {
         Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap());
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, CLUSTER.cluster().bootstrap());
         props.put(ProducerConfig.ACKS_CONFIG, acks);
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
         props.put(ProducerConfig.RETRIES_CONFIG, 0);

@@ -3,7 +3,6 @@ package io.fjord.it.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fjord.common.Errors;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -12,10 +11,8 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Freezes (SIGSTOP) the leader of a partition with three replicas and {@code min.insync.replicas=2}
@@ -31,31 +28,17 @@ class PartitionedLeaderIT {
     /** The value of the write sent to the frozen leader: a sequence no producer uses. */
     private static final String ZOMBIE_SEQ = "-1";
 
-    @TempDir
-    static Path dir;
-
-    static LocalCluster cluster;
-
-    @BeforeAll
-    static void startCluster() throws Exception {
-        cluster = LocalCluster.start(dir, 3, LocalCluster.FAST_FAILOVER);
-    }
-
-    @AfterAll
-    static void stopCluster() throws Exception {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
+    @RegisterExtension
+    static final ClusterExtension CLUSTER = new ClusterExtension(3, LocalCluster.FAST_FAILOVER);
 
     @Test
     void aFrozenLeaderIsReplacedCannotAcknowledgeAndRejoinsWithTheCommittedLogOnly() throws Exception {
         SequenceProducer producer;
         int frozen;
         long highWatermark;
-        try (Admin admin = cluster.admin()) {
+        try (Admin admin = CLUSTER.cluster().admin()) {
             LocalCluster.createTopic(admin, TOPIC, 1, 3, 2);
-            producer = SequenceProducer.start(cluster.bootstrap(), TOPIC, 1, 1);
+            producer = SequenceProducer.start(CLUSTER.cluster().bootstrap(), TOPIC, 1, 1);
             try {
                 producer.awaitAcksAfter(0, 200, 30_000);
                 frozen = LocalCluster.leaderOf(admin, TOPIC, 0);
@@ -66,7 +49,7 @@ class PartitionedLeaderIT {
             assertThat(producer.failures())
                     .as("records the producer gave up on")
                     .isEmpty();
-            TopicContents contents = TopicContents.read(cluster.bootstrap(), TOPIC, 1, 60_000);
+            TopicContents contents = TopicContents.read(CLUSTER.cluster().bootstrap(), TOPIC, 1, 60_000);
             contents.assertKeepsEveryAcknowledgedRecordOnceInOrder(producer.acks());
             LocalCluster.awaitIsrSize(admin, TOPIC, 0, 3, 30_000);
             highWatermark = admin.listOffsets(Map.of(new TopicPartition(TOPIC, 0), OffsetSpec.latest()))
@@ -77,36 +60,36 @@ class PartitionedLeaderIT {
             // followers fetch continuously: give the last fetch round time to land on every replica
             Thread.sleep(1_000);
         }
-        cluster.close();
+        CLUSTER.cluster().close();
         assertReplicasIdenticalBelow(highWatermark, frozen);
     }
 
     private static void freezeAndThaw(Admin admin, SequenceProducer producer, int frozen) throws Exception {
         long freezeNs = System.nanoTime();
-        cluster.broker(frozen).pause();
+        CLUSTER.cluster().broker(frozen).pause();
         // Queued in the frozen leader's socket: it sees this acks=all write only after SIGCONT, as leader.
         CompletableFuture<Errors> zombie = CompletableFuture.supplyAsync(() -> {
             try {
                 return RawProduce.send(
-                        cluster.broker(frozen).port(), TOPIC, 0, (short) -1, "zombie", ZOMBIE_SEQ, 5_000);
+                        CLUSTER.cluster().broker(frozen).port(), TOPIC, 0, (short) -1, "zombie", ZOMBIE_SEQ, 5_000);
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
         });
         int newLeader = LocalCluster.awaitLeaderOtherThan(admin, TOPIC, 0, Set.of(frozen), 30_000);
-        long electedMs = msSince(freezeNs);
+        long electedMs = LocalCluster.msSince(freezeNs);
         long electedNs = System.nanoTime();
         producer.awaitAcksAfter(electedNs, 100, 60_000);
         long firstAckMs =
                 TimeUnit.NANOSECONDS.toMillis(producer.firstAckAfter(freezeNs).getAsLong() - freezeNs);
         LocalCluster.awaitIsrSize(admin, TOPIC, 0, 2, 30_000);
         long thawNs = System.nanoTime();
-        cluster.broker(frozen).resume();
+        CLUSTER.cluster().broker(frozen).resume();
         Errors zombieError = zombie.get(30, TimeUnit.SECONDS);
         LocalCluster.awaitIsrSize(admin, TOPIC, 0, 3, 60_000);
         System.out.printf(
                 "FROZEN_LEADER frozen=%d newLeader=%d leaderElectedMs=%d firstAckMs=%d zombieWrite=%s rejoinedIsrMs=%d%n",
-                frozen, newLeader, electedMs, firstAckMs, zombieError, msSince(thawNs));
+                frozen, newLeader, electedMs, firstAckMs, zombieError, LocalCluster.msSince(thawNs));
         assertThat(zombieError)
                 .as("an acks=all write the frozen leader took must not be acknowledged")
                 .isNotEqualTo(Errors.NONE);
@@ -117,11 +100,12 @@ class PartitionedLeaderIT {
 
     /** Opens each stopped broker's copy of the partition: the same batches below the high watermark. */
     private static void assertReplicasIdenticalBelow(long highWatermark, int frozen) {
-        List<String> reference = ReplicaLogs.batchesBelow(cluster.broker(1).dataDir(), TOPIC, 0, highWatermark);
+        List<String> reference =
+                ReplicaLogs.batchesBelow(CLUSTER.cluster().broker(1).dataDir(), TOPIC, 0, highWatermark);
         assertThat(reference).isNotEmpty();
         assertThat(String.join("\n", reference)).doesNotContain("zombie");
         for (int id = 2; id <= 3; id++) {
-            assertThat(ReplicaLogs.batchesBelow(cluster.broker(id).dataDir(), TOPIC, 0, highWatermark))
+            assertThat(ReplicaLogs.batchesBelow(CLUSTER.cluster().broker(id).dataDir(), TOPIC, 0, highWatermark))
                     .as(
                             "batches of broker %d below the high watermark %d (broker %d was frozen)",
                             id, highWatermark, frozen)
@@ -130,9 +114,5 @@ class PartitionedLeaderIT {
         System.out.printf(
                 "FROZEN_LEADER replicas identical: %d batches below high watermark %d on brokers 1..3%n",
                 reference.size(), highWatermark);
-    }
-
-    private static long msSince(long startNs) {
-        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs);
     }
 }

@@ -147,7 +147,7 @@ final class SequenceProducer implements AutoCloseable {
                 + failures.stream().limit(5).toList());
     }
 
-    /** Stops sending, waits for every record sent to be answered (acknowledged or failed), closes. */
+    /** Stops sending, waits (at most a minute) for every record sent to be answered, closes. */
     @Override
     public void close() throws InterruptedException {
         if (!closed.compareAndSet(false, true)) {
@@ -155,7 +155,7 @@ final class SequenceProducer implements AutoCloseable {
         }
         running = false;
         sender.join(10_000);
-        producer.flush();
-        producer.close();
+        // waits for every record sent to be answered, for at most a minute (then the rest fail)
+        producer.close(java.time.Duration.ofSeconds(60));
     }
 }
