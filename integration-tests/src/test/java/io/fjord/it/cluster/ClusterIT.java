@@ -156,7 +156,7 @@ class ClusterIT {
                     .leader()
                     .id();
             for (int id = 1; id <= 3; id++) {
-                Errors error = RawProduce.send(cluster.broker(id).port(), "led", 0, (short) 1, "k", "v", 10_000);
+                Errors error = BrokerProbe.produce(cluster.broker(id).port(), "led", 0, (short) 1, "k", "v", 10_000);
                 assertThat(error)
                         .as("produce to broker %d, leader %d", id, leader)
                         .isEqualTo(id == leader ? Errors.NONE : Errors.NOT_LEADER_OR_FOLLOWER);

@@ -2,14 +2,10 @@ package io.fjord.it.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Collection;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.common.Node;
-import org.apache.kafka.common.TopicPartitionInfo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -27,24 +23,31 @@ class ControlledShutdownIT {
     @RegisterExtension
     static final ClusterExtension CLUSTER = new ClusterExtension(3, LocalCluster.FAST_FAILOVER);
 
+    private static LocalCluster cluster() {
+        return CLUSTER.cluster();
+    }
+
     @Test
     void aStoppingBrokerMovesItsLeadershipBeforeItExitsAndNoPartitionIsEverLeaderless() throws Exception {
         int stopping;
-        try (Admin admin = CLUSTER.cluster().admin()) {
-            LocalCluster.createTopic(admin, TOPIC, PARTITIONS, 3, 2);
-            int controller = LocalCluster.controllerId(admin);
-            stopping = controller == 1 ? 2 : 1;
-            assertThat(ledBy(admin, stopping))
-                    .as("partitions broker %d leads", stopping)
-                    .isPositive();
+        int observer;
+        try (Admin admin = cluster().admin()) {
+            cluster().createTopic(admin, TOPIC, PARTITIONS, 3, 2);
+            observer = LocalCluster.controllerId(admin);
         }
-        SequenceProducer producer = SequenceProducer.start(CLUSTER.cluster().bootstrap(), TOPIC, PARTITIONS, 1);
-        String others = otherBrokers(stopping);
-        try (Admin admin = LocalCluster.admin(others)) {
+        stopping = observer == 1 ? 2 : 1;
+        int observerPort = cluster().broker(observer).port();
+        assertThat(BrokerProbe.partitions(observerPort, TOPIC).values().stream()
+                        .filter(p -> p.leader() == stopping)
+                        .count())
+                .as("partitions broker %d leads", stopping)
+                .isPositive();
+        SequenceProducer producer = SequenceProducer.start(cluster().bootstrap(), TOPIC, PARTITIONS, 1);
+        try {
             producer.awaitAcksAfter(0, 300, 30_000);
-            LeadershipWatch watch = new LeadershipWatch(admin, stopping);
+            LeadershipWatch watch = new LeadershipWatch(observerPort, stopping);
             long termNs = System.nanoTime();
-            int exitCode = CLUSTER.cluster().broker(stopping).stop();
+            int exitCode = cluster().broker(stopping).stop();
             long exitMs = LocalCluster.msSince(termNs);
             Thread.sleep(1_000);
             watch.close();
@@ -68,41 +71,44 @@ class ControlledShutdownIT {
             producer.close();
         }
         assertThat(producer.failures()).as("records the producer gave up on").isEmpty();
-        TopicContents.read(CLUSTER.cluster().bootstrap(), TOPIC, PARTITIONS, 60_000)
+        TopicContents.read(cluster().bootstrap(), TOPIC, PARTITIONS, 60_000)
                 .assertKeepsEveryAcknowledgedRecordOnceInOrder(producer.acks());
     }
 
-    /** Describes the topic every 20 ms: when no partition is led by the stopping broker, and leaderless time. */
+    /**
+     * Asks one broker that keeps running for the topic's partitions every 20 ms: when none is led by the
+     * stopping broker any more, and how long any was seen without a leader.
+     */
     private static final class LeadershipWatch implements AutoCloseable {
         final AtomicLong movedNs = new AtomicLong();
         private final AtomicLong leaderlessNs = new AtomicLong();
         private final Thread thread;
         private volatile boolean running = true;
 
-        LeadershipWatch(Admin admin, int stopping) {
+        LeadershipWatch(int observerPort, int stopping) {
             thread = new Thread(
                     () -> {
                         long lastNs = System.nanoTime();
                         while (running) {
                             try {
-                                TopicDescription topic = admin.describeTopics(List.of(TOPIC))
-                                        .allTopicNames()
-                                        .get(5, TimeUnit.SECONDS)
-                                        .get(TOPIC);
+                                Collection<BrokerProbe.PartitionView> partitions = BrokerProbe.partitions(
+                                                observerPort, TOPIC)
+                                        .values();
                                 long nowNs = System.nanoTime();
-                                if (topic.partitions().stream().anyMatch(p -> leader(p) < 0)) {
+                                if (partitions.stream().anyMatch(p -> p.leader() < 0)) {
                                     leaderlessNs.addAndGet(nowNs - lastNs);
                                 }
                                 if (movedNs.get() == 0
-                                        && topic.partitions().stream().noneMatch(p -> leader(p) == stopping)) {
+                                        && partitions.size() == PARTITIONS
+                                        && partitions.stream().noneMatch(p -> p.leader() == stopping)) {
                                     movedNs.set(nowNs);
                                 }
                                 lastNs = nowNs;
                                 Thread.sleep(20);
                             } catch (InterruptedException e) {
                                 return;
-                            } catch (Exception e) {
-                                // a describe that failed tells nothing about leaders; the next one will
+                            } catch (java.io.IOException e) {
+                                throw new java.io.UncheckedIOException("the observing broker stopped answering", e);
                             }
                         }
                     },
@@ -120,33 +126,6 @@ class ControlledShutdownIT {
             running = false;
             thread.join(10_000);
         }
-    }
-
-    private static int leader(TopicPartitionInfo partition) {
-        Node leader = partition.leader();
-        return leader == null || leader.isEmpty() ? -1 : leader.id();
-    }
-
-    private static long ledBy(Admin admin, int broker) throws Exception {
-        return admin
-                .describeTopics(List.of(TOPIC))
-                .allTopicNames()
-                .get(10, TimeUnit.SECONDS)
-                .get(TOPIC)
-                .partitions()
-                .stream()
-                .filter(p -> leader(p) == broker)
-                .count();
-    }
-
-    private static String otherBrokers(int excluded) {
-        List<String> addresses = new ArrayList<>();
-        for (int id = 1; id <= CLUSTER.cluster().size(); id++) {
-            if (id != excluded) {
-                addresses.add(CLUSTER.cluster().broker(id).bootstrap());
-            }
-        }
-        return String.join(",", addresses);
     }
 
     /** The longest time without any acknowledgement after {@code sinceNs}. */

@@ -37,12 +37,16 @@ class GroupFailoverIT {
     @RegisterExtension
     static final ClusterExtension CLUSTER = new ClusterExtension(3, LocalCluster.FAST_FAILOVER);
 
+    private static LocalCluster cluster() {
+        return CLUSTER.cluster();
+    }
+
     @Test
     void theGroupKeepsConsumingWhenItsCoordinatorIsKilledAndResumesFromItsCommittedOffsets() throws Exception {
-        try (Admin admin = CLUSTER.cluster().admin()) {
-            LocalCluster.createTopic(admin, TOPIC, PARTITIONS, 3, 2);
+        try (Admin admin = cluster().admin()) {
+            cluster().createTopic(admin, TOPIC, PARTITIONS, 3, 2);
         }
-        String bootstrap = CLUSTER.cluster().bootstrap();
+        String bootstrap = cluster().bootstrap();
         GroupMemberThread.Consumed consumed = new GroupMemberThread.Consumed();
         ConcurrentLinkedQueue<String> wentBack = new ConcurrentLinkedQueue<>();
         try (Admin admin = LocalCluster.admin(bootstrap);
@@ -58,7 +62,7 @@ class GroupFailoverIT {
             int coordinator = coordinator(admin);
             long killNs = System.nanoTime();
             long consumedAtKill = consumed.total();
-            CLUSTER.cluster().kill9(coordinator);
+            cluster().kill9(coordinator);
             awaitTrue(
                     () -> coordinatorOrMinusOne(admin) > 0 && coordinatorOrMinusOne(admin) != coordinator,
                     60_000,
@@ -97,7 +101,7 @@ class GroupFailoverIT {
     }
 
     private static void aRestartedGroupResumesAtItsCommittedOffsets() throws Exception {
-        String live = CLUSTER.cluster().bootstrap();
+        String live = cluster().bootstrap();
         try (Admin admin = LocalCluster.admin(live)) {
             Map<Integer, Long> committed = committed(admin);
             writeMore(live, 600);

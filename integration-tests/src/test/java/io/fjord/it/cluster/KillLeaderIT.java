@@ -21,47 +21,50 @@ class KillLeaderIT {
     @RegisterExtension
     static final ClusterExtension CLUSTER = new ClusterExtension(3, LocalCluster.FAST_FAILOVER);
 
+    private static LocalCluster cluster() {
+        return CLUSTER.cluster();
+    }
+
     @Test
     void killingTheLeaderFiveTimesLosesNoAcknowledgedRecordAndWritesResumeOnANewLeader() throws Exception {
-        try (Admin admin = CLUSTER.cluster().admin()) {
-            LocalCluster.createTopic(admin, TOPIC, 1, 3, 2);
+        try (Admin admin = cluster().admin()) {
+            cluster().createTopic(admin, TOPIC, 1, 3, 2);
         }
-        SequenceProducer producer = SequenceProducer.start(CLUSTER.cluster().bootstrap(), TOPIC, 1, 1);
-        try (Admin admin = LocalCluster.admin(CLUSTER.cluster().bootstrap())) {
+        SequenceProducer producer = SequenceProducer.start(cluster().bootstrap(), TOPIC, 1, 1);
+        try {
             producer.awaitAcksAfter(0, 200, 30_000);
             int previous = -1;
             for (int round = 1; round <= 5; round++) {
-                int leader = LocalCluster.leaderOf(admin, TOPIC, 0);
+                int leader = cluster().leaderOf(TOPIC, 0);
                 assertThat(leader)
                         .as("round %d: the leader is another broker than last round's", round)
                         .isBetween(1, 3)
                         .isNotEqualTo(previous);
-                killLeaderAndRestart(admin, producer, round, leader);
+                killLeaderAndRestart(producer, round, leader);
                 previous = leader;
             }
         } finally {
             producer.close();
         }
         assertThat(producer.failures()).as("records the producer gave up on").isEmpty();
-        TopicContents contents = TopicContents.read(CLUSTER.cluster().bootstrap(), TOPIC, 1, 60_000);
+        TopicContents contents = TopicContents.read(cluster().bootstrap(), TOPIC, 1, 60_000);
         System.out.printf(
                 "KILL_LEADER acknowledged=%d stored=%d%n", producer.acks().size(), contents.recordCount());
         contents.assertKeepsEveryAcknowledgedRecordOnceInOrder(producer.acks());
     }
 
     /** One round: kill -9 the leader, time the takeover, restart it, wait until it is back in the ISR. */
-    private static void killLeaderAndRestart(Admin admin, SequenceProducer producer, int round, int leader)
-            throws Exception {
+    private static void killLeaderAndRestart(SequenceProducer producer, int round, int leader) throws Exception {
         long killNs = System.nanoTime();
-        CLUSTER.cluster().kill9(leader);
-        int newLeader = LocalCluster.awaitLeaderOtherThan(admin, TOPIC, 0, Set.of(leader), 30_000);
+        cluster().kill9(leader);
+        int newLeader = cluster().awaitLeaderOtherThan(TOPIC, 0, Set.of(leader), 30_000);
         long electedMs = LocalCluster.msSince(killNs);
         producer.awaitAcksAfter(killNs, 1, 60_000);
         long firstAckMs =
                 TimeUnit.NANOSECONDS.toMillis(producer.firstAckAfter(killNs).getAsLong() - killNs);
         long restartNs = System.nanoTime();
-        CLUSTER.cluster().restart(leader);
-        LocalCluster.awaitIsrSize(admin, TOPIC, 0, 3, 60_000);
+        cluster().restart(leader);
+        cluster().awaitIsrSize(TOPIC, 0, 3, 60_000);
         System.out.printf(
                 "FAILOVER round=%d killed=%d newLeader=%d leaderElectedMs=%d firstAckMs=%d restartedIntoIsrMs=%d%n",
                 round, leader, newLeader, electedMs, firstAckMs, LocalCluster.msSince(restartNs));

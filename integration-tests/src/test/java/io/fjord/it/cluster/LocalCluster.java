@@ -4,11 +4,14 @@ import io.fjord.it.BrokerProcess;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -43,6 +46,7 @@ final class LocalCluster implements AutoCloseable {
             "offsets.topic.num.partitions", "3");
 
     private final List<BrokerProcess> brokers = new ArrayList<>();
+    private final Set<Integer> paused = new HashSet<>();
 
     private LocalCluster() {}
 
@@ -101,9 +105,10 @@ final class LocalCluster implements AutoCloseable {
                 .collect(Collectors.joining(","));
     }
 
-    /** kill -9 of broker {@code id}; returns once the process is gone. */
+    /** kill -9 of broker {@code id} (paused or not); returns once the process is gone. */
     void kill9(int id) throws InterruptedException {
         broker(id).kill9();
+        paused.remove(id);
     }
 
     /** Restarts broker {@code id} on its data directory and ports, waiting until it is ready. */
@@ -132,14 +137,14 @@ final class LocalCluster implements AutoCloseable {
     }
 
     /** Creates {@code topic} with {@code min.insync.replicas} set and waits until every partition has its full ISR. */
-    static void createTopic(Admin admin, String topic, int partitions, int replicationFactor, int minInsyncReplicas)
+    void createTopic(Admin admin, String topic, int partitions, int replicationFactor, int minInsyncReplicas)
             throws InterruptedException, ExecutionException, TimeoutException {
         admin.createTopics(List.of(new NewTopic(topic, partitions, (short) replicationFactor)
                         .configs(Map.of("min.insync.replicas", Integer.toString(minInsyncReplicas)))))
                 .all()
                 .get(30, TimeUnit.SECONDS);
         for (int p = 0; p < partitions; p++) {
-            awaitIsrSize(admin, topic, p, replicationFactor, 30_000);
+            awaitIsrSize(topic, p, replicationFactor, 30_000);
         }
     }
 
@@ -154,63 +159,75 @@ final class LocalCluster implements AutoCloseable {
                 .get(partition);
     }
 
-    /** The leader of the partition, or -1 when it has none. */
-    static int leaderOf(Admin admin, String topic, int partition)
-            throws InterruptedException, ExecutionException, TimeoutException {
-        Node leader = describe(admin, topic, partition).leader();
-        return leader == null || leader.isEmpty() ? -1 : leader.id();
+    /** SIGSTOP of broker {@code id}: it stays connected but answers nothing until {@link #resume}. */
+    void pause(int id) throws IOException, InterruptedException {
+        broker(id).pause();
+        paused.add(id);
     }
 
-    /** The ids of the partition's in-sync replicas. */
-    static Set<Integer> isrOf(Admin admin, String topic, int partition)
-            throws InterruptedException, ExecutionException, TimeoutException {
-        return describe(admin, topic, partition).isr().stream().map(Node::id).collect(Collectors.toSet());
+    /** SIGCONT of a {@link #pause}d broker. */
+    void resume(int id) throws IOException, InterruptedException {
+        broker(id).resume();
+        paused.remove(id);
+    }
+
+    /** The leader of the partition as the first broker that is running (not killed, not paused) reports it. */
+    int leaderOf(String topic, int partition) throws InterruptedException {
+        return await(topic, partition, view -> true, 10_000, "any answer").leader();
+    }
+
+    /** The partition's in-sync replicas as the first running broker reports them. */
+    Set<Integer> isrOf(String topic, int partition) throws InterruptedException {
+        return await(topic, partition, view -> true, 10_000, "any answer").isr();
     }
 
     /**
-     * Polls the partition's description every 50 ms until {@code done} holds for it; fails after
-     * {@code timeoutMs} with the last description seen. A failing describe (a broker gone) is retried.
+     * Asks every running broker for the partition (raw Metadata, one socket each, so a frozen broker
+     * delays nothing) every 20 ms until one of them reports a view for which {@code done} holds; fails
+     * after {@code timeoutMs} with the last views seen.
      */
-    static TopicPartitionInfo await(
-            Admin admin, String topic, int partition, Predicate<TopicPartitionInfo> done, long timeoutMs, String what)
+    BrokerProbe.PartitionView await(
+            String topic, int partition, Predicate<BrokerProbe.PartitionView> done, long timeoutMs, String what)
             throws InterruptedException {
         long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-        Object last = null;
+        Map<Integer, Object> last = new TreeMap<>();
         while (System.nanoTime() < deadlineNs) {
-            try {
-                TopicPartitionInfo info = describe(admin, topic, partition);
-                if (done.test(info)) {
-                    return info;
+            for (int id = 1; id <= brokers.size(); id++) {
+                if (!broker(id).isAlive() || paused.contains(id)) {
+                    continue;
                 }
-                last = info;
-            } catch (ExecutionException | TimeoutException e) {
-                last = e;
+                try {
+                    Optional<BrokerProbe.PartitionView> view =
+                            BrokerProbe.partition(broker(id).port(), topic, partition);
+                    if (view.isPresent() && done.test(view.get())) {
+                        return view.get();
+                    }
+                    last.put(id, view);
+                } catch (IOException e) {
+                    last.put(id, e.toString());
+                }
             }
-            Thread.sleep(50);
+            Thread.sleep(20);
         }
-        throw new AssertionError(
-                what + " for " + topic + "-" + partition + " not seen in " + timeoutMs + " ms; last: " + last);
+        throw new AssertionError(what + " for " + topic + "-" + partition + " not seen in " + timeoutMs
+                + " ms; last views by broker: " + last);
     }
 
     /** Waits for a leader that is not in {@code excluded} (and not -1); returns its id. */
-    static int awaitLeaderOtherThan(Admin admin, String topic, int partition, Set<Integer> excluded, long timeoutMs)
+    int awaitLeaderOtherThan(String topic, int partition, Set<Integer> excluded, long timeoutMs)
             throws InterruptedException {
-        TopicPartitionInfo info = await(
-                admin,
-                topic,
-                partition,
-                p -> p.leader() != null
-                        && !p.leader().isEmpty()
-                        && !excluded.contains(p.leader().id()),
-                timeoutMs,
-                "a leader outside " + excluded);
-        return info.leader().id();
+        return await(
+                        topic,
+                        partition,
+                        view -> view.leader() >= 0 && !excluded.contains(view.leader()),
+                        timeoutMs,
+                        "a leader outside " + excluded)
+                .leader();
     }
 
     /** Waits until the partition's ISR has exactly {@code size} members. */
-    static void awaitIsrSize(Admin admin, String topic, int partition, int size, long timeoutMs)
-            throws InterruptedException {
-        await(admin, topic, partition, p -> p.isr().size() == size, timeoutMs, "an ISR of " + size);
+    void awaitIsrSize(String topic, int partition, int size, long timeoutMs) throws InterruptedException {
+        await(topic, partition, view -> view.isr().size() == size, timeoutMs, "an ISR of " + size);
     }
 
     /** Milliseconds since {@code startNs} (a {@link System#nanoTime} reading). */

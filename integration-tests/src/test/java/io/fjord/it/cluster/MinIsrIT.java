@@ -34,19 +34,23 @@ class MinIsrIT {
     @RegisterExtension
     static final ClusterExtension CLUSTER = new ClusterExtension(5, LocalCluster.FAST_FAILOVER);
 
+    private static LocalCluster cluster() {
+        return CLUSTER.cluster();
+    }
+
     @Test
     void acksAllNeedsMinInsyncReplicasWhileAcksOneNeedsOnlyTheLeader() throws Exception {
-        try (Admin admin = CLUSTER.cluster().admin()) {
+        try (Admin admin = cluster().admin()) {
             admin.createTopics(List.of(new NewTopic(TOPIC, Map.of(0, List.of(1, 2, 3)))
                             .configs(Map.of("min.insync.replicas", "2"))))
                     .all()
                     .get(30, TimeUnit.SECONDS);
-            LocalCluster.awaitIsrSize(admin, TOPIC, 0, 3, 30_000);
-            assertThat(LocalCluster.leaderOf(admin, TOPIC, 0)).isEqualTo(1);
+            cluster().awaitIsrSize(TOPIC, 0, 3, 30_000);
+            assertThat(cluster().leaderOf(TOPIC, 0)).isEqualTo(1);
 
             long killNs = System.nanoTime();
-            CLUSTER.cluster().kill9(2);
-            LocalCluster.awaitIsrSize(admin, TOPIC, 0, 2, 30_000);
+            cluster().kill9(2);
+            cluster().awaitIsrSize(TOPIC, 0, 2, 30_000);
             System.out.printf("MIN_ISR isrShrunkTo2Ms=%d%n", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killNs));
             try (KafkaProducer<String, String> producer = producer("all")) {
                 RecordMetadata written = producer.send(new ProducerRecord<>(TOPIC, 0, "k", "one-down"))
@@ -55,10 +59,10 @@ class MinIsrIT {
             }
 
             killNs = System.nanoTime();
-            CLUSTER.cluster().kill9(3);
-            LocalCluster.awaitIsrSize(admin, TOPIC, 0, 1, 30_000);
+            cluster().kill9(3);
+            cluster().awaitIsrSize(TOPIC, 0, 1, 30_000);
             System.out.printf("MIN_ISR isrShrunkTo1Ms=%d%n", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killNs));
-            assertThat(LocalCluster.isrOf(admin, TOPIC, 0)).isEqualTo(Set.of(1));
+            assertThat(cluster().isrOf(TOPIC, 0)).isEqualTo(Set.of(1));
         }
         try (KafkaProducer<String, String> producer = producer("all")) {
             assertThatThrownBy(() -> producer.send(new ProducerRecord<>(TOPIC, 0, "k", "two-down"))
@@ -66,8 +70,7 @@ class MinIsrIT {
                     .isInstanceOf(ExecutionException.class)
                     .hasCauseInstanceOf(NotEnoughReplicasException.class);
         }
-        assertThat(RawProduce.send(
-                        CLUSTER.cluster().broker(1).port(), TOPIC, 0, (short) -1, "k", "raw-two-down", 5_000))
+        assertThat(BrokerProbe.produce(cluster().broker(1).port(), TOPIC, 0, (short) -1, "k", "raw-two-down", 5_000))
                 .isEqualTo(Errors.NOT_ENOUGH_REPLICAS);
         try (KafkaProducer<String, String> producer = producer("1")) {
             RecordMetadata written = producer.send(new ProducerRecord<>(TOPIC, 0, "k", "acks-one"))
@@ -79,7 +82,7 @@ class MinIsrIT {
     /** A plain producer without retries, so the broker's answer reaches the test as it is. */
     private static KafkaProducer<String, String> producer(String acks) {
         Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, CLUSTER.cluster().bootstrap());
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster().bootstrap());
         props.put(ProducerConfig.ACKS_CONFIG, acks);
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
         props.put(ProducerConfig.RETRIES_CONFIG, 0);

@@ -31,27 +31,31 @@ class PartitionedLeaderIT {
     @RegisterExtension
     static final ClusterExtension CLUSTER = new ClusterExtension(3, LocalCluster.FAST_FAILOVER);
 
+    private static LocalCluster cluster() {
+        return CLUSTER.cluster();
+    }
+
     @Test
     void aFrozenLeaderIsReplacedCannotAcknowledgeAndRejoinsWithTheCommittedLogOnly() throws Exception {
         SequenceProducer producer;
         int frozen;
         long highWatermark;
-        try (Admin admin = CLUSTER.cluster().admin()) {
-            LocalCluster.createTopic(admin, TOPIC, 1, 3, 2);
-            producer = SequenceProducer.start(CLUSTER.cluster().bootstrap(), TOPIC, 1, 1);
+        try (Admin admin = cluster().admin()) {
+            cluster().createTopic(admin, TOPIC, 1, 3, 2);
+            producer = SequenceProducer.start(cluster().bootstrap(), TOPIC, 1, 1);
             try {
                 producer.awaitAcksAfter(0, 200, 30_000);
-                frozen = LocalCluster.leaderOf(admin, TOPIC, 0);
-                freezeAndThaw(admin, producer, frozen);
+                frozen = cluster().leaderOf(TOPIC, 0);
+                freezeAndThaw(producer, frozen);
             } finally {
                 producer.close();
             }
             assertThat(producer.failures())
                     .as("records the producer gave up on")
                     .isEmpty();
-            TopicContents contents = TopicContents.read(CLUSTER.cluster().bootstrap(), TOPIC, 1, 60_000);
+            TopicContents contents = TopicContents.read(cluster().bootstrap(), TOPIC, 1, 60_000);
             contents.assertKeepsEveryAcknowledgedRecordOnceInOrder(producer.acks());
-            LocalCluster.awaitIsrSize(admin, TOPIC, 0, 3, 30_000);
+            cluster().awaitIsrSize(TOPIC, 0, 3, 30_000);
             highWatermark = admin.listOffsets(Map.of(new TopicPartition(TOPIC, 0), OffsetSpec.latest()))
                     .all()
                     .get(10, TimeUnit.SECONDS)
@@ -60,52 +64,49 @@ class PartitionedLeaderIT {
             // followers fetch continuously: give the last fetch round time to land on every replica
             Thread.sleep(1_000);
         }
-        CLUSTER.cluster().close();
+        cluster().close();
         assertReplicasIdenticalBelow(highWatermark, frozen);
     }
 
-    private static void freezeAndThaw(Admin admin, SequenceProducer producer, int frozen) throws Exception {
+    private static void freezeAndThaw(SequenceProducer producer, int frozen) throws Exception {
         long freezeNs = System.nanoTime();
-        CLUSTER.cluster().broker(frozen).pause();
+        cluster().pause(frozen);
         // Queued in the frozen leader's socket: it sees this acks=all write only after SIGCONT, as leader.
         CompletableFuture<Errors> zombie = CompletableFuture.supplyAsync(() -> {
             try {
-                return RawProduce.send(
-                        CLUSTER.cluster().broker(frozen).port(), TOPIC, 0, (short) -1, "zombie", ZOMBIE_SEQ, 5_000);
+                return BrokerProbe.produce(
+                        cluster().broker(frozen).port(), TOPIC, 0, (short) -1, "zombie", ZOMBIE_SEQ, 5_000);
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
         });
-        int newLeader = LocalCluster.awaitLeaderOtherThan(admin, TOPIC, 0, Set.of(frozen), 30_000);
+        int newLeader = cluster().awaitLeaderOtherThan(TOPIC, 0, Set.of(frozen), 30_000);
         long electedMs = LocalCluster.msSince(freezeNs);
         long electedNs = System.nanoTime();
         producer.awaitAcksAfter(electedNs, 100, 60_000);
         long firstAckMs =
                 TimeUnit.NANOSECONDS.toMillis(producer.firstAckAfter(freezeNs).getAsLong() - freezeNs);
-        LocalCluster.awaitIsrSize(admin, TOPIC, 0, 2, 30_000);
+        cluster().awaitIsrSize(TOPIC, 0, 2, 30_000);
         long thawNs = System.nanoTime();
-        CLUSTER.cluster().broker(frozen).resume();
+        cluster().resume(frozen);
         Errors zombieError = zombie.get(30, TimeUnit.SECONDS);
-        LocalCluster.awaitIsrSize(admin, TOPIC, 0, 3, 60_000);
+        cluster().awaitIsrSize(TOPIC, 0, 3, 60_000);
         System.out.printf(
                 "FROZEN_LEADER frozen=%d newLeader=%d leaderElectedMs=%d firstAckMs=%d zombieWrite=%s rejoinedIsrMs=%d%n",
                 frozen, newLeader, electedMs, firstAckMs, zombieError, LocalCluster.msSince(thawNs));
         assertThat(zombieError)
                 .as("an acks=all write the frozen leader took must not be acknowledged")
                 .isNotEqualTo(Errors.NONE);
-        assertThat(LocalCluster.leaderOf(admin, TOPIC, 0))
-                .as("the thawed broker follows")
-                .isEqualTo(newLeader);
+        assertThat(cluster().leaderOf(TOPIC, 0)).as("the thawed broker follows").isEqualTo(newLeader);
     }
 
     /** Opens each stopped broker's copy of the partition: the same batches below the high watermark. */
     private static void assertReplicasIdenticalBelow(long highWatermark, int frozen) {
-        List<String> reference =
-                ReplicaLogs.batchesBelow(CLUSTER.cluster().broker(1).dataDir(), TOPIC, 0, highWatermark);
+        List<String> reference = ReplicaLogs.batchesBelow(cluster().broker(1).dataDir(), TOPIC, 0, highWatermark);
         assertThat(reference).isNotEmpty();
         assertThat(String.join("\n", reference)).doesNotContain("zombie");
         for (int id = 2; id <= 3; id++) {
-            assertThat(ReplicaLogs.batchesBelow(CLUSTER.cluster().broker(id).dataDir(), TOPIC, 0, highWatermark))
+            assertThat(ReplicaLogs.batchesBelow(cluster().broker(id).dataDir(), TOPIC, 0, highWatermark))
                     .as(
                             "batches of broker %d below the high watermark %d (broker %d was frozen)",
                             id, highWatermark, frozen)
