@@ -10,8 +10,12 @@ import io.fjord.broker.metadata.BrokerMetadataPublisher;
 import io.fjord.broker.metadata.LogConfigs;
 import io.fjord.broker.network.NetworkServer;
 import io.fjord.broker.network.RequestDispatcher;
+import io.fjord.broker.partition.Partition;
+import io.fjord.broker.partition.ReplicaFetcherSettings;
 import io.fjord.broker.partition.ReplicaManager;
 import io.fjord.broker.producer.ProducerIdManager;
+import io.fjord.common.ApiException;
+import io.fjord.common.Errors;
 import io.fjord.common.Time;
 import io.fjord.common.Uuid;
 import io.fjord.common.config.BrokerConfig;
@@ -29,12 +33,14 @@ import java.util.List;
 import java.util.Random;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,11 +53,15 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Start-up order: logs are recovered, metadata is replayed (creating partitions for the topics it
  * knows), the listener binds, then this broker registers itself with its advertised address. Shutdown
- * runs in reverse. {@link #startup()}, {@link #shutdown()} are called by one lifecycle thread.
+ * first hands leaderships away (controlled shutdown, in a quorum with controlled.shutdown.enable), stops
+ * the replica fetchers, then runs the start-up in reverse. {@link #startup()}, {@link #shutdown()} are called by one lifecycle thread.
  */
 public final class BrokerServer {
 
     private static final Logger log = LoggerFactory.getLogger(BrokerServer.class);
+    private static final long CONTROLLED_SHUTDOWN_TIMEOUT_MS = 30_000;
+    private static final long CONTROLLED_SHUTDOWN_RETRY_MS = 200;
+    private static final long ALTER_PARTITION_RETRY_BACKOFF_MS = 1_000;
 
     private final BrokerConfig config;
     private final Time time;
@@ -65,6 +75,7 @@ public final class BrokerServer {
     private ExecutorService groupLoader;
     private GroupCoordinator groupCoordinator;
     private NetworkServer network;
+    private volatile Uuid incarnationId;
     private InetSocketAddress boundAddress;
 
     public BrokerServer(BrokerConfig config, Time time) {
@@ -106,11 +117,24 @@ public final class BrokerServer {
                 1000L,
                 config.numRecoveryThreadsPerDataDir());
         logManager.startup();
-        replicaManager = new ReplicaManager(logManager, scheduler, config.nodeId());
+        replicaManager = new ReplicaManager(
+                logManager,
+                scheduler,
+                config.nodeId(),
+                time,
+                new Partition.IsrSettings(config.replicaLagTimeMaxMs(), ALTER_PARTITION_RETRY_BACKOFF_MS),
+                ReplicaFetcherSettings.from(config),
+                (brokerId, items) -> metadataNode.controller().alterPartition(brokerId, items));
+        replicaManager.startup();
 
         metadataNode = BrokerMetadata.start(
                 config,
-                new ControllerConfig(config.numPartitions(), config.defaultReplicationFactor(), 10_000),
+                new ControllerConfig(config.numPartitions(), config.defaultReplicationFactor(), 10_000)
+                        .withUncleanLeaderElection(config.uncleanLeaderElectionEnable())
+                        .withLeaderRebalance(
+                                config.autoLeaderRebalanceEnable(),
+                                TimeUnit.SECONDS.toMillis(config.leaderImbalanceCheckIntervalSeconds()),
+                                config.leaderImbalancePerBrokerPercentage()),
                 new BrokerConfigValidator(),
                 time,
                 new SplittableRandom(new SecureRandom().nextLong()));
@@ -175,11 +199,12 @@ public final class BrokerServer {
                 ? boundAddress.getHostString()
                 : advertised.host();
         String protocol = config.securityProtocol(advertised.listenerName());
+        incarnationId = Uuid.random(new SplittableRandom(time.nanoseconds()));
         metadataNode
                 .controller()
                 .registerBroker(
                         config.nodeId(),
-                        Uuid.random(new SplittableRandom(time.nanoseconds())),
+                        incarnationId,
                         List.of(new Endpoint(advertised.listenerName(), host, port, protocol)),
                         config.brokerRack().orElse(null))
                 .get(30, TimeUnit.SECONDS);
@@ -204,6 +229,10 @@ public final class BrokerServer {
         if (stopped.getCount() == 0) {
             return;
         }
+        if (incarnationId != null && BrokerMetadata.isQuorum(config) && config.controlledShutdownEnable()) {
+            closeQuietly("controlled shutdown", this::controlledShutdown, metadataNode);
+        }
+        closeQuietly("replica fetchers", () -> replicaManager.shutdownFetchers(), replicaManager);
         closeQuietly("network", () -> network.stop(), network);
         closeQuietly("partitions", () -> replicaManager.shutdown(), replicaManager);
         closeQuietly(
@@ -220,6 +249,46 @@ public final class BrokerServer {
         closeQuietly("logs", () -> logManager.shutdown(), logManager);
         closeQuietly("scheduler", () -> scheduler.shutdownNow(), scheduler);
         stopped.countDown();
+    }
+
+    /**
+     * Asks the controller to move this broker's leaderships away and take it out of the ISRs, until it
+     * says done or {@link #CONTROLLED_SHUTDOWN_TIMEOUT_MS} pass; heartbeats go on meanwhile, and the
+     * broker keeps serving (its followers catch up, clients move to the new leaders).
+     */
+    private void controlledShutdown() throws InterruptedException {
+        long startMs = time.milliseconds();
+        long deadlineMs = startMs + CONTROLLED_SHUTDOWN_TIMEOUT_MS;
+        int attempts = 0;
+        while (time.milliseconds() < deadlineMs) {
+            attempts++;
+            try {
+                long remainingMs = Math.max(1, deadlineMs - time.milliseconds());
+                if (metadataNode
+                        .controller()
+                        .controlledShutdown(config.nodeId(), incarnationId)
+                        .get(remainingMs, TimeUnit.MILLISECONDS)) {
+                    log.info(
+                            "controlled shutdown done after {} attempts in {} ms",
+                            attempts,
+                            time.milliseconds() - startMs);
+                    return;
+                }
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof ApiException api && api.error() == Errors.UNSUPPORTED_VERSION) {
+                    log.info("the controller does not support controlled shutdown; stopping at once");
+                    return;
+                }
+                log.info(
+                        "controlled shutdown attempt {} failed: {}",
+                        attempts,
+                        e.getCause().toString());
+            } catch (TimeoutException e) {
+                break;
+            }
+            time.sleep(CONTROLLED_SHUTDOWN_RETRY_MS);
+        }
+        log.warn("controlled shutdown did not finish within {} ms; stopping anyway", CONTROLLED_SHUTDOWN_TIMEOUT_MS);
     }
 
     /** Blocks until the broker has stopped. */

@@ -155,9 +155,6 @@ final class ClusterUpCommand implements Callable<Integer> {
         settings.put("listeners", "PLAINTEXT://127.0.0.1:" + kafkaPort + ",CONTROLLER://127.0.0.1:" + raftPort);
         settings.put("controller.listener.names", "CONTROLLER");
         settings.put("log.dirs", root.resolve("node-" + nodeId).toString());
-        // Until followers replicate, a partition with more than one replica never commits: keep the
-        // offsets topic on one replica so that consumer groups work.
-        settings.put("offsets.topic.replication.factor", "1");
         for (String override : overrides) {
             int eq = override.indexOf('=');
             if (eq <= 0) {

@@ -6,21 +6,43 @@ import java.util.Objects;
 
 /**
  * A registered broker in a {@link ClusterImage}: id, incarnation, listeners, rack (null when none),
- * and whether it is fenced (may not lead partitions). Immutable.
+ * whether it is fenced (its session expired: it may not lead partitions nor join ISRs) and whether it is
+ * in controlled shutdown (it asked to hand its leaderships away; ineligible as leader, ISR member and new
+ * replica until it registers again). Immutable.
  */
-public record BrokerRegistration(int id, Uuid incarnationId, List<Endpoint> endpoints, String rack, boolean fenced) {
+public record BrokerRegistration(
+        int id,
+        Uuid incarnationId,
+        List<Endpoint> endpoints,
+        String rack,
+        boolean fenced,
+        boolean inControlledShutdown) {
     public BrokerRegistration {
         Objects.requireNonNull(incarnationId, "incarnationId");
         endpoints = List.copyOf(endpoints);
     }
 
+    public BrokerRegistration(int id, Uuid incarnationId, List<Endpoint> endpoints, String rack, boolean fenced) {
+        this(id, incarnationId, endpoints, rack, fenced, false);
+    }
+
     public static BrokerRegistration fromRecord(RegisterBrokerRecord record) {
         return new BrokerRegistration(
-                record.brokerId(), record.incarnationId(), record.endpoints(), record.rack(), record.fenced());
+                record.brokerId(),
+                record.incarnationId(),
+                record.endpoints(),
+                record.rack(),
+                record.fenced(),
+                record.inControlledShutdown());
+    }
+
+    /** Whether the broker may lead, join an ISR or receive new replicas: not fenced, not shutting down. */
+    public boolean eligible() {
+        return !fenced && !inControlledShutdown;
     }
 
     /** The record that re-creates this registration. */
     public RegisterBrokerRecord toRecord() {
-        return new RegisterBrokerRecord(id, incarnationId, endpoints, rack, fenced);
+        return new RegisterBrokerRecord(id, incarnationId, endpoints, rack, fenced, inControlledShutdown);
     }
 }

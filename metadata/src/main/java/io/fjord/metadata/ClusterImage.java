@@ -38,6 +38,23 @@ public final class ClusterImage {
         return ids;
     }
 
+    /** The ids of the brokers that may lead and take new replicas (see {@link BrokerRegistration#eligible}). */
+    public List<Integer> eligibleBrokerIds() {
+        List<Integer> ids = new ArrayList<>(brokers.size());
+        for (BrokerRegistration broker : brokers.values()) {
+            if (broker.eligible()) {
+                ids.add(broker.id());
+            }
+        }
+        return ids;
+    }
+
+    /** Whether {@code brokerId} is registered and {@link BrokerRegistration#eligible}. */
+    public boolean isEligible(int brokerId) {
+        BrokerRegistration broker = brokers.get(brokerId);
+        return broker != null && broker.eligible();
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof ClusterImage that && brokers.equals(that.brokers);

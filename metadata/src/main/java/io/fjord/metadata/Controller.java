@@ -47,8 +47,7 @@ public final class Controller implements ControllerApi, MetadataListener, AutoCl
 
     private final MetadataLog metadataLog;
     private final Time time;
-    private final ReplicationControl replication;
-    private final ConfigurationControl configuration;
+    private final ControllerLogic logic;
     private final ThreadPoolExecutor eventQueue;
     private final CompletableFuture<MetadataImage> ready = new CompletableFuture<>();
     private volatile boolean closed;
@@ -70,8 +69,7 @@ public final class Controller implements ControllerApi, MetadataListener, AutoCl
             RandomGenerator random) {
         this.metadataLog = metadataLog;
         this.time = time;
-        this.replication = new ReplicationControl(config, validator, random);
-        this.configuration = new ConfigurationControl(validator, config.maxRecordsPerRequest());
+        this.logic = new ControllerLogic(config, validator, random);
         this.eventQueue = new ThreadPoolExecutor(1, 1, 0L, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
             Thread thread = new Thread(r, "fjord-controller-event");
             thread.setDaemon(true);
@@ -107,30 +105,28 @@ public final class Controller implements ControllerApi, MetadataListener, AutoCl
     @Override
     public CompletableFuture<List<CreateTopicResult>> createTopics(List<CreatableTopic> topics, boolean validateOnly) {
         List<CreatableTopic> request = List.copyOf(topics);
-        return write("createTopics", image -> replication.createTopics(image, request, validateOnly));
+        return write("createTopics", image -> logic.createTopics(image, request, validateOnly));
     }
 
     @Override
     public CompletableFuture<List<DeleteTopicResult>> deleteTopics(List<String> names, List<Uuid> topicIds) {
         List<String> byName = new ArrayList<>(names);
         List<Uuid> byId = new ArrayList<>(topicIds);
-        return write("deleteTopics", image -> replication.deleteTopics(image, byName, byId));
+        return write("deleteTopics", image -> logic.deleteTopics(image, byName, byId));
     }
 
     @Override
     public CompletableFuture<List<CreatePartitionsResult>> createPartitions(
             List<CreatePartitionsTopic> topics, boolean validateOnly) {
         List<CreatePartitionsTopic> request = List.copyOf(topics);
-        return write("createPartitions", image -> replication.createPartitions(image, request, validateOnly));
+        return write("createPartitions", image -> logic.createPartitions(image, request, validateOnly));
     }
 
     @Override
     public CompletableFuture<List<AlterConfigsResult>> incrementalAlterConfigs(
             List<AlterConfigsResource> resources, boolean validateOnly) {
         List<AlterConfigsResource> request = List.copyOf(resources);
-        return write(
-                "incrementalAlterConfigs",
-                image -> configuration.incrementalAlterConfigs(image, request, validateOnly));
+        return write("incrementalAlterConfigs", image -> logic.incrementalAlterConfigs(image, request, validateOnly));
     }
 
     @Override
@@ -144,8 +140,10 @@ public final class Controller implements ControllerApi, MetadataListener, AutoCl
                             + ", endpoints " + endpoints));
             return result;
         }
-        RegisterBrokerRecord record = new RegisterBrokerRecord(brokerId, incarnationId, endpoints, rack, false);
-        this.<Void>writeCommitted("registerBroker", image -> new ControllerResult<>(List.of(record), null))
+        List<Endpoint> listeners = List.copyOf(endpoints);
+        this.<Void>writeCommitted(
+                        "registerBroker",
+                        image -> logic.registerBroker(image, brokerId, incarnationId, listeners, rack))
                 .whenComplete((committed, error) -> {
                     if (error != null) {
                         result.completeExceptionally(error);
@@ -154,6 +152,17 @@ public final class Controller implements ControllerApi, MetadataListener, AutoCl
                     }
                 });
         return result;
+    }
+
+    @Override
+    public CompletableFuture<List<AlterPartitionResult>> alterPartition(int brokerId, List<AlterPartitionItem> items) {
+        List<AlterPartitionItem> request = List.copyOf(items);
+        return write("alterPartition", image -> logic.alterPartition(image, brokerId, request));
+    }
+
+    @Override
+    public CompletableFuture<Boolean> controlledShutdown(int brokerId, Uuid incarnationId) {
+        return write("controlledShutdown", image -> logic.controlledShutdown(image, brokerId, incarnationId));
     }
 
     private <T> CompletableFuture<T> write(String name, Function<MetadataImage, ControllerResult<T>> op) {

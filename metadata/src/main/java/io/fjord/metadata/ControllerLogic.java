@@ -1,15 +1,17 @@
 package io.fjord.metadata;
 
 import io.fjord.common.Uuid;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.random.RandomGenerator;
 
 /**
  * The controller's decisions as pure functions of an image: what a CreateTopics, DeleteTopics,
- * CreatePartitions or IncrementalAlterConfigs request writes and answers. Given the same image, config,
- * validator and random sequence, every call returns the same records, so a replicated state machine may
- * run it on every node (fjord-raft does, seeding {@code random} from the request). {@link Controller}
- * uses the same rules on a single node.
+ * CreatePartitions, IncrementalAlterConfigs, broker registration, fencing, controlled shutdown,
+ * AlterPartition, ElectLeaders or reassignment request writes and answers. Given the same image,
+ * config, validator and random sequence, every call returns the same records, so a replicated state
+ * machine may run it on every node (fjord-raft does, seeding {@code random} from the request). {@link
+ * Controller} uses the same rules on a single node.
  *
  * <p>Not thread-safe (the random): one instance per decision or per thread.
  */
@@ -17,10 +19,12 @@ public final class ControllerLogic {
 
     private final ReplicationControl replication;
     private final ConfigurationControl configuration;
+    private final BrokerLifecycleControl lifecycle;
 
     public ControllerLogic(ControllerConfig config, ConfigValidator validator, RandomGenerator random) {
         this.replication = new ReplicationControl(config, validator, random);
         this.configuration = new ConfigurationControl(validator, config.maxRecordsPerRequest());
+        this.lifecycle = new BrokerLifecycleControl(config);
     }
 
     public ControllerResult<List<CreateTopicResult>> createTopics(
@@ -38,8 +42,45 @@ public final class ControllerLogic {
         return replication.createPartitions(image, topics, validateOnly);
     }
 
+    /**
+     * Alters configs; when that makes a topic's effective {@code unclean.leader.election.enable} true,
+     * its leaderless partitions get an (unclean) leader in the same batch.
+     */
     public ControllerResult<List<AlterConfigsResult>> incrementalAlterConfigs(
             MetadataImage image, List<AlterConfigsResource> resources, boolean validateOnly) {
-        return configuration.incrementalAlterConfigs(image, resources, validateOnly);
+        ControllerResult<List<AlterConfigsResult>> result =
+                configuration.incrementalAlterConfigs(image, resources, validateOnly);
+        if (result.records().isEmpty()) {
+            return result;
+        }
+        List<MetadataRecord> records = new ArrayList<>(result.records());
+        records.addAll(lifecycle.electAfterConfigChange(image, PartitionChanges.replay(image, result.records())));
+        return new ControllerResult<>(records, result.response());
+    }
+
+    /**
+     * Registers the broker unfenced (fencing its previous incarnation first) and elects it where it can
+     * lead. Throws an {@link io.fjord.common.ApiException} INVALID_REQUEST for a bad registration.
+     */
+    public ControllerResult<Void> registerBroker(
+            MetadataImage image, int brokerId, Uuid incarnationId, List<Endpoint> endpoints, String rack) {
+        return new ControllerResult<>(lifecycle.registerBroker(image, brokerId, incarnationId, endpoints, rack), null);
+    }
+
+    /** Fences or unfences a broker of this incarnation, with the elections that follow; else nothing. */
+    public ControllerResult<Void> setBrokerFenced(
+            MetadataImage image, int brokerId, Uuid incarnationId, boolean fenced) {
+        return new ControllerResult<>(lifecycle.setBrokerFenced(image, brokerId, incarnationId, fenced), null);
+    }
+
+    /** See {@link ControllerApi#alterPartition}; results in request order. */
+    public ControllerResult<List<AlterPartitionResult>> alterPartition(
+            MetadataImage image, int brokerId, List<AlterPartitionItem> items) {
+        return AlterPartitionControl.alterPartition(image, brokerId, items);
+    }
+
+    /** See {@link ControllerApi#controlledShutdown}. */
+    public ControllerResult<Boolean> controlledShutdown(MetadataImage image, int brokerId, Uuid incarnationId) {
+        return lifecycle.controlledShutdown(image, brokerId, incarnationId);
     }
 }

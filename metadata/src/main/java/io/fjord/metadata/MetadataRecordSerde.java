@@ -20,7 +20,7 @@ import java.util.List;
  *   <caption>record layout</caption>
  *   <tr><th>field</th><th>encoding</th></tr>
  *   <tr><td>type id</td><td>unsigned varint (ids below, Kafka's where Kafka has the record)</td></tr>
- *   <tr><td>version</td><td>unsigned varint (every type is at version 0 today)</td></tr>
+ *   <tr><td>version</td><td>unsigned varint (per type, see {@link #currentVersion})</td></tr>
  *   <tr><td>fields</td><td>in declaration order of the record component list</td></tr>
  * </table>
  *
@@ -43,8 +43,14 @@ public final class MetadataRecordSerde {
     public static final int REMOVE_TOPIC_TYPE = 9;
     public static final int NO_OP_TYPE = 20;
 
-    /** The highest version of each record type this code reads and the version it writes. */
-    public static final int CURRENT_VERSION = 0;
+    /**
+     * The highest version of record type {@code type} this code reads and writes: RegisterBroker v1 adds
+     * {@code inControlledShutdown}; every other type is at version 0. Older versions still read (the new
+     * fields take their defaults).
+     */
+    public static int currentVersion(int type) {
+        return type == REGISTER_BROKER_TYPE ? 1 : 0;
+    }
 
     private MetadataRecordSerde() {}
 
@@ -64,6 +70,7 @@ public final class MetadataRecordSerde {
             }
             out.string(r.rack());
             out.bool(r.fenced());
+            out.bool(r.inControlledShutdown());
         } else if (record instanceof TopicRecord r) {
             out.header(TOPIC_TYPE);
             out.string(r.name());
@@ -126,13 +133,13 @@ public final class MetadataRecordSerde {
     private static MetadataRecord readRecord(Reader in) {
         int type = in.unsignedVarint("type id");
         int version = in.unsignedVarint("version");
-        if (version > CURRENT_VERSION) {
+        if (version > currentVersion(type)) {
             throw new MalformedMetadataRecordException(
                     "unsupported version " + version + " of metadata record type " + type);
         }
         switch (type) {
             case REGISTER_BROKER_TYPE:
-                return readRegisterBroker(in);
+                return readRegisterBroker(in, version);
             case TOPIC_TYPE:
                 return new TopicRecord(in.nonNullString("topic name"), in.uuid());
             case PARTITION_TYPE:
@@ -157,7 +164,7 @@ public final class MetadataRecordSerde {
         }
     }
 
-    private static RegisterBrokerRecord readRegisterBroker(Reader in) {
+    private static RegisterBrokerRecord readRegisterBroker(Reader in, int version) {
         int brokerId = in.varint();
         Uuid incarnationId = in.uuid();
         // An endpoint takes at least 4 bytes (three empty strings and a port), which bounds the count.
@@ -170,7 +177,10 @@ public final class MetadataRecordSerde {
                     in.varint(),
                     in.nonNullString("security protocol")));
         }
-        return new RegisterBrokerRecord(brokerId, incarnationId, endpoints, in.string(), in.bool());
+        String rack = in.string();
+        boolean fenced = in.bool();
+        boolean inControlledShutdown = version >= 1 && in.bool();
+        return new RegisterBrokerRecord(brokerId, incarnationId, endpoints, rack, fenced, inControlledShutdown);
     }
 
     private static ConfigRecord readConfig(Reader in) {
@@ -188,7 +198,7 @@ public final class MetadataRecordSerde {
 
         void header(int type) {
             unsignedVarint(type);
-            unsignedVarint(CURRENT_VERSION);
+            unsignedVarint(currentVersion(type));
         }
 
         void unsignedVarint(int value) {

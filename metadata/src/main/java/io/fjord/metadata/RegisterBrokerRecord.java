@@ -5,12 +5,17 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A broker (re-)registered: its id, the incarnation id of this process run, its listeners, its rack
- * (null when none) and whether it is fenced (may not lead partitions). A later registration of the
- * same id replaces the earlier one. Immutable.
+ * A broker (re-)registered or changed state: its id, the incarnation id of this process run, its
+ * listeners, its rack (null when none), whether it is fenced (may not lead partitions) and whether it is
+ * in controlled shutdown. A later record for the same id replaces the earlier one. Immutable.
  */
 public record RegisterBrokerRecord(
-        int brokerId, Uuid incarnationId, List<Endpoint> endpoints, String rack, boolean fenced)
+        int brokerId,
+        Uuid incarnationId,
+        List<Endpoint> endpoints,
+        String rack,
+        boolean fenced,
+        boolean inControlledShutdown)
         implements MetadataRecord {
     public RegisterBrokerRecord {
         if (brokerId < 0) {
@@ -18,5 +23,10 @@ public record RegisterBrokerRecord(
         }
         Objects.requireNonNull(incarnationId, "incarnationId");
         endpoints = List.copyOf(endpoints);
+    }
+
+    public RegisterBrokerRecord(
+            int brokerId, Uuid incarnationId, List<Endpoint> endpoints, String rack, boolean fenced) {
+        this(brokerId, incarnationId, endpoints, rack, fenced, false);
     }
 }

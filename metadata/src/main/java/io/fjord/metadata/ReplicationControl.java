@@ -91,9 +91,9 @@ final class ReplicationControl {
         }
         Uuid topicId = validateOnly ? Uuid.ZERO : newTopicId(image);
         out.add(new TopicRecord(name, topicId));
-        Set<Integer> unfenced = new HashSet<>(image.cluster().unfencedBrokerIds());
+        Set<Integer> eligible = new HashSet<>(image.cluster().eligibleBrokerIds());
         for (int p = 0; p < assignments.size(); p++) {
-            out.add(newPartition(topicId, p, assignments.get(p), unfenced));
+            out.add(newPartition(topicId, p, assignments.get(p), eligible));
         }
         for (Map.Entry<String, String> e : new TreeMap<>(topic.configs()).entrySet()) {
             out.add(new ConfigRecord(ConfigResourceType.TOPIC, name, e.getKey(), e.getValue()));
@@ -118,7 +118,7 @@ final class ReplicationControl {
         if (numPartitions >= recordBudget) {
             throw tooManyRecords(recordBudget);
         }
-        return placer.place(image.cluster().unfencedBrokerIds(), 0, numPartitions, replicationFactor);
+        return placer.place(image.cluster().eligibleBrokerIds(), 0, numPartitions, replicationFactor);
     }
 
     private List<int[]> validateManualAssignments(MetadataImage image, CreatableTopic topic) {
@@ -230,7 +230,7 @@ final class ReplicationControl {
         int replicationFactor = topic.partitions().values().iterator().next().replicationFactor();
         List<int[]> assignments;
         if (request.assignments().isEmpty()) {
-            assignments = placer.place(image.cluster().unfencedBrokerIds(), current, additional, replicationFactor);
+            assignments = placer.place(image.cluster().eligibleBrokerIds(), current, additional, replicationFactor);
         } else {
             if (request.assignments().size() != additional) {
                 throw new ApiException(
@@ -243,10 +243,10 @@ final class ReplicationControl {
             }
             assignments = request.assignments();
         }
-        Set<Integer> unfenced = new HashSet<>(image.cluster().unfencedBrokerIds());
+        Set<Integer> eligible = new HashSet<>(image.cluster().eligibleBrokerIds());
         List<MetadataRecord> records = new ArrayList<>(additional);
         for (int i = 0; i < additional; i++) {
-            records.add(newPartition(topic.id(), current + i, assignments.get(i), unfenced));
+            records.add(newPartition(topic.id(), current + i, assignments.get(i), eligible));
         }
         return records;
     }
@@ -291,9 +291,9 @@ final class ReplicationControl {
         }
     }
 
-    /** A new partition: the ISR is the unfenced replicas, the leader the first of them. */
-    static PartitionRecord newPartition(Uuid topicId, int partitionId, int[] replicas, Set<Integer> unfenced) {
-        int[] isr = Arrays.stream(replicas).filter(unfenced::contains).toArray();
+    /** A new partition: the ISR is the eligible replicas, the leader the first of them. */
+    static PartitionRecord newPartition(Uuid topicId, int partitionId, int[] replicas, Set<Integer> eligible) {
+        int[] isr = Arrays.stream(replicas).filter(eligible::contains).toArray();
         int leader = isr.length == 0 ? PartitionRecord.NO_LEADER : isr[0];
         return new PartitionRecord(topicId, partitionId, replicas, isr, leader, 0, 0);
     }

@@ -28,6 +28,7 @@ class MetadataRecordSerdeTest {
                         "rack-a",
                         false),
                 new RegisterBrokerRecord(2, new Uuid(9, 10), List.of(), null, true),
+                new RegisterBrokerRecord(3, new Uuid(9, 11), List.of(), null, false, true),
                 new TopicRecord("orders", TOPIC_ID),
                 new PartitionRecord(TOPIC_ID, 3, new int[] {1, 2, 3}, new int[] {1, 3}, 1, 4, 7),
                 new PartitionRecord(TOPIC_ID, 0, new int[] {}, new int[] {}, PartitionRecord.NO_LEADER, 0, 0),
@@ -46,6 +47,16 @@ class MetadataRecordSerdeTest {
             byte[] bytes = MetadataRecordSerde.write(record);
             assertThat(MetadataRecordSerde.read(bytes)).as("%s", record).isEqualTo(record);
         }
+    }
+
+    @Test
+    void aVersion0BrokerRegistrationStillReadsAsNotShuttingDown() {
+        RegisterBrokerRecord record = new RegisterBrokerRecord(4, new Uuid(1, 2), List.of(), "r", true, false);
+        byte[] v1 = MetadataRecordSerde.write(record);
+        assertThat(v1[1]).isEqualTo((byte) 1);
+        byte[] v0 = Arrays.copyOf(v1, v1.length - 1); // v0 ends after the fenced flag
+        v0[1] = 0;
+        assertThat(MetadataRecordSerde.read(v0)).isEqualTo(record);
     }
 
     @Test

@@ -3,12 +3,21 @@ package io.fjord.raft;
 import io.fjord.common.Errors;
 import io.fjord.common.Time;
 import io.fjord.metadata.BrokerRegistration;
+import io.fjord.metadata.ControllerConfig;
+import io.fjord.metadata.Endpoint;
 import io.fjord.metadata.MetadataImage;
 import io.fjord.raft.MetadataCommand.SetBrokerFenced;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -22,32 +31,81 @@ import org.slf4j.LoggerFactory;
  * {@code broker.session.timeout.ms} is fenced (a {@link SetBrokerFenced} entry, applied on every node as
  * a RegisterBrokerRecord with fenced=true); its next heartbeat unfences it.
  *
+ * <p>Fast failure detection: a broker that has missed a heartbeat interval is probed, on a bounded
+ * background thread ({@code fjord-broker-probe}, never a Ratis thread), with a TCP connect to the client
+ * listener of its registration. A refused connection means the process is gone (kill -9 closes its
+ * listening socket at once), so it is fenced without waiting for the rest of its session; a connection
+ * that succeeds or times out changes nothing, and the session timeout still applies.
+ *
  * <p>Soft state: nothing here is replicated, and losing it only delays fencing by one session timeout.
- * Thread-safe: heartbeats arrive on Ratis threads, {@link #sweep} runs on the log's scheduler.
+ * Thread-safe: heartbeats arrive on Ratis threads, {@link #sweep} runs on the log's scheduler, probes on
+ * the probe thread.
  */
 final class BrokerSessions implements MetadataStateMachine.Hooks {
 
     private static final Logger log = LoggerFactory.getLogger(BrokerSessions.class);
 
+    /** Probes waiting for the probe thread; more are dropped (the session timeout still fences). */
+    static final int MAX_QUEUED_PROBES = 64;
+
     private final Time time;
     private final long sessionTimeoutNs;
+    private final long probeAfterNs;
+    private final int probeTimeoutMs;
+    /** Null when probing is off. */
+    private final ThreadPoolExecutor probes;
+    /** Brokers with a probe queued or running. */
+    private final Set<Integer> probing = ConcurrentHashMap.newKeySet();
+
     private final Map<Integer, Long> lastContactNs = new ConcurrentHashMap<>();
     /** Brokers with a fence or unfence entry in flight: one at a time per broker. */
     private final Set<Integer> changing = ConcurrentHashMap.newKeySet();
 
     private volatile Supplier<MetadataImage> image = () -> MetadataImage.EMPTY;
     private volatile Function<MetadataCommand, CompletableFuture<byte[]>> submitter;
+    private volatile ControllerConfig controllerConfig = ControllerConfig.DEFAULT;
     private volatile boolean active;
     private volatile long activeSinceNs;
 
+    /** Sessions without fast failure detection: fencing only by session timeout. */
     BrokerSessions(Time time, long sessionTimeoutMs) {
+        this(time, sessionTimeoutMs, 0L);
+    }
+
+    /**
+     * Sessions that probe a broker's listener once it has been silent for a heartbeat interval (plus a
+     * tenth); {@code heartbeatIntervalMs} 0 turns probing off.
+     */
+    BrokerSessions(Time time, long sessionTimeoutMs, long heartbeatIntervalMs) {
         this.time = time;
         this.sessionTimeoutNs = TimeUnit.MILLISECONDS.toNanos(sessionTimeoutMs);
+        this.probeAfterNs = TimeUnit.MILLISECONDS.toNanos(heartbeatIntervalMs + heartbeatIntervalMs / 10);
+        this.probeTimeoutMs = (int) Math.max(100, Math.min(1000, heartbeatIntervalMs / 2));
+        this.probes = heartbeatIntervalMs <= 0
+                ? null
+                : new ThreadPoolExecutor(
+                        1, 1, 0L, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(MAX_QUEUED_PROBES), r -> {
+                            Thread thread = new Thread(r, "fjord-broker-probe");
+                            thread.setDaemon(true);
+                            return thread;
+                        }); // full queue: execute throws and the probe is skipped
+    }
+
+    /** Stops the probe thread. */
+    void close() {
+        if (probes != null) {
+            probes.shutdownNow();
+        }
     }
 
     void bind(Supplier<MetadataImage> image, Function<MetadataCommand, CompletableFuture<byte[]>> submitter) {
         this.image = image;
         this.submitter = submitter;
+    }
+
+    /** The settings fencing entries carry (the unclean-election default of this node). */
+    void controllerConfig(ControllerConfig config) {
+        this.controllerConfig = config;
     }
 
     boolean active() {
@@ -112,7 +170,59 @@ final class BrokerSessions implements MetadataStateMachine.Hooks {
                         broker.id(),
                         TimeUnit.NANOSECONDS.toMillis(nowNs - lastNs));
                 maybeChange(broker, true);
+            } else if (probes != null && nowNs - lastNs > probeAfterNs) {
+                maybeProbe(broker, lastNs);
             }
+        }
+    }
+
+    private void maybeProbe(BrokerRegistration broker, long lastContactAtProbeNs) {
+        if (broker.endpoints().isEmpty() || !probing.add(broker.id())) {
+            return;
+        }
+        Endpoint endpoint = broker.endpoints().get(0);
+        try {
+            probes.execute(() -> {
+                try {
+                    if (connectionRefused(endpoint.host(), endpoint.port(), probeTimeoutMs)) {
+                        onRefused(broker, lastContactAtProbeNs);
+                    }
+                } finally {
+                    probing.remove(broker.id());
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            probing.remove(broker.id()); // queue full or closed; a later sweep tries again
+        }
+    }
+
+    private void onRefused(BrokerRegistration probed, long lastContactAtProbeNs) {
+        BrokerRegistration broker = image.get().cluster().broker(probed.id());
+        long lastNs = lastContactNs.getOrDefault(probed.id(), activeSinceNs);
+        if (!active
+                || broker == null
+                || broker.fenced()
+                || !broker.incarnationId().equals(probed.incarnationId())
+                || lastNs != lastContactAtProbeNs) {
+            return; // it heartbeated, re-registered or was fenced meanwhile
+        }
+        log.info(
+                "Broker {} missed a heartbeat and its listener {}:{} refuses connections; fencing it",
+                broker.id(),
+                probed.endpoints().get(0).host(),
+                probed.endpoints().get(0).port());
+        maybeChange(broker, true);
+    }
+
+    /** Whether a TCP connect to host:port is refused (the process is gone); false on success or timeout. */
+    static boolean connectionRefused(String host, int port, int timeoutMs) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(host, port), timeoutMs);
+            return false;
+        } catch (ConnectException e) {
+            return true;
+        } catch (IOException | IllegalArgumentException e) {
+            return false;
         }
     }
 
@@ -121,7 +231,7 @@ final class BrokerSessions implements MetadataStateMachine.Hooks {
         if (submit == null || !changing.add(broker.id())) {
             return;
         }
-        submit.apply(new SetBrokerFenced(broker.id(), broker.incarnationId(), fenced))
+        submit.apply(new SetBrokerFenced(broker.id(), broker.incarnationId(), fenced, controllerConfig))
                 .whenComplete((reply, error) -> {
                     changing.remove(broker.id());
                     if (error != null) {

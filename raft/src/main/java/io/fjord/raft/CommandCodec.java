@@ -6,6 +6,8 @@ import io.fjord.common.Uuid;
 import io.fjord.metadata.AlterConfigOp;
 import io.fjord.metadata.AlterConfigsResource;
 import io.fjord.metadata.AlterConfigsResult;
+import io.fjord.metadata.AlterPartitionItem;
+import io.fjord.metadata.AlterPartitionResult;
 import io.fjord.metadata.ConfigResource;
 import io.fjord.metadata.ConfigResourceType;
 import io.fjord.metadata.ControllerConfig;
@@ -18,9 +20,12 @@ import io.fjord.metadata.Endpoint;
 import io.fjord.metadata.MalformedMetadataRecordException;
 import io.fjord.metadata.MetadataRecord;
 import io.fjord.metadata.MetadataRecordSerde;
+import io.fjord.metadata.PartitionRegistration;
 import io.fjord.raft.MetadataCommand.AlterConfigs;
+import io.fjord.raft.MetadataCommand.AlterPartition;
 import io.fjord.raft.MetadataCommand.AppendRecords;
 import io.fjord.raft.MetadataCommand.Barrier;
+import io.fjord.raft.MetadataCommand.ControlledShutdown;
 import io.fjord.raft.MetadataCommand.CreatePartitions;
 import io.fjord.raft.MetadataCommand.CreateTopics;
 import io.fjord.raft.MetadataCommand.DeleteTopics;
@@ -67,6 +72,8 @@ final class CommandCodec {
     static final byte REGISTER_BROKER_KIND = 5;
     static final byte SET_BROKER_FENCED_KIND = 6;
     static final byte BARRIER_KIND = 7;
+    static final byte CONTROLLED_SHUTDOWN_KIND = 8;
+    static final byte ALTER_PARTITION_KIND = 9;
     /** The only read-only query: a broker heartbeat, answered by the leader without a log entry. */
     static final byte HEARTBEAT_QUERY_KIND = 100;
 
@@ -132,9 +139,25 @@ final class CommandCodec {
                         .writeString(e.securityProtocol());
             }
             out.writeString(c.rack());
+            writeConfig(out, c.config());
         } else if (command instanceof SetBrokerFenced c) {
             out.writeByte(SET_BROKER_FENCED_KIND).writeInt(c.brokerId()).writeUuid(c.incarnationId());
             out.writeBoolean(c.fenced());
+            writeConfig(out, c.config());
+        } else if (command instanceof AlterPartition c) {
+            out.writeByte(ALTER_PARTITION_KIND)
+                    .writeInt(c.brokerId())
+                    .writeInt(c.items().size());
+            for (AlterPartitionItem item : c.items()) {
+                out.writeUuid(item.topicId())
+                        .writeInt(item.partitionId())
+                        .writeInt(item.leaderEpoch())
+                        .writeInt(item.partitionEpoch())
+                        .writeIntArray(item.newIsr());
+            }
+        } else if (command instanceof ControlledShutdown c) {
+            out.writeByte(CONTROLLED_SHUTDOWN_KIND).writeInt(c.brokerId()).writeUuid(c.incarnationId());
+            writeConfig(out, c.config());
         } else if (command instanceof Barrier c) {
             out.writeByte(BARRIER_KIND).writeInt(c.nodeId());
         } else {
@@ -143,10 +166,18 @@ final class CommandCodec {
         return out.toByteArray();
     }
 
+    /**
+     * A {@link ControllerConfig}, form 1: int32 -1 (the form, negated), then num.partitions,
+     * default.replication.factor and the record limit as int32s and unclean.leader.election.enable as a
+     * boolean. Form 0 (older entries) is the three int32s alone; num.partitions is positive, so the first
+     * int tells them apart. The rebalance settings only steer the active controller and are not carried.
+     */
     private static WireWriter writeConfig(WireWriter out, ControllerConfig config) {
-        return out.writeInt(config.defaultNumPartitions())
+        return out.writeInt(-1)
+                .writeInt(config.defaultNumPartitions())
                 .writeInt(config.defaultReplicationFactor())
-                .writeInt(config.maxRecordsPerRequest());
+                .writeInt(config.maxRecordsPerRequest())
+                .writeBoolean(config.uncleanLeaderElectionEnable());
     }
 
     static MetadataCommand decode(byte[] bytes) {
@@ -195,7 +226,11 @@ final class CommandCodec {
             case REGISTER_BROKER_KIND:
                 return decodeRegisterBroker(in);
             case SET_BROKER_FENCED_KIND:
-                return new SetBrokerFenced(in.readInt(), in.readUuid(), in.readBoolean());
+                return new SetBrokerFenced(in.readInt(), in.readUuid(), in.readBoolean(), readOptionalConfig(in));
+            case ALTER_PARTITION_KIND:
+                return decodeAlterPartition(in);
+            case CONTROLLED_SHUTDOWN_KIND:
+                return new ControlledShutdown(in.readInt(), in.readUuid(), readConfig(in));
             case BARRIER_KIND:
                 return new Barrier(in.readInt());
             default:
@@ -204,7 +239,20 @@ final class CommandCodec {
     }
 
     private static ControllerConfig readConfig(WireReader in) {
-        return new ControllerConfig(in.readInt(), in.readInt(), in.readInt());
+        int first = in.readInt();
+        if (first > 0) {
+            return new ControllerConfig(first, in.readInt(), in.readInt());
+        }
+        if (first != -1) {
+            throw new MalformedCommandException("unknown controller config form " + (-first));
+        }
+        return new ControllerConfig(in.readInt(), in.readInt(), in.readInt())
+                .withUncleanLeaderElection(in.readBoolean());
+    }
+
+    /** Entries written before a command carried its config end early: those decide with the defaults. */
+    private static ControllerConfig readOptionalConfig(WireReader in) {
+        return in.remaining() == 0 ? ControllerConfig.DEFAULT : readConfig(in);
     }
 
     private static CreateTopics decodeCreateTopics(WireReader in) {
@@ -270,6 +318,24 @@ final class CommandCodec {
         return new AlterConfigs(config, validateOnly, resources);
     }
 
+    private static AlterPartition decodeAlterPartition(WireReader in) {
+        int brokerId = in.readInt();
+        int count = in.readCount(32);
+        List<AlterPartitionItem> items = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            items.add(new AlterPartitionItem(
+                    in.readUuid(), in.readInt(), in.readInt(), in.readInt(), nonNull(in.readIntArray(), "new ISR")));
+        }
+        return new AlterPartition(brokerId, items);
+    }
+
+    private static int[] nonNull(int[] values, String what) {
+        if (values == null) {
+            throw new MalformedCommandException(what + " must not be null");
+        }
+        return values;
+    }
+
     private static RegisterBroker decodeRegisterBroker(WireReader in) {
         int brokerId = in.readInt();
         Uuid incarnationId = in.readUuid();
@@ -278,7 +344,7 @@ final class CommandCodec {
         for (int i = 0; i < count; i++) {
             endpoints.add(new Endpoint(in.readString(), in.readString(), in.readInt(), in.readString()));
         }
-        return new RegisterBroker(brokerId, incarnationId, endpoints, in.readString());
+        return new RegisterBroker(brokerId, incarnationId, endpoints, in.readString(), readOptionalConfig(in));
     }
 
     private static ConfigResourceType resourceType(byte id) {
@@ -438,15 +504,66 @@ final class CommandCodec {
         return results;
     }
 
+    static byte[] alterPartitionReply(List<AlterPartitionResult> results) {
+        WireWriter out = okReply().writeInt(results.size());
+        for (AlterPartitionResult r : results) {
+            out.writeUuid(r.topicId())
+                    .writeInt(r.partitionId())
+                    .writeShort(r.error().code());
+            out.writeBoolean(r.partition() != null);
+            if (r.partition() != null) {
+                writeRegistration(out, r.partition());
+            }
+        }
+        return out.toByteArray();
+    }
+
+    static List<AlterPartitionResult> decodeAlterPartitionReply(byte[] reply) {
+        WireReader in = openReply(reply);
+        int count = in.readCount(23);
+        List<AlterPartitionResult> results = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            Uuid topicId = in.readUuid();
+            int partitionId = in.readInt();
+            Errors error = Errors.forCode(in.readShort());
+            results.add(new AlterPartitionResult(
+                    topicId, partitionId, error, in.readBoolean() ? readRegistration(in) : null));
+        }
+        in.expectEnd();
+        return results;
+    }
+
+    private static void writeRegistration(WireWriter out, PartitionRegistration p) {
+        out.writeIntArray(p.replicas()).writeIntArray(p.isr());
+        out.writeInt(p.leader()).writeInt(p.leaderEpoch()).writeInt(p.partitionEpoch());
+    }
+
+    private static PartitionRegistration readRegistration(WireReader in) {
+        return new PartitionRegistration(
+                nonNull(in.readIntArray(), "replicas"),
+                nonNull(in.readIntArray(), "isr"),
+                in.readInt(),
+                in.readInt(),
+                in.readInt());
+    }
+
+    static byte[] booleanReply(boolean value) {
+        return okReply().writeBoolean(value).toByteArray();
+    }
+
+    static boolean decodeBooleanReply(byte[] reply) {
+        WireReader in = openReply(reply);
+        boolean value = in.readBoolean();
+        in.expectEnd();
+        return value;
+    }
+
     /** The heartbeat reply: whether the broker is fenced in the leader's image. */
     static byte[] heartbeatReply(boolean fenced) {
-        return okReply().writeBoolean(fenced).toByteArray();
+        return booleanReply(fenced);
     }
 
     static boolean decodeHeartbeatReply(byte[] reply) {
-        WireReader in = openReply(reply);
-        boolean fenced = in.readBoolean();
-        in.expectEnd();
-        return fenced;
+        return decodeBooleanReply(reply);
     }
 }

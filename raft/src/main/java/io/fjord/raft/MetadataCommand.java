@@ -2,6 +2,7 @@ package io.fjord.raft;
 
 import io.fjord.common.Uuid;
 import io.fjord.metadata.AlterConfigsResource;
+import io.fjord.metadata.AlterPartitionItem;
 import io.fjord.metadata.ControllerConfig;
 import io.fjord.metadata.CreatableTopic;
 import io.fjord.metadata.CreatePartitionsTopic;
@@ -57,7 +58,9 @@ sealed interface MetadataCommand {
         }
     }
 
-    record RegisterBroker(int brokerId, Uuid incarnationId, List<Endpoint> endpoints, String rack)
+    /** The config carries the unclean-election default for the elections that follow. */
+    record RegisterBroker(
+            int brokerId, Uuid incarnationId, List<Endpoint> endpoints, String rack, ControllerConfig config)
             implements MetadataCommand {
         public RegisterBroker {
             endpoints = List.copyOf(endpoints);
@@ -66,9 +69,21 @@ sealed interface MetadataCommand {
 
     /**
      * Fences (or unfences) the broker if it is still registered with {@code incarnationId} and not already
-     * in that state; otherwise changes nothing. Written by the active controller's session tracker.
+     * in that state, and re-elects the partitions it replicates; otherwise changes nothing. Written by the
+     * active controller's session tracker.
      */
-    record SetBrokerFenced(int brokerId, Uuid incarnationId, boolean fenced) implements MetadataCommand {}
+    record SetBrokerFenced(int brokerId, Uuid incarnationId, boolean fenced, ControllerConfig config)
+            implements MetadataCommand {}
+
+    /** A partition leader's ISR changes, decided in order against the image at this entry. */
+    record AlterPartition(int brokerId, List<AlterPartitionItem> items) implements MetadataCommand {
+        public AlterPartition {
+            items = List.copyOf(items);
+        }
+    }
+
+    /** A stopping broker asks to hand its leaderships away (see {@code ControllerApi#controlledShutdown}). */
+    record ControlledShutdown(int brokerId, Uuid incarnationId, ControllerConfig config) implements MetadataCommand {}
 
     /** Changes nothing; its commit tells {@code nodeId} that it has applied everything before it. */
     record Barrier(int nodeId) implements MetadataCommand {}

@@ -2,7 +2,6 @@ package io.fjord.raft;
 
 import io.fjord.common.ApiException;
 import io.fjord.common.Errors;
-import io.fjord.metadata.BrokerRegistration;
 import io.fjord.metadata.ConfigValidator;
 import io.fjord.metadata.ControllerLogic;
 import io.fjord.metadata.ControllerResult;
@@ -12,10 +11,11 @@ import io.fjord.metadata.MetadataImage;
 import io.fjord.metadata.MetadataListener;
 import io.fjord.metadata.MetadataRecord;
 import io.fjord.metadata.NoOpRecord;
-import io.fjord.metadata.RegisterBrokerRecord;
 import io.fjord.raft.MetadataCommand.AlterConfigs;
+import io.fjord.raft.MetadataCommand.AlterPartition;
 import io.fjord.raft.MetadataCommand.AppendRecords;
 import io.fjord.raft.MetadataCommand.Barrier;
+import io.fjord.raft.MetadataCommand.ControlledShutdown;
 import io.fjord.raft.MetadataCommand.CreatePartitions;
 import io.fjord.raft.MetadataCommand.CreateTopics;
 import io.fjord.raft.MetadataCommand.DeleteTopics;
@@ -413,14 +413,29 @@ final class MetadataStateMachine extends BaseStateMachine {
         } else if (command instanceof RegisterBroker c) {
             return CommandCodec.offsetReply(registerBroker(c));
         } else if (command instanceof SetBrokerFenced c) {
-            BrokerRegistration broker = image.cluster().broker(c.brokerId());
-            if (broker != null && broker.incarnationId().equals(c.incarnationId()) && broker.fenced() != c.fenced()) {
-                RegisterBrokerRecord record = new RegisterBrokerRecord(
-                        broker.id(), broker.incarnationId(), broker.endpoints(), broker.rack(), c.fenced());
-                log.info("Node {} applies: broker {} {}", nodeId, broker.id(), c.fenced() ? "fenced" : "unfenced");
-                return CommandCodec.offsetReply(commit(List.of(record)));
+            List<MetadataRecord> records = logic(c.config(), 0L)
+                    .setBrokerFenced(image, c.brokerId(), c.incarnationId(), c.fenced())
+                    .records();
+            if (!records.isEmpty()) {
+                log.info(
+                        "Node {} applies: broker {} {} ({} partition change(s))",
+                        nodeId,
+                        c.brokerId(),
+                        c.fenced() ? "fenced" : "unfenced",
+                        records.size() - 1);
             }
-            return CommandCodec.offsetReply(image.offset());
+            return CommandCodec.offsetReply(commit(records));
+        } else if (command instanceof AlterPartition c) {
+            ControllerResult<List<io.fjord.metadata.AlterPartitionResult>> result = logic(
+                            io.fjord.metadata.ControllerConfig.DEFAULT, 0L)
+                    .alterPartition(image, c.brokerId(), c.items());
+            commit(result.records());
+            return CommandCodec.alterPartitionReply(result.response());
+        } else if (command instanceof ControlledShutdown c) {
+            ControllerResult<Boolean> result =
+                    logic(c.config(), 0L).controlledShutdown(image, c.brokerId(), c.incarnationId());
+            commit(result.records());
+            return CommandCodec.booleanReply(result.response());
         } else if (command instanceof Barrier c) {
             if (c.nodeId() == nodeId) {
                 markCaughtUp();
@@ -435,14 +450,9 @@ final class MetadataStateMachine extends BaseStateMachine {
     }
 
     private long registerBroker(RegisterBroker c) {
-        if (c.brokerId() < 0 || c.endpoints().isEmpty()) {
-            throw new ApiException(
-                    Errors.INVALID_REQUEST,
-                    "A broker registration needs an id >= 0 and endpoints; got id " + c.brokerId() + ", endpoints "
-                            + c.endpoints());
-        }
-        long offset = commit(
-                List.of(new RegisterBrokerRecord(c.brokerId(), c.incarnationId(), c.endpoints(), c.rack(), false)));
+        long offset = commit(logic(c.config(), 0L)
+                .registerBroker(image, c.brokerId(), c.incarnationId(), c.endpoints(), c.rack())
+                .records());
         hooks.onBrokerRegistered(c.brokerId());
         return offset;
     }

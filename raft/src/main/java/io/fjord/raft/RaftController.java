@@ -5,6 +5,8 @@ import io.fjord.common.Errors;
 import io.fjord.common.Uuid;
 import io.fjord.metadata.AlterConfigsResource;
 import io.fjord.metadata.AlterConfigsResult;
+import io.fjord.metadata.AlterPartitionItem;
+import io.fjord.metadata.AlterPartitionResult;
 import io.fjord.metadata.ControllerApi;
 import io.fjord.metadata.ControllerConfig;
 import io.fjord.metadata.CreatableTopic;
@@ -14,6 +16,8 @@ import io.fjord.metadata.CreateTopicResult;
 import io.fjord.metadata.DeleteTopicResult;
 import io.fjord.metadata.Endpoint;
 import io.fjord.raft.MetadataCommand.AlterConfigs;
+import io.fjord.raft.MetadataCommand.AlterPartition;
+import io.fjord.raft.MetadataCommand.ControlledShutdown;
 import io.fjord.raft.MetadataCommand.CreatePartitions;
 import io.fjord.raft.MetadataCommand.CreateTopics;
 import io.fjord.raft.MetadataCommand.DeleteTopics;
@@ -104,10 +108,21 @@ public final class RaftController implements ControllerApi, AutoCloseable {
                     "A broker registration needs an id >= 0, an incarnation id and endpoints; got id " + brokerId
                             + ", endpoints " + endpoints));
         }
-        CompletableFuture<Long> registered =
-                call(new RegisterBroker(brokerId, incarnationId, endpoints, rack), CommandCodec::decodeOffsetReply);
+        CompletableFuture<Long> registered = call(
+                new RegisterBroker(brokerId, incarnationId, endpoints, rack, config), CommandCodec::decodeOffsetReply);
         registered.thenRun(() -> startHeartbeats(brokerId, incarnationId));
         return registered;
+    }
+
+    @Override
+    public CompletableFuture<List<AlterPartitionResult>> alterPartition(int brokerId, List<AlterPartitionItem> items) {
+        return call(new AlterPartition(brokerId, items), CommandCodec::decodeAlterPartitionReply);
+    }
+
+    /** Decided in the log like every request; the broker's heartbeats carry on. */
+    @Override
+    public CompletableFuture<Boolean> controlledShutdown(int brokerId, Uuid incarnationId) {
+        return call(new ControlledShutdown(brokerId, incarnationId, config), CommandCodec::decodeBooleanReply);
     }
 
     /**

@@ -4,6 +4,7 @@ import io.fjord.common.ApiException;
 import io.fjord.common.Errors;
 import io.fjord.common.Time;
 import io.fjord.metadata.ConfigValidator;
+import io.fjord.metadata.ControllerConfig;
 import io.fjord.metadata.MetadataImage;
 import io.fjord.metadata.MetadataListener;
 import io.fjord.metadata.MetadataLog;
@@ -88,7 +89,7 @@ public final class RaftMetadataLog implements MetadataLog {
     private RaftMetadataLog(RaftConfig config, ConfigValidator validator, Time time, RandomGenerator random)
             throws IOException {
         this.config = config;
-        this.sessions = new BrokerSessions(time, config.brokerSessionTimeoutMs());
+        this.sessions = new BrokerSessions(time, config.brokerSessionTimeoutMs(), config.brokerHeartbeatIntervalMs());
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "fjord-raft-" + config.nodeId());
             thread.setDaemon(true);
@@ -184,7 +185,10 @@ public final class RaftMetadataLog implements MetadataLog {
                 config.self().address(),
                 config.voters());
         submitBarrier();
-        long sweepMs = Math.max(10, Math.min(1000, config.brokerSessionTimeoutMs() / 10));
+        // Often enough that a probe follows a missed heartbeat within a quarter interval.
+        long sweepMs = Math.max(
+                10,
+                Math.min(1000, Math.min(config.brokerSessionTimeoutMs() / 10, config.brokerHeartbeatIntervalMs() / 4)));
         scheduler.scheduleWithFixedDelay(this::sweep, sweepMs, sweepMs, TimeUnit.MILLISECONDS);
     }
 
@@ -282,6 +286,11 @@ public final class RaftMetadataLog implements MetadataLog {
         return config;
     }
 
+    /** The controller settings this node's own entries (fencing, rebalance) carry; call before {@link #start}. */
+    void useControllerConfig(ControllerConfig controllerConfig) {
+        sessions.controllerConfig(controllerConfig);
+    }
+
     ScheduledExecutorService scheduler() {
         return scheduler;
     }
@@ -367,6 +376,7 @@ public final class RaftMetadataLog implements MetadataLog {
             closed = true;
         }
         scheduler.shutdownNow();
+        sessions.close();
         stateMachine.failWaiters(notController("The metadata log is closed."));
         sessions.onNotLeader();
         stateMachine.resignOnClose();

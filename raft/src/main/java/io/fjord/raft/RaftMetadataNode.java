@@ -45,6 +45,7 @@ public final class RaftMetadataNode implements AutoCloseable {
         RaftMetadataLog log = RaftMetadataLog.create(config, validator, time, random);
         MetadataLoader loader = new MetadataLoader();
         log.register(loader);
+        log.useControllerConfig(controllerConfig);
         try {
             log.start();
         } catch (IOException | RuntimeException e) {

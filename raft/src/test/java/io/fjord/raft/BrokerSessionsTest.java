@@ -6,12 +6,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.fjord.common.ApiException;
 import io.fjord.common.Errors;
 import io.fjord.common.Uuid;
+import io.fjord.metadata.ControllerConfig;
 import io.fjord.metadata.Endpoint;
 import io.fjord.metadata.MetadataDelta;
 import io.fjord.metadata.MetadataImage;
 import io.fjord.metadata.RegisterBrokerRecord;
 import io.fjord.raft.MetadataCommand.SetBrokerFenced;
 import io.fjord.testkit.MockTime;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -20,6 +23,7 @@ import org.junit.jupiter.api.Test;
 class BrokerSessionsTest {
 
     private static final long SESSION_TIMEOUT_MS = 9000;
+    private static final long HEARTBEAT_INTERVAL_MS = 2000;
     private static final Uuid INCARNATION = new Uuid(1, 1);
 
     private final MockTime time = new MockTime();
@@ -66,7 +70,7 @@ class BrokerSessionsTest {
         time.advanceMs(1);
         sessions.sweep();
         sessions.sweep();
-        assertThat(submitted).containsExactly(new SetBrokerFenced(1, INCARNATION, true));
+        assertThat(submitted).containsExactly(new SetBrokerFenced(1, INCARNATION, true, ControllerConfig.DEFAULT));
 
         replies.get(0).complete(CommandCodec.offsetReply(1));
         sessions.sweep();
@@ -94,7 +98,7 @@ class BrokerSessionsTest {
         assertThat(heartbeat(2, INCARNATION))
                 .as("still fenced until the unfence commits")
                 .isTrue();
-        assertThat(submitted).containsExactly(new SetBrokerFenced(2, INCARNATION, false));
+        assertThat(submitted).containsExactly(new SetBrokerFenced(2, INCARNATION, false, ControllerConfig.DEFAULT));
     }
 
     @Test
@@ -108,5 +112,85 @@ class BrokerSessionsTest {
         register(1, false);
         assertThatThrownBy(() -> heartbeat(1, new Uuid(2, 2)))
                 .satisfies(e -> assertThat(((ApiException) e).error()).isEqualTo(Errors.STALE_BROKER_EPOCH));
+    }
+
+    @Test
+    void aSilentBrokerWhoseListenerRefusesConnectionsIsFencedAfterOneMissedHeartbeat() throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        BrokerSessions probing = probingSessions();
+        try {
+            registerAt(1, closedPort);
+            probing.onLeaderReady(1);
+            time.advanceMs(HEARTBEAT_INTERVAL_MS);
+            probing.sweep();
+            Thread.sleep(300);
+            assertThat(submitted).as("not silent for a full interval yet").isEmpty();
+
+            time.advanceMs(HEARTBEAT_INTERVAL_MS / 2);
+            probing.sweep();
+            awaitSubmitted(1);
+            assertThat(submitted).containsExactly(new SetBrokerFenced(1, INCARNATION, true, ControllerConfig.DEFAULT));
+        } finally {
+            probing.close();
+        }
+    }
+
+    @Test
+    void aSilentBrokerWhoseListenerAcceptsKeepsItsFullSession() throws Exception {
+        BrokerSessions probing = probingSessions();
+        try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            registerAt(1, listener.getLocalPort());
+            probing.onLeaderReady(1);
+            time.advanceMs(HEARTBEAT_INTERVAL_MS * 2);
+            probing.sweep();
+            listener.setSoTimeout(5000);
+            listener.accept().close(); // the probe connected
+            Thread.sleep(200);
+            probing.sweep();
+            Thread.sleep(200);
+            assertThat(submitted).isEmpty();
+            time.advanceMs(SESSION_TIMEOUT_MS);
+            probing.sweep();
+            assertThat(submitted).hasSize(1);
+        } finally {
+            probing.close();
+        }
+    }
+
+    private BrokerSessions probingSessions() {
+        BrokerSessions probing = new BrokerSessions(time, SESSION_TIMEOUT_MS, HEARTBEAT_INTERVAL_MS);
+        probing.bind(() -> image, command -> {
+            synchronized (submitted) {
+                submitted.add(command);
+            }
+            return new CompletableFuture<>();
+        });
+        return probing;
+    }
+
+    private void registerAt(int brokerId, int port) {
+        MetadataDelta delta = new MetadataDelta(image);
+        delta.replay(new RegisterBrokerRecord(
+                brokerId,
+                INCARNATION,
+                List.of(new Endpoint("PLAINTEXT", "127.0.0.1", port, "PLAINTEXT")),
+                null,
+                false));
+        image = delta.apply(image.offset() + 1);
+    }
+
+    private void awaitSubmitted(int count) throws InterruptedException {
+        long deadlineNs = System.nanoTime() + 5_000_000_000L;
+        while (System.nanoTime() < deadlineNs) {
+            synchronized (submitted) {
+                if (submitted.size() >= count) {
+                    return;
+                }
+            }
+            Thread.sleep(10);
+        }
     }
 }

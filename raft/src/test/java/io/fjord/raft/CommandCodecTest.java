@@ -9,6 +9,8 @@ import io.fjord.common.Uuid;
 import io.fjord.metadata.AlterConfigOp;
 import io.fjord.metadata.AlterConfigsResource;
 import io.fjord.metadata.AlterConfigsResult;
+import io.fjord.metadata.AlterPartitionItem;
+import io.fjord.metadata.AlterPartitionResult;
 import io.fjord.metadata.ConfigRecord;
 import io.fjord.metadata.ConfigResource;
 import io.fjord.metadata.ConfigResourceType;
@@ -20,6 +22,7 @@ import io.fjord.metadata.CreateTopicResult;
 import io.fjord.metadata.DeleteTopicResult;
 import io.fjord.metadata.Endpoint;
 import io.fjord.metadata.NoOpRecord;
+import io.fjord.metadata.PartitionRegistration;
 import io.fjord.metadata.TopicRecord;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -43,11 +46,25 @@ class CommandCodecTest {
                         new ConfigRecord(ConfigResourceType.TOPIC, "a", "retention.ms", null),
                         new NoOpRecord())),
                 new MetadataCommand.RegisterBroker(
-                        4, new Uuid(9, 9), List.of(new Endpoint("PLAINTEXT", "h", 9092, "PLAINTEXT")), "rack-1"),
+                        4,
+                        new Uuid(9, 9),
+                        List.of(new Endpoint("PLAINTEXT", "h", 9092, "PLAINTEXT")),
+                        "rack-1",
+                        CONFIG),
                 new MetadataCommand.RegisterBroker(
-                        4, new Uuid(9, 9), List.of(new Endpoint("PLAINTEXT", "h", 9092, "PLAINTEXT")), null),
-                new MetadataCommand.SetBrokerFenced(4, new Uuid(9, 9), true),
+                        4,
+                        new Uuid(9, 9),
+                        List.of(new Endpoint("PLAINTEXT", "h", 9092, "PLAINTEXT")),
+                        null,
+                        CONFIG.withUncleanLeaderElection(true)),
+                new MetadataCommand.SetBrokerFenced(4, new Uuid(9, 9), true, CONFIG),
+                new MetadataCommand.ControlledShutdown(4, new Uuid(9, 9), CONFIG.withUncleanLeaderElection(true)),
                 new MetadataCommand.Barrier(2),
+                new MetadataCommand.AlterPartition(
+                        3,
+                        List.of(
+                                new AlterPartitionItem(new Uuid(1, 2), 0, 4, 5, new int[] {3, 1}),
+                                new AlterPartitionItem(new Uuid(1, 3), 2, 0, 0, new int[] {}))),
                 new MetadataCommand.DeleteTopics(Arrays.asList("a", null), Arrays.asList(new Uuid(1, 2), null)),
                 new MetadataCommand.AlterConfigs(
                         CONFIG,
@@ -60,6 +77,41 @@ class CommandCodecTest {
         for (MetadataCommand command : commands) {
             assertThat(roundTrip(command)).isEqualTo(command);
         }
+    }
+
+    @Test
+    void alterPartitionResultsSurviveARoundTripWithTheirRegistrations() {
+        List<AlterPartitionResult> results = List.of(
+                new AlterPartitionResult(
+                        new Uuid(1, 2),
+                        0,
+                        Errors.NONE,
+                        new PartitionRegistration(new int[] {3, 1}, new int[] {3}, 3, 4, 6)),
+                new AlterPartitionResult(new Uuid(1, 3), 2, Errors.FENCED_LEADER_EPOCH, null));
+        assertThat(CommandCodec.decodeAlterPartitionReply(CommandCodec.alterPartitionReply(results)))
+                .isEqualTo(results);
+    }
+
+    @Test
+    void entriesWrittenBeforeCommandsCarriedTheirConfigStillDecode() {
+        byte[] oldFence = new WireWriter()
+                .writeByte(CommandCodec.SET_BROKER_FENCED_KIND)
+                .writeInt(4)
+                .writeUuid(new Uuid(9, 9))
+                .writeBoolean(true)
+                .toByteArray();
+        assertThat(CommandCodec.decode(oldFence))
+                .isEqualTo(new MetadataCommand.SetBrokerFenced(4, new Uuid(9, 9), true, ControllerConfig.DEFAULT));
+        byte[] oldDelete = new WireWriter()
+                .writeByte(CommandCodec.ALTER_CONFIGS_KIND)
+                .writeInt(3)
+                .writeInt(2)
+                .writeInt(500)
+                .writeBoolean(false)
+                .writeInt(0)
+                .toByteArray();
+        assertThat(CommandCodec.decode(oldDelete))
+                .isEqualTo(new MetadataCommand.AlterConfigs(CONFIG, false, List.of()));
     }
 
     @Test

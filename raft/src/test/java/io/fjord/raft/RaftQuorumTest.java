@@ -176,7 +176,16 @@ class RaftQuorumTest {
             int leader = quorum.awaitLeader(15_000);
             RaftController controller = quorum.node(quorum.aFollower(leader)).controller();
             Uuid incarnation = new Uuid(5, 5);
-            controller.registerBroker(5, incarnation, endpoints(9005), null).get(30, TimeUnit.SECONDS);
+            // A listener that accepts: the session timeout alone decides (no fast failure detection).
+            java.net.ServerSocket listener =
+                    new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+            controller
+                    .registerBroker(
+                            5,
+                            incarnation,
+                            List.of(new Endpoint("PLAINTEXT", "127.0.0.1", listener.getLocalPort(), "PLAINTEXT")),
+                            null)
+                    .get(30, TimeUnit.SECONDS);
             // Heartbeating keeps it unfenced past the session timeout.
             Thread.sleep(QuorumTestContext.SESSION_TIMEOUT_MS * 2);
             assertThat(quorum.awaitSameImage(10_000).cluster().broker(5).fenced())
@@ -191,6 +200,7 @@ class RaftQuorumTest {
                     .isGreaterThanOrEqualTo(
                             QuorumTestContext.SESSION_TIMEOUT_MS - 2 * QuorumTestContext.HEARTBEAT_INTERVAL_MS);
 
+            listener.close();
             assertThat(controller.heartbeat(5, incarnation).get(30, TimeUnit.SECONDS))
                     .isTrue();
             QuorumTestContext.await(
@@ -201,6 +211,74 @@ class RaftQuorumTest {
                     .withThrowableThat()
                     .withMessageContaining("incarnation");
         }
+    }
+
+    @Test
+    void aKilledBrokerWhoseListenerRefusesConnectionsIsFencedWellBeforeItsSessionTimeout() throws Exception {
+        try (QuorumTestContext quorum = new QuorumTestContext(dir, 3, 10_000).startAll()) {
+            int leader = quorum.awaitLeader(15_000);
+            RaftController controller = quorum.node(quorum.aFollower(leader)).controller();
+            int closedPort = QuorumTestContext.freePort();
+            controller
+                    .registerBroker(
+                            5,
+                            new Uuid(5, 5),
+                            List.of(new Endpoint("PLAINTEXT", "127.0.0.1", closedPort, "PLAINTEXT")),
+                            null)
+                    .get(30, TimeUnit.SECONDS);
+            controller.stopHeartbeats(5);
+            long stoppedNs = System.nanoTime();
+            QuorumTestContext.await(10_000, "broker 5 fenced on every node", () -> fencedEverywhere(quorum, 5, true));
+            long fencedAfterMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stoppedNs);
+            System.out.println("Broker 5 (listener gone) fenced " + fencedAfterMs + " ms after its last heartbeat");
+            assertThat(fencedAfterMs).isLessThan(QuorumTestContext.SESSION_TIMEOUT_MS);
+        }
+    }
+
+    @Test
+    void fencingABrokerMovesItsLeadershipsOnEveryNodeAndControlledShutdownHandsThemBack() throws Exception {
+        try (QuorumTestContext quorum = new QuorumTestContext(dir, 3, 10_000).startAll()) {
+            int leader = quorum.awaitLeader(15_000);
+            RaftController controller = quorum.node(quorum.aFollower(leader)).controller();
+            controller.registerBroker(5, new Uuid(5, 5), endpoints(9005), null).get(30, TimeUnit.SECONDS);
+            controller.registerBroker(6, new Uuid(6, 6), endpoints(9006), null).get(30, TimeUnit.SECONDS);
+            CreatableTopic topic = new CreatableTopic(
+                    "moves", -1, -1, java.util.Map.of(0, new int[] {5, 6}, 1, new int[] {6, 5}), java.util.Map.of());
+            assertThat(controller
+                            .createTopics(List.of(topic), false)
+                            .get(30, TimeUnit.SECONDS)
+                            .get(0)
+                            .error())
+                    .isEqualTo(Errors.NONE);
+
+            assertThat(controller.controlledShutdown(6, new Uuid(6, 6)).get(30, TimeUnit.SECONDS))
+                    .isTrue();
+            QuorumTestContext.await(
+                    10_000, "broker 6 hands partition 1 to broker 5", () -> leaderEverywhere(quorum, 1, 5, 5));
+
+            controller.stopHeartbeats(5);
+            QuorumTestContext.await(10_000, "broker 5 fenced on every node", () -> fencedEverywhere(quorum, 5, true));
+            // The shutting-down broker 6 may not lead: both partitions lose their leader, 5 stays the ISR.
+            QuorumTestContext.await(
+                    10_000,
+                    "leaderless on every node",
+                    () -> leaderEverywhere(quorum, 0, -1, 5) && leaderEverywhere(quorum, 1, -1, 5));
+            MetadataImage image = quorum.awaitSameImage(10_000);
+            assertThat(image.topics().topic("moves").partition(0).leaderEpoch()).isEqualTo(1);
+        }
+    }
+
+    /** Whether every node's image shows partition {@code p} of "moves" led by {@code leader} with ISR [isr]. */
+    private static boolean leaderEverywhere(QuorumTestContext quorum, int p, int leader, int isr) {
+        for (int id = 1; id <= 3; id++) {
+            var topic = quorum.node(id).loader().image().topics().topic("moves");
+            if (topic == null
+                    || topic.partition(p).leader() != leader
+                    || !java.util.Arrays.equals(topic.partition(p).isr(), new int[] {isr})) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean fencedEverywhere(QuorumTestContext quorum, int brokerId, boolean fenced) {

@@ -492,6 +492,23 @@ public final class UnifiedLog implements AutoCloseable {
         return Batches.maxDecompressedBytes(config.maxMessageBytes());
     }
 
+    /**
+     * Records that {@code leaderEpoch} starts at {@code startOffset} (a replica becoming leader writes its
+     * epoch's start before any batch of that epoch, so followers' OffsetForLeaderEpoch and diverging-epoch
+     * answers see where the previous epoch ended). No-op unless the epoch is newer than the latest.
+     */
+    public void assignEpochStartOffset(int leaderEpoch, long startOffset) {
+        lock.lock();
+        try {
+            ensureOpen();
+            if (epochCache.assign(leaderEpoch, startOffset)) {
+                epochCache.flush();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** OffsetForLeaderEpoch: see {@link LeaderEpochFileCache#endOffsetFor}. */
     public EpochEndOffset endOffsetForEpoch(int leaderEpoch) {
         return epochCache.endOffsetFor(leaderEpoch, end.offset());
@@ -628,6 +645,10 @@ public final class UnifiedLog implements AutoCloseable {
         try {
             ensureOpen();
             if (offset >= end.offset()) {
+                // Epochs this replica started as leader without writing a batch end here too, or a
+                // follower would keep naming them as its last fetched epoch and diverge forever.
+                epochCache.truncateFromEnd(offset);
+                epochCache.flush();
                 return false;
             }
             if (offset < logStartOffset) {

@@ -94,11 +94,15 @@ public final class GroupCoordinatorPublisher implements MetadataPublisher {
         }
     }
 
-    /** Every record of the partition up to its high watermark, in log order. */
+    /**
+     * Every record of the partition up to its log end offset, in log order. A new leader's high watermark
+     * lags its log until the followers fetch again, yet everything in its log will be committed (followers
+     * truncate to the leader, never the other way), so the load reads to the end, as Kafka's does.
+     */
     static List<CoordinatorRecord> readAll(UnifiedLog partitionLog) {
         List<CoordinatorRecord> out = new ArrayList<>();
         long offset = partitionLog.logStartOffset();
-        long end = partitionLog.highWatermark();
+        long end = partitionLog.logEndOffset();
         while (offset < end) {
             FetchDataInfo info = partitionLog.read(offset, READ_CHUNK_BYTES, end, true);
             int size = info.records().sizeInBytes();

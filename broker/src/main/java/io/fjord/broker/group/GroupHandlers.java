@@ -108,10 +108,10 @@ public final class GroupHandlers {
             return;
         }
         BrokerConfig config = metadata.config();
-        // offsets.topic.replication.factor (capped by the live brokers) applies once followers copy data
-        // (issue 4); until then a second replica would hold the high watermark back and every commit would
-        // time out, so the offsets topic has one.
-        int replicationFactor = 1;
+        // offsets.topic.replication.factor, capped by the unfenced brokers so a young or shrunken cluster
+        // still gets a coordinator (the topic keeps the smaller factor; reassignment can raise it later).
+        int liveBrokers = metadata.image().cluster().unfencedBrokerIds().size();
+        int replicationFactor = Math.max(1, Math.min(config.offsetsTopicReplicationFactor(), liveBrokers));
         CreatableTopic topic = new CreatableTopic(
                 OffsetsTopicLog.TOPIC,
                 config.offsetsTopicNumPartitions(),

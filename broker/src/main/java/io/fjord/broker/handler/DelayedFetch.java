@@ -8,9 +8,10 @@ import io.fjord.storage.UnifiedLog;
 import java.util.List;
 
 /**
- * A fetch waiting for {@code min.bytes} of new data below the high watermark, or its max wait. Completed
- * by the appends that move a watched partition (no polling); a partition that disappears completes it
- * at once so the client sees the error.
+ * A fetch waiting for {@code min.bytes} of new data, or its max wait: a consumer's below the high
+ * watermark, a follower's below the log end offset. Completed by the appends and high watermark moves
+ * of a watched partition (no polling); a partition that disappears or stops being led here completes it
+ * at once so the fetcher sees the error.
  *
  * <p>Thread-safe: {@link #tryComplete} may run on any appending thread and on the timer.
  */
@@ -18,6 +19,7 @@ final class DelayedFetch extends DelayedOperation {
 
     private final int minBytes;
     private final List<FetchHandler.PartitionFetch> fetches;
+    private final FetchHandler.Fetcher fetcher;
     private final ReplicaManager replicaManager;
     private final Runnable respond;
 
@@ -25,11 +27,13 @@ final class DelayedFetch extends DelayedOperation {
             long maxWaitMs,
             int minBytes,
             List<FetchHandler.PartitionFetch> fetches,
+            FetchHandler.Fetcher fetcher,
             ReplicaManager replicaManager,
             Runnable respond) {
         super(maxWaitMs);
         this.minBytes = minBytes;
         this.fetches = fetches;
+        this.fetcher = fetcher;
         this.replicaManager = replicaManager;
         this.respond = respond;
     }
@@ -49,16 +53,16 @@ final class DelayedFetch extends DelayedOperation {
         long available = 0;
         for (FetchHandler.PartitionFetch fetch : fetches) {
             Partition partition = replicaManager.partition(new TopicPartition(fetch.topic(), fetch.partition()));
-            if (partition == null) {
+            if (partition == null || !partition.isLeader()) {
                 return forceComplete();
             }
             UnifiedLog log = partition.log();
-            long highWatermark = log.highWatermark();
-            if (highWatermark > fetch.fetchOffset()) {
+            long visibleEnd = fetcher.isFollower() ? log.logEndOffset() : log.highWatermark();
+            if (visibleEnd > fetch.fetchOffset()) {
                 if (minBytes <= 1) {
                     return forceComplete();
                 }
-                available += log.read(fetch.fetchOffset(), fetch.maxBytes(), highWatermark, false)
+                available += log.read(fetch.fetchOffset(), fetch.maxBytes(), visibleEnd, false)
                         .records()
                         .sizeInBytes();
                 if (available >= minBytes) {

@@ -9,7 +9,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * An acks=all produce waiting until the high watermark of every partition it wrote passes the end of
- * what it appended, or its timeout (REQUEST_TIMED_OUT for the partitions still short).
+ * what it appended, or its timeout (REQUEST_TIMED_OUT for the partitions still short), or until this
+ * broker stops leading one of them (NOT_LEADER_OR_FOLLOWER).
  *
  * <p>Thread-safe: {@link #tryComplete} may run on any thread that moves a high watermark.
  */
@@ -36,7 +37,7 @@ final class DelayedProduce extends DelayedOperation {
     @Override
     public boolean tryComplete() {
         for (Wait wait : waits) {
-            if (wait.partition().highWatermark() < wait.requiredOffset()) {
+            if (wait.partition().acksAllStatus(wait.requiredOffset()) == null) {
                 return false;
             }
         }
@@ -46,7 +47,7 @@ final class DelayedProduce extends DelayedOperation {
     @Override
     protected void onExpiration() {
         for (Wait wait : waits) {
-            if (wait.partition().highWatermark() < wait.requiredOffset()) {
+            if (wait.partition().acksAllStatus(wait.requiredOffset()) == null) {
                 wait.response()
                         .setErrorCode(Errors.REQUEST_TIMED_OUT.code())
                         .setErrorMessage("the in-sync replicas did not acknowledge the write in time");
@@ -54,15 +55,28 @@ final class DelayedProduce extends DelayedOperation {
         }
     }
 
+    /**
+     * Per partition, Kafka's answer: NONE once the high watermark passed the write, with
+     * NOT_ENOUGH_REPLICAS_AFTER_APPEND if the ISR fell below min.insync.replicas meanwhile, and
+     * NOT_LEADER_OR_FOLLOWER when completed early because this broker stopped leading the partition.
+     */
     @Override
     protected void onComplete() {
         for (Wait wait : waits) {
-            boolean isShort = wait.partition().highWatermark() < wait.requiredOffset();
-            if (isShort && wait.response().errorCode() == Errors.NONE.code()) {
-                // Completed early because the partition moved away (deleted, or leadership lost).
+            if (wait.response().errorCode() != Errors.NONE.code()) {
+                continue;
+            }
+            Errors status = wait.partition().acksAllStatus(wait.requiredOffset());
+            if (status == null) {
+                status = Errors.NOT_LEADER_OR_FOLLOWER; // completed early: the partition moved away
+            }
+            if (status != Errors.NONE) {
                 wait.response()
-                        .setErrorCode(Errors.NOT_LEADER_OR_FOLLOWER.code())
-                        .setErrorMessage("this broker stopped leading the partition before the write was committed");
+                        .setErrorCode(status.code())
+                        .setErrorMessage(
+                                status == Errors.NOT_ENOUGH_REPLICAS_AFTER_APPEND
+                                        ? "the write was committed while the ISR was smaller than min.insync.replicas"
+                                        : "this broker stopped leading the partition before the write was committed");
             }
         }
         future.complete(response);

@@ -12,6 +12,7 @@ import io.fjord.protocol.ApiMessage;
 import io.fjord.protocol.MemoryRecords;
 import io.fjord.protocol.message.FetchRequest;
 import io.fjord.protocol.message.FetchResponse;
+import io.fjord.storage.EpochEndOffset;
 import io.fjord.storage.FetchDataInfo;
 import io.fjord.storage.UnifiedLog;
 import java.util.ArrayList;
@@ -19,10 +20,14 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Fetch for consumers: reads each partition from its log up to the high watermark, within the partition
- * and response byte limits, and answers with slices of the segment files (sent with sendfile). When
- * fewer than {@code min.bytes} are ready it waits in the fetch purgatory, which appends wake up, until
- * {@code max.wait.ms}. No fetch sessions: the answer's session id is 0, so clients send full fetches.
+ * Fetch for consumers and for follower replicas: reads each partition from its log, a consumer's up to
+ * the high watermark, a follower's (replica id >= 0; in ReplicaState from v15) up to the log end offset,
+ * within the partition and response byte limits, and answers with slices of the segment files (sent with
+ * sendfile). A fetch that names its last fetched epoch (v12+) whose history diverged from this leader's
+ * gets the diverging epoch and no records. A follower's fetch records its position with the partition,
+ * which moves the high watermark and grows the ISR. When fewer than {@code min.bytes} are ready it waits
+ * in the fetch purgatory, which appends wake up, until {@code max.wait.ms}. No fetch sessions: the
+ * answer's session id is 0, so clients send full fetches.
  *
  * <p>Runs on an I/O thread; the delayed completion runs on the thread of the append that satisfied it,
  * or on the purgatory timer.
@@ -30,6 +35,7 @@ import java.util.concurrent.CompletableFuture;
 public final class FetchHandler implements RequestHandler {
 
     private static final byte READ_COMMITTED = 1;
+    private static final short FIRST_REPLICA_STATE_VERSION = 15;
 
     private final ReplicaManager replicaManager;
     private final TopicResolver topics;
@@ -41,7 +47,21 @@ public final class FetchHandler implements RequestHandler {
 
     /** One partition of the request, resolved. {@code topic} is null when the id is unknown. */
     record PartitionFetch(
-            String topic, Uuid topicId, int partition, long fetchOffset, int maxBytes, int currentLeaderEpoch) {}
+            String topic,
+            Uuid topicId,
+            int partition,
+            long fetchOffset,
+            int maxBytes,
+            int currentLeaderEpoch,
+            int lastFetchedEpoch,
+            long logStartOffset) {}
+
+    /** Who fetches: a consumer (replica id < 0) or the follower with that broker id. */
+    record Fetcher(int replicaId, boolean readCommitted) {
+        boolean isFollower() {
+            return replicaId >= 0;
+        }
+    }
 
     @Override
     public CompletableFuture<ApiMessage> handle(RequestContext context, ApiMessage message) {
@@ -57,21 +77,25 @@ public final class FetchHandler implements RequestHandler {
                         p.partition(),
                         p.fetchOffset(),
                         p.partitionMaxBytes(),
-                        p.currentLeaderEpoch()));
+                        p.currentLeaderEpoch(),
+                        p.lastFetchedEpoch(),
+                        p.logStartOffset()));
             }
         }
-        boolean readCommitted = request.isolationLevel() == READ_COMMITTED;
+        int replicaId =
+                version >= FIRST_REPLICA_STATE_VERSION ? request.replicaState().replicaId() : request.replicaId();
+        Fetcher fetcher = new Fetcher(replicaId, request.isolationLevel() == READ_COMMITTED);
         int maxBytes = version >= 3 ? request.maxBytes() : Integer.MAX_VALUE;
-        Read read = readAll(fetches, maxBytes, version, readCommitted);
+        Read read = readAll(fetches, maxBytes, version, fetcher);
         if (request.maxWaitMs() <= 0 || read.bytes >= request.minBytes() || read.anyError || fetches.isEmpty()) {
             return CompletableFuture.completedFuture(read.response);
         }
         CompletableFuture<ApiMessage> future = new CompletableFuture<>();
         DelayedFetch delayed =
-                new DelayedFetch(request.maxWaitMs(), request.minBytes(), fetches, replicaManager, () -> {
+                new DelayedFetch(request.maxWaitMs(), request.minBytes(), fetches, fetcher, replicaManager, () -> {
                     if (!future.isDone()) {
                         try {
-                            future.complete(readAll(fetches, maxBytes, version, readCommitted).response);
+                            future.complete(readAll(fetches, maxBytes, version, fetcher).response);
                         } catch (RuntimeException e) {
                             // Never leave the future open: the connection's ordered responses wait on it.
                             future.completeExceptionally(e);
@@ -94,7 +118,7 @@ public final class FetchHandler implements RequestHandler {
 
     private record Read(FetchResponse response, int bytes, boolean anyError) {}
 
-    private Read readAll(List<PartitionFetch> fetches, int maxBytes, short version, boolean readCommitted) {
+    private Read readAll(List<PartitionFetch> fetches, int maxBytes, short version, Fetcher fetcher) {
         FetchResponse response = new FetchResponse().setSessionId(0);
         FetchResponse.FetchableTopicResponse current = null;
         int remaining = maxBytes;
@@ -115,7 +139,11 @@ public final class FetchHandler implements RequestHandler {
             current.partitions().add(data);
             try {
                 int size = readPartition(
-                        fetch, Math.min(fetch.maxBytes(), Math.max(remaining, 0)), total == 0, readCommitted, data);
+                        fetch, Math.min(fetch.maxBytes(), Math.max(remaining, 0)), total == 0, fetcher, data);
+                if (size < 0) {
+                    anyError = true; // diverged: answer now so the fetcher truncates
+                    size = 0;
+                }
                 remaining -= size;
                 total += size;
             } catch (ApiException e) {
@@ -130,11 +158,12 @@ public final class FetchHandler implements RequestHandler {
         return new Read(response, total, anyError);
     }
 
+    /** Reads one partition into {@code data}; returns the record bytes, or -1 when the fetcher diverged. */
     private int readPartition(
             PartitionFetch fetch,
             int maxBytes,
             boolean minOneMessage,
-            boolean readCommitted,
+            Fetcher fetcher,
             FetchResponse.PartitionData data) {
         if (fetch.topic() == null) {
             throw new ApiException(Errors.UNKNOWN_TOPIC_ID, "no topic has id " + fetch.topicId());
@@ -142,12 +171,27 @@ public final class FetchHandler implements RequestHandler {
         Partition partition = replicaManager.partitionOrThrow(new TopicPartition(fetch.topic(), fetch.partition()));
         checkLeaderEpoch(fetch.currentLeaderEpoch(), partition.leaderEpoch());
         UnifiedLog log = partition.log();
+        EpochEndOffset diverging = partition.divergingEpoch(fetch.lastFetchedEpoch(), fetch.fetchOffset());
+        if (diverging != null) {
+            data.setDivergingEpoch(new FetchResponse.EpochEndOffset()
+                            .setEpoch(diverging.leaderEpoch())
+                            .setEndOffset(diverging.endOffset()))
+                    .setHighWatermark(log.highWatermark())
+                    .setLastStableOffset(log.highWatermark())
+                    .setLogStartOffset(log.logStartOffset())
+                    .setRecords(MemoryRecords.EMPTY);
+            return -1;
+        }
+        long maxOffset = fetcher.isFollower() ? log.logEndOffset() : log.highWatermark();
+        FetchDataInfo info = log.read(fetch.fetchOffset(), maxBytes, maxOffset, minOneMessage);
+        if (fetcher.isFollower()) {
+            partition.updateFollowerFetchState(fetcher.replicaId(), fetch.fetchOffset(), fetch.logStartOffset());
+        }
         long highWatermark = log.highWatermark();
-        FetchDataInfo info = log.read(fetch.fetchOffset(), maxBytes, highWatermark, minOneMessage);
         data.setHighWatermark(highWatermark)
                 .setLastStableOffset(highWatermark)
                 .setLogStartOffset(log.logStartOffset())
-                .setAbortedTransactions(readCommitted ? new ArrayList<>() : null)
+                .setAbortedTransactions(fetcher.readCommitted() ? new ArrayList<>() : null)
                 .setRecords(info.records());
         return info.records().sizeInBytes();
     }

@@ -1,5 +1,6 @@
 package io.fjord.broker.metadata;
 
+import io.fjord.broker.partition.Partition;
 import io.fjord.broker.partition.ReplicaManager;
 import io.fjord.common.TopicPartition;
 import io.fjord.common.Uuid;
@@ -22,7 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Makes the partitions on this broker follow the metadata: creates logs for new partitions it holds a
- * replica of, applies topic config changes, deletes the data of deleted topics. On the first update it
+ * replica of, makes it leader or follower of each as the image says, applies topic config changes,
+ * deletes the data of deleted topics and of replicas reassigned away. On the first update it
  * also deletes logs left on disk for topics deleted while the broker was down.
  *
  * <p>Called on the metadata thread, one delta at a time, in log order.
@@ -92,17 +94,16 @@ public final class BrokerMetadataPublisher implements MetadataPublisher {
         int minIsr = LogConfigs.minInsyncReplicas(effective);
         for (Map.Entry<Integer, PartitionRegistration> e : topic.partitions().entrySet()) {
             PartitionRegistration registration = e.getValue();
-            if (!contains(registration.replicas(), config.nodeId())) {
-                continue;
+            TopicPartition tp = new TopicPartition(topic.name(), e.getKey());
+            if (registration.hasReplica(config.nodeId())) {
+                replicaManager.applyPartition(tp, topic.id(), logConfig, registration, minIsr);
+            } else {
+                Partition hosted = replicaManager.partition(tp);
+                if (hosted != null && hosted.topicId().equals(topic.id())) {
+                    log.info("deleting the replica of {}: it was reassigned to {}", tp, registration);
+                    replicaManager.removePartition(tp);
+                }
             }
-            replicaManager.ensurePartition(
-                    new TopicPartition(topic.name(), e.getKey()),
-                    topic.id(),
-                    logConfig,
-                    registration.leader(),
-                    registration.leaderEpoch(),
-                    registration.isr(),
-                    minIsr);
         }
     }
 
@@ -119,14 +120,5 @@ public final class BrokerMetadataPublisher implements MetadataPublisher {
                 logManager.deleteLog(tp);
             }
         }
-    }
-
-    private static boolean contains(int[] replicas, int id) {
-        for (int r : replicas) {
-            if (r == id) {
-                return true;
-            }
-        }
-        return false;
     }
 }

@@ -2,53 +2,87 @@ package io.fjord.broker.partition;
 
 import io.fjord.common.ApiException;
 import io.fjord.common.Errors;
+import io.fjord.common.Time;
 import io.fjord.common.TopicPartition;
 import io.fjord.common.Uuid;
+import io.fjord.metadata.AlterPartitionItem;
+import io.fjord.metadata.AlterPartitionResult;
+import io.fjord.metadata.PartitionRegistration;
 import io.fjord.protocol.MemoryRecords;
+import io.fjord.storage.EpochEndOffset;
 import io.fjord.storage.LogAppendInfo;
 import io.fjord.storage.UnifiedLog;
-import java.util.function.Consumer;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * One partition this broker holds a replica of: its log and what the metadata says about it (topic id,
- * leader epoch, ISR). On a single broker this replica is the leader and the whole ISR, so the high
- * watermark follows the log end offset as soon as an append is done; the replication issue adds
- * followers here.
+ * One partition this broker holds a replica of: its log, its leadership and ISR as the metadata says
+ * ({@link PartitionState}), and, while this broker leads it, what each follower has fetched
+ * ({@link FollowerReplica}). The leader's high watermark is the smallest log end offset over the maximal
+ * ISR and never moves back; the leader grows the ISR when a follower reaches the high watermark and the
+ * start of the current leader epoch, and shrinks it when a follower has not caught up for {@code
+ * replica.lag.time.max.ms}, each through one AlterPartition at a time. A follower's log is written only by
+ * its replica fetcher ({@link #appendAsFollower}, {@link #truncateTo}).
  *
- * <p>Thread-safe: appends are serialized by the log; the metadata fields are swapped atomically by the
- * metadata thread.
+ * <p>Thread-safe. Leadership changes ({@link #makeLeader}, {@link #makeFollower}, on the metadata thread)
+ * hold the write lock, so no append or fetch update runs against a half-changed state; appends and
+ * follower fetches hold the read lock. The state, the follower map and the high watermark computation
+ * are guarded by {@code stateLock}. Waiting requests are woken through the {@link Listener}, never while
+ * a lock is held.
  */
 public final class Partition {
+
+    private static final Logger logger = LoggerFactory.getLogger(Partition.class);
+
+    /** Where the requests waiting on this partition are woken. */
+    public interface Listener {
+        /** The high watermark moved: acks=all produces and consumer fetches may complete. */
+        void onHighWatermarkMoved(TopicPartition tp);
+
+        /** The leader's log end moved without the high watermark: replica fetches may complete. */
+        void onLogEndOffsetMoved(TopicPartition tp);
+    }
+
+    /** The settings of ISR management: replica.lag.time.max.ms and the wait after a failed AlterPartition. */
+    public record IsrSettings(long replicaLagTimeMaxMs, long alterPartitionRetryBackoffMs) {}
 
     private final TopicPartition topicPartition;
     private final Uuid topicId;
     private final UnifiedLog log;
-    private volatile int leaderId;
-    private volatile int leaderEpoch;
-    private volatile int[] isr;
-    private volatile int minInsyncReplicas;
-    private final Consumer<TopicPartition> onHighWatermarkMoved;
+    private final int localBrokerId;
+    private final Time time;
+    private final IsrSettings settings;
+    private final Listener listener;
+    private final AlterPartitionChannel channel;
+    private final ReentrantReadWriteLock leaderIsrLock = new ReentrantReadWriteLock();
+    private final Object stateLock = new Object();
+    private final Map<Integer, FollowerReplica> followers = new HashMap<>();
+    private volatile PartitionState state = PartitionState.NONE;
+    private volatile int minInsyncReplicas = 1;
+    private volatile long leaderEpochStartOffset = -1L;
+    private long alterRetryNotBeforeMs;
 
     Partition(
             TopicPartition topicPartition,
             Uuid topicId,
             UnifiedLog log,
-            int leaderId,
-            int leaderEpoch,
-            int[] isr,
-            int minIsr,
-            Consumer<TopicPartition> onHighWatermarkMoved) {
-        this.onHighWatermarkMoved = onHighWatermarkMoved;
+            int localBrokerId,
+            Time time,
+            IsrSettings settings,
+            Listener listener,
+            AlterPartitionChannel channel) {
         this.topicPartition = topicPartition;
         this.topicId = topicId;
         this.log = log;
-        this.leaderId = leaderId;
-        this.leaderEpoch = leaderEpoch;
-        this.isr = isr;
-        this.minInsyncReplicas = minIsr;
-        // After an unclean stop the checkpointed high watermark lags the recovered log: a leader alone in
-        // its ISR owns every record it has, as Kafka's leader does when it takes over.
-        maybeIncrementHighWatermark();
+        this.localBrokerId = localBrokerId;
+        this.time = time;
+        this.settings = settings;
+        this.listener = listener;
+        this.channel = channel;
     }
 
     public TopicPartition topicPartition() {
@@ -64,63 +98,448 @@ public final class Partition {
     }
 
     public int leaderEpoch() {
-        return leaderEpoch;
+        return state.leaderEpoch();
     }
 
     /** The leader the metadata names (-1 when none); only the leader serves clients. */
     public int leaderId() {
-        return leaderId;
+        return state.leaderId();
     }
 
-    void update(int leaderId, int leaderEpoch, int[] isr, int minInsyncReplicas) {
-        this.leaderId = leaderId;
-        this.leaderEpoch = leaderEpoch;
-        this.isr = isr;
-        this.minInsyncReplicas = minInsyncReplicas;
-        maybeIncrementHighWatermark();
+    public boolean isLeader() {
+        return state.leaderId() == localBrokerId;
     }
 
-    /**
-     * Appends a producer's batches as leader. With acks=all the ISR must hold at least
-     * {@code min.insync.replicas} replicas before anything is written (NOT_ENOUGH_REPLICAS).
-     */
-    public LogAppendInfo appendAsLeader(MemoryRecords records, short requiredAcks) {
-        if (requiredAcks == -1 && isr.length < minInsyncReplicas) {
-            throw new ApiException(
-                    Errors.NOT_ENOUGH_REPLICAS,
-                    "the ISR of " + topicPartition + " has " + isr.length + " replicas, min.insync.replicas is "
-                            + minInsyncReplicas);
-        }
-        LogAppendInfo info = log.appendAsLeader(records.buffer(), leaderEpoch);
-        maybeIncrementHighWatermark();
-        return info;
+    /** The committed ISR. */
+    public int[] isr() {
+        return state.isr().clone();
     }
 
-    /**
-     * The high watermark is the smallest log end offset in the ISR; alone in it, ours. When it moves, the
-     * requests waiting on this partition (acks=all produces, long-poll fetches) are woken here, once, for
-     * every path that moves it.
-     */
-    private void maybeIncrementHighWatermark() {
-        if (isr.length > 1) {
-            return;
-        }
-        boolean moved = false;
-        // Two appends may finish in either order: read the log end offset under the lock and never move
-        // the high watermark back.
-        synchronized (this) {
-            long logEndOffset = log.logEndOffset();
-            if (logEndOffset > log.highWatermark()) {
-                log.updateHighWatermark(logEndOffset);
-                moved = true;
-            }
-        }
-        if (moved) {
-            onHighWatermarkMoved.accept(topicPartition);
-        }
+    public int[] replicas() {
+        return state.replicas().clone();
     }
 
     public long highWatermark() {
         return log.highWatermark();
+    }
+
+    public long logEndOffset() {
+        return log.logEndOffset();
+    }
+
+    // Visible for testing
+    PartitionState state() {
+        return state;
+    }
+
+    /**
+     * Makes this broker the leader as {@code registration} says. A new leadership or leader epoch records
+     * the epoch's start at the log end offset and forgets what followers fetched (their log end offsets
+     * are unknown until they fetch again, so the high watermark waits for them). The same epoch with a
+     * newer partition epoch adopts the ISR the controller committed. Returns whether the epoch is new.
+     */
+    public boolean makeLeader(PartitionRegistration registration, int minIsr) {
+        boolean newEpoch;
+        leaderIsrLock.writeLock().lock();
+        try {
+            this.minInsyncReplicas = minIsr;
+            synchronized (stateLock) {
+                PartitionState current = state;
+                newEpoch = current.leaderId() != localBrokerId || registration.leaderEpoch() != current.leaderEpoch();
+                if (!newEpoch && registration.partitionEpoch() <= current.partitionEpoch()) {
+                    return false; // nothing new, or older than the ISR an AlterPartition answer gave us
+                }
+                state = new PartitionState(
+                        localBrokerId,
+                        registration.leaderEpoch(),
+                        registration.partitionEpoch(),
+                        registration.replicas(),
+                        registration.isr(),
+                        null);
+                if (newEpoch) {
+                    long logEndOffset = log.logEndOffset();
+                    log.assignEpochStartOffset(registration.leaderEpoch(), logEndOffset);
+                    leaderEpochStartOffset = logEndOffset;
+                    followers.clear();
+                }
+                long nowMs = time.milliseconds();
+                followers.keySet().removeIf(id -> !PartitionState.contains(state.replicas(), id));
+                for (int id : state.replicas()) {
+                    if (id != localBrokerId && !followers.containsKey(id)) {
+                        long caughtUpMs = PartitionState.contains(state.isr(), id) ? nowMs : 0L;
+                        followers.put(id, new FollowerReplica(id, caughtUpMs));
+                    }
+                }
+            }
+            if (newEpoch) {
+                logger.info(
+                        "{}: leader in epoch {} from offset {}, ISR {}",
+                        topicPartition,
+                        registration.leaderEpoch(),
+                        leaderEpochStartOffset,
+                        Arrays.toString(registration.isr()));
+            }
+        } finally {
+            leaderIsrLock.writeLock().unlock();
+        }
+        wake(maybeIncrementHighWatermark());
+        return newEpoch;
+    }
+
+    /**
+     * Makes this broker a follower of {@code registration.leader()} (-1: no leader). Returns whether the
+     * leader or its epoch changed, i.e. whether the caller must (re)start fetching and fail what waits.
+     */
+    public boolean makeFollower(PartitionRegistration registration, int minIsr) {
+        leaderIsrLock.writeLock().lock();
+        try {
+            this.minInsyncReplicas = minIsr;
+            synchronized (stateLock) {
+                PartitionState current = state;
+                boolean changed = current.leaderId() != registration.leader()
+                        || current.leaderEpoch() != registration.leaderEpoch();
+                state = new PartitionState(
+                        registration.leader(),
+                        registration.leaderEpoch(),
+                        registration.partitionEpoch(),
+                        registration.replicas(),
+                        registration.isr(),
+                        null);
+                followers.clear();
+                leaderEpochStartOffset = -1L;
+                return changed;
+            }
+        } finally {
+            leaderIsrLock.writeLock().unlock();
+        }
+    }
+
+    /**
+     * Appends a producer's batches as leader. With acks=all the ISR must hold at least {@code
+     * min.insync.replicas} replicas before anything is written (NOT_ENOUGH_REPLICAS).
+     */
+    public LogAppendInfo appendAsLeader(MemoryRecords records, short requiredAcks) {
+        LogAppendInfo info;
+        boolean hwMoved;
+        leaderIsrLock.readLock().lock();
+        try {
+            PartitionState current = state;
+            requireLeader(current);
+            int minIsr = minInsyncReplicas;
+            if (requiredAcks == -1 && current.isr().length < minIsr) {
+                throw new ApiException(
+                        Errors.NOT_ENOUGH_REPLICAS,
+                        "the ISR of " + topicPartition + " has " + current.isr().length
+                                + " replicas, min.insync.replicas is " + minIsr);
+            }
+            info = log.appendAsLeader(records.buffer(), current.leaderEpoch());
+            hwMoved = maybeIncrementHighWatermark();
+        } finally {
+            leaderIsrLock.readLock().unlock();
+        }
+        if (hwMoved) {
+            listener.onHighWatermarkMoved(topicPartition);
+        } else {
+            listener.onLogEndOffsetMoved(topicPartition);
+        }
+        return info;
+    }
+
+    /**
+     * Whether an acks=all write ending before {@code requiredOffset} is done: null while the high
+     * watermark is short of it; NONE once it passed; NOT_ENOUGH_REPLICAS_AFTER_APPEND if it passed while
+     * the ISR is below min.insync.replicas; NOT_LEADER_OR_FOLLOWER when this broker no longer leads.
+     */
+    public Errors acksAllStatus(long requiredOffset) {
+        PartitionState current = state;
+        if (current.leaderId() != localBrokerId) {
+            return Errors.NOT_LEADER_OR_FOLLOWER;
+        }
+        if (log.highWatermark() < requiredOffset) {
+            return null;
+        }
+        return current.isr().length >= minInsyncReplicas ? Errors.NONE : Errors.NOT_ENOUGH_REPLICAS_AFTER_APPEND;
+    }
+
+    /**
+     * The leader's side of a follower fetch at {@code fetchOffset}: records the follower's position, grows
+     * the ISR if it caught up, and moves the high watermark. NOT_LEADER_OR_FOLLOWER when this broker does
+     * not lead or {@code replicaId} is not a replica.
+     */
+    public void updateFollowerFetchState(int replicaId, long fetchOffset, long followerLogStartOffset) {
+        AlterPartitionItem expand;
+        boolean hwMoved;
+        leaderIsrLock.readLock().lock();
+        try {
+            synchronized (stateLock) {
+                PartitionState current = state;
+                requireLeader(current);
+                FollowerReplica follower = followers.get(replicaId);
+                if (follower == null) {
+                    throw new ApiException(
+                            Errors.NOT_LEADER_OR_FOLLOWER,
+                            "broker " + replicaId + " is not a replica of " + topicPartition + " (replicas "
+                                    + Arrays.toString(current.replicas()) + ", leader epoch " + current.leaderEpoch()
+                                    + ")");
+                }
+                long nowMs = time.milliseconds();
+                follower.onFetch(fetchOffset, followerLogStartOffset, nowMs, log.logEndOffset());
+                expand = maybeExpandIsr(current, follower, nowMs);
+            }
+            hwMoved = maybeIncrementHighWatermark();
+        } finally {
+            leaderIsrLock.readLock().unlock();
+        }
+        send(expand);
+        wake(hwMoved);
+    }
+
+    /** Caller holds stateLock. The AlterPartition to send when {@code follower} may join the ISR, else null. */
+    private AlterPartitionItem maybeExpandIsr(PartitionState current, FollowerReplica follower, long nowMs) {
+        if (current.pendingIsr() != null
+                || PartitionState.contains(current.isr(), follower.brokerId())
+                || nowMs < alterRetryNotBeforeMs) {
+            return null;
+        }
+        long offset = follower.logEndOffset();
+        if (offset < log.highWatermark() || offset < leaderEpochStartOffset) {
+            return null;
+        }
+        if (!channel.isEligibleForIsr(follower.brokerId())) {
+            return null;
+        }
+        int[] newIsr = Arrays.copyOf(current.isr(), current.isr().length + 1);
+        newIsr[newIsr.length - 1] = follower.brokerId();
+        return markPending(current, newIsr);
+    }
+
+    /**
+     * Asks the controller to drop the followers that have not caught up with the log end offset for
+     * replica.lag.time.max.ms (a periodic task of the replica manager). No-op on a follower or while an
+     * AlterPartition is in flight.
+     */
+    public void maybeShrinkIsr() {
+        AlterPartitionItem shrink = null;
+        leaderIsrLock.readLock().lock();
+        try {
+            synchronized (stateLock) {
+                PartitionState current = state;
+                long nowMs = time.milliseconds();
+                if (current.leaderId() != localBrokerId
+                        || current.pendingIsr() != null
+                        || nowMs < alterRetryNotBeforeMs) {
+                    return;
+                }
+                long logEndOffset = log.logEndOffset();
+                int[] newIsr = new int[current.isr().length];
+                int n = 0;
+                for (int id : current.isr()) {
+                    FollowerReplica follower = followers.get(id);
+                    boolean inSync = id == localBrokerId
+                            || (follower != null
+                                    && follower.isCaughtUp(logEndOffset, nowMs, settings.replicaLagTimeMaxMs()));
+                    if (inSync) {
+                        newIsr[n++] = id;
+                    }
+                }
+                if (n < current.isr().length) {
+                    shrink = markPending(current, Arrays.copyOf(newIsr, n));
+                }
+            }
+        } finally {
+            leaderIsrLock.readLock().unlock();
+        }
+        send(shrink);
+    }
+
+    /** Caller holds stateLock. */
+    private AlterPartitionItem markPending(PartitionState current, int[] newIsr) {
+        state = current.withPending(newIsr);
+        logger.info(
+                "{}: asking the controller to change the ISR from {} to {} (leader epoch {}, partition epoch {})",
+                topicPartition,
+                Arrays.toString(current.isr()),
+                Arrays.toString(newIsr),
+                current.leaderEpoch(),
+                current.partitionEpoch());
+        return new AlterPartitionItem(
+                topicId, topicPartition.partition(), current.leaderEpoch(), current.partitionEpoch(), newIsr);
+    }
+
+    private void send(AlterPartitionItem item) {
+        if (item == null) {
+            return;
+        }
+        channel.alterPartition(item).whenComplete((result, failure) -> onAlterPartitionResult(item, result, failure));
+    }
+
+    /**
+     * Applies the controller's answer to an AlterPartition this partition sent. Accepted: the committed ISR
+     * and partition epoch become the answer's. FENCED_LEADER_EPOCH or INVALID_UPDATE_VERSION: this broker
+     * acted on stale state, so the change stays pending until the next metadata for the partition. Any
+     * other failure drops the change and allows another after the retry backoff.
+     */
+    private void onAlterPartitionResult(AlterPartitionItem item, AlterPartitionResult result, Throwable failure) {
+        synchronized (stateLock) {
+            PartitionState current = state;
+            if (current.pendingIsr() == null
+                    || current.leaderEpoch() != item.leaderEpoch()
+                    || current.partitionEpoch() != item.partitionEpoch()
+                    || !Arrays.equals(current.pendingIsr(), item.newIsr())) {
+                return; // the metadata moved on meanwhile
+            }
+            Errors error = failure != null ? errorOf(failure) : result.error();
+            if (error == Errors.NONE && result.partition() != null) {
+                PartitionRegistration committed = result.partition();
+                if (committed.leaderEpoch() == current.leaderEpoch()
+                        && committed.partitionEpoch() > current.partitionEpoch()) {
+                    state = current.withCommitted(committed.isr(), committed.partitionEpoch());
+                    logger.info(
+                            "{}: ISR is now {} (partition epoch {})",
+                            topicPartition,
+                            Arrays.toString(committed.isr()),
+                            committed.partitionEpoch());
+                } else {
+                    state = current.withCommitted(current.isr(), current.partitionEpoch());
+                }
+            } else if (error == Errors.FENCED_LEADER_EPOCH || error == Errors.INVALID_UPDATE_VERSION) {
+                logger.info("{}: AlterPartition refused with {}; waiting for newer metadata", topicPartition, error);
+            } else {
+                logger.warn(
+                        "{}: AlterPartition to {} failed with {}; retrying later",
+                        topicPartition,
+                        Arrays.toString(item.newIsr()),
+                        failure != null ? failure.toString() : error);
+                state = current.withCommitted(current.isr(), current.partitionEpoch());
+                alterRetryNotBeforeMs = time.milliseconds() + settings.alterPartitionRetryBackoffMs();
+            }
+        }
+        wake(maybeIncrementHighWatermark());
+    }
+
+    /**
+     * Moves the leader's high watermark to the smallest log end offset over the maximal ISR, never back;
+     * returns whether it moved. A follower whose position is unknown in this epoch holds it where it is.
+     */
+    private boolean maybeIncrementHighWatermark() {
+        synchronized (stateLock) {
+            PartitionState current = state;
+            if (current.leaderId() != localBrokerId) {
+                return false;
+            }
+            long newHighWatermark = log.logEndOffset();
+            for (int id : current.maximalIsr()) {
+                if (id != localBrokerId) {
+                    FollowerReplica follower = followers.get(id);
+                    newHighWatermark = Math.min(
+                            newHighWatermark,
+                            follower == null ? FollowerReplica.UNKNOWN_OFFSET : follower.logEndOffset());
+                }
+            }
+            if (newHighWatermark > log.highWatermark()) {
+                log.updateHighWatermark(newHighWatermark);
+                return true;
+            }
+            return false;
+        }
+    }
+
+    /**
+     * Kafka's check of a fetch's last fetched epoch against this leader's epoch history: the epoch and end
+     * offset to truncate to when the fetcher's log diverged, null when it did not. OFFSET_OUT_OF_RANGE when
+     * the epoch's end cannot be determined or the offset is below the log start.
+     */
+    public EpochEndOffset divergingEpoch(int lastFetchedEpoch, long fetchOffset) {
+        if (lastFetchedEpoch < 0) {
+            return null;
+        }
+        EpochEndOffset end = log.endOffsetForEpoch(lastFetchedEpoch);
+        if (end.leaderEpoch() < 0 || end.endOffset() < 0) {
+            throw new ApiException(
+                    Errors.OFFSET_OUT_OF_RANGE,
+                    "cannot determine the end offset of epoch " + lastFetchedEpoch + " in " + topicPartition);
+        }
+        if (fetchOffset < log.logStartOffset()) {
+            throw new ApiException(
+                    Errors.OFFSET_OUT_OF_RANGE,
+                    "offset " + fetchOffset + " is below the log start offset " + log.logStartOffset() + " of "
+                            + topicPartition);
+        }
+        if (end.leaderEpoch() < lastFetchedEpoch || end.endOffset() < fetchOffset) {
+            return end;
+        }
+        return null;
+    }
+
+    /** A follower's append of what it fetched from the leader. NOT_LEADER_OR_FOLLOWER on the leader. */
+    public LogAppendInfo appendAsFollower(MemoryRecords records) {
+        return asFollower(() -> log.appendAsFollower(records.buffer()));
+    }
+
+    /** A follower's high watermark: the leader's, as far as its own log reaches. */
+    public void updateFollowerHighWatermark(long leaderHighWatermark) {
+        asFollower(() -> log.updateHighWatermark(Math.min(leaderHighWatermark, log.logEndOffset())));
+    }
+
+    /** A follower removes what diverged from the leader at and after {@code offset}. */
+    public void truncateTo(long offset) {
+        asFollower(() -> log.truncateTo(offset));
+    }
+
+    /** A follower follows the leader's log start offset (DeleteRecords, retention) up to its high watermark. */
+    public void advanceLogStartOffset(long offset) {
+        asFollower(() -> offset > log.logStartOffset() && offset <= log.highWatermark()
+                ? log.deleteRecordsBefore(offset)
+                : log.logStartOffset());
+    }
+
+    /** A follower whose whole log lies outside the leader's restarts empty at the leader's log start. */
+    public void truncateFullyAndStartAt(long offset) {
+        asFollower(() -> {
+            log.truncateFullyAndStartAt(offset);
+            return offset;
+        });
+    }
+
+    /** Runs a follower's write to its log, never concurrently with this replica becoming leader. */
+    private <T> T asFollower(java.util.function.Supplier<T> write) {
+        leaderIsrLock.readLock().lock();
+        try {
+            if (state.leaderId() == localBrokerId) {
+                throw new ApiException(
+                        Errors.NOT_LEADER_OR_FOLLOWER, "broker " + localBrokerId + " leads " + topicPartition + " now");
+            }
+            return write.get();
+        } finally {
+            leaderIsrLock.readLock().unlock();
+        }
+    }
+
+    private static Errors errorOf(Throwable failure) {
+        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                ? failure.getCause()
+                : failure;
+        return cause instanceof ApiException api ? api.error() : Errors.UNKNOWN_SERVER_ERROR;
+    }
+
+    private void requireLeader(PartitionState current) {
+        if (current.leaderId() != localBrokerId) {
+            throw new ApiException(
+                    Errors.NOT_LEADER_OR_FOLLOWER,
+                    "broker " + localBrokerId + " is not the leader of " + topicPartition + "; its leader is broker "
+                            + current.leaderId());
+        }
+    }
+
+    private void wake(boolean highWatermarkMoved) {
+        if (highWatermarkMoved) {
+            listener.onHighWatermarkMoved(topicPartition);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Partition[" + topicPartition + ", " + state + ", highWatermark=" + log.highWatermark()
+                + ", logEndOffset=" + log.logEndOffset() + "]";
     }
 }

@@ -3,48 +3,124 @@ package io.fjord.broker.partition;
 import io.fjord.broker.purgatory.DelayedOperationPurgatory;
 import io.fjord.common.ApiException;
 import io.fjord.common.Errors;
+import io.fjord.common.Time;
 import io.fjord.common.TopicPartition;
 import io.fjord.common.Uuid;
+import io.fjord.metadata.AlterPartitionItem;
+import io.fjord.metadata.AlterPartitionResult;
+import io.fjord.metadata.BrokerRegistration;
+import io.fjord.metadata.Endpoint;
 import io.fjord.metadata.MetadataImage;
+import io.fjord.metadata.PartitionRegistration;
 import io.fjord.metadata.TopicImage;
 import io.fjord.storage.LogConfig;
 import io.fjord.storage.LogManager;
 import io.fjord.storage.UnifiedLog;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The partitions this broker hosts, kept in step with the metadata image by the metadata publisher, and
- * the purgatories where produce (acks=all) and fetch (long-poll) requests wait for them.
+ * The partitions this broker hosts, kept in step with the metadata image by the metadata publisher; the
+ * purgatories where produce (acks=all) and fetch (long-poll) requests wait for them; the replica fetchers
+ * that copy the partitions it follows from their leaders; and the periodic ISR shrink check of the
+ * partitions it leads (every replica.lag.time.max.ms / 2).
  *
  * <p>Clients may only produce to and read from a partition's leader: {@link #partitionOrThrow} answers
  * NOT_LEADER_OR_FOLLOWER for a partition this broker does not lead (hosted as a follower, or not hosted
  * but known to the metadata), so a client refreshes its metadata and goes to the leader the image names.
  *
- * <p>Thread-safe. {@link #ensurePartition}, {@link #removePartition} and {@link #onMetadataImage} run on
- * the metadata thread; lookups run on I/O threads.
+ * <p>Thread-safe. {@link #applyPartition}, {@link #removePartition} and {@link #onMetadataImage} run on
+ * the metadata thread; lookups run on I/O threads; ISR changes are answered on controller threads.
  */
-public final class ReplicaManager {
+public final class ReplicaManager implements AlterPartitionChannel {
 
     private static final Logger log = LoggerFactory.getLogger(ReplicaManager.class);
 
+    /** How a leader reaches the controller; {@code ControllerApi::alterPartition} in a broker. */
+    @FunctionalInterface
+    public interface AlterPartitionSender {
+        CompletableFuture<List<AlterPartitionResult>> alterPartition(int brokerId, List<AlterPartitionItem> items);
+    }
+
     private final LogManager logManager;
     private final int localBrokerId;
+    private final Time time;
+    private final Partition.IsrSettings isrSettings;
+    private final AlterPartitionSender alterPartitionSender;
+    private final ScheduledExecutorService timer;
     private volatile MetadataImage image = MetadataImage.EMPTY;
     private final Map<TopicPartition, Partition> partitions = new ConcurrentHashMap<>();
     private final DelayedOperationPurgatory<TopicPartition> producePurgatory;
     private final DelayedOperationPurgatory<TopicPartition> fetchPurgatory;
+    private final ReplicaFetcherManager fetchers;
+    private final Partition.Listener partitionListener = new Partition.Listener() {
+        @Override
+        public void onHighWatermarkMoved(TopicPartition tp) {
+            onPartitionProgress(tp);
+        }
 
+        @Override
+        public void onLogEndOffsetMoved(TopicPartition tp) {
+            fetchPurgatory.checkAndComplete(tp);
+        }
+    };
+    private ScheduledFuture<?> isrExpiration;
+
+    /** A broker alone: no followers, no controller to ask (tests of the single-replica paths). */
     public ReplicaManager(LogManager logManager, ScheduledExecutorService timer, int localBrokerId) {
+        this(
+                logManager,
+                timer,
+                localBrokerId,
+                Time.SYSTEM,
+                new Partition.IsrSettings(30_000, 1_000),
+                ReplicaFetcherSettings.defaults(),
+                (id, items) -> CompletableFuture.failedFuture(
+                        new ApiException(Errors.NOT_CONTROLLER, "no controller in this setup")));
+    }
+
+    public ReplicaManager(
+            LogManager logManager,
+            ScheduledExecutorService timer,
+            int localBrokerId,
+            Time time,
+            Partition.IsrSettings isrSettings,
+            ReplicaFetcherSettings fetcherSettings,
+            AlterPartitionSender alterPartitionSender) {
         this.logManager = logManager;
         this.localBrokerId = localBrokerId;
+        this.time = time;
+        this.isrSettings = isrSettings;
+        this.alterPartitionSender = alterPartitionSender;
+        this.timer = timer;
         this.producePurgatory = new DelayedOperationPurgatory<>("produce", timer, 1000);
         this.fetchPurgatory = new DelayedOperationPurgatory<>("fetch", timer, 1000);
+        this.fetchers = new ReplicaFetcherManager(localBrokerId, fetcherSettings, this::endpointOf, time);
+    }
+
+    /** Starts the periodic ISR shrink check. */
+    public synchronized void startup() {
+        long periodMs = Math.max(1, isrSettings.replicaLagTimeMaxMs() / 2);
+        isrExpiration = timer.scheduleAtFixedRate(this::maybeShrinkIsrs, periodMs, periodMs, TimeUnit.MILLISECONDS);
+    }
+
+    private void maybeShrinkIsrs() {
+        for (Partition partition : partitions.values()) {
+            try {
+                partition.maybeShrinkIsr();
+            } catch (RuntimeException e) {
+                log.error("ISR check of {} failed", partition.topicPartition(), e);
+            }
+        }
     }
 
     /**
@@ -93,20 +169,36 @@ public final class ReplicaManager {
         return fetchPurgatory;
     }
 
-    /** Creates (or opens) the partition's log, or updates its state; called for each metadata change. */
-    public void ensurePartition(
-            TopicPartition tp,
-            Uuid topicId,
-            LogConfig config,
-            int leaderId,
-            int leaderEpoch,
-            int[] isr,
-            int minInsyncReplicas) {
+    /**
+     * Creates (or opens) the partition's log and makes this broker its leader or a follower as {@code
+     * registration} says. Becoming a follower (or losing the leader) answers the requests waiting on it
+     * (acks=all produces get NOT_LEADER_OR_FOLLOWER) and (re)starts fetching from the new leader; becoming
+     * leader stops the fetch first, so no follower append runs once the partition leads.
+     */
+    public void applyPartition(
+            TopicPartition tp, Uuid topicId, LogConfig config, PartitionRegistration registration, int minIsr) {
+        Partition partition = getOrCreatePartition(tp, topicId, config);
+        partition.log().updateConfig(config);
+        if (registration.leader() == localBrokerId) {
+            fetchers.removePartition(tp);
+            partition.makeLeader(registration, minIsr);
+            return;
+        }
+        boolean changed = partition.makeFollower(registration, minIsr);
+        if (changed) {
+            producePurgatory.completeAll(List.of(tp));
+            fetchPurgatory.completeAll(List.of(tp));
+            fetchers.removePartition(tp);
+            if (registration.leader() >= 0) {
+                fetchers.addPartition(partition, registration.leader(), registration.leaderEpoch());
+            }
+        }
+    }
+
+    private Partition getOrCreatePartition(TopicPartition tp, Uuid topicId, LogConfig config) {
         Partition existing = partitions.get(tp);
         if (existing != null && existing.topicId().equals(topicId)) {
-            existing.update(leaderId, leaderEpoch, isr, minInsyncReplicas);
-            existing.log().updateConfig(config);
-            return;
+            return existing;
         }
         if (existing != null) {
             removePartition(tp); // a topic of the same name was deleted and created again
@@ -117,21 +209,15 @@ public final class ReplicaManager {
             logManager.deleteLog(tp);
         }
         UnifiedLog partitionLog = logManager.getOrCreateLog(tp, topicId, config);
-        partitions.put(
-                tp,
-                new Partition(
-                        tp,
-                        topicId,
-                        partitionLog,
-                        leaderId,
-                        leaderEpoch,
-                        isr,
-                        minInsyncReplicas,
-                        this::onPartitionProgress));
+        Partition created =
+                new Partition(tp, topicId, partitionLog, localBrokerId, time, isrSettings, partitionListener, this);
+        partitions.put(tp, created);
+        return created;
     }
 
-    /** Drops the partition and deletes its data (topic deleted). Waiting requests complete now. */
+    /** Drops the partition and deletes its data (topic deleted, or replica moved away). Waiting requests complete now. */
     public void removePartition(TopicPartition tp) {
+        fetchers.removePartition(tp);
         Partition removed = partitions.remove(tp);
         if (removed == null) {
             return;
@@ -155,7 +241,50 @@ public final class ReplicaManager {
         return new ArrayList<>(partitions.keySet());
     }
 
+    /** The partitions this broker is fetching from a leader. */
+    public List<TopicPartition> fetchedPartitions() {
+        return fetchers.fetchedPartitions();
+    }
+
+    @Override
+    public CompletableFuture<AlterPartitionResult> alterPartition(AlterPartitionItem item) {
+        return alterPartitionSender.alterPartition(localBrokerId, List.of(item)).thenApply(results -> {
+            if (results.size() != 1) {
+                throw new ApiException(
+                        Errors.UNKNOWN_SERVER_ERROR, "AlterPartition answered " + results.size() + " results for one");
+            }
+            return results.get(0);
+        });
+    }
+
+    @Override
+    public boolean isEligibleForIsr(int brokerId) {
+        BrokerRegistration broker = image.cluster().broker(brokerId);
+        return broker != null && !broker.fenced();
+    }
+
+    /** Where this broker reaches broker {@code brokerId}: its first registered endpoint (null if unknown). */
+    private InetSocketAddress endpointOf(int brokerId) {
+        BrokerRegistration broker = image.cluster().broker(brokerId);
+        if (broker == null || broker.endpoints().isEmpty()) {
+            return null;
+        }
+        Endpoint endpoint = broker.endpoints().get(0);
+        return new InetSocketAddress(endpoint.host(), endpoint.port());
+    }
+
+    /** Stops fetching (first, so no follower write races the shutdown), then answers every waiting request. */
+    public void shutdownFetchers() {
+        fetchers.shutdown();
+    }
+
     public void shutdown() {
+        synchronized (this) {
+            if (isrExpiration != null) {
+                isrExpiration.cancel(false);
+            }
+        }
+        fetchers.shutdown();
         List<TopicPartition> all = hostedPartitions();
         producePurgatory.completeAll(all);
         fetchPurgatory.completeAll(all);

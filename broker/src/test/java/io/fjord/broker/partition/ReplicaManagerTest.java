@@ -10,6 +10,7 @@ import io.fjord.common.Uuid;
 import io.fjord.metadata.MetadataDelta;
 import io.fjord.metadata.MetadataImage;
 import io.fjord.metadata.PartitionRecord;
+import io.fjord.metadata.PartitionRegistration;
 import io.fjord.metadata.TopicRecord;
 import io.fjord.storage.LogConfig;
 import io.fjord.storage.LogManager;
@@ -54,14 +55,14 @@ class ReplicaManagerTest {
 
     @Test
     void theLeaderServesItsPartition() {
-        replicas.ensurePartition(P0, TOPIC_ID, LogConfig.DEFAULT, LOCAL, 0, new int[] {LOCAL}, 1);
+        replicas.applyPartition(P0, TOPIC_ID, LogConfig.DEFAULT, reg(new int[] {LOCAL}, LOCAL, 0), 1);
 
         assertThat(replicas.partitionOrThrow(P0).leaderId()).isEqualTo(LOCAL);
     }
 
     @Test
     void aFollowerAnswersNotLeaderOrFollower() {
-        replicas.ensurePartition(P0, TOPIC_ID, LogConfig.DEFAULT, 2, 0, new int[] {2, LOCAL}, 1);
+        replicas.applyPartition(P0, TOPIC_ID, LogConfig.DEFAULT, reg(new int[] {2, LOCAL}, 2, 0), 1);
 
         assertThatThrownBy(() -> replicas.partitionOrThrow(P0))
                 .isInstanceOf(ApiException.class)
@@ -86,10 +87,14 @@ class ReplicaManagerTest {
 
     @Test
     void aPartitionWhoseLeadershipMovesHereIsServedFromThen() {
-        replicas.ensurePartition(P0, TOPIC_ID, LogConfig.DEFAULT, 2, 0, new int[] {2, LOCAL}, 1);
-        replicas.ensurePartition(P0, TOPIC_ID, LogConfig.DEFAULT, LOCAL, 1, new int[] {LOCAL}, 1);
+        replicas.applyPartition(P0, TOPIC_ID, LogConfig.DEFAULT, reg(new int[] {2, LOCAL}, 2, 0), 1);
+        replicas.applyPartition(P0, TOPIC_ID, LogConfig.DEFAULT, reg(new int[] {LOCAL}, LOCAL, 1), 1);
 
         assertThat(replicas.partitionOrThrow(P0).leaderEpoch()).isEqualTo(1);
+    }
+
+    private static PartitionRegistration reg(int[] isr, int leader, int leaderEpoch) {
+        return new PartitionRegistration(new int[] {LOCAL, 2}, isr, leader, leaderEpoch, leaderEpoch);
     }
 
     private static MetadataImage imageWithPartitions(int count) {

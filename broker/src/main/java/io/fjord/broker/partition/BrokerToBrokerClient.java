@@ -1,0 +1,143 @@
+package io.fjord.broker.partition;
+
+import io.fjord.common.Errors;
+import io.fjord.protocol.ApiKeys;
+import io.fjord.protocol.ApiMessage;
+import io.fjord.protocol.ByteBufferReadable;
+import io.fjord.protocol.ByteBufferWritable;
+import io.fjord.protocol.ProtocolParseException;
+import io.fjord.protocol.message.ApiVersionsRequest;
+import io.fjord.protocol.message.ApiVersionsResponse;
+import io.fjord.protocol.message.RequestHeader;
+import io.fjord.protocol.message.ResponseHeader;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A blocking Kafka-protocol connection from this broker to another (the replica fetcher's link to a
+ * partition leader): one socket, one request at a time, ApiVersions first so each request goes at the
+ * highest version both sides speak. Every read waits at most {@code replica.socket.timeout.ms}; a response
+ * frame larger than the bound it was built with is refused before anything is allocated.
+ *
+ * <p>Not thread-safe: one fetcher thread owns it; {@link #close()} may be called from any thread to
+ * unblock that thread.
+ */
+final class BrokerToBrokerClient implements AutoCloseable {
+
+    private static final short API_VERSIONS_VERSION = 3;
+
+    private final Socket socket;
+    private final DataInputStream in;
+    private final OutputStream out;
+    private final int maxResponseBytes;
+    private final String clientId;
+    private final Map<Short, short[]> versions = new HashMap<>();
+    private int nextCorrelationId = 1;
+
+    private BrokerToBrokerClient(Socket socket, int maxResponseBytes, String clientId) throws IOException {
+        this.socket = socket;
+        this.in = new DataInputStream(socket.getInputStream());
+        this.out = new BufferedOutputStream(socket.getOutputStream(), 8192);
+        this.maxResponseBytes = maxResponseBytes;
+        this.clientId = clientId;
+    }
+
+    /** Connects to {@code address} and learns the API versions it serves. */
+    static BrokerToBrokerClient connect(
+            InetSocketAddress address, int socketTimeoutMs, int maxResponseBytes, String clientId) throws IOException {
+        Socket socket = new Socket();
+        try {
+            socket.connect(address, socketTimeoutMs);
+            socket.setSoTimeout(socketTimeoutMs);
+            socket.setTcpNoDelay(true);
+            BrokerToBrokerClient client = new BrokerToBrokerClient(socket, maxResponseBytes, clientId);
+            client.negotiateVersions();
+            return client;
+        } catch (IOException | RuntimeException e) {
+            socket.close();
+            throw e;
+        }
+    }
+
+    private void negotiateVersions() throws IOException {
+        ApiVersionsRequest request = new ApiVersionsRequest()
+                .setClientSoftwareName("fjord-replica-fetcher")
+                .setClientSoftwareVersion("1");
+        ApiVersionsResponse response = (ApiVersionsResponse) send(ApiKeys.API_VERSIONS, API_VERSIONS_VERSION, request);
+        if (response.errorCode() != Errors.NONE.code()) {
+            throw new IOException("ApiVersions failed: " + Errors.forCode(response.errorCode()));
+        }
+        for (ApiVersionsResponse.ApiVersion v : response.apiKeys()) {
+            versions.put(v.apiKey(), new short[] {v.minVersion(), v.maxVersion()});
+        }
+    }
+
+    /** The highest version of {@code key} both sides serve, or -1 when there is none. */
+    short version(ApiKeys key) {
+        short[] range = versions.get(key.id());
+        if (range == null) {
+            return -1;
+        }
+        short highest = (short) Math.min(range[1], key.highestVersion());
+        return highest >= Math.max(range[0], key.lowestVersion()) ? highest : -1;
+    }
+
+    /** Sends {@code request} at {@code version} and waits for its response. */
+    ApiMessage send(ApiKeys key, short version, ApiMessage request) throws IOException {
+        int correlationId = nextCorrelationId++;
+        RequestHeader header = new RequestHeader()
+                .setRequestApiKey(key.id())
+                .setRequestApiVersion(version)
+                .setCorrelationId(correlationId)
+                .setClientId(clientId);
+        short headerVersion = key.requestHeaderVersion(version);
+        int size = header.size(headerVersion) + request.size(version);
+        ByteBuffer buffer = ByteBuffer.allocate(4 + size);
+        ByteBufferWritable writable = new ByteBufferWritable(buffer);
+        writable.writeInt(size);
+        header.write(writable, headerVersion);
+        request.write(writable, version);
+        out.write(buffer.array(), 0, buffer.position());
+        out.flush();
+        ByteBuffer frame = readFrame();
+        try {
+            ByteBufferReadable readable = new ByteBufferReadable(frame);
+            ResponseHeader responseHeader = new ResponseHeader(readable, key.responseHeaderVersion(version));
+            if (responseHeader.correlationId() != correlationId) {
+                throw new IOException(
+                        "response correlation id " + responseHeader.correlationId() + ", expected " + correlationId);
+            }
+            ApiMessage response = key.newResponse();
+            response.read(readable, version);
+            return response;
+        } catch (ProtocolParseException e) {
+            throw new IOException("malformed " + key + " response: " + e.getMessage(), e);
+        }
+    }
+
+    private ByteBuffer readFrame() throws IOException {
+        int size = in.readInt();
+        if (size < 0 || size > maxResponseBytes) {
+            throw new IOException("response of " + size + " bytes is outside 0.." + maxResponseBytes);
+        }
+        byte[] bytes = new byte[size];
+        in.readFully(bytes);
+        return ByteBuffer.wrap(bytes);
+    }
+
+    @Override
+    public void close() {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // closing: nothing left to do with the socket
+        }
+    }
+}
