@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fjord.common.Errors;
+import io.fjord.it.durability.DurabilityClients;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,8 +44,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Three Fjord brokers in separate processes on loopback form one cluster over the Raft metadata quorum:
  * any broker bootstraps clients to all three, partitions spread over the brokers and are served by their
- * leader only, consumer groups work, and the loss of the active controller (kill -9) elects another. One
- * cluster serves every test; the controller kill runs last.
+ * leader only, consumer groups work (offsets replicated three times), the loss of the active controller
+ * (kill -9) elects another, and producer ids stay unique across brokers. One cluster serves every test;
+ * the controller kill and restart run last but one.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterIT {
@@ -64,8 +66,7 @@ class ClusterIT {
                         "broker.session.timeout.ms", "3000",
                         "broker.heartbeat.interval.ms", "500",
                         "group.initial.rebalance.delay.ms", "0",
-                        // Followers do not replicate yet: a multi-replica partition would never commit.
-                        "offsets.topic.replication.factor", "1",
+                        "offsets.topic.replication.factor", "3",
                         "offsets.topic.num.partitions", "6"));
         System.out.printf("3-broker cluster ready in %d ms%n", (System.nanoTime() - startNs) / 1_000_000);
     }
@@ -308,6 +309,22 @@ class ClusterIT {
             assertThat(values)
                     .as("the records of test 2, the restarted broker's included")
                     .hasSize(600);
+        }
+    }
+
+    @Test
+    @Order(8)
+    void producerIdsHandedOutByDifferentBrokersNeverCollide() throws Exception {
+        Set<Long> ids = new HashSet<>();
+        for (int round = 0; round < 2; round++) {
+            for (int id = 1; id <= 3; id++) {
+                long producerId = DurabilityClients.initProducerId(new java.net.InetSocketAddress(
+                                "127.0.0.1", cluster.broker(id).port()))
+                        .producerId();
+                assertThat(ids.add(producerId))
+                        .as("producer id %d from broker %d is new (ids so far %s)", producerId, id, ids)
+                        .isTrue();
+            }
         }
     }
 

@@ -55,8 +55,9 @@ class KillLeaderIT {
 
     /** One round: kill -9 the leader, time the takeover, restart it, wait until it is back in the ISR. */
     private static void killLeaderAndRestart(SequenceProducer producer, int round, int leader) throws Exception {
-        long killNs = System.nanoTime();
         cluster().kill9(leader);
+        // timed from the process's death: acknowledgements it sent before are not the new leader's
+        long killNs = System.nanoTime();
         int newLeader = cluster().awaitLeaderOtherThan(TOPIC, 0, Set.of(leader), 30_000);
         long electedMs = LocalCluster.msSince(killNs);
         producer.awaitAcksAfter(killNs, 1, 60_000);
