@@ -62,6 +62,17 @@ final class BrokerProbe {
     /** Sends {@code key=value} to partition {@code partition} of {@code topic} at {@code port} with {@code acks}. */
     static Errors produce(int port, String topic, int partition, short acks, String key, String value, int timeoutMs)
             throws IOException {
+        return produceAnswer(port, topic, partition, acks, key, value, timeoutMs)
+                .error();
+    }
+
+    /** A produce's answer for its partition: the error and the broker's message. */
+    record ProduceAnswer(Errors error, String message) {}
+
+    /** As {@link #produce}, with the broker's error message. */
+    static ProduceAnswer produceAnswer(
+            int port, String topic, int partition, short acks, String key, String value, int timeoutMs)
+            throws IOException {
         ProduceRequest request = new ProduceRequest().setAcks(acks).setTimeoutMs(timeoutMs);
         ProduceRequest.TopicProduceData data = new ProduceRequest.TopicProduceData().setName(topic);
         data.partitionData()
@@ -76,8 +87,9 @@ final class BrokerProbe {
         request.topicData().add(data);
         try (RawKafkaClient client = new RawKafkaClient(new InetSocketAddress("127.0.0.1", port))) {
             ProduceResponse response = (ProduceResponse) client.send(ApiKeys.PRODUCE, (short) 9, request);
-            return Errors.forCode(
-                    response.responses().get(0).partitionResponses().get(0).errorCode());
+            ProduceResponse.PartitionProduceResponse answer =
+                    response.responses().get(0).partitionResponses().get(0);
+            return new ProduceAnswer(Errors.forCode(answer.errorCode()), answer.errorMessage());
         }
     }
 }

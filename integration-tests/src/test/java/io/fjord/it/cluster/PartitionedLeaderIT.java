@@ -61,7 +61,8 @@ class PartitionedLeaderIT {
                     .get(10, TimeUnit.SECONDS)
                     .get(new TopicPartition(TOPIC, 0))
                     .offset();
-            // followers fetch continuously: give the last fetch round time to land on every replica
+            // followers fetch continuously: give the last fetch round time to land on every replica, so that
+            // each log ends at the high watermark and whole logs can be compared
             Thread.sleep(1_000);
         }
         cluster().close();
@@ -72,9 +73,9 @@ class PartitionedLeaderIT {
         long freezeNs = System.nanoTime();
         cluster().pause(frozen);
         // Queued in the frozen leader's socket: it sees this acks=all write only after SIGCONT, as leader.
-        CompletableFuture<Errors> zombie = CompletableFuture.supplyAsync(() -> {
+        CompletableFuture<BrokerProbe.ProduceAnswer> zombie = CompletableFuture.supplyAsync(() -> {
             try {
-                return BrokerProbe.produce(
+                return BrokerProbe.produceAnswer(
                         cluster().broker(frozen).port(), TOPIC, 0, (short) -1, "zombie", ZOMBIE_SEQ, 5_000);
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
@@ -84,36 +85,36 @@ class PartitionedLeaderIT {
         long electedMs = LocalCluster.msSince(freezeNs);
         long electedNs = System.nanoTime();
         producer.awaitAcksAfter(electedNs, 100, 60_000);
-        long firstAckMs =
-                TimeUnit.NANOSECONDS.toMillis(producer.firstAckAfter(freezeNs).getAsLong() - freezeNs);
+        long resumedMs = TimeUnit.NANOSECONDS.toMillis(producer.resumedAfter(freezeNs) - freezeNs);
         cluster().awaitIsrSize(TOPIC, 0, 2, 30_000);
         long thawNs = System.nanoTime();
         cluster().resume(frozen);
-        Errors zombieError = zombie.get(30, TimeUnit.SECONDS);
+        BrokerProbe.ProduceAnswer zombieAnswer = zombie.get(30, TimeUnit.SECONDS);
         cluster().awaitIsrSize(TOPIC, 0, 3, 60_000);
         System.out.printf(
-                "FROZEN_LEADER frozen=%d newLeader=%d leaderElectedMs=%d firstAckMs=%d zombieWrite=%s rejoinedIsrMs=%d%n",
-                frozen, newLeader, electedMs, firstAckMs, zombieError, LocalCluster.msSince(thawNs));
-        assertThat(zombieError)
+                "FROZEN_LEADER frozen=%d newLeader=%d leaderElectedMs=%d writesResumedMs=%d zombieWrite=%s rejoinedIsrMs=%d%n",
+                frozen, newLeader, electedMs, resumedMs, zombieAnswer, LocalCluster.msSince(thawNs));
+        assertThat(zombieAnswer.error())
                 .as("an acks=all write the frozen leader took must not be acknowledged")
                 .isNotEqualTo(Errors.NONE);
         assertThat(cluster().leaderOf(TOPIC, 0)).as("the thawed broker follows").isEqualTo(newLeader);
     }
 
-    /** Opens each stopped broker's copy of the partition: the same batches below the high watermark. */
+    /**
+     * Opens each stopped broker's copy of the partition: each ends at the high watermark (the frozen
+     * leader kept nothing it alone had written) and all hold the same batches.
+     */
     private static void assertReplicasIdenticalBelow(long highWatermark, int frozen) {
-        List<String> reference = ReplicaLogs.batchesBelow(cluster().broker(1).dataDir(), TOPIC, 0, highWatermark);
+        List<String> reference = ReplicaLogs.batches(cluster().broker(1).dataDir(), TOPIC, 0, highWatermark);
         assertThat(reference).isNotEmpty();
         assertThat(String.join("\n", reference)).doesNotContain("zombie");
         for (int id = 2; id <= 3; id++) {
-            assertThat(ReplicaLogs.batchesBelow(cluster().broker(id).dataDir(), TOPIC, 0, highWatermark))
-                    .as(
-                            "batches of broker %d below the high watermark %d (broker %d was frozen)",
-                            id, highWatermark, frozen)
+            assertThat(ReplicaLogs.batches(cluster().broker(id).dataDir(), TOPIC, 0, highWatermark))
+                    .as("batches of broker %d, high watermark %d (broker %d was frozen)", id, highWatermark, frozen)
                     .containsExactlyElementsOf(reference);
         }
         System.out.printf(
-                "FROZEN_LEADER replicas identical: %d batches below high watermark %d on brokers 1..3%n",
+                "FROZEN_LEADER replicas identical: %d batches up to the high watermark %d on brokers 1..3%n",
                 reference.size(), highWatermark);
     }
 }

@@ -18,15 +18,15 @@ import org.apache.kafka.common.record.internal.RecordBatch;
 /**
  * A partition's log as one broker left it on disk, opened with storage's {@link UnifiedLog} after the
  * broker stopped, and described batch by batch (offsets, leader epoch, producer, every record's offset,
- * key and value) up to a given offset, so that replicas can be compared byte-for-byte in meaning. Used
+ * key and value), so that replicas can be compared byte-for-byte in meaning. Used
  * from the test thread only, on logs no broker has open.
  */
 final class ReplicaLogs {
 
     private ReplicaLogs() {}
 
-    /** The batches of {@code <dataDir>/<topic>-<partition>} below {@code endOffset}, one line each. */
-    static List<String> batchesBelow(Path dataDir, String topic, int partition, long endOffset) {
+    /** The batches of {@code <dataDir>/<topic>-<partition>}, one line each; the log must end at {@code endOffset}. */
+    static List<String> batches(Path dataDir, String topic, int partition, long endOffset) {
         Path dir = dataDir.resolve(topic + "-" + partition);
         assertThat(dir).as("the replica's log directory").isDirectory();
         try (UnifiedLog log = UnifiedLog.open(dir, LogConfig.DEFAULT, Time.SYSTEM)) {

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -123,15 +122,28 @@ final class SequenceProducer implements AutoCloseable {
         return new ArrayList<>(failures);
     }
 
-    /** When the first acknowledgement after {@code sinceNs} arrived, if one has. */
-    OptionalLong firstAckAfter(long sinceNs) {
-        long first = Long.MAX_VALUE;
-        for (Ack ack : acks) {
-            if (ack.ackNs() > sinceNs && ack.ackNs() < first) {
-                first = ack.ackNs();
+    /**
+     * When writes resumed after a failure at {@code sinceNs}: the acknowledgement that ends the longest
+     * silence since then (answers already on their way when the leader failed arrive first and do not
+     * count). {@code sinceNs} itself when no acknowledgement came after it.
+     */
+    long resumedAfter(long sinceNs) {
+        long[] times = acks.stream()
+                .mapToLong(Ack::ackNs)
+                .filter(t -> t > sinceNs)
+                .sorted()
+                .toArray();
+        long resumedNs = sinceNs;
+        long longestGapNs = -1;
+        long previousNs = sinceNs;
+        for (long t : times) {
+            if (t - previousNs > longestGapNs) {
+                longestGapNs = t - previousNs;
+                resumedNs = t;
             }
+            previousNs = t;
         }
-        return first == Long.MAX_VALUE ? OptionalLong.empty() : OptionalLong.of(first);
+        return resumedNs;
     }
 
     /** Waits until {@code count} acknowledgements arrived after {@code sinceNs}; fails after {@code timeoutMs}. */
