@@ -12,6 +12,7 @@ import io.fjord.broker.handler.MetadataHandler;
 import io.fjord.broker.handler.MetadataView;
 import io.fjord.broker.handler.OffsetForLeaderEpochHandler;
 import io.fjord.broker.handler.ProduceHandler;
+import io.fjord.broker.handler.ReplicationAdminHandlers;
 import io.fjord.broker.handler.TopicAdminHandlers;
 import io.fjord.broker.network.RequestDispatcher;
 import io.fjord.broker.partition.ReplicaManager;
@@ -38,6 +39,7 @@ final class KafkaApis {
         TopicAdminHandlers topicAdmin = new TopicAdminHandlers(metadata, controller);
         ConfigHandlers configs = new ConfigHandlers(metadata, controller);
         ClusterHandlers cluster = new ClusterHandlers(metadata);
+        ReplicationAdminHandlers replication = new ReplicationAdminHandlers(metadata, controller);
         dispatcher
                 .register(ApiKeys.API_VERSIONS, 0, 5, new ApiVersionsHandler(dispatcher))
                 .register(ApiKeys.METADATA, 0, 13, new MetadataHandler(metadata, controller))
@@ -52,6 +54,7 @@ final class KafkaApis {
                 .register(ApiKeys.INCREMENTAL_ALTER_CONFIGS, 0, 1, configs::incrementalAlterConfigs)
                 .register(ApiKeys.DESCRIBE_CLUSTER, 0, 2, cluster::describeCluster)
                 .register(ApiKeys.DESCRIBE_TOPIC_PARTITIONS, 0, 0, cluster::describeTopicPartitions)
+                .register(ApiKeys.ELECT_LEADERS, 0, 2, replication::electLeaders)
                 .register(ApiKeys.DELETE_RECORDS, 0, 2, new DeleteRecordsHandler(replicaManager))
                 .register(ApiKeys.OFFSET_FOR_LEADER_EPOCH, 2, 4, new OffsetForLeaderEpochHandler(replicaManager))
                 .register(ApiKeys.FIND_COORDINATOR, 0, 6, groups::findCoordinator)

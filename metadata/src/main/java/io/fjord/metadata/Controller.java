@@ -3,6 +3,7 @@ package io.fjord.metadata;
 import io.fjord.common.ApiException;
 import io.fjord.common.Errors;
 import io.fjord.common.Time;
+import io.fjord.common.TopicPartition;
 import io.fjord.common.Uuid;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -158,6 +159,13 @@ public final class Controller implements ControllerApi, MetadataListener, AutoCl
     public CompletableFuture<List<AlterPartitionResult>> alterPartition(int brokerId, List<AlterPartitionItem> items) {
         List<AlterPartitionItem> request = List.copyOf(items);
         return write("alterPartition", image -> logic.alterPartition(image, brokerId, request));
+    }
+
+    @Override
+    public CompletableFuture<List<ElectLeadersResult>> electLeaders(
+            ElectionType type, List<TopicPartition> partitions) {
+        List<TopicPartition> request = partitions == null ? null : List.copyOf(partitions);
+        return write("electLeaders", image -> logic.electLeaders(image, type, request));
     }
 
     @Override

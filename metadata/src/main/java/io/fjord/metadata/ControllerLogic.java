@@ -1,5 +1,6 @@
 package io.fjord.metadata;
 
+import io.fjord.common.TopicPartition;
 import io.fjord.common.Uuid;
 import java.util.ArrayList;
 import java.util.List;
@@ -77,6 +78,20 @@ public final class ControllerLogic {
     public ControllerResult<List<AlterPartitionResult>> alterPartition(
             MetadataImage image, int brokerId, List<AlterPartitionItem> items) {
         return AlterPartitionControl.alterPartition(image, brokerId, items);
+    }
+
+    /** See {@link ControllerApi#electLeaders}. */
+    public ControllerResult<List<ElectLeadersResult>> electLeaders(
+            MetadataImage image, ElectionType type, List<TopicPartition> partitions) {
+        return LeaderElectionControl.electLeaders(image, type, partitions);
+    }
+
+    /**
+     * The partitions the automatic preferred-leader rebalance should elect now: those each broker prefers
+     * and could lead, for brokers leading fewer than (100 - {@code percentage}) percent of them.
+     */
+    public static List<TopicPartition> imbalancedPartitions(MetadataImage image, int percentage) {
+        return LeaderElectionControl.imbalancedPartitions(image, percentage);
     }
 
     /** See {@link ControllerApi#controlledShutdown}. */

@@ -118,7 +118,7 @@ final class ReplicationControl {
         if (numPartitions >= recordBudget) {
             throw tooManyRecords(recordBudget);
         }
-        return placer.place(image.cluster().eligibleBrokerIds(), 0, numPartitions, replicationFactor);
+        return placer.place(image.cluster().eligibleBrokerIds(), racks(image), 0, numPartitions, replicationFactor);
     }
 
     private List<int[]> validateManualAssignments(MetadataImage image, CreatableTopic topic) {
@@ -230,7 +230,8 @@ final class ReplicationControl {
         int replicationFactor = topic.partitions().values().iterator().next().replicationFactor();
         List<int[]> assignments;
         if (request.assignments().isEmpty()) {
-            assignments = placer.place(image.cluster().eligibleBrokerIds(), current, additional, replicationFactor);
+            assignments = placer.place(
+                    image.cluster().eligibleBrokerIds(), racks(image), current, additional, replicationFactor);
         } else {
             if (request.assignments().size() != additional) {
                 throw new ApiException(
@@ -249,6 +250,17 @@ final class ReplicationControl {
             records.add(newPartition(topic.id(), current + i, assignments.get(i), eligible));
         }
         return records;
+    }
+
+    /** The rack of every registered broker that has one. */
+    private static Map<Integer, String> racks(MetadataImage image) {
+        Map<Integer, String> racks = new HashMap<>();
+        for (BrokerRegistration broker : image.cluster().brokers().values()) {
+            if (broker.rack() != null) {
+                racks.put(broker.id(), broker.rack());
+            }
+        }
+        return racks;
     }
 
     /** Checks one manually assigned replica list; {@code replicationFactor} is -1 when any length goes. */

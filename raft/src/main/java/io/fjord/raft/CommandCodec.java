@@ -2,6 +2,7 @@ package io.fjord.raft;
 
 import io.fjord.common.ApiException;
 import io.fjord.common.Errors;
+import io.fjord.common.TopicPartition;
 import io.fjord.common.Uuid;
 import io.fjord.metadata.AlterConfigOp;
 import io.fjord.metadata.AlterConfigsResource;
@@ -16,6 +17,8 @@ import io.fjord.metadata.CreatePartitionsResult;
 import io.fjord.metadata.CreatePartitionsTopic;
 import io.fjord.metadata.CreateTopicResult;
 import io.fjord.metadata.DeleteTopicResult;
+import io.fjord.metadata.ElectLeadersResult;
+import io.fjord.metadata.ElectionType;
 import io.fjord.metadata.Endpoint;
 import io.fjord.metadata.MalformedMetadataRecordException;
 import io.fjord.metadata.MetadataRecord;
@@ -29,6 +32,7 @@ import io.fjord.raft.MetadataCommand.ControlledShutdown;
 import io.fjord.raft.MetadataCommand.CreatePartitions;
 import io.fjord.raft.MetadataCommand.CreateTopics;
 import io.fjord.raft.MetadataCommand.DeleteTopics;
+import io.fjord.raft.MetadataCommand.ElectLeaders;
 import io.fjord.raft.MetadataCommand.RegisterBroker;
 import io.fjord.raft.MetadataCommand.SetBrokerFenced;
 import java.util.ArrayList;
@@ -74,6 +78,7 @@ final class CommandCodec {
     static final byte BARRIER_KIND = 7;
     static final byte CONTROLLED_SHUTDOWN_KIND = 8;
     static final byte ALTER_PARTITION_KIND = 9;
+    static final byte ELECT_LEADERS_KIND = 10;
     /** The only read-only query: a broker heartbeat, answered by the leader without a log entry. */
     static final byte HEARTBEAT_QUERY_KIND = 100;
 
@@ -155,6 +160,14 @@ final class CommandCodec {
                         .writeInt(item.partitionEpoch())
                         .writeIntArray(item.newIsr());
             }
+        } else if (command instanceof ElectLeaders c) {
+            out.writeByte(ELECT_LEADERS_KIND).writeByte(c.type().value()).writeBoolean(c.partitions() != null);
+            if (c.partitions() != null) {
+                out.writeInt(c.partitions().size());
+                for (TopicPartition tp : c.partitions()) {
+                    out.writeString(tp.topic()).writeInt(tp.partition());
+                }
+            }
         } else if (command instanceof ControlledShutdown c) {
             out.writeByte(CONTROLLED_SHUTDOWN_KIND).writeInt(c.brokerId()).writeUuid(c.incarnationId());
             writeConfig(out, c.config());
@@ -229,6 +242,8 @@ final class CommandCodec {
                 return new SetBrokerFenced(in.readInt(), in.readUuid(), in.readBoolean(), readOptionalConfig(in));
             case ALTER_PARTITION_KIND:
                 return decodeAlterPartition(in);
+            case ELECT_LEADERS_KIND:
+                return decodeElectLeaders(in);
             case CONTROLLED_SHUTDOWN_KIND:
                 return new ControlledShutdown(in.readInt(), in.readUuid(), readConfig(in));
             case BARRIER_KIND:
@@ -327,6 +342,23 @@ final class CommandCodec {
                     in.readUuid(), in.readInt(), in.readInt(), in.readInt(), nonNull(in.readIntArray(), "new ISR")));
         }
         return new AlterPartition(brokerId, items);
+    }
+
+    private static ElectLeaders decodeElectLeaders(WireReader in) {
+        byte typeValue = in.readByte();
+        ElectionType type = ElectionType.forValue(typeValue);
+        if (type == null) {
+            throw new MalformedCommandException("unknown election type " + typeValue);
+        }
+        if (!in.readBoolean()) {
+            return new ElectLeaders(type, null);
+        }
+        int count = in.readCount(8);
+        List<TopicPartition> partitions = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            partitions.add(new TopicPartition(in.readString(), in.readInt()));
+        }
+        return new ElectLeaders(type, partitions);
     }
 
     private static int[] nonNull(int[] values, String what) {
@@ -545,6 +577,29 @@ final class CommandCodec {
                 in.readInt(),
                 in.readInt(),
                 in.readInt());
+    }
+
+    static byte[] electLeadersReply(List<ElectLeadersResult> results) {
+        WireWriter out = okReply().writeInt(results.size());
+        for (ElectLeadersResult r : results) {
+            out.writeString(r.topic())
+                    .writeInt(r.partitionId())
+                    .writeShort(r.error().code())
+                    .writeString(r.message());
+        }
+        return out.toByteArray();
+    }
+
+    static List<ElectLeadersResult> decodeElectLeadersReply(byte[] reply) {
+        WireReader in = openReply(reply);
+        int count = in.readCount(14);
+        List<ElectLeadersResult> results = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            results.add(new ElectLeadersResult(
+                    in.readString(), in.readInt(), Errors.forCode(in.readShort()), in.readString()));
+        }
+        in.expectEnd();
+        return results;
     }
 
     static byte[] booleanReply(boolean value) {

@@ -1,11 +1,13 @@
 package io.fjord.raft;
 
+import io.fjord.common.TopicPartition;
 import io.fjord.common.Uuid;
 import io.fjord.metadata.AlterConfigsResource;
 import io.fjord.metadata.AlterPartitionItem;
 import io.fjord.metadata.ControllerConfig;
 import io.fjord.metadata.CreatableTopic;
 import io.fjord.metadata.CreatePartitionsTopic;
+import io.fjord.metadata.ElectionType;
 import io.fjord.metadata.Endpoint;
 import io.fjord.metadata.MetadataRecord;
 import java.util.ArrayList;
@@ -79,6 +81,13 @@ sealed interface MetadataCommand {
     record AlterPartition(int brokerId, List<AlterPartitionItem> items) implements MetadataCommand {
         public AlterPartition {
             items = List.copyOf(items);
+        }
+    }
+
+    /** ElectLeaders; {@code partitions} null means every partition. */
+    record ElectLeaders(ElectionType type, List<TopicPartition> partitions) implements MetadataCommand {
+        public ElectLeaders {
+            partitions = partitions == null ? null : List.copyOf(partitions);
         }
     }
 

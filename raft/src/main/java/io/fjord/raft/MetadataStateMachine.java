@@ -19,6 +19,7 @@ import io.fjord.raft.MetadataCommand.ControlledShutdown;
 import io.fjord.raft.MetadataCommand.CreatePartitions;
 import io.fjord.raft.MetadataCommand.CreateTopics;
 import io.fjord.raft.MetadataCommand.DeleteTopics;
+import io.fjord.raft.MetadataCommand.ElectLeaders;
 import io.fjord.raft.MetadataCommand.RegisterBroker;
 import io.fjord.raft.MetadataCommand.SetBrokerFenced;
 import java.io.IOException;
@@ -431,6 +432,11 @@ final class MetadataStateMachine extends BaseStateMachine {
                     .alterPartition(image, c.brokerId(), c.items());
             commit(result.records());
             return CommandCodec.alterPartitionReply(result.response());
+        } else if (command instanceof ElectLeaders c) {
+            ControllerResult<List<io.fjord.metadata.ElectLeadersResult>> result =
+                    logic(io.fjord.metadata.ControllerConfig.DEFAULT, 0L).electLeaders(image, c.type(), c.partitions());
+            commit(result.records());
+            return CommandCodec.electLeadersReply(result.response());
         } else if (command instanceof ControlledShutdown c) {
             ControllerResult<Boolean> result =
                     logic(c.config(), 0L).controlledShutdown(image, c.brokerId(), c.incarnationId());

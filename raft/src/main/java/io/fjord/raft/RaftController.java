@@ -2,6 +2,7 @@ package io.fjord.raft;
 
 import io.fjord.common.ApiException;
 import io.fjord.common.Errors;
+import io.fjord.common.TopicPartition;
 import io.fjord.common.Uuid;
 import io.fjord.metadata.AlterConfigsResource;
 import io.fjord.metadata.AlterConfigsResult;
@@ -14,6 +15,8 @@ import io.fjord.metadata.CreatePartitionsResult;
 import io.fjord.metadata.CreatePartitionsTopic;
 import io.fjord.metadata.CreateTopicResult;
 import io.fjord.metadata.DeleteTopicResult;
+import io.fjord.metadata.ElectLeadersResult;
+import io.fjord.metadata.ElectionType;
 import io.fjord.metadata.Endpoint;
 import io.fjord.raft.MetadataCommand.AlterConfigs;
 import io.fjord.raft.MetadataCommand.AlterPartition;
@@ -21,6 +24,7 @@ import io.fjord.raft.MetadataCommand.ControlledShutdown;
 import io.fjord.raft.MetadataCommand.CreatePartitions;
 import io.fjord.raft.MetadataCommand.CreateTopics;
 import io.fjord.raft.MetadataCommand.DeleteTopics;
+import io.fjord.raft.MetadataCommand.ElectLeaders;
 import io.fjord.raft.MetadataCommand.RegisterBroker;
 import java.util.List;
 import java.util.Map;
@@ -117,6 +121,12 @@ public final class RaftController implements ControllerApi, AutoCloseable {
     @Override
     public CompletableFuture<List<AlterPartitionResult>> alterPartition(int brokerId, List<AlterPartitionItem> items) {
         return call(new AlterPartition(brokerId, items), CommandCodec::decodeAlterPartitionReply);
+    }
+
+    @Override
+    public CompletableFuture<List<ElectLeadersResult>> electLeaders(
+            ElectionType type, List<TopicPartition> partitions) {
+        return call(new ElectLeaders(type, partitions), CommandCodec::decodeElectLeadersReply);
     }
 
     /** Decided in the log like every request; the broker's heartbeats carry on. */

@@ -3,14 +3,18 @@ package io.fjord.raft;
 import io.fjord.common.ApiException;
 import io.fjord.common.Errors;
 import io.fjord.common.Time;
+import io.fjord.common.TopicPartition;
 import io.fjord.metadata.ConfigValidator;
 import io.fjord.metadata.ControllerConfig;
+import io.fjord.metadata.ControllerLogic;
+import io.fjord.metadata.ElectionType;
 import io.fjord.metadata.MetadataImage;
 import io.fjord.metadata.MetadataListener;
 import io.fjord.metadata.MetadataLog;
 import io.fjord.metadata.MetadataRecord;
 import io.fjord.raft.MetadataCommand.AppendRecords;
 import io.fjord.raft.MetadataCommand.Barrier;
+import io.fjord.raft.MetadataCommand.ElectLeaders;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -78,6 +82,7 @@ public final class RaftMetadataLog implements MetadataLog {
 
     private final RaftConfig config;
     private final BrokerSessions sessions;
+    private volatile ControllerConfig controllerConfig = ControllerConfig.DEFAULT;
     private final MetadataStateMachine stateMachine;
     private final RaftServer server;
     private final RaftClient client;
@@ -190,6 +195,35 @@ public final class RaftMetadataLog implements MetadataLog {
                 10,
                 Math.min(1000, Math.min(config.brokerSessionTimeoutMs() / 10, config.brokerHeartbeatIntervalMs() / 4)));
         scheduler.scheduleWithFixedDelay(this::sweep, sweepMs, sweepMs, TimeUnit.MILLISECONDS);
+        scheduleRebalance();
+    }
+
+    private void scheduleRebalance() {
+        ControllerConfig controllerConfig = this.controllerConfig;
+        if (controllerConfig.autoLeaderRebalanceEnable()) {
+            long intervalMs = controllerConfig.leaderImbalanceCheckIntervalMs();
+            scheduler.scheduleWithFixedDelay(
+                    () -> rebalance(controllerConfig.leaderImbalancePerBrokerPercentage()),
+                    intervalMs,
+                    intervalMs,
+                    TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** On the active controller: elects preferred leaders where a broker's leader share is too far off. */
+    private void rebalance(int percentage) {
+        try {
+            if (!sessions.active()) {
+                return;
+            }
+            List<TopicPartition> partitions = ControllerLogic.imbalancedPartitions(stateMachine.image(), percentage);
+            if (!partitions.isEmpty()) {
+                log.info("Leader imbalance: electing preferred leaders for {} partition(s)", partitions.size());
+                submit(new ElectLeaders(ElectionType.PREFERRED, partitions));
+            }
+        } catch (RuntimeException e) {
+            log.error("Preferred leader rebalance failed", e);
+        }
     }
 
     private void sweep() {
@@ -288,6 +322,7 @@ public final class RaftMetadataLog implements MetadataLog {
 
     /** The controller settings this node's own entries (fencing, rebalance) carry; call before {@link #start}. */
     void useControllerConfig(ControllerConfig controllerConfig) {
+        this.controllerConfig = controllerConfig;
         sessions.controllerConfig(controllerConfig);
     }
 

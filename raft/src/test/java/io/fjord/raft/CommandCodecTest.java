@@ -60,6 +60,12 @@ class CommandCodecTest {
                 new MetadataCommand.SetBrokerFenced(4, new Uuid(9, 9), true, CONFIG),
                 new MetadataCommand.ControlledShutdown(4, new Uuid(9, 9), CONFIG.withUncleanLeaderElection(true)),
                 new MetadataCommand.Barrier(2),
+                new MetadataCommand.ElectLeaders(io.fjord.metadata.ElectionType.UNCLEAN, null),
+                new MetadataCommand.ElectLeaders(
+                        io.fjord.metadata.ElectionType.PREFERRED,
+                        List.of(
+                                new io.fjord.common.TopicPartition("a", 3),
+                                new io.fjord.common.TopicPartition("b", 0))),
                 new MetadataCommand.AlterPartition(
                         3,
                         List.of(

@@ -27,6 +27,7 @@ final class ReplicaFetcherManager {
     private final Time time;
     private final Map<FetcherKey, ReplicaFetcherThread> fetchers = new HashMap<>();
     private final Map<TopicPartition, FetcherKey> assigned = new HashMap<>();
+    private boolean shutdown;
 
     ReplicaFetcherManager(
             int localBrokerId, ReplicaFetcherSettings settings, IntFunction<InetSocketAddress> endpoints, Time time) {
@@ -40,6 +41,9 @@ final class ReplicaFetcherManager {
     synchronized void addPartition(Partition partition, int leaderId, int leaderEpoch) {
         TopicPartition tp = partition.topicPartition();
         removePartition(tp);
+        if (shutdown) {
+            return; // the broker is stopping: metadata that still arrives starts no new fetcher
+        }
         int fetcherId = Math.floorMod(31 * tp.topic().hashCode() + tp.partition(), settings.numFetchers());
         FetcherKey key = new FetcherKey(leaderId, fetcherId);
         ReplicaFetcherThread fetcher = fetchers.get(key);
@@ -76,6 +80,7 @@ final class ReplicaFetcherManager {
     }
 
     synchronized void shutdown() {
+        shutdown = true;
         for (Iterator<ReplicaFetcherThread> it = fetchers.values().iterator(); it.hasNext(); ) {
             ReplicaFetcherThread fetcher = it.next();
             it.remove();

@@ -93,6 +93,30 @@ class ReplicaManagerTest {
         assertThat(replicas.partitionOrThrow(P0).leaderEpoch()).isEqualTo(1);
     }
 
+    @Test
+    void aFollowerFetchesFromItsLeaderUntilItLeadsOrTheLeaderIsGone() {
+        replicas.applyPartition(P0, TOPIC_ID, LogConfig.DEFAULT, reg(new int[] {2, LOCAL}, 2, 0), 1);
+        assertThat(replicas.fetchedPartitions()).containsExactly(P0);
+
+        replicas.applyPartition(P0, TOPIC_ID, LogConfig.DEFAULT, reg(new int[] {LOCAL}, LOCAL, 1), 1);
+        assertThat(replicas.fetchedPartitions()).isEmpty();
+        assertThat(replicas.partitionOrThrow(P0).isLeader()).isTrue();
+
+        replicas.applyPartition(P0, TOPIC_ID, LogConfig.DEFAULT, reg(new int[] {LOCAL}, -1, 2), 1);
+        assertThat(replicas.fetchedPartitions())
+                .as("no leader: nothing to fetch from")
+                .isEmpty();
+        assertThatThrownBy(() -> replicas.partitionOrThrow(P0))
+                .extracting(e -> ((ApiException) e).error())
+                .isEqualTo(Errors.NOT_LEADER_OR_FOLLOWER);
+
+        replicas.applyPartition(P0, TOPIC_ID, LogConfig.DEFAULT, reg(new int[] {2, LOCAL}, 2, 3), 1);
+        assertThat(replicas.fetchedPartitions()).containsExactly(P0);
+        replicas.removePartition(P0);
+        assertThat(replicas.fetchedPartitions()).isEmpty();
+        assertThat(replicas.hostedPartitions()).isEmpty();
+    }
+
     private static PartitionRegistration reg(int[] isr, int leader, int leaderEpoch) {
         return new PartitionRegistration(new int[] {LOCAL, 2}, isr, leader, leaderEpoch, leaderEpoch);
     }
