@@ -15,6 +15,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
@@ -148,6 +149,16 @@ final class LocalCluster implements AutoCloseable {
         }
     }
 
+    /** Creates one-partition {@code topic} on {@code replicas} (the first leads) and waits for the full ISR. */
+    void createTopic(Admin admin, String topic, List<Integer> replicas, int minInsyncReplicas)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        admin.createTopics(List.of(new NewTopic(topic, Map.of(0, replicas))
+                        .configs(Map.of("min.insync.replicas", Integer.toString(minInsyncReplicas)))))
+                .all()
+                .get(30, TimeUnit.SECONDS);
+        awaitIsrSize(topic, 0, replicas.size(), 30_000);
+    }
+
     /** Partition {@code partition} of {@code topic} as {@code admin}'s broker describes it. */
     static TopicPartitionInfo describe(Admin admin, String topic, int partition)
             throws InterruptedException, ExecutionException, TimeoutException {
@@ -171,63 +182,108 @@ final class LocalCluster implements AutoCloseable {
         paused.remove(id);
     }
 
-    /** The leader of the partition as the first broker that is running (not killed, not paused) reports it. */
+    /** The leader of the partition once every running broker (not killed, not paused) reports the same one. */
     int leaderOf(String topic, int partition) throws InterruptedException {
-        return await(topic, partition, view -> true, 10_000, "any answer").leader();
+        return awaitAgreed(topic, partition, view -> true, 10_000, "one view").leader();
     }
 
-    /** The partition's in-sync replicas as the first running broker reports them. */
+    /** The partition's in-sync replicas once every running broker reports the same ones. */
     Set<Integer> isrOf(String topic, int partition) throws InterruptedException {
-        return await(topic, partition, view -> true, 10_000, "any answer").isr();
+        return awaitAgreed(topic, partition, view -> true, 10_000, "one view").isr();
+    }
+
+    /**
+     * Waits for a leader that is not in {@code excluded} (and not -1) as soon as any running broker reports
+     * one (the moment the election shows in metadata); returns its id.
+     */
+    int awaitLeaderOtherThan(String topic, int partition, Set<Integer> excluded, long timeoutMs)
+            throws InterruptedException {
+        Predicate<BrokerProbe.PartitionView> elected = view -> view.leader() >= 0 && !excluded.contains(view.leader());
+        return await(
+                        topic,
+                        partition,
+                        views -> views.values().stream().filter(elected).findFirst(),
+                        timeoutMs,
+                        "a leader outside " + excluded)
+                .leader();
+    }
+
+    /** Waits until every running broker reports the same view of the partition, with {@code size} in-sync replicas. */
+    void awaitIsrSize(String topic, int partition, int size, long timeoutMs) throws InterruptedException {
+        awaitAgreed(topic, partition, view -> view.isr().size() == size, timeoutMs, "an ISR of " + size);
+    }
+
+    /** Waits until every running broker reports one and the same view, for which {@code done} holds. */
+    BrokerProbe.PartitionView awaitAgreed(
+            String topic, int partition, Predicate<BrokerProbe.PartitionView> done, long timeoutMs, String what)
+            throws InterruptedException {
+        return await(
+                topic,
+                partition,
+                views -> {
+                    Set<BrokerProbe.PartitionView> distinct = new HashSet<>(views.values());
+                    return distinct.size() == 1
+                                    && views.size() == runningCount()
+                                    && done.test(views.values().iterator().next())
+                            ? Optional.of(distinct.iterator().next())
+                            : Optional.empty();
+                },
+                timeoutMs,
+                what + " agreed by every running broker");
     }
 
     /**
      * Asks every running broker for the partition (raw Metadata, one socket each, so a frozen broker
-     * delays nothing) every 20 ms until one of them reports a view for which {@code done} holds; fails
-     * after {@code timeoutMs} with the last views seen.
+     * delays nothing) every 20 ms until {@code decide} picks a view from what they answered; fails after
+     * {@code timeoutMs} with the last answers.
      */
-    BrokerProbe.PartitionView await(
-            String topic, int partition, Predicate<BrokerProbe.PartitionView> done, long timeoutMs, String what)
+    private BrokerProbe.PartitionView await(
+            String topic,
+            int partition,
+            Function<Map<Integer, BrokerProbe.PartitionView>, Optional<BrokerProbe.PartitionView>> decide,
+            long timeoutMs,
+            String what)
             throws InterruptedException {
         long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         Map<Integer, Object> last = new TreeMap<>();
         while (System.nanoTime() < deadlineNs) {
+            Map<Integer, BrokerProbe.PartitionView> views = new TreeMap<>();
+            last.clear();
             for (int id = 1; id <= brokers.size(); id++) {
-                if (!broker(id).isAlive() || paused.contains(id)) {
+                if (!running(id)) {
                     continue;
                 }
                 try {
                     Optional<BrokerProbe.PartitionView> view =
                             BrokerProbe.partition(broker(id).port(), topic, partition);
-                    if (view.isPresent() && done.test(view.get())) {
-                        return view.get();
+                    if (view.isPresent()) {
+                        views.put(id, view.get());
                     }
                     last.put(id, view);
                 } catch (IOException e) {
                     last.put(id, e.toString());
                 }
             }
+            Optional<BrokerProbe.PartitionView> decided = decide.apply(views);
+            if (decided.isPresent()) {
+                return decided.get();
+            }
             Thread.sleep(20);
         }
         throw new AssertionError(what + " for " + topic + "-" + partition + " not seen in " + timeoutMs
-                + " ms; last views by broker: " + last);
+                + " ms; last answers by broker: " + last);
     }
 
-    /** Waits for a leader that is not in {@code excluded} (and not -1); returns its id. */
-    int awaitLeaderOtherThan(String topic, int partition, Set<Integer> excluded, long timeoutMs)
-            throws InterruptedException {
-        return await(
-                        topic,
-                        partition,
-                        view -> view.leader() >= 0 && !excluded.contains(view.leader()),
-                        timeoutMs,
-                        "a leader outside " + excluded)
-                .leader();
+    private boolean running(int id) {
+        return broker(id).isAlive() && !paused.contains(id);
     }
 
-    /** Waits until the partition's ISR has exactly {@code size} members. */
-    void awaitIsrSize(String topic, int partition, int size, long timeoutMs) throws InterruptedException {
-        await(topic, partition, view -> view.isr().size() == size, timeoutMs, "an ISR of " + size);
+    private int runningCount() {
+        int n = 0;
+        for (int id = 1; id <= brokers.size(); id++) {
+            n += running(id) ? 1 : 0;
+        }
+        return n;
     }
 
     /** Milliseconds since {@code startNs} (a {@link System#nanoTime} reading). */
