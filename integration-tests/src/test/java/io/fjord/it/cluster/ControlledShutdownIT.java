@@ -6,7 +6,10 @@ import java.util.Collection;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -14,10 +17,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * {@code controlled.shutdown.enable} (the default) the broker hands its leadership over before it stops,
  * so no partition is ever seen without a leader, the producer sees nothing but retriable errors, and the
  * leaders have moved by the time the process has exited (long before the session timeout would fence it).
+ * First a broker that is not the active controller, then (after the first came back) the active controller.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ControlledShutdownIT {
 
-    private static final String TOPIC = "steady";
     private static final int PARTITIONS = 6;
 
     @RegisterExtension
@@ -28,24 +32,42 @@ class ControlledShutdownIT {
     }
 
     @Test
+    @Order(1)
     void aStoppingBrokerMovesItsLeadershipBeforeItExitsAndNoPartitionIsEverLeaderless() throws Exception {
-        int stopping;
-        int observer;
+        int controller;
         try (Admin admin = cluster().admin()) {
-            cluster().createTopic(admin, TOPIC, PARTITIONS, 3, 2);
-            observer = LocalCluster.controllerId(admin);
+            controller = LocalCluster.controllerId(admin);
         }
-        stopping = observer == 1 ? 2 : 1;
+        int stopping = controller == 1 ? 2 : 1;
+        stopWhileWriting("steady", stopping, controller);
+        cluster().restart(stopping);
+    }
+
+    @Test
+    @Order(2)
+    void theActiveControllerStoppingMovesItsLeadershipTheSameWay() throws Exception {
+        int controller;
+        try (Admin admin = cluster().admin()) {
+            controller = LocalCluster.controllerId(admin);
+        }
+        stopWhileWriting("steady-controller", controller, controller == 3 ? 2 : 3);
+    }
+
+    /** Creates {@code topic}, SIGTERMs {@code stopping} while writing to it, watches from {@code observer}. */
+    private static void stopWhileWriting(String topic, int stopping, int observer) throws Exception {
+        try (Admin admin = cluster().admin()) {
+            cluster().createTopic(admin, topic, PARTITIONS, 3, 2);
+        }
         int observerPort = cluster().broker(observer).port();
-        assertThat(BrokerProbe.partitions(observerPort, TOPIC).values().stream()
+        assertThat(BrokerProbe.partitions(observerPort, topic).values().stream()
                         .filter(p -> p.leader() == stopping)
                         .count())
                 .as("partitions broker %d leads", stopping)
                 .isPositive();
-        SequenceProducer producer = SequenceProducer.start(cluster().bootstrap(), TOPIC, PARTITIONS, 1);
+        SequenceProducer producer = SequenceProducer.start(cluster().bootstrap(), topic, PARTITIONS, 1);
         try {
             producer.awaitAcksAfter(0, 300, 30_000);
-            LeadershipWatch watch = new LeadershipWatch(observerPort, stopping);
+            LeadershipWatch watch = new LeadershipWatch(observerPort, topic, stopping);
             long termNs = System.nanoTime();
             int exitCode = cluster().broker(stopping).stop();
             long exitMs = LocalCluster.msSince(termNs);
@@ -54,9 +76,9 @@ class ControlledShutdownIT {
             producer.awaitAcksAfter(System.nanoTime(), 100, 30_000);
             long movedMs = TimeUnit.NANOSECONDS.toMillis(watch.movedNs.get() - termNs);
             System.out.printf(
-                    "CONTROLLED_SHUTDOWN broker=%d exitCode=%d exitMs=%d leadershipMovedMs=%d leaderlessMs=%d"
+                    "CONTROLLED_SHUTDOWN topic=%s broker=%d exitCode=%d exitMs=%d leadershipMovedMs=%d leaderlessMs=%d"
                             + " maxAckGapMs=%d%n",
-                    stopping, exitCode, exitMs, movedMs, watch.leaderlessMs(), maxAckGapMs(producer, termNs));
+                    topic, stopping, exitCode, exitMs, movedMs, watch.leaderlessMs(), maxAckGapMs(producer, termNs));
             assertThat(exitCode).isZero();
             assertThat(watch.movedNs.get())
                     .as("leadership left broker %d", stopping)
@@ -71,7 +93,7 @@ class ControlledShutdownIT {
             producer.close();
         }
         assertThat(producer.failures()).as("records the producer gave up on").isEmpty();
-        TopicContents.read(cluster().bootstrap(), TOPIC, PARTITIONS, 60_000)
+        TopicContents.read(cluster().bootstrap(), topic, PARTITIONS, 60_000)
                 .assertKeepsEveryAcknowledgedRecordOnceInOrder(producer.acks());
     }
 
@@ -85,14 +107,14 @@ class ControlledShutdownIT {
         private final Thread thread;
         private volatile boolean running = true;
 
-        LeadershipWatch(int observerPort, int stopping) {
+        LeadershipWatch(int observerPort, String topic, int stopping) {
             thread = new Thread(
                     () -> {
                         long lastNs = System.nanoTime();
                         while (running) {
                             try {
                                 Collection<BrokerProbe.PartitionView> partitions = BrokerProbe.partitions(
-                                                observerPort, TOPIC)
+                                                observerPort, topic)
                                         .values();
                                 long nowNs = System.nanoTime();
                                 if (partitions.stream().anyMatch(p -> p.leader() < 0)) {
