@@ -29,6 +29,12 @@ final class KafkaApis {
 
     private KafkaApis() {}
 
+    /** KIP-392: fetching from the closest replica is on with Kafka's RackAwareReplicaSelector. */
+    static boolean rackAwareSelector(MetadataView metadata) {
+        String selector = metadata.config().replicaSelectorClass();
+        return selector != null && selector.endsWith(".RackAwareReplicaSelector");
+    }
+
     static RequestDispatcher build(
             MetadataView metadata,
             ControllerApi controller,
@@ -44,7 +50,7 @@ final class KafkaApis {
                 .register(ApiKeys.API_VERSIONS, 0, 5, new ApiVersionsHandler(dispatcher))
                 .register(ApiKeys.METADATA, 0, 13, new MetadataHandler(metadata, controller))
                 .register(ApiKeys.PRODUCE, 0, 13, new ProduceHandler(replicaManager, metadata))
-                .register(ApiKeys.FETCH, 4, 18, new FetchHandler(replicaManager, metadata))
+                .register(ApiKeys.FETCH, 4, 18, new FetchHandler(replicaManager, metadata, rackAwareSelector(metadata)))
                 .register(ApiKeys.LIST_OFFSETS, 1, 11, new ListOffsetsHandler(replicaManager))
                 .register(ApiKeys.INIT_PRODUCER_ID, 0, 5, new InitProducerIdHandler(producerIds))
                 .register(ApiKeys.CREATE_TOPICS, 2, 7, topicAdmin::createTopics)

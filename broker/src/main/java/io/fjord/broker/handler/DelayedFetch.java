@@ -53,7 +53,7 @@ final class DelayedFetch extends DelayedOperation {
         long available = 0;
         for (FetchHandler.PartitionFetch fetch : fetches) {
             Partition partition = replicaManager.partition(new TopicPartition(fetch.topic(), fetch.partition()));
-            if (partition == null || !partition.isLeader()) {
+            if (partition == null || (!partition.isLeader() && !fetcher.mayReadFromFollower())) {
                 return forceComplete();
             }
             UnifiedLog log = partition.log();

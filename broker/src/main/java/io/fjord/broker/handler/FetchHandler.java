@@ -36,13 +36,20 @@ public final class FetchHandler implements RequestHandler {
 
     private static final byte READ_COMMITTED = 1;
     private static final short FIRST_REPLICA_STATE_VERSION = 15;
+    private static final short FIRST_CLIENT_METADATA_VERSION = 11;
 
     private final ReplicaManager replicaManager;
     private final TopicResolver topics;
+    private final boolean rackAwareSelector;
 
-    public FetchHandler(ReplicaManager replicaManager, TopicResolver topics) {
+    /**
+     * @param rackAwareSelector whether {@code replica.selector.class} is Kafka's RackAwareReplicaSelector:
+     *     the leader then sends a consumer that names its rack to an in-sync follower of that rack
+     */
+    public FetchHandler(ReplicaManager replicaManager, TopicResolver topics, boolean rackAwareSelector) {
         this.replicaManager = replicaManager;
         this.topics = topics;
+        this.rackAwareSelector = rackAwareSelector;
     }
 
     /** One partition of the request, resolved. {@code topic} is null when the id is unknown. */
@@ -56,8 +63,11 @@ public final class FetchHandler implements RequestHandler {
             int lastFetchedEpoch,
             long logStartOffset) {}
 
-    /** Who fetches: a consumer (replica id < 0) or the follower with that broker id. */
-    record Fetcher(int replicaId, boolean readCommitted) {
+    /**
+     * Who fetches: a consumer (replica id < 0) or the follower with that broker id; a consumer's rack and
+     * whether it may read from a follower replica (v11+, KIP-392).
+     */
+    record Fetcher(int replicaId, boolean readCommitted, String rackId, boolean mayReadFromFollower) {
         boolean isFollower() {
             return replicaId >= 0;
         }
@@ -84,7 +94,12 @@ public final class FetchHandler implements RequestHandler {
         }
         int replicaId =
                 version >= FIRST_REPLICA_STATE_VERSION ? request.replicaState().replicaId() : request.replicaId();
-        Fetcher fetcher = new Fetcher(replicaId, request.isolationLevel() == READ_COMMITTED);
+        boolean consumer = replicaId < 0;
+        Fetcher fetcher = new Fetcher(
+                replicaId,
+                request.isolationLevel() == READ_COMMITTED,
+                request.rackId(),
+                consumer && version >= FIRST_CLIENT_METADATA_VERSION);
         int maxBytes = version >= 3 ? request.maxBytes() : Integer.MAX_VALUE;
         Read read = readAll(fetches, maxBytes, version, fetcher);
         if (request.maxWaitMs() <= 0 || read.bytes >= request.minBytes() || read.anyError || fetches.isEmpty()) {
@@ -141,7 +156,7 @@ public final class FetchHandler implements RequestHandler {
                 int size = readPartition(
                         fetch, Math.min(fetch.maxBytes(), Math.max(remaining, 0)), total == 0, fetcher, data);
                 if (size < 0) {
-                    anyError = true; // diverged: answer now so the fetcher truncates
+                    anyError = true; // diverged, or redirected: answer now
                     size = 0;
                 }
                 remaining -= size;
@@ -158,7 +173,10 @@ public final class FetchHandler implements RequestHandler {
         return new Read(response, total, anyError);
     }
 
-    /** Reads one partition into {@code data}; returns the record bytes, or -1 when the fetcher diverged. */
+    /**
+     * Reads one partition into {@code data}; returns the record bytes, or -1 when the fetch must be answered
+     * at once without records (the fetcher diverged, or should read from another replica).
+     */
     private int readPartition(
             PartitionFetch fetch,
             int maxBytes,
@@ -168,9 +186,24 @@ public final class FetchHandler implements RequestHandler {
         if (fetch.topic() == null) {
             throw new ApiException(Errors.UNKNOWN_TOPIC_ID, "no topic has id " + fetch.topicId());
         }
-        Partition partition = replicaManager.partitionOrThrow(new TopicPartition(fetch.topic(), fetch.partition()));
+        TopicPartition tp = new TopicPartition(fetch.topic(), fetch.partition());
+        Partition partition = fetcher.isFollower()
+                ? replicaManager.partitionOrThrow(tp)
+                : replicaManager.partitionForRead(tp, fetcher.mayReadFromFollower());
         checkLeaderEpoch(fetch.currentLeaderEpoch(), partition.leaderEpoch());
         UnifiedLog log = partition.log();
+        if (rackAwareSelector && !fetcher.isFollower() && partition.isLeader()) {
+            int preferred = partition.preferredReadReplica(
+                    fetcher.rackId(), fetch.fetchOffset(), replicaManager::rackOf, replicaManager::isEligibleForIsr);
+            if (preferred >= 0) {
+                data.setPreferredReadReplica(preferred)
+                        .setHighWatermark(log.highWatermark())
+                        .setLastStableOffset(log.highWatermark())
+                        .setLogStartOffset(log.logStartOffset())
+                        .setRecords(MemoryRecords.EMPTY);
+                return -1;
+            }
+        }
         EpochEndOffset diverging = partition.divergingEpoch(fetch.lastFetchedEpoch(), fetch.fetchOffset());
         if (diverging != null) {
             data.setDivergingEpoch(new FetchResponse.EpochEndOffset()

@@ -16,6 +16,8 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.IntFunction;
+import java.util.function.IntPredicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -476,9 +478,50 @@ public final class Partition {
         return asFollower(() -> log.appendAsFollower(records.buffer()));
     }
 
-    /** A follower's high watermark: the leader's, as far as its own log reaches. */
+    /**
+     * A follower's high watermark: the leader's, as far as its own log reaches. When it moves up, consumer
+     * fetches reading from this follower (KIP-392) are woken.
+     */
     public void updateFollowerHighWatermark(long leaderHighWatermark) {
-        asFollower(() -> log.updateHighWatermark(Math.min(leaderHighWatermark, log.logEndOffset())));
+        long before = log.highWatermark();
+        long after = asFollower(() -> log.updateHighWatermark(Math.min(leaderHighWatermark, log.logEndOffset())));
+        wake(after > before);
+    }
+
+    /**
+     * KIP-392 (RackAwareReplicaSelector): the replica a consumer in {@code clientRack} should read from at
+     * {@code fetchOffset}, or -1 for this leader. The leader itself when it is in the client's rack;
+     * otherwise the in-sync follower of that rack, alive, whose log holds the offset, with the largest log
+     * end offset; none when no replica shares the rack.
+     */
+    public int preferredReadReplica(
+            String clientRack, long fetchOffset, IntFunction<String> rackOf, IntPredicate isAlive) {
+        if (clientRack == null || clientRack.isEmpty() || clientRack.equals(rackOf.apply(localBrokerId))) {
+            return -1;
+        }
+        synchronized (stateLock) {
+            PartitionState current = state;
+            if (current.leaderId() != localBrokerId) {
+                return -1;
+            }
+            int best = -1;
+            long bestLogEndOffset = -1;
+            for (int id : current.isr()) {
+                FollowerReplica follower = followers.get(id);
+                if (follower == null
+                        || !clientRack.equals(rackOf.apply(id))
+                        || !isAlive.test(id)
+                        || follower.logEndOffset() < fetchOffset
+                        || follower.logStartOffset() > fetchOffset) {
+                    continue;
+                }
+                if (follower.logEndOffset() > bestLogEndOffset) {
+                    best = id;
+                    bestLogEndOffset = follower.logEndOffset();
+                }
+            }
+            return best;
+        }
     }
 
     /** A follower removes what diverged from the leader at and after {@code offset}. */

@@ -148,6 +148,24 @@ public final class ReplicaManager implements AlterPartitionChannel {
         return partition;
     }
 
+    /**
+     * The partition for a consumer's read: its leader, or (when {@code allowFollower}, a v11+ consumer
+     * fetch, KIP-392) a follower replica hosted here. Errors as {@link #partitionOrThrow}.
+     */
+    public Partition partitionForRead(TopicPartition tp, boolean allowFollower) {
+        Partition partition = partitions.get(tp);
+        if (allowFollower && partition != null && partition.leaderId() >= 0) {
+            return partition;
+        }
+        return partitionOrThrow(tp);
+    }
+
+    /** The rack broker {@code brokerId} registered with, or null. */
+    public String rackOf(int brokerId) {
+        BrokerRegistration broker = image.cluster().broker(brokerId);
+        return broker == null ? null : broker.rack();
+    }
+
     /** The image the partitions follow; the metadata publisher sets it before it applies each delta. */
     public void onMetadataImage(MetadataImage image) {
         this.image = image;

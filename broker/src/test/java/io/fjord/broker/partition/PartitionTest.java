@@ -383,4 +383,26 @@ class PartitionTest {
         assertThat(p.divergingEpoch(1, 7)).isEqualTo(new EpochEndOffset(1, 5));
         assertThat(p.divergingEpoch(2, 6)).as("epoch 2 never wrote here").isEqualTo(new EpochEndOffset(1, 5));
     }
+
+    @Test
+    void aConsumerIsSentToTheInSyncFollowerOfItsRack() {
+        Partition p = newPartition(1);
+        p.makeLeader(registration(ALL, ALL, 1, 0, 0), 1);
+        p.appendAsLeader(batch(5, "a"), (short) 1);
+        java.util.function.IntFunction<String> racks = id -> "r" + id;
+        p.updateFollowerFetchState(2, 5, 0);
+        p.updateFollowerFetchState(3, 2, 0);
+
+        assertThat(p.preferredReadReplica("r2", 4, racks, id -> true)).isEqualTo(2);
+        assertThat(p.preferredReadReplica("r1", 4, racks, id -> true))
+                .as("the leader's own rack")
+                .isEqualTo(-1);
+        assertThat(p.preferredReadReplica("", 4, racks, id -> true)).isEqualTo(-1);
+        assertThat(p.preferredReadReplica("r3", 4, racks, id -> true))
+                .as("3 lacks offset 4")
+                .isEqualTo(-1);
+        assertThat(p.preferredReadReplica("r2", 4, racks, id -> id != 2))
+                .as("2 is fenced")
+                .isEqualTo(-1);
+    }
 }

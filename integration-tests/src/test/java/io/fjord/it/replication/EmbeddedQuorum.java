@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 
 /**
@@ -29,6 +30,13 @@ final class EmbeddedQuorum implements AutoCloseable {
     }
 
     static EmbeddedQuorum start(Path dir, int size, Map<String, String> overrides) throws Exception {
+        return start(dir, size, overrides, id -> Map.of());
+    }
+
+    /** As {@link #start(Path, int, Map)}, with {@code perNode} settings of each node id on top. */
+    static EmbeddedQuorum start(
+            Path dir, int size, Map<String, String> overrides, IntFunction<Map<String, String>> perNode)
+            throws Exception {
         EmbeddedQuorum quorum = new EmbeddedQuorum(size);
         StringBuilder voters = new StringBuilder();
         int[] kafkaPorts = new int[size];
@@ -47,6 +55,7 @@ final class EmbeddedQuorum implements AutoCloseable {
             s.put("controller.listener.names", "CONTROLLER");
             s.put("log.dirs", dir.resolve("node-" + (i + 1)).toAbsolutePath().toString());
             s.putAll(overrides);
+            s.putAll(perNode.apply(i + 1));
             quorum.settings.add(s);
         }
         List<CompletableFuture<Void>> starts = new ArrayList<>();
