@@ -84,10 +84,7 @@ class ClusterIT {
         Set<Integer> controllers = new HashSet<>();
         for (int id = 1; id <= 3; id++) {
             try (Admin admin = LocalCluster.admin(cluster.broker(id).bootstrap())) {
-                List<Integer> nodes = admin.describeCluster().nodes().get(10, TimeUnit.SECONDS).stream()
-                        .map(Node::id)
-                        .sorted()
-                        .toList();
+                List<Integer> nodes = LocalCluster.nodeIds(admin);
                 assertThat(nodes).as("brokers seen from broker %d", id).containsExactly(1, 2, 3);
                 controllers.add(LocalCluster.controllerId(admin));
             }
@@ -267,9 +264,7 @@ class ClusterIT {
             long fenceDeadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             List<Integer> nodes = List.of();
             while (System.nanoTime() < fenceDeadlineNs) {
-                nodes = admin.describeCluster().nodes().get(10, TimeUnit.SECONDS).stream()
-                        .map(Node::id)
-                        .toList();
+                nodes = LocalCluster.nodeIds(admin);
                 if (!nodes.contains(controller)) {
                     break;
                 }
@@ -291,11 +286,7 @@ class ClusterIT {
                 "broker %d restarted and registered in %d ms%n", killed, (System.nanoTime() - startNs) / 1_000_000);
         String bootstrap = cluster.broker(killed).bootstrap();
         try (Admin admin = LocalCluster.admin(bootstrap)) {
-            assertThat(admin.describeCluster().nodes().get(10, TimeUnit.SECONDS).stream()
-                            .map(Node::id)
-                            .sorted()
-                            .toList())
-                    .containsExactly(1, 2, 3);
+            assertThat(LocalCluster.nodeIds(admin)).containsExactly(1, 2, 3);
         }
         try (KafkaConsumer<String, String> consumer = consumer(bootstrap, null)) {
             List<TopicPartition> partitions = new ArrayList<>();

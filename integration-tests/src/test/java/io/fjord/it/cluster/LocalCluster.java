@@ -137,6 +137,14 @@ final class LocalCluster implements AutoCloseable {
         return controller == null || controller.isEmpty() ? -1 : controller.id();
     }
 
+    /** The ids of the registered, unfenced brokers as {@code admin}'s broker reports them (describeCluster), sorted. */
+    static List<Integer> nodeIds(Admin admin) throws InterruptedException, ExecutionException, TimeoutException {
+        return admin.describeCluster().nodes().get(10, TimeUnit.SECONDS).stream()
+                .map(Node::id)
+                .sorted()
+                .toList();
+    }
+
     /** Creates {@code topic} with {@code min.insync.replicas} set and waits until every partition has its full ISR. */
     void createTopic(Admin admin, String topic, int partitions, int replicationFactor, int minInsyncReplicas)
             throws InterruptedException, ExecutionException, TimeoutException {
