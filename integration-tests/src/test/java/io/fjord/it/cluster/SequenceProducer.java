@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -38,7 +37,6 @@ final class SequenceProducer implements AutoCloseable {
     private final Semaphore unacked = new Semaphore(MAX_UNACKED);
     private final ConcurrentLinkedQueue<Ack> acks = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
-    private final AtomicLong lastAckNs = new AtomicLong();
     private final Thread sender;
     private volatile boolean running = true;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
@@ -92,7 +90,6 @@ final class SequenceProducer implements AutoCloseable {
                     } else {
                         long nowNs = System.nanoTime();
                         acks.add(new Ack(s, metadata.partition(), metadata.offset(), nowNs));
-                        lastAckNs.accumulateAndGet(nowNs, Math::max);
                     }
                 });
                 if (pauseMs > 0) {
@@ -111,10 +108,6 @@ final class SequenceProducer implements AutoCloseable {
     /** Every acknowledgement so far, in the order they arrived. */
     List<Ack> acks() {
         return new ArrayList<>(acks);
-    }
-
-    int ackCount() {
-        return acks.size();
     }
 
     /** Records the producer gave up on (with the exception), in the order they failed. */
