@@ -134,6 +134,34 @@ public final class BrokerProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** The operating-system process id of the running broker. */
+    public long pid() {
+        return process.pid();
+    }
+
+    /** SIGSTOP: the JVM freezes (no heartbeat, no answers) but keeps its sockets and memory. */
+    public void pause() throws IOException, InterruptedException {
+        signal("STOP");
+    }
+
+    /** SIGCONT: a paused broker carries on where it stopped. */
+    public void resume() throws IOException, InterruptedException {
+        signal("CONT");
+    }
+
+    private void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
+                .redirectErrorStream(true)
+                .start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new IOException("kill -" + name + " " + process.pid() + " failed");
+        }
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
     public boolean isAlive() {
         return process != null && process.isAlive();
     }

@@ -4,12 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fjord.common.Errors;
-import io.fjord.it.BrokerProcess;
-import io.fjord.it.RawKafkaClient;
-import io.fjord.protocol.ApiKeys;
-import io.fjord.protocol.message.ProduceRequest;
-import io.fjord.protocol.message.ProduceResponse;
-import java.net.InetSocketAddress;
+import io.fjord.it.durability.DurabilityClients;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,10 +30,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
-import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.errors.InvalidReplicationFactorException;
-import org.apache.kafka.common.record.internal.MemoryRecords;
-import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -52,8 +44,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Three Fjord brokers in separate processes on loopback form one cluster over the Raft metadata quorum:
  * any broker bootstraps clients to all three, partitions spread over the brokers and are served by their
- * leader only, consumer groups work, and the loss of the active controller (kill -9) elects another. One
- * cluster serves every test; the controller kill runs last.
+ * leader only, consumer groups work (offsets replicated three times), the loss of the active controller
+ * (kill -9) elects another, and producer ids stay unique across brokers. One cluster serves every test;
+ * the controller kill and restart run last but one.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterIT {
@@ -73,8 +66,7 @@ class ClusterIT {
                         "broker.session.timeout.ms", "3000",
                         "broker.heartbeat.interval.ms", "500",
                         "group.initial.rebalance.delay.ms", "0",
-                        // Followers do not replicate yet: a multi-replica partition would never commit.
-                        "offsets.topic.replication.factor", "1",
+                        "offsets.topic.replication.factor", "3",
                         "offsets.topic.num.partitions", "6"));
         System.out.printf("3-broker cluster ready in %d ms%n", (System.nanoTime() - startNs) / 1_000_000);
     }
@@ -92,10 +84,7 @@ class ClusterIT {
         Set<Integer> controllers = new HashSet<>();
         for (int id = 1; id <= 3; id++) {
             try (Admin admin = LocalCluster.admin(cluster.broker(id).bootstrap())) {
-                List<Integer> nodes = admin.describeCluster().nodes().get(10, TimeUnit.SECONDS).stream()
-                        .map(Node::id)
-                        .sorted()
-                        .toList();
+                List<Integer> nodes = LocalCluster.nodeIds(admin);
                 assertThat(nodes).as("brokers seen from broker %d", id).containsExactly(1, 2, 3);
                 controllers.add(LocalCluster.controllerId(admin));
             }
@@ -167,11 +156,11 @@ class ClusterIT {
             for (int id = 1; id <= 3; id++) {
                 // CreateTopics answers once the controller committed the topic; a broker applies it a
                 // moment later and says UNKNOWN_TOPIC_OR_PARTITION until then, as Kafka's brokers do.
-                Errors error = rawProduce(cluster.broker(id), "led");
+                Errors error = BrokerProbe.produce(cluster.broker(id).port(), "led", 0, (short) 1, "k", "v", 10_000);
                 long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
                 while (error == Errors.UNKNOWN_TOPIC_OR_PARTITION && System.nanoTime() < deadlineNs) {
                     Thread.sleep(50);
-                    error = rawProduce(cluster.broker(id), "led");
+                    error = BrokerProbe.produce(cluster.broker(id).port(), "led", 0, (short) 1, "k", "v", 10_000);
                 }
                 assertThat(error)
                         .as("produce to broker %d, leader %d", id, leader)
@@ -282,9 +271,7 @@ class ClusterIT {
             long fenceDeadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             List<Integer> nodes = List.of();
             while (System.nanoTime() < fenceDeadlineNs) {
-                nodes = admin.describeCluster().nodes().get(10, TimeUnit.SECONDS).stream()
-                        .map(Node::id)
-                        .toList();
+                nodes = LocalCluster.nodeIds(admin);
                 if (!nodes.contains(controller)) {
                     break;
                 }
@@ -306,11 +293,7 @@ class ClusterIT {
                 "broker %d restarted and registered in %d ms%n", killed, (System.nanoTime() - startNs) / 1_000_000);
         String bootstrap = cluster.broker(killed).bootstrap();
         try (Admin admin = LocalCluster.admin(bootstrap)) {
-            assertThat(admin.describeCluster().nodes().get(10, TimeUnit.SECONDS).stream()
-                            .map(Node::id)
-                            .sorted()
-                            .toList())
-                    .containsExactly(1, 2, 3);
+            assertThat(LocalCluster.nodeIds(admin)).containsExactly(1, 2, 3);
         }
         try (KafkaConsumer<String, String> consumer = consumer(bootstrap, null)) {
             List<TopicPartition> partitions = new ArrayList<>();
@@ -327,6 +310,22 @@ class ClusterIT {
         }
     }
 
+    @Test
+    @Order(8)
+    void producerIdsHandedOutByDifferentBrokersNeverCollide() throws Exception {
+        Set<Long> ids = new HashSet<>();
+        for (int round = 0; round < 2; round++) {
+            for (int id = 1; id <= 3; id++) {
+                long producerId = DurabilityClients.initProducerId(new java.net.InetSocketAddress(
+                                "127.0.0.1", cluster.broker(id).port()))
+                        .producerId();
+                assertThat(ids.add(producerId))
+                        .as("producer id %d from broker %d is new (ids so far %s)", producerId, id, ids)
+                        .isTrue();
+            }
+        }
+    }
+
     /** {@code kcat -L} against one broker: its output (kcat must be on the PATH, as for KcatIT). */
     private static String kcatMetadata(String bootstrap) throws Exception {
         Process kcat = new ProcessBuilder("kcat", "-b", bootstrap, "-L", "-m", "10")
@@ -337,23 +336,6 @@ class ClusterIT {
         assertThat(kcat.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(kcat.exitValue()).as("kcat -L: %s", output).isZero();
         return output;
-    }
-
-    private static Errors rawProduce(BrokerProcess broker, String topic) throws Exception {
-        ProduceRequest request = new ProduceRequest().setAcks((short) 1).setTimeoutMs(10_000);
-        ProduceRequest.TopicProduceData data = new ProduceRequest.TopicProduceData().setName(topic);
-        data.partitionData()
-                .add(new ProduceRequest.PartitionProduceData()
-                        .setIndex(0)
-                        .setRecords(io.fjord.protocol.MemoryRecords.of(MemoryRecords.withRecords(
-                                        Compression.NONE, new SimpleRecord("k".getBytes(), "v".getBytes()))
-                                .buffer())));
-        request.topicData().add(data);
-        try (RawKafkaClient client = new RawKafkaClient(new InetSocketAddress("127.0.0.1", broker.port()))) {
-            ProduceResponse response = (ProduceResponse) client.send(ApiKeys.PRODUCE, (short) 9, request);
-            return Errors.forCode(
-                    response.responses().get(0).partitionResponses().get(0).errorCode());
-        }
     }
 
     private static KafkaProducer<String, String> producer(String bootstrap) {

@@ -14,7 +14,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.common.Node;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -58,11 +57,7 @@ class ClusterUpIT {
             assertThat(addresses).hasSize(3);
             for (String address : addresses) {
                 try (Admin admin = LocalCluster.admin(address)) {
-                    assertThat(admin.describeCluster().nodes().get(10, TimeUnit.SECONDS).stream()
-                                    .map(Node::id)
-                                    .sorted()
-                                    .toList())
-                            .containsExactly(1, 2, 3);
+                    assertThat(LocalCluster.nodeIds(admin)).containsExactly(1, 2, 3);
                 }
             }
             Path data = workDir.resolve("data/cluster");

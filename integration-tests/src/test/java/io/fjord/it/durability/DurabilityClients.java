@@ -38,7 +38,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * producer sends (InitProducerId, Produce v9 of a batch built by kafka-clients) for tests that must send
  * the very same batch twice. Used from the test thread only.
  */
-final class DurabilityClients {
+public final class DurabilityClients {
 
     static final short PRODUCE_VERSION = 9;
 
@@ -135,7 +135,7 @@ final class DurabilityClients {
     }
 
     /** An idempotent producer id and epoch from InitProducerId v4, as a non-transactional producer asks. */
-    static InitProducerIdResponse initProducerId(InetSocketAddress address) throws IOException {
+    public static InitProducerIdResponse initProducerId(InetSocketAddress address) throws IOException {
         try (RawKafkaClient client = new RawKafkaClient(address)) {
             InitProducerIdResponse response = (InitProducerIdResponse) client.send(
                     ApiKeys.INIT_PRODUCER_ID,

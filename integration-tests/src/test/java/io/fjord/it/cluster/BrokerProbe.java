@@ -1,0 +1,95 @@
+package io.fjord.it.cluster;
+
+import io.fjord.common.Errors;
+import io.fjord.it.RawKafkaClient;
+import io.fjord.protocol.ApiKeys;
+import io.fjord.protocol.message.MetadataRequest;
+import io.fjord.protocol.message.MetadataResponse;
+import io.fjord.protocol.message.ProduceRequest;
+import io.fjord.protocol.message.ProduceResponse;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.SimpleRecord;
+
+/**
+ * Single requests to one broker chosen by the test, over a fresh socket, bypassing the Java client's
+ * choice of node: a Produce v9 of one record (does this broker take the write?) and a Metadata v12 (what
+ * does this broker believe about a partition?), so a frozen or dead broker elsewhere never delays the
+ * answer. Stateless.
+ */
+final class BrokerProbe {
+
+    /** A partition as one broker's metadata shows it. */
+    record PartitionView(int leader, Set<Integer> isr) {}
+
+    private static final short METADATA_VERSION = 12;
+
+    private BrokerProbe() {}
+
+    /** The partition as the broker at {@code port} sees it; empty if it does not know the partition. */
+    static Optional<PartitionView> partition(int port, String topic, int partition) throws IOException {
+        return Optional.ofNullable(partitions(port, topic).get(partition));
+    }
+
+    /** Every partition of {@code topic} as the broker at {@code port} sees it, by partition index. */
+    static Map<Integer, PartitionView> partitions(int port, String topic) throws IOException {
+        MetadataRequest request = new MetadataRequest()
+                .setTopics(List.of(new MetadataRequest.MetadataRequestTopic().setName(topic)))
+                .setAllowAutoTopicCreation(false);
+        Map<Integer, PartitionView> views = new TreeMap<>();
+        try (RawKafkaClient client = new RawKafkaClient(new InetSocketAddress("127.0.0.1", port))) {
+            MetadataResponse response = (MetadataResponse) client.send(ApiKeys.METADATA, METADATA_VERSION, request);
+            for (MetadataResponse.MetadataResponseTopic t : response.topics()) {
+                if (!topic.equals(t.name())) {
+                    continue;
+                }
+                for (MetadataResponse.MetadataResponsePartition p : t.partitions()) {
+                    views.put(p.partitionIndex(), new PartitionView(p.leaderId(), Set.copyOf(p.isrNodes())));
+                }
+            }
+        }
+        return views;
+    }
+
+    /** Sends {@code key=value} to partition {@code partition} of {@code topic} at {@code port} with {@code acks}. */
+    static Errors produce(int port, String topic, int partition, short acks, String key, String value, int timeoutMs)
+            throws IOException {
+        return produceAnswer(port, topic, partition, acks, key, value, timeoutMs)
+                .error();
+    }
+
+    /** A produce's answer for its partition: the error and the broker's message. */
+    record ProduceAnswer(Errors error, String message) {}
+
+    /** As {@link #produce}, with the broker's error message. */
+    static ProduceAnswer produceAnswer(
+            int port, String topic, int partition, short acks, String key, String value, int timeoutMs)
+            throws IOException {
+        ProduceRequest request = new ProduceRequest().setAcks(acks).setTimeoutMs(timeoutMs);
+        ProduceRequest.TopicProduceData data = new ProduceRequest.TopicProduceData().setName(topic);
+        data.partitionData()
+                .add(new ProduceRequest.PartitionProduceData()
+                        .setIndex(partition)
+                        .setRecords(io.fjord.protocol.MemoryRecords.of(MemoryRecords.withRecords(
+                                        Compression.NONE,
+                                        new SimpleRecord(
+                                                key.getBytes(StandardCharsets.UTF_8),
+                                                value.getBytes(StandardCharsets.UTF_8)))
+                                .buffer())));
+        request.topicData().add(data);
+        try (RawKafkaClient client = new RawKafkaClient(new InetSocketAddress("127.0.0.1", port))) {
+            ProduceResponse response = (ProduceResponse) client.send(ApiKeys.PRODUCE, (short) 9, request);
+            ProduceResponse.PartitionProduceResponse answer =
+                    response.responses().get(0).partitionResponses().get(0);
+            return new ProduceAnswer(Errors.forCode(answer.errorCode()), answer.errorMessage());
+        }
+    }
+}
