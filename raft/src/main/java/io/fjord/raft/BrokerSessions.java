@@ -66,6 +66,8 @@ final class BrokerSessions implements MetadataStateMachine.Hooks {
     private volatile ControllerConfig controllerConfig = ControllerConfig.DEFAULT;
     private volatile boolean active;
     private volatile long activeSinceNs;
+    /** The Raft term this node leads in; fencing entries carry it so a deposed leader's have no effect. */
+    private volatile long activeTerm = SetBrokerFenced.ANY_TERM;
 
     /** Sessions without fast failure detection: fencing only by session timeout. */
     BrokerSessions(Time time, long sessionTimeoutMs) {
@@ -116,6 +118,7 @@ final class BrokerSessions implements MetadataStateMachine.Hooks {
     public void onLeaderReady(long term) {
         lastContactNs.clear();
         activeSinceNs = time.nanoseconds();
+        activeTerm = term;
         active = true;
     }
 
@@ -231,7 +234,7 @@ final class BrokerSessions implements MetadataStateMachine.Hooks {
         if (submit == null || !changing.add(broker.id())) {
             return;
         }
-        submit.apply(new SetBrokerFenced(broker.id(), broker.incarnationId(), fenced, controllerConfig))
+        submit.apply(new SetBrokerFenced(broker.id(), broker.incarnationId(), fenced, controllerConfig, activeTerm))
                 .whenComplete((reply, error) -> {
                     changing.remove(broker.id());
                     if (error != null) {

@@ -155,6 +155,7 @@ final class CommandCodec {
             out.writeByte(SET_BROKER_FENCED_KIND).writeInt(c.brokerId()).writeUuid(c.incarnationId());
             out.writeBoolean(c.fenced());
             writeConfig(out, c.config());
+            out.writeLong(c.proposerTerm());
         } else if (command instanceof AlterPartition c) {
             out.writeByte(ALTER_PARTITION_KIND)
                     .writeInt(c.brokerId())
@@ -253,7 +254,7 @@ final class CommandCodec {
             case REGISTER_BROKER_KIND:
                 return decodeRegisterBroker(in);
             case SET_BROKER_FENCED_KIND:
-                return new SetBrokerFenced(in.readInt(), in.readUuid(), in.readBoolean(), readOptionalConfig(in));
+                return decodeSetBrokerFenced(in);
             case ALTER_PARTITION_KIND:
                 return decodeAlterPartition(in);
             case ELECT_LEADERS_KIND:
@@ -282,6 +283,16 @@ final class CommandCodec {
     }
 
     /** Entries written before a command carried its config end early: those decide with the defaults. */
+    /** Older entries end after the fenced flag (no config) or after the config (no proposer term). */
+    private static SetBrokerFenced decodeSetBrokerFenced(WireReader in) {
+        int brokerId = in.readInt();
+        Uuid incarnationId = in.readUuid();
+        boolean fenced = in.readBoolean();
+        ControllerConfig config = readOptionalConfig(in);
+        long proposerTerm = in.remaining() == 0 ? SetBrokerFenced.ANY_TERM : in.readLong();
+        return new SetBrokerFenced(brokerId, incarnationId, fenced, config, proposerTerm);
+    }
+
     private static ControllerConfig readOptionalConfig(WireReader in) {
         return in.remaining() == 0 ? ControllerConfig.DEFAULT : readConfig(in);
     }

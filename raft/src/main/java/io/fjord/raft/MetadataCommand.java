@@ -73,10 +73,22 @@ sealed interface MetadataCommand {
     /**
      * Fences (or unfences) the broker if it is still registered with {@code incarnationId} and not already
      * in that state, and re-elects the partitions it replicates; otherwise changes nothing. Written by the
-     * active controller's session tracker.
+     * active controller's session tracker, from its soft state (when it last heard from the broker), so it
+     * only holds while that controller leads: {@code proposerTerm} is the Raft term in which it was written,
+     * and an entry that reaches the log in a later term (a deposed leader, e.g. one thawed after SIGSTOP,
+     * forwarding to its successor) changes nothing. {@link #ANY_TERM} (entries written before the term was
+     * carried) always applies.
      */
-    record SetBrokerFenced(int brokerId, Uuid incarnationId, boolean fenced, ControllerConfig config)
-            implements MetadataCommand {}
+    record SetBrokerFenced(int brokerId, Uuid incarnationId, boolean fenced, ControllerConfig config, long proposerTerm)
+            implements MetadataCommand {
+
+        /** The proposer term of entries that predate it: applied whatever the entry's term. */
+        public static final long ANY_TERM = -1L;
+
+        public SetBrokerFenced(int brokerId, Uuid incarnationId, boolean fenced, ControllerConfig config) {
+            this(brokerId, incarnationId, fenced, config, ANY_TERM);
+        }
+    }
 
     /** A partition leader's ISR changes, decided in order against the image at this entry. */
     record AlterPartition(int brokerId, List<AlterPartitionItem> items) implements MetadataCommand {

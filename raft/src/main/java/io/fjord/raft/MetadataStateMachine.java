@@ -292,7 +292,7 @@ final class MetadataStateMachine extends BaseStateMachine {
         LogEntryProto entry = trx.getLogEntry();
         byte[] reply;
         synchronized (this) {
-            reply = apply(entry.getStateMachineLogEntry().getLogData().toByteArray());
+            reply = apply(entry.getStateMachineLogEntry().getLogData().toByteArray(), entry.getTerm());
             advanceApplied(entry.getIndex());
             updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
         }
@@ -370,7 +370,7 @@ final class MetadataStateMachine extends BaseStateMachine {
 
     // ---- applying commands; called with this held ----
 
-    private byte[] apply(byte[] bytes) {
+    private byte[] apply(byte[] bytes, long entryTerm) {
         MetadataCommand command;
         try {
             command = CommandCodec.decode(bytes);
@@ -379,7 +379,7 @@ final class MetadataStateMachine extends BaseStateMachine {
             return CommandCodec.errorReply(Errors.INVALID_REQUEST, e.getMessage());
         }
         try {
-            return apply(command);
+            return apply(command, entryTerm);
         } catch (ApiException e) {
             return CommandCodec.errorReply(e.error(), e.getMessage());
         } catch (RuntimeException e) {
@@ -389,7 +389,7 @@ final class MetadataStateMachine extends BaseStateMachine {
         }
     }
 
-    private byte[] apply(MetadataCommand command) {
+    private byte[] apply(MetadataCommand command, long entryTerm) {
         if (command instanceof AppendRecords c) {
             return CommandCodec.offsetReply(commit(c.records()));
         } else if (command instanceof CreateTopics c) {
@@ -415,6 +415,18 @@ final class MetadataStateMachine extends BaseStateMachine {
         } else if (command instanceof RegisterBroker c) {
             return CommandCodec.offsetReply(registerBroker(c));
         } else if (command instanceof SetBrokerFenced c) {
+            if (c.proposerTerm() != SetBrokerFenced.ANY_TERM && c.proposerTerm() != entryTerm) {
+                log.info(
+                        "Node {} ignores a {} of broker {} proposed in term {} but logged in term {}: its proposer"
+                                + " no longer led",
+                        nodeId,
+                        c.fenced() ? "fencing" : "unfencing",
+                        c.brokerId(),
+                        c.proposerTerm(),
+                        entryTerm);
+                return CommandCodec.errorReply(
+                        Errors.NOT_CONTROLLER, "proposed in term " + c.proposerTerm() + ", logged in " + entryTerm);
+            }
             List<MetadataRecord> records = logic(c.config(), 0L)
                     .setBrokerFenced(image, c.brokerId(), c.incarnationId(), c.fenced())
                     .records();

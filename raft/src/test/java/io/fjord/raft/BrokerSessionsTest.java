@@ -25,6 +25,8 @@ class BrokerSessionsTest {
     private static final long SESSION_TIMEOUT_MS = 9000;
     private static final long HEARTBEAT_INTERVAL_MS = 2000;
     private static final Uuid INCARNATION = new Uuid(1, 1);
+    /** The Raft term the sessions' node leads in; its fencing entries carry it. */
+    private static final long TERM = 3;
 
     private final MockTime time = new MockTime();
     private final BrokerSessions sessions = new BrokerSessions(time, SESSION_TIMEOUT_MS);
@@ -60,7 +62,7 @@ class BrokerSessionsTest {
         sessions.sweep();
         assertThat(submitted).as("a follower fences nobody").isEmpty();
 
-        sessions.onLeaderReady(3);
+        sessions.onLeaderReady(TERM);
         time.advanceMs(SESSION_TIMEOUT_MS);
         sessions.sweep();
         assertThat(submitted)
@@ -70,7 +72,8 @@ class BrokerSessionsTest {
         time.advanceMs(1);
         sessions.sweep();
         sessions.sweep();
-        assertThat(submitted).containsExactly(new SetBrokerFenced(1, INCARNATION, true, ControllerConfig.DEFAULT));
+        assertThat(submitted)
+                .containsExactly(new SetBrokerFenced(1, INCARNATION, true, ControllerConfig.DEFAULT, TERM));
 
         replies.get(0).complete(CommandCodec.offsetReply(1));
         sessions.sweep();
@@ -88,7 +91,7 @@ class BrokerSessionsTest {
     void aHeartbeatKeepsTheSessionAliveAndUnfencesAFencedBroker() throws Exception {
         register(1, false);
         register(2, true);
-        sessions.onLeaderReady(1);
+        sessions.onLeaderReady(TERM);
         time.advanceMs(SESSION_TIMEOUT_MS - 1);
         assertThat(heartbeat(1, INCARNATION)).isFalse();
         time.advanceMs(SESSION_TIMEOUT_MS - 1);
@@ -98,7 +101,8 @@ class BrokerSessionsTest {
         assertThat(heartbeat(2, INCARNATION))
                 .as("still fenced until the unfence commits")
                 .isTrue();
-        assertThat(submitted).containsExactly(new SetBrokerFenced(2, INCARNATION, false, ControllerConfig.DEFAULT));
+        assertThat(submitted)
+                .containsExactly(new SetBrokerFenced(2, INCARNATION, false, ControllerConfig.DEFAULT, TERM));
     }
 
     @Test
@@ -106,7 +110,7 @@ class BrokerSessionsTest {
         assertThatThrownBy(() -> heartbeat(1, INCARNATION))
                 .isInstanceOf(ApiException.class)
                 .satisfies(e -> assertThat(((ApiException) e).error()).isEqualTo(Errors.NOT_CONTROLLER));
-        sessions.onLeaderReady(1);
+        sessions.onLeaderReady(TERM);
         assertThatThrownBy(() -> heartbeat(1, INCARNATION))
                 .satisfies(e -> assertThat(((ApiException) e).error()).isEqualTo(Errors.BROKER_ID_NOT_REGISTERED));
         register(1, false);
@@ -123,7 +127,7 @@ class BrokerSessionsTest {
         BrokerSessions probing = probingSessions();
         try {
             registerAt(1, closedPort);
-            probing.onLeaderReady(1);
+            probing.onLeaderReady(TERM);
             time.advanceMs(HEARTBEAT_INTERVAL_MS);
             probing.sweep();
             Thread.sleep(300);
@@ -132,7 +136,8 @@ class BrokerSessionsTest {
             time.advanceMs(HEARTBEAT_INTERVAL_MS / 2);
             probing.sweep();
             awaitSubmitted(1);
-            assertThat(submitted).containsExactly(new SetBrokerFenced(1, INCARNATION, true, ControllerConfig.DEFAULT));
+            assertThat(submitted)
+                    .containsExactly(new SetBrokerFenced(1, INCARNATION, true, ControllerConfig.DEFAULT, TERM));
         } finally {
             probing.close();
         }
@@ -143,7 +148,7 @@ class BrokerSessionsTest {
         BrokerSessions probing = probingSessions();
         try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             registerAt(1, listener.getLocalPort());
-            probing.onLeaderReady(1);
+            probing.onLeaderReady(TERM);
             time.advanceMs(HEARTBEAT_INTERVAL_MS * 2);
             probing.sweep();
             listener.setSoTimeout(5000);

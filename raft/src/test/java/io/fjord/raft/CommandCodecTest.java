@@ -58,6 +58,7 @@ class CommandCodecTest {
                         null,
                         CONFIG.withUncleanLeaderElection(true)),
                 new MetadataCommand.SetBrokerFenced(4, new Uuid(9, 9), true, CONFIG),
+                new MetadataCommand.SetBrokerFenced(4, new Uuid(9, 9), false, CONFIG, 12L),
                 new MetadataCommand.ControlledShutdown(4, new Uuid(9, 9), CONFIG.withUncleanLeaderElection(true)),
                 new MetadataCommand.Barrier(2),
                 new MetadataCommand.ElectLeaders(io.fjord.metadata.ElectionType.UNCLEAN, null),

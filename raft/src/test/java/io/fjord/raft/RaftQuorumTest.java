@@ -10,6 +10,7 @@ import io.fjord.metadata.BrokerRegistration;
 import io.fjord.metadata.ConfigRecord;
 import io.fjord.metadata.ConfigResource;
 import io.fjord.metadata.ConfigResourceType;
+import io.fjord.metadata.ControllerConfig;
 import io.fjord.metadata.CreatableTopic;
 import io.fjord.metadata.CreatePartitionsTopic;
 import io.fjord.metadata.CreateTopicResult;
@@ -338,6 +339,39 @@ class RaftQuorumTest {
             }
         }
         return true;
+    }
+
+    @Test
+    void aFencingProposedByANodeThatNoLongerLeadsChangesNothing() throws Exception {
+        try (QuorumTestContext quorum = new QuorumTestContext(dir, 3, 10_000).startAll()) {
+            int leader = quorum.awaitLeader(15_000);
+            RaftMetadataNode follower = quorum.node(quorum.aFollower(leader));
+            Uuid incarnation = new Uuid(7, 7);
+            java.net.ServerSocket listener =
+                    new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+            follower.controller()
+                    .registerBroker(
+                            7,
+                            incarnation,
+                            List.of(new Endpoint("PLAINTEXT", "127.0.0.1", listener.getLocalPort(), "PLAINTEXT")),
+                            null)
+                    .get(30, TimeUnit.SECONDS);
+
+            // Term 0 is before any leader: as if written by a leader since deposed, logged by its successor.
+            follower.log()
+                    .submit(new MetadataCommand.SetBrokerFenced(7, incarnation, true, ControllerConfig.DEFAULT, 0L))
+                    .get(30, TimeUnit.SECONDS);
+            assertThat(quorum.awaitSameImage(10_000).cluster().broker(7).fenced())
+                    .isFalse();
+
+            follower.log()
+                    .submit(new MetadataCommand.SetBrokerFenced(7, incarnation, true, ControllerConfig.DEFAULT))
+                    .get(30, TimeUnit.SECONDS);
+            assertThat(quorum.awaitSameImage(10_000).cluster().broker(7).fenced())
+                    .as("an entry without a proposer term (written before it was carried) still applies")
+                    .isTrue();
+            listener.close();
+        }
     }
 
     private static boolean fencedEverywhere(QuorumTestContext quorum, int brokerId, boolean fenced) {
