@@ -26,11 +26,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code fjord cluster up --brokers N}: a local cluster for trying things out. Starts N separate broker
- * processes ({@code fjord start}) on loopback, each a member of the Raft metadata quorum ({@code
- * process.roles=broker,controller}) with data under {@code <data-dir>/node-<id>} and its output in {@code
- * <data-dir>/node-<id>.log}; prints the bootstrap addresses once every broker is ready; on Ctrl-C or
- * SIGTERM stops them all (SIGTERM each, then kill after 30 s) and exits 0.
+ * {@code fjord cluster up --brokers N [--controllers M]}: a local cluster for trying things out. Starts
+ * separate processes ({@code fjord start}) on loopback with data under {@code <data-dir>/node-<id>} and
+ * output in {@code <data-dir>/node-<id>.log}: without {@code --controllers}, N nodes that are each broker
+ * and Raft voter ({@code process.roles=broker,controller}); with it, M controller-only voters (ids 1..M)
+ * and N broker-only nodes (ids M+1..M+N) that follow the metadata log as Raft listeners. Prints the
+ * bootstrap addresses once every node is ready; on Ctrl-C or SIGTERM stops them all (SIGTERM each, then
+ * kill after 30 s) and exits 0.
  *
  * <p>Runs on the main thread; one thread per broker copies its output to the log file; the shutdown hook
  * runs on its own thread and only touches the {@link Process} handles, which are thread-safe.
@@ -52,6 +54,14 @@ final class ClusterUpCommand implements Callable<Integer> {
             defaultValue = "3",
             description = "Number of brokers (1-9, default ${DEFAULT-VALUE}).")
     int brokers;
+
+    @Option(
+            names = "--controllers",
+            paramLabel = "M",
+            defaultValue = "0",
+            description =
+                    "Separate controller-only nodes (0-9); 0, the default, makes every broker a controller" + " too.")
+    int controllers;
 
     @Option(
             names = "--port",
@@ -102,11 +112,17 @@ final class ClusterUpCommand implements Callable<Integer> {
         if (brokers < 1 || brokers > 9) {
             throw new CliException(Fjord.EXIT_USAGE, "--brokers must be between 1 and 9, got " + brokers);
         }
+        if (controllers < 0 || controllers > 9) {
+            throw new CliException(Fjord.EXIT_USAGE, "--controllers must be between 0 and 9, got " + controllers);
+        }
         long startNs = time.nanoseconds();
-        int[] kafkaPorts = ports(port);
-        int[] raftPorts = ports(controllerPort);
+        int nodeCount = controllers + brokers;
+        // Controller-only nodes have no Kafka port; a broker-only node's Raft port is its listener port.
+        int[] kafkaPorts = ports(port, brokers);
+        int[] raftPorts = ports(controllerPort, nodeCount);
+        int voterCount = controllers > 0 ? controllers : brokers;
         StringBuilder voters = new StringBuilder();
-        for (int i = 0; i < brokers; i++) {
+        for (int i = 0; i < voterCount; i++) {
             voters.append(i == 0 ? "" : ",").append(i + 1).append("@127.0.0.1:").append(raftPorts[i]);
         }
         Path root = dataDir.toAbsolutePath().normalize();
@@ -114,10 +130,12 @@ final class ClusterUpCommand implements Callable<Integer> {
         List<Node> nodes = new ArrayList<>();
         AtomicBoolean exiting = new AtomicBoolean();
         process.addShutdownHook(new Thread(() -> onSignal(nodes, exiting), "fjord-cluster-shutdown"));
-        for (int i = 0; i < brokers; i++) {
-            Map<String, String> settings = settings(i + 1, kafkaPorts[i], raftPorts[i], voters.toString(), root);
+        for (int i = 0; i < nodeCount; i++) {
+            int id = i + 1;
+            int kafkaPort = i < controllers ? -1 : kafkaPorts[i - controllers];
+            Map<String, String> settings = settings(id, kafkaPort, raftPorts[i], voters.toString(), root);
             synchronized (nodes) {
-                nodes.add(launch(i + 1, kafkaPorts[i], settings, root.resolve("node-" + (i + 1) + ".log")));
+                nodes.add(launch(id, kafkaPort, settings, root.resolve("node-" + id + ".log")));
             }
         }
         for (Node node : nodes) {
@@ -128,12 +146,19 @@ final class ClusterUpCommand implements Callable<Integer> {
                         Fjord.EXIT_FAILURE, "broker " + node.id() + " did not start; see " + node.logFile());
             }
         }
-        String bootstrap = nodes.stream().map(n -> "127.0.0.1:" + n.port()).collect(Collectors.joining(","));
-        out.println(READY_LINE + ": " + brokers + " brokers, bootstrap " + bootstrap + ", data in " + root
-                + ", started in " + (time.nanoseconds() - startNs) / 1_000_000 + " ms");
+        String bootstrap = nodes.stream()
+                .filter(n -> n.port() > 0)
+                .map(n -> "127.0.0.1:" + n.port())
+                .collect(Collectors.joining(","));
+        out.println(READY_LINE + ": " + brokers + " brokers"
+                + (controllers > 0 ? " and " + controllers + " controllers" : "") + ", bootstrap " + bootstrap
+                + ", data in " + root + ", started in " + (time.nanoseconds() - startNs) / 1_000_000 + " ms");
         for (Node node : nodes) {
-            out.println("  node " + node.id() + ": 127.0.0.1:" + node.port() + " (controller port "
-                    + raftPorts[node.id() - 1] + "), log " + node.logFile());
+            String raftPort = (node.id() <= voterCount ? "controller port " : "metadata listener port ")
+                    + raftPorts[node.id() - 1];
+            out.println("  node " + node.id() + ": "
+                    + (node.port() > 0 ? "broker 127.0.0.1:" + node.port() + " (" + raftPort + ")" : raftPort)
+                    + ", log " + node.logFile());
         }
         out.println("Press Ctrl-C to stop the cluster.");
         out.flush();
@@ -147,13 +172,23 @@ final class ClusterUpCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** A node's settings; {@code kafkaPort} is -1 for a controller-only node. */
     private Map<String, String> settings(int nodeId, int kafkaPort, int raftPort, String voters, Path root) {
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("node.id", Integer.toString(nodeId));
-        settings.put("process.roles", "broker,controller");
         settings.put("controller.quorum.voters", voters);
-        settings.put("listeners", "PLAINTEXT://127.0.0.1:" + kafkaPort + ",CONTROLLER://127.0.0.1:" + raftPort);
         settings.put("controller.listener.names", "CONTROLLER");
+        if (controllers == 0) {
+            settings.put("process.roles", "broker,controller");
+            settings.put("listeners", "PLAINTEXT://127.0.0.1:" + kafkaPort + ",CONTROLLER://127.0.0.1:" + raftPort);
+        } else if (kafkaPort < 0) {
+            settings.put("process.roles", "controller");
+            settings.put("listeners", "CONTROLLER://127.0.0.1:" + raftPort);
+        } else {
+            settings.put("process.roles", "broker");
+            settings.put("listeners", "PLAINTEXT://127.0.0.1:" + kafkaPort);
+            settings.put("fjord.metadata.listener.port", Integer.toString(raftPort));
+        }
         settings.put("log.dirs", root.resolve("node-" + nodeId).toString());
         for (String override : overrides) {
             int eq = override.indexOf('=');
@@ -165,9 +200,9 @@ final class ClusterUpCommand implements Callable<Integer> {
         return settings;
     }
 
-    private int[] ports(int first) {
-        int[] ports = new int[brokers];
-        for (int i = 0; i < brokers; i++) {
+    private static int[] ports(int first, int count) {
+        int[] ports = new int[count];
+        for (int i = 0; i < count; i++) {
             ports[i] = first == 0 ? freePort() : first + i;
         }
         return ports;
