@@ -68,6 +68,8 @@ public final class BrokerServer {
     /** How long a failed load of a __consumer_offsets partition waits before it is tried again. */
     private static final long LOAD_RETRY_BACKOFF_MS = 1_000;
 
+    private static final long PRODUCER_ID_RETRY_BACKOFF_MS = 100;
+
     private final BrokerConfig config;
     private final Time time;
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -164,7 +166,11 @@ public final class BrokerServer {
         // A quorum member is ready once a majority of the voters is up and it has caught up with them.
         metadataNode.ready().get(config.controllerQuorumVoters().isEmpty() ? 60 : 120, TimeUnit.SECONDS);
 
-        ProducerIdManager producerIds = new ProducerIdManager(metadataDir);
+        ProducerIdManager producerIds = new ProducerIdManager(
+                floor -> metadataNode.controller().allocateProducerIds(config.nodeId(), floor),
+                metadataDir,
+                time,
+                PRODUCER_ID_RETRY_BACKOFF_MS);
         RequestDispatcher dispatcher = KafkaApis.build(
                 metadata,
                 metadataNode.controller(),
@@ -196,6 +202,17 @@ public final class BrokerServer {
                 ioPool);
         boundAddress = network.start();
         register();
+        awaitFirstProducerIdBlock(producerIds);
+    }
+
+    /** Clients retry InitProducerId until a block is in hand; waiting here spares them that at start-up. */
+    private static void awaitFirstProducerIdBlock(ProducerIdManager producerIds) throws InterruptedException {
+        try {
+            producerIds.start().get(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            log.warn(
+                    "No block of producer ids yet; InitProducerId answers COORDINATOR_LOAD_IN_PROGRESS until one comes");
+        }
     }
 
     private BrokerMetadata startMetadata() throws java.io.IOException {

@@ -4,6 +4,8 @@ import io.fjord.protocol.ApiKeys;
 import io.fjord.protocol.ApiMessage;
 import io.fjord.protocol.ByteBufferReadable;
 import io.fjord.protocol.ByteBufferWritable;
+import io.fjord.protocol.message.InitProducerIdRequest;
+import io.fjord.protocol.message.InitProducerIdResponse;
 import io.fjord.protocol.message.RequestHeader;
 import io.fjord.protocol.message.ResponseHeader;
 import java.io.DataInputStream;
@@ -47,6 +49,18 @@ public final class RawKafkaClient implements AutoCloseable {
         ApiMessage body = key.newResponse();
         body.read(readable, version);
         return body;
+    }
+
+    /** InitProducerId v4 as an idempotent (non-transactional) producer sends it; the answer as it came. */
+    public InitProducerIdResponse initProducerId() throws IOException {
+        return (InitProducerIdResponse) send(
+                ApiKeys.INIT_PRODUCER_ID,
+                (short) 4,
+                new InitProducerIdRequest()
+                        .setTransactionalId(null)
+                        .setTransactionTimeoutMs(60_000)
+                        .setProducerId(-1L)
+                        .setProducerEpoch((short) -1));
     }
 
     /** Sends without reading an answer (acks=0 produce, pipelining tests). */

@@ -182,6 +182,11 @@ public final class Controller implements ControllerApi, MetadataListener, AutoCl
         return write("controlledShutdown", image -> logic.controlledShutdown(image, brokerId, incarnationId));
     }
 
+    @Override
+    public CompletableFuture<Long> allocateProducerIds(int brokerId, long floor) {
+        return write("allocateProducerIds", image -> logic.allocateProducerIds(image, brokerId, floor));
+    }
+
     private <T> CompletableFuture<T> write(String name, Function<MetadataImage, ControllerResult<T>> op) {
         return this.<T>writeCommitted(name, op).thenApply(Committed::response);
     }

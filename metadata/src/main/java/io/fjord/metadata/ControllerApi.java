@@ -83,6 +83,27 @@ public interface ControllerApi {
         return unsupported("controlled shutdown");
     }
 
+    /** Ids in one block of {@link #allocateProducerIds}. */
+    int PRODUCER_ID_BLOCK_SIZE = ProducerIdControl.BLOCK_SIZE;
+
+    /**
+     * A broker asks for a block of {@link #PRODUCER_ID_BLOCK_SIZE} producer ids no other broker ever gets
+     * (Kafka's AllocateProducerIds, KIP-730). Completes with the block's first id. Fails with
+     * BROKER_ID_NOT_REGISTERED for a broker that is not registered.
+     */
+    default CompletableFuture<Long> allocateProducerIds(int brokerId) {
+        return allocateProducerIds(brokerId, 0L);
+    }
+
+    /**
+     * As {@link #allocateProducerIds(int)}, with the block starting at {@code floor} or above: a broker
+     * upgraded from its own local producer id file passes the file's end, so ids it handed out before are
+     * never handed out again.
+     */
+    default CompletableFuture<Long> allocateProducerIds(int brokerId, long floor) {
+        return unsupported("AllocateProducerIds");
+    }
+
     private static <T> CompletableFuture<T> unsupported(String what) {
         return CompletableFuture.failedFuture(
                 new ApiException(io.fjord.common.Errors.UNSUPPORTED_VERSION, what + " is not implemented yet"));

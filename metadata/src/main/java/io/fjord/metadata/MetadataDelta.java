@@ -24,6 +24,7 @@ public final class MetadataDelta {
     private final TopicsDelta topics;
     private final Map<ConfigResource, Map<String, String>> changedConfigs = new HashMap<>();
     private final Map<Integer, BrokerRegistration> changedBrokers = new HashMap<>();
+    private ProducerIdsImage producerIds;
 
     public MetadataDelta(MetadataImage image) {
         this.image = image;
@@ -56,9 +57,26 @@ public final class MetadataDelta {
             }
         } else if (record instanceof RegisterBrokerRecord r) {
             changedBrokers.put(r.brokerId(), BrokerRegistration.fromRecord(r));
+        } else if (record instanceof ProducerIdsRecord r) {
+            replay(r);
         } else if (!(record instanceof NoOpRecord)) {
             throw new IllegalStateException("no replay for " + record);
         }
+    }
+
+    /** The mark only moves forward: a record that would hand out an id twice is a programmer error. */
+    private void replay(ProducerIdsRecord record) {
+        long current = producerIds().nextProducerId();
+        if (record.nextProducerId() <= current) {
+            throw new IllegalStateException("ProducerIdsRecord moves the next producer id back from " + current + " to "
+                    + record.nextProducerId());
+        }
+        producerIds = new ProducerIdsImage(record.nextProducerId());
+    }
+
+    /** The producer id mark as of the records replayed so far. */
+    public ProducerIdsImage producerIds() {
+        return producerIds != null ? producerIds : image.producerIds();
     }
 
     private Map<String, String> configsFor(ConfigResource resource) {
@@ -77,7 +95,7 @@ public final class MetadataDelta {
             throw new IllegalArgumentException(
                     "offset " + offset + " is before the base image's offset " + image.offset());
         }
-        return new MetadataImage(offset, topics.apply(), applyConfigs(), applyCluster());
+        return new MetadataImage(offset, topics.apply(), applyConfigs(), applyCluster(), producerIds());
     }
 
     private ConfigurationsImage applyConfigs() {
@@ -126,6 +144,6 @@ public final class MetadataDelta {
 
     /** Whether no record that changes anything was replayed. */
     public boolean isEmpty() {
-        return topics.isEmpty() && changedConfigs.isEmpty() && changedBrokers.isEmpty();
+        return topics.isEmpty() && changedConfigs.isEmpty() && changedBrokers.isEmpty() && producerIds == null;
     }
 }

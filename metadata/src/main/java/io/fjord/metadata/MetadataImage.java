@@ -6,30 +6,37 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The cluster's metadata as of one log offset: topics (with partitions), explicit configs and brokers.
+ * The cluster's metadata as of one log offset: topics (with partitions), explicit configs, brokers and
+ * the producer id high-water mark.
  * An image is never modified; the next one is built by a {@link MetadataDelta} and swapped in, so any
  * thread may read an image it holds without locks.
  *
  * @param offset the offset of the last record applied, -1 for the empty image
  */
-public record MetadataImage(long offset, TopicsImage topics, ConfigurationsImage configs, ClusterImage cluster) {
+public record MetadataImage(
+        long offset,
+        TopicsImage topics,
+        ConfigurationsImage configs,
+        ClusterImage cluster,
+        ProducerIdsImage producerIds) {
 
-    public static final MetadataImage EMPTY =
-            new MetadataImage(-1L, TopicsImage.EMPTY, ConfigurationsImage.EMPTY, ClusterImage.EMPTY);
+    public static final MetadataImage EMPTY = new MetadataImage(
+            -1L, TopicsImage.EMPTY, ConfigurationsImage.EMPTY, ClusterImage.EMPTY, ProducerIdsImage.EMPTY);
 
     public MetadataImage {
         Objects.requireNonNull(topics, "topics");
         Objects.requireNonNull(configs, "configs");
         Objects.requireNonNull(cluster, "cluster");
+        Objects.requireNonNull(producerIds, "producerIds");
     }
 
     public boolean isEmpty() {
-        return topics.isEmpty() && configs.all().isEmpty() && cluster.brokers().isEmpty();
+        return topics.isEmpty() && configs.all().isEmpty() && cluster.brokers().isEmpty() && producerIds.isEmpty();
     }
 
     /**
      * Records that rebuild this image when replayed onto {@link #EMPTY}: brokers, then each topic with its
-     * partitions, then configs. The base of snapshots and of catching up a newly installed publisher.
+     * partitions, then configs, then the producer id mark. The base of snapshots and of catching up a newly installed publisher.
      */
     public List<MetadataRecord> toRecords() {
         List<MetadataRecord> records = new ArrayList<>();
@@ -44,6 +51,9 @@ public record MetadataImage(long offset, TopicsImage topics, ConfigurationsImage
                 ConfigResource resource = e.getKey();
                 records.add(new ConfigRecord(resource.type(), resource.name(), config.getKey(), config.getValue()));
             }
+        }
+        if (!producerIds.isEmpty()) {
+            records.add(producerIds.toRecord());
         }
         return records;
     }

@@ -14,4 +14,5 @@ public sealed interface MetadataRecord
                 PartitionChangeRecord,
                 ConfigRecord,
                 RemoveTopicRecord,
+                ProducerIdsRecord,
                 NoOpRecord {}

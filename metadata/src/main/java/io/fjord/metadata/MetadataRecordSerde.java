@@ -41,12 +41,14 @@ public final class MetadataRecordSerde {
     public static final int CONFIG_TYPE = 4;
     public static final int PARTITION_CHANGE_TYPE = 5;
     public static final int REMOVE_TOPIC_TYPE = 9;
+    public static final int PRODUCER_IDS_TYPE = 15;
     public static final int NO_OP_TYPE = 20;
 
     /**
      * The highest version of record type {@code type} this code reads and writes: RegisterBroker v1 adds
      * {@code inControlledShutdown}; Partition v1 and PartitionChange v1 add {@code removingReplicas} and
-     * {@code addingReplicas} (reassignment); every other type is at version 0. Older versions still read
+     * {@code addingReplicas} (reassignment); every other type is at version 0 (ProducerIds, Kafka's type 15:
+     * int32 broker id as a zig-zag varint, then broker epoch and next producer id as 8-byte big-endian longs). Older versions still read
      * (the new fields take their defaults: not in controlled shutdown, no reassignment, unchanged).
      */
     public static int currentVersion(int type) {
@@ -108,6 +110,11 @@ public final class MetadataRecordSerde {
         } else if (record instanceof RemoveTopicRecord r) {
             out.header(REMOVE_TOPIC_TYPE);
             out.uuid(r.topicId());
+        } else if (record instanceof ProducerIdsRecord r) {
+            out.header(PRODUCER_IDS_TYPE);
+            out.varint(r.brokerId());
+            out.long8(r.brokerEpoch());
+            out.long8(r.nextProducerId());
         } else if (record instanceof NoOpRecord) {
             out.header(NO_OP_TYPE);
         } else {
@@ -158,6 +165,8 @@ public final class MetadataRecordSerde {
                 return readConfig(in);
             case REMOVE_TOPIC_TYPE:
                 return new RemoveTopicRecord(in.uuid());
+            case PRODUCER_IDS_TYPE:
+                return new ProducerIdsRecord(in.varint(), in.long8(), in.long8());
             case NO_OP_TYPE:
                 return new NoOpRecord();
             default:
@@ -326,6 +335,13 @@ public final class MetadataRecordSerde {
                 throw new MalformedMetadataRecordException("record ends inside a uuid");
             }
             return new Uuid(buffer.getLong(), buffer.getLong());
+        }
+
+        long long8() {
+            if (buffer.remaining() < 8) {
+                throw new MalformedMetadataRecordException("record ends inside an int64");
+            }
+            return buffer.getLong();
         }
 
         boolean bool() {

@@ -42,6 +42,8 @@ class MetadataRecordSerdeTest {
                 new ConfigRecord(ConfigResourceType.TOPIC, "orders", "retention.ms", "1000"),
                 new ConfigRecord(ConfigResourceType.BROKER, "", "log.retention.ms", null),
                 new RemoveTopicRecord(TOPIC_ID),
+                new ProducerIdsRecord(2, -1L, 5000L),
+                new ProducerIdsRecord(-1, Long.MIN_VALUE, Long.MAX_VALUE),
                 new NoOpRecord());
     }
 

@@ -26,6 +26,7 @@ import io.fjord.metadata.MetadataRecordSerde;
 import io.fjord.metadata.PartitionReassignment;
 import io.fjord.metadata.PartitionRegistration;
 import io.fjord.metadata.ReassignmentResult;
+import io.fjord.raft.MetadataCommand.AllocateProducerIds;
 import io.fjord.raft.MetadataCommand.AlterConfigs;
 import io.fjord.raft.MetadataCommand.AlterPartition;
 import io.fjord.raft.MetadataCommand.AlterPartitionReassignments;
@@ -85,6 +86,7 @@ final class CommandCodec {
     static final byte ALTER_PARTITION_KIND = 9;
     static final byte ELECT_LEADERS_KIND = 10;
     static final byte ALTER_PARTITION_REASSIGNMENTS_KIND = 11;
+    static final byte ALLOCATE_PRODUCER_IDS_KIND = 12;
     /** The only read-only query: a broker heartbeat, answered by the leader without a log entry. */
     static final byte HEARTBEAT_QUERY_KIND = 100;
 
@@ -186,6 +188,8 @@ final class CommandCodec {
         } else if (command instanceof ControlledShutdown c) {
             out.writeByte(CONTROLLED_SHUTDOWN_KIND).writeInt(c.brokerId()).writeUuid(c.incarnationId());
             writeConfig(out, c.config());
+        } else if (command instanceof AllocateProducerIds c) {
+            out.writeByte(ALLOCATE_PRODUCER_IDS_KIND).writeInt(c.brokerId()).writeLong(c.floor());
         } else if (command instanceof Barrier c) {
             out.writeByte(BARRIER_KIND).writeInt(c.nodeId());
         } else {
@@ -263,6 +267,8 @@ final class CommandCodec {
                 return decodeAlterPartitionReassignments(in);
             case CONTROLLED_SHUTDOWN_KIND:
                 return new ControlledShutdown(in.readInt(), in.readUuid(), readConfig(in));
+            case ALLOCATE_PRODUCER_IDS_KIND:
+                return new AllocateProducerIds(in.readInt(), in.readLong());
             case BARRIER_KIND:
                 return new Barrier(in.readInt());
             default:

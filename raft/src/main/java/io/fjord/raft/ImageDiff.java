@@ -53,6 +53,10 @@ final class ImageDiff {
             }
         }
         addChangedConfigs(from, to, removedTopicNames, records);
+        // The mark only moves forward; a snapshot installed over a node is never behind it.
+        if (to.producerIds().nextProducerId() > from.producerIds().nextProducerId()) {
+            records.add(to.producerIds().toRecord());
+        }
         return records;
     }
 

@@ -119,6 +119,9 @@ sealed interface MetadataCommand {
     /** A stopping broker asks to hand its leaderships away (see {@code ControllerApi#controlledShutdown}). */
     record ControlledShutdown(int brokerId, Uuid incarnationId, ControllerConfig config) implements MetadataCommand {}
 
+    /** A broker asks for the next block of producer ids, starting at {@code floor} or above. */
+    record AllocateProducerIds(int brokerId, long floor) implements MetadataCommand {}
+
     /** Changes nothing; its commit tells {@code nodeId} that it has applied everything before it. */
     record Barrier(int nodeId) implements MetadataCommand {}
 }

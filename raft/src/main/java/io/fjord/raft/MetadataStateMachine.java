@@ -11,6 +11,7 @@ import io.fjord.metadata.MetadataImage;
 import io.fjord.metadata.MetadataListener;
 import io.fjord.metadata.MetadataRecord;
 import io.fjord.metadata.NoOpRecord;
+import io.fjord.raft.MetadataCommand.AllocateProducerIds;
 import io.fjord.raft.MetadataCommand.AlterConfigs;
 import io.fjord.raft.MetadataCommand.AlterPartition;
 import io.fjord.raft.MetadataCommand.AlterPartitionReassignments;
@@ -460,6 +461,11 @@ final class MetadataStateMachine extends BaseStateMachine {
                     logic(c.config(), 0L).controlledShutdown(image, c.brokerId(), c.incarnationId());
             commit(result.records());
             return CommandCodec.booleanReply(result.response());
+        } else if (command instanceof AllocateProducerIds c) {
+            ControllerResult<Long> result = logic(io.fjord.metadata.ControllerConfig.DEFAULT, 0L)
+                    .allocateProducerIds(image, c.brokerId(), c.floor());
+            commit(result.records());
+            return CommandCodec.offsetReply(result.response());
         } else if (command instanceof Barrier c) {
             if (c.nodeId() == nodeId) {
                 markCaughtUp();

@@ -20,6 +20,7 @@ import io.fjord.metadata.ElectionType;
 import io.fjord.metadata.Endpoint;
 import io.fjord.metadata.PartitionReassignment;
 import io.fjord.metadata.ReassignmentResult;
+import io.fjord.raft.MetadataCommand.AllocateProducerIds;
 import io.fjord.raft.MetadataCommand.AlterConfigs;
 import io.fjord.raft.MetadataCommand.AlterPartition;
 import io.fjord.raft.MetadataCommand.AlterPartitionReassignments;
@@ -49,7 +50,7 @@ import org.slf4j.LoggerFactory;
  * here (topic ids, placement), and so writes the same records; the leader's reply carries the
  * per-topic results back. Forwarding is therefore Ratis's own client retry to the leader: a broker that
  * is not the active controller serves CreateTopics, DeleteTopics, CreatePartitions,
- * IncrementalAlterConfigs and broker registration the same way as the leader does. A request is decided
+ * IncrementalAlterConfigs, broker registration and producer id blocks the same way as the leader does. A request is decided
  * against the committed state, exactly once (the Ratis retry cache drops a retried duplicate), so two
  * creates of one name cannot both succeed. {@code validateOnly} requests also pass through the log (and
  * write nothing). The single-node {@link io.fjord.metadata.Controller} applies the same rules.
@@ -144,6 +145,12 @@ public final class RaftController implements ControllerApi, AutoCloseable {
     @Override
     public CompletableFuture<Boolean> controlledShutdown(int brokerId, Uuid incarnationId) {
         return call(new ControlledShutdown(brokerId, incarnationId, config), CommandCodec::decodeBooleanReply);
+    }
+
+    /** Decided in the log like every request: blocks follow the log order, so they never overlap. */
+    @Override
+    public CompletableFuture<Long> allocateProducerIds(int brokerId, long floor) {
+        return call(new AllocateProducerIds(brokerId, floor), CommandCodec::decodeOffsetReply);
     }
 
     /**

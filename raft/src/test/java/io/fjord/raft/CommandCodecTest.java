@@ -23,6 +23,7 @@ import io.fjord.metadata.DeleteTopicResult;
 import io.fjord.metadata.Endpoint;
 import io.fjord.metadata.NoOpRecord;
 import io.fjord.metadata.PartitionRegistration;
+import io.fjord.metadata.ProducerIdsRecord;
 import io.fjord.metadata.TopicRecord;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -61,6 +62,9 @@ class CommandCodecTest {
                 new MetadataCommand.SetBrokerFenced(4, new Uuid(9, 9), false, CONFIG, 12L),
                 new MetadataCommand.ControlledShutdown(4, new Uuid(9, 9), CONFIG.withUncleanLeaderElection(true)),
                 new MetadataCommand.Barrier(2),
+                new MetadataCommand.AllocateProducerIds(4, 0L),
+                new MetadataCommand.AllocateProducerIds(0, Long.MAX_VALUE),
+                new MetadataCommand.AppendRecords(List.of(new ProducerIdsRecord(4, -1L, 3000L))),
                 new MetadataCommand.ElectLeaders(io.fjord.metadata.ElectionType.UNCLEAN, null),
                 new MetadataCommand.ElectLeaders(
                         io.fjord.metadata.ElectionType.PREFERRED,

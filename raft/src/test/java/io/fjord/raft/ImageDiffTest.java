@@ -10,6 +10,7 @@ import io.fjord.metadata.MetadataDelta;
 import io.fjord.metadata.MetadataImage;
 import io.fjord.metadata.MetadataRecord;
 import io.fjord.metadata.PartitionRecord;
+import io.fjord.metadata.ProducerIdsRecord;
 import io.fjord.metadata.RegisterBrokerRecord;
 import io.fjord.metadata.RemoveTopicRecord;
 import io.fjord.metadata.TopicRecord;
@@ -59,10 +60,12 @@ class ImageDiffTest {
                 new TopicRecord("b", recreated),
                 new PartitionRecord(recreated, 0, new int[] {2}, new int[] {2}, 2, 0, 0),
                 new ConfigRecord(ConfigResourceType.TOPIC, "b", "segment.ms", "5"),
-                new ConfigRecord(ConfigResourceType.BROKER, "", "x", "y"));
+                new ConfigRecord(ConfigResourceType.BROKER, "", "x", "y"),
+                new ProducerIdsRecord(2, -1L, 3000L));
 
         assertThat(applyDiff(from, to)).isEqualTo(to);
         assertThat(applyDiff(MetadataImage.EMPTY, to)).isEqualTo(to);
         assertThat(ImageDiff.between(to, to)).isEmpty();
+        assertThat(applyDiff(from, to).producerIds().nextProducerId()).isEqualTo(3000L);
     }
 }

@@ -1,7 +1,9 @@
 package io.fjord.raft;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fjord.common.ApiException;
 import io.fjord.common.Errors;
 import io.fjord.common.Uuid;
 import io.fjord.metadata.AlterConfigOp;
@@ -417,6 +419,44 @@ class RaftQuorumTest {
                             .get(0)
                             .error())
                     .isEqualTo(Errors.TOPIC_ALREADY_EXISTS);
+        }
+    }
+
+    @Test
+    void brokersAskingDifferentNodesForProducerIdsGetDisjointBlocksThatSurviveARestart() throws Exception {
+        try (QuorumTestContext quorum = new QuorumTestContext(dir, 3, 5).startAll()) {
+            int leader = quorum.awaitLeader(15_000);
+            int follower = quorum.aFollower(leader);
+            RaftController viaFollower = quorum.node(follower).controller();
+            RaftController viaLeader = quorum.node(leader).controller();
+            viaFollower.registerBroker(1, new Uuid(1, 1), endpoints(9001), null).get(30, TimeUnit.SECONDS);
+            viaLeader.registerBroker(2, new Uuid(2, 2), endpoints(9002), null).get(30, TimeUnit.SECONDS);
+
+            List<CompletableFuture<Long>> blocks = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                blocks.add(viaFollower.allocateProducerIds(1));
+                blocks.add(viaLeader.allocateProducerIds(2));
+            }
+            List<Long> firsts = new ArrayList<>();
+            for (CompletableFuture<Long> block : blocks) {
+                firsts.add(block.get(30, TimeUnit.SECONDS));
+            }
+            assertThat(firsts).doesNotHaveDuplicates().allMatch(first -> first % 1000 == 0 && first < 12_000);
+            assertThatThrownBy(() -> viaLeader.allocateProducerIds(3).get(30, TimeUnit.SECONDS))
+                    .cause()
+                    .isInstanceOfSatisfying(
+                            ApiException.class, e -> assertThat(e.error()).isEqualTo(Errors.BROKER_ID_NOT_REGISTERED));
+            assertThat(quorum.awaitSameImage(15_000).producerIds().nextProducerId())
+                    .isEqualTo(12_000L);
+
+            // Snapshots every 5 entries: the restarted node rebuilds the mark from a snapshot and the log.
+            quorum.stop(follower);
+            quorum.start(follower);
+            quorum.node(follower).ready().get(30, TimeUnit.SECONDS);
+            assertThat(quorum.awaitSameImage(20_000).producerIds().nextProducerId())
+                    .isEqualTo(12_000L);
+            assertThat(quorum.node(follower).controller().allocateProducerIds(1).get(30, TimeUnit.SECONDS))
+                    .isEqualTo(12_000L);
         }
     }
 }

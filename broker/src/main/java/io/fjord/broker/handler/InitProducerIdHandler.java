@@ -3,6 +3,7 @@ package io.fjord.broker.handler;
 import io.fjord.broker.network.RequestContext;
 import io.fjord.broker.network.RequestHandler;
 import io.fjord.broker.producer.ProducerIdManager;
+import io.fjord.common.ApiException;
 import io.fjord.common.Errors;
 import io.fjord.protocol.ApiMessage;
 import io.fjord.protocol.message.InitProducerIdRequest;
@@ -11,8 +12,10 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * InitProducerId for idempotent producers: a fresh, never reused producer id at epoch 0, also when the
- * producer asks to bump its epoch (KIP-360), as Kafka does for producers without a transactional id. Transactional ids need the transaction coordinator, which does not exist yet: they get
- * COORDINATOR_NOT_AVAILABLE.
+ * producer asks to bump its epoch (KIP-360), as Kafka does for producers without a transactional id.
+ * Ids come from the controller's blocks ({@link ProducerIdManager}); while this broker has none at hand
+ * it answers COORDINATOR_LOAD_IN_PROGRESS, as Kafka does, and the client retries. Transactional ids need
+ * the transaction coordinator, which does not exist yet: they get COORDINATOR_NOT_AVAILABLE.
  */
 public final class InitProducerIdHandler implements RequestHandler {
 
@@ -32,7 +35,11 @@ public final class InitProducerIdHandler implements RequestHandler {
                     .setProducerEpoch((short) -1));
         }
         // As in Kafka: without a transactional id every request gets a new id, also a KIP-360 epoch bump.
-        return CompletableFuture.completedFuture(
-                response.setProducerId(producerIds.nextProducerId()).setProducerEpoch((short) 0));
+        try {
+            response.setProducerId(producerIds.nextProducerId()).setProducerEpoch((short) 0);
+        } catch (ApiException e) {
+            response.setErrorCode(e.error().code()).setProducerId(-1L).setProducerEpoch((short) -1);
+        }
+        return CompletableFuture.completedFuture(response);
     }
 }

@@ -3,7 +3,6 @@ package io.fjord.it.durability;
 import io.fjord.common.Errors;
 import io.fjord.it.RawKafkaClient;
 import io.fjord.protocol.ApiKeys;
-import io.fjord.protocol.message.InitProducerIdRequest;
 import io.fjord.protocol.message.InitProducerIdResponse;
 import io.fjord.protocol.message.ProduceRequest;
 import io.fjord.protocol.message.ProduceResponse;
@@ -137,14 +136,7 @@ public final class DurabilityClients {
     /** An idempotent producer id and epoch from InitProducerId v4, as a non-transactional producer asks. */
     public static InitProducerIdResponse initProducerId(InetSocketAddress address) throws IOException {
         try (RawKafkaClient client = new RawKafkaClient(address)) {
-            InitProducerIdResponse response = (InitProducerIdResponse) client.send(
-                    ApiKeys.INIT_PRODUCER_ID,
-                    (short) 4,
-                    new InitProducerIdRequest()
-                            .setTransactionalId(null)
-                            .setTransactionTimeoutMs(60_000)
-                            .setProducerId(-1L)
-                            .setProducerEpoch((short) -1));
+            InitProducerIdResponse response = client.initProducerId();
             if (response.errorCode() != Errors.NONE.code()) {
                 throw new IOException("InitProducerId failed with error " + response.errorCode());
             }

@@ -93,6 +93,11 @@ final class EmbeddedQuorum implements AutoCloseable {
         return Path.of(settings.get(id - 1).get("log.dirs"));
     }
 
+    /** The client address of running broker {@code id}. */
+    java.net.InetSocketAddress address(int id) {
+        return servers[id - 1].boundAddress();
+    }
+
     /** Every running broker's address, comma-separated. */
     String bootstrap() {
         List<String> addresses = new ArrayList<>();
