@@ -64,10 +64,26 @@ public final class Fjord implements Runnable {
     public static void main(String[] args) {
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);
+        System.exit(execute(args, new ServerBrokerLauncher(), ProcessControl.JVM, Time.SYSTEM, out, err));
+    }
+
+    /**
+     * Runs the command {@code args} name and returns its exit status: a plain {@code start} directly (see
+     * {@link StartCommand#parsePlain}), everything else through picocli with only the named subcommand modelled.
+     */
+    static int execute(
+            String[] args,
+            BrokerLauncher launcher,
+            ProcessControl process,
+            Time time,
+            PrintWriter out,
+            PrintWriter err) {
+        StartCommand start = new StartCommand(launcher, process, time);
+        if (start.parsePlain(args)) {
+            return start.run(out, err);
+        }
         String only = args.length > 0 ? args[0] : null;
-        int status = commandLine(new ServerBrokerLauncher(), ProcessControl.JVM, Time.SYSTEM, out, err, only)
-                .execute(args);
-        System.exit(status);
+        return commandLine(launcher, process, time, out, err, only).execute(args);
     }
 
     /** The command tree wired to the given launcher and process; tests pass fakes. */
