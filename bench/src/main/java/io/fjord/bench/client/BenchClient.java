@@ -21,7 +21,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * The harness's client helper, run on kafka-tools' classpath (so the same official client talks to every system):
  * {@code probe BOOTSTRAP} speaks the line protocol documented on {@code io.fjord.bench.harness.Probe}: it times
  * nothing itself, it only sends one record (acks=1, auto-created topic "bench-startup") as soon as the broker takes
- * it, then creates the workloads' topics through the Admin API.
+ * it, then creates the workloads' topics through the Admin API. {@code cluster BOOTSTRAP} is the three-broker
+ * workload's client ({@link ClusterClient}).
  *
  * <p>Single threaded. Bounded: gives up after {@link #DEADLINE_MS} without an acknowledgement.
  */
@@ -32,12 +33,20 @@ public final class BenchClient {
     private BenchClient() {}
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 2 || !args[0].equals("probe")) {
-            System.err.println("usage: BenchClient probe BOOTSTRAP");
+        if (args.length != 2 || !(args[0].equals("probe") || args[0].equals("cluster"))) {
+            System.err.println("usage: BenchClient probe|cluster BOOTSTRAP");
             System.exit(2);
         }
         String bootstrap = args[1];
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        if (args[0].equals("cluster")) {
+            try {
+                new ClusterClient(bootstrap, in).run();
+            } catch (Exception e) {
+                say("ERROR " + e);
+            }
+            return;
+        }
         warmUp(bootstrap);
         say("READY");
         if (!"GO".equals(in.readLine())) {
@@ -113,6 +122,9 @@ public final class BenchClient {
     private static void createTopics(String bootstrap, String spec) throws Exception {
         List<NewTopic> topics = new ArrayList<>();
         for (String item : spec.split(",")) {
+            if (item.isBlank()) {
+                continue;
+            }
             String[] parts = item.split(":");
             topics.add(new NewTopic(parts[0], Integer.parseInt(parts[1]), (short) 1));
         }
@@ -131,7 +143,7 @@ public final class BenchClient {
         }
     }
 
-    private static void say(String line) {
+    static void say(String line) {
         System.out.println(line);
         System.out.flush();
     }
