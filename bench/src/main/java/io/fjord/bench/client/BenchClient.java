@@ -100,7 +100,7 @@ public final class BenchClient {
         return false;
     }
 
-    private static Properties producerProperties(String bootstrap) {
+    static Properties producerProperties(String bootstrap) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.ACKS_CONFIG, "1");

@@ -18,7 +18,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * The client side of the three-broker workload ({@code BenchClient cluster BOOTSTRAP}), a line protocol on
@@ -187,15 +186,10 @@ final class ClusterClient {
         return p;
     }
 
+    /** The probe's producer (10 ms back-offs), with acks=all and a delivery timeout that outlasts a failover. */
     private Properties producerProperties() {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        Properties p = BenchClient.producerProperties(bootstrap);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        p.put(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, "10");
-        p.put(ProducerConfig.RETRY_BACKOFF_MAX_MS_CONFIG, "10");
-        p.put(ProducerConfig.RECONNECT_BACKOFF_MS_CONFIG, "10");
         p.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "100");
         p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(LIMIT_MS));
