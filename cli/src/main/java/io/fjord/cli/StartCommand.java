@@ -63,8 +63,54 @@ final class StartCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        return run(spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
+
+    /**
+     * Fills this command from {@code args} ({@code start} first) when they use only the plain forms of its two
+     * options ({@code -c FILE}, {@code --config FILE} or {@code --config=FILE}, the same for {@code -o} /
+     * {@code --override}), and returns true; returns false, having set nothing, for anything else (help, an
+     * unknown or clustered option, an {@code @argfile}, a value that starts with '-' or '@', a repeated config),
+     * which picocli then parses and reports. A broker starts without loading picocli at all this way: its Java 5
+     * classes cannot be archived for class-data sharing, and modelling even this one command cost start-up
+     * about 100 ms of CPU.
+     */
+    boolean parsePlain(String[] args) {
+        if (args.length == 0 || !args[0].equals("start")) {
+            return false;
+        }
+        Path config = null;
+        List<String> kvs = new ArrayList<>();
+        for (int i = 1; i < args.length; i++) {
+            String arg = args[i];
+            int eq = arg.startsWith("--") ? arg.indexOf('=') : -1;
+            String name = eq < 0 ? arg : arg.substring(0, eq);
+            boolean isConfig = name.equals("--config") || (eq < 0 && name.equals("-c"));
+            boolean isOverride = name.equals("--override") || (eq < 0 && name.equals("-o"));
+            if (!isConfig && !isOverride) {
+                return false;
+            }
+            String value = eq >= 0 ? arg.substring(eq + 1) : i + 1 < args.length ? args[++i] : null;
+            if (value == null
+                    || value.isEmpty()
+                    || value.startsWith("-")
+                    || value.startsWith("@")
+                    || (isConfig && config != null)) {
+                return false;
+            }
+            if (isConfig) {
+                config = Path.of(value);
+            } else {
+                kvs.add(value);
+            }
+        }
+        configFile = config;
+        overrides = kvs;
+        return true;
+    }
+
+    /** Starts the broker and blocks until it stops; the exit status. */
+    int run(PrintWriter out, PrintWriter err) {
         long startNs = time.nanoseconds();
         BrokerConfig config;
         try {

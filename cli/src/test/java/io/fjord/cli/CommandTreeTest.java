@@ -20,14 +20,7 @@ class CommandTreeTest {
     private final StringWriter err = new StringWriter();
 
     private CommandLine fjord() {
-        return Fjord.commandLine(
-                config -> {
-                    throw new AssertionError("no broker is started here");
-                },
-                ProcessControl.JVM,
-                new MockTime(),
-                new PrintWriter(out, true),
-                new PrintWriter(err, true));
+        return fjordFor(null);
     }
 
     private static void collect(CommandLine command, List<List<String>> paths, List<String> prefix) {
@@ -79,6 +72,38 @@ class CommandTreeTest {
                 .contains("complete -F")
                 .contains("reset-offsets")
                 .contains("alter-config");
+    }
+
+    @Test
+    void aRunOfOneSubcommandModelsOnlyThatSubcommandAndStillParsesAndHelpsLikeTheWholeTree() {
+        CommandLine start = fjordFor("start");
+        assertThat(start.getSubcommands()).containsOnlyKeys("start");
+        assertThat(start.execute("start", "--help")).isZero();
+        assertThat(out.toString()).startsWith("Usage: fjord start").contains("--override");
+        assertThat(fjordFor("topic").getSubcommands()).containsOnlyKeys("topic");
+        assertThat(fjordFor("topic").getSubcommands().get("topic").getSubcommands())
+                .containsKeys("create", "list", "describe");
+        assertThat(fjordFor("completion").getSubcommands()).containsOnlyKeys("completion");
+    }
+
+    @Test
+    void anOptionOrAnUnknownWordFirstGetsTheWholeTree() {
+        assertThat(fjordFor("-b").getSubcommands()).containsKeys("start", "topic", "cluster", "completion");
+        assertThat(fjordFor("strat").execute("strat")).isEqualTo(Fjord.EXIT_USAGE);
+        assertThat(err.toString()).contains("strat");
+        assertThat(fjordFor(null).getSubcommands()).hasSize(Fjord.SUBCOMMANDS.size() + 1);
+    }
+
+    private CommandLine fjordFor(String firstArgument) {
+        return Fjord.commandLine(
+                config -> {
+                    throw new AssertionError("no broker is started here");
+                },
+                ProcessControl.JVM,
+                new MockTime(),
+                new PrintWriter(out, true),
+                new PrintWriter(err, true),
+                firstArgument);
     }
 
     @Test

@@ -17,6 +17,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 class StartCommandTest {
 
@@ -30,8 +31,7 @@ class StartCommandTest {
     private final StringWriter err = new StringWriter();
 
     private int run(String... args) {
-        return Fjord.commandLine(launcher, process, time, new PrintWriter(out, true), new PrintWriter(err, true))
-                .execute(args);
+        return Fjord.execute(args, launcher, process, time, new PrintWriter(out, true), new PrintWriter(err, true));
     }
 
     private Path configFile(String... lines) throws Exception {
@@ -107,6 +107,49 @@ class StartCommandTest {
         assertThat(run("start", "-o", "num.partitions")).isEqualTo(2);
         assertThat(err.toString())
                 .isEqualTo("fjord: --override expects KEY=VALUE, got: num.partitions" + System.lineSeparator());
+    }
+
+    @Test
+    void plainArgumentsParseWithoutPicocliExactlyAsPicocliParsesThem() {
+        List<List<String>> plain = List.of(
+                List.of("start"),
+                List.of("start", "-c", "a.properties"),
+                List.of("start", "--config=a.properties", "-o", "k=v", "--override", "x=y=z", "--override=q="),
+                List.of("start", "-o", "a=1", "-o", "a=2", "--config", "b"));
+        for (List<String> args : plain) {
+            StartCommand fast = new StartCommand(launcher, process, time);
+            assertThat(fast.parsePlain(args.toArray(String[]::new)))
+                    .as(args.toString())
+                    .isTrue();
+            CommandLine.ParseResult parsed = Fjord.commandLine(
+                            launcher, process, time, new PrintWriter(out), new PrintWriter(err))
+                    .parseArgs(args.toArray(String[]::new));
+            StartCommand slow = (StartCommand) parsed.subcommand().commandSpec().userObject();
+            assertThat(fast.configFile).as(args.toString()).isEqualTo(slow.configFile);
+            assertThat(fast.overrides).as(args.toString()).isEqualTo(slow.overrides);
+        }
+    }
+
+    @Test
+    void anythingButPlainArgumentsIsLeftToPicocli() {
+        List<List<String>> other = List.of(
+                List.of("topic", "list"),
+                List.of("start", "--help"),
+                List.of("start", "-ok=v"),
+                List.of("start", "-c=a"),
+                List.of("start", "-c"),
+                List.of("start", "-c", "a", "-c", "b"),
+                List.of("start", "-o", "-c"),
+                List.of("start", "@args.txt"),
+                List.of("start", "--config="),
+                List.of("start", "extra"));
+        for (List<String> args : other) {
+            StartCommand fast = new StartCommand(launcher, process, time);
+            assertThat(fast.parsePlain(args.toArray(String[]::new)))
+                    .as(args.toString())
+                    .isFalse();
+            assertThat(fast.configFile).isNull();
+        }
     }
 
     @Test

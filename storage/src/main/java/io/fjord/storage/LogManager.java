@@ -74,6 +74,11 @@ public final class LogManager {
     private final Map<TopicPartition, UnifiedLog> logs = new ConcurrentHashMap<>();
     private final Map<TopicPartition, Uuid> topicIds = new ConcurrentHashMap<>();
     private final AtomicInteger deletions = new AtomicInteger();
+    /** Guards {@link #lastCheckpoints}; never held while the log manager's own monitor is taken. */
+    private final Object checkpointLock = new Object();
+    /** What each checkpoint file was last written with, by path: a file whose entries did not change is skipped. */
+    private final Map<Path, List<String>> lastCheckpoints = new HashMap<>();
+
     private volatile boolean started;
 
     /** Kafka's producer.id.expiration.ms default: one day. */
@@ -413,9 +418,25 @@ public final class LogManager {
                 starts.add(prefix + log.logStartOffset());
                 hws.add(prefix + log.highWatermark());
             }
-            new CheckpointFile(dir.resolve(RECOVERY_POINT_CHECKPOINT)).write(recovery);
-            new CheckpointFile(dir.resolve(LOG_START_OFFSET_CHECKPOINT)).write(starts);
-            new CheckpointFile(dir.resolve(HIGH_WATERMARK_CHECKPOINT)).write(hws);
+            maybeWriteCheckpoint(dir.resolve(RECOVERY_POINT_CHECKPOINT), recovery);
+            maybeWriteCheckpoint(dir.resolve(LOG_START_OFFSET_CHECKPOINT), starts);
+            maybeWriteCheckpoint(dir.resolve(HIGH_WATERMARK_CHECKPOINT), hws);
+        }
+    }
+
+    /**
+     * Writes (and fsyncs) a checkpoint unless this manager last wrote it with the same entries. Recovery points and
+     * log start offsets rarely move (flush.ms defaults to never; retention runs every few minutes), yet all three
+     * files were written and fsynced every second: on ext4 each fsync commits the journal, which also writes out the
+     * log segments' newly appended blocks, and appends that extend a segment can wait behind that commit.
+     */
+    private void maybeWriteCheckpoint(Path file, List<String> entries) {
+        synchronized (checkpointLock) {
+            if (entries.equals(lastCheckpoints.get(file))) {
+                return;
+            }
+            new CheckpointFile(file).write(entries);
+            lastCheckpoints.put(file, List.copyOf(entries));
         }
     }
 

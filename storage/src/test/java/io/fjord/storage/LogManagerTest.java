@@ -65,6 +65,30 @@ class LogManagerTest {
     }
 
     @Test
+    void aCheckpointIsRewrittenOnlyWhenItsEntriesChange() throws Exception {
+        start();
+        UnifiedLog log = manager.getOrCreateLog(tp, topicId, config);
+        append(log, 3);
+        manager.writeCheckpoints();
+        Path dir = log.dir().getParent();
+        Object hwFile = Files.getAttribute(dir.resolve(LogManager.HIGH_WATERMARK_CHECKPOINT), "unix:ino");
+        Object startFile = Files.getAttribute(dir.resolve(LogManager.LOG_START_OFFSET_CHECKPOINT), "unix:ino");
+
+        manager.writeCheckpoints();
+        assertThat(Files.getAttribute(dir.resolve(LogManager.HIGH_WATERMARK_CHECKPOINT), "unix:ino"))
+                .isEqualTo(hwFile);
+
+        log.updateHighWatermark(log.logEndOffset());
+        manager.writeCheckpoints();
+        assertThat(Files.getAttribute(dir.resolve(LogManager.HIGH_WATERMARK_CHECKPOINT), "unix:ino"))
+                .isNotEqualTo(hwFile);
+        assertThat(Files.readAllLines(dir.resolve(LogManager.HIGH_WATERMARK_CHECKPOINT)))
+                .contains("my-topic 3 " + log.logEndOffset());
+        assertThat(Files.getAttribute(dir.resolve(LogManager.LOG_START_OFFSET_CHECKPOINT), "unix:ino"))
+                .isEqualTo(startFile);
+    }
+
+    @Test
     void refusesAnotherTopicIdForAnExistingLog() {
         start();
         manager.getOrCreateLog(tp, topicId, config);

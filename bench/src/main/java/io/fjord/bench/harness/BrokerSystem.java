@@ -25,4 +25,12 @@ public interface BrokerSystem {
      * the start-up time.
      */
     List<String> prepare(Path runDir, int port, Path logDir) throws IOException, InterruptedException;
+
+    /**
+     * Prepares a three-node cluster under {@code runDir} (node i, from 1, listens on 127.0.0.1:{@code ports[i-1]}
+     * for clients and {@code controllerPorts[i-1]} for the metadata quorum; every node is a voter and a broker) and
+     * returns the command of each node, in node id order.
+     */
+    List<List<String>> prepareCluster(Path runDir, int[] ports, int[] controllerPorts, Path logDir)
+            throws IOException, InterruptedException;
 }

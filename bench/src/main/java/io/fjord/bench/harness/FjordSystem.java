@@ -73,6 +73,47 @@ public final class FjordSystem implements BrokerSystem {
     }
 
     /**
+     * Three {@code fjord start} processes configured as {@code fjord cluster up} configures its nodes
+     * (ClusterUpCommand: node.id, process.roles=broker,controller, one controller.quorum.voters list, a PLAINTEXT and
+     * a CONTROLLER listener, offsets.topic.replication.factor=1), each with its own data directory. They map the
+     * class-data sharing archive when the single-node runs recorded one, and never record it (three JVMs would race
+     * on the file).
+     */
+    @Override
+    public List<List<String>> prepareCluster(Path runDir, int[] ports, int[] controllerPorts, Path logDir)
+            throws IOException {
+        StringBuilder voters = new StringBuilder();
+        for (int i = 0; i < ports.length; i++) {
+            voters.append(i == 0 ? "" : ",").append(i + 1).append("@127.0.0.1:").append(controllerPorts[i]);
+        }
+        List<String> options = new ArrayList<>(jvmOptions);
+        Path archive = classpathFile.toAbsolutePath().resolveSibling("fjord-server.jsa");
+        if (Files.isRegularFile(archive) && !newerJarThan(archive)) {
+            options.add("-XX:SharedArchiveFile=" + archive);
+            options.add("-Xlog:cds=off");
+        }
+        List<List<String>> commands = new ArrayList<>();
+        for (int i = 0; i < ports.length; i++) {
+            Path dataDir = runDir.resolve("node-" + (i + 1));
+            Files.createDirectories(dataDir);
+            List<String> args = new ArrayList<>(List.of("start"));
+            for (String setting : List.of(
+                    "node.id=" + (i + 1),
+                    "process.roles=broker,controller",
+                    "controller.quorum.voters=" + voters,
+                    "listeners=PLAINTEXT://127.0.0.1:" + ports[i] + ",CONTROLLER://127.0.0.1:" + controllerPorts[i],
+                    "controller.listener.names=CONTROLLER",
+                    "log.dirs=" + dataDir.toAbsolutePath(),
+                    "offsets.topic.replication.factor=1")) {
+                args.add("--override");
+                args.add(setting);
+            }
+            commands.add(ChildJvm.command(options, classpath(), MAIN_CLASS, args));
+        }
+        return commands;
+    }
+
+    /**
      * Adds what bin/fjord adds to {@code fjord start}: class-data sharing through a dynamic archive (JDK 17 has no
      * auto-archive). The first broker launched records the classes it loaded when it exits; later launches map the
      * archive. The archive lives next to the classpath file and is recorded again when a Fjord jar of the classpath

@@ -87,6 +87,7 @@ public final class Harness {
         for (int round = 1; round <= options.runs(); round++) {
             for (BrokerSystem system : order) {
                 runOnce(system, round);
+                runCluster(system, round);
             }
             java.util.Collections.reverse(order);
         }
@@ -139,6 +140,26 @@ public final class Harness {
         }
     }
 
+    /** The three-broker workload, when selected ({@link ClusterRun}); its data is deleted afterwards. */
+    private void runCluster(BrokerSystem system, int round) throws IOException, InterruptedException {
+        for (Workload w : options.workloads()) {
+            if (w.kind() != Workload.Kind.CLUSTER) {
+                continue;
+            }
+            System.out.printf("[%s round %d/%d, 3 brokers]%n", system.displayName(), round, options.runs());
+            Path runDir = options.workDir().toAbsolutePath().resolve(system.id() + "-cluster-run" + round);
+            deleteRecursively(runDir);
+            try {
+                new ClusterRun(options, resultsDir.resolve("logs"), this::record).run(system, w, round, runDir);
+            } catch (IOException e) {
+                System.out.println(
+                        "  " + system.displayName() + " cluster run " + round + " failed: " + e.getMessage());
+            } finally {
+                deleteRecursively(runDir);
+            }
+        }
+    }
+
     private void runWorkload(BrokerSystem system, int round, WorkloadRunner runner, Process broker, Workload w)
             throws IOException, InterruptedException {
         switch (w.kind()) {
@@ -175,6 +196,7 @@ public final class Harness {
                 record(system, round, w.id(), w.id() + ".p999_ms", r == null ? Double.NaN : r.p999Ms());
                 rawResult(system, round, w.id(), r);
             }
+            case CLUSTER -> {} // runCluster, after the single-node run
         }
     }
 

@@ -59,13 +59,49 @@ public final class KafkaSystem implements BrokerSystem {
 
     @Override
     public List<String> prepare(Path runDir, int port, Path logDir) throws IOException, InterruptedException {
-        Path dataDir = runDir.resolve("data");
-        Files.createDirectories(dataDir);
         int controllerPort = freePort();
-        Path serverProperties = runDir.resolve("server.properties");
-        Files.writeString(serverProperties, serverProperties(port, controllerPort, dataDir));
-        Path log4j = runDir.resolve("log4j2.properties");
-        Path serverLog = logDir.toAbsolutePath().resolve(runDir.getFileName() + "-server.log");
+        String voters = "1@127.0.0.1:" + controllerPort;
+        return prepareNode(
+                runDir, runDir.getFileName().toString(), 1, voters, port, controllerPort, 1, clusterId(), logDir);
+    }
+
+    /** Three combined KRaft nodes (broker and controller each), one static quorum, formatted with one cluster id. */
+    @Override
+    public List<List<String>> prepareCluster(Path runDir, int[] ports, int[] controllerPorts, Path logDir)
+            throws IOException, InterruptedException {
+        StringBuilder voters = new StringBuilder();
+        for (int i = 0; i < ports.length; i++) {
+            voters.append(i == 0 ? "" : ",").append(i + 1).append("@127.0.0.1:").append(controllerPorts[i]);
+        }
+        String clusterId = clusterId();
+        List<List<String>> commands = new java.util.ArrayList<>();
+        for (int i = 0; i < ports.length; i++) {
+            Path nodeDir = runDir.resolve("node-" + (i + 1));
+            String name = runDir.getFileName() + "-node" + (i + 1);
+            commands.add(prepareNode(
+                    nodeDir, name, i + 1, voters.toString(), ports[i], controllerPorts[i], 3, clusterId, logDir));
+        }
+        return commands;
+    }
+
+    private List<String> prepareNode(
+            Path nodeDir,
+            String name,
+            int nodeId,
+            String voters,
+            int port,
+            int controllerPort,
+            int replicationFactor,
+            String clusterId,
+            Path logDir)
+            throws IOException, InterruptedException {
+        Path dataDir = nodeDir.resolve("data");
+        Files.createDirectories(dataDir);
+        Path serverProperties = nodeDir.resolve("server.properties");
+        Files.writeString(
+                serverProperties, serverProperties(nodeId, voters, port, controllerPort, dataDir, replicationFactor));
+        Path log4j = nodeDir.resolve("log4j2.properties");
+        Path serverLog = logDir.toAbsolutePath().resolve(name + "-server.log");
         Files.writeString(log4j, log4jProperties(serverLog));
         String classpath = libDir.toAbsolutePath() + "/*";
         List<String> jvm = List.of("-Xmx512m", "-Dlog4j2.configurationFile=" + log4j.toAbsolutePath());
@@ -73,9 +109,9 @@ public final class KafkaSystem implements BrokerSystem {
                 jvm,
                 classpath,
                 "kafka.tools.StorageTool",
-                List.of("format", "-t", clusterId(), "-c", serverProperties.toString()));
+                List.of("format", "-t", clusterId, "-c", serverProperties.toString()));
         ChildJvm.Outcome formatted =
-                ChildJvm.run(format, runDir, logDir.resolve("kafka-format.log"), Duration.ofMinutes(2));
+                ChildJvm.run(format, nodeDir, logDir.resolve("kafka-format.log"), Duration.ofMinutes(2));
         if (formatted.exitCode() != 0) {
             throw new IOException("kafka storage format failed (exit " + formatted.exitCode() + "): "
                     + formatted.output().strip());
@@ -86,13 +122,18 @@ public final class KafkaSystem implements BrokerSystem {
         return ChildJvm.command(options, classpath, "kafka.Kafka", List.of(serverProperties.toString()));
     }
 
-    /** Kafka's stock config/server.properties for KRaft combined mode, on loopback ports. */
-    static String serverProperties(int port, int controllerPort, Path dataDir) {
+    /**
+     * Kafka's stock config/server.properties for KRaft combined mode, on loopback ports; internal topics get
+     * {@code replicationFactor} replicas (min.insync.replicas 1 on one node, 2 on a cluster).
+     */
+    static String serverProperties(
+            int nodeId, String voters, int port, int controllerPort, Path dataDir, int replicationFactor) {
+        String minIsr = Integer.toString(Math.min(2, replicationFactor));
         return String.join(
                 "\n",
                 "process.roles=broker,controller",
-                "node.id=1",
-                "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
+                "node.id=" + nodeId,
+                "controller.quorum.voters=" + voters,
                 "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
                 "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
                 "inter.broker.listener.name=PLAINTEXT",
@@ -106,11 +147,11 @@ public final class KafkaSystem implements BrokerSystem {
                 "log.dirs=" + dataDir.toAbsolutePath(),
                 "num.partitions=1",
                 "num.recovery.threads.per.data.dir=1",
-                "offsets.topic.replication.factor=1",
-                "share.coordinator.state.topic.replication.factor=1",
-                "share.coordinator.state.topic.min.isr=1",
-                "transaction.state.log.replication.factor=1",
-                "transaction.state.log.min.isr=1",
+                "offsets.topic.replication.factor=" + replicationFactor,
+                "share.coordinator.state.topic.replication.factor=" + replicationFactor,
+                "share.coordinator.state.topic.min.isr=" + minIsr,
+                "transaction.state.log.replication.factor=" + replicationFactor,
+                "transaction.state.log.min.isr=" + minIsr,
                 "log.retention.hours=168",
                 "log.segment.bytes=1073741824",
                 "log.retention.check.interval.ms=300000",

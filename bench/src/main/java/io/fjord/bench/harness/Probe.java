@@ -1,17 +1,9 @@
 package io.fjord.bench.harness;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The harness's side of {@code io.fjord.bench.client.BenchClient probe}: a client JVM started (and warmed up) before
@@ -28,20 +20,16 @@ import java.util.concurrent.TimeUnit;
  *   <tr><td>ERROR text</td><td></td><td>gave up; the probe exits</td></tr>
  * </table>
  *
- * <p>Used from the harness's main thread; one daemon thread reads the child's stdout into a queue.
+ * <p>Used from the harness's main thread (its {@link ChildLines} reads the child's stdout).
  */
 final class Probe implements AutoCloseable {
 
     private final Process process;
-    private final Writer stdin;
-    private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    private final ChildLines lines;
 
     private Probe(Process process) {
         this.process = process;
-        this.stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
-        Thread reader = new Thread(this::readLines, "probe-stdout");
-        reader.setDaemon(true);
-        reader.start();
+        this.lines = new ChildLines(process, "probe");
     }
 
     /** Starts the probe JVM and waits until it is READY. */
@@ -55,7 +43,7 @@ final class Probe implements AutoCloseable {
                 "io.fjord.bench.client.BenchClient",
                 List.of("probe", bootstrap));
         Probe probe = new Probe(ChildJvm.startPiped(command, workDir, logFile));
-        String line = probe.await(Duration.ofSeconds(60));
+        String line = probe.lines.await(Duration.ofSeconds(60));
         if (!"READY".equals(line)) {
             probe.close();
             throw new IOException("probe did not start: " + line);
@@ -68,11 +56,11 @@ final class Probe implements AutoCloseable {
      * exited or {@code limit} passed.
      */
     double awaitFirstAck(long launchNs, Duration limit, Process broker) throws IOException, InterruptedException {
-        send("GO");
+        lines.send("GO");
         long deadlineNs = launchNs + limit.toNanos();
         String line = null;
         while (line == null) {
-            line = lines.poll(100, TimeUnit.MILLISECONDS);
+            line = lines.poll(100);
             if (line == null && !broker.isAlive()) {
                 line = "the broker exited with code " + broker.exitValue();
             } else if (line == null && System.nanoTime() - deadlineNs > 0) {
@@ -91,41 +79,21 @@ final class Probe implements AutoCloseable {
     boolean createTopics(List<Workload> workloads) throws IOException, InterruptedException {
         StringBuilder spec = new StringBuilder();
         for (Workload w : workloads) {
+            if (w.kind() == Workload.Kind.CLUSTER) {
+                continue; // its topics (replication factor 3) are the cluster client's
+            }
             spec.append(spec.length() == 0 ? "" : ",")
                     .append(w.topic())
                     .append(':')
                     .append(w.partitions());
         }
-        send("CREATE " + spec);
-        String line = await(Duration.ofSeconds(120));
+        lines.send("CREATE " + spec);
+        String line = lines.await(Duration.ofSeconds(120));
         if (!"CREATED".equals(line)) {
             System.out.println("  topic creation failed: " + line);
             return false;
         }
         return true;
-    }
-
-    private void send(String line) throws IOException {
-        stdin.write(line + "\n");
-        stdin.flush();
-    }
-
-    private String await(Duration limit) throws InterruptedException {
-        String line = lines.poll(limit.toMillis(), TimeUnit.MILLISECONDS);
-        return line == null ? "no answer within " + limit.toSeconds() + " s" : line;
-    }
-
-    private void readLines() {
-        try (BufferedReader in =
-                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = in.readLine()) != null) {
-                lines.add(line.strip());
-            }
-        } catch (IOException e) {
-            // The probe exited.
-        }
-        lines.add("probe exited");
     }
 
     @Override

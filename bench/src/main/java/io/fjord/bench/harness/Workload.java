@@ -22,7 +22,12 @@ public record Workload(
         /** ProducerPerformance throttled to a fixed rate; its latency percentiles. */
         FIXED_RATE,
         /** EndToEndLatency: one record in flight, produce to consume round trip. */
-        END_TO_END
+        END_TO_END,
+        /**
+         * Three brokers ({@link ClusterRun}): ProducerPerformance to 8 partitions of replication factor 3 with
+         * acks=all, then kill -9 of a partition leader and the time until another one is named and writes resume.
+         */
+        CLUSTER
     }
 
     /** Every workload, in the order the harness runs them. */
@@ -41,7 +46,8 @@ public record Workload(
                         List.of("compression.type=lz4", "linger.ms=5", "batch.size=262144"),
                         "lz4 linger=5 batch=256k"),
                 new Workload("fixed-rate", Kind.FIXED_RATE, "bench-fixed-rate", 1, "1", List.of(), ""),
-                new Workload("e2e", Kind.END_TO_END, "bench-e2e", 1, "1", List.of(), ""));
+                new Workload("e2e", Kind.END_TO_END, "bench-e2e", 1, "1", List.of(), ""),
+                new Workload("cluster", Kind.CLUSTER, "bench-rf3", 8, "all", List.of(), "3 brokers RF=3"));
     }
 
     private static Workload produce(String id, int partitions, String acks) {
@@ -61,6 +67,7 @@ public record Workload(
             case PRODUCE -> "produce " + partitions + "p acks=" + acks + props;
             case FIXED_RATE -> "fixed rate, " + partitions + "p acks=" + acks;
             case END_TO_END -> "end-to-end, 1 in flight";
+            case CLUSTER -> "produce " + partitions + "p acks=all, " + tag;
         };
     }
 }

@@ -2,6 +2,8 @@ package io.fjord.protocol.record;
 
 import static io.fjord.protocol.record.RecordBatchDescriptor.*;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
@@ -264,6 +266,10 @@ public final class RecordBatch implements Iterable<Record> {
      * @throws CorruptRecordException if anything is malformed, before or after visiting some records
      */
     public void walkRecords(int maxDecompressedBytes, RecordVisitor visitor) {
+        if (compressionType() != CompressionType.NONE) {
+            walkCompressedRecords(maxDecompressedBytes, visitor);
+            return;
+        }
         ByteBuffer records = decodedRecords(maxDecompressedBytes);
         RecordWalk.walk(
                 records,
@@ -272,6 +278,31 @@ public final class RecordBatch implements Iterable<Record> {
                 timestampType() == TimestampType.LOG_APPEND_TIME,
                 maxTimestamp(),
                 visitor);
+    }
+
+    /** Walks a compressed batch's records as they are decompressed, through a small window (RecordWalk). */
+    private void walkCompressedRecords(int maxDecompressedBytes, RecordVisitor visitor) {
+        int count = recordCount();
+        if (count < 0) {
+            throw new CorruptRecordException("Negative record count " + count);
+        }
+        ByteBuffer section = buffer.duplicate().limit(base + sizeInBytes).position(base + RECORDS_OFFSET);
+        CompressionType type = compressionType();
+        try (InputStream in = type.wrapForInput(section, maxDecompressedBytes)) {
+            RecordWalk.walkStream(
+                    in,
+                    maxDecompressedBytes,
+                    count,
+                    baseTimestamp(),
+                    timestampType() == TimestampType.LOG_APPEND_TIME,
+                    maxTimestamp(),
+                    visitor);
+        } catch (BoundedInputStream.DecompressionLimitException e) {
+            throw new CorruptRecordException(
+                    "Decompressed " + type + " records exceed the bound of " + maxDecompressedBytes + " bytes", e);
+        } catch (IOException e) {
+            throw new CorruptRecordException("Malformed " + type + " stream: " + e.getMessage(), e);
+        }
     }
 
     /** The records section, decompressed within the bound, with the declared count checked against it. */

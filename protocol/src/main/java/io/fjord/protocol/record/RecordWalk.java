@@ -1,16 +1,124 @@
 package io.fjord.protocol.record;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 
 /**
  * The allocation-free twin of {@link Record#readFrom}: checks the same structure (every length
  * against the bytes of its record, the declared record length against the fields, no trailing
- * bytes) but hands only primitives to a {@link RecordVisitor}. Stateless.
+ * bytes) but hands only primitives to a {@link RecordVisitor}. Stateless, except that each thread keeps
+ * one {@link #WINDOW_BYTES} window for walking decompressed streams.
  */
 final class RecordWalk {
 
+    /**
+     * The window a decompressed stream is walked through. It holds whole records (a longer one gets a window of
+     * its own size for that walk, within the decompression bound), so a batch is never decompressed whole: a
+     * 256 KiB lz4 batch from a producer used to cost a fresh buffer of about 1 MiB per append.
+     */
+    static final int WINDOW_BYTES = 16 * 1024;
+
+    private static final ThreadLocal<byte[]> WINDOW = ThreadLocal.withInitial(() -> new byte[WINDOW_BYTES]);
+
     private RecordWalk() {}
+
+    /**
+     * Walks {@code count} records read from {@code in} (a decompressing stream that throws an IOException past its
+     * bound, {@code maxRecordBytes}, which also bounds one record's window); the stream must then be exhausted.
+     * Checks exactly what {@link #walk} checks.
+     */
+    static void walkStream(
+            InputStream in,
+            int maxRecordBytes,
+            int count,
+            long baseTimestamp,
+            boolean logAppendTime,
+            long maxTimestamp,
+            RecordVisitor visitor)
+            throws IOException {
+        ByteBuffer window = ByteBuffer.wrap(WINDOW.get()).limit(0);
+        long consumed = 0;
+        for (int index = 0; index < count; index++) {
+            window = withWholeRecord(window, in, maxRecordBytes);
+            int start = window.position();
+            int end = recordEnd(window);
+            ByteBuffer record = window.duplicate().limit(end < 0 ? window.limit() : Math.min(end, window.limit()));
+            try {
+                walkOne(record, index, baseTimestamp, logAppendTime, maxTimestamp, visitor);
+            } catch (BufferUnderflowException | IllegalArgumentException e) {
+                throw new CorruptRecordException("Malformed record at position " + (consumed + start) + ": " + e, e);
+            }
+            window.position(record.position());
+            consumed += record.position() - start;
+        }
+        if (window.hasRemaining() || read(in, new byte[1], 0, 1) >= 0) {
+            throw new CorruptRecordException("bytes remain after the " + count + " declared records");
+        }
+    }
+
+    /**
+     * {@code window} (or a larger one) with the next record, length varint included, between its position and limit;
+     * a stream that ends first, or a record longer than {@code maxRecordBytes}, leaves what there is, for
+     * {@link #walkOne} to refuse.
+     */
+    private static ByteBuffer withWholeRecord(ByteBuffer window, InputStream in, int maxRecordBytes)
+            throws IOException {
+        while (true) {
+            int end = recordEnd(window);
+            if (end >= 0 && end <= window.limit()) {
+                return window;
+            }
+            long needed = end < 0 ? 5 : (long) end - window.position();
+            if (needed > maxRecordBytes) {
+                return window;
+            }
+            if (needed > window.capacity()) {
+                window = ByteBuffer.allocate((int) needed).put(window).flip();
+            } else {
+                window.compact().flip();
+            }
+            int n = read(in, window.array(), window.limit(), window.capacity() - window.limit());
+            if (n < 0) {
+                return window;
+            }
+            window.limit(window.limit() + n);
+        }
+    }
+
+    /** A decompressor's unchecked failure on malformed input (snappy, zstd) as a malformed stream, like its IOException. */
+    private static int read(InputStream in, byte[] dst, int offset, int length) throws IOException {
+        try {
+            return in.read(dst, offset, length);
+        } catch (CorruptRecordException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new IOException(e.toString(), e);
+        }
+    }
+
+    /**
+     * Where the record at {@code window}'s position ends (its length varint plus that many bytes), relative to the
+     * window's position 0; -1 when the varint itself is not whole yet. A negative or absurd length ends at once, for
+     * {@link #walkOne} to refuse.
+     */
+    private static int recordEnd(ByteBuffer window) {
+        int pos = window.position();
+        int raw = 0;
+        for (int i = 0; i < 5; i++) {
+            if (pos + i >= window.limit()) {
+                return -1;
+            }
+            byte b = window.get(pos + i);
+            raw |= (b & 0x7f) << (7 * i);
+            if ((b & 0x80) == 0) {
+                int bodySize = (raw >>> 1) ^ -(raw & 1);
+                return bodySize < 0 ? pos + i + 1 : (int) Math.min(Integer.MAX_VALUE, (long) pos + i + 1 + bodySize);
+            }
+        }
+        return pos + 5; // a varint longer than 5 bytes: walkOne refuses it
+    }
 
     /** Walks {@code count} records from {@code records}' position; it must then be exhausted. */
     static void walk(

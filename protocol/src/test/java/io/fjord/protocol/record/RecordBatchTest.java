@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import org.apache.kafka.common.record.internal.DefaultRecordBatch;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.junit.jupiter.api.Test;
@@ -186,20 +188,48 @@ class RecordBatchTest {
         RecordBatchBuilder builder = new RecordBatchBuilder(type).baseOffset(10L);
         records.specs().forEach(s -> builder.append(s.timestamp(), s.key(), s.value(), s.headers()));
         RecordBatch batch = RecordBatch.at(builder.build(), 0);
+        assertThat(walked(batch)).hasSize(30).isEqualTo(iterated(batch));
+    }
+
+    @ParameterizedTest
+    @EnumSource(CompressionType.class)
+    void walkRecordsReadsRecordsAcrossAndLongerThanItsWindowOfDecompressedBytes(CompressionType type) {
+        int[] valueSizes = {1000, 5000, 17, 3 * RecordWalk.WINDOW_BYTES, RecordWalk.WINDOW_BYTES - 4, -1, 0};
+        RecordBatchBuilder builder = new RecordBatchBuilder(type);
+        Random random = new Random(11);
+        for (int i = 0; i < 70; i++) {
+            int size = valueSizes[i % valueSizes.length];
+            byte[] value = size < 0 ? null : new byte[size];
+            if (value != null) {
+                random.nextBytes(value);
+            }
+            builder.append(1_000L + i, ("key-" + i).getBytes(StandardCharsets.UTF_8), value);
+        }
+        RecordBatch batch = RecordBatch.at(builder.build(), 0);
+        assertThat(walked(batch)).hasSize(70).isEqualTo(iterated(batch));
+    }
+
+    private static List<String> walked(RecordBatch batch) {
         List<String> walked = new ArrayList<>();
         batch.walkRecords(
-                1 << 20,
+                1 << 21,
                 (index, offsetDelta, timestamp, keySize, valueSize, headerCount) -> walked.add(index + "/" + offsetDelta
                         + "/" + timestamp + "/" + keySize + "/" + valueSize + "/" + headerCount));
+        return walked;
+    }
+
+    private static List<String> iterated(RecordBatch batch) {
         List<String> iterated = new ArrayList<>();
         int index = 0;
-        for (Record r : batch) {
+        var records = batch.iterator(1 << 21);
+        while (records.hasNext()) {
+            Record r = records.next();
             iterated.add(index++ + "/" + r.offsetDelta() + "/" + r.timestamp() + "/"
                     + (r.hasKey() ? r.key().remaining() : -1) + "/"
                     + (r.value() == null ? -1 : r.value().remaining()) + "/"
                     + r.headers().size());
         }
-        assertThat(walked).hasSize(30).isEqualTo(iterated);
+        return iterated;
     }
 
     @Test
