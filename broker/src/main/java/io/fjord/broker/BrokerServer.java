@@ -4,6 +4,7 @@ import io.fjord.broker.group.GroupCoordinatorFactory;
 import io.fjord.broker.group.GroupCoordinatorPublisher;
 import io.fjord.broker.group.GroupHandlers;
 import io.fjord.broker.group.OffsetsTopicLog;
+import io.fjord.broker.handler.FetchSessionCache;
 import io.fjord.broker.handler.MetadataView;
 import io.fjord.broker.metadata.BrokerConfigValidator;
 import io.fjord.broker.metadata.BrokerMetadataPublisher;
@@ -176,7 +177,13 @@ public final class BrokerServer {
                 metadataNode.controller(),
                 replicaManager,
                 producerIds,
-                new GroupHandlers(metadata, metadataNode.controller(), groupCoordinator));
+                new GroupHandlers(metadata, metadataNode.controller(), groupCoordinator),
+                new FetchSessionCache(
+                        config.maxIncrementalFetchSessionCacheSlots(),
+                        config.minIncrementalFetchSessionEvictionMs(),
+                        time,
+                        new Random(new SecureRandom().nextLong())),
+                time);
         int ioThreads = Math.max(1, config.numIoThreads());
         ioPool = new ThreadPoolExecutor(
                 ioThreads,
