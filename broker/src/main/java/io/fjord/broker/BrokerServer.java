@@ -84,6 +84,7 @@ public final class BrokerServer {
     private GroupCoordinator groupCoordinator;
     private GroupCoordinatorPublisher groupPublisher;
     private NetworkServer network;
+    private FetchSessionCache fetchSessions;
     private volatile Uuid incarnationId;
     private InetSocketAddress boundAddress;
 
@@ -172,17 +173,18 @@ public final class BrokerServer {
                 metadataDir,
                 time,
                 PRODUCER_ID_RETRY_BACKOFF_MS);
+        fetchSessions = new FetchSessionCache(
+                config.maxIncrementalFetchSessionCacheSlots(),
+                config.minIncrementalFetchSessionEvictionMs(),
+                time,
+                new Random(new SecureRandom().nextLong()));
         RequestDispatcher dispatcher = KafkaApis.build(
                 metadata,
                 metadataNode.controller(),
                 replicaManager,
                 producerIds,
                 new GroupHandlers(metadata, metadataNode.controller(), groupCoordinator),
-                new FetchSessionCache(
-                        config.maxIncrementalFetchSessionCacheSlots(),
-                        config.minIncrementalFetchSessionEvictionMs(),
-                        time,
-                        new Random(new SecureRandom().nextLong())),
+                fetchSessions,
                 time);
         int ioThreads = Math.max(1, config.numIoThreads());
         ioPool = new ThreadPoolExecutor(
@@ -381,6 +383,11 @@ public final class BrokerServer {
     /** Blocks until the broker has stopped. */
     public void awaitShutdown() throws InterruptedException {
         stopped.await();
+    }
+
+    /** The incremental fetch sessions open now (for tests and monitoring). */
+    public int fetchSessionCount() {
+        return fetchSessions == null ? 0 : fetchSessions.size();
     }
 
     /** The address the first listener is bound to (its real port when configured as 0). */

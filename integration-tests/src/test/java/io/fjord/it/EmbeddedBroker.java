@@ -43,6 +43,11 @@ public final class EmbeddedBroker implements AutoCloseable {
         return server.boundAddress();
     }
 
+    /** The incremental fetch sessions the broker holds now. */
+    public int fetchSessionCount() {
+        return server.fetchSessionCount();
+    }
+
     public void restart() {
         server.shutdown();
         startServer();
