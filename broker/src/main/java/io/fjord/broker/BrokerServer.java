@@ -390,6 +390,11 @@ public final class BrokerServer {
         return fetchSessions == null ? 0 : fetchSessions.size();
     }
 
+    /** The incremental fetch sessions opened since start (for tests and monitoring). */
+    public long fetchSessionsOpened() {
+        return fetchSessions == null ? 0 : fetchSessions.opened();
+    }
+
     /** The address the first listener is bound to (its real port when configured as 0). */
     public InetSocketAddress boundAddress() {
         return boundAddress;

@@ -48,6 +48,11 @@ public final class EmbeddedBroker implements AutoCloseable {
         return server.fetchSessionCount();
     }
 
+    /** The incremental fetch sessions the broker opened since it started. */
+    public long fetchSessionsOpened() {
+        return server.fetchSessionsOpened();
+    }
+
     public void restart() {
         server.shutdown();
         startServer();

@@ -81,6 +81,7 @@ class FetchSessionIT {
         Map<Integer, Long> nextOffset = new HashMap<>();
         int read = 0;
         int sessionsWhileReading;
+        long openedBefore = broker.fetchSessionsOpened();
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(c)) {
             List<TopicPartition> all = new ArrayList<>();
             for (int p = 0; p < PARTITIONS; p++) {
@@ -107,6 +108,9 @@ class FetchSessionIT {
         assertThat(nextOffset).hasSize(PARTITIONS).allSatisfy((p, next) -> assertThat(next)
                 .isEqualTo(RECORDS / PARTITIONS));
         assertThat(sessionsWhileReading).as("the consumer's fetch session").isPositive();
+        assertThat(broker.fetchSessionsOpened() - openedBefore)
+                .as("one session carried every fetch: no epoch or id errors made the consumer start over")
+                .isEqualTo(1);
     }
 
     @Test

@@ -25,6 +25,8 @@ public final class FetchSessionCache {
     /** In order of last use, least recent first. */
     private final LinkedHashMap<Integer, FetchSession> sessions = new LinkedHashMap<>(16, 0.75f, true);
 
+    private long opened;
+
     public FetchSessionCache(int maxSlots, long evictionMs, Time time, RandomGenerator random) {
         this.maxSlots = maxSlots;
         this.evictionMs = evictionMs;
@@ -45,6 +47,7 @@ public final class FetchSessionCache {
         } while (sessions.containsKey(id));
         FetchSession session = new FetchSession(id, usesTopicIds, fetches, nowMs);
         sessions.put(id, session);
+        opened++;
         return session;
     }
 
@@ -60,6 +63,11 @@ public final class FetchSessionCache {
     /** The sessions held now. */
     public synchronized int size() {
         return sessions.size();
+    }
+
+    /** The sessions opened since start. */
+    public synchronized long opened() {
+        return opened;
     }
 
     private void evictIdle(long nowMs) {
