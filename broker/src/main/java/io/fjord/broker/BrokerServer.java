@@ -4,6 +4,7 @@ import io.fjord.broker.group.GroupCoordinatorFactory;
 import io.fjord.broker.group.GroupCoordinatorPublisher;
 import io.fjord.broker.group.GroupHandlers;
 import io.fjord.broker.group.OffsetsTopicLog;
+import io.fjord.broker.handler.FetchSessionCache;
 import io.fjord.broker.handler.MetadataView;
 import io.fjord.broker.metadata.BrokerConfigValidator;
 import io.fjord.broker.metadata.BrokerMetadataPublisher;
@@ -83,6 +84,7 @@ public final class BrokerServer {
     private GroupCoordinator groupCoordinator;
     private GroupCoordinatorPublisher groupPublisher;
     private NetworkServer network;
+    private FetchSessionCache fetchSessions;
     private volatile Uuid incarnationId;
     private InetSocketAddress boundAddress;
 
@@ -171,12 +173,19 @@ public final class BrokerServer {
                 metadataDir,
                 time,
                 PRODUCER_ID_RETRY_BACKOFF_MS);
+        fetchSessions = new FetchSessionCache(
+                config.maxIncrementalFetchSessionCacheSlots(),
+                config.minIncrementalFetchSessionEvictionMs(),
+                time,
+                new Random(new SecureRandom().nextLong()));
         RequestDispatcher dispatcher = KafkaApis.build(
                 metadata,
                 metadataNode.controller(),
                 replicaManager,
                 producerIds,
-                new GroupHandlers(metadata, metadataNode.controller(), groupCoordinator));
+                new GroupHandlers(metadata, metadataNode.controller(), groupCoordinator),
+                fetchSessions,
+                time);
         int ioThreads = Math.max(1, config.numIoThreads());
         ioPool = new ThreadPoolExecutor(
                 ioThreads,
@@ -374,6 +383,16 @@ public final class BrokerServer {
     /** Blocks until the broker has stopped. */
     public void awaitShutdown() throws InterruptedException {
         stopped.await();
+    }
+
+    /** The incremental fetch sessions open now (for tests and monitoring). */
+    public int fetchSessionCount() {
+        return fetchSessions == null ? 0 : fetchSessions.size();
+    }
+
+    /** The incremental fetch sessions opened since start (for tests and monitoring). */
+    public long fetchSessionsOpened() {
+        return fetchSessions == null ? 0 : fetchSessions.opened();
     }
 
     /** The address the first listener is bound to (its real port when configured as 0). */

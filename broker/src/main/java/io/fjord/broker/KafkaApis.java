@@ -6,6 +6,7 @@ import io.fjord.broker.handler.ClusterHandlers;
 import io.fjord.broker.handler.ConfigHandlers;
 import io.fjord.broker.handler.DeleteRecordsHandler;
 import io.fjord.broker.handler.FetchHandler;
+import io.fjord.broker.handler.FetchSessionCache;
 import io.fjord.broker.handler.InitProducerIdHandler;
 import io.fjord.broker.handler.ListOffsetsHandler;
 import io.fjord.broker.handler.MetadataHandler;
@@ -17,6 +18,7 @@ import io.fjord.broker.handler.TopicAdminHandlers;
 import io.fjord.broker.network.RequestDispatcher;
 import io.fjord.broker.partition.ReplicaManager;
 import io.fjord.broker.producer.ProducerIdManager;
+import io.fjord.common.Time;
 import io.fjord.metadata.ControllerApi;
 import io.fjord.protocol.ApiKeys;
 
@@ -40,7 +42,9 @@ final class KafkaApis {
             ControllerApi controller,
             ReplicaManager replicaManager,
             ProducerIdManager producerIds,
-            GroupHandlers groups) {
+            GroupHandlers groups,
+            FetchSessionCache fetchSessions,
+            Time time) {
         RequestDispatcher dispatcher = new RequestDispatcher();
         TopicAdminHandlers topicAdmin = new TopicAdminHandlers(metadata, controller);
         ConfigHandlers configs = new ConfigHandlers(metadata, controller);
@@ -50,7 +54,11 @@ final class KafkaApis {
                 .register(ApiKeys.API_VERSIONS, 0, 5, new ApiVersionsHandler(dispatcher))
                 .register(ApiKeys.METADATA, 0, 13, new MetadataHandler(metadata, controller))
                 .register(ApiKeys.PRODUCE, 0, 13, new ProduceHandler(replicaManager, metadata))
-                .register(ApiKeys.FETCH, 4, 18, new FetchHandler(replicaManager, metadata, rackAwareSelector(metadata)))
+                .register(
+                        ApiKeys.FETCH,
+                        4,
+                        18,
+                        new FetchHandler(replicaManager, metadata, rackAwareSelector(metadata), fetchSessions, time))
                 .register(ApiKeys.LIST_OFFSETS, 1, 11, new ListOffsetsHandler(replicaManager))
                 .register(ApiKeys.INIT_PRODUCER_ID, 0, 5, new InitProducerIdHandler(producerIds))
                 .register(ApiKeys.CREATE_TOPICS, 2, 7, topicAdmin::createTopics)

@@ -43,6 +43,16 @@ public final class EmbeddedBroker implements AutoCloseable {
         return server.boundAddress();
     }
 
+    /** The incremental fetch sessions the broker holds now. */
+    public int fetchSessionCount() {
+        return server.fetchSessionCount();
+    }
+
+    /** The incremental fetch sessions the broker opened since it started. */
+    public long fetchSessionsOpened() {
+        return server.fetchSessionsOpened();
+    }
+
     public void restart() {
         server.shutdown();
         startServer();

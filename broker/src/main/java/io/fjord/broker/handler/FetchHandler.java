@@ -6,6 +6,7 @@ import io.fjord.broker.partition.Partition;
 import io.fjord.broker.partition.ReplicaManager;
 import io.fjord.common.ApiException;
 import io.fjord.common.Errors;
+import io.fjord.common.Time;
 import io.fjord.common.TopicPartition;
 import io.fjord.common.Uuid;
 import io.fjord.protocol.ApiMessage;
@@ -28,8 +29,9 @@ import java.util.concurrent.CompletableFuture;
  * which moves the high watermark and grows the ISR. When fewer than {@code min.bytes} are ready it waits
  * in the fetch purgatory, which appends wake up, until {@code max.wait.ms}. A follower that is not in
  * the ISR gets no records of a partition on the leader throttle list while the leader replication quota
- * is exceeded; the bytes sent of throttled partitions count against that quota. No fetch sessions: the
- * answer's session id is 0, so clients send full fetches.
+ * is exceeded; the bytes sent of throttled partitions count against that quota. Incremental fetch sessions
+ * (KIP-227, {@link FetchSessionCache}): a session's requests name only changed partitions and its
+ * responses carry only partitions with news; a long poll over a session waits on all its partitions.
  *
  * <p>Runs on an I/O thread; the delayed completion runs on the thread of the append that satisfied it,
  * or on the purgatory timer.
@@ -39,19 +41,31 @@ public final class FetchHandler implements RequestHandler {
     private static final byte READ_COMMITTED = 1;
     private static final short FIRST_REPLICA_STATE_VERSION = 15;
     private static final short FIRST_CLIENT_METADATA_VERSION = 11;
+    private static final int INITIAL_EPOCH = 0;
+    private static final int FINAL_EPOCH = -1;
 
     private final ReplicaManager replicaManager;
     private final TopicResolver topics;
     private final boolean rackAwareSelector;
+    private final FetchSessionCache sessions;
+    private final Time time;
 
     /**
      * @param rackAwareSelector whether {@code replica.selector.class} is Kafka's RackAwareReplicaSelector:
      *     the leader then sends a consumer that names its rack to an in-sync follower of that rack
+     * @param sessions the broker's incremental fetch sessions
      */
-    public FetchHandler(ReplicaManager replicaManager, TopicResolver topics, boolean rackAwareSelector) {
+    public FetchHandler(
+            ReplicaManager replicaManager,
+            TopicResolver topics,
+            boolean rackAwareSelector,
+            FetchSessionCache sessions,
+            Time time) {
         this.replicaManager = replicaManager;
         this.topics = topics;
         this.rackAwareSelector = rackAwareSelector;
+        this.sessions = sessions;
+        this.time = time;
     }
 
     /** One partition of the request, resolved. {@code topic} is null when the id is unknown. */
@@ -63,7 +77,19 @@ public final class FetchHandler implements RequestHandler {
             int maxBytes,
             int currentLeaderEpoch,
             int lastFetchedEpoch,
-            long logStartOffset) {}
+            long logStartOffset) {
+        PartitionFetch withTopic(String name) {
+            return new PartitionFetch(
+                    name,
+                    topicId,
+                    partition,
+                    fetchOffset,
+                    maxBytes,
+                    currentLeaderEpoch,
+                    lastFetchedEpoch,
+                    logStartOffset);
+        }
+    }
 
     /**
      * Who fetches: a consumer (replica id < 0) or the follower with that broker id; a consumer's rack and
@@ -75,25 +101,20 @@ public final class FetchHandler implements RequestHandler {
         }
     }
 
+    /**
+     * What the fetch reads and how it is answered: the partitions to read; the session (null when
+     * sessionless); whether the response carries every partition; or a request-level error.
+     */
+    private record Context(List<PartitionFetch> fetches, FetchSession session, boolean full, Errors error) {
+        static Context failed(Errors error) {
+            return new Context(List.of(), null, true, error);
+        }
+    }
+
     @Override
     public CompletableFuture<ApiMessage> handle(RequestContext context, ApiMessage message) {
         FetchRequest request = (FetchRequest) message;
         short version = context.apiVersion();
-        List<PartitionFetch> fetches = new ArrayList<>();
-        for (FetchRequest.FetchTopic topic : request.topics()) {
-            String name = version >= 13 ? topics.nameOf(topic.topicId()) : topic.topic();
-            for (FetchRequest.FetchPartition p : topic.partitions()) {
-                fetches.add(new PartitionFetch(
-                        name,
-                        topic.topicId(),
-                        p.partition(),
-                        p.fetchOffset(),
-                        p.partitionMaxBytes(),
-                        p.currentLeaderEpoch(),
-                        p.lastFetchedEpoch(),
-                        p.logStartOffset()));
-            }
-        }
         int replicaId =
                 version >= FIRST_REPLICA_STATE_VERSION ? request.replicaState().replicaId() : request.replicaId();
         boolean consumer = replicaId < 0;
@@ -102,17 +123,23 @@ public final class FetchHandler implements RequestHandler {
                 request.isolationLevel() == READ_COMMITTED,
                 request.rackId(),
                 consumer && version >= FIRST_CLIENT_METADATA_VERSION);
+        Context fetch = context(request, version);
+        if (fetch.error() != null) {
+            return CompletableFuture.completedFuture(
+                    new FetchResponse().setErrorCode(fetch.error().code()).setSessionId(0));
+        }
+        List<PartitionFetch> fetches = fetch.fetches();
         int maxBytes = version >= 3 ? request.maxBytes() : Integer.MAX_VALUE;
-        Read read = readAll(fetches, maxBytes, version, fetcher);
+        Read read = readAll(fetches, maxBytes, fetcher);
         if (request.maxWaitMs() <= 0 || read.bytes >= request.minBytes() || read.anyError || fetches.isEmpty()) {
-            return CompletableFuture.completedFuture(sent(read));
+            return CompletableFuture.completedFuture(sent(read, fetch, version));
         }
         CompletableFuture<ApiMessage> future = new CompletableFuture<>();
         DelayedFetch delayed =
                 new DelayedFetch(request.maxWaitMs(), request.minBytes(), fetches, fetcher, replicaManager, () -> {
                     if (!future.isDone()) {
                         try {
-                            future.complete(sent(readAll(fetches, maxBytes, version, fetcher)));
+                            future.complete(sent(readAll(fetches, maxBytes, fetcher), fetch, version));
                         } catch (RuntimeException e) {
                             // Never leave the future open: the connection's ordered responses wait on it.
                             future.completeExceptionally(e);
@@ -133,40 +160,120 @@ public final class FetchHandler implements RequestHandler {
         return future;
     }
 
-    /**
-     * A read of every partition: the response, its record bytes, whether any partition failed, and the
-     * bytes of partitions on the leader throttle list (counted against the leader quota once sent).
-     */
-    private record Read(FetchResponse response, int bytes, boolean anyError, long throttledBytes) {}
+    /** The partitions the request names, with their topic names resolved from ids from v13. */
+    private List<PartitionFetch> requested(FetchRequest request, short version) {
+        List<PartitionFetch> fetches = new ArrayList<>();
+        for (FetchRequest.FetchTopic topic : request.topics()) {
+            String name = version >= 13 ? topics.nameOf(topic.topicId()) : topic.topic();
+            for (FetchRequest.FetchPartition p : topic.partitions()) {
+                fetches.add(new PartitionFetch(
+                        name,
+                        topic.topicId(),
+                        p.partition(),
+                        p.fetchOffset(),
+                        p.partitionMaxBytes(),
+                        p.currentLeaderEpoch(),
+                        p.lastFetchedEpoch(),
+                        p.logStartOffset()));
+            }
+        }
+        return fetches;
+    }
 
-    /** The response to send; records its throttled bytes with the leader quota (Kafka: at send time). */
-    private FetchResponse sent(Read read) {
+    /**
+     * KIP-227: a full fetch with epoch 0 opens a session (any session it names is closed first); epoch -1
+     * closes the named session and fetches sessionless; any other epoch continues the named session, which
+     * must exist, expect this epoch and use topic ids iff the request does (v13+).
+     */
+    private Context context(FetchRequest request, short version) {
+        List<PartitionFetch> requested = requested(request, version);
+        int sessionId = request.sessionId();
+        int epoch = request.sessionEpoch();
+        boolean usesTopicIds = version >= 13;
+        if (epoch == INITIAL_EPOCH || epoch == FINAL_EPOCH) {
+            if (sessionId != 0) {
+                sessions.remove(sessionId);
+            }
+            FetchSession session = epoch == INITIAL_EPOCH ? sessions.create(usesTopicIds, requested) : null;
+            return new Context(requested, session, true, null);
+        }
+        FetchSession session = sessions.get(sessionId);
+        if (session == null) {
+            return Context.failed(Errors.FETCH_SESSION_ID_NOT_FOUND);
+        }
+        if (session.usesTopicIds() != usesTopicIds) {
+            sessions.remove(sessionId);
+            return Context.failed(Errors.FETCH_SESSION_TOPIC_ID_ERROR);
+        }
+        List<FetchSession.Key> forgotten = new ArrayList<>();
+        for (FetchRequest.ForgottenTopic topic : request.forgottenTopicsData()) {
+            for (int partition : topic.partitions()) {
+                forgotten.add(
+                        usesTopicIds
+                                ? new FetchSession.Key(topic.topicId(), null, partition)
+                                : new FetchSession.Key(Uuid.ZERO, topic.topic(), partition));
+            }
+        }
+        List<PartitionFetch> all = session.update(epoch, requested, forgotten, time.milliseconds());
+        if (all == null) {
+            return Context.failed(Errors.INVALID_FETCH_SESSION_EPOCH);
+        }
+        if (usesTopicIds) {
+            // Ids learnt since the partition joined the session resolve now, and deleted topics fail.
+            all.replaceAll(f -> f.withTopic(topics.nameOf(f.topicId())));
+        }
+        return new Context(all, session, false, null);
+    }
+
+    /**
+     * A read of every partition: each partition's answer (in fetch order), its record bytes, whether any
+     * partition failed, and the bytes of partitions on the leader throttle list (counted against the leader
+     * quota once sent).
+     */
+    private record Read(List<FetchResponse.PartitionData> data, int bytes, boolean anyError, long throttledBytes) {}
+
+    /**
+     * The response to send: every partition, or those of the session that changed; records the throttled
+     * bytes with the leader quota (Kafka: at send time).
+     */
+    private FetchResponse sent(Read read, Context fetch, short version) {
         if (read.throttledBytes > 0) {
             replicaManager.throttles().leader().record(read.throttledBytes);
         }
-        return read.response;
+        List<PartitionFetch> fetches = fetch.fetches();
+        boolean[] included = fetch.session() == null ? null : fetch.session().select(fetches, read.data, fetch.full());
+        FetchResponse response = new FetchResponse()
+                .setSessionId(fetch.session() == null ? 0 : fetch.session().id());
+        FetchResponse.FetchableTopicResponse current = null;
+        for (int i = 0; i < fetches.size(); i++) {
+            if (included != null && !included[i]) {
+                continue;
+            }
+            PartitionFetch f = fetches.get(i);
+            if (current == null
+                    || (version >= 13
+                            ? !current.topicId().equals(f.topicId())
+                            : !current.topic().equals(f.topic()))) {
+                current = new FetchResponse.FetchableTopicResponse().setTopicId(f.topicId());
+                if (version < 13) {
+                    current.setTopic(f.topic());
+                }
+                response.responses().add(current);
+            }
+            current.partitions().add(read.data.get(i));
+        }
+        return response;
     }
 
-    private Read readAll(List<PartitionFetch> fetches, int maxBytes, short version, Fetcher fetcher) {
-        FetchResponse response = new FetchResponse().setSessionId(0);
-        FetchResponse.FetchableTopicResponse current = null;
+    private Read readAll(List<PartitionFetch> fetches, int maxBytes, Fetcher fetcher) {
+        List<FetchResponse.PartitionData> answers = new ArrayList<>(fetches.size());
         int remaining = maxBytes;
         int total = 0;
         long throttledBytes = 0;
         boolean anyError = false;
         for (PartitionFetch fetch : fetches) {
-            if (current == null
-                    || (version >= 13
-                            ? !current.topicId().equals(fetch.topicId())
-                            : !current.topic().equals(fetch.topic()))) {
-                current = new FetchResponse.FetchableTopicResponse().setTopicId(fetch.topicId());
-                if (version < 13) {
-                    current.setTopic(fetch.topic());
-                }
-                response.responses().add(current);
-            }
             FetchResponse.PartitionData data = new FetchResponse.PartitionData().setPartitionIndex(fetch.partition());
-            current.partitions().add(data);
+            answers.add(data);
             try {
                 int size = readPartition(
                         fetch, Math.min(fetch.maxBytes(), Math.max(remaining, 0)), total == 0, fetcher, data);
@@ -193,7 +300,7 @@ public final class FetchHandler implements RequestHandler {
                         .setRecords(MemoryRecords.EMPTY);
             }
         }
-        return new Read(response, total, anyError, throttledBytes);
+        return new Read(answers, total, anyError, throttledBytes);
     }
 
     /**

@@ -83,7 +83,9 @@ class FetchThrottleTest {
                         return "t".equals(name) ? TOPIC_ID : Uuid.ZERO;
                     }
                 },
-                false);
+                false,
+                new FetchSessionCache(1000, 120_000, time, new java.util.Random(1)),
+                time);
         for (TopicPartition tp : List.of(P0, P1)) {
             lead(tp, new int[] {LEADER}, 0);
             replicas.partition(tp).appendAsLeader(batch(10), (short) 1);

@@ -102,6 +102,8 @@ public final class BrokerConfig {
     public static final String LOG_CLEANER_IO_BUFFER_SIZE = "log.cleaner.io.buffer.size";
     public static final String LOG_CLEANER_IO_MAX_BYTES_PER_SECOND = "log.cleaner.io.max.bytes.per.second";
     public static final String REPLICA_LAG_TIME_MAX_MS = "replica.lag.time.max.ms";
+    public static final String MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS = "max.incremental.fetch.session.cache.slots";
+    public static final String MIN_INCREMENTAL_FETCH_SESSION_EVICTION_MS = "min.incremental.fetch.session.eviction.ms";
     public static final String REPLICATION_QUOTA_WINDOW_NUM = "replication.quota.window.num";
     public static final String REPLICATION_QUOTA_WINDOW_SIZE_SECONDS = "replication.quota.window.size.seconds";
     public static final String OFFSETS_TOPIC_NUM_PARTITIONS = "offsets.topic.num.partitions";
@@ -533,6 +535,16 @@ public final class BrokerConfig {
 
     public long replicaLagTimeMaxMs() {
         return longValue(REPLICA_LAG_TIME_MAX_MS);
+    }
+
+    /** Most incremental fetch sessions (KIP-227) the broker keeps; 0 turns sessions off. */
+    public int maxIncrementalFetchSessionCacheSlots() {
+        return intValue(MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS);
+    }
+
+    /** How long a fetch session must be idle before a new session may evict it. */
+    public long minIncrementalFetchSessionEvictionMs() {
+        return longValue(MIN_INCREMENTAL_FETCH_SESSION_EVICTION_MS);
     }
 
     public boolean autoLeaderRebalanceEnable() {

@@ -419,6 +419,19 @@ final class BrokerConfigDef {
                         "Cleaner I/O limit.");
         DEF.define(BrokerConfig.REPLICA_LAG_TIME_MAX_MS, LONG, "30000", HIGH, "Lag that drops a follower from ISR.")
                 .define(
+                        BrokerConfig.MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS,
+                        INT,
+                        "1000",
+                        atLeast(0),
+                        MEDIUM,
+                        "Most incremental fetch sessions kept.")
+                .define(
+                        BrokerConfig.MIN_INCREMENTAL_FETCH_SESSION_EVICTION_MS,
+                        LONG,
+                        "120000",
+                        MEDIUM,
+                        "Idle time before a fetch session may be evicted.")
+                .define(
                         BrokerConfig.REPLICATION_QUOTA_WINDOW_NUM,
                         INT,
                         "11",

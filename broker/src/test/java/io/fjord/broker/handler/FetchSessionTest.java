@@ -1,0 +1,347 @@
+package io.fjord.broker.handler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fjord.broker.network.RequestContext;
+import io.fjord.broker.partition.Partition;
+import io.fjord.broker.partition.ReplicaFetcherSettings;
+import io.fjord.broker.partition.ReplicaManager;
+import io.fjord.broker.quota.ReplicationThrottles;
+import io.fjord.common.Errors;
+import io.fjord.common.TopicPartition;
+import io.fjord.common.Uuid;
+import io.fjord.metadata.PartitionRegistration;
+import io.fjord.protocol.ApiKeys;
+import io.fjord.protocol.MemoryRecords;
+import io.fjord.protocol.message.FetchRequest;
+import io.fjord.protocol.message.FetchResponse;
+import io.fjord.protocol.record.CompressionType;
+import io.fjord.protocol.record.RecordBatchBuilder;
+import io.fjord.storage.LogConfig;
+import io.fjord.storage.LogManager;
+import io.fjord.testkit.MockTime;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Incremental fetch sessions (KIP-227) through the fetch handler of a broker that leads partitions 0-3 of
+ * topic t, each holding 10 records: session creation, incremental add, alter and forget, epoch and id
+ * errors, eviction, responses carrying only changed partitions, and a long poll over a session.
+ */
+class FetchSessionTest {
+
+    private static final int LEADER = 1;
+    private static final Uuid TOPIC_ID = new Uuid(3, 4);
+    private static final int PARTITIONS = 4;
+    private static final long EVICTION_MS = 120_000;
+
+    @TempDir
+    Path dir;
+
+    private final MockTime time = new MockTime();
+    private LogManager logManager;
+    private ScheduledExecutorService timer;
+    private ReplicaManager replicas;
+    private FetchSessionCache sessions;
+    private FetchHandler handler;
+
+    @BeforeEach
+    void setUp() {
+        logManager = new LogManager(List.of(dir), time, LogConfig.DEFAULT);
+        logManager.startup();
+        timer = Executors.newSingleThreadScheduledExecutor();
+        replicas = new ReplicaManager(
+                logManager,
+                timer,
+                LEADER,
+                time,
+                new Partition.IsrSettings(30_000, 1_000),
+                ReplicaFetcherSettings.defaults(),
+                (id, items) -> new CompletableFuture<>(),
+                new ReplicationThrottles(LEADER, time, 11, 1000));
+        useCache(new FetchSessionCache(1000, EVICTION_MS, time, new Random(7)));
+        for (int p = 0; p < PARTITIONS; p++) {
+            TopicPartition tp = new TopicPartition("t", p);
+            replicas.applyPartition(
+                    tp,
+                    TOPIC_ID,
+                    LogConfig.DEFAULT,
+                    new PartitionRegistration(new int[] {LEADER}, new int[] {LEADER}, LEADER, 0, 0),
+                    1);
+            append(p, 10);
+        }
+    }
+
+    private void useCache(FetchSessionCache cache) {
+        sessions = cache;
+        handler = new FetchHandler(
+                replicas,
+                new TopicResolver() {
+                    @Override
+                    public String nameOf(Uuid topicId) {
+                        return TOPIC_ID.equals(topicId) ? "t" : null;
+                    }
+
+                    @Override
+                    public Uuid idOf(String name) {
+                        return "t".equals(name) ? TOPIC_ID : Uuid.ZERO;
+                    }
+                },
+                false,
+                cache,
+                time);
+    }
+
+    @AfterEach
+    void tearDown() {
+        replicas.shutdown();
+        logManager.shutdown();
+        timer.shutdownNow();
+    }
+
+    private void append(int partition, int records) {
+        RecordBatchBuilder builder = new RecordBatchBuilder(CompressionType.NONE);
+        for (int i = 0; i < records; i++) {
+            builder.append(1_700_000_000_000L, null, ("value-" + i).getBytes(StandardCharsets.UTF_8));
+        }
+        replicas.partition(new TopicPartition("t", partition))
+                .appendAsLeader(MemoryRecords.of(builder.build()), (short) 1);
+    }
+
+    /** A fetch of topic t naming {@code offsets} (partition -> fetch offset), forgetting {@code forgotten}. */
+    private static FetchRequest request(
+            int sessionId, int epoch, Map<Integer, Long> offsets, List<Integer> forgotten, short version) {
+        FetchRequest.FetchTopic topic = new FetchRequest.FetchTopic();
+        if (version >= 13) {
+            topic.setTopicId(TOPIC_ID);
+        } else {
+            topic.setTopic("t");
+        }
+        offsets.forEach((p, offset) -> topic.partitions()
+                .add(new FetchRequest.FetchPartition()
+                        .setPartition(p)
+                        .setFetchOffset(offset)
+                        .setPartitionMaxBytes(1 << 20)));
+        FetchRequest request = new FetchRequest()
+                .setReplicaId(-1)
+                .setMaxWaitMs(0)
+                .setMinBytes(1)
+                .setMaxBytes(1 << 20)
+                .setSessionId(sessionId)
+                .setSessionEpoch(epoch)
+                .setTopics(offsets.isEmpty() ? new ArrayList<>() : new ArrayList<>(List.of(topic)));
+        if (!forgotten.isEmpty()) {
+            FetchRequest.ForgottenTopic gone = version >= 13
+                    ? new FetchRequest.ForgottenTopic().setTopicId(TOPIC_ID)
+                    : new FetchRequest.ForgottenTopic().setTopic("t");
+            request.setForgottenTopicsData(new ArrayList<>(List.of(gone.setPartitions(new ArrayList<>(forgotten)))));
+        }
+        return request;
+    }
+
+    private CompletableFuture<?> send(FetchRequest request, short version) {
+        return handler.handle(new RequestContext(ApiKeys.FETCH, version, 1, "test", 1L, null), request);
+    }
+
+    private FetchResponse fetch(int sessionId, int epoch, Map<Integer, Long> offsets, List<Integer> forgotten)
+            throws Exception {
+        return fetch(sessionId, epoch, offsets, forgotten, (short) 13);
+    }
+
+    private FetchResponse fetch(
+            int sessionId, int epoch, Map<Integer, Long> offsets, List<Integer> forgotten, short version)
+            throws Exception {
+        return (FetchResponse) send(request(sessionId, epoch, offsets, forgotten, version), version)
+                .get(10, TimeUnit.SECONDS);
+    }
+
+    private static Map<Integer, Long> all(long offset) {
+        Map<Integer, Long> offsets = new TreeMap<>();
+        for (int p = 0; p < PARTITIONS; p++) {
+            offsets.put(p, offset);
+        }
+        return offsets;
+    }
+
+    /** Partition index -> record bytes, of the partitions the response carries. */
+    private static Map<Integer, Integer> carried(FetchResponse response) {
+        Map<Integer, Integer> bytes = new TreeMap<>();
+        for (FetchResponse.FetchableTopicResponse topic : response.responses()) {
+            for (FetchResponse.PartitionData data : topic.partitions()) {
+                bytes.put(data.partitionIndex(), data.records().sizeInBytes());
+            }
+        }
+        return bytes;
+    }
+
+    /** Opens a session over every partition and moves every fetch offset to the log end (10). */
+    private int steadySession() throws Exception {
+        FetchResponse first = fetch(0, 0, all(0), List.of());
+        int id = first.sessionId();
+        fetch(id, 1, all(10), List.of());
+        return id;
+    }
+
+    @Test
+    void aFullFetchWithEpochZeroOpensASessionAndCarriesEveryPartition() throws Exception {
+        FetchResponse response = fetch(0, 0, all(0), List.of());
+
+        assertThat(response.sessionId()).isPositive();
+        assertThat(carried(response)).hasSize(PARTITIONS).allSatisfy((p, bytes) -> assertThat(bytes)
+                .isPositive());
+        assertThat(sessions.size()).isEqualTo(1);
+    }
+
+    @Test
+    void aSessionlessFetchGetsSessionIdZeroAndOpensNoSession() throws Exception {
+        FetchResponse response = fetch(0, -1, all(0), List.of());
+
+        assertThat(response.sessionId()).isZero();
+        assertThat(carried(response)).hasSize(PARTITIONS);
+        assertThat(sessions.size()).isZero();
+    }
+
+    @Test
+    void anIncrementalFetchCarriesOnlyPartitionsWithNews() throws Exception {
+        int id = steadySession();
+
+        FetchResponse quiet = fetch(id, 2, Map.of(), List.of());
+        append(2, 5);
+        FetchResponse afterAppend = fetch(id, 3, Map.of(), List.of());
+
+        assertThat(quiet.errorCode()).isZero();
+        assertThat(quiet.sessionId()).isEqualTo(id);
+        assertThat(carried(quiet)).as("nothing changed").isEmpty();
+        assertThat(carried(afterAppend).keySet()).containsExactly(2);
+        assertThat(carried(afterAppend).get(2)).isPositive();
+    }
+
+    @Test
+    void aPartitionWhoseFetchOffsetChangedIsCarriedButAMaxBytesChangeAloneIsNot() throws Exception {
+        int id = steadySession();
+
+        FetchResponse response = fetch(id, 2, Map.of(1, 4L, 3, 10L), List.of());
+
+        assertThat(carried(response).keySet()).containsExactly(1);
+        assertThat(carried(response).get(1)).as("read from the new offset").isPositive();
+    }
+
+    @Test
+    void partitionsAddedIncrementallyAreReadAndCarried() throws Exception {
+        FetchResponse first = fetch(0, 0, Map.of(0, 10L), List.of());
+
+        FetchResponse added = fetch(first.sessionId(), 1, Map.of(3, 0L), List.of());
+
+        assertThat(carried(first).keySet()).containsExactly(0);
+        assertThat(carried(added).keySet()).containsExactly(3);
+        assertThat(carried(added).get(3)).isPositive();
+    }
+
+    @Test
+    void forgottenPartitionsLeaveTheSession() throws Exception {
+        int id = steadySession();
+
+        fetch(id, 2, Map.of(), List.of(0, 1));
+        append(0, 5);
+        append(1, 5);
+        append(3, 5);
+        FetchResponse response = fetch(id, 3, Map.of(), List.of());
+
+        assertThat(carried(response).keySet()).containsExactly(3);
+    }
+
+    @Test
+    void aWrongEpochFailsWithInvalidFetchSessionEpochAndKeepsTheSession() throws Exception {
+        int id = steadySession();
+
+        FetchResponse stale = fetch(id, 1, Map.of(), List.of());
+        FetchResponse next = fetch(id, 2, Map.of(), List.of());
+
+        assertThat(stale.errorCode()).isEqualTo(Errors.INVALID_FETCH_SESSION_EPOCH.code());
+        assertThat(stale.sessionId()).isZero();
+        assertThat(next.errorCode()).isZero();
+    }
+
+    @Test
+    void anUnknownSessionFailsWithFetchSessionIdNotFound() throws Exception {
+        FetchResponse response = fetch(12345, 1, Map.of(), List.of());
+
+        assertThat(response.errorCode()).isEqualTo(Errors.FETCH_SESSION_ID_NOT_FOUND.code());
+    }
+
+    @Test
+    void theFinalEpochClosesTheSessionAndFetchesSessionless() throws Exception {
+        int id = steadySession();
+
+        FetchResponse closing = fetch(id, -1, all(10), List.of());
+        FetchResponse after = fetch(id, 2, Map.of(), List.of());
+
+        assertThat(closing.sessionId()).isZero();
+        assertThat(carried(closing)).hasSize(PARTITIONS);
+        assertThat(after.errorCode()).isEqualTo(Errors.FETCH_SESSION_ID_NOT_FOUND.code());
+        assertThat(sessions.size()).isZero();
+    }
+
+    @Test
+    void switchingBetweenTopicIdsAndNamesInASessionFailsWithTopicIdError() throws Exception {
+        int id = steadySession();
+
+        FetchResponse response = fetch(id, 2, Map.of(), List.of(), (short) 12);
+
+        assertThat(response.errorCode()).isEqualTo(Errors.FETCH_SESSION_TOPIC_ID_ERROR.code());
+    }
+
+    @Test
+    void namedTopicSessionsBeforeV13WorkIncrementallyToo() throws Exception {
+        FetchResponse first = fetch(0, 0, all(10), List.of(), (short) 12);
+        append(1, 3);
+
+        FetchResponse next = fetch(first.sessionId(), 1, Map.of(), List.of(), (short) 12);
+
+        assertThat(next.responses().get(0).topic()).isEqualTo("t");
+        assertThat(carried(next).keySet()).containsExactly(1);
+    }
+
+    @Test
+    void aFullCacheAnswersSessionlessUntilTheIdleSessionMayBeEvicted() throws Exception {
+        useCache(new FetchSessionCache(1, EVICTION_MS, time, new Random(7)));
+        int first = fetch(0, 0, all(0), List.of()).sessionId();
+
+        FetchResponse refused = fetch(0, 0, all(0), List.of());
+        time.advanceMs(EVICTION_MS);
+        FetchResponse evicting = fetch(0, 0, all(0), List.of());
+
+        assertThat(first).isPositive();
+        assertThat(refused.sessionId()).as("cache full of active sessions").isZero();
+        assertThat(carried(refused)).hasSize(PARTITIONS);
+        assertThat(evicting.sessionId()).isPositive().isNotEqualTo(first);
+        assertThat(fetch(first, 1, Map.of(), List.of()).errorCode())
+                .isEqualTo(Errors.FETCH_SESSION_ID_NOT_FOUND.code());
+    }
+
+    @Test
+    void aLongPollOverASessionWakesOnAnySessionPartitionAndCarriesOnlyIt() throws Exception {
+        int id = steadySession();
+        FetchRequest poll = request(id, 2, Map.of(), List.of(), (short) 13).setMaxWaitMs(60_000);
+
+        CompletableFuture<?> answer = send(poll, (short) 13);
+        assertThat(answer).isNotDone();
+        append(3, 2);
+
+        FetchResponse response = (FetchResponse) answer.get(10, TimeUnit.SECONDS);
+        assertThat(carried(response).keySet()).containsExactly(3);
+    }
+}
