@@ -12,6 +12,7 @@ import io.fjord.metadata.ControllerConfig;
 import io.fjord.metadata.MetadataImage;
 import io.fjord.metadata.MetadataLoader;
 import io.fjord.metadata.MetadataNode;
+import io.fjord.metadata.MetadataSnapshotPolicy;
 import io.fjord.raft.RaftConfig;
 import io.fjord.raft.RaftMetadataNode;
 import java.io.IOException;
@@ -61,7 +62,16 @@ final class BrokerMetadata implements AutoCloseable {
             throws IOException {
         if (!isQuorum(config)) {
             return new BrokerMetadata(
-                    MetadataNode.startLocal(config.metadataLogDir(), controllerConfig, validator, time, random), null);
+                    MetadataNode.startLocal(
+                            config.metadataLogDir(),
+                            new MetadataSnapshotPolicy(
+                                    config.metadataLogMaxRecordBytesBetweenSnapshots(),
+                                    config.metadataLogMaxSnapshotIntervalMs()),
+                            controllerConfig,
+                            validator,
+                            time,
+                            random),
+                    null);
         }
         return new BrokerMetadata(
                 null, RaftMetadataNode.start(quorumSettings(config), controllerConfig, validator, time, random));

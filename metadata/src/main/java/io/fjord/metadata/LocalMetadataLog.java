@@ -1,13 +1,14 @@
 package io.fjord.metadata;
 
+import io.fjord.common.Time;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
@@ -15,31 +16,31 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.zip.CRC32C;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A single node's {@link MetadataLog}: one append-only file, {@code <directory>/metadata.log}, holding
- * one frame per committed batch. A batch is committed once its frame is written and fsynced. On open the
- * file is scanned from the start and everything from the first frame that is torn, fails its CRC or
- * does not continue the offsets is truncated (a crash mid-write leaves such a tail; only an acknowledged,
- * fsynced frame is guaranteed to survive).
+ * A single node's {@link MetadataLog}: segment files in one directory holding one frame ({@link
+ * MetadataLogFrames}) per committed batch, and snapshots of the image ({@link MetadataSnapshot}); the
+ * file layout and what a crash leaves are in {@link MetadataLogDirectory}. A batch is committed once
+ * its frame is written and fsynced. On open the newest intact snapshot is loaded (a corrupt one is
+ * deleted and an older one, or the whole log, used instead) and the segments after it are scanned;
+ * everything from the first frame that is torn, fails its CRC or does not continue the offsets is
+ * truncated (a crash mid-write leaves such a tail; only an acknowledged, fsynced frame is guaranteed to
+ * survive).
  *
- * <table>
- *   <caption>frame layout (big-endian)</caption>
- *   <tr><th>offset</th><th>size</th><th>field</th></tr>
- *   <tr><td>0</td><td>4</td><td>length: bytes after the crc field (12 + records), at most maxBatchBytes</td></tr>
- *   <tr><td>4</td><td>4</td><td>crc32c of the {@code length} bytes after this field</td></tr>
- *   <tr><td>8</td><td>8</td><td>baseOffset: the offset of the first record (the previous frame's last + 1)</td></tr>
- *   <tr><td>16</td><td>4</td><td>recordCount, at least 1</td></tr>
- *   <tr><td>20</td><td>..</td><td>recordCount times: [size int32][{@link MetadataRecordSerde} bytes]</td></tr>
- * </table>
+ * <p>Snapshots: the log keeps its own image (the last snapshot plus a delta of the batches since). When
+ * its {@link MetadataSnapshotPolicy} says so, after an append, it writes the image at the last offset
+ * X, starts the segment X+1 and deletes what lies before the older of the two snapshots it keeps. A new
+ * listener gets the snapshot's records as one batch ending at X, then the batches after X. Offsets keep
+ * counting across snapshots (callers use them as epochs).
  *
  * <p>Threading: any thread may call {@link #append} and {@link #register}; both only enqueue work for
- * the single writer thread this class owns, which writes, fsyncs, calls listeners and then completes
- * futures. Appends queued while the writer is busy are written together with one fsync (group commit),
- * each still its own frame. There are no snapshots yet: recovery replays the whole file.
+ * the single writer thread this class owns, which writes, fsyncs, calls listeners, completes futures
+ * and then takes a snapshot if one is due (appends wait meanwhile). Appends queued while the writer is
+ * busy are written together with one fsync (group commit), each still its own frame; at most {@link #MAX_PENDING_TASKS} appends wait.
  */
 public final class LocalMetadataLog implements MetadataLog {
 
@@ -48,41 +49,78 @@ public final class LocalMetadataLog implements MetadataLog {
     /** The directory under a log dir that holds the metadata log, as in Kafka. */
     public static final String DIRECTORY_NAME = "__cluster_metadata";
 
-    public static final String FILE_NAME = "metadata.log";
-
-    static final int LENGTH_OFFSET = 0;
-    static final int CRC_OFFSET = 4;
-    static final int BASE_OFFSET_OFFSET = 8;
-    static final int RECORD_COUNT_OFFSET = 16;
-    static final int RECORDS_OFFSET = 20;
-    /** The bytes of a frame before its records. */
-    static final int HEADER_SIZE = RECORDS_OFFSET;
-    /** The bytes before the part that {@code length} and the crc cover. */
-    static final int CRC_COVERED_START = BASE_OFFSET_OFFSET;
-
     public static final int DEFAULT_MAX_BATCH_BYTES = 8 * 1024 * 1024;
     static final int MAX_PENDING_TASKS = 10_000;
 
-    private final Path file;
-    private final FileChannel channel;
+    /** The steps of taking a snapshot, after each of which a crash must leave a loadable directory. */
+    enum SnapshotStep {
+        SNAPSHOT_WRITTEN,
+        SEGMENT_ROLLED,
+        PREFIX_DROPPED
+    }
+
+    /** Called after each snapshot step; a test's hook throws to stop the snapshot there, as a crash would. */
+    // Visible for testing
+    interface SnapshotHook {
+        SnapshotHook NONE = step -> {};
+
+        void afterStep(SnapshotStep step) throws IOException;
+    }
+
+    private final Path directory;
     private final int maxBatchBytes;
+    private final MetadataSnapshotPolicy snapshotPolicy;
+    private final Time time;
+    private final SnapshotHook snapshotHook;
     private final ExecutorService writer;
     private volatile boolean closed;
     private volatile long endOffset;
+    private volatile Path activeFile;
 
     // Owned by the writer thread after construction.
+    private FileChannel channel;
     private long endPosition;
+    private final TreeMap<Long, Path> segments;
+    private final TreeMap<Long, Path> snapshots;
+    /** The image of the newest snapshot on disk (EMPTY if none): where a new listener starts. */
+    private MetadataImage snapshotImage;
+    /** The batches since the last snapshot attempt, on top of the image then. */
+    private final MetadataLogDirectory.SnapshotDelta delta;
+
+    private long bytesSinceSnapshot;
+    private long lastSnapshotMs;
     private final List<MetadataListener> listeners = new ArrayList<>();
     private Throwable failure;
-    /** Appends accepted but not yet written; drained by the writer thread. */
+    /** Appends accepted but not yet written (at most MAX_PENDING_TASKS); drained by the writer thread. */
     private final ConcurrentLinkedQueue<PendingAppend> pendingAppends = new ConcurrentLinkedQueue<>();
 
-    private LocalMetadataLog(Path file, FileChannel channel, int maxBatchBytes, long endPosition, long endOffset) {
-        this.file = file;
-        this.channel = channel;
+    private final AtomicInteger pendingCount = new AtomicInteger();
+    /** Whether a flush task is queued and not yet started. */
+    private final AtomicBoolean flushScheduled = new AtomicBoolean();
+
+    private LocalMetadataLog(
+            Path directory,
+            int maxBatchBytes,
+            MetadataSnapshotPolicy snapshotPolicy,
+            Time time,
+            SnapshotHook snapshotHook,
+            MetadataLogDirectory.Recovered recovered,
+            FileChannel channel) {
+        this.directory = directory;
         this.maxBatchBytes = maxBatchBytes;
-        this.endPosition = endPosition;
-        this.endOffset = endOffset;
+        this.snapshotPolicy = snapshotPolicy;
+        this.time = time;
+        this.snapshotHook = snapshotHook;
+        this.channel = channel;
+        this.activeFile = recovered.segments().lastEntry().getValue();
+        this.segments = recovered.segments();
+        this.snapshots = recovered.snapshots();
+        this.snapshotImage = recovered.snapshotImage();
+        this.delta = recovered.delta();
+        this.endPosition = recovered.endPosition();
+        this.endOffset = recovered.endOffset();
+        this.bytesSinceSnapshot = recovered.bytesSinceSnapshot();
+        this.lastSnapshotMs = time.milliseconds();
         this.writer = new ThreadPoolExecutor(
                 1, 1, 0L, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(MAX_PENDING_TASKS), r -> {
                     Thread thread = new Thread(r, "fjord-metadata-log-writer");
@@ -91,65 +129,41 @@ public final class LocalMetadataLog implements MetadataLog {
                 });
     }
 
-    /** Opens (creating if needed) the log in {@code directory}, truncating a torn or corrupt tail. */
+    /**
+     * Opens (creating if needed) the log in {@code directory}, never snapshotting, truncating a torn or
+     * corrupt tail.
+     */
     public static LocalMetadataLog open(Path directory) throws IOException {
         return open(directory, DEFAULT_MAX_BATCH_BYTES);
     }
 
     public static LocalMetadataLog open(Path directory, int maxBatchBytes) throws IOException {
-        if (maxBatchBytes < HEADER_SIZE) {
+        return open(directory, maxBatchBytes, MetadataSnapshotPolicy.NEVER, Time.SYSTEM);
+    }
+
+    /** Opens the log in {@code directory}, snapshotting as {@code snapshotPolicy} says by {@code time}. */
+    public static LocalMetadataLog open(
+            Path directory, int maxBatchBytes, MetadataSnapshotPolicy snapshotPolicy, Time time) throws IOException {
+        return open(directory, maxBatchBytes, snapshotPolicy, time, SnapshotHook.NONE);
+    }
+
+    // Visible for testing
+    static LocalMetadataLog open(
+            Path directory, int maxBatchBytes, MetadataSnapshotPolicy snapshotPolicy, Time time, SnapshotHook hook)
+            throws IOException {
+        if (maxBatchBytes < MetadataLogFrames.HEADER_SIZE) {
             throw new IllegalArgumentException(
-                    "maxBatchBytes must be at least " + HEADER_SIZE + ", got " + maxBatchBytes);
+                    "maxBatchBytes must be at least " + MetadataLogFrames.HEADER_SIZE + ", got " + maxBatchBytes);
         }
-        Files.createDirectories(directory);
-        Path file = directory.resolve(FILE_NAME);
-        boolean created = !Files.exists(file);
-        FileChannel channel =
-                FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        try {
-            if (created) {
-                fsyncDirectory(directory);
-            }
-            long size = channel.size();
-            long position = 0;
-            long nextOffset = 0;
-            while (position < size) {
-                try {
-                    Frame frame = readFrame(channel, position, size, nextOffset, maxBatchBytes);
-                    position += frame.sizeInBytes();
-                    nextOffset = frame.batch().lastOffset() + 1;
-                } catch (CorruptFrameException e) {
-                    log.warn(
-                            "Truncating the metadata log {} at byte {} of {} (offset {}): {}",
-                            file,
-                            position,
-                            size,
-                            nextOffset,
-                            e.getMessage());
-                    channel.truncate(position);
-                    channel.force(true);
-                    break;
-                }
-            }
-            return new LocalMetadataLog(file, channel, maxBatchBytes, position, nextOffset);
-        } catch (IOException | RuntimeException e) {
-            channel.close();
-            throw e;
-        }
+        MetadataLogDirectory.Recovered recovered = MetadataLogDirectory.recover(directory, maxBatchBytes);
+        FileChannel channel = FileChannel.open(
+                recovered.segments().lastEntry().getValue(), StandardOpenOption.READ, StandardOpenOption.WRITE);
+        return new LocalMetadataLog(directory, maxBatchBytes, snapshotPolicy, time, hook, recovered, channel);
     }
 
-    private static void fsyncDirectory(Path directory) {
-        try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
-            dir.force(true);
-        } catch (IOException e) {
-            // Some platforms cannot open a directory; the file's own fsyncs still hold its contents.
-            log.debug("Could not fsync directory {}", directory, e);
-        }
-    }
-
-    /** The file this log writes. */
+    /** The segment file this log appends to now. */
     public Path file() {
-        return file;
+        return activeFile;
     }
 
     /** The offset the next appended record will get. */
@@ -171,14 +185,35 @@ public final class LocalMetadataLog implements MetadataLog {
             future.completeExceptionally(new IllegalArgumentException("a metadata batch holds at least one record"));
             return future;
         }
-        PendingAppend append = new PendingAppend(batch, future);
-        pendingAppends.add(append);
-        // One flush task per append; a flush takes every append queued by then, so most find nothing left.
-        RuntimeException rejected = submit(this::flushPendingAppends);
-        if (rejected != null && pendingAppends.remove(append)) {
-            future.completeExceptionally(rejected);
+        if (pendingCount.incrementAndGet() > MAX_PENDING_TASKS) {
+            pendingCount.decrementAndGet();
+            future.completeExceptionally(new RejectedExecutionException(
+                    "the metadata log " + directory + " has " + MAX_PENDING_TASKS + " appends pending"));
+            return future;
         }
+        pendingAppends.add(new PendingAppend(batch, future));
+        scheduleFlush();
         return future;
+    }
+
+    /**
+     * Makes sure one flush task is queued: a flush takes every append queued by then, so one queued task
+     * serves every append made before it starts (a task per append would leave a backlog of empty ones).
+     */
+    private void scheduleFlush() {
+        if (!flushScheduled.compareAndSet(false, true)) {
+            return;
+        }
+        RuntimeException rejected = submit(this::flushPendingAppends);
+        if (rejected != null) {
+            flushScheduled.set(false);
+            // Appends that counted on this task would wait forever: fail them all.
+            PendingAppend stranded;
+            while ((stranded = pendingAppends.poll()) != null) {
+                pendingCount.decrementAndGet();
+                stranded.future().completeExceptionally(rejected);
+            }
+        }
     }
 
     @Override
@@ -198,11 +233,11 @@ public final class LocalMetadataLog implements MetadataLog {
             } catch (RejectedExecutionException e) {
                 if (!closed) {
                     return new RejectedExecutionException(
-                            "the metadata log " + file + " has " + MAX_PENDING_TASKS + " tasks pending");
+                            "the metadata log " + directory + " has " + MAX_PENDING_TASKS + " tasks pending");
                 }
             }
         }
-        return new IllegalStateException("the metadata log " + file + " is closed");
+        return new IllegalStateException("the metadata log " + directory + " is closed");
     }
 
     /** An append waiting for the writer thread. */
@@ -217,16 +252,19 @@ public final class LocalMetadataLog implements MetadataLog {
         List<ByteBuffer> frames = new ArrayList<>();
         long groupBytes = 0;
         long nextOffset = endOffset;
+        // Appends queued from now on schedule another flush, or are taken below.
+        flushScheduled.set(false);
         PendingAppend append;
         while (groupBytes < maxBatchBytes && (append = pendingAppends.poll()) != null) {
+            pendingCount.decrementAndGet();
             if (failure != null) {
                 append.future()
                         .completeExceptionally(
-                                new IllegalStateException("the metadata log " + file + " failed", failure));
+                                new IllegalStateException("the metadata log " + directory + " failed", failure));
                 continue;
             }
             try {
-                ByteBuffer frame = encodeFrame(nextOffset, append.records(), maxBatchBytes);
+                ByteBuffer frame = MetadataLogFrames.encode(nextOffset, append.records(), maxBatchBytes);
                 frames.add(frame);
                 group.add(append);
                 groupBytes += frame.remaining();
@@ -234,6 +272,9 @@ public final class LocalMetadataLog implements MetadataLog {
             } catch (RuntimeException e) {
                 append.future().completeExceptionally(e);
             }
+        }
+        if (!pendingAppends.isEmpty()) {
+            scheduleFlush(); // the group reached maxBatchBytes
         }
         if (group.isEmpty()) {
             return;
@@ -249,45 +290,105 @@ public final class LocalMetadataLog implements MetadataLog {
         } catch (IOException e) {
             // The file's tail is unknown now; refuse further appends. Reopening truncates a partial frame.
             failure = e;
-            log.error("Writing the metadata log {} failed; it accepts no more appends", file, e);
+            log.error("Writing the metadata log {} failed; it accepts no more appends", directory, e);
             group.forEach(failed -> failed.future().completeExceptionally(e));
             return;
         }
         endPosition += groupBytes;
+        bytesSinceSnapshot += groupBytes;
         for (PendingAppend written : group) {
             MetadataBatch batch = new MetadataBatch(endOffset, written.records());
             endOffset = batch.lastOffset() + 1;
+            delta.accept(batch);
             for (MetadataListener listener : listeners) {
                 deliver(listener, batch);
             }
             written.future().complete(batch.lastOffset());
         }
+        maybeSnapshot();
+    }
+
+    private void maybeSnapshot() {
+        long nowMs = time.milliseconds();
+        if (delta.isBroken() || !snapshotPolicy.isDue(bytesSinceSnapshot, nowMs - lastSnapshotMs)) {
+            return;
+        }
+        long offset = endOffset - 1;
+        long startNs = time.nanoseconds();
+        try {
+            takeSnapshot(offset);
+            log.info(
+                    "Took the metadata snapshot at offset {} in {} ms after {} bytes of batches",
+                    offset,
+                    TimeUnit.NANOSECONDS.toMillis(time.nanoseconds() - startNs),
+                    bytesSinceSnapshot);
+        } catch (IOException | RuntimeException e) {
+            // The log itself is intact; the next snapshot is tried after another interval.
+            log.error("Taking the metadata snapshot at offset {} in {} failed", offset, directory, e);
+        }
+        bytesSinceSnapshot = 0;
+        lastSnapshotMs = nowMs;
+    }
+
+    /**
+     * Writes the image at {@code offset} (the last record written), starts the segment after it and
+     * drops what lies before the snapshots kept: each step leaves a directory that loads to this image.
+     */
+    private void takeSnapshot(long offset) throws IOException {
+        MetadataImage image = delta.applyAndContinue(offset);
+        Path file = MetadataLogDirectory.snapshotFile(directory, offset);
+        MetadataSnapshot.write(file, image);
+        snapshots.put(offset, file);
+        snapshotImage = image;
+        snapshotHook.afterStep(SnapshotStep.SNAPSHOT_WRITTEN);
+        if (segments.lastKey() != offset + 1) {
+            Path next = MetadataLogDirectory.createSegment(directory, offset + 1);
+            FileChannel nextChannel = FileChannel.open(next, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            channel.close();
+            channel = nextChannel;
+            endPosition = 0;
+            segments.put(offset + 1, next);
+            activeFile = next;
+        }
+        snapshotHook.afterStep(SnapshotStep.SEGMENT_ROLLED);
+        MetadataLogDirectory.dropBeforeRetained(directory, segments, snapshots);
+        snapshotHook.afterStep(SnapshotStep.PREFIX_DROPPED);
     }
 
     private void doRegister(MetadataListener listener) {
-        long position = 0;
-        long nextOffset = 0;
+        long fromOffset = snapshotImage.offset() + 1;
+        if (fromOffset > 0) {
+            deliver(listener, snapshotBatch(snapshotImage));
+        }
         try {
-            while (position < endPosition) {
-                Frame frame = readFrame(channel, position, endPosition, nextOffset, maxBatchBytes);
-                position += frame.sizeInBytes();
-                nextOffset = frame.batch().lastOffset() + 1;
-                deliver(listener, frame.batch());
-            }
-        } catch (IOException | CorruptFrameException e) {
+            MetadataLogDirectory.scan(
+                    segments, fromOffset, maxBatchBytes, endPosition, batch -> deliver(listener, batch));
+        } catch (IOException e) {
             failure = e;
-            log.error(
-                    "Replaying the metadata log {} from byte {} failed; it accepts no more appends", file, position, e);
+            log.error("Replaying the metadata log {} failed; it accepts no more appends", directory, e);
             return;
         }
         try {
-            listener.onReplayComplete(nextOffset - 1);
+            listener.onReplayComplete(endOffset - 1);
             // A single-node log has no elections: its only node leads from the start, at epoch 0.
             listener.onBecomeLeader(0L);
         } catch (RuntimeException e) {
             log.error("Metadata listener {} failed on replay complete", listener, e);
         }
         listeners.add(listener);
+    }
+
+    /**
+     * The snapshot's records as one batch that ends at the snapshot's offset, as fjord-raft hands a
+     * snapshot to its listeners; a listener replays it onto the empty image. An image holds at most one
+     * record per log record that built it, so the batch never reaches below offset 0.
+     */
+    private static MetadataBatch snapshotBatch(MetadataImage image) {
+        List<MetadataRecord> records = image.toRecords();
+        if (records.isEmpty()) {
+            records = List.of(new NoOpRecord()); // an empty image: listeners still move to its offset
+        }
+        return new MetadataBatch(Math.max(0L, image.offset() - records.size() + 1), records);
     }
 
     private static void deliver(MetadataListener listener, MetadataBatch batch) {
@@ -303,109 +404,6 @@ public final class LocalMetadataLog implements MetadataLog {
         }
     }
 
-    // Visible for testing
-    static ByteBuffer encodeFrame(long baseOffset, List<MetadataRecord> records, int maxBatchBytes) {
-        List<byte[]> encoded = new ArrayList<>(records.size());
-        long length = RECORDS_OFFSET - CRC_COVERED_START;
-        for (MetadataRecord record : records) {
-            byte[] bytes = MetadataRecordSerde.write(record);
-            encoded.add(bytes);
-            length += 4 + bytes.length;
-            if (length > maxBatchBytes) {
-                throw new IllegalArgumentException("a metadata batch of " + records.size()
-                        + " records exceeds the limit of " + maxBatchBytes + " bytes");
-            }
-        }
-        ByteBuffer frame = ByteBuffer.allocate(CRC_COVERED_START + (int) length);
-        frame.putInt(LENGTH_OFFSET, (int) length);
-        frame.putLong(BASE_OFFSET_OFFSET, baseOffset);
-        frame.putInt(RECORD_COUNT_OFFSET, records.size());
-        frame.position(RECORDS_OFFSET);
-        for (byte[] bytes : encoded) {
-            frame.putInt(bytes.length).put(bytes);
-        }
-        CRC32C crc = new CRC32C();
-        crc.update(frame.array(), CRC_COVERED_START, (int) length);
-        frame.putInt(CRC_OFFSET, (int) crc.getValue());
-        frame.flip();
-        return frame;
-    }
-
-    /** One decoded frame and the bytes it takes in the file. */
-    record Frame(MetadataBatch batch, int sizeInBytes) {}
-
-    /**
-     * The batch in the frame at {@code position}, which must end by {@code limit} and start at {@code
-     * expectedBaseOffset}; a frame that does not is reported as a {@link CorruptFrameException}.
-     */
-    static Frame readFrame(FileChannel channel, long position, long limit, long expectedBaseOffset, int maxBatchBytes)
-            throws IOException {
-        if (limit - position < HEADER_SIZE) {
-            throw new CorruptFrameException("only " + (limit - position) + " byte(s) left, less than a frame header");
-        }
-        ByteBuffer header = ByteBuffer.allocate(CRC_COVERED_START);
-        readFully(channel, header, position);
-        int length = header.getInt(LENGTH_OFFSET);
-        int expectedCrc = header.getInt(CRC_OFFSET);
-        if (length < HEADER_SIZE - CRC_COVERED_START || length > maxBatchBytes) {
-            throw new CorruptFrameException("frame length " + length + " is outside [12, " + maxBatchBytes + "]");
-        }
-        if (length > limit - position - CRC_COVERED_START) {
-            throw new CorruptFrameException("frame of " + length + " bytes is torn: only "
-                    + (limit - position - CRC_COVERED_START) + " present");
-        }
-        ByteBuffer body = ByteBuffer.allocate(length);
-        readFully(channel, body, position + CRC_COVERED_START);
-        CRC32C crc = new CRC32C();
-        crc.update(body.array(), 0, length);
-        if ((int) crc.getValue() != expectedCrc) {
-            throw new CorruptFrameException("crc mismatch: stored " + Integer.toHexString(expectedCrc) + ", computed "
-                    + Integer.toHexString((int) crc.getValue()));
-        }
-        return new Frame(parseBody(body, expectedBaseOffset), CRC_COVERED_START + length);
-    }
-
-    private static MetadataBatch parseBody(ByteBuffer body, long expectedBaseOffset) {
-        long baseOffset = body.getLong(BASE_OFFSET_OFFSET - CRC_COVERED_START);
-        int count = body.getInt(RECORD_COUNT_OFFSET - CRC_COVERED_START);
-        if (baseOffset != expectedBaseOffset) {
-            throw new CorruptFrameException("frame base offset " + baseOffset + ", expected " + expectedBaseOffset);
-        }
-        body.position(RECORDS_OFFSET - CRC_COVERED_START);
-        // Each record takes at least its 4-byte size plus one byte.
-        if (count < 1 || (long) count * 5 > body.remaining()) {
-            throw new CorruptFrameException("record count " + count + " does not fit " + body.remaining() + " bytes");
-        }
-        List<MetadataRecord> records = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            int size = body.remaining() >= 4 ? body.getInt() : -1;
-            if (size < 0 || size > body.remaining()) {
-                throw new CorruptFrameException("record " + i + " size " + size + " exceeds the frame");
-            }
-            ByteBuffer slice = body.slice();
-            slice.limit(size);
-            body.position(body.position() + size);
-            try {
-                records.add(MetadataRecordSerde.read(slice));
-            } catch (MalformedMetadataRecordException e) {
-                throw new CorruptFrameException("record " + i + ": " + e.getMessage());
-            }
-        }
-        if (body.hasRemaining()) {
-            throw new CorruptFrameException(body.remaining() + " trailing byte(s) after " + count + " records");
-        }
-        return new MetadataBatch(baseOffset, records);
-    }
-
-    private static void readFully(FileChannel channel, ByteBuffer buffer, long position) throws IOException {
-        while (buffer.hasRemaining()) {
-            int n = channel.read(buffer, position + buffer.position());
-            if (n < 0) {
-                throw new CorruptFrameException("unexpected end of file at byte " + (position + buffer.position()));
-            }
-        }
-    }
-
     @Override
     public void close() {
         if (closed) {
@@ -415,7 +413,7 @@ public final class LocalMetadataLog implements MetadataLog {
         writer.shutdown();
         try {
             if (!writer.awaitTermination(30, TimeUnit.SECONDS)) {
-                log.warn("The metadata log writer of {} did not finish within 30 s", file);
+                log.warn("The metadata log writer of {} did not finish within 30 s", directory);
                 writer.shutdownNow();
             }
         } catch (InterruptedException e) {
@@ -425,21 +423,12 @@ public final class LocalMetadataLog implements MetadataLog {
         try {
             channel.close();
         } catch (IOException e) {
-            log.warn("Closing the metadata log {} failed", file, e);
+            log.warn("Closing the metadata log {} failed", directory, e);
         }
     }
 
     @Override
     public String toString() {
-        return "LocalMetadataLog(" + file + ")";
-    }
-
-    /** A frame that is torn, corrupt or out of sequence. */
-    static final class CorruptFrameException extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        CorruptFrameException(String message) {
-            super(message);
-        }
+        return "LocalMetadataLog(" + directory + ")";
     }
 }

@@ -26,16 +26,30 @@ public final class MetadataNode implements AutoCloseable {
         this.controller = controller;
     }
 
-    /**
-     * Opens {@code <logDir>/__cluster_metadata/metadata.log}, replays it into a fresh loader and starts a
-     * controller on it. Install publishers on {@link #loader()} before waiting on {@link #ready()} to get
-     * the recovered state as one update.
-     */
+    /** {@link #startLocal(Path, MetadataSnapshotPolicy, ControllerConfig, ConfigValidator, Time, RandomGenerator)} with Kafka's snapshot defaults. */
     public static MetadataNode startLocal(
             Path logDir, ControllerConfig config, ConfigValidator validator, Time time, RandomGenerator random)
             throws IOException {
+        return startLocal(logDir, MetadataSnapshotPolicy.DEFAULT, config, validator, time, random);
+    }
+
+    /**
+     * Opens the {@link LocalMetadataLog} in {@code <logDir>/__cluster_metadata}, snapshotting as {@code
+     * snapshotPolicy} says, replays it into a fresh loader and starts a controller on it. Install
+     * publishers on {@link #loader()} before waiting on {@link #ready()} to get the recovered state as one
+     * update.
+     */
+    public static MetadataNode startLocal(
+            Path logDir,
+            MetadataSnapshotPolicy snapshotPolicy,
+            ControllerConfig config,
+            ConfigValidator validator,
+            Time time,
+            RandomGenerator random)
+            throws IOException {
+        Path directory = logDir.resolve(LocalMetadataLog.DIRECTORY_NAME);
         return start(
-                LocalMetadataLog.open(logDir.resolve(LocalMetadataLog.DIRECTORY_NAME)),
+                LocalMetadataLog.open(directory, LocalMetadataLog.DEFAULT_MAX_BATCH_BYTES, snapshotPolicy, time),
                 config,
                 validator,
                 time,

@@ -34,7 +34,7 @@ class LocalMetadataLogCorruptionTest {
                     written.add(new MetadataBatch(last - records.size() + 1, records));
                 }
             }
-            corrupt(dir.resolve(LocalMetadataLog.FILE_NAME), random);
+            corrupt(MetadataLogDirectory.segmentFile(dir, 0), random);
 
             try (LocalMetadataLog log = LocalMetadataLog.open(dir)) {
                 LocalMetadataLogTest.RecordingListener listener = new LocalMetadataLogTest.RecordingListener();

@@ -139,7 +139,7 @@ class LocalMetadataLogTest {
             goodSize = Files.size(log.file());
             get(log.append(topic("c", 3)));
         }
-        Path file = dir.resolve(LocalMetadataLog.FILE_NAME);
+        Path file = MetadataLogDirectory.segmentFile(dir, 0);
         long fullSize = Files.size(file);
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
             raf.setLength(goodSize + (fullSize - goodSize) / 2); // a crash in the middle of the third frame
@@ -172,7 +172,7 @@ class LocalMetadataLogTest {
             goodSize = Files.size(log.file());
             get(log.append(topic("b", 2)));
         }
-        Path file = dir.resolve(LocalMetadataLog.FILE_NAME);
+        Path file = MetadataLogDirectory.segmentFile(dir, 0);
         flipByte(file, Files.size(file) - 3);
 
         try (LocalMetadataLog log = LocalMetadataLog.open(dir)) {
@@ -199,7 +199,7 @@ class LocalMetadataLogTest {
     @Test
     void garbageInsteadOfAFrameHeaderIsTruncatedToAnEmptyLog() throws Exception {
         Files.write(
-                dir.resolve(LocalMetadataLog.FILE_NAME),
+                MetadataLogDirectory.segmentFile(dir, 0),
                 new byte[] {0x7F, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21});
         try (LocalMetadataLog log = LocalMetadataLog.open(dir)) {
             assertThat(Files.size(log.file())).isZero();
@@ -209,7 +209,7 @@ class LocalMetadataLogTest {
 
     @Test
     void aFrameWhoseBaseOffsetDoesNotContinueTheLogIsTruncated() throws Exception {
-        Path file = dir.resolve(LocalMetadataLog.FILE_NAME);
+        Path file = MetadataLogDirectory.segmentFile(dir, 0);
         byte[] first = frameBytes(0, List.of(new NoOpRecord()));
         byte[] skipping = frameBytes(5, List.of(new NoOpRecord()));
         byte[] both = new byte[first.length + skipping.length];
@@ -252,13 +252,13 @@ class LocalMetadataLogTest {
 
     private static byte[] frameBytes(long baseOffset, List<MetadataRecord> records) {
         java.nio.ByteBuffer frame =
-                LocalMetadataLog.encodeFrame(baseOffset, records, LocalMetadataLog.DEFAULT_MAX_BATCH_BYTES);
+                MetadataLogFrames.encode(baseOffset, records, LocalMetadataLog.DEFAULT_MAX_BATCH_BYTES);
         byte[] bytes = new byte[frame.remaining()];
         frame.get(bytes);
         return bytes;
     }
 
-    private static void flipByte(Path file, long position) throws IOException {
+    static void flipByte(Path file, long position) throws IOException {
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
             raf.seek(position);
             int b = raf.read();

@@ -48,7 +48,7 @@ class MetadataNodeTest {
             get(node.controller().deleteTopics(List.of("a"), List.of()));
         }
         assertThat(events).containsExactly("create a", "create b", "delete a");
-        assertThat(logDir.resolve(LocalMetadataLog.DIRECTORY_NAME).resolve(LocalMetadataLog.FILE_NAME))
+        assertThat(MetadataLogDirectory.segmentFile(logDir.resolve(LocalMetadataLog.DIRECTORY_NAME), 0))
                 .satisfies(file -> assertThat(Files.size(file)).isPositive());
 
         events.clear();

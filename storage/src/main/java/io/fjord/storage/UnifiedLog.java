@@ -54,9 +54,6 @@ public final class UnifiedLog implements AutoCloseable {
     public static final long MAX_TIMESTAMP = -3L;
     public static final long EARLIEST_LOCAL_TIMESTAMP = -4L;
 
-    /** Where the log ends: the next offset, the segment it goes to and that segment's size. */
-    private record LogEnd(long offset, LogSegment segment, int position) {}
-
     private final Path dir;
     private final TopicPartition topicPartition;
     private final Time time;
@@ -423,48 +420,15 @@ public final class UnifiedLog implements AutoCloseable {
      * @throws ApiException OFFSET_OUT_OF_RANGE outside [log start offset, log end offset]
      */
     public FetchDataInfo read(long startOffset, int maxBytes, long maxOffsetExclusive, boolean minOneMessage) {
-        LogEnd e = end;
-        long start = logStartOffset;
-        if (startOffset < start || startOffset > e.offset()) {
-            throw new ApiException(
-                    Errors.OFFSET_OUT_OF_RANGE,
-                    "offset " + startOffset + " is outside [" + start + ", " + e.offset() + "] of " + topicPartition);
-        }
-        long maxOffset = Math.min(maxOffsetExclusive, e.offset());
-        if (startOffset >= maxOffset) {
-            return new FetchDataInfo(startOffset, FileRecords.EMPTY);
-        }
-        Map.Entry<Long, LogSegment> entry = segments.floorEntry(startOffset);
-        if (entry == null) {
-            throw new ApiException(
-                    Errors.OFFSET_OUT_OF_RANGE,
-                    "offset " + startOffset + " was deleted from " + topicPartition + " (log start offset "
-                            + logStartOffset + ")");
-        }
-        while (entry != null && entry.getKey() < maxOffset) {
-            LogSegment segment = entry.getValue();
-            int maxPosition = segment == e.segment() ? e.position() : segment.sizeInBytes();
-            boolean boundedHere = false;
-            Map.Entry<Long, LogSegment> next = segments.higherEntry(entry.getKey());
-            if (next == null || next.getKey() > maxOffset) {
-                if (maxOffset < e.offset()) {
-                    int p = segment.translateOffset(maxOffset, maxPosition);
-                    if (p >= 0) {
-                        maxPosition = p;
-                        boundedHere = true;
-                    }
-                }
-            }
-            FileRecords records = segment.read(startOffset, maxBytes, maxPosition, minOneMessage);
-            if (records != null) {
-                return new FetchDataInfo(startOffset, records);
-            }
-            if (boundedHere) {
-                break;
-            }
-            entry = next;
-        }
-        return new FetchDataInfo(startOffset, FileRecords.EMPTY);
+        return LogReads.read(
+                segments,
+                end,
+                logStartOffset,
+                topicPartition,
+                startOffset,
+                maxBytes,
+                maxOffsetExclusive,
+                minOneMessage);
     }
 
     /**
@@ -473,22 +437,8 @@ public final class UnifiedLog implements AutoCloseable {
      * the largest timestamp). Empty when no record is that recent or the special value is unknown.
      */
     public Optional<TimestampAndOffset> fetchOffsetByTimestamp(long timestampMs) {
-        if (timestampMs == EARLIEST_TIMESTAMP || timestampMs == EARLIEST_LOCAL_TIMESTAMP) {
-            long start = logStartOffset;
-            return Optional.of(new TimestampAndOffset(-1L, start, epochCache.epochForOffset(start)));
-        }
-        if (timestampMs == LATEST_TIMESTAMP) {
-            return Optional.of(new TimestampAndOffset(-1L, end.offset(), epochCache.latestEpoch()));
-        }
-        if (timestampMs == MAX_TIMESTAMP) {
-            return TimestampLookup.maxTimestamp(
-                    new ArrayList<>(segments.values()), logStartOffset, maxDecompressedBytes());
-        }
-        if (timestampMs < 0) {
-            return Optional.empty();
-        }
-        return TimestampLookup.firstAtOrAfter(
-                new ArrayList<>(segments.values()), timestampMs, logStartOffset, maxDecompressedBytes());
+        return LogReads.offsetByTimestamp(
+                segments, end, logStartOffset, epochCache, timestampMs, maxDecompressedBytes());
     }
 
     private int maxDecompressedBytes() {
@@ -538,16 +488,11 @@ public final class UnifiedLog implements AutoCloseable {
                 epochCache.truncateFromStart(offset);
                 epochCache.writeCheckpoint(false);
             }
-            deleteSegments((segment, next) -> next != null && next.baseOffset() <= logStartOffset);
+            deleteSegments(SegmentDeletion.below(logStartOffset));
             return logStartOffset;
         } finally {
             lock.unlock();
         }
-    }
-
-    /** Decides, oldest first, whether a segment may go; deletion stops at the first "no". */
-    private interface DeletionPredicate {
-        boolean shouldDelete(LogSegment segment, LogSegment next);
     }
 
     /**
@@ -567,39 +512,21 @@ public final class UnifiedLog implements AutoCloseable {
             long nowMs = time.milliseconds();
             int deleted = 0;
             if (cfg.delete() && cfg.retentionMs() >= 0) {
-                deleted += deleteSegments((s, next) -> nowMs - s.largestTimestamp() > cfg.retentionMs());
+                deleted += deleteSegments(SegmentDeletion.olderThan(cfg.retentionMs(), nowMs));
             }
             if (cfg.delete() && cfg.retentionBytes() >= 0) {
-                long[] excess = {size() - cfg.retentionBytes()};
-                deleted += deleteSegments((s, next) -> {
-                    if (excess[0] - s.sizeInBytes() >= 0) {
-                        excess[0] -= s.sizeInBytes();
-                        return true;
-                    }
-                    return false;
-                });
+                deleted += deleteSegments(SegmentDeletion.oldestBytes(size() - cfg.retentionBytes()));
             }
-            deleted += deleteSegments((s, next) -> next != null && next.baseOffset() <= logStartOffset);
+            deleted += deleteSegments(SegmentDeletion.below(logStartOffset));
             return deleted;
         } finally {
             lock.unlock();
         }
     }
 
-    private int deleteSegments(DeletionPredicate predicate) {
-        List<LogSegment> deletable = new ArrayList<>();
-        long leo = end.offset();
+    private int deleteSegments(SegmentDeletion.Predicate predicate) {
         List<LogSegment> all = new ArrayList<>(segments.values());
-        for (int i = 0; i < all.size(); i++) {
-            LogSegment s = all.get(i);
-            LogSegment next = i + 1 < all.size() ? all.get(i + 1) : null;
-            long upperBound = next != null ? next.baseOffset() : leo;
-            boolean lastAndEmpty = next == null && s.sizeInBytes() == 0;
-            if (lastAndEmpty || highWatermark < upperBound || !predicate.shouldDelete(s, next)) {
-                break;
-            }
-            deletable.add(s);
-        }
+        List<LogSegment> deletable = SegmentDeletion.deletable(all, end.offset(), highWatermark, predicate);
         if (deletable.isEmpty()) {
             return 0;
         }
@@ -641,13 +568,9 @@ public final class UnifiedLog implements AutoCloseable {
     }
 
     /**
-     * The cleaner's swap: {@code cleaned} (complete and fsynced, files still {@code .cleaned}) replaces
-     * {@code replaced}, which must still be this log's segments with nothing deleted or truncated since
-     * {@code expectedGeneration}. Under the lock, and only renames: cleaned files to {@code .swap}, the new
-     * segment into the map, the replaced ones renamed {@code .deleted} (deleted after file.delete.delay.ms,
-     * so fetches already holding their files still read them), then the {@code .swap} files to their final
-     * names. A crash at any point leaves either the replaced segments or a {@code .swap} that recovery
-     * completes ({@link LogLoader}). Returns false, changing nothing, if the log moved on.
+     * The cleaner's swap ({@link SegmentSwap}): {@code cleaned} (complete and fsynced, files still {@code
+     * .cleaned}) replaces {@code replaced}, unless the log closed or deleted or truncated segments since
+     * {@code expectedGeneration}. Returns false, changing nothing, if the log moved on.
      */
     boolean replaceSegments(LogSegment cleaned, List<LogSegment> replaced, long expectedGeneration) {
         lock.lock();
@@ -655,26 +578,7 @@ public final class UnifiedLog implements AutoCloseable {
             if (closed || segmentsGeneration != expectedGeneration) {
                 return false;
             }
-            for (LogSegment old : replaced) {
-                if (segments.get(old.baseOffset()) != old || old == end.segment()) {
-                    return false;
-                }
-            }
-            cleaned.changeFileSuffixes(LogSegment.CLEANED_SUFFIX, LogSegment.SWAP_SUFFIX);
-            LogLoader.fsyncDirectory(dir);
-            segments.put(cleaned.baseOffset(), cleaned);
-            for (LogSegment old : replaced) {
-                if (old.baseOffset() != cleaned.baseOffset()) {
-                    segments.remove(old.baseOffset());
-                }
-            }
-            for (LogSegment old : replaced) {
-                old.markForDeletion();
-                scheduleFileDeletion(old);
-            }
-            cleaned.changeFileSuffixes(LogSegment.SWAP_SUFFIX, "");
-            LogLoader.fsyncDirectory(dir);
-            return true;
+            return SegmentSwap.swap(dir, segments, end.segment(), cleaned, replaced, this::scheduleFileDeletion);
         } finally {
             lock.unlock();
         }

@@ -33,6 +33,9 @@ public final class BrokerConfig {
     public static final String CONTROLLER_LISTENER_NAMES = "controller.listener.names";
     public static final String CONTROLLER_QUORUM_VOTERS = "controller.quorum.voters";
     public static final String METADATA_LOG_DIR = "metadata.log.dir";
+    public static final String METADATA_LOG_MAX_RECORD_BYTES_BETWEEN_SNAPSHOTS =
+            "metadata.log.max.record.bytes.between.snapshots";
+    public static final String METADATA_LOG_MAX_SNAPSHOT_INTERVAL_MS = "metadata.log.max.snapshot.interval.ms";
     /** Fjord's own key: the Raft port on which a broker-only node receives the metadata log. */
     public static final String FJORD_METADATA_LISTENER_PORT = "fjord.metadata.listener.port";
 
@@ -360,6 +363,16 @@ public final class BrokerConfig {
     public Path metadataLogDir() {
         String dir = (String) values.get(METADATA_LOG_DIR);
         return dir == null ? logDirs.get(0) : Path.of(dir);
+    }
+
+    /** Bytes of metadata batches appended after which the single-node metadata log takes a snapshot. */
+    public long metadataLogMaxRecordBytesBetweenSnapshots() {
+        return longValue(METADATA_LOG_MAX_RECORD_BYTES_BETWEEN_SNAPSHOTS);
+    }
+
+    /** Time after which the single-node metadata log snapshots if anything was appended; 0 turns it off. */
+    public long metadataLogMaxSnapshotIntervalMs() {
+        return longValue(METADATA_LOG_MAX_SNAPSHOT_INTERVAL_MS);
     }
 
     /**

@@ -111,6 +111,22 @@ final class BrokerConfigDef {
                         "Requests queued before the network threads stop reading.")
                 .define(BrokerConfig.METADATA_LOG_DIR, STRING, null, HIGH, "Directory of the metadata log.")
                 .define(
+                        BrokerConfig.METADATA_LOG_MAX_RECORD_BYTES_BETWEEN_SNAPSHOTS,
+                        LONG,
+                        String.valueOf(20L * 1024 * 1024),
+                        atLeast(1),
+                        HIGH,
+                        "Bytes of records appended to the metadata log after which a snapshot is taken and the"
+                                + " log before it dropped (single-node metadata log).")
+                .define(
+                        BrokerConfig.METADATA_LOG_MAX_SNAPSHOT_INTERVAL_MS,
+                        LONG,
+                        "3600000",
+                        atLeast(0),
+                        HIGH,
+                        "Time after the last metadata snapshot at which a new one is taken if records were"
+                                + " appended; 0 turns the time trigger off (single-node metadata log).")
+                .define(
                         BrokerConfig.FJORD_METADATA_LISTENER_PORT,
                         INT,
                         null,
