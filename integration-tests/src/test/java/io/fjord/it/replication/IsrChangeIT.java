@@ -2,7 +2,6 @@ package io.fjord.it.replication;
 
 import static io.fjord.it.replication.ReplicationIT.admin;
 import static io.fjord.it.replication.ReplicationIT.createTopic;
-import static io.fjord.it.replication.ReplicationIT.describe;
 import static io.fjord.it.replication.ReplicationIT.ids;
 import static io.fjord.it.replication.ReplicationIT.produce;
 import static io.fjord.it.replication.ReplicationIT.producer;
@@ -11,7 +10,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -50,13 +48,7 @@ class IsrChangeIT {
 
     private static TopicPartitionInfo awaitPartition(Admin admin, Predicate<TopicPartitionInfo> condition)
             throws Exception {
-        long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        TopicPartitionInfo info = describe(admin, TOPIC, 0);
-        while (!condition.test(info) && System.nanoTime() < deadlineNs) {
-            Thread.sleep(100);
-            info = describe(admin, TOPIC, 0);
-        }
-        return info;
+        return ReplicationIT.awaitPartition(admin, TOPIC, 0, condition);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.fjord.it.replication;
 
+import static io.fjord.it.replication.ReplicationIT.ids;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
@@ -21,7 +22,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -147,9 +147,5 @@ class ReassignmentDataIT {
             Thread.sleep(100);
         }
         assertThat(dir).as("the old replica's log, deleted by broker 1").doesNotExist();
-    }
-
-    private static List<Integer> ids(List<Node> nodes) {
-        return nodes.stream().map(Node::id).toList();
     }
 }

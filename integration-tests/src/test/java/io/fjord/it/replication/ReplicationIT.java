@@ -109,6 +109,19 @@ class ReplicationIT {
         return description.partitions().get(partition);
     }
 
+    /** Describes the partition until {@code condition} holds or 30 s pass; returns the last description. */
+    static TopicPartitionInfo awaitPartition(
+            Admin admin, String topic, int partition, java.util.function.Predicate<TopicPartitionInfo> condition)
+            throws Exception {
+        long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        TopicPartitionInfo info = describe(admin, topic, partition);
+        while (!condition.test(info) && System.nanoTime() < deadlineNs) {
+            Thread.sleep(100);
+            info = describe(admin, topic, partition);
+        }
+        return info;
+    }
+
     static List<Integer> ids(List<Node> nodes) {
         return nodes.stream().map(Node::id).sorted().toList();
     }
