@@ -8,16 +8,12 @@ import static io.fjord.it.replication.ReplicationIT.producer;
 import static io.fjord.it.replication.ReplicationIT.readLog;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.TopicPartitionInfo;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The ISR follows the followers (needs the controller's AlterPartition): with three in-process brokers,
@@ -25,26 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
  * about replica.lag.time.max.ms (or at once, when the controller fences it first), acks=all writes go on
  * with the other two, and once it starts again it catches up, rejoins the ISR, and holds every batch.
  */
-class IsrChangeIT {
+class IsrChangeIT extends QuorumTest {
 
     static final String TOPIC = "isr";
-
-    @TempDir
-    Path dir;
-
-    EmbeddedQuorum quorum;
-
-    @BeforeEach
-    void startQuorum() throws Exception {
-        quorum = EmbeddedQuorum.start(dir, 3, ReplicationIT.settings());
-    }
-
-    @AfterEach
-    void stopQuorum() {
-        if (quorum != null) {
-            quorum.close();
-        }
-    }
 
     private static TopicPartitionInfo awaitPartition(Admin admin, Predicate<TopicPartitionInfo> condition)
             throws Exception {

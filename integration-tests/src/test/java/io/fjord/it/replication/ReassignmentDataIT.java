@@ -26,10 +26,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A reassignment moves a partition's data, with the official Admin client and three in-process brokers:
@@ -37,27 +34,10 @@ import org.junit.jupiter.api.io.TempDir;
  * from the leader, joins the ISR, the reassignment completes, broker 3 leads, broker 1 deletes its copy,
  * and a consumer reads every record, in order, from the new replica.
  */
-class ReassignmentDataIT {
+class ReassignmentDataIT extends QuorumTest {
 
     private static final String TOPIC = "moving";
     private static final int RECORDS = 5_000;
-
-    @TempDir
-    Path dir;
-
-    EmbeddedQuorum quorum;
-
-    @BeforeEach
-    void startQuorum() throws Exception {
-        quorum = EmbeddedQuorum.start(dir, 3, ReplicationIT.settings());
-    }
-
-    @AfterEach
-    void stopQuorum() {
-        if (quorum != null) {
-            quorum.close();
-        }
-    }
 
     @Test
     void aPartitionReassignedToAnotherBrokerMovesItsRecordsThereAndLeavesTheOldBroker() throws Exception {

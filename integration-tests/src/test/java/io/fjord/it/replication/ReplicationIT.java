@@ -31,10 +31,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Data replication between three in-process brokers of one Raft quorum, seen through the official Java
@@ -42,15 +39,10 @@ import org.junit.jupiter.api.io.TempDir;
  * in-sync replica has them, each broker's log then holds the same batches byte for byte, and consumer
  * groups commit to a replicated {@code __consumer_offsets}.
  */
-class ReplicationIT {
+class ReplicationIT extends QuorumTest {
 
     static final String TOPIC = "replicated";
     static final int RECORDS = 300;
-
-    @TempDir
-    Path dir;
-
-    EmbeddedQuorum quorum;
 
     static Map<String, String> settings() {
         return Map.of(
@@ -60,20 +52,6 @@ class ReplicationIT {
                 "controlled.shutdown.enable", "false",
                 "group.initial.rebalance.delay.ms", "0",
                 "offsets.topic.num.partitions", "3");
-    }
-
-    @BeforeEach
-    void startQuorum() throws Exception {
-        long startNs = System.nanoTime();
-        quorum = EmbeddedQuorum.start(dir, 3, settings());
-        System.out.printf("3-broker quorum ready in %d ms%n", (System.nanoTime() - startNs) / 1_000_000);
-    }
-
-    @AfterEach
-    void stopQuorum() {
-        if (quorum != null) {
-            quorum.close();
-        }
     }
 
     static Admin admin(String bootstrap) {

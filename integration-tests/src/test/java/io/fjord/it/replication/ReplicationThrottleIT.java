@@ -6,7 +6,6 @@ import static io.fjord.it.replication.ReplicationIT.ids;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -31,10 +30,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The follower replication throttle, as kafka-reassign-partitions --throttle sets it: three in-process
@@ -43,30 +39,13 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code slow} listing it in {@code follower.replication.throttled.replicas}. Both catch up at once from
  * the same start: {@code slow} at about the rate, {@code fast} unthrottled, and the test compares the two.
  */
-class ReplicationThrottleIT {
+class ReplicationThrottleIT extends QuorumTest {
 
     static final String FAST = "fast";
     static final String SLOW = "slow";
     static final int RECORD_BYTES = 10 * 1024;
     static final int RECORDS = 2000; // 20 MiB of values per topic
     static final long RATE_BYTES_PER_SECOND = 2L * 1024 * 1024;
-
-    @TempDir
-    Path dir;
-
-    EmbeddedQuorum quorum;
-
-    @BeforeEach
-    void startQuorum() throws Exception {
-        quorum = EmbeddedQuorum.start(dir, 3, ReplicationIT.settings());
-    }
-
-    @AfterEach
-    void stopQuorum() {
-        if (quorum != null) {
-            quorum.close();
-        }
-    }
 
     @Test
     void aThrottledFollowerCatchesUpAtTheRateWhileAnUnthrottledOneRuns() throws Exception {

@@ -7,7 +7,6 @@ import static io.fjord.it.replication.ReplicationIT.produce;
 import static io.fjord.it.replication.ReplicationIT.producer;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,10 +26,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Unclean leader election, off by default as in Kafka, with the official clients and three in-process
@@ -40,26 +36,9 @@ import org.junit.jupiter.api.io.TempDir;
  * elects 3 at once; the records written while it was away are gone (the price Kafka documents), everything
  * before and after is there.
  */
-class UncleanElectionIT {
+class UncleanElectionIT extends QuorumTest {
 
     private static final String TOPIC = "unclean";
-
-    @TempDir
-    Path dir;
-
-    EmbeddedQuorum quorum;
-
-    @BeforeEach
-    void startQuorum() throws Exception {
-        quorum = EmbeddedQuorum.start(dir, 3, ReplicationIT.settings());
-    }
-
-    @AfterEach
-    void stopQuorum() {
-        if (quorum != null) {
-            quorum.close();
-        }
-    }
 
     @Test
     void anOutOfSyncReplicaLeadsOnlyOnceUncleanElectionIsEnabled() throws Exception {
