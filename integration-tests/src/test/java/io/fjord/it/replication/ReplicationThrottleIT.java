@@ -87,9 +87,9 @@ class ReplicationThrottleIT extends QuorumTest {
             alter(admin, broker1, "leader.replication.throttled.rate", "1000000");
             alter(admin, topic, "leader.replication.throttled.replicas", "0:1,0:2");
 
-            assertThat(value(admin, broker1, "leader.replication.throttled.rate"))
+            assertThat(value(admin, broker1, "leader.replication.throttled.rate", "1000000"))
                     .isEqualTo("1000000");
-            assertThat(value(admin, topic, "leader.replication.throttled.replicas"))
+            assertThat(value(admin, topic, "leader.replication.throttled.replicas", "0:1,0:2"))
                     .isEqualTo("0:1,0:2");
             assertThatThrownBy(() -> alter(admin, topic, "follower.replication.throttled.replicas", "0-1"))
                     .hasCauseInstanceOf(InvalidConfigurationException.class);
@@ -136,13 +136,25 @@ class ReplicationThrottleIT extends QuorumTest {
         admin.incrementalAlterConfigs(ops).all().get(30, TimeUnit.SECONDS);
     }
 
-    private static String value(Admin admin, ConfigResource resource, String name) throws Exception {
-        return admin.describeConfigs(List.of(resource))
-                .all()
-                .get(30, TimeUnit.SECONDS)
-                .get(resource)
-                .get(name)
-                .value();
+    /**
+     * The config's value once the broker answering has applied {@code expected}, or its last value after 10 s:
+     * an alter returns when the controller committed it, and the broker that describes it applies it a
+     * moment later.
+     */
+    private static String value(Admin admin, ConfigResource resource, String name, String expected) throws Exception {
+        long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            String value = admin.describeConfigs(List.of(resource))
+                    .all()
+                    .get(30, TimeUnit.SECONDS)
+                    .get(resource)
+                    .get(name)
+                    .value();
+            if (expected.equals(value) || System.nanoTime() > deadlineNs) {
+                return value;
+            }
+            Thread.sleep(50);
+        }
     }
 
     private void produce(String topic) throws Exception {
