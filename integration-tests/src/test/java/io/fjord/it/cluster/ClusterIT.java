@@ -155,16 +155,20 @@ class ClusterIT {
                     .id();
             for (int id = 1; id <= 3; id++) {
                 // CreateTopics answers once the controller committed the topic; a broker applies it a
-                // moment later and says UNKNOWN_TOPIC_OR_PARTITION until then, as Kafka's brokers do.
+                // moment later and answers with a retriable error until then (UNKNOWN_TOPIC_OR_PARTITION,
+                // or NOT_LEADER_OR_FOLLOWER while its replica is being created), as Kafka's brokers do.
+                Errors expected = id == leader ? Errors.NONE : Errors.NOT_LEADER_OR_FOLLOWER;
                 Errors error = BrokerProbe.produce(cluster.broker(id).port(), "led", 0, (short) 1, "k", "v", 10_000);
                 long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-                while (error == Errors.UNKNOWN_TOPIC_OR_PARTITION && System.nanoTime() < deadlineNs) {
+                while (error != expected
+                        && (error == Errors.UNKNOWN_TOPIC_OR_PARTITION || error == Errors.NOT_LEADER_OR_FOLLOWER)
+                        && System.nanoTime() < deadlineNs) {
                     Thread.sleep(50);
                     error = BrokerProbe.produce(cluster.broker(id).port(), "led", 0, (short) 1, "k", "v", 10_000);
                 }
                 assertThat(error)
                         .as("produce to broker %d, leader %d", id, leader)
-                        .isEqualTo(id == leader ? Errors.NONE : Errors.NOT_LEADER_OR_FOLLOWER);
+                        .isEqualTo(expected);
             }
         }
     }
