@@ -224,19 +224,29 @@ class BrokerLifecycleControlTest {
 
     @Test
     void aBrokerInControlledShutdownIsNotElectedUntilItRegistersAgain() {
-        MetadataImage image = threeBrokersOnePartition(ids(0, 1), 1);
+        // Partition 0 can move to broker 1; partition 1 has only broker 0 in its ISR, which stays there.
+        MetadataImage image = new TestImages()
+                .brokers(0, 1, 2)
+                .topic("t")
+                .partition("t", 0, ids(0, 1, 2), ids(0, 1), 1)
+                .partition("t", 1, ids(0, 1, 2), ids(0), 0)
+                .build();
         image = apply(image, logic.controlledShutdown(image, 0, incarnation(0)));
-        // Broker 1 dies: 0 is in the ISR? No, it left it; and it is ineligible anyway.
+        assertThat(partition(image, "t", 1).leader()).isEqualTo(PartitionRecord.NO_LEADER);
+        assertThat(partition(image, "t", 1).isr()).containsExactly(0);
+        // Broker 1 dies: broker 0 left partition 0's ISR, so it has no leader either.
         MetadataImage afterFence = apply(image, logic.setBrokerFenced(image, 1, incarnation(1), true));
         assertThat(partition(afterFence, "t", 0).leader()).isEqualTo(PartitionRecord.NO_LEADER);
-        // A fenced-then-unfenced shutting-down broker stays ineligible.
+        // A fenced-then-unfenced shutting-down broker stays ineligible: it does not take partition 1 back.
         image = apply(afterFence, logic.setBrokerFenced(afterFence, 0, incarnation(0), true));
         image = apply(image, logic.setBrokerFenced(image, 0, incarnation(0), false));
         assertThat(image.cluster().broker(0).inControlledShutdown()).isTrue();
         assertThat(image.cluster().eligibleBrokerIds()).containsExactly(2);
-        // Registering again (a new process) makes it eligible.
+        assertThat(partition(image, "t", 1).leader()).isEqualTo(PartitionRecord.NO_LEADER);
+        // Registering again (a new process) makes it eligible, and it leads partition 1 again.
         image = apply(image, logic.registerBroker(image, 0, new Uuid(9, 9), ENDPOINTS, null));
         assertThat(image.cluster().broker(0).eligible()).isTrue();
+        assertThat(partition(image, "t", 1).leader()).isZero();
     }
 
     @Test
