@@ -288,7 +288,6 @@ final class CommandCodec {
                 .withUncleanLeaderElection(in.readBoolean());
     }
 
-    /** Entries written before a command carried its config end early: those decide with the defaults. */
     /** Older entries end after the fenced flag (no config) or after the config (no proposer term). */
     private static SetBrokerFenced decodeSetBrokerFenced(WireReader in) {
         int brokerId = in.readInt();
@@ -299,6 +298,7 @@ final class CommandCodec {
         return new SetBrokerFenced(brokerId, incarnationId, fenced, config, proposerTerm);
     }
 
+    /** Entries written before a command carried its config end early: those decide with the defaults. */
     private static ControllerConfig readOptionalConfig(WireReader in) {
         return in.remaining() == 0 ? ControllerConfig.DEFAULT : readConfig(in);
     }
@@ -476,6 +476,21 @@ final class CommandCodec {
         return in;
     }
 
+    /**
+     * A successful reply's int32 count of results, each at least {@code minElementBytes} long and read by
+     * {@code element}, and nothing after them.
+     */
+    private static <T> List<T> decodeListReply(byte[] reply, int minElementBytes, Function<WireReader, T> element) {
+        WireReader in = openReply(reply);
+        int count = in.readCount(minElementBytes);
+        List<T> results = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            results.add(element.apply(in));
+        }
+        in.expectEnd();
+        return results;
+    }
+
     static byte[] offsetReply(long offset) {
         return okReply().writeLong(offset).toByteArray();
     }
@@ -498,21 +513,17 @@ final class CommandCodec {
     }
 
     static List<CreateTopicResult> decodeCreateTopicsReply(byte[] reply) {
-        WireReader in = openReply(reply);
-        int count = in.readCount(38);
-        List<CreateTopicResult> results = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            results.add(new CreateTopicResult(
-                    in.readString(),
-                    Errors.forCode(in.readShort()),
-                    in.readString(),
-                    in.readUuid(),
-                    in.readInt(),
-                    in.readInt(),
-                    in.readStringMap()));
-        }
-        in.expectEnd();
-        return results;
+        return decodeListReply(
+                reply,
+                38,
+                in -> new CreateTopicResult(
+                        in.readString(),
+                        Errors.forCode(in.readShort()),
+                        in.readString(),
+                        in.readUuid(),
+                        in.readInt(),
+                        in.readInt(),
+                        in.readStringMap()));
     }
 
     static byte[] deleteTopicsReply(List<DeleteTopicResult> results) {
@@ -526,18 +537,12 @@ final class CommandCodec {
     }
 
     static List<DeleteTopicResult> decodeDeleteTopicsReply(byte[] reply) {
-        WireReader in = openReply(reply);
-        int count = in.readCount(27);
-        List<DeleteTopicResult> results = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
+        return decodeListReply(reply, 27, in -> {
             String name = in.readString();
             boolean hasId = in.readBoolean();
             Uuid id = in.readUuid();
-            results.add(
-                    new DeleteTopicResult(name, hasId ? id : null, Errors.forCode(in.readShort()), in.readString()));
-        }
-        in.expectEnd();
-        return results;
+            return new DeleteTopicResult(name, hasId ? id : null, Errors.forCode(in.readShort()), in.readString());
+        });
     }
 
     static byte[] createPartitionsReply(List<CreatePartitionsResult> results) {
@@ -549,14 +554,10 @@ final class CommandCodec {
     }
 
     static List<CreatePartitionsResult> decodeCreatePartitionsReply(byte[] reply) {
-        WireReader in = openReply(reply);
-        int count = in.readCount(10);
-        List<CreatePartitionsResult> results = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            results.add(new CreatePartitionsResult(in.readString(), Errors.forCode(in.readShort()), in.readString()));
-        }
-        in.expectEnd();
-        return results;
+        return decodeListReply(
+                reply,
+                10,
+                in -> new CreatePartitionsResult(in.readString(), Errors.forCode(in.readShort()), in.readString()));
     }
 
     static byte[] alterConfigsReply(List<AlterConfigsResult> results) {
@@ -569,15 +570,10 @@ final class CommandCodec {
     }
 
     static List<AlterConfigsResult> decodeAlterConfigsReply(byte[] reply) {
-        WireReader in = openReply(reply);
-        int count = in.readCount(11);
-        List<AlterConfigsResult> results = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
+        return decodeListReply(reply, 11, in -> {
             ConfigResource resource = new ConfigResource(resourceType(in.readByte()), in.readString());
-            results.add(new AlterConfigsResult(resource, Errors.forCode(in.readShort()), in.readString()));
-        }
-        in.expectEnd();
-        return results;
+            return new AlterConfigsResult(resource, Errors.forCode(in.readShort()), in.readString());
+        });
     }
 
     static byte[] alterPartitionReply(List<AlterPartitionResult> results) {
@@ -595,18 +591,13 @@ final class CommandCodec {
     }
 
     static List<AlterPartitionResult> decodeAlterPartitionReply(byte[] reply) {
-        WireReader in = openReply(reply);
-        int count = in.readCount(23);
-        List<AlterPartitionResult> results = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
+        return decodeListReply(reply, 23, in -> {
             Uuid topicId = in.readUuid();
             int partitionId = in.readInt();
             Errors error = Errors.forCode(in.readShort());
-            results.add(new AlterPartitionResult(
-                    topicId, partitionId, error, in.readBoolean() ? readRegistration(in) : null));
-        }
-        in.expectEnd();
-        return results;
+            return new AlterPartitionResult(
+                    topicId, partitionId, error, in.readBoolean() ? readRegistration(in) : null);
+        });
     }
 
     private static void writeRegistration(WireWriter out, PartitionRegistration p) {
@@ -675,14 +666,10 @@ final class CommandCodec {
     }
 
     private static <T> List<T> decodePartitionResultsReply(byte[] reply, PartitionResultFactory<T> factory) {
-        WireReader in = openReply(reply);
-        int count = in.readCount(14);
-        List<T> results = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            results.add(factory.create(in.readString(), in.readInt(), Errors.forCode(in.readShort()), in.readString()));
-        }
-        in.expectEnd();
-        return results;
+        return decodeListReply(
+                reply,
+                14,
+                in -> factory.create(in.readString(), in.readInt(), Errors.forCode(in.readShort()), in.readString()));
     }
 
     static byte[] booleanReply(boolean value) {
