@@ -3,6 +3,7 @@ package io.fjord.raft;
 import io.fjord.common.ApiException;
 import io.fjord.common.Errors;
 import io.fjord.metadata.ConfigValidator;
+import io.fjord.metadata.ControllerConfig;
 import io.fjord.metadata.ControllerLogic;
 import io.fjord.metadata.ControllerResult;
 import io.fjord.metadata.MetadataBatch;
@@ -33,6 +34,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftGroupId;
@@ -394,78 +396,38 @@ final class MetadataStateMachine extends BaseStateMachine {
         if (command instanceof AppendRecords c) {
             return CommandCodec.offsetReply(commit(c.records()));
         } else if (command instanceof CreateTopics c) {
-            ControllerResult<List<io.fjord.metadata.CreateTopicResult>> result =
-                    logic(c.config(), c.seed()).createTopics(image, c.topics(), c.validateOnly());
-            commit(result.records());
-            return CommandCodec.createTopicsReply(result.response());
+            return commit(
+                    logic(c.config(), c.seed()).createTopics(image, c.topics(), c.validateOnly()),
+                    CommandCodec::createTopicsReply);
         } else if (command instanceof DeleteTopics c) {
-            ControllerResult<List<io.fjord.metadata.DeleteTopicResult>> result =
-                    logic(io.fjord.metadata.ControllerConfig.DEFAULT, 0L).deleteTopics(image, c.names(), c.topicIds());
-            commit(result.records());
-            return CommandCodec.deleteTopicsReply(result.response());
+            return commit(logic().deleteTopics(image, c.names(), c.topicIds()), CommandCodec::deleteTopicsReply);
         } else if (command instanceof CreatePartitions c) {
-            ControllerResult<List<io.fjord.metadata.CreatePartitionsResult>> result =
-                    logic(c.config(), c.seed()).createPartitions(image, c.topics(), c.validateOnly());
-            commit(result.records());
-            return CommandCodec.createPartitionsReply(result.response());
+            return commit(
+                    logic(c.config(), c.seed()).createPartitions(image, c.topics(), c.validateOnly()),
+                    CommandCodec::createPartitionsReply);
         } else if (command instanceof AlterConfigs c) {
-            ControllerResult<List<io.fjord.metadata.AlterConfigsResult>> result =
-                    logic(c.config(), 0L).incrementalAlterConfigs(image, c.resources(), c.validateOnly());
-            commit(result.records());
-            return CommandCodec.alterConfigsReply(result.response());
+            return commit(
+                    logic(c.config(), 0L).incrementalAlterConfigs(image, c.resources(), c.validateOnly()),
+                    CommandCodec::alterConfigsReply);
         } else if (command instanceof RegisterBroker c) {
             return CommandCodec.offsetReply(registerBroker(c));
         } else if (command instanceof SetBrokerFenced c) {
-            if (c.proposerTerm() != SetBrokerFenced.ANY_TERM && c.proposerTerm() != entryTerm) {
-                log.info(
-                        "Node {} ignores a {} of broker {} proposed in term {} but logged in term {}: its proposer"
-                                + " no longer led",
-                        nodeId,
-                        c.fenced() ? "fencing" : "unfencing",
-                        c.brokerId(),
-                        c.proposerTerm(),
-                        entryTerm);
-                return CommandCodec.errorReply(
-                        Errors.NOT_CONTROLLER, "proposed in term " + c.proposerTerm() + ", logged in " + entryTerm);
-            }
-            List<MetadataRecord> records = logic(c.config(), 0L)
-                    .setBrokerFenced(image, c.brokerId(), c.incarnationId(), c.fenced())
-                    .records();
-            if (!records.isEmpty()) {
-                log.info(
-                        "Node {} applies: broker {} {} ({} partition change(s))",
-                        nodeId,
-                        c.brokerId(),
-                        c.fenced() ? "fenced" : "unfenced",
-                        records.size() - 1);
-            }
-            return CommandCodec.offsetReply(commit(records));
+            return setBrokerFenced(c, entryTerm);
         } else if (command instanceof AlterPartition c) {
-            ControllerResult<List<io.fjord.metadata.AlterPartitionResult>> result = logic(
-                            io.fjord.metadata.ControllerConfig.DEFAULT, 0L)
-                    .alterPartition(image, c.brokerId(), c.items());
-            commit(result.records());
-            return CommandCodec.alterPartitionReply(result.response());
+            return commit(logic().alterPartition(image, c.brokerId(), c.items()), CommandCodec::alterPartitionReply);
         } else if (command instanceof ElectLeaders c) {
-            ControllerResult<List<io.fjord.metadata.ElectLeadersResult>> result =
-                    logic(io.fjord.metadata.ControllerConfig.DEFAULT, 0L).electLeaders(image, c.type(), c.partitions());
-            commit(result.records());
-            return CommandCodec.electLeadersReply(result.response());
+            return commit(logic().electLeaders(image, c.type(), c.partitions()), CommandCodec::electLeadersReply);
         } else if (command instanceof AlterPartitionReassignments c) {
-            ControllerResult<List<io.fjord.metadata.ReassignmentResult>> result = logic(c.config(), 0L)
-                    .alterPartitionReassignments(image, c.reassignments(), c.allowReplicationFactorChange());
-            commit(result.records());
-            return CommandCodec.reassignmentsReply(result.response());
+            return commit(
+                    logic(c.config(), 0L)
+                            .alterPartitionReassignments(image, c.reassignments(), c.allowReplicationFactorChange()),
+                    CommandCodec::reassignmentsReply);
         } else if (command instanceof ControlledShutdown c) {
-            ControllerResult<Boolean> result =
-                    logic(c.config(), 0L).controlledShutdown(image, c.brokerId(), c.incarnationId());
-            commit(result.records());
-            return CommandCodec.booleanReply(result.response());
+            return commit(
+                    logic(c.config(), 0L).controlledShutdown(image, c.brokerId(), c.incarnationId()),
+                    CommandCodec::booleanReply);
         } else if (command instanceof AllocateProducerIds c) {
-            ControllerResult<Long> result = logic(io.fjord.metadata.ControllerConfig.DEFAULT, 0L)
-                    .allocateProducerIds(image, c.brokerId(), c.floor());
-            commit(result.records());
-            return CommandCodec.offsetReply(result.response());
+            return commit(logic().allocateProducerIds(image, c.brokerId(), c.floor()), CommandCodec::offsetReply);
         } else if (command instanceof Barrier c) {
             if (c.nodeId() == nodeId) {
                 markCaughtUp();
@@ -475,8 +437,49 @@ final class MetadataStateMachine extends BaseStateMachine {
         throw new IllegalStateException("no apply for " + command);
     }
 
-    private ControllerLogic logic(io.fjord.metadata.ControllerConfig config, long seed) {
+    private byte[] setBrokerFenced(SetBrokerFenced c, long entryTerm) {
+        if (c.proposerTerm() != SetBrokerFenced.ANY_TERM && c.proposerTerm() != entryTerm) {
+            log.info(
+                    "Node {} ignores a {} of broker {} proposed in term {} but logged in term {}: its proposer"
+                            + " no longer led",
+                    nodeId,
+                    c.fenced() ? "fencing" : "unfencing",
+                    c.brokerId(),
+                    c.proposerTerm(),
+                    entryTerm);
+            return CommandCodec.errorReply(
+                    Errors.NOT_CONTROLLER, "proposed in term " + c.proposerTerm() + ", logged in " + entryTerm);
+        }
+        List<MetadataRecord> records = logic(c.config(), 0L)
+                .setBrokerFenced(image, c.brokerId(), c.incarnationId(), c.fenced())
+                .records();
+        if (!records.isEmpty()) {
+            log.info(
+                    "Node {} applies: broker {} {} ({} partition change(s))",
+                    nodeId,
+                    c.brokerId(),
+                    c.fenced() ? "fenced" : "unfenced",
+                    records.size() - 1);
+        }
+        return CommandCodec.offsetReply(commit(records));
+    }
+
+    private ControllerLogic logic(ControllerConfig config, long seed) {
         return new ControllerLogic(config, validator, new Random(seed));
+    }
+
+    /**
+     * For the decisions that read no controller setting and draw no random number (DeleteTopics,
+     * AlterPartition, ElectLeaders, AllocateProducerIds), which is why their commands carry neither.
+     */
+    private ControllerLogic logic() {
+        return logic(ControllerConfig.DEFAULT, 0L);
+    }
+
+    /** Commits the decision's records and encodes its response with {@code reply}. */
+    private <T> byte[] commit(ControllerResult<T> result, Function<T, byte[]> reply) {
+        commit(result.records());
+        return reply.apply(result.response());
     }
 
     private long registerBroker(RegisterBroker c) {
