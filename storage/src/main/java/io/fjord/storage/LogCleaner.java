@@ -270,7 +270,7 @@ public final class LogCleaner {
 
     /**
      * Stops any pass over {@code tp} (waiting for it to give up, at most 30 s) and keeps the cleaner off
-     * the log until {@link #resume} or {@link #forget}. Called before a log is deleted or closed.
+     * the log until {@link #forget}. Called before a log is deleted.
      */
     public void abortAndPause(TopicPartition tp) {
         lock.lock();
@@ -286,15 +286,6 @@ public final class LogCleaner {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    public void resume(TopicPartition tp) {
-        lock.lock();
-        try {
-            paused.remove(tp);
         } finally {
             lock.unlock();
         }
