@@ -212,9 +212,4 @@ final class Cleaner {
             throw new AbortedException("cleaning aborted");
         }
     }
-
-    // Visible for testing
-    SkimpyOffsetMap map() {
-        return map;
-    }
 }

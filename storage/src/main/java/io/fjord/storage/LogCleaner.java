@@ -61,6 +61,8 @@ public final class LogCleaner {
     private final Set<TopicPartition> uncleanable = new HashSet<>();
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running;
+    /** Set by {@link #shutdown} under the lock: no pass starts after it. */
+    private boolean stopped;
 
     /**
      * @param logs the logs that may be cleaned (those whose topic config is known); only compacted ones
@@ -141,6 +143,7 @@ public final class LogCleaner {
         running = false;
         lock.lock();
         try {
+            stopped = true;
             for (AtomicBoolean aborted : inProgress.values()) {
                 aborted.set(true);
             }
@@ -176,8 +179,7 @@ public final class LogCleaner {
         TopicPartition tp = candidate.log().topicPartition();
         AtomicBoolean aborted = inProgress.get(tp);
         try {
-            Cleaner.CleanResult result =
-                    cleaner.clean(candidate.log(), candidate.range(), nowMs, () -> aborted.get() || !isRunningOrTest());
+            Cleaner.CleanResult result = cleaner.clean(candidate.log(), candidate.range(), nowMs, aborted::get);
             onCleaned(candidate.log(), result);
             LOG.log(
                     Level.INFO,
@@ -209,14 +211,12 @@ public final class LogCleaner {
         }
     }
 
-    /** Threads stop when not running; a test calling {@link #cleanFilthiestLog()} never started them. */
-    private boolean isRunningOrTest() {
-        return running || threads.isEmpty();
-    }
-
     private Candidate grabFilthiest(long nowMs) {
         lock.lock();
         try {
+            if (stopped) {
+                return null;
+            }
             Candidate best = null;
             double bestScore = -1;
             for (UnifiedLog log : logs.get()) {
@@ -270,7 +270,7 @@ public final class LogCleaner {
 
     /**
      * Stops any pass over {@code tp} (waiting for it to give up, at most 30 s) and keeps the cleaner off
-     * the log until {@link #resume} or {@link #forget}. Called before a log is deleted or closed.
+     * the log until {@link #forget}. Called before a log is deleted.
      */
     public void abortAndPause(TopicPartition tp) {
         lock.lock();
@@ -286,15 +286,6 @@ public final class LogCleaner {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    public void resume(TopicPartition tp) {
-        lock.lock();
-        try {
-            paused.remove(tp);
         } finally {
             lock.unlock();
         }

@@ -84,7 +84,7 @@ public final class LogManager {
     /** Kafka's producer.id.expiration.ms default: one day. */
     public static final long DEFAULT_PRODUCER_ID_EXPIRATION_MS = 86_400_000L;
 
-    /** Like the full constructor, with producer ids expiring after a day. */
+    /** Like the full constructor, with producer ids expiring after a day and no cleaner. */
     public LogManager(
             List<Path> logDirs,
             Time time,
@@ -99,26 +99,7 @@ public final class LogManager {
                 retentionCheckIntervalMs,
                 flushCheckIntervalMs,
                 recoveryThreads,
-                DEFAULT_PRODUCER_ID_EXPIRATION_MS);
-    }
-
-    /** Like the full constructor, without a cleaner. */
-    public LogManager(
-            List<Path> logDirs,
-            Time time,
-            LogConfig defaultConfig,
-            long retentionCheckIntervalMs,
-            long flushCheckIntervalMs,
-            int recoveryThreads,
-            long producerIdExpirationMs) {
-        this(
-                logDirs,
-                time,
-                defaultConfig,
-                retentionCheckIntervalMs,
-                flushCheckIntervalMs,
-                recoveryThreads,
-                producerIdExpirationMs,
+                DEFAULT_PRODUCER_ID_EXPIRATION_MS,
                 CleanerConfig.DISABLED);
     }
 
@@ -232,11 +213,6 @@ public final class LogManager {
             }
         }
         return out;
-    }
-
-    /** The cleaner, once {@link #startup()} ran. */
-    public LogCleaner cleaner() {
-        return cleaner;
     }
 
     private List<Future<UnifiedLog>> submitLoads(Path logDir, ExecutorService pool) throws IOException {

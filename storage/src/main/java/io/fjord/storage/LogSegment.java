@@ -54,7 +54,8 @@ final class LogSegment {
     private int bytesSinceLastIndexEntry;
     private volatile long maxTimestampSoFar = -1L;
     private volatile long offsetOfMaxTimestampSoFar;
-    private long rollingBasedTimestampMs = -1L;
+    /** Volatile: the cleaner reads it (firstBatchTimestampMs) without the log's lock. */
+    private volatile long rollingBasedTimestampMs = -1L;
 
     private LogSegment(Path dir, long baseOffset, LogConfig config, long nowMs, boolean active, String fileSuffix)
             throws IOException {
@@ -127,10 +128,6 @@ final class LogSegment {
                     "cannot rename segment " + baseOffset + " in " + dir + " from " + oldSuffix + " to " + newSuffix,
                     e);
         }
-    }
-
-    Path logPath() {
-        return logPath;
     }
 
     /** The log file's modification time (the cleaner carries it over to the segment it writes). */

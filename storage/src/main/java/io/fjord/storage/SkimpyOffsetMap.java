@@ -10,7 +10,7 @@ import java.util.Arrays;
  * collide with negligible probability) to the greatest offset seen for it, in an open-addressing table
  * with linear probing. Each slot takes {@value #BYTES_PER_SLOT} bytes (hash as two longs, offset as a
  * long). The table starts small and doubles up to {@code maxMemoryBytes}, so its memory follows the keys
- * actually present; it is full when {@link #size()} reaches the load factor of the largest table.
+ * actually present; it is full when its entries reach the load factor of the largest table.
  *
  * <p>Not thread-safe: one per cleaner thread.
  */
@@ -28,7 +28,6 @@ final class SkimpyOffsetMap {
     private long[] hashLow;
     private long[] offsets;
     private int size;
-    private long latestOffset = -1L;
 
     SkimpyOffsetMap(long maxMemoryBytes, double loadFactor) {
         long slots = maxMemoryBytes / BYTES_PER_SLOT;
@@ -58,24 +57,14 @@ final class SkimpyOffsetMap {
         return Math.max(1, Math.min(maxSlots - 1, (int) (maxSlots * loadFactor)));
     }
 
-    int size() {
-        return size;
-    }
-
     /** Whether {@code entries} more keys surely fit. */
     boolean hasRoomFor(int entries) {
         return (long) size + entries <= capacity();
     }
 
-    /** The greatest offset put so far, or -1. */
-    long latestOffset() {
-        return latestOffset;
-    }
-
     /** Empties the map and shrinks it back to its initial table. */
     void clear() {
         size = 0;
-        latestOffset = -1L;
         if (offsets.length > INITIAL_SLOTS) {
             allocate(Math.min(INITIAL_SLOTS, maxSlots));
         } else {
@@ -102,7 +91,6 @@ final class SkimpyOffsetMap {
             size++;
         }
         offsets[slot] = offset;
-        latestOffset = Math.max(latestOffset, offset);
     }
 
     /** The latest offset recorded for {@code key}, or -1. */

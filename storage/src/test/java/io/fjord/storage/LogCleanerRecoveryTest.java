@@ -55,34 +55,22 @@ class LogCleanerRecoveryTest {
 
     @Test
     void aCrashWhileWritingTheCleanedFilesKeepsTheOldSegments() throws IOException {
-        Path dir = copy(oldDir, tmp.resolve("crash").resolve("t-0"));
-        cleanedFile(".log", dir, ".log.cleaned");
-        cleanedFile(".index", dir, ".index.cleaned");
-        assertRecoversTo(dir, oldEntries);
+        assertRecoversTo(oldSegmentsWithCleanedFiles(".log.cleaned", ".index.cleaned"), oldEntries);
     }
 
     @Test
     void aCrashWhileRenamingToSwapKeepsTheOldSegments() throws IOException {
-        Path dir = copy(oldDir, tmp.resolve("crash").resolve("t-0"));
-        cleanedFile(".index", dir, ".index.swap");
-        cleanedFile(".timeindex", dir, ".timeindex.swap");
-        cleanedFile(".log", dir, ".log.cleaned");
-        assertRecoversTo(dir, oldEntries);
+        assertRecoversTo(oldSegmentsWithCleanedFiles(".index.swap", ".timeindex.swap", ".log.cleaned"), oldEntries);
     }
 
     @Test
     void aCrashOnceTheLogFileIsASwapFileCompletesTheSwap() throws IOException {
-        Path dir = copy(oldDir, tmp.resolve("crash").resolve("t-0"));
-        cleanedFile(".index", dir, ".index.swap");
-        cleanedFile(".timeindex", dir, ".timeindex.swap");
-        cleanedFile(".log", dir, ".log.swap");
-        assertRecoversTo(dir, cleanedEntries);
+        assertRecoversTo(oldSegmentsWithCleanedFiles(".index.swap", ".timeindex.swap", ".log.swap"), cleanedEntries);
     }
 
     @Test
     void aCrashWhileTheOldSegmentsAreRenamedForDeletionCompletesTheSwap() throws IOException {
-        Path dir = copy(oldDir, tmp.resolve("crash").resolve("t-0"));
-        cleanedFile(".log", dir, ".log.swap");
+        Path dir = oldSegmentsWithCleanedFiles(".log.swap");
         List<Long> bases = LogLoader.segmentBaseOffsets(dir);
         for (long base : bases.subList(0, 2)) {
             renameForDeletion(dir, base);
@@ -98,9 +86,7 @@ class LogCleanerRecoveryTest {
                 renameForDeletion(dir, base);
             }
         }
-        cleanedFile(".index", dir, ".index");
-        cleanedFile(".timeindex", dir, ".timeindex");
-        cleanedFile(".log", dir, ".log.swap");
+        addCleanedFiles(dir, ".index", ".timeindex", ".log.swap");
         assertRecoversTo(dir, cleanedEntries);
     }
 
@@ -134,12 +120,26 @@ class LogCleanerRecoveryTest {
         }
     }
 
-    /** Copies the cleaned segment's file with {@code suffix} into {@code dir} as {@code newSuffix}. */
-    private void cleanedFile(String suffix, Path dir, String newSuffix) throws IOException {
-        Files.copy(
-                cleanedDir.resolve(LogSegment.fileName(0, suffix)),
-                dir.resolve(LogSegment.fileName(0, newSuffix)),
-                StandardCopyOption.REPLACE_EXISTING);
+    /** A copy of the old segments with the cleaned segment's files beside them, as {@link #addCleanedFiles}. */
+    private Path oldSegmentsWithCleanedFiles(String... fileSuffixes) throws IOException {
+        Path dir = copy(oldDir, tmp.resolve("crash").resolve("t-0"));
+        addCleanedFiles(dir, fileSuffixes);
+        return dir;
+    }
+
+    /**
+     * Copies the cleaned segment's files into {@code dir}, in this order, each named with its suffix: ".index.swap"
+     * is the cleaned ".index" file renamed with ".swap", ".log" is the cleaned ".log" file under its final name.
+     */
+    private void addCleanedFiles(Path dir, String... fileSuffixes) throws IOException {
+        for (String fileSuffix : fileSuffixes) {
+            int secondDot = fileSuffix.indexOf('.', 1);
+            String cleanedSuffix = secondDot < 0 ? fileSuffix : fileSuffix.substring(0, secondDot);
+            Files.copy(
+                    cleanedDir.resolve(LogSegment.fileName(0, cleanedSuffix)),
+                    dir.resolve(LogSegment.fileName(0, fileSuffix)),
+                    StandardCopyOption.REPLACE_EXISTING);
+        }
     }
 
     private static Path copy(Path from, Path to) throws IOException {

@@ -260,8 +260,8 @@ public final class RecordBatch implements Iterable<Record> {
     /**
      * The validation walk: checks the structure of every record exactly as {@link #iterator(int)} does
      * but hands each record's fixed fields to {@code visitor} as primitives, allocating nothing per
-     * record (an uncompressed batch is walked in place; a compressed one is decompressed once, within
-     * {@code maxDecompressedBytes}). Does not check the CRC.
+     * record (an uncompressed batch is walked in place; a compressed one is walked as it is decompressed,
+     * through a small per-thread window, within {@code maxDecompressedBytes}). Does not check the CRC.
      *
      * @throws CorruptRecordException if anything is malformed, before or after visiting some records
      */

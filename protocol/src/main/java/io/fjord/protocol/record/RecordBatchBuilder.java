@@ -8,7 +8,6 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.zip.CRC32C;
 
 /**
@@ -131,25 +130,29 @@ public final class RecordBatchBuilder {
         return appendWithOffset(lastOffset < 0 ? baseOffset : lastOffset + 1, timestamp, key, value, headers);
     }
 
-    /** Appends the remaining bytes of key and value (positions are not moved). */
+    /** Appends the remaining bytes of key and value (positions are not moved), copied once, into the batch. */
     public RecordBatchBuilder append(long timestamp, ByteBuffer key, ByteBuffer value, Header... headers) {
-        return appendWithOffset(
-                lastOffset < 0 ? baseOffset : lastOffset + 1, timestamp, toArray(key), toArray(value), headers);
+        return appendAt(lastOffset < 0 ? baseOffset : lastOffset + 1, timestamp, key, value, headers);
     }
 
     /** Re-appends a decoded record with its offset, timestamp, key, value and headers (compaction, recompression). */
     public RecordBatchBuilder append(Record record) {
-        return appendWithOffset(
+        return appendAt(
                 record.offset(),
                 record.timestamp(),
-                toArray(record.key()),
-                toArray(record.value()),
+                record.key(),
+                record.value(),
                 record.headers().toArray(NO_HEADERS));
     }
 
     /** Appends a record at {@code offset}, which must exceed every offset appended before. */
     public RecordBatchBuilder appendWithOffset(
             long offset, long timestamp, byte[] key, byte[] value, Header... headers) {
+        return appendAt(offset, timestamp, wrap(key), wrap(value), headers);
+    }
+
+    private RecordBatchBuilder appendAt(
+            long offset, long timestamp, ByteBuffer key, ByteBuffer value, Header[] headers) {
         if (built) {
             throw new IllegalStateException("The batch is already built");
         }
@@ -168,7 +171,7 @@ public final class RecordBatchBuilder {
         return this;
     }
 
-    private void writeRecord(int offsetDelta, long timestampDelta, byte[] key, byte[] value, Header[] headers) {
+    private void writeRecord(int offsetDelta, long timestampDelta, ByteBuffer key, ByteBuffer value, Header[] headers) {
         byte[][] headerKeys = new byte[headers.length][];
         int bodySize = 1
                 + ByteUtils.sizeOfVarlong(timestampDelta)
@@ -198,12 +201,26 @@ public final class RecordBatchBuilder {
         return bytes == null ? 1 : ByteUtils.sizeOfVarint(bytes.length) + bytes.length;
     }
 
+    private static int sizeOfBytes(ByteBuffer bytes) {
+        return bytes == null ? 1 : ByteUtils.sizeOfVarint(bytes.remaining()) + bytes.remaining();
+    }
+
     private void writeBytes(byte[] bytes) {
         if (bytes == null) {
             ByteUtils.writeVarint(-1, records);
         } else {
             ByteUtils.writeVarint(bytes.length, records);
             records.put(bytes);
+        }
+    }
+
+    /** The remaining bytes of {@code bytes}, its position not moved. */
+    private void writeBytes(ByteBuffer bytes) {
+        if (bytes == null) {
+            ByteUtils.writeVarint(-1, records);
+        } else {
+            ByteUtils.writeVarint(bytes.remaining(), records);
+            records.put(bytes.duplicate());
         }
     }
 
@@ -216,13 +233,8 @@ public final class RecordBatchBuilder {
         }
     }
 
-    private static byte[] toArray(ByteBuffer buffer) {
-        if (buffer == null) {
-            return null;
-        }
-        byte[] bytes = new byte[buffer.remaining()];
-        buffer.duplicate().get(bytes);
-        return bytes;
+    private static ByteBuffer wrap(byte[] bytes) {
+        return bytes == null ? null : ByteBuffer.wrap(bytes);
     }
 
     /**
@@ -244,28 +256,40 @@ public final class RecordBatchBuilder {
                     + lastOffset + " or too far from baseOffset " + baseOffset);
         }
         built = true;
-        byte[] body = compressRecords();
-        ByteBuffer batch = ByteBuffer.allocate(HEADER_SIZE + body.length);
-        writeHeader(batch, HEADER_SIZE + body.length);
-        batch.put(RECORDS_OFFSET, body);
+        ByteBuffer body = compressRecords();
+        ByteBuffer batch = ByteBuffer.allocate(HEADER_SIZE + body.remaining());
+        writeHeader(batch, HEADER_SIZE + body.remaining());
+        batch.put(RECORDS_OFFSET, body, body.position(), body.remaining());
         CRC32C crc = new CRC32C();
         crc.update(batch.duplicate().position(ATTRIBUTES_OFFSET));
         batch.putInt(CRC_OFFSET, (int) crc.getValue());
         return batch;
     }
 
-    private byte[] compressRecords() {
+    /** The records section as written to the batch: the encoded records themselves, or their compressed form. */
+    private ByteBuffer compressRecords() {
         records.flip();
         if (compression == CompressionType.NONE) {
-            return Arrays.copyOf(records.array(), records.limit());
+            return records;
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, records.limit() / 2));
+        CompressedBytes out = new CompressedBytes(Math.max(64, records.limit() / 2));
         try (OutputStream compressing = compression.wrapForOutput(out, compressionLevel)) {
             compressing.write(records.array(), 0, records.limit());
         } catch (IOException e) {
             throw new UncheckedIOException("Compressing to an in-memory buffer failed", e);
         }
-        return out.toByteArray();
+        return out.bytes();
+    }
+
+    /** A byte array stream whose bytes are read in place rather than copied out by toByteArray. */
+    private static final class CompressedBytes extends ByteArrayOutputStream {
+        CompressedBytes(int initialBytes) {
+            super(initialBytes);
+        }
+
+        ByteBuffer bytes() {
+            return ByteBuffer.wrap(buf, 0, count);
+        }
     }
 
     private void writeHeader(ByteBuffer batch, int sizeInBytes) {
