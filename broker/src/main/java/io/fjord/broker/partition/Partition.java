@@ -534,8 +534,8 @@ public final class Partition {
         asFollower(() -> log.truncateTo(offset));
     }
 
-    /** A follower follows the leader's log start offset (DeleteRecords, retention) up to its high watermark. */
-    public void advanceLogStartOffset(long offset) {
+    /** A follower follows the leader's log start offset forward (DeleteRecords, retention) up to its high watermark. */
+    public void maybeAdvanceLogStartOffset(long offset) {
         asFollower(() -> offset > log.logStartOffset() && offset <= log.highWatermark()
                 ? log.deleteRecordsBefore(offset)
                 : log.logStartOffset());
