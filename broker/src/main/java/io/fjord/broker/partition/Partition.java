@@ -489,7 +489,7 @@ public final class Partition {
      */
     public void updateFollowerHighWatermark(long leaderHighWatermark) {
         long before = log.highWatermark();
-        long after = asFollower(() -> log.updateHighWatermark(Math.min(leaderHighWatermark, log.logEndOffset())));
+        long after = asFollower(() -> log.updateHighWatermark(leaderHighWatermark)); // bounded by the log end
         wake(after > before);
     }
 
