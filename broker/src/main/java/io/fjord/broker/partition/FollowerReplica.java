@@ -36,10 +36,6 @@ final class FollowerReplica {
         return logStartOffset;
     }
 
-    long lastCaughtUpTimeMs() {
-        return lastCaughtUpTimeMs;
-    }
-
     /**
      * Records a fetch at {@code fetchOffset} (the follower's log end offset) made at {@code fetchTimeMs},
      * when the leader's log ended at {@code leaderLogEndOffset}. As in Kafka: the follower is caught up

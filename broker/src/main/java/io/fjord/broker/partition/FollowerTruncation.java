@@ -61,14 +61,6 @@ final class FollowerTruncation {
         partition.truncateTo(offset);
     }
 
-    /** Follows the leader's log start offset forward (DeleteRecords, retention) within the high watermark. */
-    static void maybeAdvanceLogStart(Partition partition, long leaderLogStartOffset) {
-        if (leaderLogStartOffset > partition.log().logStartOffset()
-                && leaderLogStartOffset <= partition.highWatermark()) {
-            partition.advanceLogStartOffset(leaderLogStartOffset);
-        }
-    }
-
     /** Resolves OFFSET_OUT_OF_RANGE for {@code sent}: see the class comment. */
     static void onOutOfRange(
             BrokerToBrokerClient connection,

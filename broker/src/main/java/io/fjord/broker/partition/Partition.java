@@ -489,7 +489,7 @@ public final class Partition {
      */
     public void updateFollowerHighWatermark(long leaderHighWatermark) {
         long before = log.highWatermark();
-        long after = asFollower(() -> log.updateHighWatermark(Math.min(leaderHighWatermark, log.logEndOffset())));
+        long after = asFollower(() -> log.updateHighWatermark(leaderHighWatermark)); // bounded by the log end
         wake(after > before);
     }
 
@@ -534,8 +534,8 @@ public final class Partition {
         asFollower(() -> log.truncateTo(offset));
     }
 
-    /** A follower follows the leader's log start offset (DeleteRecords, retention) up to its high watermark. */
-    public void advanceLogStartOffset(long offset) {
+    /** A follower follows the leader's log start offset forward (DeleteRecords, retention) up to its high watermark. */
+    public void maybeAdvanceLogStartOffset(long offset) {
         asFollower(() -> offset > log.logStartOffset() && offset <= log.highWatermark()
                 ? log.deleteRecordsBefore(offset)
                 : log.logStartOffset());

@@ -83,10 +83,6 @@ final class ReplicaFetcherManager {
         return new ArrayList<>(assigned.keySet());
     }
 
-    synchronized int fetcherCount() {
-        return fetchers.size();
-    }
-
     synchronized void shutdown() {
         shutdown = true;
         for (Iterator<ReplicaFetcherThread> it = fetchers.values().iterator(); it.hasNext(); ) {

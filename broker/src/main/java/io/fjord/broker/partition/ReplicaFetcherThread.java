@@ -368,7 +368,7 @@ final class ReplicaFetcherThread implements Runnable {
                 target.lagOffsets = Math.max(0, data.highWatermark() - partition.logEndOffset());
             }
             partition.updateFollowerHighWatermark(data.highWatermark());
-            FollowerTruncation.maybeAdvanceLogStart(partition, data.logStartOffset());
+            partition.maybeAdvanceLogStartOffset(data.logStartOffset());
         } catch (ApiException e) {
             logger.warn("{}: cannot apply the fetch of {}: {}", name, partition.topicPartition(), e.getMessage());
             target.delayedUntilMs = time.milliseconds() + settings.fetchBackoffMs();

@@ -88,26 +88,8 @@ public final class ReplicaManager implements AlterPartitionChannel {
                 new Partition.IsrSettings(30_000, 1_000),
                 ReplicaFetcherSettings.defaults(),
                 (id, items) -> CompletableFuture.failedFuture(
-                        new ApiException(Errors.NOT_CONTROLLER, "no controller in this setup")));
-    }
-
-    public ReplicaManager(
-            LogManager logManager,
-            ScheduledExecutorService timer,
-            int localBrokerId,
-            Time time,
-            Partition.IsrSettings isrSettings,
-            ReplicaFetcherSettings fetcherSettings,
-            AlterPartitionSender alterPartitionSender) {
-        this(
-                logManager,
-                timer,
-                localBrokerId,
-                time,
-                isrSettings,
-                fetcherSettings,
-                alterPartitionSender,
-                ReplicationThrottles.unlimited(localBrokerId, time));
+                        new ApiException(Errors.NOT_CONTROLLER, "no controller in this setup")),
+                ReplicationThrottles.unlimited(localBrokerId, Time.SYSTEM));
     }
 
     public ReplicaManager(

@@ -61,8 +61,7 @@ public final class ProducerIdManager {
 
     private final CompletableFuture<Void> firstBlock = new CompletableFuture<>();
 
-    // Guarded by this.
-    private long blockStart;
+    // Guarded by this. The current block is [blockEnd - BLOCK_SIZE, blockEnd).
     private long nextId;
     private long blockEnd;
     /** The prefetched block's first id, -1 if none. */
@@ -118,7 +117,7 @@ public final class ProducerIdManager {
                     Errors.COORDINATOR_LOAD_IN_PROGRESS, "Waiting for a block of producer ids from the controller");
         }
         long id = nextId++;
-        if (nextId - blockStart >= PREFETCH_AT && prefetched < 0) {
+        if (nextId - (blockEnd - BLOCK_SIZE) >= PREFETCH_AT && prefetched < 0) {
             maybeFetch();
         }
         return id;
@@ -126,7 +125,6 @@ public final class ProducerIdManager {
 
     private void maybeRollOver() {
         if (prefetched >= 0) {
-            blockStart = prefetched;
             nextId = prefetched;
             blockEnd = prefetched + BLOCK_SIZE;
             prefetched = -1L;

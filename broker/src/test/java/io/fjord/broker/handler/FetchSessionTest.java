@@ -3,24 +3,11 @@ package io.fjord.broker.handler;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fjord.broker.network.RequestContext;
-import io.fjord.broker.partition.Partition;
-import io.fjord.broker.partition.ReplicaFetcherSettings;
-import io.fjord.broker.partition.ReplicaManager;
-import io.fjord.broker.quota.ReplicationThrottles;
 import io.fjord.common.Errors;
-import io.fjord.common.TopicPartition;
 import io.fjord.common.Uuid;
-import io.fjord.metadata.PartitionRegistration;
 import io.fjord.protocol.ApiKeys;
-import io.fjord.protocol.MemoryRecords;
 import io.fjord.protocol.message.FetchRequest;
 import io.fjord.protocol.message.FetchResponse;
-import io.fjord.protocol.record.CompressionType;
-import io.fjord.protocol.record.RecordBatchBuilder;
-import io.fjord.storage.LogConfig;
-import io.fjord.storage.LogManager;
-import io.fjord.testkit.MockTime;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,8 +15,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -43,82 +28,36 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FetchSessionTest {
 
-    private static final int LEADER = 1;
-    private static final Uuid TOPIC_ID = new Uuid(3, 4);
+    private static final Uuid TOPIC_ID = LeaderTestContext.TOPIC_ID;
     private static final int PARTITIONS = 4;
     private static final long EVICTION_MS = 120_000;
 
     @TempDir
     Path dir;
 
-    private final MockTime time = new MockTime();
-    private LogManager logManager;
-    private ScheduledExecutorService timer;
-    private ReplicaManager replicas;
+    private LeaderTestContext ctx;
     private FetchSessionCache sessions;
     private FetchHandler handler;
 
     @BeforeEach
     void setUp() {
-        logManager = new LogManager(List.of(dir), time, LogConfig.DEFAULT);
-        logManager.startup();
-        timer = Executors.newSingleThreadScheduledExecutor();
-        replicas = new ReplicaManager(
-                logManager,
-                timer,
-                LEADER,
-                time,
-                new Partition.IsrSettings(30_000, 1_000),
-                ReplicaFetcherSettings.defaults(),
-                (id, items) -> new CompletableFuture<>(),
-                new ReplicationThrottles(LEADER, time, 11, 1000));
-        useCache(new FetchSessionCache(1000, EVICTION_MS, time, new Random(7)));
+        ctx = new LeaderTestContext(dir);
+        useCache(new FetchSessionCache(1000, EVICTION_MS, ctx.time, new Random(7)));
+        int[] leaderOnly = {LeaderTestContext.LEADER};
         for (int p = 0; p < PARTITIONS; p++) {
-            TopicPartition tp = new TopicPartition("t", p);
-            replicas.applyPartition(
-                    tp,
-                    TOPIC_ID,
-                    LogConfig.DEFAULT,
-                    new PartitionRegistration(new int[] {LEADER}, new int[] {LEADER}, LEADER, 0, 0),
-                    1);
-            append(p, 10);
+            ctx.lead(p, leaderOnly, leaderOnly, 0);
+            ctx.append(p, 10);
         }
     }
 
     private void useCache(FetchSessionCache cache) {
         sessions = cache;
-        handler = new FetchHandler(
-                replicas,
-                new TopicResolver() {
-                    @Override
-                    public String nameOf(Uuid topicId) {
-                        return TOPIC_ID.equals(topicId) ? "t" : null;
-                    }
-
-                    @Override
-                    public Uuid idOf(String name) {
-                        return "t".equals(name) ? TOPIC_ID : Uuid.ZERO;
-                    }
-                },
-                false,
-                cache,
-                time);
+        handler = ctx.handler(cache);
     }
 
     @AfterEach
     void tearDown() {
-        replicas.shutdown();
-        logManager.shutdown();
-        timer.shutdownNow();
-    }
-
-    private void append(int partition, int records) {
-        RecordBatchBuilder builder = new RecordBatchBuilder(CompressionType.NONE);
-        for (int i = 0; i < records; i++) {
-            builder.append(1_700_000_000_000L, null, ("value-" + i).getBytes(StandardCharsets.UTF_8));
-        }
-        replicas.partition(new TopicPartition("t", partition))
-                .appendAsLeader(MemoryRecords.of(builder.build()), (short) 1);
+        ctx.close();
     }
 
     /** A fetch of topic t naming {@code offsets} (partition -> fetch offset), forgetting {@code forgotten}. */
@@ -219,7 +158,7 @@ class FetchSessionTest {
         int id = steadySession();
 
         FetchResponse quiet = fetch(id, 2, Map.of(), List.of());
-        append(2, 5);
+        ctx.append(2, 5);
         FetchResponse afterAppend = fetch(id, 3, Map.of(), List.of());
 
         assertThat(quiet.errorCode()).isZero();
@@ -255,9 +194,9 @@ class FetchSessionTest {
         int id = steadySession();
 
         fetch(id, 2, Map.of(), List.of(0, 1));
-        append(0, 5);
-        append(1, 5);
-        append(3, 5);
+        ctx.append(0, 5);
+        ctx.append(1, 5);
+        ctx.append(3, 5);
         FetchResponse response = fetch(id, 3, Map.of(), List.of());
 
         assertThat(carried(response).keySet()).containsExactly(3);
@@ -307,7 +246,7 @@ class FetchSessionTest {
     @Test
     void namedTopicSessionsBeforeV13WorkIncrementallyToo() throws Exception {
         FetchResponse first = fetch(0, 0, all(10), List.of(), (short) 12);
-        append(1, 3);
+        ctx.append(1, 3);
 
         FetchResponse next = fetch(first.sessionId(), 1, Map.of(), List.of(), (short) 12);
 
@@ -317,11 +256,11 @@ class FetchSessionTest {
 
     @Test
     void aFullCacheAnswersSessionlessUntilTheIdleSessionMayBeEvicted() throws Exception {
-        useCache(new FetchSessionCache(1, EVICTION_MS, time, new Random(7)));
+        useCache(new FetchSessionCache(1, EVICTION_MS, ctx.time, new Random(7)));
         int first = fetch(0, 0, all(0), List.of()).sessionId();
 
         FetchResponse refused = fetch(0, 0, all(0), List.of());
-        time.advanceMs(EVICTION_MS);
+        ctx.time.advanceMs(EVICTION_MS);
         FetchResponse evicting = fetch(0, 0, all(0), List.of());
 
         assertThat(first).isPositive();
@@ -339,7 +278,7 @@ class FetchSessionTest {
 
         CompletableFuture<?> answer = send(poll, (short) 13);
         assertThat(answer).isNotDone();
-        append(3, 2);
+        ctx.append(3, 2);
 
         FetchResponse response = (FetchResponse) answer.get(10, TimeUnit.SECONDS);
         assertThat(carried(response).keySet()).containsExactly(3);

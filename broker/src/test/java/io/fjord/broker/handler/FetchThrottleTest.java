@@ -3,29 +3,16 @@ package io.fjord.broker.handler;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fjord.broker.network.RequestContext;
-import io.fjord.broker.partition.Partition;
-import io.fjord.broker.partition.ReplicaFetcherSettings;
-import io.fjord.broker.partition.ReplicaManager;
 import io.fjord.broker.quota.ReplicationThrottles;
 import io.fjord.common.TopicPartition;
-import io.fjord.common.Uuid;
-import io.fjord.metadata.PartitionRegistration;
 import io.fjord.protocol.ApiKeys;
-import io.fjord.protocol.MemoryRecords;
 import io.fjord.protocol.message.FetchRequest;
 import io.fjord.protocol.message.FetchResponse;
-import io.fjord.protocol.record.CompressionType;
-import io.fjord.protocol.record.RecordBatchBuilder;
-import io.fjord.storage.LogConfig;
-import io.fjord.storage.LogManager;
-import io.fjord.testkit.MockTime;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,56 +26,25 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FetchThrottleTest {
 
-    private static final int LEADER = 1;
+    private static final int LEADER = LeaderTestContext.LEADER;
     private static final int FOLLOWER = 2;
-    private static final Uuid TOPIC_ID = new Uuid(3, 4);
     private static final TopicPartition P0 = new TopicPartition("t", 0);
-    private static final TopicPartition P1 = new TopicPartition("t", 1);
 
     @TempDir
     Path dir;
 
-    private final MockTime time = new MockTime();
-    private LogManager logManager;
-    private ScheduledExecutorService timer;
-    private ReplicaManager replicas;
+    private LeaderTestContext ctx;
     private ReplicationThrottles throttles;
     private FetchHandler handler;
 
     @BeforeEach
     void setUp() {
-        logManager = new LogManager(List.of(dir), time, LogConfig.DEFAULT);
-        logManager.startup();
-        timer = Executors.newSingleThreadScheduledExecutor();
-        throttles = new ReplicationThrottles(LEADER, time, 11, 1000);
-        replicas = new ReplicaManager(
-                logManager,
-                timer,
-                LEADER,
-                time,
-                new Partition.IsrSettings(30_000, 1_000),
-                ReplicaFetcherSettings.defaults(),
-                (id, items) -> new CompletableFuture<>(),
-                throttles);
-        handler = new FetchHandler(
-                replicas,
-                new TopicResolver() {
-                    @Override
-                    public String nameOf(Uuid topicId) {
-                        return TOPIC_ID.equals(topicId) ? "t" : null;
-                    }
-
-                    @Override
-                    public Uuid idOf(String name) {
-                        return "t".equals(name) ? TOPIC_ID : Uuid.ZERO;
-                    }
-                },
-                false,
-                new FetchSessionCache(1000, 120_000, time, new java.util.Random(1)),
-                time);
-        for (TopicPartition tp : List.of(P0, P1)) {
-            lead(tp, new int[] {LEADER}, 0);
-            replicas.partition(tp).appendAsLeader(batch(10), (short) 1);
+        ctx = new LeaderTestContext(dir);
+        throttles = ctx.throttles;
+        handler = ctx.handler(new FetchSessionCache(1000, 120_000, ctx.time, new Random(1)));
+        for (int p = 0; p < 2; p++) {
+            lead(p, new int[] {LEADER}, 0);
+            ctx.append(p, 10);
         }
         throttles.leader().markThrottled("t", Set.of(0));
         throttles.leader().updateQuota(1000);
@@ -96,23 +52,11 @@ class FetchThrottleTest {
 
     @AfterEach
     void tearDown() {
-        replicas.shutdown();
-        logManager.shutdown();
-        timer.shutdownNow();
+        ctx.close();
     }
 
-    private void lead(TopicPartition tp, int[] isr, int partitionEpoch) {
-        PartitionRegistration registration =
-                new PartitionRegistration(new int[] {LEADER, FOLLOWER}, isr, LEADER, 0, partitionEpoch);
-        replicas.applyPartition(tp, TOPIC_ID, LogConfig.DEFAULT, registration, 1);
-    }
-
-    private static MemoryRecords batch(int records) {
-        RecordBatchBuilder builder = new RecordBatchBuilder(CompressionType.NONE);
-        for (int i = 0; i < records; i++) {
-            builder.append(1_700_000_000_000L, null, ("value-" + i).getBytes(StandardCharsets.UTF_8));
-        }
-        return MemoryRecords.of(builder.build());
+    private void lead(int partition, int[] isr, int partitionEpoch) {
+        ctx.lead(partition, new int[] {LEADER, FOLLOWER}, isr, partitionEpoch);
     }
 
     /** Record bytes per partition of a fetch from offset 0 of both partitions by {@code replicaId}. */
@@ -164,10 +108,10 @@ class FetchThrottleTest {
 
     @Test
     void aFollowerInTheIsrIsNeverThrottled() throws Exception {
-        lead(P0, new int[] {LEADER, FOLLOWER}, 1);
+        lead(0, new int[] {LEADER, FOLLOWER}, 1);
         throttles.leader().record(10_000);
 
-        assertThat(replicas.partition(P0).isInSync(FOLLOWER)).isTrue();
+        assertThat(ctx.replicas.partition(P0).isInSync(FOLLOWER)).isTrue();
         assertThat(fetchBytes(FOLLOWER)[0]).isPositive();
     }
 
@@ -183,7 +127,7 @@ class FetchThrottleTest {
         throttles.leader().record(10_000);
         assertThat(fetchBytes(FOLLOWER)[0]).isZero();
 
-        time.advanceMs(11_000);
+        ctx.time.advanceMs(11_000);
 
         assertThat(fetchBytes(FOLLOWER)[0]).isPositive();
     }
@@ -207,7 +151,7 @@ class FetchThrottleTest {
 
         CompletableFuture<?> answer =
                 handler.handle(new RequestContext(ApiKeys.FETCH, (short) 12, 1, "test", 1L, null), request);
-        replicas.partition(P0).appendAsLeader(batch(1), (short) 1);
+        ctx.append(0, 1);
 
         assertThat(answer).as("an append of withheld data does not complete it").isNotDone();
         answer.cancel(false);

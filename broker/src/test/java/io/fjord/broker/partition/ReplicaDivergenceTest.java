@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,6 +36,21 @@ class ReplicaDivergenceTest {
     private final MockTime time = new MockTime();
     private final List<UnifiedLog> logs = new ArrayList<>();
     private final PartitionTest.FakeController controller = new PartitionTest.FakeController();
+
+    /** Broker 1 leads epoch 1 and both replicas hold its records 0..2. */
+    private Partition one;
+
+    private Partition two;
+
+    @BeforeEach
+    void bothReplicasHoldThreeRecordsOfEpochOne() {
+        one = replica(1);
+        two = replica(2);
+        lead(one, 1, 1);
+        follow(two, 1, 1);
+        one.appendAsLeader(batch(3, "a"), (short) 1);
+        sync(two, 2, one);
+    }
 
     @AfterEach
     void tearDown() {
@@ -105,12 +121,6 @@ class ReplicaDivergenceTest {
 
     @Test
     void aFormerLeaderDropsItsUncommittedTailAndTakesTheNewLeadersRecords() {
-        Partition one = replica(1);
-        Partition two = replica(2);
-        lead(one, 1, 1);
-        follow(two, 1, 1);
-        one.appendAsLeader(batch(3, "a"), (short) 1);
-        sync(two, 2, one);
         one.appendAsLeader(batch(2, "lost"), (short) 1); // never reached broker 2
 
         lead(two, 2, 2); // broker 1 died; broker 2 leads epoch 2
@@ -126,12 +136,6 @@ class ReplicaDivergenceTest {
 
     @Test
     void aFollowerTruncatesRecordsOfAnEpochTheLeaderNeverSaw() {
-        Partition one = replica(1);
-        Partition two = replica(2);
-        lead(one, 1, 1);
-        follow(two, 1, 1);
-        one.appendAsLeader(batch(3, "a"), (short) 1);
-        sync(two, 2, one);
         lead(two, 2, 2);
         two.appendAsLeader(batch(2, "unseen"), (short) 1);
 
@@ -148,12 +152,6 @@ class ReplicaDivergenceTest {
 
     @Test
     void anEpochStartedWithoutRecordsDoesNotMakeTheFollowerDivergeForever() {
-        Partition one = replica(1);
-        Partition two = replica(2);
-        lead(one, 1, 1);
-        follow(two, 1, 1);
-        one.appendAsLeader(batch(3, "a"), (short) 1);
-        sync(two, 2, one);
         lead(two, 2, 2); // led epoch 2 for a moment, wrote nothing
 
         lead(one, 1, 3);
@@ -167,12 +165,6 @@ class ReplicaDivergenceTest {
 
     @Test
     void aFollowerThatDoesNotKnowTheLeadersEpochCutsBackStepByStep() {
-        Partition one = replica(1);
-        Partition two = replica(2);
-        lead(one, 1, 1);
-        follow(two, 1, 1);
-        one.appendAsLeader(batch(3, "a"), (short) 1); // epoch 1: 0..2 on both
-        sync(two, 2, one);
         lead(two, 2, 4);
         two.appendAsLeader(batch(2, "x"), (short) 1); // epoch 4 on broker 2 only: 3..4
 
@@ -189,12 +181,6 @@ class ReplicaDivergenceTest {
 
     @Test
     void aFollowerThatIsMerelyBehindAppendsWithoutTruncating() {
-        Partition one = replica(1);
-        Partition two = replica(2);
-        lead(one, 1, 1);
-        follow(two, 1, 1);
-        one.appendAsLeader(batch(3, "a"), (short) 1);
-        sync(two, 2, one);
         lead(one, 1, 2);
         one.appendAsLeader(batch(4, "b"), (short) 1);
         follow(two, 1, 2);
