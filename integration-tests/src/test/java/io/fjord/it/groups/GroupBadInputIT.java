@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fjord.common.Errors;
 import io.fjord.coordinator.GroupCoordinator;
-import io.fjord.it.EmbeddedBroker;
 import io.fjord.it.RawKafkaClient;
 import io.fjord.protocol.ApiKeys;
 import io.fjord.protocol.ByteBufferReadable;
@@ -22,7 +21,6 @@ import io.fjord.protocol.message.SyncGroupResponse;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -42,10 +40,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What a hostile or broken group client gets, over raw sockets: commits for an unknown partition, from an
@@ -53,7 +48,7 @@ import org.junit.jupiter.api.io.TempDir;
  * thousand members that join one group and never heartbeat do not disturb a Java consumer of another group
  * on the same coordinator partition.
  */
-class GroupBadInputIT {
+class GroupBadInputIT extends GroupBrokerTest {
 
     private static final short JOIN_V5 = 5;
     private static final short SYNC_V3 = 3;
@@ -62,21 +57,6 @@ class GroupBadInputIT {
     private static final short COMMIT_V9 = 9;
     private static final int STORM_MEMBERS = 1000;
     private static final int STORM_SESSION_MS = 3000;
-
-    @TempDir
-    static Path dataDir;
-
-    static EmbeddedBroker broker;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedBroker.start(dataDir, GroupClients.BROKER_SETTINGS);
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        broker.close();
-    }
 
     @Test
     void classicCommitsForAnUnknownPartitionMemberOrGenerationGetKafkasErrors() throws Exception {

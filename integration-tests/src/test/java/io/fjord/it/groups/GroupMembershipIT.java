@@ -5,7 +5,6 @@ import static io.fjord.it.groups.GroupClients.pollRecords;
 import static io.fjord.it.groups.GroupClients.pollUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fjord.it.EmbeddedBroker;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -20,8 +19,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.SubscriptionPattern;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -33,25 +30,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  * the others once its session times out; two groups on one topic read it independently; a regular-expression
  * subscription (client-side for classic, coordinator-side for KIP-848) picks up a topic created later.
  */
-class GroupMembershipIT {
-
-    @TempDir
-    static Path dataDir;
+class GroupMembershipIT extends GroupBrokerTest {
 
     @TempDir
     static Path logDir;
-
-    static EmbeddedBroker broker;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedBroker.start(dataDir, GroupClients.BROKER_SETTINGS);
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        broker.close();
-    }
 
     @ParameterizedTest
     @ValueSource(strings = {"classic", "consumer"})
