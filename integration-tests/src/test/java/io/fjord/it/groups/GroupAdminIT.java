@@ -187,7 +187,7 @@ class GroupAdminIT extends GroupBrokerTest {
     private void leaveEmptyGroupWithOffsets(String group, String topic, String protocol, int records) {
         try (KafkaConsumer<String, String> c = consumer(broker.bootstrap(), group, protocol)) {
             c.subscribe(List.of(topic));
-            pollRecords(c, records, 60_000);
+            assertThat(pollRecords(c, records, 60_000)).hasSize(records);
             c.commitSync();
         }
     }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -133,7 +134,11 @@ class GroupMembershipIT extends GroupBrokerTest {
         // Each group's next member resumes at its own group's offsets.
         try (KafkaConsumer<String, String> b2 = consumer(broker.bootstrap(), "gb-" + protocol, protocol)) {
             b2.subscribe(List.of(topic));
-            assertThat(pollRecords(b2, 70, 60_000)).hasSize(70);
+            List<ConsumerRecord<String, String>> readByB2 = pollRecords(b2, 70, 60_000);
+            assertThat(readByB2).hasSize(70);
+            Map<Integer, Long> firstOffsets = new TreeMap<>();
+            readByB2.forEach(r -> firstOffsets.putIfAbsent(r.partition(), r.offset()));
+            assertThat(firstOffsets).as("b's committed offsets, not a's").isEqualTo(Map.of(0, 10L, 1, 20L));
         }
         try (KafkaConsumer<String, String> a2 = consumer(broker.bootstrap(), "ga-" + protocol, protocol)) {
             a2.subscribe(List.of(topic));
