@@ -79,10 +79,8 @@ class LoadingTest {
     @Test
     void requestsForALoadingPartitionGetLoadInProgressWhileOtherPartitionsServe() {
         GroupCoordinatorTestContext ctx = new GroupCoordinatorTestContext();
-        ctx.topics.create("orders", 1);
-        String loading = groupOfPartition(ctx, 1);
+        String loading = groupWithOffset5(ctx, 1);
         String other = groupOfPartition(ctx, 2);
-        ctx.commit(loading, "", -1, "orders", 0, 5);
         List<CoordinatorRecord> records = ctx.log.records(1);
         ctx.coordinator.unloadPartition(1);
         assertThat(commitError(ctx.commit(loading, "", -1, "orders", 0, 6))).isEqualTo(Errors.NOT_COORDINATOR.code());
@@ -162,9 +160,7 @@ class LoadingTest {
     @Test
     void aLoadScheduledBeforeAnUnloadNeverServesThePartition() {
         GroupCoordinatorTestContext ctx = new GroupCoordinatorTestContext();
-        ctx.topics.create("orders", 1);
-        String group = groupOfPartition(ctx, 1);
-        ctx.commit(group, "", -1, "orders", 0, 5);
+        String group = groupWithOffset5(ctx, 1);
         List<CoordinatorRecord> records = ctx.log.records(1);
         ctx.coordinator.unloadPartition(1);
 
@@ -182,14 +178,13 @@ class LoadingTest {
     @Test
     void aNewerLoadOfThePartitionCancelsTheQueuedOne() {
         GroupCoordinatorTestContext ctx = new GroupCoordinatorTestContext();
-        ctx.topics.create("orders", 1);
-        String group = groupOfPartition(ctx, 1);
-        ctx.commit(group, "", -1, "orders", 0, 5);
+        String group = groupWithOffset5(ctx, 1);
         List<CoordinatorRecord> records = ctx.log.records(1);
 
         PartitionLoad first = ctx.coordinator.scheduleLoad(1);
         PartitionLoad second = ctx.coordinator.scheduleLoad(1);
-        first.cancel();
+        assertThat(first.isCancelled()).as("cancelled by the newer load").isTrue();
+        first.cancel(); // and giving it up again leaves the newer load registered
 
         assertThat(first.run(records.iterator())).isFalse();
         assertThat(ctx.coordinator.coordinatorStatus(group)).isEqualTo(Errors.COORDINATOR_LOAD_IN_PROGRESS);
@@ -200,9 +195,7 @@ class LoadingTest {
     @Test
     void aCoordinatorThatWasShutDownLoadsNothingMore() {
         GroupCoordinatorTestContext ctx = new GroupCoordinatorTestContext();
-        ctx.topics.create("orders", 1);
-        String group = groupOfPartition(ctx, 1);
-        ctx.commit(group, "", -1, "orders", 0, 5);
+        String group = groupWithOffset5(ctx, 1);
         PartitionLoad queuedBeforeShutdown = ctx.coordinator.scheduleLoad(2);
 
         ctx.coordinator.shutdown();
@@ -254,6 +247,14 @@ class LoadingTest {
                 return inner.next();
             }
         };
+    }
+
+    /** Creates topic "orders" (one partition) and a group on {@code partition} that committed offset 5 for it. */
+    private static String groupWithOffset5(GroupCoordinatorTestContext ctx, int partition) {
+        ctx.topics.create("orders", 1);
+        String group = groupOfPartition(ctx, partition);
+        ctx.commit(group, "", -1, "orders", 0, 5);
+        return group;
     }
 
     private static String groupOfPartition(GroupCoordinatorTestContext ctx, int partition) {

@@ -17,7 +17,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartitionInfo;
-import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
  * The client side of the three-broker workload ({@code BenchClient cluster BOOTSTRAP}), a line protocol on
@@ -90,15 +89,7 @@ final class ClusterClient {
         List<NewTopic> topics = List.of(
                 new NewTopic(THROUGHPUT_TOPIC, 8, (short) 3),
                 new NewTopic(FAILOVER_TOPIC, Map.of(0, List.of(2, 3, 1))));
-        for (NewTopic topic : topics) {
-            try {
-                admin.createTopics(List.of(topic)).all().get(60, TimeUnit.SECONDS);
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof TopicExistsException)) {
-                    throw e;
-                }
-            }
-        }
+        BenchClient.createIfAbsent(admin, topics);
     }
 
     /** The failover partition's leader once it has one other than {@code notThis}; -1 after the limit. */

@@ -6,8 +6,6 @@ import static io.fjord.it.groups.GroupClients.pollUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.fjord.it.EmbeddedBroker;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -33,10 +31,7 @@ import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.errors.GroupNotEmptyException;
 import org.apache.kafka.common.errors.GroupSubscribedToTopicException;
 import org.apache.kafka.common.errors.UnknownMemberIdException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -45,22 +40,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * filter, describing members and their assignments, listing / altering / deleting a group's offsets (refused
  * while members use them, as Kafka does), deleting groups, removing members.
  */
-class GroupAdminIT {
-
-    @TempDir
-    static Path dataDir;
-
-    static EmbeddedBroker broker;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedBroker.start(dataDir, GroupClients.BROKER_SETTINGS);
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        broker.close();
-    }
+class GroupAdminIT extends GroupBrokerTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"classic", "consumer"})
@@ -207,7 +187,7 @@ class GroupAdminIT {
     private void leaveEmptyGroupWithOffsets(String group, String topic, String protocol, int records) {
         try (KafkaConsumer<String, String> c = consumer(broker.bootstrap(), group, protocol)) {
             c.subscribe(List.of(topic));
-            pollRecords(c, records, 60_000);
+            assertThat(pollRecords(c, records, 60_000)).hasSize(records);
             c.commitSync();
         }
     }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fjord.common.Errors;
 import io.fjord.coordinator.GroupCoordinator;
-import io.fjord.it.EmbeddedBroker;
 import io.fjord.it.RawKafkaClient;
 import io.fjord.protocol.ApiKeys;
 import io.fjord.protocol.ByteBufferReadable;
@@ -22,7 +21,6 @@ import io.fjord.protocol.message.SyncGroupResponse;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -30,7 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -42,10 +39,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What a hostile or broken group client gets, over raw sockets: commits for an unknown partition, from an
@@ -53,7 +47,7 @@ import org.junit.jupiter.api.io.TempDir;
  * thousand members that join one group and never heartbeat do not disturb a Java consumer of another group
  * on the same coordinator partition.
  */
-class GroupBadInputIT {
+class GroupBadInputIT extends GroupBrokerTest {
 
     private static final short JOIN_V5 = 5;
     private static final short SYNC_V3 = 3;
@@ -62,21 +56,6 @@ class GroupBadInputIT {
     private static final short COMMIT_V9 = 9;
     private static final int STORM_MEMBERS = 1000;
     private static final int STORM_SESSION_MS = 3000;
-
-    @TempDir
-    static Path dataDir;
-
-    static EmbeddedBroker broker;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedBroker.start(dataDir, GroupClients.BROKER_SETTINGS);
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        broker.close();
-    }
 
     @Test
     void classicCommitsForAnUnknownPartitionMemberOrGenerationGetKafkasErrors() throws Exception {
@@ -205,22 +184,9 @@ class GroupBadInputIT {
         GroupClients.createTopic(broker.bootstrap(), victimTopic, 2);
         GroupClients.createTopic(broker.bootstrap(), "storm", 1);
 
-        AtomicInteger assignments = new AtomicInteger();
-        AtomicBoolean revoked = new AtomicBoolean();
+        RebalanceCounts rebalances = new RebalanceCounts();
         try (KafkaConsumer<String, String> victim = GroupClients.consumer(broker.bootstrap(), victimGroup, "classic")) {
-            victim.subscribe(List.of(victimTopic), new ConsumerRebalanceListener() {
-                @Override
-                public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-                    if (!partitions.isEmpty()) {
-                        revoked.set(true);
-                    }
-                }
-
-                @Override
-                public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-                    assignments.incrementAndGet();
-                }
-            });
+            victim.subscribe(List.of(victimTopic), rebalances);
             GroupClients.pollUntil(List.of(victim), () -> victim.assignment().size() == 2, 60_000);
 
             List<RawKafkaClient> stormMembers = new ArrayList<>();
@@ -234,18 +200,7 @@ class GroupBadInputIT {
                             ApiKeys.JOIN_GROUP, (short) 3, joinRequest(stormGroup, "storm", "", STORM_SESSION_MS), 1);
                 }
                 producer.start();
-                long maxLoopMs = 0;
-                int received = 0;
-                long deadlineMs = System.currentTimeMillis() + 60_000;
-                while (received < 200 && System.currentTimeMillis() < deadlineMs) {
-                    long startNs = System.nanoTime();
-                    ConsumerRecords<String, String> records = victim.poll(Duration.ofMillis(100));
-                    received += records.count();
-                    if (!records.isEmpty()) {
-                        victim.commitSync();
-                    }
-                    maxLoopMs = Math.max(maxLoopMs, (System.nanoTime() - startNs) / 1_000_000);
-                }
+                VictimRun run = consumeAndCommit(victim, 200);
                 int largestGeneration = largestStormGeneration(stormMembers);
                 long joinedMs = System.currentTimeMillis() - stormStartMs;
                 // None of them syncs or heartbeats: the coordinator must time every one of them out.
@@ -256,17 +211,19 @@ class GroupBadInputIT {
                 System.out.printf(
                         "storm: %d members, largest generation %d members (answers read at %d ms), all expired by %d ms;"
                                 + " victim read %d records, max poll+commit %d ms%n",
-                        STORM_MEMBERS, largestGeneration, joinedMs, stormMs, received, maxLoopMs);
+                        STORM_MEMBERS, largestGeneration, joinedMs, stormMs, run.received(), run.maxLoopMs());
 
-                assertThat(received).as("victim read every record").isEqualTo(200);
+                assertThat(run.received()).as("victim read every record").isEqualTo(200);
                 assertThat(largestGeneration)
                         .as("the storm group formed a generation of (nearly) all its members")
                         .isGreaterThanOrEqualTo(STORM_MEMBERS - 1);
-                assertThat(assignments.get())
+                assertThat(rebalances.assignments.get())
                         .as("victim assigned once, never rebalanced, even while the storm expired")
                         .isEqualTo(1);
-                assertThat(revoked).isFalse();
-                assertThat(maxLoopMs).as("victim's slowest poll+commit").isLessThan(5_000);
+                assertThat(rebalances.revocations.get())
+                        .as("victim never lost a partition")
+                        .isZero();
+                assertThat(run.maxLoopMs()).as("victim's slowest poll+commit").isLessThan(5_000);
             } finally {
                 producer.join();
                 for (RawKafkaClient m : stormMembers) {
@@ -288,20 +245,10 @@ class GroupBadInputIT {
         String stormGroup = stormGroupOnSamePartitionAs(victimGroup, "storm-848-");
         GroupClients.createTopic(broker.bootstrap(), victimTopic, 2);
         GroupClients.createTopic(broker.bootstrap(), "storm-848", 10);
-        AtomicInteger revocations = new AtomicInteger();
+        RebalanceCounts rebalances = new RebalanceCounts();
         try (KafkaConsumer<String, String> victim =
                 GroupClients.consumer(broker.bootstrap(), victimGroup, "consumer")) {
-            victim.subscribe(List.of(victimTopic), new ConsumerRebalanceListener() {
-                @Override
-                public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-                    if (!partitions.isEmpty()) {
-                        revocations.incrementAndGet();
-                    }
-                }
-
-                @Override
-                public void onPartitionsAssigned(Collection<TopicPartition> partitions) {}
-            });
+            victim.subscribe(List.of(victimTopic), rebalances);
             GroupClients.pollUntil(List.of(victim), () -> victim.assignment().size() == 2, 60_000);
 
             long stormStartMs = System.currentTimeMillis();
@@ -309,18 +256,7 @@ class GroupBadInputIT {
             long joinedMs = System.currentTimeMillis() - stormStartMs;
             Thread producer = new Thread(() -> produceSlowly(victimTopic, 200, 50));
             producer.start();
-            long maxLoopMs = 0;
-            int received = 0;
-            long deadlineMs = System.currentTimeMillis() + 60_000;
-            while (received < 200 && System.currentTimeMillis() < deadlineMs) {
-                long startNs = System.nanoTime();
-                ConsumerRecords<String, String> records = victim.poll(Duration.ofMillis(100));
-                received += records.count();
-                if (!records.isEmpty()) {
-                    victim.commitSync();
-                }
-                maxLoopMs = Math.max(maxLoopMs, (System.nanoTime() - startNs) / 1_000_000);
-            }
+            VictimRun run = consumeAndCommit(victim, 200);
             producer.join();
             try (Admin admin = GroupClients.admin(broker.bootstrap())) {
                 GroupClients.pollUntil(List.of(victim), () -> stormMembersLeft(admin, stormGroup) == 0, 60_000);
@@ -328,12 +264,52 @@ class GroupBadInputIT {
             long stormMs = System.currentTimeMillis() - stormStartMs;
             System.out.printf(
                     "kip-848 storm: %d joined in %d ms, all fenced by %d ms; victim read %d, max poll+commit %d ms%n",
-                    joined, joinedMs, stormMs, received, maxLoopMs);
+                    joined, joinedMs, stormMs, run.received(), run.maxLoopMs());
             assertThat(joined).isEqualTo(STORM_MEMBERS);
-            assertThat(received).as("victim read every record").isEqualTo(200);
-            assertThat(revocations.get()).as("victim never lost a partition").isZero();
-            assertThat(maxLoopMs).as("victim's slowest poll+commit").isLessThan(5_000);
+            assertThat(run.received()).as("victim read every record").isEqualTo(200);
+            assertThat(rebalances.revocations.get())
+                    .as("victim never lost a partition")
+                    .isZero();
+            assertThat(run.maxLoopMs()).as("victim's slowest poll+commit").isLessThan(5_000);
         }
+    }
+
+    /** Counts a consumer's non-empty revocations and its assignment callbacks; read after polling stops. */
+    private static final class RebalanceCounts implements ConsumerRebalanceListener {
+        final AtomicInteger assignments = new AtomicInteger();
+        final AtomicInteger revocations = new AtomicInteger();
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            if (!partitions.isEmpty()) {
+                revocations.incrementAndGet();
+            }
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            assignments.incrementAndGet();
+        }
+    }
+
+    /** What the victim consumer did: records read, and its slowest poll-and-commit round. */
+    private record VictimRun(int received, long maxLoopMs) {}
+
+    /** Polls {@code victim}, committing what each poll returned, until {@code count} records or 60 s. */
+    private static VictimRun consumeAndCommit(KafkaConsumer<String, String> victim, int count) {
+        long maxLoopMs = 0;
+        int received = 0;
+        long deadlineMs = System.currentTimeMillis() + 60_000;
+        while (received < count && System.currentTimeMillis() < deadlineMs) {
+            long startNs = System.nanoTime();
+            ConsumerRecords<String, String> records = victim.poll(Duration.ofMillis(100));
+            received += records.count();
+            if (!records.isEmpty()) {
+                victim.commitSync();
+            }
+            maxLoopMs = Math.max(maxLoopMs, (System.nanoTime() - startNs) / 1_000_000);
+        }
+        return new VictimRun(received, maxLoopMs);
     }
 
     /** Joins {@code sockets * perSocket} KIP-848 members, pipelined per socket; returns how many got NONE. */

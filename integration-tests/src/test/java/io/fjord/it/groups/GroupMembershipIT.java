@@ -5,7 +5,6 @@ import static io.fjord.it.groups.GroupClients.pollRecords;
 import static io.fjord.it.groups.GroupClients.pollUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fjord.it.EmbeddedBroker;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -13,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -20,8 +20,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.SubscriptionPattern;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -33,25 +31,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  * the others once its session times out; two groups on one topic read it independently; a regular-expression
  * subscription (client-side for classic, coordinator-side for KIP-848) picks up a topic created later.
  */
-class GroupMembershipIT {
-
-    @TempDir
-    static Path dataDir;
+class GroupMembershipIT extends GroupBrokerTest {
 
     @TempDir
     static Path logDir;
-
-    static EmbeddedBroker broker;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedBroker.start(dataDir, GroupClients.BROKER_SETTINGS);
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        broker.close();
-    }
 
     @ParameterizedTest
     @ValueSource(strings = {"classic", "consumer"})
@@ -151,7 +134,11 @@ class GroupMembershipIT {
         // Each group's next member resumes at its own group's offsets.
         try (KafkaConsumer<String, String> b2 = consumer(broker.bootstrap(), "gb-" + protocol, protocol)) {
             b2.subscribe(List.of(topic));
-            assertThat(pollRecords(b2, 70, 60_000)).hasSize(70);
+            List<ConsumerRecord<String, String>> readByB2 = pollRecords(b2, 70, 60_000);
+            assertThat(readByB2).hasSize(70);
+            Map<Integer, Long> firstOffsets = new TreeMap<>();
+            readByB2.forEach(r -> firstOffsets.putIfAbsent(r.partition(), r.offset()));
+            assertThat(firstOffsets).as("b's committed offsets, not a's").isEqualTo(Map.of(0, 10L, 1, 20L));
         }
         try (KafkaConsumer<String, String> a2 = consumer(broker.bootstrap(), "ga-" + protocol, protocol)) {
             a2.subscribe(List.of(topic));

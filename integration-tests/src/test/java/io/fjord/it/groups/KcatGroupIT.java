@@ -2,7 +2,6 @@ package io.fjord.it.groups;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fjord.it.EmbeddedBroker;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,8 +16,6 @@ import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -28,28 +25,13 @@ import org.junit.jupiter.params.provider.ValueSource;
  * cooperative-sticky assignors) against Fjord: one kcat reads every record and commits its position; two kcats split the
  * partitions between them. kcat must be on the PATH (.ci/run installs it).
  */
-class KcatGroupIT {
+class KcatGroupIT extends GroupBrokerTest {
 
     private static final int PARTITIONS = 6;
     private static final int RECORDS = 600;
 
     @TempDir
-    static Path dataDir;
-
-    @TempDir
     static Path logDir;
-
-    static EmbeddedBroker broker;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedBroker.start(dataDir, GroupClients.BROKER_SETTINGS);
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        broker.close();
-    }
 
     @ParameterizedTest
     @ValueSource(strings = {"range", "roundrobin", "cooperative-sticky"})

@@ -5,7 +5,6 @@ import static io.fjord.it.groups.GroupClients.pollRecords;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.fjord.it.EmbeddedBroker;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,8 +17,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.NoOffsetForPartitionException;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -31,27 +28,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  * at-least-once delivery counted record by record across a consumer JVM that halts between commit and
  * processing.
  */
-class OffsetsAndDeliveryIT {
+class OffsetsAndDeliveryIT extends GroupBrokerTest {
 
     private static final int RECORDS = 100;
 
     @TempDir
-    static Path dataDir;
-
-    @TempDir
     static Path logDir;
-
-    static EmbeddedBroker broker;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedBroker.start(dataDir, GroupClients.BROKER_SETTINGS);
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        broker.close();
-    }
 
     @ParameterizedTest
     @ValueSource(strings = {"classic", "consumer"})
