@@ -4,6 +4,7 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
@@ -22,7 +23,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * {@code probe BOOTSTRAP} speaks the line protocol documented on {@code io.fjord.bench.harness.Probe}: it times
  * nothing itself, it only sends one record (acks=1, auto-created topic "bench-startup") as soon as the broker takes
  * it, then creates the workloads' topics through the Admin API. {@code cluster BOOTSTRAP} is the three-broker
- * workload's client ({@link ClusterClient}).
+ * workload's client ({@link ClusterClient}), {@code latency ...} the warm end-to-end loop ({@link WarmLatencyClient}).
  *
  * <p>Single threaded. Bounded: gives up after {@link #DEADLINE_MS} without an acknowledgement.
  */
@@ -33,8 +34,13 @@ public final class BenchClient {
     private BenchClient() {}
 
     public static void main(String[] args) throws Exception {
+        if (args.length == 7 && args[0].equals("latency")) {
+            WarmLatencyClient.run(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         if (args.length != 2 || !(args[0].equals("probe") || args[0].equals("cluster"))) {
-            System.err.println("usage: BenchClient probe|cluster BOOTSTRAP");
+            System.err.println("usage: BenchClient probe|cluster BOOTSTRAP, or BenchClient latency BOOTSTRAP TOPIC"
+                    + " RECORDS ACKS RECORD_BYTES PASSES");
             System.exit(2);
         }
         String bootstrap = args[1];

@@ -65,6 +65,10 @@ public record Figure(String id, String label, String unit, boolean higherIsBette
                 figures.add(new Figure(w.id() + ".p50_ms", "end-to-end p50", "ms", false, null));
                 figures.add(new Figure(w.id() + ".p99_ms", "end-to-end p99", "ms", false, atMost(0.5)));
                 figures.add(new Figure(w.id() + ".p999_ms", "end-to-end p99.9", "ms", false, atMost(0.5)));
+            } else if (w.kind() == Workload.Kind.END_TO_END_WARM) {
+                figures.add(new Figure(w.id() + ".p50_us", "end-to-end p50, warm client", "us", false, null));
+                figures.add(new Figure(w.id() + ".p99_us", "end-to-end p99, warm client", "us", false, null));
+                figures.add(new Figure(w.id() + ".p999_us", "end-to-end p99.9, warm client", "us", false, null));
             } else if (w.kind() == Workload.Kind.CLUSTER) {
                 figures.add(new Figure(w.id() + ".mb_s", w.label(), "MB/s", true, atLeast(1.3)));
                 figures.add(new Figure(

@@ -101,6 +101,23 @@ public final class ToolOutput {
         return new LatencyResult(avg, p50.getAsDouble(), p99.getAsDouble(), p999.getAsDouble());
     }
 
+    /**
+     * The last {@code PASS n p50 p99 p999 max} line of {@code BenchClient latency} (microseconds), as a result in
+     * milliseconds, or null.
+     */
+    public static LatencyResult parseWarmLatency(String output) {
+        Matcher m = Pattern.compile("(?m)^PASS \\d+ (\\d+) (\\d+) (\\d+) \\d+$").matcher(output);
+        LatencyResult last = null;
+        while (m.find()) {
+            last = new LatencyResult(
+                    Double.NaN,
+                    Long.parseLong(m.group(1)) / 1000.0,
+                    Long.parseLong(m.group(2)) / 1000.0,
+                    Long.parseLong(m.group(3)) / 1000.0);
+        }
+        return last;
+    }
+
     /** The first line from {@code from} with {@code fields} comma-separated fields (log lines may come first). */
     private static String[] dataLine(List<String> lines, int from, int fields) {
         for (int i = from; i < lines.size(); i++) {

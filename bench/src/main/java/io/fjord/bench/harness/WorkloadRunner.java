@@ -76,7 +76,26 @@ final class WorkloadRunner {
         return output == null ? null : ToolOutput.parseEndToEnd(output);
     }
 
+    /** EndToEndLatency's loop three times over in one client JVM ({@code BenchClient latency}); the last pass. */
+    ToolOutput.LatencyResult warmEndToEnd(Workload w, long records) throws IOException, InterruptedException {
+        List<String> args = List.of(
+                "latency",
+                bootstrap,
+                w.topic(),
+                Long.toString(records),
+                w.acks(),
+                Integer.toString(Workload.RECORD_BYTES),
+                "3");
+        String clientClasspath = options.clientClasses().toAbsolutePath() + ":" + classpath;
+        String output = run("io.fjord.bench.client.BenchClient", clientClasspath, args);
+        return output == null ? null : ToolOutput.parseWarmLatency(output);
+    }
+
     private String run(String mainClass, List<String> args) throws IOException, InterruptedException {
+        return run(mainClass, classpath, args);
+    }
+
+    private String run(String mainClass, String classpath, List<String> args) throws IOException, InterruptedException {
         List<String> command = ChildJvm.command(TOOL_JVM, classpath, mainClass, args);
         ChildJvm.Outcome outcome = ChildJvm.run(command, workDir, logFile, Duration.ofMillis(options.toolLimitMs()));
         if (outcome.exitCode() != 0) {

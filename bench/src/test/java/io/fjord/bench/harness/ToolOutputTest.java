@@ -51,6 +51,19 @@ class ToolOutputTest {
     }
 
     @Test
+    void readsTheLastPassOfTheWarmLatencyClientInMilliseconds() {
+        String output = "[main] WARN org.apache.kafka.clients.NetworkClient - ignored\n"
+                + "PASS 1 406 3828 8085 72092\n"
+                + "PASS 2 274 735 4407 8118\n"
+                + "PASS 3 255 589 3679 6323\n";
+
+        assertThat(ToolOutput.parseWarmLatency(output))
+                .isEqualTo(new ToolOutput.LatencyResult(Double.NaN, 0.255, 0.589, 3.679));
+        assertThat(ToolOutput.parseWarmLatency("Percentiles: 50th = 0, 99th = 4, 99.9th = 7"))
+                .isNull();
+    }
+
+    @Test
     void readsCpuTicksPastACommandNameWithSpacesAndParens() {
         String stat = "4242 (java (x) y) S 1 4242 4242 0 -1 4194560 100 0 0 0 1500 250 0 0 20 0 40 0 123 0 0";
 
