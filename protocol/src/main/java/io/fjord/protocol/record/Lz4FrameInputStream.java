@@ -27,13 +27,24 @@ final class Lz4FrameInputStream extends InputStream {
             LZ4Factory.fastestInstance().safeDecompressor();
     private static final XXHash32 HASH = XXHashFactory.fastestInstance().hash32();
 
+    /** Block buffers up to this size go back to their thread on close (Kafka's clients write 64 KiB blocks). */
+    private static final int KEPT_BLOCK_BYTES = 256 * 1024;
+
+    /**
+     * The thread's block buffer while no open frame of that thread holds it: validating an lz4 produce otherwise
+     * allocates a 64 KiB block per batch, most of the garbage (and the young collections) of that path.
+     */
+    private static final ThreadLocal<byte[]> SPARE_BLOCK = new ThreadLocal<>();
+
+    private static final byte[] NO_BLOCK = new byte[0];
+
     private final ByteBuffer in;
     private final long maxBytes;
     private long producedBytes;
     private boolean blockChecksum;
     private StreamingXXHash32 contentHash;
     private int maxBlockSize;
-    private byte[] block = new byte[0];
+    private byte[] block;
     private int blockPosition;
     private int blockLimit;
     private boolean finished;
@@ -42,6 +53,9 @@ final class Lz4FrameInputStream extends InputStream {
         this.in = compressed.duplicate().order(ByteOrder.LITTLE_ENDIAN);
         this.maxBytes = maxBytes;
         readFrameHeader();
+        byte[] spare = SPARE_BLOCK.get();
+        SPARE_BLOCK.set(null);
+        block = spare != null ? spare : NO_BLOCK;
     }
 
     private void readFrameHeader() throws IOException {
@@ -171,6 +185,20 @@ final class Lz4FrameInputStream extends InputStream {
     @Override
     public int available() {
         return blockLimit - blockPosition;
+    }
+
+    /** Ends the stream and hands its block buffer back to the thread for its next frame. */
+    @Override
+    public void close() {
+        byte[] held = block;
+        block = NO_BLOCK;
+        blockPosition = 0;
+        blockLimit = 0;
+        finished = true;
+        byte[] spare = SPARE_BLOCK.get();
+        if (held.length <= KEPT_BLOCK_BYTES && (spare == null || spare.length < held.length)) {
+            SPARE_BLOCK.set(held);
+        }
     }
 
     private void count(int n) throws IOException {

@@ -110,6 +110,44 @@ class CompressionTypeTest {
     }
 
     @Test
+    void lz4FramesOpenOneAfterAnotherOrAtOnceOnOneThreadEachReadTheirOwnBytes() throws IOException {
+        byte[] first = data(7, 200_000);
+        byte[] second = data(8, 150_000);
+        byte[] firstFrame = ours(CompressionType.LZ4, first);
+        byte[] secondFrame = ours(CompressionType.LZ4, second);
+
+        // One after another: the second frame decodes into the block buffer the first handed back.
+        assertThat(decompress(CompressionType.LZ4, firstFrame)).isEqualTo(first);
+        assertThat(decompress(CompressionType.LZ4, secondFrame)).isEqualTo(second);
+
+        // At once: the second stream must not share the block the first still reads from.
+        try (InputStream a = CompressionType.LZ4.wrapForInput(ByteBuffer.wrap(firstFrame), first.length);
+                InputStream b = CompressionType.LZ4.wrapForInput(ByteBuffer.wrap(secondFrame), second.length)) {
+            ByteArrayOutputStream gotA = new ByteArrayOutputStream();
+            ByteArrayOutputStream gotB = new ByteArrayOutputStream();
+            byte[] chunk = new byte[10_000];
+            int n;
+            while ((n = a.read(chunk)) > 0) {
+                gotA.write(chunk, 0, n);
+                int m = b.read(chunk);
+                if (m > 0) {
+                    gotB.write(chunk, 0, m);
+                }
+            }
+            gotB.write(b.readAllBytes());
+            assertThat(gotA.toByteArray()).isEqualTo(first);
+            assertThat(gotB.toByteArray()).isEqualTo(second);
+        }
+
+        // A closed stream reads nothing more, even once its block serves the next frame.
+        InputStream closed = CompressionType.LZ4.wrapForInput(ByteBuffer.wrap(firstFrame), first.length);
+        assertThat(closed.read()).isEqualTo(first[0] & 0xff);
+        closed.close();
+        assertThat(decompress(CompressionType.LZ4, secondFrame)).isEqualTo(second);
+        assertThat(closed.read()).isEqualTo(-1);
+    }
+
+    @Test
     void readsLz4FramesWithContentSizeBlockAndContentChecksumsAsLiblz4WritesThem() throws IOException {
         byte[] data = data(4, 300_000);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
