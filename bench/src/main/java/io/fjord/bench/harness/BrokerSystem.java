@@ -27,6 +27,15 @@ public interface BrokerSystem {
     List<String> prepare(Path runDir, int port, Path logDir) throws IOException, InterruptedException;
 
     /**
+     * Whether the next start would be a first start that differs from the ones after it (Fjord records its class-data
+     * sharing archive at the exit of its first start after a build, as bin/fjord does on a user's first start); the
+     * harness then starts it once, untimed, before the rounds.
+     */
+    default boolean nextStartIsFirst() throws IOException {
+        return false;
+    }
+
+    /**
      * Prepares a three-node cluster under {@code runDir} (node i, from 1, listens on 127.0.0.1:{@code ports[i-1]}
      * for clients and {@code controllerPorts[i-1]} for the metadata quorum; every node is a voter and a broker) and
      * returns the command of each node, in node id order.

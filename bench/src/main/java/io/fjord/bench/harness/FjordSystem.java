@@ -87,7 +87,7 @@ public final class FjordSystem implements BrokerSystem {
             voters.append(i == 0 ? "" : ",").append(i + 1).append("@127.0.0.1:").append(controllerPorts[i]);
         }
         List<String> options = new ArrayList<>(jvmOptions);
-        Path archive = classpathFile.toAbsolutePath().resolveSibling("fjord-server.jsa");
+        Path archive = archive();
         if (Files.isRegularFile(archive) && !newerJarThan(archive)) {
             options.add("-XX:SharedArchiveFile=" + archive);
             options.add("-Xlog:cds=off");
@@ -121,11 +121,10 @@ public final class FjordSystem implements BrokerSystem {
      * Nothing is added when the options already choose an archive or {@code FJORD_CDS=0}.
      */
     private List<String> withClassDataSharing(List<String> options) throws IOException {
-        if ("0".equals(System.getenv("FJORD_CDS"))
-                || options.stream().anyMatch(o -> o.contains("SharedArchiveFile") || o.contains("ArchiveClassesAt"))) {
+        if (!archiving(options)) {
             return options;
         }
-        Path archive = classpathFile.toAbsolutePath().resolveSibling("fjord-server.jsa");
+        Path archive = archive();
         List<String> withCds = new ArrayList<>(options);
         if (Files.isRegularFile(archive) && !newerJarThan(archive)) {
             withCds.add("-XX:SharedArchiveFile=" + archive);
@@ -136,6 +135,22 @@ public final class FjordSystem implements BrokerSystem {
         withCds.add("-Xlog:cds=off");
         withCds.add("-Xlog:cds+dynamic=off");
         return withCds;
+    }
+
+    /** True when the next launch records the archive instead of mapping it. */
+    @Override
+    public boolean nextStartIsFirst() throws IOException {
+        Path archive = archive();
+        return archiving(jvmOptions) && (!Files.isRegularFile(archive) || newerJarThan(archive));
+    }
+
+    private static boolean archiving(List<String> options) {
+        return !"0".equals(System.getenv("FJORD_CDS"))
+                && options.stream().noneMatch(o -> o.contains("SharedArchiveFile") || o.contains("ArchiveClassesAt"));
+    }
+
+    private Path archive() {
+        return classpathFile.toAbsolutePath().resolveSibling("fjord-server.jsa");
     }
 
     private boolean newerJarThan(Path archive) throws IOException {

@@ -85,6 +85,11 @@ public final class Harness {
                 options.produceRecords(),
                 resultsDir);
         List<BrokerSystem> order = new ArrayList<>(systems.values());
+        for (BrokerSystem system : order) {
+            if (system.nextStartIsFirst()) {
+                untimedFirstStart(system);
+            }
+        }
         for (int round = 1; round <= options.runs(); round++) {
             for (BrokerSystem system : order) {
                 runOnce(system, round);
@@ -139,6 +144,32 @@ public final class Harness {
                 ChildJvm.stop(broker, Duration.ofSeconds(60));
             }
             deleteRecursively(runDir.resolve("data"));
+        }
+    }
+
+    /**
+     * Starts {@code system} once and has it acknowledge one produce, timing nothing, so that every timed round gets
+     * the start a user gets from the second one on (Fjord's first start after a build records its class-data
+     * sharing archive at exit).
+     */
+    private void untimedFirstStart(BrokerSystem system) throws IOException, InterruptedException {
+        System.out.printf("[%s first start after the build, not timed]%n", system.displayName());
+        Path runDir = options.workDir().toAbsolutePath().resolve(system.id() + "-first-start");
+        deleteRecursively(runDir);
+        Files.createDirectories(runDir);
+        Path logDir = resultsDir.resolve("logs");
+        int port = KafkaSystem.freePort();
+        Process broker = null;
+        try (Probe probe = Probe.start(
+                options, "127.0.0.1:" + port, runDir, logDir.resolve(system.id() + "-first-start-probe.log"))) {
+            List<String> command = system.prepare(runDir, port, logDir);
+            broker = ChildJvm.startLogged(command, runDir, logDir.resolve(system.id() + "-first-start-broker.log"));
+            probe.awaitFirstAck(System.nanoTime(), Duration.ofMinutes(3), broker);
+        } finally {
+            if (broker != null) {
+                ChildJvm.stop(broker, Duration.ofSeconds(60));
+            }
+            deleteRecursively(runDir);
         }
     }
 
