@@ -1,7 +1,6 @@
 package io.fjord.broker.network;
 
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -43,14 +42,6 @@ public final class NetworkServer {
             int socketSendBufferBytes,
             int socketReceiveBufferBytes) {}
 
-    /**
-     * Read buffers that grow to the size of what a connection sends, up to 1 MiB, instead of Netty's 64 KiB: a
-     * produce request of a few hundred KiB then arrives in one read, and its frame is a slice of that buffer, not
-     * a copy gathered from several reads. Each buffer goes back to the pool once its frame is handled.
-     */
-    private static final AdaptiveRecvByteBufAllocator RECEIVE_BUFFERS =
-            new AdaptiveRecvByteBufAllocator(512, 16 * 1024, 1024 * 1024);
-
     private final Settings settings;
     private final RequestDispatcher dispatcher;
     private final Executor ioPool;
@@ -79,7 +70,6 @@ public final class NetworkServer {
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(ChannelOption.RCVBUF_ALLOCATOR, RECEIVE_BUFFERS)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
