@@ -241,10 +241,10 @@ public final class Harness {
                 rawResult(system, round, w.id(), r);
             }
             case END_TO_END_WARM -> {
-                ToolOutput.LatencyResult r = runner.warmEndToEnd(w, options.endToEndRecords());
-                record(system, round, w.id(), w.id() + ".p50_us", r == null ? Double.NaN : r.p50Ms() * 1000);
-                record(system, round, w.id(), w.id() + ".p99_us", r == null ? Double.NaN : r.p99Ms() * 1000);
-                record(system, round, w.id(), w.id() + ".p999_us", r == null ? Double.NaN : r.p999Ms() * 1000);
+                ToolOutput.WarmLatencyResult r = runner.warmEndToEnd(w, options.endToEndRecords());
+                record(system, round, w.id(), w.id() + ".p50_us", r == null ? Double.NaN : r.p50Us());
+                record(system, round, w.id(), w.id() + ".p99_us", r == null ? Double.NaN : r.p99Us());
+                record(system, round, w.id(), w.id() + ".p999_us", r == null ? Double.NaN : r.p999Us());
                 rawResult(system, round, w.id(), r);
             }
             case CLUSTER -> {} // runCluster, after the single-node run

@@ -101,19 +101,16 @@ public final class ToolOutput {
         return new LatencyResult(avg, p50.getAsDouble(), p99.getAsDouble(), p999.getAsDouble());
     }
 
-    /**
-     * The last {@code PASS n p50 p99 p999 max} line of {@code BenchClient latency} (microseconds), as a result in
-     * milliseconds, or null.
-     */
-    public static LatencyResult parseWarmLatency(String output) {
+    /** {@code BenchClient latency}'s last pass, in microseconds. */
+    public record WarmLatencyResult(long p50Us, long p99Us, long p999Us) {}
+
+    /** The last {@code PASS n p50 p99 p999 max} line of {@code BenchClient latency}, or null. */
+    public static WarmLatencyResult parseWarmLatency(String output) {
         Matcher m = Pattern.compile("(?m)^PASS \\d+ (\\d+) (\\d+) (\\d+) \\d+$").matcher(output);
-        LatencyResult last = null;
+        WarmLatencyResult last = null;
         while (m.find()) {
-            last = new LatencyResult(
-                    Double.NaN,
-                    Long.parseLong(m.group(1)) / 1000.0,
-                    Long.parseLong(m.group(2)) / 1000.0,
-                    Long.parseLong(m.group(3)) / 1000.0);
+            last = new WarmLatencyResult(
+                    Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), Long.parseLong(m.group(3)));
         }
         return last;
     }

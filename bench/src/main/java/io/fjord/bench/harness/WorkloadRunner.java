@@ -77,7 +77,7 @@ final class WorkloadRunner {
     }
 
     /** EndToEndLatency's loop three times over in one client JVM ({@code BenchClient latency}); the last pass. */
-    ToolOutput.LatencyResult warmEndToEnd(Workload w, long records) throws IOException, InterruptedException {
+    ToolOutput.WarmLatencyResult warmEndToEnd(Workload w, long records) throws IOException, InterruptedException {
         List<String> args = List.of(
                 "latency",
                 bootstrap,

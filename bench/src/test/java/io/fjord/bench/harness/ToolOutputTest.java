@@ -51,14 +51,13 @@ class ToolOutputTest {
     }
 
     @Test
-    void readsTheLastPassOfTheWarmLatencyClientInMilliseconds() {
+    void readsTheLastPassOfTheWarmLatencyClient() {
         String output = "[main] WARN org.apache.kafka.clients.NetworkClient - ignored\n"
                 + "PASS 1 406 3828 8085 72092\n"
                 + "PASS 2 274 735 4407 8118\n"
                 + "PASS 3 255 589 3679 6323\n";
 
-        assertThat(ToolOutput.parseWarmLatency(output))
-                .isEqualTo(new ToolOutput.LatencyResult(Double.NaN, 0.255, 0.589, 3.679));
+        assertThat(ToolOutput.parseWarmLatency(output)).isEqualTo(new ToolOutput.WarmLatencyResult(255, 589, 3679));
         assertThat(ToolOutput.parseWarmLatency("Percentiles: 50th = 0, 99th = 4, 99.9th = 7"))
                 .isNull();
     }
