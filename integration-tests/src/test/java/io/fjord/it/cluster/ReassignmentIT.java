@@ -162,9 +162,24 @@ class ReassignmentIT {
         admin.alterPartitionReassignments(Map.of(tp, Optional.empty())).all().get(30, TimeUnit.SECONDS);
         assertThat(admin.listPartitionReassignments().reassignments().get(15, TimeUnit.SECONDS))
                 .isEmpty();
-        TopicPartitionInfo restored = describe("moving");
+        TopicPartitionInfo restored = awaitReplicas("moving", List.of(1));
         assertThat(ids(restored.replicas())).containsExactly(1);
         assertThat(restored.leader().id()).isEqualTo(1);
+    }
+
+    /**
+     * {@code topic}'s partition 0 once the broker answering has applied the change to {@code replicas} (each broker
+     * applies a committed change a moment after the controller, and Admin describes through any of them), or as it
+     * stands after 15 s.
+     */
+    private static TopicPartitionInfo awaitReplicas(String topic, List<Integer> replicas) throws Exception {
+        long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        TopicPartitionInfo info = describe(topic);
+        while (!ids(info.replicas()).equals(replicas) && System.nanoTime() < deadlineNs) {
+            Thread.sleep(50);
+            info = describe(topic);
+        }
+        return info;
     }
 
     /** Waits until {@code client}'s broker has applied the reassignment (its image may lag the controller's). */
