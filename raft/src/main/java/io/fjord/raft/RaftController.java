@@ -116,10 +116,15 @@ public final class RaftController implements ControllerApi, AutoCloseable {
                     "A broker registration needs an id >= 0, an incarnation id and endpoints; got id " + brokerId
                             + ", endpoints " + endpoints));
         }
-        CompletableFuture<Long> registered = call(
-                new RegisterBroker(brokerId, incarnationId, endpoints, rack, config), CommandCodec::decodeOffsetReply);
-        registered.thenRun(() -> startHeartbeats(brokerId, incarnationId));
-        return registered;
+        // The answer completes only once the heartbeats are scheduled: a caller that stops them right after
+        // (a broker shutting down at once) must find them, or they would start after the stop and never end.
+        return call(
+                        new RegisterBroker(brokerId, incarnationId, endpoints, rack, config),
+                        CommandCodec::decodeOffsetReply)
+                .thenApply(offset -> {
+                    startHeartbeats(brokerId, incarnationId);
+                    return offset;
+                });
     }
 
     @Override
