@@ -17,6 +17,7 @@ import io.fjord.broker.partition.ReplicaManager;
 import io.fjord.broker.producer.ProducerIdManager;
 import io.fjord.broker.quota.ReplicationThrottles;
 import io.fjord.common.ApiException;
+import io.fjord.common.Entropy;
 import io.fjord.common.Errors;
 import io.fjord.common.Time;
 import io.fjord.common.Uuid;
@@ -31,7 +32,6 @@ import io.fjord.storage.LogManager;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.List;
 import java.util.Random;
 import java.util.SplittableRandom;
@@ -118,7 +118,7 @@ public final class BrokerServer {
         Path metadataDir = config.metadataLogDir();
         Files.createDirectories(metadataDir);
         String clusterId = MetaProperties.loadOrCreate(
-                metadataDir, config.nodeId(), () -> BrokerMetadata.newClusterId(config, new SecureRandom()));
+                metadataDir, config.nodeId(), () -> BrokerMetadata.newClusterId(config, Entropy.SYSTEM));
 
         scheduler = new ScheduledThreadPoolExecutor(
                 Math.max(2, config.backgroundThreads()), daemonThreads("fjord-scheduler"));
@@ -161,7 +161,7 @@ public final class BrokerServer {
                 GroupCoordinatorFactory.topics(metadata),
                 groupScheduler,
                 time,
-                new Random(new SecureRandom().nextLong()));
+                new Random(Entropy.SYSTEM.nextLong()));
         groupPublisher = new GroupCoordinatorPublisher(
                 config.nodeId(), groupCoordinator, replicaManager, groupLoader, scheduler, LOAD_RETRY_BACKOFF_MS);
         metadataNode.loader().installPublisher(groupPublisher);
@@ -177,7 +177,7 @@ public final class BrokerServer {
                 config.maxIncrementalFetchSessionCacheSlots(),
                 config.minIncrementalFetchSessionEvictionMs(),
                 time,
-                new Random(new SecureRandom().nextLong()));
+                new Random(Entropy.SYSTEM.nextLong()));
         RequestDispatcher dispatcher = KafkaApis.build(
                 metadata,
                 metadataNode.controller(),
@@ -235,7 +235,7 @@ public final class BrokerServer {
                                 config.leaderImbalancePerBrokerPercentage()),
                 new BrokerConfigValidator(),
                 time,
-                new SplittableRandom(new SecureRandom().nextLong()));
+                new SplittableRandom(Entropy.SYSTEM.nextLong()));
     }
 
     /**
@@ -247,7 +247,7 @@ public final class BrokerServer {
         Path metadataDir = config.metadataLogDir();
         Files.createDirectories(metadataDir);
         MetaProperties.loadOrCreate(
-                metadataDir, config.nodeId(), () -> BrokerMetadata.newClusterId(config, new SecureRandom()));
+                metadataDir, config.nodeId(), () -> BrokerMetadata.newClusterId(config, Entropy.SYSTEM));
         metadataNode = startMetadata();
         metadataNode.ready().get(120, TimeUnit.SECONDS);
         io.fjord.common.config.Endpoint controller = config.listeners().get(0);

@@ -47,6 +47,19 @@ public record Uuid(long mostSignificantBits, long leastSignificantBits) implemen
         return new Uuid(buffer.getLong(), buffer.getLong());
     }
 
+    // Written out, not the record's generated ones: see TopicPartition.
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Uuid other
+                && mostSignificantBits == other.mostSignificantBits
+                && leastSignificantBits == other.leastSignificantBits;
+    }
+
+    @Override
+    public int hashCode() {
+        return Long.hashCode(mostSignificantBits) * 31 + Long.hashCode(leastSignificantBits);
+    }
+
     public boolean isZero() {
         return mostSignificantBits == 0L && leastSignificantBits == 0L;
     }

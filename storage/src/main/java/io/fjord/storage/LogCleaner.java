@@ -2,7 +2,6 @@ package io.fjord.storage;
 
 import io.fjord.common.Time;
 import io.fjord.common.TopicPartition;
-import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -17,6 +16,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The log cleaner (compaction) of a broker: {@code log.cleaner.threads} threads that each take the
@@ -40,7 +41,7 @@ public final class LogCleaner {
 
     public static final String CHECKPOINT_FILE = "cleaner-offset-checkpoint";
 
-    private static final System.Logger LOG = System.getLogger(LogCleaner.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(LogCleaner.class);
 
     /** Where a log stands with the cleaner. */
     private record Checkpoint(Path logDir, long offset) {}
@@ -90,7 +91,7 @@ public final class LogCleaner {
             }
         } catch (RuntimeException e) {
             // Cleaning again from the log start is always safe, only slower.
-            LOG.log(Level.WARNING, "ignoring unreadable cleaner checkpoint " + file, e);
+            LOG.warn("ignoring unreadable cleaner checkpoint " + file, e);
         }
     }
 
@@ -121,7 +122,7 @@ public final class LogCleaner {
             try {
                 cleaned = cleanFilthiestLog(cleaner);
             } catch (RuntimeException e) {
-                LOG.log(Level.ERROR, "log cleaner pass failed", e);
+                LOG.error("log cleaner pass failed", e);
             }
             if (!cleaned) {
                 lock.lock();
@@ -181,15 +182,13 @@ public final class LogCleaner {
         try {
             Cleaner.CleanResult result = cleaner.clean(candidate.log(), candidate.range(), nowMs, aborted::get);
             onCleaned(candidate.log(), result);
-            LOG.log(
-                    Level.INFO,
-                    "cleaned " + tp + " up to offset " + result.cleanedUpTo() + ": " + result.segmentsCleaned()
-                            + " segments, read " + result.bytesRead() + " bytes, wrote " + result.bytesWritten()
-                            + " bytes, dirty ratio was "
-                            + String.format("%.2f", candidate.range().dirtyRatio()));
+            LOG.info("cleaned " + tp + " up to offset " + result.cleanedUpTo() + ": " + result.segmentsCleaned()
+                    + " segments, read " + result.bytesRead() + " bytes, wrote " + result.bytesWritten()
+                    + " bytes, dirty ratio was "
+                    + String.format("%.2f", candidate.range().dirtyRatio()));
             return true;
         } catch (Cleaner.AbortedException e) {
-            LOG.log(Level.INFO, "cleaning of " + tp + " stopped: " + e.getMessage());
+            LOG.info("cleaning of " + tp + " stopped: " + e.getMessage());
             return false;
         } catch (RuntimeException e) {
             lock.lock();
@@ -198,7 +197,7 @@ public final class LogCleaner {
             } finally {
                 lock.unlock();
             }
-            LOG.log(Level.ERROR, "cannot clean " + tp + "; it stays uncompacted until the broker restarts", e);
+            LOG.error("cannot clean " + tp + "; it stays uncompacted until the broker restarts", e);
             return false;
         } finally {
             lock.lock();

