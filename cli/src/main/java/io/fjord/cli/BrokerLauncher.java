@@ -10,6 +10,12 @@ import java.net.InetSocketAddress;
 public interface BrokerLauncher {
 
     /**
+     * Called first thing by {@code fjord start}, before the configuration is read: may begin, in the background,
+     * work that {@link #launch} would otherwise do on the caller's thread.
+     */
+    default void prepare() {}
+
+    /**
      * Starts a broker and returns once it accepts requests.
      *
      * @throws RuntimeException when the broker cannot start (port in use, unreadable data directory...)

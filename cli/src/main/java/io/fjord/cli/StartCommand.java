@@ -112,6 +112,7 @@ final class StartCommand implements Callable<Integer> {
     /** Starts the broker and blocks until it stops; the exit status. */
     int run(PrintWriter out, PrintWriter err) {
         long startNs = time.nanoseconds();
+        launcher.prepare();
         BrokerConfig config;
         try {
             config = BrokerConfig.parse(properties());

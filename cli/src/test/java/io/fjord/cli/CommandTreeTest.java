@@ -91,11 +91,11 @@ class CommandTreeTest {
         assertThat(fjordFor("-b").getSubcommands()).containsKeys("start", "topic", "cluster", "completion");
         assertThat(fjordFor("strat").execute("strat")).isEqualTo(Fjord.EXIT_USAGE);
         assertThat(err.toString()).contains("strat");
-        assertThat(fjordFor(null).getSubcommands()).hasSize(Fjord.SUBCOMMANDS.size() + 1);
+        assertThat(fjordFor(null).getSubcommands()).hasSize(CommandTree.SUBCOMMANDS.size() + 1);
     }
 
     private CommandLine fjordFor(String firstArgument) {
-        return Fjord.commandLine(
+        return CommandTree.commandLine(
                 config -> {
                     throw new AssertionError("no broker is started here");
                 },

@@ -96,6 +96,17 @@ class StartCommandTest {
     }
 
     @Test
+    void preparesTheLauncherOnceBeforeTheConfigurationIsRead() throws Exception {
+        assertThat(run("start", "-o", "num.partitions=abc")).isEqualTo(2);
+        assertThat(launcher.prepareCalls).isEqualTo(1);
+
+        Path data = tmp.resolve("prepared");
+        launcher.onLaunch = () -> assertThat(launcher.prepareCalls).isEqualTo(2);
+        assertThat(run("start", "-o", "log.dirs=" + data)).isZero();
+        assertThat(launcher.launched).hasSize(1);
+    }
+
+    @Test
     void aMissingConfigFileOrMalformedOverrideIsAUsageError() {
         assertThat(run("start", "--config", tmp.resolve("nope.properties").toString()))
                 .isEqualTo(2);
@@ -121,7 +132,7 @@ class StartCommandTest {
             assertThat(fast.parsePlain(args.toArray(String[]::new)))
                     .as(args.toString())
                     .isTrue();
-            CommandLine.ParseResult parsed = Fjord.commandLine(
+            CommandLine.ParseResult parsed = CommandTree.commandLine(
                             launcher, process, time, new PrintWriter(out), new PrintWriter(err))
                     .parseArgs(args.toArray(String[]::new));
             StartCommand slow = (StartCommand) parsed.subcommand().commandSpec().userObject();
@@ -214,9 +225,15 @@ class StartCommandTest {
         final CountDownLatch started = new CountDownLatch(1);
         final CountDownLatch stopped = new CountDownLatch(1);
         volatile int shutdownCalls;
+        int prepareCalls;
         RuntimeException failure;
         Runnable onLaunch = () -> {};
         boolean blockUntilShutdown;
+
+        @Override
+        public void prepare() {
+            prepareCalls++;
+        }
 
         @Override
         public RunningBroker launch(BrokerConfig config) {
