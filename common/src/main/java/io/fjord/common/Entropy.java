@@ -22,7 +22,6 @@ public final class Entropy implements RandomGenerator {
     public static final Entropy SYSTEM = new Entropy(Path.of("/dev/urandom"));
 
     private final Path source;
-    private volatile SecureRandom fallback;
 
     // Visible for testing
     Entropy(Path source) {
@@ -39,20 +38,11 @@ public final class Entropy implements RandomGenerator {
         } catch (IOException | UnsupportedOperationException e) {
             // No such device here (not Linux, or a sandbox without /dev): the JDK's generator instead.
         }
-        return fallback().nextLong();
+        return Fallback.RANDOM.nextLong();
     }
 
-    private SecureRandom fallback() {
-        SecureRandom random = fallback;
-        if (random == null) {
-            synchronized (this) {
-                random = fallback;
-                if (random == null) {
-                    random = new SecureRandom();
-                    fallback = random;
-                }
-            }
-        }
-        return random;
+    /** Made on first use only (class initialisation is lazy and thread-safe); SecureRandom is thread-safe. */
+    private static final class Fallback {
+        static final SecureRandom RANDOM = new SecureRandom();
     }
 }

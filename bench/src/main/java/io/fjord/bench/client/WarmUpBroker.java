@@ -107,7 +107,7 @@ final class WarmUpBroker implements AutoCloseable {
     }
 
     /** The answer to one request, or null for an API this stand-in does not serve. */
-    ApiMessage answer(RequestHeader header, ByteBuffer body) {
+    private ApiMessage answer(RequestHeader header, ByteBuffer body) {
         short version = header.apiVersion();
         return switch (header.apiKey()) {
             case API_VERSIONS -> apiVersions();

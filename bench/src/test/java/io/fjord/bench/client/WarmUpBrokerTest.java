@@ -5,14 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.net.Socket;
+import java.nio.ByteBuffer;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.message.ApiVersionsRequestData;
+import org.apache.kafka.common.message.DescribeClusterRequestData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.MessageUtil;
+import org.apache.kafka.common.requests.RequestHeader;
 import org.junit.jupiter.api.Test;
 
 class WarmUpBrokerTest {
@@ -38,17 +42,37 @@ class WarmUpBrokerTest {
     }
 
     @Test
-    void hangsUpOnAnApiItDoesNotServe() throws Exception {
-        Properties p = new Properties();
+    void answersOnTheConnectionThenHangsUpOnAnApiItDoesNotServe() throws Exception {
         try (WarmUpBroker broker = new WarmUpBroker()) {
-            p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
-            p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "1000");
-            p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "500");
-            try (Admin admin = Admin.create(p)) {
-                // DescribeCluster: the stand-in closes the connection instead of answering.
-                assertThat(admin.describeCluster().clusterId()).failsWithin(5, TimeUnit.SECONDS);
+            String[] hostPort = broker.bootstrap().split(":");
+            try (Socket socket = new Socket(hostPort[0], Integer.parseInt(hostPort[1]))) {
+                socket.setSoTimeout(5_000);
+                DataOutputStream out = new DataOutputStream(socket.getOutputStream());
+                DataInputStream in = new DataInputStream(socket.getInputStream());
+
+                send(out, new RequestHeader(ApiKeys.API_VERSIONS, (short) 3, "t", 7), new ApiVersionsRequestData());
+                byte[] answer = new byte[in.readInt()];
+                in.readFully(answer);
+                assertThat(ByteBuffer.wrap(answer).getInt()).isEqualTo(7); // response header v0: correlation id
+
+                send(
+                        out,
+                        new RequestHeader(ApiKeys.DESCRIBE_CLUSTER, (short) 0, "t", 8),
+                        new DescribeClusterRequestData());
+                assertThat(in.read()).isEqualTo(-1);
             }
         }
+    }
+
+    private static void send(DataOutputStream out, RequestHeader header, ApiMessage body) throws Exception {
+        ByteBuffer head = MessageUtil.toByteBufferAccessor(header.data(), header.headerVersion())
+                .buffer();
+        ByteBuffer payload =
+                MessageUtil.toByteBufferAccessor(body, header.apiVersion()).buffer();
+        out.writeInt(head.remaining() + payload.remaining());
+        out.write(head.array(), head.arrayOffset() + head.position(), head.remaining());
+        out.write(payload.array(), payload.arrayOffset() + payload.position(), payload.remaining());
+        out.flush();
     }
 
     @Test

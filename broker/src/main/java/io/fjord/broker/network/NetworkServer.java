@@ -56,7 +56,6 @@ public final class NetworkServer {
         this.ioPool = ioPool;
     }
 
-    /** Binds the listener; returns the bound address (port 0 picks a free port). */
     /**
      * Starts a daemon thread that runs the class initialisation {@link #start} needs (Netty's native transport and
      * buffer allocator, channel ids, the protocol's API table) while the caller reads the configuration and opens
@@ -69,7 +68,7 @@ public final class NetworkServer {
         Thread preload = new Thread(
                 () -> {
                     Epoll.isAvailable();
-                    io.netty.buffer.ByteBufAllocator.DEFAULT.toString();
+                    java.util.Objects.requireNonNull(io.netty.buffer.ByteBufAllocator.DEFAULT); // its class init
                     io.netty.channel.DefaultChannelId.newInstance();
                     io.fjord.protocol.ApiKeys.forId((short) 0);
                 },
@@ -78,6 +77,7 @@ public final class NetworkServer {
         preload.start();
     }
 
+    /** Binds the listener; returns the bound address (port 0 picks a free port). */
     public InetSocketAddress start() throws InterruptedException {
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
