@@ -10,7 +10,8 @@ import java.util.List;
  * Fjord, launched as its own JVM exactly as a user starts it: {@code io.fjord.cli.Fjord start --override
  * listeners=PLAINTEXT://127.0.0.1:PORT --override log.dirs=DIR} on the cli module's runtime classpath, with Fjord's
  * defaults (the `server` JVM options of config/jvm.options, as bin/fjord start uses, unless FJORD_JAVA_OPTS is set),
- * and bin/fjord's class-data sharing archive (recorded by the first broker launched, used by the next ones).
+ * bin/fjord's class-data sharing archive (recorded by the first broker launched, used by the next ones) and its
+ * java.library.path for Netty's native library.
  *
  * <p>Used from the harness's main thread only.
  */
@@ -69,7 +70,7 @@ public final class FjordSystem implements BrokerSystem {
                 "listeners=PLAINTEXT://127.0.0.1:" + port,
                 "--override",
                 "log.dirs=" + dataDir.toAbsolutePath()));
-        return ChildJvm.command(withClassDataSharing(jvmOptions), classpath(), MAIN_CLASS, args);
+        return ChildJvm.command(withNativeLibraries(withClassDataSharing(jvmOptions)), classpath(), MAIN_CLASS, args);
     }
 
     /**
@@ -86,7 +87,7 @@ public final class FjordSystem implements BrokerSystem {
         for (int i = 0; i < ports.length; i++) {
             voters.append(i == 0 ? "" : ",").append(i + 1).append("@127.0.0.1:").append(controllerPorts[i]);
         }
-        List<String> options = new ArrayList<>(jvmOptions);
+        List<String> options = new ArrayList<>(withNativeLibraries(jvmOptions));
         Path archive = archive();
         if (Files.isRegularFile(archive) && !newerJarThan(archive)) {
             options.add("-XX:SharedArchiveFile=" + archive);
@@ -135,6 +136,23 @@ public final class FjordSystem implements BrokerSystem {
         withCds.add("-Xlog:cds=off");
         withCds.add("-Xlog:cds+dynamic=off");
         return withCds;
+    }
+
+    /**
+     * Adds what bin/fjord adds: Netty's native library from the directory the cli build unpacks it to (next to the
+     * cli jar, {@code cli/target/native}) ahead of this JVM's own library path, so the broker does not copy it out
+     * of its jar at every start. Nothing is added when the directory is missing or the options set the path.
+     */
+    private List<String> withNativeLibraries(List<String> options) throws IOException {
+        Path cliJar = Path.of(classpath().split(java.io.File.pathSeparator)[0]).toAbsolutePath();
+        Path nativeDir = cliJar.resolveSibling("native");
+        if (!Files.isDirectory(nativeDir) || options.stream().anyMatch(o -> o.startsWith("-Djava.library.path="))) {
+            return options;
+        }
+        List<String> withNative = new ArrayList<>(options);
+        withNative.add("-Djava.library.path=" + nativeDir + java.io.File.pathSeparator
+                + System.getProperty("java.library.path"));
+        return withNative;
     }
 
     /** True when the next launch records the archive instead of mapping it. */

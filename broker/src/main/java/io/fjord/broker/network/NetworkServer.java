@@ -2,6 +2,9 @@ package io.fjord.broker.network;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
@@ -68,13 +71,30 @@ public final class NetworkServer {
         Thread preload = new Thread(
                 () -> {
                     Epoll.isAvailable();
-                    java.util.Objects.requireNonNull(io.netty.buffer.ByteBufAllocator.DEFAULT); // its class init
                     io.netty.channel.DefaultChannelId.newInstance();
+                    readHandlerAnnotations();
+                    java.util.Objects.requireNonNull(io.netty.buffer.ByteBufAllocator.DEFAULT); // its class init
                     io.fjord.protocol.ApiKeys.forId((short) 0);
                 },
                 "fjord-preload");
         preload.setDaemon(true);
         preload.start();
+    }
+
+    /**
+     * Netty reads a handler's {@code @Sharable} and its methods' {@code @Skip} when the handler joins a pipeline. The
+     * first annotation read in the JVM sets up the JDK's annotation parser and a proxy class per annotation type,
+     * which the listener's bind otherwise pays on the main thread.
+     */
+    private static void readHandlerAnnotations() {
+        ChannelInitializer.class.isAnnotationPresent(ChannelHandler.Sharable.class);
+        try {
+            ChannelInboundHandlerAdapter.class
+                    .getMethod("channelRead", ChannelHandlerContext.class, Object.class)
+                    .getDeclaredAnnotations();
+        } catch (NoSuchMethodException e) {
+            throw new IllegalStateException("Netty's ChannelInboundHandlerAdapter has no channelRead", e);
+        }
     }
 
     /** Binds the listener; returns the bound address (port 0 picks a free port). */

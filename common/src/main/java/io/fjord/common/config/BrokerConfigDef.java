@@ -27,14 +27,13 @@ import java.util.Set;
 /**
  * The broker configuration keys: the ones Fjord reads, typed with Kafka's defaults and validators
  * ({@link #DEF}), and the names of every other Kafka 4.x broker key, which are accepted so that a
- * Kafka {@code server.properties} works unchanged (read from {@code kafka-broker-keys.txt}). Built once
- * at class load; read-only after that.
+ * Kafka {@code server.properties} works unchanged (read from {@code kafka-broker-keys.txt}). The typed keys
+ * are built at class load, the other names when a key Fjord does not define is first checked; read-only after
+ * that.
  */
 final class BrokerConfigDef {
 
     static final ConfigDef DEF = new ConfigDef();
-    static final Set<String> OTHER_KAFKA_KEYS = new HashSet<>();
-    static final List<String> OTHER_KAFKA_PREFIXES = new ArrayList<>();
 
     private static final String PROTOCOL_MAP_DEFAULT =
             "PLAINTEXT:PLAINTEXT,SSL:SSL,SASL_PLAINTEXT:SASL_PLAINTEXT,SASL_SSL:SASL_SSL";
@@ -45,7 +44,6 @@ final class BrokerConfigDef {
         defineLog();
         defineLogCleaner();
         defineReplicationAndCoordinators();
-        loadOtherKafkaKeys();
     }
 
     private BrokerConfigDef() {}
@@ -563,35 +561,12 @@ final class BrokerConfigDef {
                         "Members allowed in one consumer-protocol group.");
     }
 
-    private static void loadOtherKafkaKeys() {
-        try (InputStream in = BrokerConfigDef.class.getResourceAsStream("kafka-broker-keys.txt")) {
-            if (in == null) {
-                throw new IllegalStateException("kafka-broker-keys.txt is missing from the classpath");
-            }
-            BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-            String line;
-            while ((line = reader.readLine()) != null) {
-                line = line.trim();
-                if (line.isEmpty() || line.startsWith("#")) {
-                    continue;
-                }
-                if (line.endsWith(".")) {
-                    OTHER_KAFKA_PREFIXES.add(line);
-                } else {
-                    OTHER_KAFKA_KEYS.add(line);
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     /** True when Kafka's broker knows {@code name} (typed here, or listed, or under a known prefix). */
     static boolean isKafkaKey(String name) {
-        if (DEF.key(name) != null || OTHER_KAFKA_KEYS.contains(name)) {
+        if (DEF.key(name) != null || OtherKafkaKeys.KEYS.contains(name)) {
             return true;
         }
-        for (String prefix : OTHER_KAFKA_PREFIXES) {
+        for (String prefix : OtherKafkaKeys.PREFIXES) {
             if (name.startsWith(prefix) && name.length() > prefix.length()) {
                 return true;
             }
@@ -604,7 +579,7 @@ final class BrokerConfigDef {
         String best = null;
         int bestDistance = Math.max(2, name.length() / 4) + 1;
         List<String> candidates = new ArrayList<>(DEF.names());
-        candidates.addAll(OTHER_KAFKA_KEYS);
+        candidates.addAll(OtherKafkaKeys.KEYS);
         for (String candidate : candidates) {
             int d = distance(name, candidate, bestDistance);
             if (d < bestDistance) {
@@ -635,5 +610,41 @@ final class BrokerConfigDef {
             cur = t;
         }
         return prev[b.length()];
+    }
+
+    /**
+     * The Kafka broker keys Fjord accepts without typing them, read from {@code kafka-broker-keys.txt} when a key
+     * Fjord does not define is first checked. A configuration of Fjord's own keys never reads the file: finding it
+     * opens the jars ahead of fjord-common on the class path, about 10 ms of the broker's start.
+     */
+    private static final class OtherKafkaKeys {
+
+        static final Set<String> KEYS = new HashSet<>();
+        static final List<String> PREFIXES = new ArrayList<>();
+
+        static {
+            try (InputStream in = BrokerConfigDef.class.getResourceAsStream("kafka-broker-keys.txt")) {
+                if (in == null) {
+                    throw new IllegalStateException("kafka-broker-keys.txt is missing from the classpath");
+                }
+                BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+                String line;
+                while ((line = reader.readLine()) != null) {
+                    line = line.trim();
+                    if (line.isEmpty() || line.startsWith("#")) {
+                        continue;
+                    }
+                    if (line.endsWith(".")) {
+                        PREFIXES.add(line);
+                    } else {
+                        KEYS.add(line);
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        private OtherKafkaKeys() {}
     }
 }

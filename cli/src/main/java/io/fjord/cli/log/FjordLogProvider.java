@@ -1,0 +1,105 @@
+package io.fjord.cli.log;
+
+import java.util.Properties;
+import java.util.TimeZone;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import org.slf4j.ILoggerFactory;
+import org.slf4j.IMarkerFactory;
+import org.slf4j.Logger;
+import org.slf4j.helpers.BasicMarkerFactory;
+import org.slf4j.helpers.NOPMDCAdapter;
+import org.slf4j.spi.MDCAdapter;
+import org.slf4j.spi.SLF4JServiceProvider;
+
+/**
+ * The fjord command's SLF4J backend (the broker's and the client commands' log): one line per event on standard
+ * error, {@code HH:mm:ss.SSS [thread] LEVEL logger - message}, as slf4j-simple printed them before. slf4j-simple built
+ * a SimpleDateFormat for its timestamps, whose Calendar and locale data cost the broker about 25 ms of its start
+ * (alternating starts); {@link LogSink} formats the time by hand.
+ *
+ * <p>Levels: {@link #defaultLevels()}, overridden by the system properties {@code fjord.log.level} and
+ * {@code fjord.log.level.LOGGER}, e.g. {@code -Dfjord.log.level.io.fjord.storage=debug} (trace, debug, info, warn,
+ * error, off). A logger takes the level of its nearest dotted prefix. The defaults are code, not a class-path file:
+ * looking a file up searches every JDK module and opens the cli jar, about 5 ms of the broker's start.
+ *
+ * <p>SLF4J creates the provider through ServiceLoader, or by name from the {@code slf4j.provider} system property
+ * (bin/fjord's options name it, which skips a scan of every jar), and calls {@link #initialize} once before handing
+ * out loggers; loggers are created on any thread and kept per name.
+ */
+public final class FjordLogProvider implements SLF4JServiceProvider {
+
+    static final String PROPERTY_PREFIX = "fjord.log.";
+
+    private final IMarkerFactory markers = new BasicMarkerFactory();
+    private final MDCAdapter mdc = new NOPMDCAdapter();
+    private volatile ILoggerFactory loggers;
+
+    @Override
+    public void initialize() {
+        LogLevels levels = LogLevels.parse(
+                new LogLevels.Source(defaultLevels(), ""),
+                new LogLevels.Source(System.getProperties(), PROPERTY_PREFIX));
+        loggers = new Factory(levels, new LogSink(() -> System.err, System::currentTimeMillis, TimeZone::getDefault));
+    }
+
+    @Override
+    public ILoggerFactory getLoggerFactory() {
+        return loggers;
+    }
+
+    @Override
+    public IMarkerFactory getMarkerFactory() {
+        return markers;
+    }
+
+    @Override
+    public MDCAdapter getMDCAdapter() {
+        return mdc;
+    }
+
+    @Override
+    public String getRequestedApiVersion() {
+        return "2.0.99";
+    }
+
+    /** The levels the fjord command logs at unless system properties say otherwise. */
+    static Properties defaultLevels() {
+        Properties levels = new Properties();
+        levels.setProperty(LogLevels.DEFAULT_KEY, "info");
+        // The fjord command prints its own one-line errors; the client library speaks only when something is wrong.
+        // NetworkClient logs every refused connection at WARN while the CLI waits for its timeout, so it is at ERROR.
+        levels.setProperty(LogLevels.NAME_PREFIX + "org.apache.kafka", "warn");
+        levels.setProperty(LogLevels.NAME_PREFIX + "org.apache.kafka.clients.NetworkClient", "error");
+        levels.setProperty(LogLevels.NAME_PREFIX + "org.apache.kafka.clients.admin.internals", "error");
+        levels.setProperty(LogLevels.NAME_PREFIX + "org.apache.kafka.clients.consumer.internals", "error");
+        // Ratis (the metadata quorum) logs every retried client request and every lifecycle transition at INFO/WARN
+        // while a quorum forms or changes leader; those are expected, so only errors show.
+        levels.setProperty(LogLevels.NAME_PREFIX + "org.apache.ratis", "warn");
+        levels.setProperty(LogLevels.NAME_PREFIX + "org.apache.ratis.client.impl.OrderedAsync", "off");
+        levels.setProperty(LogLevels.NAME_PREFIX + "org.apache.ratis.util.LifeCycle", "off");
+        return levels;
+    }
+
+    /** One {@link LineLogger} per name, its level fixed from {@code levels} when first asked for. */
+    static final class Factory implements ILoggerFactory {
+
+        private final LogLevels levels;
+        private final LogSink sink;
+        private final ConcurrentMap<String, Logger> byName = new ConcurrentHashMap<>();
+
+        Factory(LogLevels levels, LogSink sink) {
+            this.levels = levels;
+            this.sink = sink;
+        }
+
+        @Override
+        public Logger getLogger(String name) {
+            Logger logger = byName.get(name);
+            if (logger == null) {
+                logger = byName.computeIfAbsent(name, n -> new LineLogger(n, levels.threshold(n), sink));
+            }
+            return logger;
+        }
+    }
+}

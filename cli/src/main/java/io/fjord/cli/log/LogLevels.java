@@ -1,0 +1,87 @@
+package io.fjord.cli.log;
+
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import org.slf4j.event.Level;
+
+/**
+ * The level each logger logs at: the level set for its name or for its nearest dotted prefix, else the default.
+ * Built once from {@code level} and {@code level.NAME} keys (values trace, debug, info, warn, error or off); immutable,
+ * so any thread may read it.
+ */
+final class LogLevels {
+
+    /** A threshold above every level: nothing is logged. */
+    static final int OFF = Integer.MAX_VALUE;
+
+    static final String DEFAULT_KEY = "level";
+    static final String NAME_PREFIX = "level.";
+
+    private final int defaultThreshold;
+    private final Map<String, Integer> thresholds;
+
+    private LogLevels(int defaultThreshold, Map<String, Integer> thresholds) {
+        this.defaultThreshold = defaultThreshold;
+        this.thresholds = thresholds;
+    }
+
+    /**
+     * The levels in {@code settings}, where {@code keyPrefix} comes before {@code level} and {@code level.NAME}
+     * (empty for the defaults, {@code fjord.log.} for system properties); later sources override earlier ones.
+     * An unknown level name fails with the key and value.
+     */
+    static LogLevels parse(Source... sources) {
+        int defaultThreshold = Level.INFO.toInt();
+        Map<String, Integer> thresholds = new HashMap<>();
+        for (Source source : sources) {
+            for (String key : source.settings().stringPropertyNames()) {
+                if (!key.startsWith(source.keyPrefix())) {
+                    continue;
+                }
+                String name = key.substring(source.keyPrefix().length());
+                String value = source.settings().getProperty(key);
+                if (name.equals(DEFAULT_KEY)) {
+                    defaultThreshold = threshold(key, value);
+                } else if (name.startsWith(NAME_PREFIX) && name.length() > NAME_PREFIX.length()) {
+                    thresholds.put(name.substring(NAME_PREFIX.length()), threshold(key, value));
+                }
+            }
+        }
+        return new LogLevels(defaultThreshold, Map.copyOf(thresholds));
+    }
+
+    /** The lowest {@link Level#toInt()} that {@code loggerName} logs, or {@link #OFF}. */
+    int threshold(String loggerName) {
+        String name = loggerName;
+        while (true) {
+            Integer threshold = thresholds.get(name);
+            if (threshold != null) {
+                return threshold;
+            }
+            int dot = name.lastIndexOf('.');
+            if (dot < 0) {
+                return defaultThreshold;
+            }
+            name = name.substring(0, dot);
+        }
+    }
+
+    private static int threshold(String key, String value) {
+        String level = value.trim().toUpperCase(Locale.ROOT);
+        if (level.equals("OFF")) {
+            return OFF;
+        }
+        for (Level candidate : Level.values()) {
+            if (candidate.name().equals(level)) {
+                return candidate.toInt();
+            }
+        }
+        throw new IllegalArgumentException(
+                "log level " + key + "=" + value + " is not one of trace, debug, info, warn, error, off");
+    }
+
+    /** Settings whose level keys start with {@code keyPrefix}. */
+    record Source(Properties settings, String keyPrefix) {}
+}

@@ -1,0 +1,47 @@
+package io.fjord.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.channels.spi.SelectorProvider;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class ServerBrokerLauncherTest {
+
+    private final String before = System.getProperty(ServerBrokerLauncher.SELECTOR_PROVIDER);
+
+    @AfterEach
+    void restoreProperty() {
+        if (before == null) {
+            System.clearProperty(ServerBrokerLauncher.SELECTOR_PROVIDER);
+        } else {
+            System.setProperty(ServerBrokerLauncher.SELECTOR_PROVIDER, before);
+        }
+    }
+
+    @Test
+    void prepareNamesTheSelectorProviderTheJdkUsesByDefaultOnLinux() {
+        System.clearProperty(ServerBrokerLauncher.SELECTOR_PROVIDER);
+
+        new ServerBrokerLauncher().prepare();
+
+        if ("Linux".equals(System.getProperty("os.name"))) {
+            assertThat(System.getProperty(ServerBrokerLauncher.SELECTOR_PROVIDER))
+                    .isEqualTo("sun.nio.ch.EPollSelectorProvider")
+                    .isEqualTo(SelectorProvider.provider().getClass().getName());
+        } else {
+            assertThat(System.getProperty(ServerBrokerLauncher.SELECTOR_PROVIDER))
+                    .isNull();
+        }
+    }
+
+    @Test
+    void prepareLeavesAProviderTheUserNamedAlone() {
+        System.setProperty(ServerBrokerLauncher.SELECTOR_PROVIDER, "sun.nio.ch.PollSelectorProvider");
+
+        new ServerBrokerLauncher().prepare();
+
+        assertThat(System.getProperty(ServerBrokerLauncher.SELECTOR_PROVIDER))
+                .isEqualTo("sun.nio.ch.PollSelectorProvider");
+    }
+}

@@ -1,0 +1,51 @@
+package io.fjord.cli.log;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.TimeZone;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+class FjordLogProviderTest {
+
+    @Test
+    void slf4jFindsTheProviderAndTheBundledLevelsApply() {
+        Logger kafka = LoggerFactory.getLogger("org.apache.kafka.clients.NetworkClient");
+        Logger lifeCycle = LoggerFactory.getLogger("org.apache.ratis.util.LifeCycle");
+        Logger fjord = LoggerFactory.getLogger("io.fjord.broker.partition.Partition");
+
+        assertThat(LoggerFactory.getILoggerFactory()).isInstanceOf(FjordLogProvider.Factory.class);
+        assertThat(fjord).isInstanceOf(LineLogger.class);
+        assertThat(fjord.isInfoEnabled()).isTrue();
+        assertThat(fjord.isDebugEnabled()).isFalse();
+        assertThat(kafka.isWarnEnabled()).isFalse();
+        assertThat(kafka.isErrorEnabled()).isTrue();
+        assertThat(lifeCycle.isErrorEnabled()).isFalse();
+        assertThat(LoggerFactory.getLogger("io.fjord.broker.partition.Partition"))
+                .isSameAs(fjord);
+    }
+
+    @Test
+    void placeholdersAreFilledAndATrailingThrowableIsItsStackTrace() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream stream = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        LogLevels levels = LogLevels.parse();
+        FjordLogProvider.Factory factory = new FjordLogProvider.Factory(
+                levels, new LogSink(() -> stream, () -> 0L, () -> TimeZone.getTimeZone("UTC")));
+        Logger logger = factory.getLogger("io.fjord.storage.Log");
+
+        logger.warn("segment {} of {} is {}", 3, "t-0", "short", new IllegalStateException("eof"));
+        logger.debug("not written {}", 1);
+
+        String[] lines = bytes.toString(StandardCharsets.UTF_8).split(System.lineSeparator());
+        assertThat(lines[0])
+                .isEqualTo("00:00:00.000 [" + Thread.currentThread().getName()
+                        + "] WARN io.fjord.storage.Log - segment 3 of t-0 is short");
+        assertThat(lines[1]).isEqualTo("java.lang.IllegalStateException: eof");
+        assertThat(String.join("\n", lines)).doesNotContain("not written");
+    }
+}
