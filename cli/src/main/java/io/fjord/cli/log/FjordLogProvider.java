@@ -7,8 +7,8 @@ import java.util.concurrent.ConcurrentMap;
 import org.slf4j.ILoggerFactory;
 import org.slf4j.IMarkerFactory;
 import org.slf4j.Logger;
+import org.slf4j.helpers.BasicMDCAdapter;
 import org.slf4j.helpers.BasicMarkerFactory;
-import org.slf4j.helpers.NOPMDCAdapter;
 import org.slf4j.spi.MDCAdapter;
 import org.slf4j.spi.SLF4JServiceProvider;
 
@@ -20,7 +20,8 @@ import org.slf4j.spi.SLF4JServiceProvider;
  *
  * <p>Levels: {@link #defaultLevels()}, overridden by the system properties {@code fjord.log.level} and
  * {@code fjord.log.level.LOGGER}, e.g. {@code -Dfjord.log.level.io.fjord.storage=debug} (trace, debug, info, warn,
- * error, off). A logger takes the level of its nearest dotted prefix. The defaults are code, not a class-path file:
+ * error, off; another value is reported in one line and ignored). A logger takes the level of its nearest dotted
+ * prefix. The defaults are code, not a class-path file:
  * looking a file up searches every JDK module and opens the cli jar, about 5 ms of the broker's start.
  *
  * <p>SLF4J creates the provider through ServiceLoader, or by name from the {@code slf4j.provider} system property
@@ -32,12 +33,13 @@ public final class FjordLogProvider implements SLF4JServiceProvider {
     static final String PROPERTY_PREFIX = "fjord.log.";
 
     private final IMarkerFactory markers = new BasicMarkerFactory();
-    private final MDCAdapter mdc = new NOPMDCAdapter();
+    private final MDCAdapter mdc = new BasicMDCAdapter();
     private volatile ILoggerFactory loggers;
 
     @Override
     public void initialize() {
         LogLevels levels = LogLevels.parse(
+                complaint -> System.err.println("fjord: " + complaint),
                 new LogLevels.Source(defaultLevels(), ""),
                 new LogLevels.Source(System.getProperties(), PROPERTY_PREFIX));
         loggers = new Factory(levels, new LogSink(() -> System.err, System::currentTimeMillis, TimeZone::getDefault));

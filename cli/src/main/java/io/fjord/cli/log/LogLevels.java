@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Consumer;
 import org.slf4j.event.Level;
 
 /**
@@ -28,11 +29,11 @@ final class LogLevels {
     }
 
     /**
-     * The levels in {@code settings}, where {@code keyPrefix} comes before {@code level} and {@code level.NAME}
-     * (empty for the defaults, {@code fjord.log.} for system properties); later sources override earlier ones.
-     * An unknown level name fails with the key and value.
+     * The levels in {@code sources}, where a source's key prefix comes before {@code level} and {@code level.NAME}
+     * (empty for the defaults, {@code fjord.log.} for system properties); later sources override earlier ones. A
+     * setting with an unknown level name is left out, and {@code complaints} gets a line naming its key and value.
      */
-    static LogLevels parse(Source... sources) {
+    static LogLevels parse(Consumer<String> complaints, Source... sources) {
         int defaultThreshold = Level.INFO.toInt();
         Map<String, Integer> thresholds = new HashMap<>();
         for (Source source : sources) {
@@ -42,10 +43,18 @@ final class LogLevels {
                 }
                 String name = key.substring(source.keyPrefix().length());
                 String value = source.settings().getProperty(key);
-                if (name.equals(DEFAULT_KEY)) {
-                    defaultThreshold = threshold(key, value);
-                } else if (name.startsWith(NAME_PREFIX) && name.length() > NAME_PREFIX.length()) {
-                    thresholds.put(name.substring(NAME_PREFIX.length()), threshold(key, value));
+                boolean isDefault = name.equals(DEFAULT_KEY);
+                if (!isDefault && !(name.startsWith(NAME_PREFIX) && name.length() > NAME_PREFIX.length())) {
+                    continue;
+                }
+                Integer threshold = thresholdOf(value);
+                if (threshold == null) {
+                    complaints.accept("log level " + key + "=" + value
+                            + " is not one of trace, debug, info, warn, error, off; ignored");
+                } else if (isDefault) {
+                    defaultThreshold = threshold;
+                } else {
+                    thresholds.put(name.substring(NAME_PREFIX.length()), threshold);
                 }
             }
         }
@@ -68,7 +77,8 @@ final class LogLevels {
         }
     }
 
-    private static int threshold(String key, String value) {
+    /** The threshold {@code value} names, or null when it names no level. */
+    private static Integer thresholdOf(String value) {
         String level = value.trim().toUpperCase(Locale.ROOT);
         if (level.equals("OFF")) {
             return OFF;
@@ -78,8 +88,7 @@ final class LogLevels {
                 return candidate.toInt();
             }
         }
-        throw new IllegalArgumentException(
-                "log level " + key + "=" + value + " is not one of trace, debug, info, warn, error, off");
+        return null;
     }
 
     /** Settings whose level keys start with {@code keyPrefix}. */

@@ -31,9 +31,11 @@ final class LogSink {
         this.zoneSource = zone;
     }
 
+    /** Writes one event; a null {@code message} (a caller logged null) is written as "null". */
     void write(Level level, String loggerName, String message, Throwable thrown) {
+        String text = String.valueOf(message);
         String thread = Thread.currentThread().getName();
-        StringBuilder line = new StringBuilder(32 + thread.length() + loggerName.length() + message.length());
+        StringBuilder line = new StringBuilder(32 + thread.length() + loggerName.length() + text.length());
         appendTime(line, clockMs.getAsLong());
         line.append(" [")
                 .append(thread)
@@ -42,7 +44,7 @@ final class LogSink {
                 .append(' ')
                 .append(loggerName)
                 .append(" - ")
-                .append(message);
+                .append(text);
         PrintStream stream = out.get();
         synchronized (stream) {
             stream.println(line);

@@ -33,19 +33,21 @@ class FjordLogProviderTest {
     void placeholdersAreFilledAndATrailingThrowableIsItsStackTrace() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream stream = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-        LogLevels levels = LogLevels.parse();
+        LogLevels levels = LogLevels.parse(complaint -> {});
         FjordLogProvider.Factory factory = new FjordLogProvider.Factory(
                 levels, new LogSink(() -> stream, () -> 0L, () -> TimeZone.getTimeZone("UTC")));
         Logger logger = factory.getLogger("io.fjord.storage.Log");
 
         logger.warn("segment {} of {} is {}", 3, "t-0", "short", new IllegalStateException("eof"));
         logger.debug("not written {}", 1);
+        logger.error(null);
 
         String[] lines = bytes.toString(StandardCharsets.UTF_8).split(System.lineSeparator());
         assertThat(lines[0])
                 .isEqualTo("00:00:00.000 [" + Thread.currentThread().getName()
                         + "] WARN io.fjord.storage.Log - segment 3 of t-0 is short");
         assertThat(lines[1]).isEqualTo("java.lang.IllegalStateException: eof");
+        assertThat(lines[lines.length - 1]).endsWith("] ERROR io.fjord.storage.Log - null");
         assertThat(String.join("\n", lines)).doesNotContain("not written");
     }
 }
