@@ -211,10 +211,9 @@ final class ClusterUpCommand implements Callable<Integer> {
     private static Node launch(int id, int port, Map<String, String> settings, Path logFile) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        // Where bin/fjord put Netty's native library (the JVM's default path when it did not); the options below
-        // may still set their own.
-        command.add("-Djava.library.path=" + System.getProperty("java.library.path"));
-        String opts = System.getenv().getOrDefault("FJORD_SERVER_JAVA_OPTS", DEFAULT_SERVER_OPTS);
+        // FJORD_OPTS: the options bin/fjord adds to every command's defaults (e.g. -Dfjord.log.level=debug).
+        String opts = System.getenv().getOrDefault("FJORD_SERVER_JAVA_OPTS", DEFAULT_SERVER_OPTS) + " "
+                + System.getenv().getOrDefault("FJORD_OPTS", "");
         for (String opt : opts.trim().split("\\s+")) {
             if (!opt.isEmpty()) {
                 command.add(opt);

@@ -20,10 +20,15 @@ public final class ServerBrokerLauncher implements BrokerLauncher {
      */
     @Override
     public void prepare() {
+        nameSelectorProvider();
+        NetworkServer.preloadInBackground();
+    }
+
+    // Visible for testing
+    static void nameSelectorProvider() {
         if (System.getProperty(SELECTOR_PROVIDER) == null && "Linux".equals(System.getProperty("os.name"))) {
             System.setProperty(SELECTOR_PROVIDER, "sun.nio.ch.EPollSelectorProvider");
         }
-        NetworkServer.preloadInBackground();
     }
 
     @Override

@@ -20,10 +20,10 @@ class ServerBrokerLauncherTest {
     }
 
     @Test
-    void prepareNamesTheSelectorProviderTheJdkUsesByDefaultOnLinux() {
+    void namesTheSelectorProviderTheJdkUsesByDefaultOnLinux() {
         System.clearProperty(ServerBrokerLauncher.SELECTOR_PROVIDER);
 
-        new ServerBrokerLauncher().prepare();
+        ServerBrokerLauncher.nameSelectorProvider();
 
         if ("Linux".equals(System.getProperty("os.name"))) {
             assertThat(System.getProperty(ServerBrokerLauncher.SELECTOR_PROVIDER))
@@ -36,10 +36,10 @@ class ServerBrokerLauncherTest {
     }
 
     @Test
-    void prepareLeavesAProviderTheUserNamedAlone() {
+    void leavesAProviderTheUserNamedAlone() {
         System.setProperty(ServerBrokerLauncher.SELECTOR_PROVIDER, "sun.nio.ch.PollSelectorProvider");
 
-        new ServerBrokerLauncher().prepare();
+        ServerBrokerLauncher.nameSelectorProvider();
 
         assertThat(System.getProperty(ServerBrokerLauncher.SELECTOR_PROVIDER))
                 .isEqualTo("sun.nio.ch.PollSelectorProvider");

@@ -76,7 +76,8 @@ public final class FjordLogProvider implements SLF4JServiceProvider {
         levels.setProperty(LogLevels.NAME_PREFIX + "org.apache.kafka.clients.admin.internals", "error");
         levels.setProperty(LogLevels.NAME_PREFIX + "org.apache.kafka.clients.consumer.internals", "error");
         // Ratis (the metadata quorum) logs every retried client request and every lifecycle transition at INFO/WARN
-        // while a quorum forms or changes leader; those are expected, so only errors show.
+        // while a quorum forms or changes leader; those are expected: Ratis shows from WARN up, and its two loggers
+        // of those messages not at all.
         levels.setProperty(LogLevels.NAME_PREFIX + "org.apache.ratis", "warn");
         levels.setProperty(LogLevels.NAME_PREFIX + "org.apache.ratis.client.impl.OrderedAsync", "off");
         levels.setProperty(LogLevels.NAME_PREFIX + "org.apache.ratis.util.LifeCycle", "off");

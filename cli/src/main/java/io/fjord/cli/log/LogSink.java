@@ -1,6 +1,8 @@
 package io.fjord.cli.log;
 
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.util.TimeZone;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -8,8 +10,8 @@ import org.slf4j.event.Level;
 
 /**
  * Writes log lines, {@code HH:mm:ss.SSS [thread] LEVEL logger - message} in the local time zone, each followed by the
- * stack trace of its throwable. A line and its trace are written under the stream's lock, so lines from different
- * threads never interleave. The time is formatted by hand: SimpleDateFormat's Calendar and locale data cost the
+ * stack trace of its throwable. A line and its trace go to the stream in one write, so nothing another thread
+ * writes lands between them. The time is formatted by hand: SimpleDateFormat's Calendar and locale data cost the
  * broker about 25 ms of its start. Thread-safe.
  */
 final class LogSink {
@@ -45,14 +47,15 @@ final class LogSink {
                 .append(loggerName)
                 .append(" - ")
                 .append(text);
-        PrintStream stream = out.get();
-        synchronized (stream) {
-            stream.println(line);
-            if (thrown != null) {
-                thrown.printStackTrace(stream);
-            }
-            stream.flush();
+        line.append(System.lineSeparator());
+        if (thrown != null) {
+            StringWriter trace = new StringWriter();
+            thrown.printStackTrace(new PrintWriter(trace));
+            line.append(trace);
         }
+        PrintStream stream = out.get();
+        stream.print(line);
+        stream.flush();
     }
 
     /** Appends {@code HH:mm:ss.SSS} of {@code epochMs} in this sink's zone. */

@@ -5,7 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.TimeZone;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,5 +55,35 @@ class FjordLogProviderTest {
         assertThat(lines[1]).isEqualTo("java.lang.IllegalStateException: eof");
         assertThat(lines[lines.length - 1]).endsWith("] ERROR io.fjord.storage.Log - null");
         assertThat(String.join("\n", lines)).doesNotContain("not written");
+    }
+
+    @Test
+    void systemPropertiesOverrideTheDefaultLevels() {
+        String key = FjordLogProvider.PROPERTY_PREFIX + "level.org.apache.kafka.clients.producer";
+        System.setProperty(key, "debug");
+        try {
+            FjordLogProvider provider = new FjordLogProvider();
+            provider.initialize();
+
+            Logger producer = provider.getLoggerFactory().getLogger("org.apache.kafka.clients.producer.KafkaProducer");
+            Logger admin = provider.getLoggerFactory().getLogger("org.apache.kafka.clients.admin.KafkaAdminClient");
+            assertThat(producer.isDebugEnabled()).isTrue();
+            assertThat(admin.isInfoEnabled()).isFalse();
+        } finally {
+            System.clearProperty(key);
+        }
+    }
+
+    @Test
+    void jvmOptionsNameThisProviderForServerAndClientCommands() throws Exception {
+        List<String> named = new ArrayList<>();
+        for (String line : Files.readAllLines(Path.of("..", "config", "jvm.options"))) {
+            Matcher provider = Pattern.compile("-Dslf4j\\.provider=(\\S+)").matcher(line);
+            if (!line.startsWith("#") && provider.find()) {
+                named.add(provider.group(1));
+            }
+        }
+
+        assertThat(named).containsExactly(FjordLogProvider.class.getName(), FjordLogProvider.class.getName());
     }
 }
