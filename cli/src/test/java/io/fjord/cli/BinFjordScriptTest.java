@@ -6,24 +6,35 @@ import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** Runs the real {@code bin/fjord} script as a process, on the test classpath so that it does not build. */
 class BinFjordScriptTest {
 
-    @Test
-    void binFjordHelpPrintsUsageAndExitsZero() throws Exception {
-        Path script = Path.of("..", "bin", "fjord").toAbsolutePath().normalize();
-        assertThat(script).isExecutable();
-        ProcessBuilder pb = new ProcessBuilder(script.toString(), "--help").redirectErrorStream(true);
+    private static final Path SCRIPT =
+            Path.of("..", "bin", "fjord").toAbsolutePath().normalize();
+
+    /** bin/fjord with {@code args}, on this test's class path (no build) and this test's JDK. */
+    private static ProcessBuilder binFjord(String... args) {
+        List<String> command = new ArrayList<>(List.of(SCRIPT.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().put("FJORD_CLASSPATH", System.getProperty("java.class.path"));
         pb.environment()
                 .put(
                         "PATH",
                         System.getProperty("java.home") + File.separator + "bin" + File.pathSeparator
                                 + System.getenv("PATH"));
-        Process p = pb.start();
+        return pb;
+    }
+
+    @Test
+    void binFjordHelpPrintsUsageAndExitsZero() throws Exception {
+        assertThat(SCRIPT).isExecutable();
+        Process p = binFjord("--help").redirectErrorStream(true).start();
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 
@@ -33,15 +44,7 @@ class BinFjordScriptTest {
 
     @Test
     void binFjordStartWithAnUnknownKeyPrintsOneLineAndExitsTwo() throws Exception {
-        Path script = Path.of("..", "bin", "fjord").toAbsolutePath().normalize();
-        ProcessBuilder pb = new ProcessBuilder(script.toString(), "start", "--override", "no.such.key=1");
-        pb.environment().put("FJORD_CLASSPATH", System.getProperty("java.class.path"));
-        pb.environment()
-                .put(
-                        "PATH",
-                        System.getProperty("java.home") + File.separator + "bin" + File.pathSeparator
-                                + System.getenv("PATH"));
-        Process p = pb.start();
+        Process p = binFjord("start", "--override", "no.such.key=1").start();
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         String stderr = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
 
@@ -52,16 +55,9 @@ class BinFjordScriptTest {
 
     @Test
     void binFjordAddsFjordOptsToTheDefaultJvmOptions() throws Exception {
-        Path script = Path.of("..", "bin", "fjord").toAbsolutePath().normalize();
-        ProcessBuilder pb = new ProcessBuilder(script.toString(), "--help").redirectErrorStream(true);
-        pb.environment().put("FJORD_CLASSPATH", System.getProperty("java.class.path"));
+        ProcessBuilder pb = binFjord("--help").redirectErrorStream(true);
         pb.environment().remove("FJORD_JAVA_OPTS");
         pb.environment().put("FJORD_OPTS", "-XX:+PrintCommandLineFlags");
-        pb.environment()
-                .put(
-                        "PATH",
-                        System.getProperty("java.home") + File.separator + "bin" + File.pathSeparator
-                                + System.getenv("PATH"));
         Process p = pb.start();
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
