@@ -1,6 +1,8 @@
 package io.fjord.broker.network;
 
+import io.fjord.protocol.ApiKeys;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -8,6 +10,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.DefaultChannelId;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -21,6 +24,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
+import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -71,10 +75,10 @@ public final class NetworkServer {
         Thread preload = new Thread(
                 () -> {
                     Epoll.isAvailable();
-                    io.netty.channel.DefaultChannelId.newInstance();
+                    DefaultChannelId.newInstance();
                     readHandlerAnnotations();
-                    java.util.Objects.requireNonNull(io.netty.buffer.ByteBufAllocator.DEFAULT); // its class init
-                    io.fjord.protocol.ApiKeys.forId((short) 0);
+                    Objects.requireNonNull(ByteBufAllocator.DEFAULT); // its class init
+                    ApiKeys.forId((short) 0);
                 },
                 "fjord-preload");
         preload.setDaemon(true);

@@ -1,5 +1,6 @@
 package io.fjord.cli.log;
 
+import io.fjord.common.Time;
 import java.util.Properties;
 import java.util.TimeZone;
 import java.util.concurrent.ConcurrentHashMap;
@@ -42,7 +43,7 @@ public final class FjordLogProvider implements SLF4JServiceProvider {
                 complaint -> System.err.println("fjord: " + complaint),
                 new LogLevels.Source(defaultLevels(), ""),
                 new LogLevels.Source(System.getProperties(), PROPERTY_PREFIX));
-        loggers = new Factory(levels, new LogSink(() -> System.err, System::currentTimeMillis, TimeZone::getDefault));
+        loggers = new Factory(levels, new LogSink(() -> System.err, Time.SYSTEM, TimeZone::getDefault));
     }
 
     @Override
@@ -98,11 +99,7 @@ public final class FjordLogProvider implements SLF4JServiceProvider {
 
         @Override
         public Logger getLogger(String name) {
-            Logger logger = byName.get(name);
-            if (logger == null) {
-                logger = byName.computeIfAbsent(name, n -> new LineLogger(n, levels.threshold(n), sink));
-            }
-            return logger;
+            return byName.computeIfAbsent(name, n -> new LineLogger(n, levels.threshold(n), sink));
         }
     }
 }

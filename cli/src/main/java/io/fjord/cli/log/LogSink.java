@@ -1,10 +1,10 @@
 package io.fjord.cli.log;
 
+import io.fjord.common.Time;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.TimeZone;
-import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.slf4j.event.Level;
 
@@ -19,7 +19,7 @@ final class LogSink {
     private static final long MS_PER_DAY = 86_400_000L;
 
     private final Supplier<PrintStream> out;
-    private final LongSupplier clockMs;
+    private final Time time;
     private final Supplier<TimeZone> zoneSource;
     private volatile TimeZone zone;
 
@@ -27,9 +27,9 @@ final class LogSink {
      * {@code out} is asked for the stream at every line, so a test (or the CLI) may swap System.err; {@code zone} is
      * asked once, at the first line (reading the zone data is left out of the start when nothing logs).
      */
-    LogSink(Supplier<PrintStream> out, LongSupplier clockMs, Supplier<TimeZone> zone) {
+    LogSink(Supplier<PrintStream> out, Time time, Supplier<TimeZone> zone) {
         this.out = out;
-        this.clockMs = clockMs;
+        this.time = time;
         this.zoneSource = zone;
     }
 
@@ -38,7 +38,7 @@ final class LogSink {
         String text = String.valueOf(message);
         String thread = Thread.currentThread().getName();
         StringBuilder line = new StringBuilder(32 + thread.length() + loggerName.length() + text.length());
-        appendTime(line, clockMs.getAsLong());
+        appendTime(line, time.milliseconds());
         line.append(" [")
                 .append(thread)
                 .append("] ")

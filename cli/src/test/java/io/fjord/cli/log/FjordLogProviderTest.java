@@ -2,6 +2,7 @@ package io.fjord.cli.log;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fjord.testkit.MockTime;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -41,7 +42,7 @@ class FjordLogProviderTest {
         PrintStream stream = new PrintStream(bytes, true, StandardCharsets.UTF_8);
         LogLevels levels = LogLevels.parse(complaint -> {});
         FjordLogProvider.Factory factory = new FjordLogProvider.Factory(
-                levels, new LogSink(() -> stream, () -> 0L, () -> TimeZone.getTimeZone("UTC")));
+                levels, new LogSink(() -> stream, new MockTime(0L, 0L), () -> TimeZone.getTimeZone("UTC")));
         Logger logger = factory.getLogger("io.fjord.storage.Log");
 
         logger.warn("segment {} of {} is {}", 3, "t-0", "short", new IllegalStateException("eof"));

@@ -2,13 +2,13 @@ package io.fjord.cli.log;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fjord.testkit.MockTime;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.util.TimeZone;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.slf4j.event.Level;
 
@@ -16,10 +16,10 @@ class LogSinkTest {
 
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     private final PrintStream stream = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-    private final AtomicLong clockMs = new AtomicLong();
+    private final MockTime time = new MockTime();
 
     private LogSink sink(String zone) {
-        return new LogSink(() -> stream, clockMs::get, () -> TimeZone.getTimeZone(zone));
+        return new LogSink(() -> stream, time, () -> TimeZone.getTimeZone(zone));
     }
 
     private static long epochMs(String localDateTime, String zone) {
@@ -35,7 +35,7 @@ class LogSinkTest {
 
     @Test
     void writesTimeThreadLevelLoggerAndMessageOnOneLine() throws Exception {
-        clockMs.set(epochMs("2026-11-22T09:05:07.042", "UTC"));
+        time.advanceMs(epochMs("2026-11-22T09:05:07.042", "UTC") - time.milliseconds());
         Thread writer = new Thread(
                 () -> sink("UTC").write(Level.INFO, "io.fjord.broker.Partition", "t-0: leader in epoch 3", null),
                 "fjord-metadata-log-writer");
