@@ -13,8 +13,8 @@ import java.util.Map;
  */
 final class Chart {
 
-    private static final int WIDTH = 1080;
-    private static final int LABEL_WIDTH = 370;
+    private static final int WIDTH = 1180;
+    private static final int LABEL_WIDTH = 470;
     private static final int BAR_WIDTH = 340;
     private static final int ROW_HEIGHT = 34;
     private static final int TOP = 78;

@@ -56,6 +56,20 @@ public record Figure(String id, String label, String unit, boolean higherIsBette
                 figures.add(new Figure(w.id() + ".cpu_s_per_gb", label, "s/GB", false, atMost(0.5)));
             }
         }
+        // Where the CPU of each produce and consume went (no goal): the kernel's part of the broker's figure above,
+        // the official tool's own CPU (its whole JVM) and how much of the machine sat idle while it produced.
+        for (Workload w : workloads) {
+            if (w.kind() == Workload.Kind.PRODUCE) {
+                String what = w.label().substring("produce ".length());
+                figures.add(
+                        new Figure(w.id() + ".cpu_sys_s_per_gb", "CPU/GB " + what + ", kernel", "s/GB", false, null));
+                figures.add(
+                        new Figure(w.id() + ".tool_cpu_s_per_gb", "producer tool CPU/GB " + what, "s/GB", false, null));
+                figures.add(new Figure(
+                        w.consumeId() + ".tool_cpu_s_per_gb", "consumer tool CPU/GB " + what, "s/GB", false, null));
+                figures.add(new Figure(w.id() + ".idle_pct", "machine idle, produce " + what, "%", true, null));
+            }
+        }
         for (Workload w : workloads) {
             if (w.kind() == Workload.Kind.FIXED_RATE) {
                 figures.add(new Figure(w.id() + ".p50_ms", "10k rec/s latency p50", "ms", false, null));

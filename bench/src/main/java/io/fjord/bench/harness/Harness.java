@@ -208,21 +208,50 @@ public final class Harness {
             throws IOException, InterruptedException {
         switch (w.kind()) {
             case PRODUCE -> {
-                double cpuBefore = ProcStats.cpuSeconds(broker.pid(), clockTicks);
-                ToolOutput.ProducerResult produced = runner.produce(w, options.produceRecords(), -1);
-                double cpuAfter = ProcStats.cpuSeconds(broker.pid(), clockTicks);
                 double gb = options.produceRecords() * (double) Workload.RECORD_BYTES / 1e9;
-                double cpuPerGb = produced == null ? Double.NaN : (cpuAfter - cpuBefore) / gb;
-                record(system, round, w.id(), w.id() + ".mb_s", produced == null ? Double.NaN : produced.mbPerSec());
-                record(system, round, w.id(), w.id() + ".cpu_s_per_gb", cpuPerGb);
+                ProcStats.CpuTimes brokerBefore = ProcStats.cpuTimes(broker.pid(), clockTicks);
+                ProcStats.CpuTimes producerBefore = ProcStats.exitedChildrenCpuTimes(clockTicks);
+                ProcStats.MachineTicks machineBefore = ProcStats.machineTicks();
+                ToolOutput.ProducerResult produced = runner.produce(w, options.produceRecords(), -1);
+                ProcStats.MachineTicks machineAfter = ProcStats.machineTicks();
+                ProcStats.CpuTimes producerCpu =
+                        ProcStats.exitedChildrenCpuTimes(clockTicks).minus(producerBefore);
+                ProcStats.CpuTimes brokerCpu =
+                        ProcStats.cpuTimes(broker.pid(), clockTicks).minus(brokerBefore);
+                boolean ok = produced != null;
+                record(system, round, w.id(), w.id() + ".mb_s", ok ? produced.mbPerSec() : Double.NaN);
+                record(system, round, w.id(), w.id() + ".cpu_s_per_gb", ok ? brokerCpu.total() / gb : Double.NaN);
+                record(system, round, w.id(), w.id() + ".cpu_sys_s_per_gb", ok ? brokerCpu.system() / gb : Double.NaN);
+                record(
+                        system,
+                        round,
+                        w.id(),
+                        w.id() + ".tool_cpu_s_per_gb",
+                        ok ? producerCpu.total() / gb : Double.NaN);
+                record(
+                        system,
+                        round,
+                        w.id(),
+                        w.id() + ".idle_pct",
+                        ok ? machineAfter.idlePercentSince(machineBefore) : Double.NaN);
                 rawResult(system, round, w.id(), produced);
+                // The tools run one at a time, so the exited children's time grows by exactly this tool's.
+                ProcStats.CpuTimes consumerBefore = ProcStats.exitedChildrenCpuTimes(clockTicks);
                 ToolOutput.ConsumerResult consumed = runner.consume(w, options.produceRecords(), round);
+                ProcStats.CpuTimes consumerCpu =
+                        ProcStats.exitedChildrenCpuTimes(clockTicks).minus(consumerBefore);
                 record(
                         system,
                         round,
                         w.consumeId(),
                         w.consumeId() + ".mb_s",
                         consumed == null ? Double.NaN : consumed.fetchMbPerSec());
+                record(
+                        system,
+                        round,
+                        w.consumeId(),
+                        w.consumeId() + ".tool_cpu_s_per_gb",
+                        consumed == null ? Double.NaN : consumerCpu.total() / gb);
                 rawResult(system, round, w.consumeId(), consumed);
             }
             case FIXED_RATE -> {

@@ -66,6 +66,19 @@ class ToolOutputTest {
     void readsCpuTicksPastACommandNameWithSpacesAndParens() {
         String stat = "4242 (java (x) y) S 1 4242 4242 0 -1 4194560 100 0 0 0 1500 250 0 0 20 0 40 0 123 0 0";
 
-        assertThat(ProcStats.parseCpuTicks(stat)).isEqualTo(1750);
+        assertThat(ProcStats.parseTicks(stat, 11)).containsExactly(1500, 250);
+        assertThat(ProcStats.parseTicks(stat, 13)).containsExactly(0, 0);
+    }
+
+    @Test
+    void readsTheMachinesIdleShareFromTheCpuLine() {
+        ProcStats.MachineTicks before =
+                ProcStats.parseMachineTicks("cpu  100 0 50 800 50 0 0 0 0 0\ncpu0 50 0 25 400 25 0 0 0 0 0\n");
+        ProcStats.MachineTicks after =
+                ProcStats.parseMachineTicks("cpu  250 0 100 840 60 0 0 0 0 0\ncpu0 125 0 50 420 30 0 0 0 0 0\n");
+
+        assertThat(before).isEqualTo(new ProcStats.MachineTicks(850, 1000));
+        assertThat(after.idlePercentSince(before)).isEqualTo(20.0);
+        assertThat(after.idlePercentSince(ProcStats.MachineTicks.UNKNOWN)).isNaN();
     }
 }
