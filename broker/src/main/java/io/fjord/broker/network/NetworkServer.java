@@ -21,7 +21,6 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
 import java.util.Objects;
@@ -49,8 +48,16 @@ public final class NetworkServer {
             int socketSendBufferBytes,
             int socketReceiveBufferBytes) {}
 
+    /**
+     * The most memory, over all connections, set aside for requests declared by their size prefix but not yet
+     * received (see {@link RequestFrameDecoder}); past it, requests are gathered as their bytes arrive.
+     */
+    static final long RESERVED_REQUEST_BYTES = 32L << 20;
+
     private final Settings settings;
     private final RequestDispatcher dispatcher;
+    private final RequestFrameDecoder.Reservations reservations =
+            new RequestFrameDecoder.Reservations(RESERVED_REQUEST_BYTES);
     private final Executor ioPool;
     private final AtomicLong nextConnectionId = new AtomicLong();
     private EventLoopGroup bossGroup;
@@ -125,7 +132,12 @@ public final class NetworkServer {
                             ch.config().setReceiveBufferSize(settings.socketReceiveBufferBytes());
                         }
                         configurePipeline(
-                                ch.pipeline(), settings, dispatcher, ioPool, nextConnectionId.incrementAndGet());
+                                ch.pipeline(),
+                                settings,
+                                dispatcher,
+                                ioPool,
+                                reservations,
+                                nextConnectionId.incrementAndGet());
                     }
                 });
         serverChannel = bootstrap
@@ -141,9 +153,14 @@ public final class NetworkServer {
      */
     // Visible for testing
     static void configurePipeline(
-            ChannelPipeline pipeline, Settings settings, RequestDispatcher dispatcher, Executor ioPool, long id) {
+            ChannelPipeline pipeline,
+            Settings settings,
+            RequestDispatcher dispatcher,
+            Executor ioPool,
+            RequestFrameDecoder.Reservations reservations,
+            long id) {
         pipeline.addLast(new IdleStateHandler(0, 0, settings.connectionsMaxIdleMs(), TimeUnit.MILLISECONDS))
-                .addLast(new LengthFieldBasedFrameDecoder(settings.socketRequestMaxBytes() + 4, 0, 4, 0, 4, true))
+                .addLast(new RequestFrameDecoder(settings.socketRequestMaxBytes(), reservations))
                 .addLast(new ConnectionHandler(dispatcher, ioPool, id, settings.maxInFlightPerConnection()));
     }
 

@@ -61,6 +61,7 @@ class ConnectionHandlerTest {
                 new NetworkServer.Settings("127.0.0.1", 0, MAX_REQUEST_BYTES, IDLE_MS, 1, MAX_IN_FLIGHT, 0, 0),
                 dispatcher,
                 Runnable::run,
+                new RequestFrameDecoder.Reservations(NetworkServer.RESERVED_REQUEST_BYTES),
                 1L);
     }
 
@@ -279,6 +280,7 @@ class ConnectionHandlerTest {
                     new NetworkServer.Settings("127.0.0.1", 0, MAX_REQUEST_BYTES, IDLE_MS, 1, MAX_IN_FLIGHT, 0, 0),
                     dispatcher,
                     Runnable::run,
+                    new RequestFrameDecoder.Reservations(NetworkServer.RESERVED_REQUEST_BYTES),
                     i);
             ApiKeys key = keys[random.nextInt(keys.length)];
             short version = (short) random.nextInt(key.highestVersion() + 2);

@@ -292,6 +292,39 @@ class HostileBytesIT {
     }
 
     @Test
+    void requestsDeclaredButNeverSentCannotMakeTheBrokerSetAsideMoreThanItsBound() throws Exception {
+        // Each connection promises a 1 MiB request and sends 1 KiB of it, then 4 KiB more in a second read: the
+        // broker gathers a request that spans reads into a buffer of its declared size, within a listener-wide bound
+        // (32 MiB) on what is declared but not yet received; past it, requests grow as their bytes arrive.
+        List<Socket> sockets = new ArrayList<>();
+        try {
+            for (int i = 0; i < 200; i++) {
+                Socket socket = connect();
+                socket.getOutputStream()
+                        .write(ByteBuffer.allocate(4 + 1024).putInt(1 << 20).array());
+                sockets.add(socket);
+            }
+            Thread.sleep(200);
+            for (Socket socket : sockets) {
+                socket.getOutputStream().write(new byte[4096]);
+            }
+            Thread.sleep(500);
+            long direct = nettyDirectBytes();
+            System.out.printf(
+                    "200 connections with 1 MiB requests half sent: Netty direct %d MiB (baseline %d MiB)%n",
+                    direct >> 20, baselineDirectBytes >> 20);
+            healthy.assertRoundTrip();
+            assertThat(direct - baselineDirectBytes)
+                    .as("Netty direct memory growth (200 MiB if every declared request were set aside)")
+                    .isLessThan(48L << 20);
+        } finally {
+            for (Socket socket : sockets) {
+                socket.close();
+            }
+        }
+    }
+
+    @Test
     void aClientThatPipelinesRequestsButNeverReadsCannotGrowTheBrokersMemory() throws Exception {
         byte[] request = metadataRequestFrame();
         byte[] burst = new byte[request.length * 100];
