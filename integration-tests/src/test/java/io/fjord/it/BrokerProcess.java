@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * A Fjord broker in its own JVM, started with `fjord start` exactly as a user would, so tests can kill -9
@@ -25,6 +26,11 @@ public final class BrokerProcess implements AutoCloseable {
     private final Path dataDir;
     private final int port;
     private final Map<String, String> overrides;
+    /** The command up to and including {@code start}. */
+    private final List<String> launcher;
+    /** Adjusts the environment the broker inherits from the test JVM. */
+    private final Consumer<Map<String, String>> environment;
+
     private Process process;
     private CompletableFuture<Boolean> ready;
 
@@ -34,9 +40,40 @@ public final class BrokerProcess implements AutoCloseable {
 
     /** A broker whose Kafka listener is on {@code port}; {@code overrides} win over the defaults. */
     public BrokerProcess(Path dataDir, int port, Map<String, String> overrides) {
+        this(
+                dataDir,
+                port,
+                overrides,
+                List.of(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Xmx512m",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "io.fjord.cli.Fjord",
+                        "start"),
+                env -> {});
+    }
+
+    private BrokerProcess(
+            Path dataDir,
+            int port,
+            Map<String, String> overrides,
+            List<String> launcher,
+            Consumer<Map<String, String>> environment) {
         this.dataDir = dataDir;
         this.port = port;
         this.overrides = new LinkedHashMap<>(overrides);
+        this.launcher = launcher;
+        this.environment = environment;
+    }
+
+    /**
+     * A broker started by the checkout's {@code bin/fjord start} on the jars the cli build packaged, with its
+     * defaults (no overrides but the listener and data directory); {@code environment} adjusts the environment the
+     * script inherits.
+     */
+    public static BrokerProcess binFjord(Path script, Path dataDir, Consumer<Map<String, String>> environment) {
+        return new BrokerProcess(dataDir, freePort(), Map.of(), List.of(script.toString(), "start"), environment);
     }
 
     public String bootstrap() {
@@ -55,13 +92,7 @@ public final class BrokerProcess implements AutoCloseable {
 
     /** Starts the broker's JVM without waiting for it to be ready. */
     public void launch() throws IOException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx512m");
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add("io.fjord.cli.Fjord");
-        command.add("start");
+        List<String> command = new ArrayList<>(launcher);
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("listeners", "PLAINTEXT://127.0.0.1:" + port);
         settings.put("log.dirs", dataDir.toAbsolutePath().toString());
@@ -71,6 +102,7 @@ public final class BrokerProcess implements AutoCloseable {
             command.add(k + "=" + v);
         });
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        environment.accept(builder.environment());
         process = builder.start();
         CompletableFuture<Boolean> started = new CompletableFuture<>();
         ready = started;

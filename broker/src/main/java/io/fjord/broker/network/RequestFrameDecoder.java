@@ -56,13 +56,11 @@ final class RequestFrameDecoder extends LengthFieldBasedFrameDecoder {
 
     private static final int SIZE_PREFIX_BYTES = 4;
 
-    private final int maxRequestBytes;
     private final Reservations reservations;
     private long reserved;
 
     RequestFrameDecoder(int maxRequestBytes, Reservations reservations) {
         super(maxRequestBytes + SIZE_PREFIX_BYTES, 0, SIZE_PREFIX_BYTES, 0, SIZE_PREFIX_BYTES, true);
-        this.maxRequestBytes = maxRequestBytes;
         this.reservations = reservations;
         setCumulator(this::cumulate);
     }
@@ -74,14 +72,11 @@ final class RequestFrameDecoder extends LengthFieldBasedFrameDecoder {
         if (held < SIZE_PREFIX_BYTES || fitsInPlace || cumulation.isReadOnly()) {
             return MERGE_CUMULATOR.cumulate(alloc, cumulation, in);
         }
-        int declared = cumulation.getInt(cumulation.readerIndex());
-        long whole = (long) SIZE_PREFIX_BYTES + declared;
+        // decode has seen this size prefix and failed it if it was negative or over the limit (either way, the
+        // checks below would not reserve for it: the request would be complete, or larger than the bound).
+        long whole = SIZE_PREFIX_BYTES + (long) cumulation.getInt(cumulation.readerIndex());
         long received = (long) held + arriving;
-        // Only a request this read does not complete, within the limit (a larger one fails in decode).
-        if (declared < 0
-                || declared > maxRequestBytes
-                || whole <= received
-                || !reservations.tryReserve(whole - received)) {
+        if (whole <= received || !reservations.tryReserve(whole - received)) {
             return MERGE_CUMULATOR.cumulate(alloc, cumulation, in);
         }
         reserved += whole - received;

@@ -46,6 +46,9 @@ class RequestFrameDecoderTest {
     }
 
     private final RecordingAllocator allocator = new RecordingAllocator();
+    /** The listener's bound, for the tests that do not set their own. */
+    private final RequestFrameDecoder.Reservations listenerBound =
+            new RequestFrameDecoder.Reservations(NetworkServer.RESERVED_REQUEST_BYTES);
 
     private EmbeddedChannel channel(RequestFrameDecoder.Reservations reservations) {
         EmbeddedChannel channel = new EmbeddedChannel();
@@ -80,30 +83,26 @@ class RequestFrameDecoderTest {
 
     @Test
     void aRequestSpanningManyReadsIsGatheredIntoOneBufferOfItsDeclaredSize() {
-        RequestFrameDecoder.Reservations reservations =
-                new RequestFrameDecoder.Reservations(NetworkServer.RESERVED_REQUEST_BYTES);
-        EmbeddedChannel channel = channel(reservations);
+        EmbeddedChannel channel = channel(listenerBound);
         byte[] request = request(2 << 20, 1);
 
         send(channel, request, 0, 2 * READ_BYTES);
 
         assertThat(channel.inboundMessages()).isEmpty();
         assertThat(allocator.capacities).containsExactly(request.length);
-        assertThat(reservations.reservedBytes()).isEqualTo(request.length - 2L * READ_BYTES);
+        assertThat(listenerBound.reservedBytes()).isEqualTo(request.length - 2L * READ_BYTES);
 
         send(channel, request, 2 * READ_BYTES, request.length);
 
         assertBody(channel.readInbound(), request);
         assertThat(allocator.capacities).as("no buffer grown or copied again").containsExactly(request.length);
-        assertThat(reservations.reservedBytes()).isZero();
+        assertThat(listenerBound.reservedBytes()).isZero();
         assertThat(channel.finish()).isFalse();
     }
 
     @Test
     void backToBackRequestsSplitAcrossReadsAllArriveWhole() {
-        RequestFrameDecoder.Reservations reservations =
-                new RequestFrameDecoder.Reservations(NetworkServer.RESERVED_REQUEST_BYTES);
-        EmbeddedChannel channel = channel(reservations);
+        EmbeddedChannel channel = channel(listenerBound);
         List<byte[]> requests = List.of(request(300_000, 2), request(10, 3), request(0, 4), request(1 << 20, 5));
         byte[] stream = new byte[requests.stream().mapToInt(r -> r.length).sum()];
         int at = 0;
@@ -118,7 +117,7 @@ class RequestFrameDecoderTest {
         for (byte[] r : requests) {
             assertBody(channel.readInbound(), r);
         }
-        assertThat(reservations.reservedBytes()).isZero();
+        assertThat(listenerBound.reservedBytes()).isZero();
         assertThat(channel.finish()).isFalse();
     }
 
@@ -165,9 +164,7 @@ class RequestFrameDecoderTest {
 
     @Test
     void aSizePrefixOverTheLimitReservesNothing() {
-        RequestFrameDecoder.Reservations reservations =
-                new RequestFrameDecoder.Reservations(NetworkServer.RESERVED_REQUEST_BYTES);
-        EmbeddedChannel channel = channel(reservations);
+        EmbeddedChannel channel = channel(listenerBound);
         ByteBuf tooLong = Unpooled.buffer().writeInt(MAX_REQUEST_BYTES + 1).writeZero(16);
 
         try {
@@ -177,7 +174,7 @@ class RequestFrameDecoderTest {
         }
         channel.writeInbound(Unpooled.buffer().writeZero(READ_BYTES));
 
-        assertThat(reservations.reservedBytes()).isZero();
+        assertThat(listenerBound.reservedBytes()).isZero();
         channel.finishAndReleaseAll();
     }
 }
