@@ -4,6 +4,7 @@ import io.fjord.protocol.ApiKeys;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -159,8 +160,11 @@ public final class NetworkServer {
             Executor ioPool,
             RequestFrameDecoder.Reservations reservations,
             long id) {
+        RequestFrameDecoder decoder = new RequestFrameDecoder(settings.socketRequestMaxBytes(), reservations);
+        ChannelConfig config = pipeline.channel().config();
+        config.setRecvByteBufAllocator(new RequestReadAllocator(config.getRecvByteBufAllocator(), decoder));
         pipeline.addLast(new IdleStateHandler(0, 0, settings.connectionsMaxIdleMs(), TimeUnit.MILLISECONDS))
-                .addLast(new RequestFrameDecoder(settings.socketRequestMaxBytes(), reservations))
+                .addLast(decoder)
                 .addLast(new ConnectionHandler(dispatcher, ioPool, id, settings.maxInFlightPerConnection()));
     }
 

@@ -11,13 +11,17 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code maxRequestBytes} or below zero fails at once), with one difference in how a request that spans many reads
  * is gathered. Netty merges each read into a buffer that grows by powers of two, copying what it holds at every
  * step: a 2 MiB produce request (a producer's 256 KiB lz4 batches for 8 partitions) arrives in reads of up to 64
- * KiB and was copied about twice over. Here, once the size prefix is in and the request needs a larger buffer, the
- * buffer is allocated at the request's declared size, so each byte is copied once.
+ * KiB and was copied about twice over. Here, as soon as a read brings a size prefix whose request it does not
+ * complete, the request gets a buffer of its declared size, and what has arrived is copied into it once.
  *
  * <p>The bytes a request declares but has not sent yet are memory a client can make the broker set aside with a
  * size prefix alone. A {@link Reservations} shared by every connection of the listener bounds them: a request that
  * does not fit in what is left grows as Netty's would. A connection's reservation ends when its request is whole
  * or the connection closes.
+ *
+ * <p>While such a buffer is being filled, {@link #readTarget()} offers the next socket read the part still missing
+ * ({@link RequestReadAllocator}), so only the read that brought the size prefix is copied: the rest of the request
+ * is read straight into place.
  *
  * <p>One instance per connection, used on its event loop only.
  */
@@ -56,27 +60,58 @@ final class RequestFrameDecoder extends LengthFieldBasedFrameDecoder {
 
     private static final int SIZE_PREFIX_BYTES = 4;
 
+    private final int maxFrameBytes;
     private final Reservations reservations;
     private long reserved;
+    /** The view {@link #readTarget()} last handed out, until it comes back through {@link #cumulate}. */
+    private ByteBuf readView;
 
     RequestFrameDecoder(int maxRequestBytes, Reservations reservations) {
         super(maxRequestBytes + SIZE_PREFIX_BYTES, 0, SIZE_PREFIX_BYTES, 0, SIZE_PREFIX_BYTES, true);
+        this.maxFrameBytes = maxRequestBytes + SIZE_PREFIX_BYTES;
         this.reservations = reservations;
         setCumulator(this::cumulate);
     }
 
+    /**
+     * A view of the bytes the request being gathered still lacks, for the next socket read to fill in place, or null
+     * when no request is being gathered into a buffer of its own. The view comes back as the read's message, and
+     * {@link #cumulate} then only moves the buffer's writer index.
+     */
+    ByteBuf readTarget() {
+        readView = null;
+        if (reserved == 0) {
+            return null;
+        }
+        ByteBuf request = internalBuffer();
+        int end = request.readerIndex() + SIZE_PREFIX_BYTES + request.getInt(request.readerIndex());
+        int missing = Math.min(end - request.writerIndex(), request.writableBytes());
+        if (missing <= 0 || !request.isDirect() || request.refCnt() != 1) {
+            return null;
+        }
+        readView = request.retainedSlice(request.writerIndex(), missing).clear();
+        return readView;
+    }
+
     private ByteBuf cumulate(ByteBufAllocator alloc, ByteBuf cumulation, ByteBuf in) {
+        boolean readInPlace = in == readView && in.unwrap() == cumulation;
+        readView = null;
+        if (readInPlace) {
+            cumulation.writerIndex(cumulation.writerIndex() + in.readableBytes());
+            in.release();
+            return cumulation;
+        }
         int held = cumulation.readableBytes();
         int arriving = in.readableBytes();
         boolean fitsInPlace = arriving <= cumulation.maxFastWritableBytes() && cumulation.refCnt() == 1;
-        if (held < SIZE_PREFIX_BYTES || fitsInPlace || cumulation.isReadOnly()) {
+        // The size prefix is in what is held, or, when nothing is held, at the start of this read.
+        ByteBuf prefixed = held == 0 ? in : cumulation;
+        if (prefixed.readableBytes() < SIZE_PREFIX_BYTES || fitsInPlace || cumulation.isReadOnly()) {
             return MERGE_CUMULATOR.cumulate(alloc, cumulation, in);
         }
-        // decode has seen this size prefix and failed it if it was negative or over the limit (either way, the
-        // checks below would not reserve for it: the request would be complete, or larger than the bound).
-        long whole = SIZE_PREFIX_BYTES + (long) cumulation.getInt(cumulation.readerIndex());
+        long whole = SIZE_PREFIX_BYTES + (long) prefixed.getInt(prefixed.readerIndex());
         long received = (long) held + arriving;
-        if (whole <= received || !reservations.tryReserve(whole - received)) {
+        if (whole <= received || whole > maxFrameBytes || !reservations.tryReserve(whole - received)) {
             return MERGE_CUMULATOR.cumulate(alloc, cumulation, in);
         }
         reserved += whole - received;

@@ -7,6 +7,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledDirectByteBuf;
 import io.netty.buffer.UnpooledHeapByteBuf;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -24,7 +26,7 @@ class RequestFrameDecoderTest {
         final List<Integer> capacities = new ArrayList<>();
 
         RecordingAllocator() {
-            super(false);
+            super(true); // direct, as the broker's are: a read in place needs a direct buffer
         }
 
         @Override
@@ -51,9 +53,13 @@ class RequestFrameDecoderTest {
             new RequestFrameDecoder.Reservations(NetworkServer.RESERVED_REQUEST_BYTES);
 
     private EmbeddedChannel channel(RequestFrameDecoder.Reservations reservations) {
+        return channel(new RequestFrameDecoder(MAX_REQUEST_BYTES, reservations));
+    }
+
+    private EmbeddedChannel channel(RequestFrameDecoder decoder) {
         EmbeddedChannel channel = new EmbeddedChannel();
         channel.config().setAllocator(allocator);
-        channel.pipeline().addLast(new RequestFrameDecoder(MAX_REQUEST_BYTES, reservations));
+        channel.pipeline().addLast(decoder);
         return channel;
     }
 
@@ -69,6 +75,36 @@ class RequestFrameDecoderTest {
         for (int at = from; at < to; at += READ_BYTES) {
             channel.writeInbound(Unpooled.copiedBuffer(bytes, at, Math.min(READ_BYTES, to - at)));
         }
+    }
+
+    /**
+     * Reads {@code stream} as the transport does: each read fills what the connection's read handle allocates, with
+     * at most {@link #READ_BYTES} (what the socket holds). Returns, per read, the bytes read and whether they went
+     * straight into a request's own buffer (a negative count).
+     */
+    private static List<Integer> readThroughHandle(
+            EmbeddedChannel channel, RecvByteBufAllocator.Handle handle, byte[] stream) {
+        List<Integer> reads = new ArrayList<>();
+        for (int at = 0; at < stream.length; ) {
+            ByteBuf target = handle.allocate(channel.alloc());
+            boolean inPlace = target.unwrap() != null;
+            int n = Math.min(Math.min(READ_BYTES, target.writableBytes()), stream.length - at);
+            target.writeBytes(stream, at, n);
+            at += n;
+            reads.add(inPlace ? -n : n);
+            channel.writeInbound(target);
+        }
+        return reads;
+    }
+
+    private static byte[] concat(List<byte[]> requests) {
+        byte[] stream = new byte[requests.stream().mapToInt(r -> r.length).sum()];
+        int at = 0;
+        for (byte[] r : requests) {
+            System.arraycopy(r, 0, stream, at, r.length);
+            at += r.length;
+        }
+        return stream;
     }
 
     private static void assertBody(ByteBuf frame, byte[] request) {
@@ -90,7 +126,9 @@ class RequestFrameDecoderTest {
 
         assertThat(channel.inboundMessages()).isEmpty();
         assertThat(allocator.capacities).containsExactly(request.length);
-        assertThat(listenerBound.reservedBytes()).isEqualTo(request.length - 2L * READ_BYTES);
+        assertThat(listenerBound.reservedBytes())
+                .as("set aside when the first read brought the size prefix")
+                .isEqualTo(request.length - (long) READ_BYTES);
 
         send(channel, request, 2 * READ_BYTES, request.length);
 
@@ -104,12 +142,7 @@ class RequestFrameDecoderTest {
     void backToBackRequestsSplitAcrossReadsAllArriveWhole() {
         EmbeddedChannel channel = channel(listenerBound);
         List<byte[]> requests = List.of(request(300_000, 2), request(10, 3), request(0, 4), request(1 << 20, 5));
-        byte[] stream = new byte[requests.stream().mapToInt(r -> r.length).sum()];
-        int at = 0;
-        for (byte[] r : requests) {
-            System.arraycopy(r, 0, stream, at, r.length);
-            at += r.length;
-        }
+        byte[] stream = concat(requests);
 
         // Reads of 64 KiB end mid-request and carry the start of the next one.
         send(channel, stream, 0, stream.length);
@@ -118,6 +151,58 @@ class RequestFrameDecoderTest {
             assertBody(channel.readInbound(), r);
         }
         assertThat(listenerBound.reservedBytes()).isZero();
+        assertThat(channel.finish()).isFalse();
+    }
+
+    @Test
+    void readsAfterTheSizePrefixGoStraightIntoTheRequestAndNeverPastItsEnd() {
+        RequestFrameDecoder decoder = new RequestFrameDecoder(MAX_REQUEST_BYTES, listenerBound);
+        EmbeddedChannel channel = channel(decoder);
+        RecvByteBufAllocator.Handle handle =
+                new RequestReadAllocator(new FixedRecvByteBufAllocator(READ_BYTES), decoder).newHandle();
+        byte[] first = request(2 << 20, 8);
+        byte[] second = request(100, 9);
+        byte[] third = request(200_000, 10);
+
+        List<Integer> reads = readThroughHandle(channel, handle, concat(List.of(first, second, third)));
+
+        assertBody(channel.readInbound(), first);
+        assertBody(channel.readInbound(), second);
+        assertBody(channel.readInbound(), third);
+        // The first request: one read of its own, then the rest in place, the last read ending exactly at its end.
+        // The second request and the start of the third come in one read of their own. The third's buffer is set
+        // aside only when the next read arrives (the decoder sees a size prefix in what it holds only once it has
+        // handed out the second request); that read is copied too, and the rest goes in place.
+        int firstInPlace = first.length - READ_BYTES;
+        int thirdInPlace = third.length - (2 * READ_BYTES - second.length);
+        int firstReads = 1 + (firstInPlace + READ_BYTES - 1) / READ_BYTES;
+        assertThat(reads.subList(0, firstReads + 2)).startsWith(READ_BYTES).endsWith(READ_BYTES, READ_BYTES);
+        assertThat(reads.subList(1, firstReads)).allMatch(n -> n < 0);
+        assertThat(reads.subList(firstReads + 2, reads.size())).allMatch(n -> n < 0);
+        assertThat(reads.stream().filter(n -> n < 0).mapToInt(n -> -n).sum()).isEqualTo(firstInPlace + thirdInPlace);
+        assertThat(allocator.capacities)
+                .as("each read of its own, and a buffer per request gathered; nothing for the reads in place")
+                .containsExactly(READ_BYTES, first.length, READ_BYTES, READ_BYTES, third.length);
+        assertThat(listenerBound.reservedBytes()).isZero();
+        assertThat(channel.finish()).isFalse();
+    }
+
+    @Test
+    void aReadThatFilledNothingLeavesTheRequestToTheNextRead() {
+        RequestFrameDecoder decoder = new RequestFrameDecoder(MAX_REQUEST_BYTES, listenerBound);
+        EmbeddedChannel channel = channel(decoder);
+        byte[] request = request(1 << 20, 11);
+        send(channel, request, 0, READ_BYTES);
+
+        // The socket had nothing after all: the transport releases the view without passing it on.
+        ByteBuf unused = decoder.readTarget();
+        assertThat(unused.writableBytes()).isEqualTo(request.length - READ_BYTES);
+        unused.release();
+        send(channel, request, READ_BYTES, request.length);
+
+        assertBody(channel.readInbound(), request);
+        assertThat(allocator.capacities).containsExactly(request.length);
+        assertThat(decoder.readTarget()).as("no request being gathered").isNull();
         assertThat(channel.finish()).isFalse();
     }
 
@@ -149,7 +234,7 @@ class RequestFrameDecoderTest {
         long firstReserved = reservations.reservedBytes();
         send(second, request, 0, 2 * READ_BYTES);
 
-        assertThat(firstReserved).isEqualTo(request.length - 2L * READ_BYTES);
+        assertThat(firstReserved).isEqualTo(request.length - (long) READ_BYTES);
         assertThat(reservations.reservedBytes())
                 .as("no room left for the second")
                 .isEqualTo(firstReserved);
