@@ -11,7 +11,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -22,6 +24,8 @@ import java.util.function.Consumer;
  * {@link #launch}ed together, then each {@link #awaitReady}. Not thread-safe.
  */
 public final class BrokerProcess implements AutoCloseable {
+
+    private static final Set<Integer> PORTS_HANDED_OUT = ConcurrentHashMap.newKeySet();
 
     private final Path dataDir;
     private final int port;
@@ -205,12 +209,23 @@ public final class BrokerProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * A loopback port free now and never returned before in this JVM. The kernel may offer a port again as soon as
+     * the probe closes it, so without the record two listeners of one quorum, picked before either binds, could get
+     * the same port and the second would fail to bind.
+     */
     public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        for (int attempt = 0; attempt < 1_000; attempt++) {
+            int port;
+            try (ServerSocket socket = new ServerSocket(0)) {
+                port = socket.getLocalPort();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            if (PORTS_HANDED_OUT.add(port)) {
+                return port;
+            }
         }
+        throw new IllegalStateException("every free port the kernel offered was handed out before");
     }
 }
