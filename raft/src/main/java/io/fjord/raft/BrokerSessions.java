@@ -35,7 +35,10 @@ import org.slf4j.LoggerFactory;
  * background thread ({@code fjord-broker-probe}, never a Ratis thread), with a TCP connect to the client
  * listener of its registration. A refused connection means the process is gone (kill -9 closes its
  * listening socket at once), so it is fenced without waiting for the rest of its session; a connection
- * that succeeds or times out changes nothing, and the session timeout still applies.
+ * that succeeds or times out changes nothing, and the session timeout still applies. A new leader probes
+ * at once every broker it has not heard from yet: when the old leader was killed, its broker is the one
+ * most likely gone, and waiting a heartbeat interval from the election would add that interval to the
+ * time its partitions go without a leader.
  *
  * <p>Soft state: nothing here is replicated, and losing it only delays fencing by one session timeout.
  * Thread-safe: heartbeats arrive on Ratis threads, {@link #sweep} runs on the log's scheduler, probes on
@@ -166,14 +169,15 @@ final class BrokerSessions implements MetadataStateMachine.Hooks {
             if (broker.fenced()) {
                 continue;
             }
-            long lastNs = lastContactNs.getOrDefault(broker.id(), activeSinceNs);
+            Long contactNs = lastContactNs.get(broker.id());
+            long lastNs = contactNs != null ? contactNs : activeSinceNs;
             if (nowNs - lastNs > sessionTimeoutNs) {
                 log.info(
                         "Broker {} missed its session timeout ({} ms since its last heartbeat); fencing it",
                         broker.id(),
                         TimeUnit.NANOSECONDS.toMillis(nowNs - lastNs));
                 maybeChange(broker, true);
-            } else if (probes != null && nowNs - lastNs > probeAfterNs) {
+            } else if (probes != null && (contactNs == null || nowNs - lastNs > probeAfterNs)) {
                 maybeProbe(broker, lastNs);
             }
         }

@@ -128,6 +128,7 @@ class BrokerSessionsTest {
         try {
             registerAt(1, closedPort);
             probing.onLeaderReady(TERM);
+            heartbeatTo(probing, 1);
             time.advanceMs(HEARTBEAT_INTERVAL_MS);
             probing.sweep();
             Thread.sleep(300);
@@ -163,6 +164,38 @@ class BrokerSessionsTest {
         } finally {
             probing.close();
         }
+    }
+
+    @Test
+    void aNewLeaderProbesAtOnceTheBrokersItHasNotHeardFrom() throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        BrokerSessions probing = probingSessions();
+        try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            registerAt(1, closedPort); // the old leader's broker, killed
+            registerAt(2, listener.getLocalPort()); // alive, its first heartbeat to the new leader not sent yet
+            registerAt(3, closedPort); // gone too, but it heartbeated the new leader before it went
+            probing.onLeaderReady(TERM);
+            heartbeatTo(probing, 3);
+
+            probing.sweep();
+            listener.setSoTimeout(5000);
+            listener.accept().close(); // broker 2 was probed and answered
+            awaitSubmitted(1);
+            Thread.sleep(200);
+
+            assertThat(submitted)
+                    .as("only the broker unheard of whose listener refuses, before any heartbeat interval passed")
+                    .containsExactly(new SetBrokerFenced(1, INCARNATION, true, ControllerConfig.DEFAULT, TERM));
+        } finally {
+            probing.close();
+        }
+    }
+
+    private void heartbeatTo(BrokerSessions probing, int brokerId) throws Exception {
+        probing.onHeartbeat(new CommandCodec.Heartbeat(brokerId, INCARNATION)).get();
     }
 
     private BrokerSessions probingSessions() {

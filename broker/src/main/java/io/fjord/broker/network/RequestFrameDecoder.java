@@ -94,7 +94,9 @@ final class RequestFrameDecoder extends LengthFieldBasedFrameDecoder {
     }
 
     private ByteBuf cumulate(ByteBufAllocator alloc, ByteBuf cumulation, ByteBuf in) {
-        boolean readInPlace = in == readView && in.unwrap() == cumulation;
+        // The read handle asks readTarget for every read, so a view that came back is the latest one handed out,
+        // cut from this very cumulation (nothing else touches it between the read and here).
+        boolean readInPlace = in == readView;
         readView = null;
         if (readInPlace) {
             cumulation.writerIndex(cumulation.writerIndex() + in.readableBytes());
