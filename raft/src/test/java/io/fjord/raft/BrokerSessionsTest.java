@@ -13,6 +13,7 @@ import io.fjord.metadata.MetadataImage;
 import io.fjord.metadata.RegisterBrokerRecord;
 import io.fjord.raft.MetadataCommand.SetBrokerFenced;
 import io.fjord.testkit.MockTime;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.ArrayList;
@@ -120,10 +121,7 @@ class BrokerSessionsTest {
 
     @Test
     void aSilentBrokerWhoseListenerRefusesConnectionsIsFencedAfterOneMissedHeartbeat() throws Exception {
-        int closedPort;
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            closedPort = socket.getLocalPort();
-        }
+        int closedPort = closedPort();
         BrokerSessions probing = probingSessions();
         try {
             registerAt(1, closedPort);
@@ -168,10 +166,7 @@ class BrokerSessionsTest {
 
     @Test
     void aNewLeaderProbesAtOnceTheBrokersItHasNotHeardFrom() throws Exception {
-        int closedPort;
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            closedPort = socket.getLocalPort();
-        }
+        int closedPort = closedPort();
         BrokerSessions probing = probingSessions();
         try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             registerAt(1, closedPort); // the old leader's broker, killed
@@ -191,6 +186,13 @@ class BrokerSessionsTest {
                     .containsExactly(new SetBrokerFenced(1, INCARNATION, true, ControllerConfig.DEFAULT, TERM));
         } finally {
             probing.close();
+        }
+    }
+
+    /** A loopback port nothing listens on: connecting to it is refused, as to a killed broker's listener. */
+    private static int closedPort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
         }
     }
 
