@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Random;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -27,6 +28,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -141,7 +143,7 @@ class JavaClientProduceConsumeIT {
      * Produce requests of megabytes arrive over many socket reads, which the broker reads straight into a buffer of
      * the request's size once its size prefix is in: every byte of every record must come back where it was sent.
      */
-    @org.junit.jupiter.api.Test
+    @Test
     void produceRequestsOfManyMegabytesArriveWhole() throws Exception {
         String topic = "large-requests";
         int partitions = 8;
@@ -203,7 +205,7 @@ class JavaClientProduceConsumeIT {
     /** A value no codec could shrink and no misplaced read could reproduce: bytes seeded by the record's index. */
     private static byte[] largeValue(int index, int bytes) {
         byte[] value = new byte[bytes];
-        new java.util.Random(index).nextBytes(value);
+        new Random(index).nextBytes(value);
         return value;
     }
 

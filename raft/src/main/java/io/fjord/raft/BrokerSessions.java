@@ -214,8 +214,10 @@ final class BrokerSessions implements MetadataStateMachine.Hooks {
             return; // it heartbeated, re-registered or was fenced meanwhile
         }
         log.info(
-                "Broker {} missed a heartbeat and its listener {}:{} refuses connections; fencing it",
+                "Broker {} has not heartbeated for {} ms (since its last heartbeat, or this controller's election) and"
+                        + " its listener {}:{} refuses connections; fencing it",
                 broker.id(),
+                TimeUnit.NANOSECONDS.toMillis(time.nanoseconds() - lastNs),
                 probed.endpoints().get(0).host(),
                 probed.endpoints().get(0).port());
         maybeChange(broker, true);

@@ -113,6 +113,7 @@ final class RequestFrameDecoder extends LengthFieldBasedFrameDecoder {
         }
         long whole = SIZE_PREFIX_BYTES + (long) prefixed.getInt(prefixed.readerIndex());
         long received = (long) held + arriving;
+        // At a read that brings the prefix, decode has not yet failed an over-limit one: check it here.
         if (whole <= received || whole > maxFrameBytes || !reservations.tryReserve(whole - received)) {
             return MERGE_CUMULATOR.cumulate(alloc, cumulation, in);
         }
