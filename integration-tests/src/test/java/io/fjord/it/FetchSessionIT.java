@@ -33,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Incremental fetch sessions (KIP-227) with real clients over real sockets: the Java consumer reads 100k
  * records of a 16-partition topic through a session, each partition gap-free and in order; a raw client's
- * incremental fetches get the session id and only the partitions that changed; librdkafka (kcat), which
+ * incremental fetches get the session id and only the partitions that changed, and a consumer tailing a partition
+ * gets it back only with new records; librdkafka (kcat), which
  * fetches sessionless, reads the same topic.
  */
 class FetchSessionIT {
@@ -148,6 +149,51 @@ class FetchSessionIT {
                     .containsExactly(5);
             assertThat(changed.responses().get(0).partitions().get(0).records().sizeInBytes())
                     .isPositive();
+        }
+    }
+
+    /**
+     * EndToEndLatency's loop: one record produced, then polled with {@code fetch.max.wait.ms=0} until read. Each fetch
+     * after a read moves the partition's fetch offset past the records; that alone is no news, so only the responses
+     * with records (and the session's first) carry the partition, as with Kafka (the Java client's records per
+     * partition-carrying response: 1.0 against Kafka, 0.5 when every offset move was answered).
+     */
+    @Test
+    void aConsumerTailingAPartitionGetsItBackOnlyWithNewRecords() throws Exception {
+        String topic = "sessions-tail";
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()))) {
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        }
+        Properties c = new Properties();
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
+        c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 0);
+        int rounds = 50;
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(c);
+                KafkaProducer<String, String> producer = producer()) {
+            TopicPartition tp = new TopicPartition(topic, 0);
+            consumer.assign(List.of(tp));
+            consumer.seekToEnd(List.of(tp));
+            consumer.position(tp);
+            for (int i = 0; i < rounds; i++) {
+                producer.send(new ProducerRecord<>(topic, "k" + i, "v" + i)).get(30, TimeUnit.SECONDS);
+                List<String> values = new ArrayList<>();
+                long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (values.isEmpty() && System.nanoTime() < deadlineNs) {
+                    consumer.poll(Duration.ofSeconds(1)).forEach(r -> values.add(r.value()));
+                }
+                assertThat(values).as("round %d", i).containsExactly("v" + i);
+            }
+            double recordsPerResponse = consumer.metrics().entrySet().stream()
+                    .filter(e -> e.getKey().name().equals("records-per-request-avg")
+                            && e.getKey().tags().size() == 1)
+                    .mapToDouble(e -> ((Number) e.getValue().metricValue()).doubleValue())
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(recordsPerResponse)
+                    .as("records per response that carried the partition")
+                    .isGreaterThan(0.9);
         }
     }
 

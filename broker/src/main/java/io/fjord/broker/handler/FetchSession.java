@@ -11,9 +11,11 @@ import java.util.List;
  * One incremental fetch session (KIP-227): its partitions with the fetch state the client last sent, the
  * high watermark, last stable offset and log start offset last sent back for each, and the epoch the
  * next incremental request must carry. A partition is answered when it has records, an error, a diverging
- * epoch or a preferred replica, when any of those sent offsets changed, or when the client changed its
- * fetch offset (or added it). Partitions that returned records move to the end of the iteration order so
- * the others get the response bytes first next time (Kafka's round robin).
+ * epoch or a preferred replica, when any of those sent offsets changed, or when the client added it. A new
+ * fetch offset alone is no news, as in Kafka: a consumer that read a partition's records moves its offset
+ * past them, and the Java client treats a partition it did not expect in a response (one in flight when it
+ * closes the session) as an invalid response. Partitions that returned records move to the end of the
+ * iteration order so the others get the response bytes first next time (Kafka's round robin).
  *
  * <p>Thread-safe: every method holds the session's monitor, so pipelined requests of its connection
  * apply one after another.
@@ -121,9 +123,6 @@ final class FetchSession {
             if (cached == null) {
                 partitions.put(key, new Cached(fetch));
             } else {
-                if (cached.fetch.fetchOffset() != fetch.fetchOffset()) {
-                    cached.mustRespond = true;
-                }
                 cached.fetch = fetch;
             }
         }

@@ -169,13 +169,27 @@ class FetchSessionTest {
     }
 
     @Test
-    void aPartitionWhoseFetchOffsetChangedIsCarriedButAMaxBytesChangeAloneIsNot() throws Exception {
+    void aPartitionReadFromANewFetchOffsetIsCarriedButAMaxBytesChangeAloneIsNot() throws Exception {
         int id = steadySession();
 
         FetchResponse response = fetch(id, 2, Map.of(1, 4L, 3, 10L), List.of());
 
         assertThat(carried(response).keySet()).containsExactly(1);
         assertThat(carried(response).get(1)).as("read from the new offset").isPositive();
+    }
+
+    @Test
+    void aFetchOffsetMovedPastTheRecordsJustReadIsNoNews() throws Exception {
+        int id = steadySession();
+        ctx.append(2, 5);
+
+        FetchResponse read = fetch(id, 2, Map.of(), List.of());
+        FetchResponse caughtUp = fetch(id, 3, Map.of(2, 15L), List.of());
+
+        assertThat(carried(read).keySet()).containsExactly(2);
+        assertThat(carried(caughtUp))
+                .as("the new offset is the log end and the high watermark is the one last sent (Kafka omits it too)")
+                .isEmpty();
     }
 
     @Test
