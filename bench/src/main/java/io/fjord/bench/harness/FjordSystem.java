@@ -141,7 +141,8 @@ public final class FjordSystem implements BrokerSystem {
     /**
      * Adds what bin/fjord adds (through LD_LIBRARY_PATH): Netty's native library from the directory the cli build
      * unpacks it to (next to the cli jar, {@code cli/target/native}) ahead of this JVM's own library path, so the
-     * broker does not copy it out of its jar at every start. Nothing is added when the directory is missing or the options set the path.
+     * broker does not copy it out of its jar at every start. Nothing is added when the directory is missing or the
+     * options set the path.
      */
     private List<String> withNativeLibraries(List<String> options) throws IOException {
         Path cliJar = Path.of(classpath().split(java.io.File.pathSeparator)[0]).toAbsolutePath();
