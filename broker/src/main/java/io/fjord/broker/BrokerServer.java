@@ -182,6 +182,7 @@ public final class BrokerServer {
                 metadata,
                 metadataNode.controller(),
                 replicaManager,
+                logManager,
                 producerIds,
                 new GroupHandlers(metadata, metadataNode.controller(), groupCoordinator),
                 fetchSessions,

@@ -5,6 +5,7 @@ import io.fjord.broker.handler.ApiVersionsHandler;
 import io.fjord.broker.handler.ClusterHandlers;
 import io.fjord.broker.handler.ConfigHandlers;
 import io.fjord.broker.handler.DeleteRecordsHandler;
+import io.fjord.broker.handler.DescribeLogDirsHandler;
 import io.fjord.broker.handler.FetchHandler;
 import io.fjord.broker.handler.FetchSessionCache;
 import io.fjord.broker.handler.InitProducerIdHandler;
@@ -21,6 +22,7 @@ import io.fjord.broker.producer.ProducerIdManager;
 import io.fjord.common.Time;
 import io.fjord.metadata.ControllerApi;
 import io.fjord.protocol.ApiKeys;
+import io.fjord.storage.LogManager;
 
 /**
  * The table of APIs this broker serves and the version ranges it advertises (PROTOCOL-NOTES.md, "Versions
@@ -41,6 +43,7 @@ final class KafkaApis {
             MetadataView metadata,
             ControllerApi controller,
             ReplicaManager replicaManager,
+            LogManager logs,
             ProducerIdManager producerIds,
             GroupHandlers groups,
             FetchSessionCache fetchSessions,
@@ -72,6 +75,7 @@ final class KafkaApis {
                 .register(ApiKeys.ALTER_PARTITION_REASSIGNMENTS, 0, 1, replication::alterPartitionReassignments)
                 .register(ApiKeys.LIST_PARTITION_REASSIGNMENTS, 0, 0, replication::listPartitionReassignments)
                 .register(ApiKeys.DELETE_RECORDS, 0, 2, new DeleteRecordsHandler(replicaManager))
+                .register(ApiKeys.DESCRIBE_LOG_DIRS, 1, 4, new DescribeLogDirsHandler(logs))
                 .register(ApiKeys.OFFSET_FOR_LEADER_EPOCH, 2, 4, new OffsetForLeaderEpochHandler(replicaManager))
                 .register(ApiKeys.FIND_COORDINATOR, 0, 6, groups::findCoordinator)
                 .register(ApiKeys.JOIN_GROUP, 0, 9, groups::joinGroup)

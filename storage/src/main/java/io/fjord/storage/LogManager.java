@@ -297,6 +297,11 @@ public final class LogManager {
         return best;
     }
 
+    /** The log directories, as configured ({@code log.dirs}). */
+    public List<Path> logDirs() {
+        return logDirs;
+    }
+
     public Optional<UnifiedLog> log(TopicPartition tp) {
         return Optional.ofNullable(logs.get(tp));
     }

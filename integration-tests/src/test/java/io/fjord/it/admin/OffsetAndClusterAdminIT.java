@@ -3,16 +3,21 @@ package io.fjord.it.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.DescribeClusterResult;
+import org.apache.kafka.clients.admin.DescribeReplicaLogDirsResult;
 import org.apache.kafka.clients.admin.FeatureMetadata;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.LogDirDescription;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -26,6 +31,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionReplica;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -257,6 +263,63 @@ class OffsetAndClusterAdminIT extends AdminITBase {
         DescribeClusterResult after = admin.describeCluster();
         assertThat(after.clusterId().get()).isEqualTo(clusterId);
         assertThat(after.controller().get().id()).isEqualTo(1);
+    }
+
+    /**
+     * describeLogDirs (kafka-log-dirs.sh) and describeReplicaLogDirs: the broker's one data directory, every
+     * partition of a topic with its log's bytes on disk, no lag, and the directory's file store's space.
+     */
+    @Test
+    void describeLogDirsShowsTheDataDirectoryWithTheBytesOfEachPartition() throws Exception {
+        createTopic("sized", 3, Map.of());
+        try (KafkaProducer<String, String> producer = newProducer(Map.of())) {
+            for (int i = 0; i < 100; i++) {
+                producer.send(new ProducerRecord<>("sized", 1, "k" + i, "v".repeat(100)));
+            }
+            producer.flush();
+        }
+
+        Map<String, LogDirDescription> dirs = admin.describeLogDirs(List.of(1))
+                .allDescriptions()
+                .get(15, TimeUnit.SECONDS)
+                .get(1);
+        assertThat(dirs).hasSize(1);
+        String dir = dirs.keySet().iterator().next();
+        LogDirDescription description = dirs.get(dir);
+        TopicPartition written = new TopicPartition("sized", 1);
+        long onDisk;
+        try (Stream<Path> files = Files.list(Path.of(dir).resolve("sized-1"))) {
+            onDisk = files.filter(f -> f.toString().endsWith(".log"))
+                    .mapToLong(f -> f.toFile().length())
+                    .sum();
+        }
+        DescribeReplicaLogDirsResult.ReplicaLogDirInfo replica = admin.describeReplicaLogDirs(
+                        List.of(new TopicPartitionReplica("sized", 1, 1)))
+                .all()
+                .get(15, TimeUnit.SECONDS)
+                .get(new TopicPartitionReplica("sized", 1, 1));
+
+        assertThat(Path.of(dir)).isAbsolute().isDirectory();
+        assertThat(description.error()).isNull();
+        assertThat(description.replicaInfos())
+                .containsKeys(written, new TopicPartition("sized", 0), new TopicPartition("sized", 2));
+        assertThat(description.replicaInfos().get(written).size())
+                .as("the bytes of the partition's segments")
+                .isGreaterThan(100 * 100)
+                .isEqualTo(onDisk);
+        assertThat(description
+                        .replicaInfos()
+                        .get(new TopicPartition("sized", 0))
+                        .size())
+                .isZero();
+        assertThat(description.replicaInfos().get(written).offsetLag()).isZero();
+        assertThat(description.replicaInfos().get(written).isFuture()).isFalse();
+        assertThat(description.totalBytes()).isPresent();
+        assertThat(description.totalBytes().getAsLong()).isPositive();
+        assertThat(description.usableBytes().getAsLong())
+                .isBetween(0L, description.totalBytes().getAsLong());
+        assertThat(replica.getCurrentReplicaLogDir()).isEqualTo(dir);
+        assertThat(replica.getCurrentReplicaOffsetLag()).isZero();
     }
 
     /**
