@@ -34,12 +34,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The group APIs: FindCoordinator answers with the leader of the group's {@code __consumer_offsets}
- * partition (creating the topic on first use, as Kafka does); every other group API goes to the
+ * partition (creating the topic on first use, as Kafka does), and a transactional id's lookup with
+ * INVALID_REQUEST and {@link #NO_TRANSACTIONS} (transactions are not built); every other group API goes to the
  * {@link GroupCoordinator}, which answers NOT_COORDINATOR / COORDINATOR_LOAD_IN_PROGRESS itself.
  */
 public final class GroupHandlers {
 
     private static final byte KEY_TYPE_GROUP = 0;
+    private static final byte KEY_TYPE_TRANSACTION = 1;
+
+    /** What a transactional id's coordinator lookup is told: Fjord has no transaction coordinator yet. */
+    public static final String NO_TRANSACTIONS =
+            "transactions are not supported by this broker yet: it has no transaction coordinator";
 
     private final MetadataView metadata;
     private final ControllerApi controller;
@@ -82,6 +88,11 @@ public final class GroupHandlers {
                 .setNodeId(-1)
                 .setHost("")
                 .setPort(-1);
+        if (keyType == KEY_TYPE_TRANSACTION) {
+            // Not retriable, so a transactional producer (or Kafka Streams with exactly-once) fails at once with
+            // this message instead of retrying until max.block.ms and timing out.
+            return out.setErrorCode(Errors.INVALID_REQUEST.code()).setErrorMessage(NO_TRANSACTIONS);
+        }
         if (keyType != KEY_TYPE_GROUP) {
             return out.setErrorCode(Errors.COORDINATOR_NOT_AVAILABLE.code())
                     .setErrorMessage("this broker has no coordinator for key type " + keyType + " yet");

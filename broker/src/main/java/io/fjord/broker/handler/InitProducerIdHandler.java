@@ -15,7 +15,7 @@ import java.util.concurrent.CompletableFuture;
  * producer asks to bump its epoch (KIP-360), as Kafka does for producers without a transactional id.
  * Ids come from the controller's blocks ({@link ProducerIdManager}); while this broker has none at hand
  * it answers COORDINATOR_LOAD_IN_PROGRESS, as Kafka does, and the client retries. Transactional ids need
- * the transaction coordinator, which does not exist yet: they get COORDINATOR_NOT_AVAILABLE.
+ * the transaction coordinator, which does not exist yet: they get INVALID_REQUEST, which clients do not retry.
  */
 public final class InitProducerIdHandler implements RequestHandler {
 
@@ -30,7 +30,8 @@ public final class InitProducerIdHandler implements RequestHandler {
         InitProducerIdRequest request = (InitProducerIdRequest) message;
         InitProducerIdResponse response = new InitProducerIdResponse();
         if (request.transactionalId() != null) {
-            return CompletableFuture.completedFuture(response.setErrorCode(Errors.COORDINATOR_NOT_AVAILABLE.code())
+            // No transaction coordinator (see FindCoordinator): not retriable, so the producer fails at once.
+            return CompletableFuture.completedFuture(response.setErrorCode(Errors.INVALID_REQUEST.code())
                     .setProducerId(-1L)
                     .setProducerEpoch((short) -1));
         }
