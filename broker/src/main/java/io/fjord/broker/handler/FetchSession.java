@@ -27,8 +27,9 @@ final class FetchSession {
 
     private static final class Cached {
         FetchHandler.PartitionFetch fetch;
-        boolean mustRespond = true;
+        /** -1 until first sent: a read always has a high watermark of 0 or more, so a new partition is news. */
         long sentHighWatermark = -1L;
+
         long sentLastStableOffset = -1L;
         long sentLogStartOffset = -1L;
 
@@ -38,8 +39,7 @@ final class FetchSession {
 
         /** Records what the response says of this partition; whether the response must carry it. */
         boolean record(FetchResponse.PartitionData data) {
-            boolean respond = mustRespond;
-            mustRespond = false;
+            boolean respond = false;
             if (data.records() != null && data.records().sizeInBytes() > 0) {
                 respond = true;
             }

@@ -30,23 +30,20 @@ class DescribeLogDirsHandlerTest {
     @TempDir
     Path tmp;
 
+    final LogConfig config = LogConfig.builder().build();
     LogManager logs;
     DescribeLogDirsHandler handler;
 
     @BeforeEach
     void setUp() {
-        logs = new LogManager(
-                List.of(tmp.resolve("a"), tmp.resolve("b")),
-                new MockTime(),
-                LogConfig.builder().build());
+        logs = new LogManager(List.of(tmp.resolve("a"), tmp.resolve("b")), new MockTime(), config);
         logs.startup();
         Uuid t = Uuid.random(new Random(1));
         Uuid u = Uuid.random(new Random(2));
-        UnifiedLog written = logs.getOrCreateLog(
-                new TopicPartition("t", 0), t, LogConfig.builder().build());
+        UnifiedLog written = logs.getOrCreateLog(new TopicPartition("t", 0), t, config);
         written.appendAsLeader(LeaderTestContext.batch(10).buffer(), 0);
-        logs.getOrCreateLog(new TopicPartition("t", 1), t, LogConfig.builder().build());
-        logs.getOrCreateLog(new TopicPartition("u", 0), u, LogConfig.builder().build());
+        logs.getOrCreateLog(new TopicPartition("t", 1), t, config);
+        logs.getOrCreateLog(new TopicPartition("u", 0), u, config);
         handler = new DescribeLogDirsHandler(logs);
     }
 
