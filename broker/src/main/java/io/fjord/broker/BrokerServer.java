@@ -45,6 +45,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,10 +88,20 @@ public final class BrokerServer {
     private FetchSessionCache fetchSessions;
     private volatile Uuid incarnationId;
     private InetSocketAddress boundAddress;
+    private IntConsumer beforeGroupLoad = partition -> {};
 
     public BrokerServer(BrokerConfig config, Time time) {
         this.config = config;
         this.time = time;
+    }
+
+    /**
+     * For tests, before {@link #startup()}: runs {@code hook} on the loading thread before each {@code
+     * __consumer_offsets} partition's load, with the partition, so a test can hold a load and see what clients
+     * get while it runs.
+     */
+    public void beforeGroupLoad(IntConsumer hook) {
+        this.beforeGroupLoad = hook;
     }
 
     /** Binds the listeners and starts serving; returns once the broker accepts requests. */
@@ -164,6 +175,7 @@ public final class BrokerServer {
                 new Random(Entropy.SYSTEM.nextLong()));
         groupPublisher = new GroupCoordinatorPublisher(
                 config.nodeId(), groupCoordinator, replicaManager, groupLoader, scheduler, LOAD_RETRY_BACKOFF_MS);
+        groupPublisher.beforeEachLoad(beforeGroupLoad);
         metadataNode.loader().installPublisher(groupPublisher);
         // A quorum member is ready once a majority of the voters is up and it has caught up with them.
         metadataNode.ready().get(config.controllerQuorumVoters().isEmpty() ? 60 : 120, TimeUnit.SECONDS);
@@ -394,6 +406,11 @@ public final class BrokerServer {
     /** The incremental fetch sessions opened since start (for tests and monitoring). */
     public long fetchSessionsOpened() {
         return fetchSessions == null ? 0 : fetchSessions.opened();
+    }
+
+    /** The bytes set aside now for client requests declared by their size prefix but not yet received. */
+    public long reservedRequestBytes() {
+        return network == null ? 0 : network.reservedRequestBytes();
     }
 
     /** The address the first listener is bound to (its real port when configured as 0). */

@@ -6,6 +6,7 @@ import io.fjord.common.config.BrokerConfig;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.IntConsumer;
 
 /**
  * A Fjord broker in the test's JVM on a free loopback port: fast to start, for tests that do not need
@@ -26,12 +27,13 @@ public final class EmbeddedBroker implements AutoCloseable {
         settings.put("log.dirs", dataDir.toAbsolutePath().toString());
         settings.putAll(overrides);
         EmbeddedBroker broker = new EmbeddedBroker(settings);
-        broker.startServer();
+        broker.startServer(partition -> {});
         return broker;
     }
 
-    private void startServer() {
+    private void startServer(IntConsumer beforeGroupLoad) {
         server = new BrokerServer(BrokerConfig.parse(settings), Time.SYSTEM);
+        server.beforeGroupLoad(beforeGroupLoad);
         server.startup();
     }
 
@@ -53,9 +55,22 @@ public final class EmbeddedBroker implements AutoCloseable {
         return server.fetchSessionsOpened();
     }
 
+    /** The bytes the broker sets aside now for requests declared by their size prefix but not yet received. */
+    public long reservedRequestBytes() {
+        return server.reservedRequestBytes();
+    }
+
     public void restart() {
+        restart(partition -> {});
+    }
+
+    /**
+     * Restarts with {@code beforeGroupLoad} run on the loading thread before each {@code __consumer_offsets}
+     * partition's load (with the partition): blocking in it holds that load, and the loads after it.
+     */
+    public void restart(IntConsumer beforeGroupLoad) {
         server.shutdown();
-        startServer();
+        startServer(beforeGroupLoad);
     }
 
     @Override

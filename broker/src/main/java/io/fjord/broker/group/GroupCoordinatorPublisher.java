@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +48,8 @@ public final class GroupCoordinatorPublisher implements MetadataPublisher {
     private final Map<Integer, PartitionLoad> led = new HashMap<>();
     /** The partitions the latest image says this broker leads. Guarded by this. */
     private Set<Integer> leaderOf = Set.of();
+    /** Runs on the loading thread before each partition's load (tests hold a load with it). */
+    private volatile IntConsumer beforeLoad = partition -> {};
 
     public GroupCoordinatorPublisher(
             int nodeId,
@@ -61,6 +64,14 @@ public final class GroupCoordinatorPublisher implements MetadataPublisher {
         this.loadExecutor = loadExecutor;
         this.retryTimer = retryTimer;
         this.retryBackoffMs = retryBackoffMs;
+    }
+
+    /**
+     * Runs {@code hook} on the loading thread before each partition's load, with the partition: tests use it to
+     * hold a load and see what clients get meanwhile. Set it before the first metadata update.
+     */
+    public void beforeEachLoad(IntConsumer hook) {
+        this.beforeLoad = hook;
     }
 
     @Override
@@ -104,6 +115,7 @@ public final class GroupCoordinatorPublisher implements MetadataPublisher {
     }
 
     private void load(PartitionLoad load) {
+        beforeLoad.accept(load.partition());
         if (load.isCancelled()) {
             return;
         }

@@ -71,6 +71,11 @@ public final class NetworkServer {
         this.ioPool = ioPool;
     }
 
+    /** The bytes set aside now for requests declared but not yet received, within {@link #RESERVED_REQUEST_BYTES}. */
+    public long reservedRequestBytes() {
+        return reservations.reservedBytes();
+    }
+
     /**
      * Starts a daemon thread that runs the class initialisation {@link #start} needs (Netty's native transport and
      * buffer allocator, channel ids, the protocol's API table) while the caller reads the configuration and opens

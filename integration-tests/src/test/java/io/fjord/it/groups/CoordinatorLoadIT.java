@@ -18,6 +18,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -29,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A restarted coordinator loading a large {@code __consumer_offsets} partition: requests for its groups get
  * COORDINATOR_LOAD_IN_PROGRESS meanwhile (the official consumer waits and then resumes from its committed
  * offset) while groups of the other partitions are served. The partition is made large the real way: many
- * groups committing many offsets.
+ * groups committing many offsets. Its load is held at its start until the test has looked, since a fast
+ * machine loads it before the restart returns.
  */
 class CoordinatorLoadIT {
 
@@ -59,10 +62,19 @@ class CoordinatorLoadIT {
             commit(broker, served, data, 3);
             long records = fillPartition(broker, LARGE_PARTITION);
 
-            broker.restart();
+            // The large partition's load is held until the test has seen what clients get meanwhile.
+            CountDownLatch loadReached = new CountDownLatch(1);
+            CountDownLatch loadReleased = new CountDownLatch(1);
+            broker.restart(partition -> {
+                if (partition == LARGE_PARTITION) {
+                    loadReached.countDown();
+                    awaitQuietly(loadReleased);
+                }
+            });
 
             List<Errors> waitingStatus = new ArrayList<>();
             try (RawKafkaClient raw = new RawKafkaClient(broker.address())) {
+                assertThat(loadReached.await(60, TimeUnit.SECONDS)).isTrue();
                 OffsetFetchResponse first = fetch(raw, waiting, served);
                 assertThat(Errors.forCode(first.groups().get(0).errorCode()))
                         .as("the group of the partition still loading (%d records)", records)
@@ -82,6 +94,10 @@ class CoordinatorLoadIT {
                 try (KafkaConsumer<String, String> consumer =
                         GroupClients.consumer(broker.bootstrap(), waiting, "classic")) {
                     consumer.subscribe(List.of("data"));
+                    assertThat(GroupClients.pollRecords(consumer, 1, 2_000))
+                            .as("nothing read while the group's partition loads")
+                            .isEmpty();
+                    loadReleased.countDown();
                     List<ConsumerRecord<String, String>> resumed = GroupClients.pollRecords(consumer, 13, 120_000);
                     assertThat(resumed).hasSize(13);
                     assertThat(resumed.get(0).offset())
@@ -90,8 +106,18 @@ class CoordinatorLoadIT {
                 }
                 waitingStatus.add(Errors.forCode(
                         fetch(raw, waiting, served).groups().get(0).errorCode()));
+            } finally {
+                loadReleased.countDown();
             }
             assertThat(waitingStatus).containsExactly(Errors.NONE);
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(120, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
