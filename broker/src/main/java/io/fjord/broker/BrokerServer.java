@@ -1,7 +1,7 @@
 package io.fjord.broker;
 
+import io.fjord.broker.group.CoordinatorPartitionsPublisher;
 import io.fjord.broker.group.GroupCoordinatorFactory;
-import io.fjord.broker.group.GroupCoordinatorPublisher;
 import io.fjord.broker.group.GroupHandlers;
 import io.fjord.broker.group.OffsetsTopicLog;
 import io.fjord.broker.handler.FetchSessionCache;
@@ -16,6 +16,8 @@ import io.fjord.broker.partition.ReplicaFetcherSettings;
 import io.fjord.broker.partition.ReplicaManager;
 import io.fjord.broker.producer.ProducerIdManager;
 import io.fjord.broker.quota.ReplicationThrottles;
+import io.fjord.broker.txn.TransactionHandlers;
+import io.fjord.broker.txn.TxnMarkerChannel;
 import io.fjord.common.ApiException;
 import io.fjord.common.Entropy;
 import io.fjord.common.Errors;
@@ -25,6 +27,7 @@ import io.fjord.common.config.BrokerConfig;
 import io.fjord.common.config.ConfigException;
 import io.fjord.coordinator.ExecutorCoordinatorScheduler;
 import io.fjord.coordinator.GroupCoordinator;
+import io.fjord.coordinator.txn.TransactionCoordinator;
 import io.fjord.metadata.ControllerConfig;
 import io.fjord.metadata.Endpoint;
 import io.fjord.storage.CleanerConfig;
@@ -71,6 +74,14 @@ public final class BrokerServer {
     private static final long LOAD_RETRY_BACKOFF_MS = 1_000;
 
     private static final long PRODUCER_ID_RETRY_BACKOFF_MS = 100;
+    /** Threads sending end-transaction markers to partition leaders. */
+    private static final int TXN_MARKER_SENDERS = 2;
+    /** Marker requests waiting for a sender; past it, markers fail retriably and the coordinator tries again. */
+    private static final int TXN_MARKER_QUEUE = 1_000;
+    /** How long a marker request may take: the leader answers once its in-sync replicas have the marker. */
+    private static final int TXN_MARKER_SOCKET_TIMEOUT_MS = 60_000;
+    /** How long the coordinator waits before writing a failed marker again. */
+    private static final long TXN_MARKER_RETRY_BACKOFF_MS = 100;
 
     private final BrokerConfig config;
     private final Time time;
@@ -83,7 +94,12 @@ public final class BrokerServer {
     private ExecutorCoordinatorScheduler groupScheduler;
     private ExecutorService groupLoader;
     private GroupCoordinator groupCoordinator;
-    private GroupCoordinatorPublisher groupPublisher;
+    private CoordinatorPartitionsPublisher groupPublisher;
+    private ScheduledThreadPoolExecutor txnExecutor;
+    private ThreadPoolExecutor txnMarkerSenders;
+    private TxnMarkerChannel txnMarkers;
+    private TransactionCoordinator txnCoordinator;
+    private CoordinatorPartitionsPublisher txnPublisher;
     private NetworkServer network;
     private FetchSessionCache fetchSessions;
     private volatile Uuid incarnationId;
@@ -164,6 +180,11 @@ public final class BrokerServer {
         metadataNode.loader().installPublisher(new BrokerMetadataPublisher(config, replicaManager, logManager));
         MetadataView metadata =
                 new MetadataView(metadataNode.loader(), config, clusterId, this::advertisedControllerId);
+        ProducerIdManager producerIds = new ProducerIdManager(
+                floor -> metadataNode.controller().allocateProducerIds(config.nodeId(), floor),
+                metadataDir,
+                time,
+                PRODUCER_ID_RETRY_BACKOFF_MS);
         groupScheduler = new ExecutorCoordinatorScheduler("fjord-group-timers");
         groupLoader = Executors.newSingleThreadExecutor(daemonThreads("fjord-group-loader"));
         groupCoordinator = new GroupCoordinator(
@@ -173,18 +194,20 @@ public final class BrokerServer {
                 groupScheduler,
                 time,
                 new Random(Entropy.SYSTEM.nextLong()));
-        groupPublisher = new GroupCoordinatorPublisher(
-                config.nodeId(), groupCoordinator, replicaManager, groupLoader, scheduler, LOAD_RETRY_BACKOFF_MS);
+        groupPublisher = new CoordinatorPartitionsPublisher(
+                config.nodeId(),
+                OffsetsTopicLog.TOPIC,
+                groupCoordinator,
+                replicaManager,
+                groupLoader,
+                scheduler,
+                LOAD_RETRY_BACKOFF_MS);
         groupPublisher.beforeEachLoad(beforeGroupLoad);
         metadataNode.loader().installPublisher(groupPublisher);
+        startTransactionCoordinator(metadata, producerIds);
         // A quorum member is ready once a majority of the voters is up and it has caught up with them.
         metadataNode.ready().get(config.controllerQuorumVoters().isEmpty() ? 60 : 120, TimeUnit.SECONDS);
 
-        ProducerIdManager producerIds = new ProducerIdManager(
-                floor -> metadataNode.controller().allocateProducerIds(config.nodeId(), floor),
-                metadataDir,
-                time,
-                PRODUCER_ID_RETRY_BACKOFF_MS);
         fetchSessions = new FetchSessionCache(
                 config.maxIncrementalFetchSessionCacheSlots(),
                 config.minIncrementalFetchSessionEvictionMs(),
@@ -196,7 +219,8 @@ public final class BrokerServer {
                 replicaManager,
                 logManager,
                 producerIds,
-                new GroupHandlers(metadata, metadataNode.controller(), groupCoordinator),
+                new GroupHandlers(metadata, metadataNode.controller(), groupCoordinator, txnCoordinator),
+                new TransactionHandlers(txnCoordinator, metadata),
                 fetchSessions,
                 time);
         int ioThreads = Math.max(1, config.numIoThreads());
@@ -225,6 +249,52 @@ public final class BrokerServer {
         boundAddress = network.start();
         register();
         awaitFirstProducerIdBlock(producerIds);
+    }
+
+    /**
+     * The transaction coordinator of the {@code __transaction_state} partitions this broker leads: loaded on the
+     * coordinators' loading thread, its markers written through {@link TxnMarkerChannel}, its expiry timer on its
+     * own thread.
+     */
+    private void startTransactionCoordinator(MetadataView metadata, ProducerIdManager producerIds) {
+        txnExecutor = new ScheduledThreadPoolExecutor(1, daemonThreads("fjord-txn-coordinator"));
+        txnExecutor.setRemoveOnCancelPolicy(true);
+        txnMarkerSenders = new ThreadPoolExecutor(
+                TXN_MARKER_SENDERS,
+                TXN_MARKER_SENDERS,
+                60,
+                TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(TXN_MARKER_QUEUE),
+                daemonThreads("fjord-txn-markers"));
+        txnMarkers = new TxnMarkerChannel(
+                metadata,
+                txnMarkerSenders,
+                TXN_MARKER_SOCKET_TIMEOUT_MS,
+                config.socketRequestMaxBytes(),
+                config.nodeId());
+        txnCoordinator = new TransactionCoordinator(
+                new TransactionCoordinator.Config(
+                        config.transactionStateLogNumPartitions(),
+                        config.transactionMaxTimeoutMs(),
+                        config.transactionalIdExpirationMs(),
+                        TXN_MARKER_RETRY_BACKOFF_MS),
+                new OffsetsTopicLog(replicaManager, time, GroupHandlers.TRANSACTION_STATE_TOPIC),
+                producerIds::nextProducerId,
+                txnMarkers,
+                OffsetsTopicLog.TOPIC,
+                groupCoordinator::partitionFor,
+                time,
+                txnExecutor);
+        txnCoordinator.startTimers(config.transactionAbortTimedOutTransactionCleanupIntervalMs());
+        txnPublisher = new CoordinatorPartitionsPublisher(
+                config.nodeId(),
+                GroupHandlers.TRANSACTION_STATE_TOPIC,
+                txnCoordinator,
+                replicaManager,
+                groupLoader,
+                scheduler,
+                LOAD_RETRY_BACKOFF_MS);
+        metadataNode.loader().installPublisher(txnPublisher);
     }
 
     /** Clients retry InitProducerId until a block is in hand; waiting here spares them that at start-up. */
@@ -331,6 +401,11 @@ public final class BrokerServer {
         // coordinator cancels the loads queued or running, then the loading thread finishes.
         closeQuietly("group loads", () -> metadataNode.loader().removePublisher(groupPublisher), groupPublisher);
         closeQuietly("group coordinator", () -> groupCoordinator.shutdown(), groupCoordinator);
+        closeQuietly("transaction loads", () -> metadataNode.loader().removePublisher(txnPublisher), txnPublisher);
+        closeQuietly("transaction coordinator", () -> txnCoordinator.shutdown(), txnCoordinator);
+        closeQuietly("transaction timers", () -> txnExecutor.shutdownNow(), txnExecutor);
+        closeQuietly("transaction markers", () -> txnMarkerSenders.shutdownNow(), txnMarkerSenders);
+        closeQuietly("marker connections", () -> txnMarkers.close(), txnMarkers);
         closeQuietly(
                 "group loader",
                 () -> {

@@ -19,6 +19,7 @@ import io.fjord.broker.handler.TopicAdminHandlers;
 import io.fjord.broker.network.RequestDispatcher;
 import io.fjord.broker.partition.ReplicaManager;
 import io.fjord.broker.producer.ProducerIdManager;
+import io.fjord.broker.txn.TransactionHandlers;
 import io.fjord.common.Time;
 import io.fjord.metadata.ControllerApi;
 import io.fjord.protocol.ApiKeys;
@@ -46,6 +47,7 @@ final class KafkaApis {
             LogManager logs,
             ProducerIdManager producerIds,
             GroupHandlers groups,
+            TransactionHandlers transactions,
             FetchSessionCache fetchSessions,
             Time time) {
         RequestDispatcher dispatcher = new RequestDispatcher();
@@ -63,7 +65,13 @@ final class KafkaApis {
                         18,
                         new FetchHandler(replicaManager, metadata, rackAwareSelector(metadata), fetchSessions, time))
                 .register(ApiKeys.LIST_OFFSETS, 1, 11, new ListOffsetsHandler(replicaManager))
-                .register(ApiKeys.INIT_PRODUCER_ID, 0, 5, new InitProducerIdHandler(producerIds))
+                .register(ApiKeys.INIT_PRODUCER_ID, 0, 5, new InitProducerIdHandler(producerIds, transactions))
+                // AddPartitionsToTxn v4+ is for brokers (KIP-890 verification); EndTxn v5 is transactions v2.
+                .register(ApiKeys.ADD_PARTITIONS_TO_TXN, 0, 3, transactions::addPartitionsToTxn)
+                .register(ApiKeys.ADD_OFFSETS_TO_TXN, 0, 4, transactions::addOffsetsToTxn)
+                .register(ApiKeys.END_TXN, 0, 4, transactions::endTxn)
+                .register(ApiKeys.LIST_TRANSACTIONS, 0, 2, transactions::listTransactions)
+                .register(ApiKeys.DESCRIBE_TRANSACTIONS, 0, 0, transactions::describeTransactions)
                 .register(ApiKeys.CREATE_TOPICS, 2, 7, topicAdmin::createTopics)
                 .register(ApiKeys.DELETE_TOPICS, 1, 6, topicAdmin::deleteTopics)
                 .register(ApiKeys.CREATE_PARTITIONS, 0, 3, topicAdmin::createPartitions)

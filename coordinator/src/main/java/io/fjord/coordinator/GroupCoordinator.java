@@ -46,7 +46,7 @@ import java.util.concurrent.CompletableFuture;
  * (see {@link CoordinatorShard}); a request takes only its group's shard. All methods are thread-safe and
  * never block on I/O: writes go to the {@link CoordinatorLog} and responses complete when they commit.
  */
-public final class GroupCoordinator {
+public final class GroupCoordinator implements LoadableCoordinator {
 
     private final GroupCoordinatorConfig config;
     private final CoordinatorLog log;
@@ -142,6 +142,12 @@ public final class GroupCoordinator {
         return new PartitionLoad(this, shard);
     }
 
+    /** {@link #scheduleLoad(int)}: groups have no coordinator epoch, so the leader epoch is not needed. */
+    @Override
+    public PartitionLoad scheduleLoad(int partition, int leaderEpoch) {
+        return scheduleLoad(partition);
+    }
+
     /**
      * Becomes coordinator of {@code partition}: {@link #scheduleLoad} and {@link PartitionLoad#run} on the
      * caller's thread (call it off the network threads). A corrupt record is skipped and reported on stderr.
@@ -219,6 +225,7 @@ public final class GroupCoordinator {
     }
 
     /** Stops coordinating {@code partition}: timers stop, waiting requests get NOT_COORDINATOR. Idempotent. */
+    @Override
     public void unloadPartition(int partition) {
         CoordinatorShard shard = router.remove(partition);
         if (shard != null) {

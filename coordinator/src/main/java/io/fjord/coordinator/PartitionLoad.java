@@ -8,7 +8,7 @@ import java.util.Iterator;
  * COORDINATOR_LOAD_IN_PROGRESS), so an unload or a newer load that arrives before {@link #run} cancels this
  * one. Thread-safe; {@link #run} is called once, by the loading thread.
  */
-public final class PartitionLoad {
+public final class PartitionLoad implements CoordinatorLoad {
 
     private final GroupCoordinator coordinator;
     private final CoordinatorShard shard;
@@ -18,11 +18,13 @@ public final class PartitionLoad {
         this.shard = shard;
     }
 
+    @Override
     public int partition() {
         return shard.partition;
     }
 
     /** True once the partition was unloaded (or loaded again) after this load was scheduled. */
+    @Override
     public boolean isCancelled() {
         return shard.state() == CoordinatorShard.State.CLOSED;
     }
@@ -34,11 +36,13 @@ public final class PartitionLoad {
      *
      * @return true if the partition is now served, false if the load was cancelled
      */
+    @Override
     public boolean run(Iterator<CoordinatorRecord> records) {
         return coordinator.replayAndActivate(shard, records);
     }
 
     /** Gives this load up: the partition is unloaded unless a newer load replaced it. Idempotent. */
+    @Override
     public void cancel() {
         coordinator.abandon(shard);
     }

@@ -1,13 +1,7 @@
 package io.fjord.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowable;
 
-import io.fjord.broker.group.GroupHandlers;
-import io.fjord.common.Errors;
-import io.fjord.protocol.ApiKeys;
-import io.fjord.protocol.message.InitProducerIdRequest;
-import io.fjord.protocol.message.InitProducerIdResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,9 +21,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -225,40 +217,6 @@ class JavaClientProduceConsumeIT {
         Sent withOffset(long offset) {
             return new Sent(key, value, timestamp, index, offset);
         }
-    }
-
-    /**
-     * Transactions are not built: the Java producer's initTransactions() fails at once with the broker's reason,
-     * not with a TimeoutException after max.block.ms (20 s here) of retrying a coordinator that never comes;
-     * InitProducerId with a transactional id gets the same non-retriable INVALID_REQUEST.
-     */
-    @Test
-    void aTransactionalProducerIsToldAtOnceThatTransactionsAreNotSupported() throws Exception {
-        Properties props = producerProps("none");
-        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "tx-not-built");
-        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 20_000);
-        Throwable failure;
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
-            failure = catchThrowable(producer::initTransactions);
-        }
-        InitProducerIdResponse raw;
-        try (RawKafkaClient client = new RawKafkaClient(broker.address())) {
-            raw = (InitProducerIdResponse) client.send(
-                    ApiKeys.INIT_PRODUCER_ID,
-                    (short) 4,
-                    new InitProducerIdRequest()
-                            .setTransactionalId("tx-not-built")
-                            .setTransactionTimeoutMs(60_000)
-                            .setProducerId(-1L)
-                            .setProducerEpoch((short) -1));
-        }
-
-        assertThat(failure)
-                .isInstanceOf(KafkaException.class)
-                .isNotInstanceOf(TimeoutException.class)
-                .hasMessageContaining(GroupHandlers.NO_TRANSACTIONS);
-        assertThat(raw.errorCode()).isEqualTo(Errors.INVALID_REQUEST.code());
-        assertThat(raw.producerId()).isEqualTo(-1L);
     }
 
     static Properties producerProps(String compression) {

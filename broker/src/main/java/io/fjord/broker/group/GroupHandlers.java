@@ -5,6 +5,7 @@ import io.fjord.broker.network.RequestContext;
 import io.fjord.common.Errors;
 import io.fjord.common.config.BrokerConfig;
 import io.fjord.coordinator.GroupCoordinator;
+import io.fjord.coordinator.txn.TransactionCoordinator;
 import io.fjord.metadata.BrokerRegistration;
 import io.fjord.metadata.ControllerApi;
 import io.fjord.metadata.CreatableTopic;
@@ -34,28 +35,34 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The group APIs: FindCoordinator answers with the leader of the group's {@code __consumer_offsets}
- * partition (creating the topic on first use, as Kafka does), and a transactional id's lookup with
- * INVALID_REQUEST and {@link #NO_TRANSACTIONS} (transactions are not built); every other group API goes to the
- * {@link GroupCoordinator}, which answers NOT_COORDINATOR / COORDINATOR_LOAD_IN_PROGRESS itself.
+ * partition, or of the transactional id's {@code __transaction_state} partition (creating the topic on first
+ * use, as Kafka does); every other group API goes to the {@link GroupCoordinator}, which answers
+ * NOT_COORDINATOR / COORDINATOR_LOAD_IN_PROGRESS itself.
  */
 public final class GroupHandlers {
 
     private static final byte KEY_TYPE_GROUP = 0;
     private static final byte KEY_TYPE_TRANSACTION = 1;
 
-    /** What a transactional id's coordinator lookup is told: Fjord has no transaction coordinator yet. */
-    public static final String NO_TRANSACTIONS =
-            "transactions are not supported by this broker yet: it has no transaction coordinator";
+    /** The transaction coordinator's topic. */
+    public static final String TRANSACTION_STATE_TOPIC = "__transaction_state";
 
     private final MetadataView metadata;
     private final ControllerApi controller;
     private final GroupCoordinator coordinator;
+    private final TransactionCoordinator transactions;
     private final AtomicBoolean creatingOffsetsTopic = new AtomicBoolean();
+    private final AtomicBoolean creatingTransactionTopic = new AtomicBoolean();
 
-    public GroupHandlers(MetadataView metadata, ControllerApi controller, GroupCoordinator coordinator) {
+    public GroupHandlers(
+            MetadataView metadata,
+            ControllerApi controller,
+            GroupCoordinator coordinator,
+            TransactionCoordinator transactions) {
         this.metadata = metadata;
         this.controller = controller;
         this.coordinator = coordinator;
+        this.transactions = transactions;
     }
 
     public CompletableFuture<ApiMessage> findCoordinator(RequestContext context, ApiMessage message) {
@@ -63,12 +70,15 @@ public final class GroupHandlers {
         short version = context.apiVersion();
         FindCoordinatorResponse response = new FindCoordinatorResponse();
         MetadataImage image = metadata.image();
-        TopicImage offsetsTopic = image.topics().topic(OffsetsTopicLog.TOPIC);
-        if (offsetsTopic == null && request.keyType() == KEY_TYPE_GROUP) {
+        boolean forTransaction = request.keyType() == KEY_TYPE_TRANSACTION;
+        TopicImage topic = image.topics().topic(forTransaction ? TRANSACTION_STATE_TOPIC : OffsetsTopicLog.TOPIC);
+        if (topic == null && request.keyType() == KEY_TYPE_GROUP) {
             maybeCreateOffsetsTopic();
+        } else if (topic == null && forTransaction) {
+            maybeCreateTransactionTopic();
         }
         if (version < 4) {
-            FindCoordinatorResponse.Coordinator c = locate(request.key(), request.keyType(), offsetsTopic, image);
+            FindCoordinatorResponse.Coordinator c = locate(request.key(), request.keyType(), topic, image);
             return CompletableFuture.completedFuture(response.setErrorCode(c.errorCode())
                     .setErrorMessage(c.errorMessage())
                     .setNodeId(c.nodeId())
@@ -76,7 +86,7 @@ public final class GroupHandlers {
                     .setPort(c.port()));
         }
         for (String key : request.coordinatorKeys()) {
-            response.coordinators().add(locate(key, request.keyType(), offsetsTopic, image));
+            response.coordinators().add(locate(key, request.keyType(), topic, image));
         }
         return CompletableFuture.completedFuture(response);
     }
@@ -88,23 +98,21 @@ public final class GroupHandlers {
                 .setNodeId(-1)
                 .setHost("")
                 .setPort(-1);
-        if (keyType == KEY_TYPE_TRANSACTION) {
-            // Not retriable, so a transactional producer (or Kafka Streams with exactly-once) fails at once with
-            // this message instead of retrying until max.block.ms and timing out.
-            return out.setErrorCode(Errors.INVALID_REQUEST.code()).setErrorMessage(NO_TRANSACTIONS);
-        }
-        if (keyType != KEY_TYPE_GROUP) {
-            return out.setErrorCode(Errors.COORDINATOR_NOT_AVAILABLE.code())
-                    .setErrorMessage("this broker has no coordinator for key type " + keyType + " yet");
+        if (keyType != KEY_TYPE_GROUP && keyType != KEY_TYPE_TRANSACTION) {
+            return out.setErrorCode(Errors.INVALID_REQUEST.code())
+                    .setErrorMessage("unknown coordinator key type " + keyType);
         }
         if (key == null || key.isEmpty()) {
-            return out.setErrorCode(Errors.INVALID_REQUEST.code()).setErrorMessage("the group id is empty");
+            return out.setErrorCode(Errors.INVALID_REQUEST.code())
+                    .setErrorMessage(
+                            keyType == KEY_TYPE_GROUP ? "the group id is empty" : "the transactional id is empty");
         }
         if (topic == null) {
             return out.setErrorCode(Errors.COORDINATOR_NOT_AVAILABLE.code())
-                    .setErrorMessage("the offsets topic is being created");
+                    .setErrorMessage("the coordinator's topic is being created");
         }
-        PartitionRegistration partition = topic.partitions().get(coordinator.partitionFor(key));
+        int index = keyType == KEY_TYPE_GROUP ? coordinator.partitionFor(key) : transactions.partitionFor(key);
+        PartitionRegistration partition = topic.partitions().get(index);
         BrokerRegistration broker = partition == null ? null : image.cluster().broker(partition.leader());
         Endpoint endpoint = broker == null ? null : MetadataView.clientEndpoint(broker);
         if (endpoint == null || broker.fenced()) {
@@ -112,6 +120,32 @@ public final class GroupHandlers {
                     .setErrorMessage("the coordinator's partition has no leader");
         }
         return out.setNodeId(broker.id()).setHost(endpoint.host()).setPort(endpoint.port());
+    }
+
+    /**
+     * Creates {@code __transaction_state} (transaction.state.log.*), its replication factor and min.insync.replicas
+     * capped by the unfenced brokers so a young or small cluster still gets a coordinator.
+     */
+    private void maybeCreateTransactionTopic() {
+        if (!creatingTransactionTopic.compareAndSet(false, true)) {
+            return;
+        }
+        BrokerConfig config = metadata.config();
+        int liveBrokers = metadata.image().cluster().unfencedBrokerIds().size();
+        int replicationFactor = Math.max(1, Math.min(config.transactionStateLogReplicationFactor(), liveBrokers));
+        CreatableTopic topic = new CreatableTopic(
+                TRANSACTION_STATE_TOPIC,
+                config.transactionStateLogNumPartitions(),
+                replicationFactor,
+                Map.of(),
+                Map.of(
+                        "cleanup.policy", "compact",
+                        "compression.type", "uncompressed",
+                        "unclean.leader.election.enable", "false",
+                        "min.insync.replicas",
+                                Integer.toString(Math.min(config.transactionStateLogMinIsr(), replicationFactor)),
+                        "segment.bytes", Integer.toString(config.transactionStateLogSegmentBytes())));
+        controller.createTopics(List.of(topic), false).whenComplete((r, e) -> creatingTransactionTopic.set(false));
     }
 
     private void maybeCreateOffsetsTopic() {

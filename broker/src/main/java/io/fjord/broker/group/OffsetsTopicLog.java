@@ -18,9 +18,10 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The group coordinator's storage: each call appends its records as one uncompressed batch to a
- * partition of {@code __consumer_offsets} (a compacted topic: every record has a key) and completes once
- * the high watermark passes the batch, i.e. once the in-sync replicas have it.
+ * A coordinator's storage: each call appends its records as one uncompressed batch to a partition of
+ * {@code __consumer_offsets} (the group coordinator's) or another compacted topic ({@code __transaction_state},
+ * the transaction coordinator's) and completes once the high watermark passes the batch, i.e. once the in-sync
+ * replicas have it.
  *
  * <p>Thread-safe: appends go through the partition's log lock.
  */
@@ -31,10 +32,17 @@ public final class OffsetsTopicLog implements CoordinatorLog {
 
     private final ReplicaManager replicaManager;
     private final Time time;
+    private final String topic;
 
     public OffsetsTopicLog(ReplicaManager replicaManager, Time time) {
+        this(replicaManager, time, TOPIC);
+    }
+
+    /** The storage of the coordinator whose topic is {@code topic}. */
+    public OffsetsTopicLog(ReplicaManager replicaManager, Time time, String topic) {
         this.replicaManager = replicaManager;
         this.time = time;
+        this.topic = topic;
     }
 
     @Override
@@ -43,7 +51,7 @@ public final class OffsetsTopicLog implements CoordinatorLog {
             return CompletableFuture.completedFuture(null);
         }
         try {
-            Partition partition = replicaManager.partitionOrThrow(new TopicPartition(TOPIC, partitionIndex));
+            Partition partition = replicaManager.partitionOrThrow(new TopicPartition(topic, partitionIndex));
             RecordBatchBuilder builder = new RecordBatchBuilder(CompressionType.NONE);
             long nowMs = time.milliseconds();
             for (CoordinatorRecord record : records) {

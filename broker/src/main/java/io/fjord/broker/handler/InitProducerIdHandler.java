@@ -3,8 +3,8 @@ package io.fjord.broker.handler;
 import io.fjord.broker.network.RequestContext;
 import io.fjord.broker.network.RequestHandler;
 import io.fjord.broker.producer.ProducerIdManager;
+import io.fjord.broker.txn.TransactionHandlers;
 import io.fjord.common.ApiException;
-import io.fjord.common.Errors;
 import io.fjord.protocol.ApiMessage;
 import io.fjord.protocol.message.InitProducerIdRequest;
 import io.fjord.protocol.message.InitProducerIdResponse;
@@ -14,15 +14,17 @@ import java.util.concurrent.CompletableFuture;
  * InitProducerId for idempotent producers: a fresh, never reused producer id at epoch 0, also when the
  * producer asks to bump its epoch (KIP-360), as Kafka does for producers without a transactional id.
  * Ids come from the controller's blocks ({@link ProducerIdManager}); while this broker has none at hand
- * it answers COORDINATOR_LOAD_IN_PROGRESS, as Kafka does, and the client retries. Transactional ids need
- * the transaction coordinator, which does not exist yet: they get INVALID_REQUEST, which clients do not retry.
+ * it answers COORDINATOR_LOAD_IN_PROGRESS, as Kafka does, and the client retries. A request with a
+ * transactional id goes to the transaction coordinator ({@link TransactionHandlers#initProducerId}).
  */
 public final class InitProducerIdHandler implements RequestHandler {
 
     private final ProducerIdManager producerIds;
+    private final TransactionHandlers transactions;
 
-    public InitProducerIdHandler(ProducerIdManager producerIds) {
+    public InitProducerIdHandler(ProducerIdManager producerIds, TransactionHandlers transactions) {
         this.producerIds = producerIds;
+        this.transactions = transactions;
     }
 
     @Override
@@ -30,10 +32,7 @@ public final class InitProducerIdHandler implements RequestHandler {
         InitProducerIdRequest request = (InitProducerIdRequest) message;
         InitProducerIdResponse response = new InitProducerIdResponse();
         if (request.transactionalId() != null) {
-            // No transaction coordinator (see FindCoordinator): not retriable, so the producer fails at once.
-            return CompletableFuture.completedFuture(response.setErrorCode(Errors.INVALID_REQUEST.code())
-                    .setProducerId(-1L)
-                    .setProducerEpoch((short) -1));
+            return transactions.initProducerId(context, request);
         }
         // As in Kafka: without a transactional id every request gets a new id, also a KIP-360 epoch bump.
         try {

@@ -22,14 +22,14 @@ import java.util.Map;
 
 /**
  * A blocking Kafka-protocol connection from this broker to another (the replica fetcher's link to a
- * partition leader): one socket, one request at a time, ApiVersions first so each request goes at the
+ * partition leader, the transaction coordinator's marker channel): one socket, one request at a time, ApiVersions first so each request goes at the
  * highest version both sides speak. Every read waits at most {@code replica.socket.timeout.ms}; a response
  * frame larger than the bound it was built with is refused before anything is allocated.
  *
- * <p>Not thread-safe: one fetcher thread owns it; {@link #close()} may be called from any thread to
+ * <p>Not thread-safe: one thread at a time uses it; {@link #close()} may be called from any thread to
  * unblock that thread.
  */
-final class BrokerToBrokerClient implements AutoCloseable {
+public final class BrokerToBrokerClient implements AutoCloseable {
 
     private static final short API_VERSIONS_VERSION = 3;
 
@@ -50,7 +50,7 @@ final class BrokerToBrokerClient implements AutoCloseable {
     }
 
     /** Connects to {@code address} and learns the API versions it serves. */
-    static BrokerToBrokerClient connect(
+    public static BrokerToBrokerClient connect(
             InetSocketAddress address, int socketTimeoutMs, int maxResponseBytes, String clientId) throws IOException {
         Socket socket = new Socket();
         try {
@@ -90,7 +90,7 @@ final class BrokerToBrokerClient implements AutoCloseable {
     }
 
     /** Sends {@code request} at {@code version} and waits for its response. */
-    ApiMessage send(ApiKeys key, short version, ApiMessage request) throws IOException {
+    public ApiMessage send(ApiKeys key, short version, ApiMessage request) throws IOException {
         int correlationId = nextCorrelationId++;
         RequestHeader header = new RequestHeader()
                 .setRequestApiKey(key.id())

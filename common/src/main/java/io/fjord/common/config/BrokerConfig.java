@@ -119,6 +119,10 @@ public final class BrokerConfig {
     public static final String TRANSACTION_STATE_LOG_NUM_PARTITIONS = "transaction.state.log.num.partitions";
     public static final String TRANSACTION_STATE_LOG_MIN_ISR = "transaction.state.log.min.isr";
     public static final String TRANSACTION_MAX_TIMEOUT_MS = "transaction.max.timeout.ms";
+    public static final String TRANSACTION_STATE_LOG_SEGMENT_BYTES = "transaction.state.log.segment.bytes";
+    public static final String TRANSACTIONAL_ID_EXPIRATION_MS = "transactional.id.expiration.ms";
+    public static final String TRANSACTION_ABORT_TIMED_OUT_TRANSACTION_CLEANUP_INTERVAL_MS =
+            "transaction.abort.timed.out.transaction.cleanup.interval.ms";
     public static final String GROUP_INITIAL_REBALANCE_DELAY_MS = "group.initial.rebalance.delay.ms";
     public static final String GROUP_MIN_SESSION_TIMEOUT_MS = "group.min.session.timeout.ms";
     public static final String GROUP_MAX_SESSION_TIMEOUT_MS = "group.max.session.timeout.ms";
@@ -681,6 +685,18 @@ public final class BrokerConfig {
 
     public int transactionMaxTimeoutMs() {
         return intValue(TRANSACTION_MAX_TIMEOUT_MS);
+    }
+
+    public int transactionStateLogSegmentBytes() {
+        return intValue(TRANSACTION_STATE_LOG_SEGMENT_BYTES);
+    }
+
+    public long transactionalIdExpirationMs() {
+        return intValue(TRANSACTIONAL_ID_EXPIRATION_MS);
+    }
+
+    public long transactionAbortTimedOutTransactionCleanupIntervalMs() {
+        return intValue(TRANSACTION_ABORT_TIMED_OUT_TRANSACTION_CLEANUP_INTERVAL_MS);
     }
 
     public int groupInitialRebalanceDelayMs() {

@@ -524,6 +524,27 @@ final class BrokerConfigDef {
                         HIGH,
                         "Largest transaction timeout.")
                 .define(
+                        BrokerConfig.TRANSACTION_STATE_LOG_SEGMENT_BYTES,
+                        INT,
+                        "104857600",
+                        atLeast(1),
+                        HIGH,
+                        "Segment size of __transaction_state.")
+                .define(
+                        BrokerConfig.TRANSACTIONAL_ID_EXPIRATION_MS,
+                        INT,
+                        "604800000",
+                        atLeast(1),
+                        HIGH,
+                        "How long a transactional id with no transaction open is kept.")
+                .define(
+                        BrokerConfig.TRANSACTION_ABORT_TIMED_OUT_TRANSACTION_CLEANUP_INTERVAL_MS,
+                        INT,
+                        "10000",
+                        atLeast(1),
+                        LOW,
+                        "How often transactions open past their timeout are aborted.")
+                .define(
                         BrokerConfig.GROUP_INITIAL_REBALANCE_DELAY_MS,
                         INT,
                         "3000",

@@ -36,7 +36,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class GroupCoordinatorPublisherTest {
+class CoordinatorPartitionsPublisherTest {
 
     private static final int LOCAL = 1;
     private static final int OTHER = 2;
@@ -54,7 +54,7 @@ class GroupCoordinatorPublisherTest {
     private GroupCoordinator coordinator;
     private static final long RETRY_BACKOFF_MS = 50;
     private final ManualExecutor loader = new ManualExecutor();
-    private GroupCoordinatorPublisher publisher;
+    private CoordinatorPartitionsPublisher publisher;
 
     /** Runs submitted tasks only when the test says so, on the test thread. */
     private static final class ManualExecutor extends AbstractExecutorService {
@@ -109,7 +109,8 @@ class GroupCoordinatorPublisherTest {
                 groupTimers,
                 time,
                 new Random(1));
-        publisher = new GroupCoordinatorPublisher(LOCAL, coordinator, replicas, loader, timer, RETRY_BACKOFF_MS);
+        publisher = new CoordinatorPartitionsPublisher(
+                LOCAL, OffsetsTopicLog.TOPIC, coordinator, replicas, loader, timer, RETRY_BACKOFF_MS);
     }
 
     @AfterEach

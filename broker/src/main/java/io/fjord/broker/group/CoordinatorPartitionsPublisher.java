@@ -3,8 +3,8 @@ package io.fjord.broker.group;
 import io.fjord.broker.partition.Partition;
 import io.fjord.broker.partition.ReplicaManager;
 import io.fjord.common.TopicPartition;
-import io.fjord.coordinator.GroupCoordinator;
-import io.fjord.coordinator.PartitionLoad;
+import io.fjord.coordinator.CoordinatorLoad;
+import io.fjord.coordinator.LoadableCoordinator;
 import io.fjord.metadata.MetadataDelta;
 import io.fjord.metadata.MetadataImage;
 import io.fjord.metadata.MetadataPublisher;
@@ -13,8 +13,7 @@ import io.fjord.metadata.TopicImage;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -24,9 +23,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Makes this broker the group coordinator of exactly the {@code __consumer_offsets} partitions it leads:
- * a partition it starts leading is loaded (its records replayed into the coordinator) on the load
- * executor, off the metadata thread, so other partitions keep serving; one it stops leading is unloaded.
+ * Makes this broker the coordinator of exactly the partitions it leads of a coordinator's topic (the group
+ * coordinator's {@code __consumer_offsets}, the transaction coordinator's {@code __transaction_state}):
+ * a partition it starts leading is loaded (its records replayed into the coordinator, with the partition's
+ * leader epoch) on the load executor, off the metadata thread, so other partitions keep serving; one it stops
+ * leading is unloaded.
  *
  * <p>Called on the metadata thread after the broker's own publisher (which creates the logs); a partition
  * is registered as loading on that thread, in metadata order, so an unload that follows always wins over
@@ -34,31 +35,34 @@ import org.slf4j.LoggerFactory;
  * partition is unloaded and not counted as led) and tried again after {@code retryBackoffMs} if this
  * broker still leads the partition then, or on the next metadata update, whichever comes first.
  */
-public final class GroupCoordinatorPublisher implements MetadataPublisher {
+public final class CoordinatorPartitionsPublisher implements MetadataPublisher {
 
-    private static final Logger log = LoggerFactory.getLogger(GroupCoordinatorPublisher.class);
+    private static final Logger log = LoggerFactory.getLogger(CoordinatorPartitionsPublisher.class);
 
     private final int nodeId;
-    private final GroupCoordinator coordinator;
+    private final String topic;
+    private final LoadableCoordinator coordinator;
     private final ReplicaManager replicaManager;
     private final ExecutorService loadExecutor;
     private final ScheduledExecutorService retryTimer;
     private final long retryBackoffMs;
     /** The partitions this broker leads, with their loads. Guarded by this. */
-    private final Map<Integer, PartitionLoad> led = new HashMap<>();
-    /** The partitions the latest image says this broker leads. Guarded by this. */
-    private Set<Integer> leaderOf = Set.of();
+    private final Map<Integer, CoordinatorLoad> led = new HashMap<>();
+    /** The partitions the latest image says this broker leads, with their leader epochs. Guarded by this. */
+    private Map<Integer, Integer> leaderOf = Map.of();
     /** Runs on the loading thread before each partition's load (tests hold a load with it). */
     private volatile IntConsumer beforeLoad = partition -> {};
 
-    public GroupCoordinatorPublisher(
+    public CoordinatorPartitionsPublisher(
             int nodeId,
-            GroupCoordinator coordinator,
+            String topic,
+            LoadableCoordinator coordinator,
             ReplicaManager replicaManager,
             ExecutorService loadExecutor,
             ScheduledExecutorService retryTimer,
             long retryBackoffMs) {
         this.nodeId = nodeId;
+        this.topic = topic;
         this.coordinator = coordinator;
         this.replicaManager = replicaManager;
         this.loadExecutor = loadExecutor;
@@ -76,50 +80,50 @@ public final class GroupCoordinatorPublisher implements MetadataPublisher {
 
     @Override
     public synchronized void onMetadataUpdate(MetadataDelta delta, MetadataImage image) {
-        TopicImage topic = image.topics().topic(OffsetsTopicLog.TOPIC);
-        Set<Integer> nowLed = new TreeSet<>(); // loads queue in partition order
-        if (topic != null) {
+        TopicImage topicImage = image.topics().topic(topic);
+        Map<Integer, Integer> nowLed = new TreeMap<>(); // partition -> leader epoch; loads queue in partition order
+        if (topicImage != null) {
             for (Map.Entry<Integer, PartitionRegistration> e :
-                    topic.partitions().entrySet()) {
+                    topicImage.partitions().entrySet()) {
                 if (e.getValue().leader() == nodeId) {
-                    nowLed.add(e.getKey());
+                    nowLed.put(e.getKey(), e.getValue().leaderEpoch());
                 }
             }
         }
         for (Integer partition : new ArrayList<>(led.keySet())) {
-            if (!nowLed.contains(partition)) {
+            if (!nowLed.containsKey(partition)) {
                 led.remove(partition);
                 coordinator.unloadPartition(partition);
             }
         }
         leaderOf = nowLed;
-        for (Integer partition : nowLed) {
-            startLoad(partition);
+        for (Map.Entry<Integer, Integer> e : nowLed.entrySet()) {
+            startLoad(e.getKey(), e.getValue());
         }
     }
 
     /** Schedules the partition's load unless one is registered; registered as loading at once. */
-    private synchronized void startLoad(int partition) {
+    private synchronized void startLoad(int partition, int leaderEpoch) {
         if (led.containsKey(partition)) {
             return;
         }
-        PartitionLoad load = coordinator.scheduleLoad(partition);
+        CoordinatorLoad load = coordinator.scheduleLoad(partition, leaderEpoch);
         led.put(partition, load);
         try {
             loadExecutor.execute(() -> load(load));
         } catch (RejectedExecutionException e) {
-            log.warn("cannot load {}-{}: the load executor is stopped", OffsetsTopicLog.TOPIC, partition);
+            log.warn("cannot load {}-{}: the load executor is stopped", topic, partition);
             load.cancel();
             led.remove(partition, load);
         }
     }
 
-    private void load(PartitionLoad load) {
+    private void load(CoordinatorLoad load) {
         beforeLoad.accept(load.partition());
         if (load.isCancelled()) {
             return;
         }
-        TopicPartition tp = new TopicPartition(OffsetsTopicLog.TOPIC, load.partition());
+        TopicPartition tp = new TopicPartition(topic, load.partition());
         try {
             Partition partition = replicaManager.partition(tp);
             if (partition == null) {
@@ -146,7 +150,7 @@ public final class GroupCoordinatorPublisher implements MetadataPublisher {
      * Gives a failed load up: the partition is unloaded and no longer counted as led, and a retry is
      * scheduled for when the backoff has passed (it does nothing if leadership moved or a load started).
      */
-    private synchronized void forget(PartitionLoad load) {
+    private synchronized void forget(CoordinatorLoad load) {
         load.cancel();
         if (!led.remove(load.partition(), load)) {
             return;
@@ -159,8 +163,9 @@ public final class GroupCoordinatorPublisher implements MetadataPublisher {
     }
 
     private synchronized void retry(int partition) {
-        if (leaderOf.contains(partition)) {
-            startLoad(partition);
+        Integer leaderEpoch = leaderOf.get(partition);
+        if (leaderEpoch != null) {
+            startLoad(partition, leaderEpoch);
         }
     }
 }

@@ -1,0 +1,216 @@
+package io.fjord.broker.txn;
+
+import io.fjord.broker.handler.MetadataView;
+import io.fjord.broker.network.RequestContext;
+import io.fjord.common.Errors;
+import io.fjord.common.TopicPartition;
+import io.fjord.coordinator.txn.TransactionCoordinator;
+import io.fjord.coordinator.txn.TransactionState;
+import io.fjord.coordinator.txn.TxnRecord;
+import io.fjord.metadata.TopicImage;
+import io.fjord.protocol.ApiMessage;
+import io.fjord.protocol.message.AddOffsetsToTxnRequest;
+import io.fjord.protocol.message.AddOffsetsToTxnResponse;
+import io.fjord.protocol.message.AddPartitionsToTxnRequest;
+import io.fjord.protocol.message.AddPartitionsToTxnResponse;
+import io.fjord.protocol.message.DescribeTransactionsRequest;
+import io.fjord.protocol.message.DescribeTransactionsResponse;
+import io.fjord.protocol.message.EndTxnRequest;
+import io.fjord.protocol.message.EndTxnResponse;
+import io.fjord.protocol.message.InitProducerIdRequest;
+import io.fjord.protocol.message.InitProducerIdResponse;
+import io.fjord.protocol.message.ListTransactionsRequest;
+import io.fjord.protocol.message.ListTransactionsResponse;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * The transaction APIs a client sends to its transaction coordinator: InitProducerId with a transactional id,
+ * AddPartitionsToTxn (v0-v3, the client versions), AddOffsetsToTxn, EndTxn (v0-v4, transaction protocol
+ * version 1), and the admin views ListTransactions and DescribeTransactions. They translate the requests for
+ * the {@link TransactionCoordinator} and its answers back, with Kafka's per-version error rule: versions before
+ * PRODUCER_FENCED existed are told INVALID_PRODUCER_EPOCH instead. Thread-safe.
+ */
+public final class TransactionHandlers {
+
+    private final TransactionCoordinator coordinator;
+    private final MetadataView metadata;
+
+    public TransactionHandlers(TransactionCoordinator coordinator, MetadataView metadata) {
+        this.coordinator = coordinator;
+        this.metadata = metadata;
+    }
+
+    /** InitProducerId for a transactional id (the handler of idempotent producers delegates here). */
+    public CompletableFuture<ApiMessage> initProducerId(RequestContext context, InitProducerIdRequest request) {
+        short version = context.apiVersion();
+        return coordinator
+                .initProducerId(
+                        request.transactionalId(),
+                        request.transactionTimeoutMs(),
+                        version >= 3 ? request.producerId() : -1L,
+                        version >= 3 ? request.producerEpoch() : (short) -1)
+                .thenApply(result -> new InitProducerIdResponse()
+                        .setErrorCode(fenced(result.error(), version, (short) 4).code())
+                        .setProducerId(result.producerId())
+                        .setProducerEpoch(result.producerEpoch()));
+    }
+
+    public CompletableFuture<ApiMessage> addPartitionsToTxn(RequestContext context, ApiMessage message) {
+        AddPartitionsToTxnRequest request = (AddPartitionsToTxnRequest) message;
+        short version = context.apiVersion();
+        Map<TopicPartition, Errors> unknown = new LinkedHashMap<>();
+        Set<TopicPartition> partitions = new HashSet<>();
+        for (AddPartitionsToTxnRequest.AddPartitionsToTxnTopic topic : request.v3AndBelowTopics()) {
+            TopicImage image = metadata.image().topics().topic(topic.name());
+            for (int partition : topic.partitions()) {
+                TopicPartition tp = new TopicPartition(topic.name(), partition);
+                partitions.add(tp);
+                if (image == null || !image.partitions().containsKey(partition)) {
+                    unknown.put(tp, Errors.UNKNOWN_TOPIC_OR_PARTITION);
+                }
+            }
+        }
+        if (!unknown.isEmpty()) {
+            Map<TopicPartition, Errors> errors = new LinkedHashMap<>();
+            partitions.forEach(tp -> errors.put(tp, unknown.getOrDefault(tp, Errors.OPERATION_NOT_ATTEMPTED)));
+            return CompletableFuture.completedFuture(addPartitionsResponse(errors));
+        }
+        return coordinator
+                .addPartitions(
+                        request.v3AndBelowTransactionalId(),
+                        request.v3AndBelowProducerId(),
+                        request.v3AndBelowProducerEpoch(),
+                        partitions)
+                .thenApply(error -> {
+                    Map<TopicPartition, Errors> errors = new LinkedHashMap<>();
+                    Errors sent = fenced(error, version, (short) 2);
+                    partitions.forEach(tp -> errors.put(tp, sent));
+                    return addPartitionsResponse(errors);
+                });
+    }
+
+    public CompletableFuture<ApiMessage> addOffsetsToTxn(RequestContext context, ApiMessage message) {
+        AddOffsetsToTxnRequest request = (AddOffsetsToTxnRequest) message;
+        short version = context.apiVersion();
+        return coordinator
+                .addOffsets(request.transactionalId(), request.producerId(), request.producerEpoch(), request.groupId())
+                .thenApply(error -> new AddOffsetsToTxnResponse()
+                        .setErrorCode(fenced(error, version, (short) 2).code()));
+    }
+
+    public CompletableFuture<ApiMessage> endTxn(RequestContext context, ApiMessage message) {
+        EndTxnRequest request = (EndTxnRequest) message;
+        short version = context.apiVersion();
+        return coordinator
+                .endTxn(request.transactionalId(), request.producerId(), request.producerEpoch(), request.committed())
+                .thenApply(error -> new EndTxnResponse()
+                        .setErrorCode(fenced(error, version, (short) 2).code())
+                        .setProducerId(-1L)
+                        .setProducerEpoch((short) -1));
+    }
+
+    public CompletableFuture<ApiMessage> listTransactions(RequestContext context, ApiMessage message) {
+        ListTransactionsRequest request = (ListTransactionsRequest) message;
+        ListTransactionsResponse response = new ListTransactionsResponse();
+        Set<String> states = new HashSet<>();
+        for (String filter : request.stateFilters()) {
+            boolean known = false;
+            for (TransactionState state : TransactionState.values()) {
+                known |= state.displayName().equals(filter);
+            }
+            if (known) {
+                states.add(filter);
+            } else {
+                response.unknownStateFilters().add(filter);
+            }
+        }
+        Pattern idPattern;
+        try {
+            String pattern = request.transactionalIdPattern();
+            idPattern = pattern == null || pattern.isEmpty() ? null : Pattern.compile(pattern);
+        } catch (PatternSyntaxException e) {
+            return CompletableFuture.completedFuture(response.setErrorCode(Errors.INVALID_REGULAR_EXPRESSION.code()));
+        }
+        List<TransactionCoordinator.TxnView> all = coordinator.transactions();
+        if (all == null) {
+            return CompletableFuture.completedFuture(response.setErrorCode(Errors.COORDINATOR_LOAD_IN_PROGRESS.code()));
+        }
+        long nowMs = System.currentTimeMillis();
+        for (TransactionCoordinator.TxnView view : all) {
+            TxnRecord record = view.record();
+            boolean matches = (states.isEmpty() && request.stateFilters().isEmpty()
+                            || states.contains(record.state().displayName()))
+                    && (request.producerIdFilters().isEmpty()
+                            || request.producerIdFilters().contains(record.producerId()))
+                    && (request.durationFilter() < 0
+                            || record.startMs() >= 0 && nowMs - record.startMs() > request.durationFilter())
+                    && (idPattern == null
+                            || idPattern.matcher(view.transactionalId()).matches());
+            if (matches) {
+                response.transactionStates()
+                        .add(new ListTransactionsResponse.TransactionState()
+                                .setTransactionalId(view.transactionalId())
+                                .setProducerId(record.producerId())
+                                .setTransactionState(record.state().displayName()));
+            }
+        }
+        return CompletableFuture.completedFuture(response);
+    }
+
+    public CompletableFuture<ApiMessage> describeTransactions(RequestContext context, ApiMessage message) {
+        DescribeTransactionsRequest request = (DescribeTransactionsRequest) message;
+        DescribeTransactionsResponse response = new DescribeTransactionsResponse();
+        for (String id : request.transactionalIds()) {
+            DescribeTransactionsResponse.TransactionState out =
+                    new DescribeTransactionsResponse.TransactionState().setTransactionalId(id);
+            List<TransactionCoordinator.TxnView> found = new ArrayList<>();
+            Errors error = coordinator.describe(id, found);
+            out.setErrorCode(error.code());
+            if (error == Errors.NONE) {
+                TxnRecord record = found.get(0).record();
+                out.setTransactionState(record.state().displayName())
+                        .setTransactionTimeoutMs(record.timeoutMs())
+                        .setTransactionStartTimeMs(record.startMs())
+                        .setProducerId(record.producerId())
+                        .setProducerEpoch(record.producerEpoch());
+                Map<String, List<Integer>> byTopic = new TreeMap<>();
+                record.partitions().forEach(tp -> byTopic.computeIfAbsent(tp.topic(), t -> new ArrayList<>())
+                        .add(tp.partition()));
+                byTopic.forEach((topic, partitions) -> out.topics()
+                        .add(new DescribeTransactionsResponse.TopicData()
+                                .setTopic(topic)
+                                .setPartitions(partitions.stream().sorted().toList())));
+            } else {
+                out.setTransactionState("").setProducerId(-1L).setProducerEpoch((short) -1);
+            }
+            response.transactionStates().add(out);
+        }
+        return CompletableFuture.completedFuture(response);
+    }
+
+    private static AddPartitionsToTxnResponse addPartitionsResponse(Map<TopicPartition, Errors> errors) {
+        Map<String, AddPartitionsToTxnResponse.AddPartitionsToTxnTopicResult> byTopic = new LinkedHashMap<>();
+        errors.forEach((tp, error) -> byTopic.computeIfAbsent(
+                        tp.topic(),
+                        name -> new AddPartitionsToTxnResponse.AddPartitionsToTxnTopicResult().setName(name))
+                .resultsByPartition()
+                .add(new AddPartitionsToTxnResponse.AddPartitionsToTxnPartitionResult()
+                        .setPartitionIndex(tp.partition())
+                        .setPartitionErrorCode(error.code())));
+        return new AddPartitionsToTxnResponse().setResultsByTopicV3AndBelow(new ArrayList<>(byTopic.values()));
+    }
+
+    /** PRODUCER_FENCED for versions that know it ({@code since} and later), else INVALID_PRODUCER_EPOCH. */
+    private static Errors fenced(Errors error, short version, short since) {
+        return error == Errors.PRODUCER_FENCED && version < since ? Errors.INVALID_PRODUCER_EPOCH : error;
+    }
+}

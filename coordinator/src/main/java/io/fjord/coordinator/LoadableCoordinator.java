@@ -1,0 +1,19 @@
+package io.fjord.coordinator;
+
+/**
+ * A coordinator whose state lives in the partitions of an internal topic: it serves the partitions this broker
+ * leads, each loaded from its log when leadership arrives and dropped when it leaves. The broker calls both
+ * methods in the order leadership changes.
+ */
+public interface LoadableCoordinator {
+
+    /**
+     * Registers {@code partition} as loading at once and returns the load to run on a loading thread.
+     *
+     * @param leaderEpoch the partition's leader epoch now (the transaction coordinator's epoch)
+     */
+    CoordinatorLoad scheduleLoad(int partition, int leaderEpoch);
+
+    /** Stops serving {@code partition}. Idempotent. */
+    void unloadPartition(int partition);
+}

@@ -1,0 +1,276 @@
+package io.fjord.coordinator.txn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fjord.common.Errors;
+import io.fjord.common.TopicPartition;
+import io.fjord.coordinator.CoordinatorLog;
+import io.fjord.coordinator.CoordinatorRecord;
+import io.fjord.testkit.MockTime;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class TransactionCoordinatorTest {
+
+    private static final int PARTITIONS = 4;
+    private static final TopicPartition DATA = new TopicPartition("data", 0);
+    private static final TopicPartition MORE = new TopicPartition("data", 1);
+
+    /** One marker request the coordinator made. */
+    private record Marker(long producerId, short epoch, boolean commit, Set<TopicPartition> partitions) {}
+
+    private final MockTime time = new MockTime();
+    private final List<CoordinatorRecord> written = Collections.synchronizedList(new ArrayList<>());
+    private final ConcurrentLinkedQueue<Marker> markers = new ConcurrentLinkedQueue<>();
+    /** Errors the next marker requests answer for every partition, one per request; then NONE. */
+    private final ConcurrentLinkedQueue<Errors> markerErrors = new ConcurrentLinkedQueue<>();
+
+    private final AtomicLong nextProducerId = new AtomicLong(1000);
+    private ScheduledThreadPoolExecutor executor;
+    private TransactionCoordinator coordinator;
+
+    @BeforeEach
+    void setUp() {
+        executor = new ScheduledThreadPoolExecutor(1);
+        coordinator = newCoordinator();
+        for (int p = 0; p < PARTITIONS; p++) {
+            assertThat(coordinator
+                            .scheduleLoad(p, 5)
+                            .run(List.<CoordinatorRecord>of().iterator()))
+                    .isTrue();
+        }
+    }
+
+    @AfterEach
+    void tearDown() {
+        executor.shutdownNow();
+    }
+
+    private TransactionCoordinator newCoordinator() {
+        CoordinatorLog log = (partition, records) -> {
+            written.addAll(records);
+            return CompletableFuture.completedFuture(null);
+        };
+        TransactionCoordinator.MarkerWriter writer = (pid, epoch, coordinatorEpoch, commit, partitions) -> {
+            markers.add(new Marker(pid, epoch, commit, Set.copyOf(partitions)));
+            Errors error = markerErrors.poll();
+            Map<TopicPartition, Errors> out = new java.util.HashMap<>();
+            partitions.forEach(tp -> out.put(tp, error == null ? Errors.NONE : error));
+            return CompletableFuture.completedFuture(out);
+        };
+        return new TransactionCoordinator(
+                new TransactionCoordinator.Config(PARTITIONS, 900_000, 604_800_000L, 10),
+                log,
+                nextProducerId::getAndIncrement,
+                writer,
+                "__consumer_offsets",
+                group -> 7,
+                time,
+                executor);
+    }
+
+    @Test
+    void aNewTransactionalIdGetsAProducerIdAndEachInitBumpsTheEpoch() throws Exception {
+        TransactionCoordinator.InitResult first = init("app");
+        assertThat(first.error()).isEqualTo(Errors.NONE);
+        assertThat(first.producerId()).isEqualTo(1000);
+        assertThat(first.producerEpoch()).isZero();
+        TransactionCoordinator.InitResult second = init("app");
+        assertThat(second.producerId()).isEqualTo(1000);
+        assertThat(second.producerEpoch()).isEqualTo((short) 1);
+        assertThat(coordinator
+                        .addPartitions("app", 1000, (short) 0, Set.of(DATA))
+                        .get(5, TimeUnit.SECONDS))
+                .as("the first instance is fenced")
+                .isEqualTo(Errors.PRODUCER_FENCED);
+        assertThat(coordinator.initProducerId("app", 0, -1, (short) -1).get())
+                .extracting(TransactionCoordinator.InitResult::error)
+                .isEqualTo(Errors.INVALID_TRANSACTION_TIMEOUT);
+    }
+
+    @Test
+    void aCommitIsDurableBeforeItsAnswerThenMarkersThenComplete() throws Exception {
+        TransactionCoordinator.InitResult producer = init("app");
+        assertThat(coordinator
+                        .addPartitions("app", producer.producerId(), (short) 0, Set.of(DATA))
+                        .get())
+                .isEqualTo(Errors.NONE);
+        assertThat(coordinator
+                        .addOffsets("app", producer.producerId(), (short) 0, "group")
+                        .get())
+                .isEqualTo(Errors.NONE);
+        assertThat(state("app")).isEqualTo(TransactionState.ONGOING);
+        assertThat(coordinator
+                        .endTxn("app", producer.producerId(), (short) 0, true)
+                        .get())
+                .isEqualTo(Errors.NONE);
+        await(() -> state("app") == TransactionState.COMPLETE_COMMIT);
+        assertThat(markers)
+                .containsExactly(new Marker(
+                        producer.producerId(),
+                        (short) 0,
+                        true,
+                        Set.of(DATA, new TopicPartition("__consumer_offsets", 7))));
+        List<TransactionState> states = written.stream()
+                .map(r -> TransactionLogRecords.readValue(r.value()).state())
+                .toList();
+        assertThat(states)
+                .containsExactly(
+                        TransactionState.EMPTY,
+                        TransactionState.ONGOING,
+                        TransactionState.ONGOING,
+                        TransactionState.PREPARE_COMMIT,
+                        TransactionState.COMPLETE_COMMIT);
+        assertThat(coordinator
+                        .endTxn("app", producer.producerId(), (short) 0, true)
+                        .get())
+                .as("a retried commit")
+                .isEqualTo(Errors.NONE);
+        assertThat(coordinator
+                        .endTxn("app", producer.producerId(), (short) 0, false)
+                        .get())
+                .isEqualTo(Errors.INVALID_TXN_STATE);
+    }
+
+    @Test
+    void markersThatFailRetriablyAreWrittenAgain() throws Exception {
+        TransactionCoordinator.InitResult producer = init("app");
+        coordinator
+                .addPartitions("app", producer.producerId(), (short) 0, Set.of(DATA, MORE))
+                .get();
+        markerErrors.add(Errors.NOT_LEADER_OR_FOLLOWER);
+        markerErrors.add(Errors.NOT_ENOUGH_REPLICAS);
+        assertThat(coordinator
+                        .endTxn("app", producer.producerId(), (short) 0, false)
+                        .get())
+                .isEqualTo(Errors.NONE);
+        await(() -> state("app") == TransactionState.COMPLETE_ABORT);
+        assertThat(markers).hasSize(3).allMatch(m -> !m.commit());
+        assertThat(coordinator
+                        .addPartitions("app", producer.producerId(), (short) 0, Set.of(DATA))
+                        .get())
+                .as("the next transaction starts")
+                .isEqualTo(Errors.NONE);
+    }
+
+    @Test
+    void anInitWhileATransactionIsOpenAbortsItWithTheNextEpoch() throws Exception {
+        TransactionCoordinator.InitResult zombie = init("app");
+        coordinator
+                .addPartitions("app", zombie.producerId(), (short) 0, Set.of(DATA))
+                .get();
+        assertThat(coordinator
+                        .initProducerId("app", 60_000, -1, (short) -1)
+                        .get()
+                        .error())
+                .isEqualTo(Errors.CONCURRENT_TRANSACTIONS);
+        await(() -> state("app") == TransactionState.COMPLETE_ABORT);
+        assertThat(markers).containsExactly(new Marker(zombie.producerId(), (short) 1, false, Set.of(DATA)));
+        TransactionCoordinator.InitResult next = init("app");
+        assertThat(next.producerEpoch()).isEqualTo((short) 2);
+        assertThat(coordinator
+                        .endTxn("app", zombie.producerId(), (short) 0, true)
+                        .get())
+                .isEqualTo(Errors.PRODUCER_FENCED);
+    }
+
+    @Test
+    void aTransactionOpenPastItsTimeoutIsAbortedAndItsProducerFenced() throws Exception {
+        TransactionCoordinator.InitResult producer = init("app");
+        coordinator
+                .addPartitions("app", producer.producerId(), (short) 0, Set.of(DATA))
+                .get();
+        time.advanceMs(60_001);
+        coordinator.abortTimedOutTransactions();
+        await(() -> state("app") == TransactionState.COMPLETE_ABORT);
+        assertThat(coordinator
+                        .addPartitions("app", producer.producerId(), (short) 0, Set.of(DATA))
+                        .get())
+                .isEqualTo(Errors.PRODUCER_FENCED);
+    }
+
+    @Test
+    void aNewCoordinatorFinishesTheTransactionsItFindsPrepared() throws Exception {
+        TransactionCoordinator.InitResult producer = init("app");
+        coordinator
+                .addPartitions("app", producer.producerId(), (short) 0, Set.of(DATA))
+                .get();
+        // The old coordinator dies with PREPARE_COMMIT written and no marker yet.
+        for (int i = 0; i < 1_000; i++) {
+            markerErrors.add(Errors.NOT_LEADER_OR_FOLLOWER);
+        }
+        coordinator.endTxn("app", producer.producerId(), (short) 0, true).get();
+        coordinator.shutdown();
+        List<CoordinatorRecord> log = new ArrayList<>(written);
+        markerErrors.clear();
+        markers.clear();
+
+        TransactionCoordinator successor = newCoordinator();
+        coordinator = successor;
+        for (int p = 0; p < PARTITIONS; p++) {
+            successor.scheduleLoad(p, 6).run(log.iterator());
+        }
+        await(() -> state("app") == TransactionState.COMPLETE_COMMIT);
+        assertThat(markers).contains(new Marker(producer.producerId(), (short) 0, true, Set.of(DATA)));
+    }
+
+    @Test
+    void requestsForAPartitionNotLoadedHereOrStillLoadingAreTurnedAway() throws Exception {
+        int partition = coordinator.partitionFor("app");
+        coordinator.unloadPartition(partition);
+        assertThat(coordinator
+                        .initProducerId("app", 60_000, -1, (short) -1)
+                        .get()
+                        .error())
+                .isEqualTo(Errors.NOT_COORDINATOR);
+        coordinator.scheduleLoad(partition, 7);
+        assertThat(coordinator
+                        .initProducerId("app", 60_000, -1, (short) -1)
+                        .get()
+                        .error())
+                .isEqualTo(Errors.COORDINATOR_LOAD_IN_PROGRESS);
+    }
+
+    @Test
+    void recordsRoundTripInKafkasLayout() {
+        TxnRecord record =
+                new TxnRecord(42, (short) 3, 60_000, TransactionState.PREPARE_ABORT, Set.of(DATA, MORE), 1_000, 2_000);
+        CoordinatorRecord bytes = TransactionLogRecords.record("app", record);
+        assertThat(TransactionLogRecords.readKey(bytes.key())).isEqualTo("app");
+        assertThat(TransactionLogRecords.readValue(bytes.value())).isEqualTo(record);
+        assertThat(TransactionLogRecords.record("app", null).isTombstone()).isTrue();
+    }
+
+    private TransactionCoordinator.InitResult init(String id) throws Exception {
+        TransactionCoordinator.InitResult result =
+                coordinator.initProducerId(id, 60_000, -1, (short) -1).get(5, TimeUnit.SECONDS);
+        assertThat(result.error()).isEqualTo(Errors.NONE);
+        return result;
+    }
+
+    private TransactionState state(String id) {
+        List<TransactionCoordinator.TxnView> out = new ArrayList<>();
+        Errors error = coordinator.describe(id, out);
+        return error == Errors.NONE ? out.get(0).record().state() : null;
+    }
+
+    private static void await(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("condition within 10 s").isLessThan(deadline);
+            Thread.sleep(5);
+        }
+    }
+}
