@@ -12,6 +12,7 @@ import io.fjord.coordinator.CoordinatorRecord;
 import io.fjord.protocol.MemoryRecords;
 import io.fjord.protocol.record.CompressionType;
 import io.fjord.protocol.record.RecordBatchBuilder;
+import io.fjord.storage.AppendOrigin;
 import io.fjord.storage.LogAppendInfo;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -20,7 +21,10 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The group coordinator's storage: each call appends its records as one uncompressed batch to a
  * partition of {@code __consumer_offsets} (a compacted topic: every record has a key) and completes once
- * the high watermark passes the batch, i.e. once the in-sync replicas have it.
+ * the high watermark passes the batch, i.e. once the in-sync replicas have it. A transactional append
+ * writes the batch as Kafka's coordinator writes a TxnOffsetCommit: attributes bit 4 set, the producer's id
+ * and epoch in the header, base sequence 0, appended as {@link AppendOrigin#COORDINATOR} (sequence numbers
+ * are not checked, a stale producer epoch is).
  *
  * <p>Thread-safe: appends go through the partition's log lock.
  */
@@ -39,18 +43,31 @@ public final class OffsetsTopicLog implements CoordinatorLog {
 
     @Override
     public CompletableFuture<Void> append(int partitionIndex, List<CoordinatorRecord> records) {
+        return appendBatch(partitionIndex, new RecordBatchBuilder(CompressionType.NONE), AppendOrigin.CLIENT, records);
+    }
+
+    @Override
+    public CompletableFuture<Void> appendTransactional(
+            int partitionIndex, long producerId, short producerEpoch, List<CoordinatorRecord> records) {
+        RecordBatchBuilder builder = new RecordBatchBuilder(CompressionType.NONE)
+                .producer(producerId, producerEpoch, 0)
+                .transactional(true);
+        return appendBatch(partitionIndex, builder, AppendOrigin.COORDINATOR, records);
+    }
+
+    private CompletableFuture<Void> appendBatch(
+            int partitionIndex, RecordBatchBuilder builder, AppendOrigin origin, List<CoordinatorRecord> records) {
         if (records.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
         try {
             Partition partition = replicaManager.partitionOrThrow(new TopicPartition(TOPIC, partitionIndex));
-            RecordBatchBuilder builder = new RecordBatchBuilder(CompressionType.NONE);
             long nowMs = time.milliseconds();
             for (CoordinatorRecord record : records) {
                 builder.append(nowMs, record.key(), record.value());
             }
             ByteBuffer batch = builder.build();
-            LogAppendInfo info = partition.appendAsLeader(MemoryRecords.of(batch), (short) -1);
+            LogAppendInfo info = partition.appendAsLeader(MemoryRecords.of(batch), (short) -1, origin);
             CompletableFuture<Void> committed = new CompletableFuture<>();
             long required = info.lastOffset() + 1;
             replicaManager
