@@ -93,6 +93,7 @@ final class KafkaApis {
                 .register(ApiKeys.OFFSET_COMMIT, 2, 10, groups::offsetCommit)
                 .register(ApiKeys.OFFSET_FETCH, 1, 10, groups::offsetFetch)
                 .register(ApiKeys.OFFSET_DELETE, 0, 0, groups::offsetDelete)
+                .register(ApiKeys.TXN_OFFSET_COMMIT, 0, 6, groups::txnOffsetCommit)
                 .register(ApiKeys.LIST_GROUPS, 0, 5, groups::listGroups)
                 .register(ApiKeys.DESCRIBE_GROUPS, 0, 6, groups::describeGroups)
                 .register(ApiKeys.DELETE_GROUPS, 0, 2, groups::deleteGroups)

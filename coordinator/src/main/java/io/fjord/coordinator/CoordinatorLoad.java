@@ -16,12 +16,12 @@ public interface CoordinatorLoad {
     boolean isCancelled();
 
     /**
-     * Replays {@code records} (in log order, from the log start) and then serves the partition. {@code records}
+     * Replays {@code entries} (in log order, from the log start) and then serves the partition. {@code entries}
      * may read from disk; it is no longer consumed once the load is cancelled.
      *
      * @return true if the partition is now served, false if the load was cancelled
      */
-    boolean run(Iterator<CoordinatorRecord> records);
+    boolean run(Iterator<CoordinatorLogEntry> entries);
 
     /** Gives this load up: the partition is unloaded unless a newer load replaced it. Idempotent. */
     void cancel();

@@ -11,12 +11,23 @@ import java.util.concurrent.CompletableFuture;
  * tombstone) to partition {@code partition} and returns a future completed when the batch is committed (the
  * high watermark has passed its last offset). It fails with an {@link io.fjord.common.ApiException} carrying
  * the append's error (e.g. NOT_LEADER_OR_FOLLOWER, NOT_ENOUGH_REPLICAS, REQUEST_TIMED_OUT); the coordinator
- * maps it to a group error the way Kafka does. Appends to one partition are called in order, by one thread at
- * a time (the shard's lock is held), and must be written in that order. The future may be completed on any
- * thread, also inside {@code append} itself; completing it takes the shard's lock, so it must not be completed
- * while holding a lock that {@code append} itself may wait for (that would deadlock).
+ * maps it to a group error the way Kafka does. {@link #appendTransactional} does the same with a transactional
+ * batch of a producer (KIP-98). Appends to one partition are called in order, by one thread at a time (the
+ * shard's lock is held), and must be written in that order. The future may be completed on any thread, also
+ * inside the append itself; completing it takes the shard's lock, so it must not be completed while holding a
+ * lock that an append itself may wait for (that would deadlock).
  */
 public interface CoordinatorLog {
 
     CompletableFuture<Void> append(int partition, List<CoordinatorRecord> records);
+
+    /**
+     * Appends {@code records} as one transactional batch of producer {@code producerId} at {@code
+     * producerEpoch} (attributes bit 4 set, the producer's id and epoch in the batch header, base sequence 0,
+     * as Kafka's coordinator writes a TxnOffsetCommit). The records stay pending until the producer's
+     * end-transaction marker follows them in the partition. A producer epoch older than the one the partition
+     * has seen fails the future with INVALID_PRODUCER_EPOCH.
+     */
+    CompletableFuture<Void> appendTransactional(
+            int partition, long producerId, short producerEpoch, List<CoordinatorRecord> records);
 }

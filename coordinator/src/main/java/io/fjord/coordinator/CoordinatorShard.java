@@ -2,6 +2,7 @@ package io.fjord.coordinator;
 
 import io.fjord.common.ApiException;
 import io.fjord.common.Errors;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The state of one {@code __consumer_offsets} partition: its groups, their committed offsets and their
@@ -18,8 +20,9 @@ import java.util.function.Consumer;
  * <p>Lifecycle: {@code LOADING} (records are being replayed, each under the lock; requests get
  * COORDINATOR_LOAD_IN_PROGRESS) ->
  * {@code ACTIVE} -> {@code CLOSED} (unloaded; requests get NOT_COORDINATOR). Writes go through
- * {@link #append}, which hands the records to the {@link CoordinatorLog} in order and runs the continuation
- * under the lock once they are committed.
+ * {@link #append} and {@link #appendTransactional}, which hand the records to the {@link CoordinatorLog} in
+ * order and run the continuation under the lock once they are committed. Each record written takes the next
+ * {@link #nextPosition() position}, so the shard can tell which of two writes came later in the log.
  */
 final class CoordinatorShard {
 
@@ -38,6 +41,12 @@ final class CoordinatorShard {
     private final CoordinatorLog log;
     private volatile State state = State.LOADING;
     private CompletableFuture<Void> lastWrite = CompletableFuture.completedFuture(null);
+    private long nextPosition;
+    /** Transactions that ended while LOADING, applied in order once the replay is done. */
+    private final List<TransactionEnd> endedWhileLoading = new ArrayList<>();
+
+    /** A producer's transaction ended by a marker: committed or aborted. */
+    record TransactionEnd(long producerId, boolean committed) {}
 
     CoordinatorShard(int partition, CoordinatorLog log, CoordinatorScheduler scheduler) {
         this.partition = partition;
@@ -63,19 +72,59 @@ final class CoordinatorShard {
     }
 
     /**
+     * The position the next record written takes: past every record replayed (a replayed record's position is
+     * its log offset), then one more per record appended. Positions grow in log order; they are not offsets.
+     */
+    long nextPosition() {
+        return nextPosition;
+    }
+
+    /** Notes that the record or marker at {@code offset} was replayed. Called while LOADING. */
+    void onReplayed(long offset) {
+        nextPosition = Math.max(nextPosition, offset + 1);
+    }
+
+    /** Keeps a transaction that ended while LOADING for {@link #drainEndedWhileLoading}. */
+    void deferTransactionEnd(TransactionEnd end) {
+        assert lock.isHeldByCurrentThread() && state == State.LOADING;
+        endedWhileLoading.add(end);
+    }
+
+    List<TransactionEnd> drainEndedWhileLoading() {
+        List<TransactionEnd> ended = List.copyOf(endedWhileLoading);
+        endedWhileLoading.clear();
+        return ended;
+    }
+
+    /**
      * Appends {@code records} and, once they are committed (or failed), runs {@code onDone} under the lock
      * with null or the append's error. Empty records still wait for earlier writes, so a response never
      * overtakes the state it was computed from. Must be called with the lock held.
      */
     void append(List<CoordinatorRecord> records, Consumer<Errors> onDone) {
+        write(records, () -> log.append(partition, List.copyOf(records)), onDone);
+    }
+
+    /** {@link #append} as one transactional batch of {@code producerId} at {@code producerEpoch}. */
+    void appendTransactional(
+            long producerId, short producerEpoch, List<CoordinatorRecord> records, Consumer<Errors> onDone) {
+        write(
+                records,
+                () -> log.appendTransactional(partition, producerId, producerEpoch, List.copyOf(records)),
+                onDone);
+    }
+
+    private void write(
+            List<CoordinatorRecord> records, Supplier<CompletableFuture<Void>> appender, Consumer<Errors> onDone) {
         assert lock.isHeldByCurrentThread();
         CompletableFuture<Void> write;
         if (records.isEmpty()) {
             write = lastWrite.handle((v, e) -> null);
         } else {
+            nextPosition += records.size();
             CompletableFuture<Void> appended;
             try {
-                appended = log.append(partition, List.copyOf(records));
+                appended = appender.get();
             } catch (RuntimeException e) {
                 appended = CompletableFuture.failedFuture(e);
             }

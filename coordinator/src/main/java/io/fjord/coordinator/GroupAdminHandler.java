@@ -6,6 +6,7 @@ import io.fjord.coordinator.record.GroupRecords;
 import io.fjord.protocol.message.DescribeGroupsResponse;
 import io.fjord.protocol.message.ListGroupsResponse;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -78,7 +79,10 @@ final class GroupAdminHandler {
         return described;
     }
 
-    /** Deletes an empty group and its offsets; the future yields the group's error code. */
+    /**
+     * Deletes an empty group and its offsets, pending transactional ones included (as Kafka does: open
+     * transactions do not keep a group from being deleted); the future yields the group's error code.
+     */
     CompletableFuture<Errors> delete(CoordinatorShard shard, String groupId) {
         Group group = shard.groups.get(groupId);
         if (group == null || (group instanceof ClassicGroup c && c.is(ClassicGroup.State.DEAD))) {
@@ -87,15 +91,17 @@ final class GroupAdminHandler {
         if (!group.isEmpty()) {
             return CompletableFuture.completedFuture(Errors.NON_EMPTY_GROUP);
         }
-        List<TopicPartition> offsets =
-                new ArrayList<>(shard.offsets.offsets(groupId).keySet());
+        Set<TopicPartition> offsets =
+                new LinkedHashSet<>(shard.offsets.offsets(groupId).keySet());
+        offsets.addAll(shard.offsets.pendingTransactionalPartitions(groupId));
         List<CoordinatorRecord> records = new ArrayList<>(OffsetHandler.offsetTombstones(groupId, offsets));
         records.addAll(deleteGroupRecords(shard, group));
         shard.groups.remove(groupId);
         CompletableFuture<Errors> future = new CompletableFuture<>();
+        long position = shard.nextPosition();
         shard.append(records, error -> {
             if (error == null) {
-                shard.offsets.removeAll(groupId, offsets); // only once the tombstones are committed
+                shard.offsets.removeAll(groupId, offsets, position); // only once the tombstones are committed
             }
             future.complete(error == null ? Errors.NONE : error);
         });

@@ -27,6 +27,8 @@ import io.fjord.protocol.message.OffsetFetchRequest;
 import io.fjord.protocol.message.OffsetFetchResponse;
 import io.fjord.protocol.message.SyncGroupRequest;
 import io.fjord.protocol.message.SyncGroupResponse;
+import io.fjord.protocol.message.TxnOffsetCommitRequest;
+import io.fjord.protocol.message.TxnOffsetCommitResponse;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -154,26 +156,26 @@ public final class GroupCoordinator implements LoadableCoordinator {
      *
      * @return true if the partition is now served, false if it was unloaded meanwhile
      */
-    public boolean loadPartition(int partition, Iterator<CoordinatorRecord> records) {
-        return scheduleLoad(partition).run(records);
+    public boolean loadPartition(int partition, Iterator<CoordinatorLogEntry> entries) {
+        return scheduleLoad(partition).run(entries);
     }
 
     /**
-     * Replays records into a LOADING shard, one record at a time under the shard's lock (so an unload waits
-     * for at most one record and the load stops at the next one), then activates it. The iterator is advanced
-     * outside the lock: it may read the log.
+     * Replays entries into a LOADING shard, one at a time under the shard's lock (so an unload waits for at
+     * most one entry and the load stops at the next one), then activates it. The iterator is advanced outside
+     * the lock: it may read the log.
      */
-    boolean replayAndActivate(CoordinatorShard shard, Iterator<CoordinatorRecord> records) {
+    boolean replayAndActivate(CoordinatorShard shard, Iterator<CoordinatorLogEntry> entries) {
         int skipped = 0;
         try {
-            while (!shard.isClosed() && records.hasNext()) {
-                CoordinatorRecord record = records.next();
+            while (!shard.isClosed() && entries.hasNext()) {
+                CoordinatorLogEntry entry = entries.next();
                 shard.lock.lock();
                 try {
                     if (shard.isClosed()) {
                         return false;
                     }
-                    replayer.replay(shard, record);
+                    replayer.replay(shard, entry);
                 } catch (CorruptRecordException e) {
                     skipped++;
                     System.err.println(
@@ -201,6 +203,9 @@ public final class GroupCoordinator implements LoadableCoordinator {
         try {
             if (shard.state() != CoordinatorShard.State.LOADING) {
                 return false; // unloaded while loading
+            }
+            for (CoordinatorShard.TransactionEnd end : shard.drainEndedWhileLoading()) {
+                shard.offsets.completeTransaction(end.producerId(), end.committed());
             }
             replayer.finish(shard);
             shard.state(CoordinatorShard.State.ACTIVE);
@@ -333,6 +338,43 @@ public final class GroupCoordinator implements LoadableCoordinator {
 
     public CompletableFuture<OffsetDeleteResponse> offsetDelete(OffsetDeleteRequest request, short version) {
         return offsetApi.delete(request, version);
+    }
+
+    // ---- transactions (KIP-98, KIP-447) ----
+
+    /**
+     * TxnOffsetCommit: writes the offsets as a transactional batch of the request's producer; they stay
+     * pending (invisible to OffsetFetch, UNSTABLE_OFFSET_COMMIT with require_stable) until
+     * {@link #completeTransaction}.
+     */
+    public CompletableFuture<TxnOffsetCommitResponse> txnOffsetCommit(TxnOffsetCommitRequest request, short version) {
+        return offsetApi.txnCommit(request, version);
+    }
+
+    /**
+     * Ends {@code producerId}'s transaction on {@code __consumer_offsets} partition {@code offsetsPartition}:
+     * on commit the producer's pending offsets there become the groups' committed offsets (each only where it
+     * was written after the committed offset it meets, as Kafka compares record offsets), on abort they are
+     * dropped. The broker calls it once the producer's end-transaction marker is in that partition's log,
+     * before it acknowledges the marker. While the partition loads the end is kept and applied after the
+     * replay (the load may have read the log before the marker); a partition not served here ignores it (its
+     * next load replays the marker). Thread-safe.
+     */
+    public void completeTransaction(int offsetsPartition, long producerId, boolean committed) {
+        CoordinatorShard shard = router.shard(offsetsPartition);
+        if (shard == null) {
+            return;
+        }
+        shard.lock.lock();
+        try {
+            switch (shard.state()) {
+                case LOADING -> shard.deferTransactionEnd(new CoordinatorShard.TransactionEnd(producerId, committed));
+                case ACTIVE -> offsetHandler.completeTransaction(shard, producerId, committed);
+                case CLOSED -> {}
+            }
+        } finally {
+            shard.lock.unlock();
+        }
     }
 
     // ---- administration ----

@@ -9,11 +9,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Rebuilds a shard from the records of its {@code __consumer_offsets} partition, in log order: the one replay
+ * Rebuilds a shard from the entries of its {@code __consumer_offsets} partition, in log order: the one replay
  * path for loading. Later records win, tombstones delete. Classic groups come back Empty or Stable (a
  * rebalance in progress is not persisted, as in Kafka: its members rejoin); consumer groups come back with
- * their epochs, members and assignments. Called by the loading thread while the shard is LOADING, with the
- * shard's lock held (an unload may close the shard between two records).
+ * their epochs, members and assignments. Offsets of a transactional batch are pending for its producer until
+ * that producer's marker commits them (where they were written after the committed offset) or aborts them;
+ * a tombstone removes pending offsets too, as Kafka's replay does. Called by the loading thread while the
+ * shard is LOADING, with the shard's lock held (an unload may close the shard between two records).
  */
 final class GroupReplayer {
 
@@ -23,15 +25,25 @@ final class GroupReplayer {
         this.ctx = ctx;
     }
 
-    void replay(CoordinatorShard shard, CoordinatorRecord record) {
+    void replay(CoordinatorShard shard, CoordinatorLogEntry entry) {
+        shard.onReplayed(entry.offset());
+        if (entry instanceof CoordinatorLogEntry.TransactionMarker marker) {
+            shard.offsets.completeTransaction(marker.producerId(), marker.committed());
+            return;
+        }
+        CoordinatorLogEntry.Data data = (CoordinatorLogEntry.Data) entry;
+        CoordinatorRecord record = data.record();
         GroupRecords.Key key = GroupRecords.decodeKey(record.key());
         byte[] value = record.value();
         if (key instanceof GroupRecords.OffsetKey k) {
             TopicPartition tp = new TopicPartition(k.topic(), k.partition());
             if (value == null) {
-                shard.offsets.remove(k.groupId(), tp);
+                shard.offsets.remove(k.groupId(), tp, data.offset());
+            } else if (data.isTransactional()) {
+                shard.offsets.putPending(
+                        data.producerId(), k.groupId(), tp, GroupRecords.decodeOffsetValue(value), data.offset());
             } else {
-                shard.offsets.put(k.groupId(), tp, GroupRecords.decodeOffsetValue(value));
+                shard.offsets.put(k.groupId(), tp, GroupRecords.decodeOffsetValue(value), data.offset());
             }
         } else if (key instanceof GroupRecords.ClassicGroupKey k) {
             if (value == null) {
@@ -101,9 +113,15 @@ final class GroupReplayer {
         return group;
     }
 
-    /** After the last record: groups that only have offsets become simple (Empty classic) groups. */
+    /**
+     * After the last record: groups that only have offsets (committed or pending) become simple (Empty classic)
+     * groups.
+     */
     void finish(CoordinatorShard shard) {
         for (String groupId : shard.offsets.groupIds()) {
+            shard.groups.computeIfAbsent(groupId, id -> new ClassicGroup(id, ctx.nowMs()));
+        }
+        for (String groupId : shard.offsets.transactionalGroupIds()) {
             shard.groups.computeIfAbsent(groupId, id -> new ClassicGroup(id, ctx.nowMs()));
         }
     }

@@ -9,15 +9,17 @@ import io.fjord.protocol.message.OffsetDeleteRequest;
 import io.fjord.protocol.message.OffsetDeleteResponse;
 import io.fjord.protocol.message.OffsetFetchRequest;
 import io.fjord.protocol.message.OffsetFetchResponse;
+import io.fjord.protocol.message.TxnOffsetCommitRequest;
+import io.fjord.protocol.message.TxnOffsetCommitResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The wire side of OffsetCommit, OffsetFetch and OffsetDelete: resolves topic ids (v10) and checks topics
- * against the metadata (UNKNOWN_TOPIC_ID, UNKNOWN_TOPIC_OR_PARTITION, as Kafka's request handler does before
- * the coordinator), routes each group to its shard and shapes the response for the request's version.
- * Thread-safe (state lives in the shards).
+ * The wire side of OffsetCommit, TxnOffsetCommit, OffsetFetch and OffsetDelete: resolves topic ids (OffsetCommit
+ * v10, TxnOffsetCommit v6) and checks topics against the metadata (UNKNOWN_TOPIC_ID, UNKNOWN_TOPIC_OR_PARTITION,
+ * as Kafka's request handler does before the coordinator), routes each group to its shard and shapes the
+ * response for the request's version. Thread-safe (state lives in the shards).
  */
 final class OffsetApi {
 
@@ -31,35 +33,45 @@ final class OffsetApi {
         this.metadata = metadata;
     }
 
+    /** The topic a commit names, by name or (with topic ids) by id, with its partition count or -1. */
+    private record CommitTopic(String name, int partitionCount, Errors error) {
+
+        Errors partitionError(int partition) {
+            if (error != Errors.NONE) {
+                return error;
+            }
+            return partition < 0 || partition >= partitionCount ? Errors.UNKNOWN_TOPIC_OR_PARTITION : Errors.NONE;
+        }
+    }
+
+    private CommitTopic commitTopic(String name, Uuid topicId, boolean byId) {
+        String resolved = byId ? metadata.topicName(topicId) : name;
+        int partitionCount = resolved == null ? -1 : metadata.partitionCount(resolved);
+        if (byId && resolved == null) {
+            return new CommitTopic(null, -1, Errors.UNKNOWN_TOPIC_ID);
+        }
+        return new CommitTopic(
+                resolved, partitionCount, partitionCount < 0 ? Errors.UNKNOWN_TOPIC_OR_PARTITION : Errors.NONE);
+    }
+
     CompletableFuture<OffsetCommitResponse> commit(OffsetCommitRequest request, short version) {
         List<OffsetHandler.CommitPartition> partitions = new ArrayList<>();
         OffsetCommitResponse template = new OffsetCommitResponse();
         for (OffsetCommitRequest.OffsetCommitRequestTopic topic : request.topics()) {
-            String name = version >= 10 ? metadata.topicName(topic.topicId()) : topic.name();
-            Errors topicError = Errors.NONE;
-            int partitionCount = name == null ? -1 : metadata.partitionCount(name);
-            if (version >= 10 && name == null) {
-                topicError = Errors.UNKNOWN_TOPIC_ID;
-            } else if (partitionCount < 0) {
-                topicError = Errors.UNKNOWN_TOPIC_OR_PARTITION;
-            }
+            CommitTopic resolved = commitTopic(topic.name(), topic.topicId(), version >= 10);
             OffsetCommitResponse.OffsetCommitResponseTopic responseTopic =
                     new OffsetCommitResponse.OffsetCommitResponseTopic()
                             .setName(topic.name())
                             .setTopicId(topic.topicId());
             template.topics().add(responseTopic);
             for (OffsetCommitRequest.OffsetCommitRequestPartition p : topic.partitions()) {
-                Errors error = topicError;
-                if (error == Errors.NONE && (p.partitionIndex() < 0 || p.partitionIndex() >= partitionCount)) {
-                    error = Errors.UNKNOWN_TOPIC_OR_PARTITION;
-                }
                 partitions.add(new OffsetHandler.CommitPartition(
-                        name,
+                        resolved.name(),
                         p.partitionIndex(),
                         p.committedOffset(),
                         p.committedLeaderEpoch(),
                         p.committedMetadata(),
-                        error));
+                        resolved.partitionError(p.partitionIndex())));
                 responseTopic
                         .partitions()
                         .add(new OffsetCommitResponse.OffsetCommitResponsePartition()
@@ -79,11 +91,7 @@ final class OffsetApi {
 
     private static OffsetCommitResponse fillCommit(
             OffsetCommitResponse template, List<OffsetHandler.CommitPartition> partitions, Errors groupError) {
-        List<Errors> errors = new ArrayList<>();
-        for (OffsetHandler.CommitPartition p : partitions) {
-            errors.add(p.error() != Errors.NONE ? p.error() : groupError);
-        }
-        return fillCommit(template, errors);
+        return fillCommit(template, groupErrors(partitions, groupError));
     }
 
     private static OffsetCommitResponse fillCommit(OffsetCommitResponse template, List<Errors> errors) {
@@ -94,6 +102,66 @@ final class OffsetApi {
             }
         }
         return template;
+    }
+
+    CompletableFuture<TxnOffsetCommitResponse> txnCommit(TxnOffsetCommitRequest request, short version) {
+        List<OffsetHandler.CommitPartition> partitions = new ArrayList<>();
+        TxnOffsetCommitResponse response = new TxnOffsetCommitResponse();
+        for (TxnOffsetCommitRequest.TxnOffsetCommitRequestTopic topic : request.topics()) {
+            CommitTopic resolved = commitTopic(topic.name(), topic.topicId(), version >= 6);
+            TxnOffsetCommitResponse.TxnOffsetCommitResponseTopic responseTopic =
+                    new TxnOffsetCommitResponse.TxnOffsetCommitResponseTopic()
+                            .setName(topic.name())
+                            .setTopicId(topic.topicId());
+            response.topics().add(responseTopic);
+            for (TxnOffsetCommitRequest.TxnOffsetCommitRequestPartition p : topic.partitions()) {
+                partitions.add(new OffsetHandler.CommitPartition(
+                        resolved.name(),
+                        p.partitionIndex(),
+                        p.committedOffset(),
+                        p.committedLeaderEpoch(),
+                        p.committedMetadata(),
+                        resolved.partitionError(p.partitionIndex())));
+                responseTopic
+                        .partitions()
+                        .add(new TxnOffsetCommitResponse.TxnOffsetCommitResponsePartition()
+                                .setPartitionIndex(p.partitionIndex()));
+            }
+        }
+        // v0-v2 carry no member: the defaults (generation -1, member "", no instance) skip the member checks.
+        OffsetHandler.Committer committer = new OffsetHandler.Committer(
+                request.memberId(), request.groupInstanceId(), request.generationIdOrMemberEpoch(), -1);
+        return router.run(
+                request.groupId(),
+                (error, message) -> fillTxnCommit(response, groupErrors(partitions, error)),
+                shard -> handler.commitTransactional(
+                                shard,
+                                request.groupId(),
+                                committer,
+                                request.producerId(),
+                                request.producerEpoch(),
+                                partitions,
+                                version)
+                        .thenApply(errors -> fillTxnCommit(response, errors)));
+    }
+
+    private static TxnOffsetCommitResponse fillTxnCommit(TxnOffsetCommitResponse response, List<Errors> errors) {
+        int i = 0;
+        for (TxnOffsetCommitResponse.TxnOffsetCommitResponseTopic topic : response.topics()) {
+            for (TxnOffsetCommitResponse.TxnOffsetCommitResponsePartition p : topic.partitions()) {
+                p.setErrorCode(errors.get(i++).code());
+            }
+        }
+        return response;
+    }
+
+    /** Each partition's own error, or else {@code groupError}. */
+    private static List<Errors> groupErrors(List<OffsetHandler.CommitPartition> partitions, Errors groupError) {
+        List<Errors> errors = new ArrayList<>(partitions.size());
+        for (OffsetHandler.CommitPartition p : partitions) {
+            errors.add(p.error() != Errors.NONE ? p.error() : groupError);
+        }
+        return errors;
     }
 
     CompletableFuture<OffsetFetchResponse> fetch(OffsetFetchRequest request, short version) {

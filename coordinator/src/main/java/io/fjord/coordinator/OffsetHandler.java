@@ -17,16 +17,17 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Committed offsets of one shard: commit (with the group's generation or member epoch checks, or a simple
- * commit for an empty or absent group), fetch (committed state only; require_stable reports commits still in
- * flight), delete, and the retention of offsets of empty groups. Topic names are resolved by the facade;
- * this class works on names. Runs with the shard's lock held.
+ * commit for an empty or absent group), transactional commit (KIP-98: pending for the producer until its
+ * transaction ends), fetch (committed state only; require_stable reports commits still in flight and pending
+ * transactional offsets), delete, and the retention of offsets of empty groups. Topic names are resolved by
+ * the facade; this class works on names. Runs with the shard's lock held.
  */
 final class OffsetHandler {
 
     /** One partition to commit, with the error the facade already found for it (e.g. unknown topic). */
     record CommitPartition(String topic, int partition, long offset, int leaderEpoch, String metadata, Errors error) {}
 
-    /** The identity of a commit: what OffsetCommit (and TxnOffsetCommit later) carry besides offsets. */
+    /** The identity of a commit: what OffsetCommit and TxnOffsetCommit carry besides offsets. */
     record Committer(String memberId, String groupInstanceId, int generationIdOrMemberEpoch, long retentionTimeMs) {}
 
     record FetchedPartition(int partition, long offset, int leaderEpoch, String metadata, Errors error) {}
@@ -51,7 +52,7 @@ final class OffsetHandler {
             Committer committer,
             List<CommitPartition> partitions,
             short version) {
-        Errors groupError = validateCommit(shard, groupId, committer, version);
+        Errors groupError = validateCommit(shard, groupId, committer, version, false);
         List<Errors> errors = new ArrayList<>(partitions.size());
         List<CoordinatorRecord> records = new ArrayList<>();
         Map<TopicPartition, OffsetValue> toApply = new LinkedHashMap<>();
@@ -79,11 +80,12 @@ final class OffsetHandler {
             }
         }
         CompletableFuture<List<Errors>> future = new CompletableFuture<>();
+        long position = shard.nextPosition();
         shard.append(records, appendError -> {
             for (Map.Entry<TopicPartition, OffsetValue> e : toApply.entrySet()) {
                 shard.offsets.endCommit(groupId, e.getKey());
                 if (appendError == null) {
-                    shard.offsets.put(groupId, e.getKey(), e.getValue());
+                    shard.offsets.put(groupId, e.getKey(), e.getValue(), position);
                 }
             }
             if (appendError != null) {
@@ -124,14 +126,22 @@ final class OffsetHandler {
         return error == Errors.UNKNOWN_SERVER_ERROR ? Errors.INVALID_COMMIT_OFFSET_SIZE : error;
     }
 
-    private Errors validateCommit(CoordinatorShard shard, String groupId, Committer c, short version) {
+    /**
+     * Kafka's checks of an OffsetCommit or (when {@code transactional}) a TxnOffsetCommit. A transactional
+     * commit (KIP-447) must match the member's generation or epoch exactly when it names one, is accepted
+     * without a member from a non-empty classic group (TxnOffsetCommit v0-v2 carry none), and is not held up
+     * by a rebalance; below TxnOffsetCommit v6 a missing group or a stale epoch is ILLEGAL_GENERATION.
+     */
+    private Errors validateCommit(
+            CoordinatorShard shard, String groupId, Committer c, short version, boolean transactional) {
         Group group = shard.groups.get(groupId);
+        boolean newErrors = transactional ? version >= 6 : version >= 9;
         if (group == null) {
             if (c.generationIdOrMemberEpoch() < 0) {
                 shard.groups.put(groupId, new ClassicGroup(groupId, ctx.nowMs()));
                 return Errors.NONE;
             }
-            return version >= 9 ? Errors.GROUP_ID_NOT_FOUND : Errors.ILLEGAL_GENERATION;
+            return newErrors ? Errors.GROUP_ID_NOT_FOUND : Errors.ILLEGAL_GENERATION;
         }
         String memberId = c.memberId() == null ? "" : c.memberId();
         if (group instanceof ConsumerGroup consumer) {
@@ -141,6 +151,11 @@ final class OffsetHandler {
             ConsumerMember member = consumer.member(memberId);
             if (member == null) {
                 return Errors.UNKNOWN_MEMBER_ID;
+            }
+            if (transactional) {
+                return c.generationIdOrMemberEpoch() == member.memberEpoch
+                        ? Errors.NONE
+                        : newErrors ? Errors.STALE_MEMBER_EPOCH : Errors.ILLEGAL_GENERATION;
             }
             if (version < 9) {
                 return Errors.UNSUPPORTED_VERSION;
@@ -163,13 +178,77 @@ final class OffsetHandler {
             if (c.generationIdOrMemberEpoch() != classic.generationId) {
                 return Errors.ILLEGAL_GENERATION;
             }
-        } else if (!classic.is(ClassicGroup.State.EMPTY)) {
+        } else if (!transactional && !classic.is(ClassicGroup.State.EMPTY)) {
             return Errors.UNKNOWN_MEMBER_ID;
         }
-        if (classic.is(ClassicGroup.State.COMPLETING_REBALANCE)) {
+        if (!transactional && classic.is(ClassicGroup.State.COMPLETING_REBALANCE)) {
             return Errors.REBALANCE_IN_PROGRESS;
         }
         return Errors.NONE;
+    }
+
+    /**
+     * Writes offsets as a transactional batch of {@code producerId}; they are pending from the write on
+     * (require_stable sees them) and become committed only through {@link #completeTransaction}. The future
+     * yields the error of each partition, in request order.
+     */
+    CompletableFuture<List<Errors>> commitTransactional(
+            CoordinatorShard shard,
+            String groupId,
+            Committer committer,
+            long producerId,
+            short producerEpoch,
+            List<CommitPartition> partitions,
+            short version) {
+        Errors groupError = validateCommit(shard, groupId, committer, version, true);
+        List<Errors> errors = new ArrayList<>(partitions.size());
+        List<CoordinatorRecord> records = new ArrayList<>();
+        List<TopicPartition> written = new ArrayList<>();
+        long nowMs = ctx.nowMs();
+        long position = shard.nextPosition();
+        for (CommitPartition p : partitions) {
+            Errors error = p.error() != Errors.NONE ? p.error() : groupError;
+            if (error == Errors.NONE
+                    && p.metadata() != null
+                    && p.metadata().length() > ctx.config().offsetMetadataMaxBytes()) {
+                error = Errors.OFFSET_METADATA_TOO_LARGE;
+            }
+            errors.add(error);
+            if (error == Errors.NONE) {
+                OffsetValue value = new OffsetValue(
+                        p.offset(), p.leaderEpoch(), p.metadata() == null ? "" : p.metadata(), nowMs, -1);
+                TopicPartition tp = new TopicPartition(p.topic(), p.partition());
+                shard.offsets.putPending(producerId, groupId, tp, value, position + records.size());
+                records.add(GroupRecords.offsetRecord(groupId, p.topic(), p.partition(), value));
+                written.add(tp);
+            }
+        }
+        CompletableFuture<List<Errors>> future = new CompletableFuture<>();
+        shard.appendTransactional(producerId, producerEpoch, records, appendError -> {
+            if (appendError != null) {
+                for (int i = 0; i < written.size(); i++) {
+                    shard.offsets.removePending(producerId, groupId, written.get(i), position + i);
+                }
+                Errors mapped = commitAppendError(appendError);
+                for (int i = 0; i < errors.size(); i++) {
+                    if (errors.get(i) == Errors.NONE) {
+                        errors.set(i, mapped);
+                    }
+                }
+            }
+            future.complete(errors);
+        });
+        return future;
+    }
+
+    /**
+     * Ends {@code producerId}'s transaction in this shard (see {@link OffsetStore#completeTransaction}); a group
+     * that exists only through the committed offsets becomes a simple group, as on load.
+     */
+    void completeTransaction(CoordinatorShard shard, long producerId, boolean committed) {
+        for (String groupId : shard.offsets.completeTransaction(producerId, committed)) {
+            shard.groups.computeIfAbsent(groupId, id -> new ClassicGroup(id, ctx.nowMs()));
+        }
     }
 
     /** Fetches committed offsets of one group; {@code topics} null means all the group has. */
@@ -253,15 +332,17 @@ final class OffsetHandler {
                 continue;
             }
             errors.add(Errors.NONE);
-            if (shard.offsets.offset(groupId, tp) != null) {
+            // As in Kafka, a pending transactional offset is deleted too.
+            if (shard.offsets.offset(groupId, tp) != null || shard.offsets.hasPendingTransactionalOffset(groupId, tp)) {
                 deleted.add(tp);
             }
         }
         CompletableFuture<DeleteResult> future = new CompletableFuture<>();
         // As for commits, memory changes only once the tombstones are committed.
+        long position = shard.nextPosition();
         shard.append(offsetTombstones(groupId, deleted), error -> {
             if (error == null) {
-                shard.offsets.removeAll(groupId, deleted);
+                shard.offsets.removeAll(groupId, deleted, position);
             }
             future.complete(error == null ? new DeleteResult(Errors.NONE, errors) : new DeleteResult(error, List.of()));
         });
@@ -303,14 +384,18 @@ final class OffsetHandler {
             String groupId = group.groupId();
             int remaining = shard.offsets.offsets(groupId).size()
                     - expired.getOrDefault(groupId, List.of()).size();
-            if (group.isEmpty() && remaining == 0 && !shard.offsets.hasPendingCommits(groupId)) {
+            if (group.isEmpty()
+                    && remaining == 0
+                    && !shard.offsets.hasPendingCommits(groupId)
+                    && !shard.offsets.hasOpenTransactions(groupId)) {
                 records.addAll(GroupAdminHandler.deleteGroupRecords(shard, group));
                 shard.groups.remove(groupId);
             }
         }
+        long position = shard.nextPosition();
         shard.append(records, error -> {
             if (error == null) {
-                expired.forEach(shard.offsets::removeAll);
+                expired.forEach((groupId, tps) -> shard.offsets.removeAll(groupId, tps, position));
             }
         });
     }
@@ -340,6 +425,9 @@ final class OffsetHandler {
                 shard.offsets.offsets(groupId).entrySet()) {
             if (subscribed != null && subscribed.contains(e.getKey().topic())) {
                 continue;
+            }
+            if (shard.offsets.hasPendingTransactionalOffset(groupId, e.getKey())) {
+                continue; // as in Kafka: not while a transaction may still replace it
             }
             OffsetValue v = e.getValue();
             long baseMs = emptySinceMs != null ? Math.max(emptySinceMs, v.commitTimestampMs()) : v.commitTimestampMs();

@@ -30,15 +30,16 @@ public final class PartitionLoad implements CoordinatorLoad {
     }
 
     /**
-     * Replays {@code records} (in log order, from the log start) and then serves the partition's groups.
-     * {@code records} is consumed outside the shard's lock, so it may read from disk; it is no longer consumed
-     * once the load is cancelled. If it throws, the partition is unloaded and the exception rethrown.
+     * Replays {@code entries} (in log order, from the log start: records and transaction markers) and then
+     * serves the partition's groups. {@code entries} is consumed outside the shard's lock, so it may read from
+     * disk; it is no longer consumed once the load is cancelled. If it throws, the partition is unloaded and
+     * the exception rethrown.
      *
      * @return true if the partition is now served, false if the load was cancelled
      */
     @Override
-    public boolean run(Iterator<CoordinatorRecord> records) {
-        return coordinator.replayAndActivate(shard, records);
+    public boolean run(Iterator<CoordinatorLogEntry> entries) {
+        return coordinator.replayAndActivate(shard, entries);
     }
 
     /** Gives this load up: the partition is unloaded unless a newer load replaced it. Idempotent. */

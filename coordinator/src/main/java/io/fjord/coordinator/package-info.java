@@ -7,12 +7,15 @@
  *
  * <ul>
  *   <li>Implements {@link io.fjord.coordinator.CoordinatorLog} over {@code __consumer_offsets} (compacted; one
- *       batch per append; complete the future at the high watermark) and
+ *       batch per append, transactional for a TxnOffsetCommit; complete the future at the high watermark) and
  *       {@link io.fjord.coordinator.TopicMetadataView} over its metadata image.
  *   <li>Calls {@link io.fjord.coordinator.GroupCoordinator#scheduleLoad} on the metadata thread when it
  *       becomes leader of a {@code __consumer_offsets} partition, runs the returned load with the partition's
- *       records off the network and metadata threads, and calls
- *       {@link io.fjord.coordinator.GroupCoordinator#unloadPartition} when it stops being leader.
+ *       entries ({@link io.fjord.coordinator.CoordinatorLogEntry}: records and transaction markers) off the
+ *       network and metadata threads, and calls {@link io.fjord.coordinator.GroupCoordinator#unloadPartition}
+ *       when it stops being leader.
+ *   <li>Calls {@link io.fjord.coordinator.GroupCoordinator#completeTransaction} once a producer's
+ *       end-transaction marker is written to a {@code __consumer_offsets} partition.
  *   <li>Answers FindCoordinator with the leader of partition
  *       {@link io.fjord.coordinator.GroupCoordinator#partitionFor(String)}.
  *   <li>Routes each group API to the matching method and sends the future's response; the futures never fail.

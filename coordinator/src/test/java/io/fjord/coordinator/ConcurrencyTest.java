@@ -30,6 +30,12 @@ class ConcurrencyTest {
         public CompletableFuture<Void> append(int partition, List<CoordinatorRecord> records) {
             return CompletableFuture.runAsync(() -> {}, committer);
         }
+
+        @Override
+        public CompletableFuture<Void> appendTransactional(
+                int partition, long producerId, short producerEpoch, List<CoordinatorRecord> records) {
+            return append(partition, records);
+        }
     }
 
     @Test
@@ -46,7 +52,7 @@ class ConcurrencyTest {
                     Time.SYSTEM,
                     new Random(1));
             for (int p = 0; p < 8; p++) {
-                coordinator.loadPartition(p, List.<CoordinatorRecord>of().iterator());
+                coordinator.loadPartition(p, List.<CoordinatorLogEntry>of().iterator());
             }
             ExecutorService pool = Executors.newFixedThreadPool(8);
             List<Future<?>> tasks = new ArrayList<>();

@@ -52,7 +52,7 @@ final class GroupCoordinatorTestContext {
 
     private void loadAll() {
         for (int p = 0; p < config.offsetsTopicNumPartitions(); p++) {
-            coordinator.loadPartition(p, log.records(p).iterator());
+            coordinator.loadPartition(p, log.entries(p).iterator());
         }
     }
 

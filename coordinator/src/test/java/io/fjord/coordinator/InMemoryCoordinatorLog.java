@@ -10,23 +10,36 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A {@link CoordinatorLog} in memory: appends are kept per partition in order. By default an append commits
- * at once; with {@link #holdCommits} they wait for {@link #commitAll} (or fail with {@link #failPending}); with
- * {@link #blockAppends} the append call itself blocks.
+ * A {@link CoordinatorLog} in memory: appends are kept per partition in order, as entries with offsets (a
+ * transactional append's records carry its producer id; {@link #appendMarker} adds a transaction marker). By
+ * default an append commits at once; with {@link #holdCommits} they wait for {@link #commitAll} (or fail with
+ * {@link #failPending}) and take their offsets when they commit; with {@link #blockAppends} the append call
+ * itself blocks.
  */
 final class InMemoryCoordinatorLog implements CoordinatorLog {
 
-    private final Map<Integer, List<CoordinatorRecord>> records = new HashMap<>();
+    private final Map<Integer, List<CoordinatorLogEntry>> entries = new HashMap<>();
     private final List<Pending> pending = new ArrayList<>();
     private boolean hold;
     private volatile int blockedPartition = -1;
     private final CountDownLatch blockedAppendEntered = new CountDownLatch(1);
     private final CountDownLatch unblock = new CountDownLatch(1);
 
-    private record Pending(int partition, List<CoordinatorRecord> records, CompletableFuture<Void> future) {}
+    private record Pending(
+            int partition, long producerId, List<CoordinatorRecord> records, CompletableFuture<Void> future) {}
 
     @Override
     public CompletableFuture<Void> append(int partition, List<CoordinatorRecord> batch) {
+        return appendAs(partition, CoordinatorLogEntry.NO_PRODUCER_ID, batch);
+    }
+
+    @Override
+    public CompletableFuture<Void> appendTransactional(
+            int partition, long producerId, short producerEpoch, List<CoordinatorRecord> batch) {
+        return appendAs(partition, producerId, batch);
+    }
+
+    private CompletableFuture<Void> appendAs(int partition, long producerId, List<CoordinatorRecord> batch) {
         if (partition == blockedPartition) {
             blockedAppendEntered.countDown();
             try {
@@ -35,18 +48,32 @@ final class InMemoryCoordinatorLog implements CoordinatorLog {
                 Thread.currentThread().interrupt();
             }
         }
-        return appendNow(partition, batch);
+        return appendNow(partition, producerId, batch);
     }
 
-    private synchronized CompletableFuture<Void> appendNow(int partition, List<CoordinatorRecord> batch) {
+    private synchronized CompletableFuture<Void> appendNow(
+            int partition, long producerId, List<CoordinatorRecord> batch) {
         CompletableFuture<Void> future = new CompletableFuture<>();
         if (hold) {
-            pending.add(new Pending(partition, batch, future));
+            pending.add(new Pending(partition, producerId, batch, future));
             return future;
         }
-        records.computeIfAbsent(partition, p -> new ArrayList<>()).addAll(batch);
+        write(partition, producerId, batch);
         future.complete(null);
         return future;
+    }
+
+    private void write(int partition, long producerId, List<CoordinatorRecord> batch) {
+        List<CoordinatorLogEntry> log = entries.computeIfAbsent(partition, p -> new ArrayList<>());
+        for (CoordinatorRecord record : batch) {
+            log.add(new CoordinatorLogEntry.Data(log.size(), producerId, record));
+        }
+    }
+
+    /** Appends {@code producerId}'s end-transaction marker to {@code partition}, as the broker would. */
+    synchronized void appendMarker(int partition, long producerId, boolean committed) {
+        List<CoordinatorLogEntry> log = entries.computeIfAbsent(partition, p -> new ArrayList<>());
+        log.add(new CoordinatorLogEntry.TransactionMarker(log.size(), producerId, committed));
     }
 
     /**
@@ -81,7 +108,7 @@ final class InMemoryCoordinatorLog implements CoordinatorLog {
             toComplete = new ArrayList<>(pending);
             pending.clear();
             for (Pending p : toComplete) {
-                records.computeIfAbsent(p.partition(), k -> new ArrayList<>()).addAll(p.records());
+                write(p.partition(), p.producerId(), p.records());
             }
         }
         toComplete.forEach(p -> p.future().complete(null));
@@ -98,8 +125,20 @@ final class InMemoryCoordinatorLog implements CoordinatorLog {
         toFail.forEach(p -> p.future().completeExceptionally(error));
     }
 
+    /** The records written to {@code partition}, transactional or not, in order. */
     synchronized List<CoordinatorRecord> records(int partition) {
-        return new ArrayList<>(records.getOrDefault(partition, List.of()));
+        List<CoordinatorRecord> records = new ArrayList<>();
+        for (CoordinatorLogEntry entry : entries(partition)) {
+            if (entry instanceof CoordinatorLogEntry.Data data) {
+                records.add(data.record());
+            }
+        }
+        return records;
+    }
+
+    /** Everything written to {@code partition}, in order: what a load replays. */
+    synchronized List<CoordinatorLogEntry> entries(int partition) {
+        return new ArrayList<>(entries.getOrDefault(partition, List.of()));
     }
 
     synchronized int pendingCount() {

@@ -81,13 +81,13 @@ class LoadingTest {
         GroupCoordinatorTestContext ctx = new GroupCoordinatorTestContext();
         String loading = groupWithOffset5(ctx, 1);
         String other = groupOfPartition(ctx, 2);
-        List<CoordinatorRecord> records = ctx.log.records(1);
+        List<CoordinatorLogEntry> records = ctx.log.entries(1);
         ctx.coordinator.unloadPartition(1);
         assertThat(commitError(ctx.commit(loading, "", -1, "orders", 0, 6))).isEqualTo(Errors.NOT_COORDINATOR.code());
         assertThat(ctx.coordinator.coordinatorStatus(loading)).isEqualTo(Errors.NOT_COORDINATOR);
 
         List<Short> seenWhileLoading = new ArrayList<>();
-        Iterator<CoordinatorRecord> observing = beforeEachRecord(records, n -> {
+        Iterator<CoordinatorLogEntry> observing = beforeEachRecord(records, n -> {
             seenWhileLoading.add(ctx.fetch(loading, "orders", List.of(0), false).errorCode());
             seenWhileLoading.add(commitError(ctx.commit(other, "", -1, "orders", 0, 1)));
             seenWhileLoading.add(ctx.coordinator.coordinatorStatus(loading).code());
@@ -120,11 +120,13 @@ class LoadingTest {
         ctx.topics.create("orders", 1);
         String group = groupOfPartition(ctx, 0);
         ctx.commit(group, "", -1, "orders", 0, 5);
-        List<CoordinatorRecord> records = new ArrayList<>();
-        records.add(new CoordinatorRecord(new byte[] {0, 99, 1}, new byte[] {1}));
-        records.add(new CoordinatorRecord(GroupRecords.offsetKey(group, "orders", 0), new byte[] {0, 0, 1}));
-        records.addAll(ctx.log.records(0));
-        ctx.coordinator.loadPartition(0, records.iterator());
+        List<CoordinatorLogEntry> entries = new ArrayList<>();
+        entries.add(plain(0, new CoordinatorRecord(new byte[] {0, 99, 1}, new byte[] {1})));
+        entries.add(plain(1, new CoordinatorRecord(GroupRecords.offsetKey(group, "orders", 0), new byte[] {0, 0, 1})));
+        for (CoordinatorRecord record : ctx.log.records(0)) {
+            entries.add(plain(entries.size(), record));
+        }
+        ctx.coordinator.loadPartition(0, entries.iterator());
         assertThat(ctx.fetchOffset(group, "orders", 0)).isEqualTo(5);
     }
 
@@ -136,10 +138,10 @@ class LoadingTest {
         for (int p = 0; p < 8; p++) {
             ctx.commit(group, "", -1, "orders", p, p);
         }
-        List<CoordinatorRecord> records = ctx.log.records(1);
+        List<CoordinatorLogEntry> records = ctx.log.entries(1);
         ctx.coordinator.unloadPartition(1);
         int[] consumed = {0};
-        Iterator<CoordinatorRecord> unloadingOnTheSecond = beforeEachRecord(records, n -> {
+        Iterator<CoordinatorLogEntry> unloadingOnTheSecond = beforeEachRecord(records, n -> {
             consumed[0] = n;
             if (n == 2) {
                 // The metadata thread unloads while the loading thread replays: it must not wait for the
@@ -161,7 +163,7 @@ class LoadingTest {
     void aLoadScheduledBeforeAnUnloadNeverServesThePartition() {
         GroupCoordinatorTestContext ctx = new GroupCoordinatorTestContext();
         String group = groupWithOffset5(ctx, 1);
-        List<CoordinatorRecord> records = ctx.log.records(1);
+        List<CoordinatorLogEntry> records = ctx.log.entries(1);
         ctx.coordinator.unloadPartition(1);
 
         PartitionLoad queued = ctx.coordinator.scheduleLoad(1);
@@ -179,7 +181,7 @@ class LoadingTest {
     void aNewerLoadOfThePartitionCancelsTheQueuedOne() {
         GroupCoordinatorTestContext ctx = new GroupCoordinatorTestContext();
         String group = groupWithOffset5(ctx, 1);
-        List<CoordinatorRecord> records = ctx.log.records(1);
+        List<CoordinatorLogEntry> records = ctx.log.entries(1);
 
         PartitionLoad first = ctx.coordinator.scheduleLoad(1);
         PartitionLoad second = ctx.coordinator.scheduleLoad(1);
@@ -200,11 +202,11 @@ class LoadingTest {
 
         ctx.coordinator.shutdown();
         boolean servedAfterShutdown =
-                ctx.coordinator.loadPartition(1, ctx.log.records(1).iterator());
+                ctx.coordinator.loadPartition(1, ctx.log.entries(1).iterator());
 
         assertThat(servedAfterShutdown).isFalse();
         assertThat(ctx.coordinator.scheduleLoad(1).isCancelled()).isTrue();
-        assertThat(queuedBeforeShutdown.run(ctx.log.records(2).iterator())).isFalse();
+        assertThat(queuedBeforeShutdown.run(ctx.log.entries(2).iterator())).isFalse();
         assertThat(ctx.coordinator.coordinatorStatus(group)).isEqualTo(Errors.NOT_COORDINATOR);
     }
 
@@ -212,14 +214,14 @@ class LoadingTest {
     void aLoadWhoseRecordsCannotBeReadLeavesThePartitionUnloaded() {
         GroupCoordinatorTestContext ctx = new GroupCoordinatorTestContext();
         String group = groupOfPartition(ctx, 1);
-        Iterator<CoordinatorRecord> failing = new Iterator<>() {
+        Iterator<CoordinatorLogEntry> failing = new Iterator<>() {
             @Override
             public boolean hasNext() {
                 return true;
             }
 
             @Override
-            public CoordinatorRecord next() {
+            public CoordinatorLogEntry next() {
                 throw new IllegalStateException("disk gone");
             }
         };
@@ -230,9 +232,13 @@ class LoadingTest {
                 .isEqualTo(Errors.NOT_COORDINATOR);
     }
 
-    /** Iterates {@code records}, calling {@code hook} with the record's number (from 1) before handing it out. */
-    private static Iterator<CoordinatorRecord> beforeEachRecord(List<CoordinatorRecord> records, IntConsumer hook) {
-        Iterator<CoordinatorRecord> inner = records.iterator();
+    private static CoordinatorLogEntry plain(long offset, CoordinatorRecord record) {
+        return new CoordinatorLogEntry.Data(offset, CoordinatorLogEntry.NO_PRODUCER_ID, record);
+    }
+
+    /** Iterates {@code entries}, calling {@code hook} with the entry's number (from 1) before handing it out. */
+    private static Iterator<CoordinatorLogEntry> beforeEachRecord(List<CoordinatorLogEntry> entries, IntConsumer hook) {
+        Iterator<CoordinatorLogEntry> inner = entries.iterator();
         return new Iterator<>() {
             private int count;
 
@@ -242,7 +248,7 @@ class LoadingTest {
             }
 
             @Override
-            public CoordinatorRecord next() {
+            public CoordinatorLogEntry next() {
                 hook.accept(++count);
                 return inner.next();
             }

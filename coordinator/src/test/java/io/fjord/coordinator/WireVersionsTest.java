@@ -21,6 +21,7 @@ import io.fjord.protocol.message.OffsetCommitRequest;
 import io.fjord.protocol.message.OffsetDeleteRequest;
 import io.fjord.protocol.message.OffsetFetchRequest;
 import io.fjord.protocol.message.SyncGroupRequest;
+import io.fjord.protocol.message.TxnOffsetCommitRequest;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.function.BiFunction;
@@ -161,6 +162,31 @@ class WireVersionsTest {
             }
             assertWritable(
                     done(ctx.coordinator.offsetFetch(fetch, v)), v, io.fjord.protocol.message.OffsetFetchResponse::new);
+        }
+        for (short v = 0; v <= 6; v++) {
+            TxnOffsetCommitRequest.TxnOffsetCommitRequestTopic topic =
+                    new TxnOffsetCommitRequest.TxnOffsetCommitRequestTopic()
+                            .setPartitions(List.of(
+                                    new TxnOffsetCommitRequest.TxnOffsetCommitRequestPartition()
+                                            .setPartitionIndex(0)
+                                            .setCommittedOffset(v),
+                                    new TxnOffsetCommitRequest.TxnOffsetCommitRequestPartition().setPartitionIndex(7)));
+            if (v >= 6) {
+                topic.setTopicId(ctx.topics.topicId("orders"));
+            } else {
+                topic.setName("orders");
+            }
+            for (String group : List.of("g", "")) {
+                TxnOffsetCommitRequest commit = new TxnOffsetCommitRequest()
+                        .setTransactionalId("t")
+                        .setGroupId(group)
+                        .setProducerId(5)
+                        .setTopics(List.of(topic));
+                assertWritable(
+                        done(ctx.coordinator.txnOffsetCommit(commit, v)),
+                        v,
+                        io.fjord.protocol.message.TxnOffsetCommitResponse::new);
+            }
         }
         OffsetDeleteRequest delete = new OffsetDeleteRequest()
                 .setGroupId("g")

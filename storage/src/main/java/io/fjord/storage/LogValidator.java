@@ -60,8 +60,12 @@ final class LogValidator {
         }
     }
 
-    /** Validates the single batch in {@code records} (position to limit) from a client. */
-    static ValidatedBatch validate(ByteBuffer records, LogConfig config, long nowMs, String partition) {
+    /**
+     * Validates the single batch in {@code records} (position to limit) from {@code origin}; only a coordinator
+     * may append a control batch.
+     */
+    static ValidatedBatch validate(
+            ByteBuffer records, LogConfig config, long nowMs, String partition, AppendOrigin origin) {
         int pos = records.position();
         int remaining = records.remaining();
         if (remaining < HEADER_SIZE) {
@@ -100,7 +104,7 @@ final class LogValidator {
                     "CRC mismatch in the append to " + partition + ": stored " + Batches.storedCrc(records, pos)
                             + ", computed " + Batches.computeCrc(records, pos, size));
         }
-        ValidatedBatch batch = checkHeader(records, pos, size, partition);
+        ValidatedBatch batch = checkHeader(records, pos, size, partition, origin);
         int attributes = records.getShort(pos + ATTRIBUTES_OFFSET);
         boolean uncompressed = (attributes & 0x07) == 0;
         if (uncompressed) {
@@ -131,7 +135,8 @@ final class LogValidator {
         return batch;
     }
 
-    private static ValidatedBatch checkHeader(ByteBuffer records, int pos, int size, String partition) {
+    private static ValidatedBatch checkHeader(
+            ByteBuffer records, int pos, int size, String partition, AppendOrigin origin) {
         int attributes = records.getShort(pos + ATTRIBUTES_OFFSET);
         int lastOffsetDelta = records.getInt(pos + LAST_OFFSET_DELTA_OFFSET);
         int count = records.getInt(pos + RECORD_COUNT_OFFSET);
@@ -139,12 +144,13 @@ final class LogValidator {
             throw invalid("the batch in the append to " + partition + " has " + count + " records and lastOffsetDelta "
                     + lastOffsetDelta);
         }
-        if ((attributes & CONTROL_FLAG_MASK) != 0) {
+        boolean control = (attributes & CONTROL_FLAG_MASK) != 0;
+        if (control && origin != AppendOrigin.COORDINATOR) {
             throw invalid("a client may not append a control batch to " + partition);
         }
         long producerId = records.getLong(pos + PRODUCER_ID_OFFSET);
         int baseSequence = records.getInt(pos + BASE_SEQUENCE_OFFSET);
-        if (producerId >= 0 && baseSequence < 0) {
+        if (producerId >= 0 && baseSequence < 0 && !control) {
             throw invalid("producer " + producerId + " sent base sequence " + baseSequence + " to " + partition);
         }
         return new ValidatedBatch(

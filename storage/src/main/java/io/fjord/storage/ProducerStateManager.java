@@ -120,6 +120,20 @@ final class ProducerStateManager {
         return null;
     }
 
+    /**
+     * Checks a coordinator's batch of producer {@code producerId}: only the epoch, since a coordinator writes
+     * without sequence numbers of its own. Throws INVALID_PRODUCER_EPOCH for an older epoch.
+     */
+    void checkEpoch(long producerId, short epoch, String partition) {
+        ProducerStateEntry entry = producers.get(producerId);
+        if (entry != null && epoch < entry.epoch) {
+            throw new ApiException(
+                    Errors.INVALID_PRODUCER_EPOCH,
+                    "producer " + producerId + " epoch " + epoch + " is older than the current epoch " + entry.epoch
+                            + " on " + partition);
+        }
+    }
+
     private static int nextSequence(int sequence) {
         return sequence == Integer.MAX_VALUE ? 0 : sequence + 1;
     }

@@ -257,19 +257,30 @@ public final class UnifiedLog implements AutoCloseable {
      * @throws ApiException with the Kafka error to return
      */
     public LogAppendInfo appendAsLeader(ByteBuffer records, int leaderEpoch) {
+        return appendAsLeader(records, leaderEpoch, AppendOrigin.CLIENT);
+    }
+
+    /**
+     * {@link #appendAsLeader(ByteBuffer, int)} for a batch from {@code origin}: a {@link AppendOrigin#COORDINATOR}
+     * batch may be a control batch, and only its producer epoch is checked, not its sequence numbers.
+     */
+    public LogAppendInfo appendAsLeader(ByteBuffer records, int leaderEpoch, AppendOrigin origin) {
         lock.lock();
         try {
             ensureOpen();
             LogConfig cfg = config;
             long nowMs = time.milliseconds();
-            LogValidator.ValidatedBatch batch = LogValidator.validate(records, cfg, nowMs, topicPartition.toString());
+            LogValidator.ValidatedBatch batch =
+                    LogValidator.validate(records, cfg, nowMs, topicPartition.toString(), origin);
             if (batch.sizeInBytes() > cfg.segmentBytes()) {
                 throw new ApiException(
                         Errors.RECORD_LIST_TOO_LARGE,
                         "batch of " + batch.sizeInBytes() + " bytes is larger than segment.bytes " + cfg.segmentBytes()
                                 + " of " + topicPartition);
             }
-            if (batch.hasProducerId()) {
+            if (batch.hasProducerId() && origin == AppendOrigin.COORDINATOR) {
+                producerState.checkEpoch(batch.producerId(), batch.producerEpoch(), topicPartition.toString());
+            } else if (batch.hasProducerId()) {
                 ProducerStateManager.BatchMetadata duplicate = producerState.checkAppend(
                         batch.producerId(),
                         batch.producerEpoch(),

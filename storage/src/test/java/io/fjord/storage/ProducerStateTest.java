@@ -165,4 +165,46 @@ class ProducerStateTest {
         assertThat(log.appendAsLeader(batch(7, 0, 4, 1), 0).firstOffset()).isEqualTo(4);
         assertThat(log.logEndOffset()).isEqualTo(5);
     }
+
+    @Test
+    void aCoordinatorRewritesSequenceZeroForAProducerAndEveryBatchIsAppended() {
+        open(false);
+        for (int i = 0; i < 2; i++) {
+            ByteBuffer transactional = TestBatches.batch()
+                    .producer(7, 0, 0)
+                    .attributes(0x10)
+                    .record(time.milliseconds(), "k", "a")
+                    .record(time.milliseconds(), "k", "b")
+                    .build();
+            assertThat(log.appendAsLeader(transactional, 0, AppendOrigin.COORDINATOR)
+                            .firstOffset())
+                    .isEqualTo(2L * i);
+        }
+        assertThat(log.logEndOffset()).isEqualTo(4);
+    }
+
+    @Test
+    void aCoordinatorBatchWithAnOlderEpochIsFenced() {
+        open(false);
+        log.appendAsLeader(batch(7, 3, 0, 1), 0, AppendOrigin.COORDINATOR);
+        long end = log.logEndOffset();
+        assertThatThrownBy(() -> log.appendAsLeader(batch(7, 2, 0, 1), 0, AppendOrigin.COORDINATOR))
+                .isInstanceOfSatisfying(
+                        ApiException.class, e -> assertThat(e.error()).isEqualTo(Errors.INVALID_PRODUCER_EPOCH));
+        assertThat(log.logEndOffset()).isEqualTo(end);
+    }
+
+    @Test
+    void onlyACoordinatorMayAppendAControlBatch() {
+        open(false);
+        ByteBuffer marker = TestBatches.batch()
+                .producer(7, 0, -1)
+                .attributes(0x30) // transactional control batch
+                .record(time.milliseconds(), "\0\0\0\1", "\0\0\0\0\0\0")
+                .build();
+        assertRejected(marker.duplicate(), Errors.INVALID_RECORD);
+        assertThat(log.appendAsLeader(marker, 0, AppendOrigin.COORDINATOR).firstOffset())
+                .isEqualTo(0);
+        assertThat(log.logEndOffset()).isEqualTo(1);
+    }
 }

@@ -28,6 +28,7 @@ import io.fjord.protocol.message.OffsetCommitRequest;
 import io.fjord.protocol.message.OffsetDeleteRequest;
 import io.fjord.protocol.message.OffsetFetchRequest;
 import io.fjord.protocol.message.SyncGroupRequest;
+import io.fjord.protocol.message.TxnOffsetCommitRequest;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -192,6 +193,10 @@ public final class GroupHandlers {
 
     public CompletableFuture<ApiMessage> offsetFetch(RequestContext context, ApiMessage message) {
         return widen(coordinator.offsetFetch((OffsetFetchRequest) message, context.apiVersion()));
+    }
+
+    public CompletableFuture<ApiMessage> txnOffsetCommit(RequestContext context, ApiMessage message) {
+        return widen(coordinator.txnOffsetCommit((TxnOffsetCommitRequest) message, context.apiVersion()));
     }
 
     public CompletableFuture<ApiMessage> offsetDelete(RequestContext context, ApiMessage message) {

@@ -1,5 +1,6 @@
 package io.fjord.broker.group;
 
+import io.fjord.coordinator.CoordinatorLogEntry;
 import io.fjord.coordinator.CoordinatorRecord;
 import io.fjord.protocol.record.Record;
 import io.fjord.protocol.record.RecordBatch;
@@ -12,17 +13,29 @@ import java.util.Iterator;
 import java.util.NoSuchElementException;
 
 /**
- * Streams the coordinator records of one {@code __consumer_offsets} partition, in log order, from the log
- * start offset up to the log end offset it had when the reader was made: a new leader's high watermark
- * lags its log until the followers fetch again, yet everything in its log will be committed (followers
- * truncate to the leader, never the other way), so the load reads to the end, as Kafka's does. Reads one
- * chunk of whole batches
- * at a time (at most {@code chunkBytes}, or one batch when a batch is larger), so memory is bounded by a
- * chunk, not by the partition. Control batches and records without a key are skipped.
+ * Streams the entries of one {@code __consumer_offsets} partition, in log order, from the log start offset up
+ * to the log end offset it had when the reader was made: a new leader's high watermark lags its log until
+ * the followers fetch again, yet everything in its log will be committed (followers truncate to the leader,
+ * never the other way), so the load reads to the end, as Kafka's does. Reads one chunk of whole batches at a
+ * time (at most {@code chunkBytes}, or one batch when a batch is larger), so memory is bounded by a chunk,
+ * not by the partition.
+ *
+ * <p>Each record with a key becomes a {@link CoordinatorLogEntry.Data} at its offset, carrying the batch's
+ * producer id if the batch is transactional (a TxnOffsetCommit) and {@link CoordinatorLogEntry#NO_PRODUCER_ID}
+ * otherwise. A transactional control batch becomes a {@link CoordinatorLogEntry.TransactionMarker} of its
+ * producer: its one record's key is int16 version + int16 type, type 0 ABORT, 1 COMMIT. Records without a key
+ * and other control records are skipped.
  *
  * <p>Not thread-safe: one loading thread consumes it.
  */
-final class OffsetsPartitionReader implements Iterator<CoordinatorRecord> {
+final class OffsetsPartitionReader implements Iterator<CoordinatorLogEntry> {
+
+    /** Kafka's {@code ControlRecordType}: the type in a control record's key. */
+    private static final short CONTROL_TYPE_ABORT = 0;
+
+    private static final short CONTROL_TYPE_COMMIT = 1;
+    /** A control record's key: int16 version, int16 type. */
+    private static final int CONTROL_KEY_BYTES = 4;
 
     static final int DEFAULT_CHUNK_BYTES = 1 << 20;
 
@@ -38,8 +51,11 @@ final class OffsetsPartitionReader implements Iterator<CoordinatorRecord> {
 
     private Iterator<RecordBatch> batches = Collections.emptyIterator();
     private Iterator<Record> records = Collections.emptyIterator();
+    /** The batch {@link #records} come from. */
+    private RecordBatch batch;
+
     private int bufferedBytes;
-    private CoordinatorRecord next;
+    private CoordinatorLogEntry next;
     private long recordsRead;
 
     OffsetsPartitionReader(UnifiedLog log, int chunkBytes) {
@@ -58,11 +74,11 @@ final class OffsetsPartitionReader implements Iterator<CoordinatorRecord> {
             if (records.hasNext()) {
                 Record record = records.next();
                 if (record.offset() >= chunkStartOffset && record.key() != null) {
-                    next = new CoordinatorRecord(bytes(record.key()), bytes(record.value()));
+                    next = entry(batch, record);
                 }
             } else if (batches.hasNext()) {
-                RecordBatch batch = batches.next();
-                records = batch.isControl() ? Collections.emptyIterator() : batch.iterator();
+                batch = batches.next();
+                records = batch.iterator();
                 nextOffset = Math.max(nextOffset, batch.lastOffset() + 1);
             } else if (!readChunk()) {
                 return false;
@@ -71,18 +87,37 @@ final class OffsetsPartitionReader implements Iterator<CoordinatorRecord> {
         return true;
     }
 
+    /** The entry {@code record} of {@code batch} stands for, or null for a control record that is no marker. */
+    private static CoordinatorLogEntry entry(RecordBatch batch, Record record) {
+        if (batch.isControl()) {
+            ByteBuffer key = record.key();
+            if (!batch.isTransactional() || key.remaining() < CONTROL_KEY_BYTES) {
+                return null;
+            }
+            short type = key.getShort(key.position() + 2);
+            if (type != CONTROL_TYPE_ABORT && type != CONTROL_TYPE_COMMIT) {
+                return null;
+            }
+            return new CoordinatorLogEntry.TransactionMarker(
+                    record.offset(), batch.producerId(), type == CONTROL_TYPE_COMMIT);
+        }
+        long producerId = batch.isTransactional() ? batch.producerId() : CoordinatorLogEntry.NO_PRODUCER_ID;
+        return new CoordinatorLogEntry.Data(
+                record.offset(), producerId, new CoordinatorRecord(bytes(record.key()), bytes(record.value())));
+    }
+
     @Override
-    public CoordinatorRecord next() {
+    public CoordinatorLogEntry next() {
         if (!hasNext()) {
             throw new NoSuchElementException();
         }
-        CoordinatorRecord record = next;
+        CoordinatorLogEntry entry = next;
         next = null;
         recordsRead++;
-        return record;
+        return entry;
     }
 
-    /** How many records {@link #next} handed out. */
+    /** How many entries (records and markers) {@link #next} handed out. */
     long recordsRead() {
         return recordsRead;
     }

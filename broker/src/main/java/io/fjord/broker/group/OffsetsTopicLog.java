@@ -12,6 +12,7 @@ import io.fjord.coordinator.CoordinatorRecord;
 import io.fjord.protocol.MemoryRecords;
 import io.fjord.protocol.record.CompressionType;
 import io.fjord.protocol.record.RecordBatchBuilder;
+import io.fjord.storage.AppendOrigin;
 import io.fjord.storage.LogAppendInfo;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -22,6 +23,9 @@ import java.util.concurrent.CompletableFuture;
  * {@code __consumer_offsets} (the group coordinator's) or another compacted topic ({@code __transaction_state},
  * the transaction coordinator's) and completes once the high watermark passes the batch, i.e. once the in-sync
  * replicas have it.
+ * A transactional append (the group coordinator's TxnOffsetCommit) writes the batch as Kafka's coordinator
+ * does: attributes bit 4 set, the producer's id and epoch in the header, base sequence 0, appended as
+ * {@link AppendOrigin#COORDINATOR} (sequence numbers are not checked, a stale producer epoch is).
  *
  * <p>Thread-safe: appends go through the partition's log lock.
  */
@@ -47,18 +51,31 @@ public final class OffsetsTopicLog implements CoordinatorLog {
 
     @Override
     public CompletableFuture<Void> append(int partitionIndex, List<CoordinatorRecord> records) {
+        return appendBatch(partitionIndex, new RecordBatchBuilder(CompressionType.NONE), AppendOrigin.CLIENT, records);
+    }
+
+    @Override
+    public CompletableFuture<Void> appendTransactional(
+            int partitionIndex, long producerId, short producerEpoch, List<CoordinatorRecord> records) {
+        RecordBatchBuilder builder = new RecordBatchBuilder(CompressionType.NONE)
+                .producer(producerId, producerEpoch, 0)
+                .transactional(true);
+        return appendBatch(partitionIndex, builder, AppendOrigin.COORDINATOR, records);
+    }
+
+    private CompletableFuture<Void> appendBatch(
+            int partitionIndex, RecordBatchBuilder builder, AppendOrigin origin, List<CoordinatorRecord> records) {
         if (records.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
         try {
             Partition partition = replicaManager.partitionOrThrow(new TopicPartition(topic, partitionIndex));
-            RecordBatchBuilder builder = new RecordBatchBuilder(CompressionType.NONE);
             long nowMs = time.milliseconds();
             for (CoordinatorRecord record : records) {
                 builder.append(nowMs, record.key(), record.value());
             }
             ByteBuffer batch = builder.build();
-            LogAppendInfo info = partition.appendAsLeader(MemoryRecords.of(batch), (short) -1);
+            LogAppendInfo info = partition.appendAsLeader(MemoryRecords.of(batch), (short) -1, origin);
             CompletableFuture<Void> committed = new CompletableFuture<>();
             long required = info.lastOffset() + 1;
             replicaManager

@@ -9,6 +9,7 @@ import io.fjord.metadata.AlterPartitionItem;
 import io.fjord.metadata.AlterPartitionResult;
 import io.fjord.metadata.PartitionRegistration;
 import io.fjord.protocol.MemoryRecords;
+import io.fjord.storage.AppendOrigin;
 import io.fjord.storage.EpochEndOffset;
 import io.fjord.storage.LogAppendInfo;
 import io.fjord.storage.UnifiedLog;
@@ -226,6 +227,14 @@ public final class Partition {
      * min.insync.replicas} replicas before anything is written (NOT_ENOUGH_REPLICAS).
      */
     public LogAppendInfo appendAsLeader(MemoryRecords records, short requiredAcks) {
+        return appendAsLeader(records, requiredAcks, AppendOrigin.CLIENT);
+    }
+
+    /**
+     * {@link #appendAsLeader(MemoryRecords, short)} for a batch from {@code origin} (see {@link AppendOrigin}: a
+     * coordinator's batch may be a control batch and is not held to producer sequence numbers).
+     */
+    public LogAppendInfo appendAsLeader(MemoryRecords records, short requiredAcks, AppendOrigin origin) {
         LogAppendInfo info;
         boolean hwMoved;
         leaderIsrLock.readLock().lock();
@@ -239,7 +248,7 @@ public final class Partition {
                         "the ISR of " + topicPartition + " has " + current.isr().length
                                 + " replicas, min.insync.replicas is " + minIsr);
             }
-            info = log.appendAsLeader(records.buffer(), current.leaderEpoch());
+            info = log.appendAsLeader(records.buffer(), current.leaderEpoch(), origin);
             hwMoved = maybeIncrementHighWatermark();
         } finally {
             leaderIsrLock.readLock().unlock();

@@ -6,6 +6,7 @@ import io.fjord.broker.partition.ReplicaManager;
 import io.fjord.common.Errors;
 import io.fjord.common.TopicPartition;
 import io.fjord.common.Uuid;
+import io.fjord.coordinator.CoordinatorLogEntry;
 import io.fjord.coordinator.CoordinatorRecord;
 import io.fjord.coordinator.ExecutorCoordinatorScheduler;
 import io.fjord.coordinator.GroupCoordinator;
@@ -16,9 +17,18 @@ import io.fjord.metadata.MetadataImage;
 import io.fjord.metadata.PartitionRecord;
 import io.fjord.metadata.PartitionRegistration;
 import io.fjord.metadata.TopicRecord;
+import io.fjord.protocol.MemoryRecords;
+import io.fjord.protocol.record.CompressionType;
+import io.fjord.protocol.record.RecordBatch;
+import io.fjord.protocol.record.RecordBatchBuilder;
+import io.fjord.protocol.record.RecordBatches;
+import io.fjord.storage.AppendOrigin;
+import io.fjord.storage.FetchDataInfo;
 import io.fjord.storage.LogConfig;
 import io.fjord.storage.LogManager;
+import io.fjord.storage.UnifiedLog;
 import io.fjord.testkit.MockTime;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -205,7 +215,7 @@ class CoordinatorPartitionsPublisherTest {
         List<CoordinatorRecord> read = new ArrayList<>();
         int maxBufferedBytes = 0;
         while (reader.hasNext()) {
-            read.add(reader.next());
+            read.add(((CoordinatorLogEntry.Data) reader.next()).record());
             maxBufferedBytes = Math.max(maxBufferedBytes, reader.bufferedBytes());
             if (read.size() < written.size()) {
                 assertThat(reader.bufferedBytes())
@@ -221,6 +231,62 @@ class CoordinatorPartitionsPublisherTest {
         }
         assertThat(reader.recordsRead()).isEqualTo(written.size());
         assertThat(maxBufferedBytes).isGreaterThan(4096);
+    }
+
+    @Test
+    void theReaderHandsOutTransactionalRecordsWithTheirProducerAndMarkersInLogOrder() {
+        publish(LOCAL);
+        OffsetsTopicLog offsetsLog = new OffsetsTopicLog(replicas, time);
+        offsetsLog.append(0, List.of(record("plain"))).join();
+        offsetsLog
+                .appendTransactional(0, 42L, (short) 3, List.of(record("txn-a"), record("txn-b")))
+                .join();
+        offsetsLog
+                .appendTransactional(0, 42L, (short) 3, List.of(record("txn-c")))
+                .join(); // the coordinator writes sequence 0 again: not a duplicate
+        appendMarker(42L, (short) 3, true);
+        appendMarker(43L, (short) 0, false);
+
+        OffsetsPartitionReader reader =
+                new OffsetsPartitionReader(replicas.partition(OFFSETS_0).log(), 1024);
+        List<CoordinatorLogEntry> read = new ArrayList<>();
+        reader.forEachRemaining(read::add);
+
+        assertThat(read)
+                .containsExactly(
+                        new CoordinatorLogEntry.Data(0, CoordinatorLogEntry.NO_PRODUCER_ID, record("plain")),
+                        new CoordinatorLogEntry.Data(1, 42L, record("txn-a")),
+                        new CoordinatorLogEntry.Data(2, 42L, record("txn-b")),
+                        new CoordinatorLogEntry.Data(3, 42L, record("txn-c")),
+                        new CoordinatorLogEntry.TransactionMarker(4, 42L, true),
+                        new CoordinatorLogEntry.TransactionMarker(5, 43L, false));
+        UnifiedLog log = replicas.partition(OFFSETS_0).log();
+        FetchDataInfo info = log.read(1, 1 << 16, log.logEndOffset(), true);
+        ByteBuffer bytes = ByteBuffer.allocate(info.records().sizeInBytes());
+        info.records().copyTo(bytes);
+        RecordBatch transactional = RecordBatches.iterate(bytes.flip()).next();
+        assertThat(transactional.isTransactional()).isTrue();
+        assertThat(transactional.isControl()).isFalse();
+        assertThat(transactional.producerId()).isEqualTo(42L);
+        assertThat(transactional.producerEpoch()).isEqualTo((short) 3);
+        assertThat(transactional.baseSequence()).isZero();
+    }
+
+    /** A control batch with {@code producerId}'s end-transaction marker, as the transaction coordinator writes. */
+    private void appendMarker(long producerId, short producerEpoch, boolean commit) {
+        ByteBuffer key = ByteBuffer.allocate(4).putShort((short) 0).putShort((short) (commit ? 1 : 0));
+        ByteBuffer value = ByteBuffer.allocate(6).putShort((short) 0).putInt(0);
+        ByteBuffer marker = new RecordBatchBuilder(CompressionType.NONE)
+                .producer(producerId, producerEpoch, -1)
+                .transactional(true)
+                .control(true)
+                .append(time.milliseconds(), key.array(), value.array())
+                .build();
+        replicas.partition(OFFSETS_0).appendAsLeader(MemoryRecords.of(marker), (short) -1, AppendOrigin.COORDINATOR);
+    }
+
+    private static CoordinatorRecord record(String text) {
+        return new CoordinatorRecord(bytes("key-" + text), bytes("value-" + text));
     }
 
     private static byte[] bytes(String text) {

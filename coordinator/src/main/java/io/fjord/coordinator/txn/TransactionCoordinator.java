@@ -6,6 +6,7 @@ import io.fjord.common.Time;
 import io.fjord.common.TopicPartition;
 import io.fjord.coordinator.CoordinatorLoad;
 import io.fjord.coordinator.CoordinatorLog;
+import io.fjord.coordinator.CoordinatorLogEntry;
 import io.fjord.coordinator.CoordinatorRecord;
 import io.fjord.coordinator.LoadableCoordinator;
 import io.fjord.coordinator.record.CorruptRecordException;
@@ -407,8 +408,8 @@ public final class TransactionCoordinator implements LoadableCoordinator {
             }
 
             @Override
-            public boolean run(Iterator<CoordinatorRecord> records) {
-                return replayAndActivate(shard, records);
+            public boolean run(Iterator<CoordinatorLogEntry> entries) {
+                return replayAndActivate(shard, entries);
             }
 
             @Override
@@ -434,11 +435,14 @@ public final class TransactionCoordinator implements LoadableCoordinator {
         }
     }
 
-    private boolean replayAndActivate(Shard shard, Iterator<CoordinatorRecord> records) {
+    private boolean replayAndActivate(Shard shard, Iterator<CoordinatorLogEntry> entries) {
         Map<String, TxnRecord> latest = new HashMap<>();
         int skipped = 0;
-        while (!shard.closed && records.hasNext()) {
-            CoordinatorRecord record = records.next();
+        while (!shard.closed && entries.hasNext()) {
+            if (!(entries.next() instanceof CoordinatorLogEntry.Data data)) {
+                continue; // __transaction_state has no transactional batches
+            }
+            CoordinatorRecord record = data.record();
             try {
                 String id = TransactionLogRecords.readKey(record.key());
                 TxnRecord value = TransactionLogRecords.readValue(record.value());

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fjord.common.Errors;
 import io.fjord.common.TopicPartition;
 import io.fjord.coordinator.CoordinatorLog;
+import io.fjord.coordinator.CoordinatorLogEntry;
 import io.fjord.coordinator.CoordinatorRecord;
 import io.fjord.testkit.MockTime;
 import java.util.ArrayList;
@@ -48,7 +49,7 @@ class TransactionCoordinatorTest {
         for (int p = 0; p < PARTITIONS; p++) {
             assertThat(coordinator
                             .scheduleLoad(p, 5)
-                            .run(List.<CoordinatorRecord>of().iterator()))
+                            .run(List.<CoordinatorLogEntry>of().iterator()))
                     .isTrue();
         }
     }
@@ -59,9 +60,18 @@ class TransactionCoordinatorTest {
     }
 
     private TransactionCoordinator newCoordinator() {
-        CoordinatorLog log = (partition, records) -> {
-            written.addAll(records);
-            return CompletableFuture.completedFuture(null);
+        CoordinatorLog log = new CoordinatorLog() {
+            @Override
+            public CompletableFuture<Void> append(int partition, List<CoordinatorRecord> records) {
+                written.addAll(records);
+                return CompletableFuture.completedFuture(null);
+            }
+
+            @Override
+            public CompletableFuture<Void> appendTransactional(
+                    int partition, long producerId, short producerEpoch, List<CoordinatorRecord> records) {
+                throw new UnsupportedOperationException("the transaction coordinator writes no transactional batch");
+            }
         };
         TransactionCoordinator.MarkerWriter writer = (pid, epoch, coordinatorEpoch, commit, partitions) -> {
             markers.add(new Marker(pid, epoch, commit, Set.copyOf(partitions)));
@@ -213,7 +223,10 @@ class TransactionCoordinatorTest {
         }
         coordinator.endTxn("app", producer.producerId(), (short) 0, true).get();
         coordinator.shutdown();
-        List<CoordinatorRecord> log = new ArrayList<>(written);
+        List<CoordinatorLogEntry> log = new ArrayList<>();
+        for (CoordinatorRecord record : written) {
+            log.add(new CoordinatorLogEntry.Data(log.size(), CoordinatorLogEntry.NO_PRODUCER_ID, record));
+        }
         markerErrors.clear();
         markers.clear();
 
