@@ -185,6 +185,9 @@ final class Cleaner {
                     throttler.maybeThrottle(cursor.sizeInBytes() + (out == null ? 0 : out.remaining()));
                 }
                 checkReadWhole(cursor, segment);
+                for (AbortedTxn txn : segment.txnIndex().entries()) {
+                    cleaned.txnIndex().append(txn); // markers are kept, so their aborts stay indexed
+                }
             }
             cleaned.onBecomeInactiveSegment();
             cleaned.flush();
