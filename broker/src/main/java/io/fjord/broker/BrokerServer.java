@@ -6,6 +6,7 @@ import io.fjord.broker.group.GroupHandlers;
 import io.fjord.broker.group.OffsetsTopicLog;
 import io.fjord.broker.handler.FetchSessionCache;
 import io.fjord.broker.handler.MetadataView;
+import io.fjord.broker.handler.TxnMarkerListener;
 import io.fjord.broker.metadata.BrokerConfigValidator;
 import io.fjord.broker.metadata.BrokerMetadataPublisher;
 import io.fjord.broker.metadata.LogConfigs;
@@ -198,6 +199,7 @@ public final class BrokerServer {
                 producerIds,
                 new GroupHandlers(metadata, metadataNode.controller(), groupCoordinator),
                 fetchSessions,
+                TxnMarkerListener.NONE,
                 time);
         int ioThreads = Math.max(1, config.numIoThreads());
         ioPool = new ThreadPoolExecutor(

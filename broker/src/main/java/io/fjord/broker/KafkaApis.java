@@ -16,6 +16,9 @@ import io.fjord.broker.handler.OffsetForLeaderEpochHandler;
 import io.fjord.broker.handler.ProduceHandler;
 import io.fjord.broker.handler.ReplicationAdminHandlers;
 import io.fjord.broker.handler.TopicAdminHandlers;
+import io.fjord.broker.handler.TxnMarkerListener;
+import io.fjord.broker.handler.TxnMarkerWriter;
+import io.fjord.broker.handler.WriteTxnMarkersHandler;
 import io.fjord.broker.network.RequestDispatcher;
 import io.fjord.broker.partition.ReplicaManager;
 import io.fjord.broker.producer.ProducerIdManager;
@@ -47,6 +50,7 @@ final class KafkaApis {
             ProducerIdManager producerIds,
             GroupHandlers groups,
             FetchSessionCache fetchSessions,
+            TxnMarkerListener txnMarkerListener,
             Time time) {
         RequestDispatcher dispatcher = new RequestDispatcher();
         TopicAdminHandlers topicAdmin = new TopicAdminHandlers(metadata, controller);
@@ -64,6 +68,11 @@ final class KafkaApis {
                         new FetchHandler(replicaManager, metadata, rackAwareSelector(metadata), fetchSessions, time))
                 .register(ApiKeys.LIST_OFFSETS, 1, 11, new ListOffsetsHandler(replicaManager))
                 .register(ApiKeys.INIT_PRODUCER_ID, 0, 5, new InitProducerIdHandler(producerIds))
+                .register(
+                        ApiKeys.WRITE_TXN_MARKERS,
+                        1,
+                        2,
+                        new WriteTxnMarkersHandler(new TxnMarkerWriter(replicaManager, txnMarkerListener)))
                 .register(ApiKeys.CREATE_TOPICS, 2, 7, topicAdmin::createTopics)
                 .register(ApiKeys.DELETE_TOPICS, 1, 6, topicAdmin::deleteTopics)
                 .register(ApiKeys.CREATE_PARTITIONS, 0, 3, topicAdmin::createPartitions)
