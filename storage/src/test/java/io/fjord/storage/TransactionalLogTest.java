@@ -367,6 +367,41 @@ class TransactionalLogTest {
         assertThat(log.removeExpiredProducers(1_000)).isEqualTo(1);
     }
 
+    @Test
+    void compactionDropsAbortedValuesSoTheyNeverShadowCommittedOnesAndStopsAtAnOpenTransaction() {
+        try (CleanerTestContext ctx =
+                new CleanerTestContext(tmp, CleanerTestContext.compacted().build())) {
+            log = ctx.log;
+            ctx.append("k", "committed");
+            log.appendAsLeader(keyedTxnBatch(7, 0, "k", "aborted"), 0);
+            long abort = marker(7, 0, false);
+            log.forceRoll();
+            long open =
+                    log.appendAsLeader(keyedTxnBatch(8, 0, "k", "undecided"), 0).firstOffset();
+            ctx.append("k", "after");
+            log.forceRoll();
+            commitAll();
+            assertThat(log.lastStableOffset()).isEqualTo(open);
+
+            ctx.clean();
+
+            assertThat(ctx.readAll())
+                    .filteredOn(e -> e.offset() != abort) // the marker stays
+                    .extracting(CleanerTestContext.Entry::value)
+                    .containsExactly("committed", "undecided", "after");
+            assertThat(log.abortedTransactions(0, open)).containsExactly(new AbortedTxn(7, 1, abort, abort + 1));
+            log = null;
+        }
+    }
+
+    ByteBuffer keyedTxnBatch(long pid, int seq, String key, String value) {
+        return TestBatches.batch()
+                .producer(pid, 0, seq)
+                .attributes(TRANSACTIONAL)
+                .record(time.milliseconds(), key, value)
+                .build();
+    }
+
     private static void deleteFiles(Path dir, String glob) throws IOException {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, glob)) {
             for (Path f : files) {
