@@ -10,9 +10,9 @@ import java.util.List;
 /**
  * A fetch waiting for {@code min.bytes} of new data, or its max wait: a read_committed consumer's below
  * the last stable offset, another consumer's below the high watermark, a follower's below the log end
- * offset. Completed by the appends and high watermark moves
- * of a watched partition, which are also what moves the last stable offset (no polling); a partition that disappears or stops being led here completes it
- * at once so the fetcher sees the error.
+ * offset. Completed by the appends and high watermark moves of a watched partition, which are also all
+ * that moves the last stable offset (no polling); a partition that disappears or stops being led here
+ * completes it at once so the fetcher sees the error.
  *
  * <p>Thread-safe: {@link #tryComplete} may run on any appending thread and on the timer.
  */

@@ -351,7 +351,8 @@ public final class FetchHandler implements RequestHandler {
         }
         long highWatermark = log.highWatermark();
         long lastStableOffset = log.lastStableOffset();
-        long maxOffset = visibleEnd(fetcher, log);
+        long maxOffset =
+                fetcher.isFollower() ? log.logEndOffset() : fetcher.readCommitted() ? lastStableOffset : highWatermark;
         // A throttled partition's records are withheld while the leader quota is exceeded, so the other
         // partitions of the fetch proceed; the follower's position is recorded all the same.
         boolean withheld = fetcher.isFollower() && replicaManager.shouldLeaderThrottle(partition, fetcher.replicaId());
