@@ -222,6 +222,9 @@ public final class BrokerServer {
                 new GroupHandlers(metadata, metadataNode.controller(), groupCoordinator, txnCoordinator),
                 new TransactionHandlers(txnCoordinator, metadata),
                 fetchSessions,
+                // A marker in __consumer_offsets ends the producer's pending transactional offsets there.
+                (tp, producerId, committed) ->
+                        groupCoordinator.completeTransaction(tp.partition(), producerId, committed),
                 time);
         int ioThreads = Math.max(1, config.numIoThreads());
         ioPool = new ThreadPoolExecutor(

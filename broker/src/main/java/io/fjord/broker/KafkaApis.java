@@ -16,6 +16,9 @@ import io.fjord.broker.handler.OffsetForLeaderEpochHandler;
 import io.fjord.broker.handler.ProduceHandler;
 import io.fjord.broker.handler.ReplicationAdminHandlers;
 import io.fjord.broker.handler.TopicAdminHandlers;
+import io.fjord.broker.handler.TxnMarkerListener;
+import io.fjord.broker.handler.TxnMarkerWriter;
+import io.fjord.broker.handler.WriteTxnMarkersHandler;
 import io.fjord.broker.network.RequestDispatcher;
 import io.fjord.broker.partition.ReplicaManager;
 import io.fjord.broker.producer.ProducerIdManager;
@@ -49,6 +52,7 @@ final class KafkaApis {
             GroupHandlers groups,
             TransactionHandlers transactions,
             FetchSessionCache fetchSessions,
+            TxnMarkerListener txnMarkerListener,
             Time time) {
         RequestDispatcher dispatcher = new RequestDispatcher();
         TopicAdminHandlers topicAdmin = new TopicAdminHandlers(metadata, controller);
@@ -72,6 +76,11 @@ final class KafkaApis {
                 .register(ApiKeys.END_TXN, 0, 4, transactions::endTxn)
                 .register(ApiKeys.LIST_TRANSACTIONS, 0, 2, transactions::listTransactions)
                 .register(ApiKeys.DESCRIBE_TRANSACTIONS, 0, 0, transactions::describeTransactions)
+                .register(
+                        ApiKeys.WRITE_TXN_MARKERS,
+                        1,
+                        2,
+                        new WriteTxnMarkersHandler(new TxnMarkerWriter(replicaManager, txnMarkerListener)))
                 .register(ApiKeys.CREATE_TOPICS, 2, 7, topicAdmin::createTopics)
                 .register(ApiKeys.DELETE_TOPICS, 1, 6, topicAdmin::deleteTopics)
                 .register(ApiKeys.CREATE_PARTITIONS, 0, 3, topicAdmin::createPartitions)

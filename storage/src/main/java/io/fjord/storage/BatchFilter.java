@@ -21,7 +21,8 @@ import java.util.Map;
  * Decides what of one batch survives compaction, as Kafka's {@code MemoryRecords.filterTo} with the
  * cleaner's retention rule: a keyed record stays unless the key map holds a greater offset for its key;
  * a tombstone (null value) also goes once its batch's delete horizon has passed; a record without a key
- * goes. Control batches stay as they are. A batch that keeps everything and needs no delete horizon is
+ * goes. Control batches stay as they are; a data batch of an aborted transaction loses every record
+ * ({@link #filterAborted}). A batch that keeps everything and needs no delete horizon is
  * copied byte for byte; otherwise it is rebuilt with the same codec, base offset, last offset (so the
  * producer's last sequence is unchanged), producer id, epoch, base sequence, leader epoch and timestamp
  * type. A batch with tombstones gets a delete horizon (now + delete.retention.ms) the first time it is
@@ -96,6 +97,19 @@ final class BatchFilter {
             return producersNewest || lastOfSegment ? emptyBatch(bytes) : null;
         }
         return rebuild(batch, tombstones ? horizonMs : -1L);
+    }
+
+    /**
+     * The bytes to write for the batch under {@code cursor}, a data batch of an aborted transaction: none
+     * of its records survive, so it goes, or stays empty under the same rule as a batch that lost every
+     * record.
+     */
+    ByteBuffer filterAborted(FileBatchCursor cursor, boolean lastOfSegment) {
+        ByteBuffer bytes = cursor.batchBuffer().duplicate();
+        bytes.limit(cursor.sizeInBytes()).position(0);
+        Long producerLast = lastOffsetsOfProducers.get(cursor.producerId());
+        boolean producersNewest = producerLast != null && producerLast == cursor.lastOffset();
+        return producersNewest || lastOfSegment ? emptyBatch(bytes) : null;
     }
 
     private ByteBuffer rebuild(RecordBatch batch, long deleteHorizonMs) {

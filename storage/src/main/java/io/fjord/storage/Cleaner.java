@@ -52,7 +52,9 @@ final class Cleaner {
         LogConfig config = log.config();
         map.clear();
         long[] read = {0};
-        long mapEnd = buildOffsetMap(all, range, read, aborted);
+        AbortedBatches abortedInRange =
+                new AbortedBatches(log.abortedTransactions(range.firstDirtyOffset(), range.upperBoundOffset()));
+        long mapEnd = buildOffsetMap(all, range, abortedInRange, read, aborted);
         if (mapEnd <= range.firstDirtyOffset() && range.dirtyBytes() > 0) {
             throw new IllegalStateException("the key map of " + map.capacity() + " entries cannot hold the batch at "
                     + range.firstDirtyOffset() + " of " + log.topicPartition()
@@ -69,7 +71,8 @@ final class Cleaner {
     }
 
     /** Fills the map from the dirty section; returns the offset after the last batch it holds. */
-    private long buildOffsetMap(List<LogSegment> all, LogToClean range, long[] read, BooleanSupplier aborted) {
+    private long buildOffsetMap(
+            List<LogSegment> all, LogToClean range, AbortedBatches abortedTxns, long[] read, BooleanSupplier aborted) {
         long firstDirty = range.firstDirtyOffset();
         long mapEnd = firstDirty;
         int maxDecompressedBytes = Batches.MAX_DECOMPRESSED_BOUND_BYTES;
@@ -92,7 +95,7 @@ final class Cleaner {
                 if (cursor.lastOffset() < firstDirty) {
                     continue;
                 }
-                if (!cursor.isControl()) {
+                if (!cursor.isControl() && !abortedTxns.isAborted(cursor)) {
                     if (!map.hasRoomFor(cursor.recordCount())) {
                         return mapEnd;
                     }
@@ -163,17 +166,24 @@ final class Cleaner {
             long[] read,
             BooleanSupplier aborted) {
         LogSegment cleaned = LogSegment.createCleaned(log.dir(), group.get(0).baseOffset(), log.config(), nowMs);
+        LogSegment lastOfGroup = group.get(group.size() - 1);
+        Long groupEnd = log.segments().higherKey(lastOfGroup.baseOffset());
+        AbortedBatches abortedTxns = new AbortedBatches(
+                log.abortedTransactions(group.get(0).baseOffset(), groupEnd == null ? log.logEndOffset() : groupEnd));
         boolean swapped = false;
         try {
             for (int g = 0; g < group.size(); g++) {
                 LogSegment segment = group.get(g);
-                boolean lastOfGroup = g == group.size() - 1;
+                boolean lastOfGroupSegment = g == group.size() - 1;
                 int size = segment.sizeInBytes();
                 FileBatchCursor cursor = new FileBatchCursor(segment.channel(), 0, size);
                 while (cursor.next(true)) {
                     checkAborted(aborted);
                     read[0] += cursor.sizeInBytes();
-                    java.nio.ByteBuffer out = filter.filter(cursor, lastOfGroup && cursor.endOfBatchPosition() == size);
+                    boolean lastBatch = lastOfGroupSegment && cursor.endOfBatchPosition() == size;
+                    java.nio.ByteBuffer out = abortedTxns.isAborted(cursor)
+                            ? filter.filterAborted(cursor, lastBatch)
+                            : filter.filter(cursor, lastBatch);
                     if (out != null) {
                         cleaned.append(
                                 Batches.baseOffset(out, 0),
@@ -185,6 +195,9 @@ final class Cleaner {
                     throttler.maybeThrottle(cursor.sizeInBytes() + (out == null ? 0 : out.remaining()));
                 }
                 checkReadWhole(cursor, segment);
+                for (AbortedTxn txn : segment.txnIndex().entries()) {
+                    cleaned.txnIndex().append(txn); // markers are kept, so their aborts stay indexed
+                }
             }
             cleaned.onBecomeInactiveSegment();
             cleaned.flush();

@@ -109,7 +109,16 @@ final class FileBatchCursor {
         return invalidReason;
     }
 
-    /** The whole current batch at index 0; valid only after {@code next(true)}. */
+    /** Reads the whole current batch (which {@code next(false)} does not) and returns it at index 0. */
+    ByteBuffer loadBatch() {
+        if (batch.capacity() < sizeInBytes) {
+            batch = ByteBuffer.allocate(sizeInBytes);
+        }
+        readFully(batch, position, sizeInBytes);
+        return batch;
+    }
+
+    /** The whole current batch at index 0; valid only after {@code next(true)} or {@link #loadBatch()}. */
     ByteBuffer batchBuffer() {
         return batch;
     }

@@ -30,8 +30,16 @@ import java.util.stream.Stream;
  */
 final class LogLoader {
 
-    /** The state a loaded log starts from. */
-    record LoadedSegments(ConcurrentSkipListMap<Long, LogSegment> segments, long logEndOffset, int truncatedBytes) {}
+    /**
+     * The state a loaded log starts from. {@code recoveredFrom} is the base offset of the first segment
+     * whose batches were scanned again (their transaction index entries are rebuilt by replaying the
+     * producer state over them), or {@link Long#MAX_VALUE} when none was.
+     */
+    record LoadedSegments(
+            ConcurrentSkipListMap<Long, LogSegment> segments,
+            long logEndOffset,
+            int truncatedBytes,
+            long recoveredFrom) {}
 
     private LogLoader() {}
 
@@ -50,7 +58,7 @@ final class LogLoader {
         if (baseOffsets.isEmpty()) {
             long base = Math.max(0L, logStartOffset);
             segments.put(base, LogSegment.open(dir, base, config, nowMs, true));
-            return new LoadedSegments(segments, base, 0);
+            return new LoadedSegments(segments, base, 0, Long.MAX_VALUE);
         }
         for (int i = 0; i < baseOffsets.size(); i++) {
             long base = baseOffsets.get(i);
@@ -58,6 +66,7 @@ final class LogLoader {
             LogSegment segment = LogSegment.open(dir, base, config, nowMs, active);
             segments.put(base, segment);
         }
+        long recoveredFrom = swapped.isEmpty() ? Long.MAX_VALUE : swapped.get(0);
         for (Long base : swapped) {
             LogSegment segment = segments.get(base);
             boolean active = segment == segments.lastEntry().getValue();
@@ -69,12 +78,22 @@ final class LogLoader {
         }
         int truncated = 0;
         if (!hadCleanShutdown) {
+            recoveredFrom = Math.min(recoveredFrom, recoveryStart(segments, recoveryPoint));
             truncated = recover(segments, config, recoveryPoint, recoveredBatches);
         } else {
-            rebuildMissingIndexes(dir, segments, config, recoveredBatches);
+            rebuildMissingIndexes(dir, segments, config, recoveredBatches); // keeps every transaction index entry
         }
         LogSegment active = segments.lastEntry().getValue();
-        return new LoadedSegments(segments, active.readNextOffset(), truncated);
+        return new LoadedSegments(segments, active.readNextOffset(), truncated, recoveredFrom);
+    }
+
+    /** The base offset of the first segment recovery scans: the one holding the recovery point. */
+    private static long recoveryStart(ConcurrentSkipListMap<Long, LogSegment> segments, long recoveryPoint) {
+        Long from = segments.floorKey(recoveryPoint);
+        if (from == null) {
+            from = segments.firstKey();
+        }
+        return Math.min(from, segments.lastKey());
     }
 
     private static int recover(
@@ -82,11 +101,7 @@ final class LogLoader {
             LogConfig config,
             long recoveryPoint,
             LogSegment.BatchVisitor recoveredBatches) {
-        Long from = segments.floorKey(recoveryPoint);
-        if (from == null) {
-            from = segments.firstKey();
-        }
-        from = Math.min(from, segments.lastKey());
+        long from = recoveryStart(segments, recoveryPoint);
         int truncated = 0;
         long expectedNext = -1L;
         List<Long> toDelete = new ArrayList<>();
@@ -196,7 +211,7 @@ final class LogLoader {
         try {
             for (long old : segmentBaseOffsets(dir)) {
                 if (old >= base && old < Math.max(next, base + 1)) {
-                    for (String s : new String[] {".log", ".index", ".timeindex"}) {
+                    for (String s : new String[] {".log", ".index", ".timeindex", TransactionIndex.SUFFIX}) {
                         Files.deleteIfExists(dir.resolve(LogSegment.fileName(old, s)));
                     }
                 }

@@ -14,7 +14,7 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * One segment of a partition log: the batches from {@link #baseOffset()} on, in three files named by the
- * base offset zero-padded to 20 digits.
+ * base offset zero-padded to 20 digits, and a fourth once a transaction is aborted in it.
  *
  * <pre>
  * | file                        | content                                                         |
@@ -22,6 +22,7 @@ import java.nio.file.StandardOpenOption;
  * | 00000000000000000000.log    | record batches v2 exactly as appended, back to back             |
  * | 00000000000000000000.index  | {@link OffsetIndex}: relative offset int32 -> position int32   |
  * | 00000000000000000000.timeindex | {@link TimeIndex}: timestamp int64 -> relative offset int32 |
+ * | 00000000000000000000.txnindex | {@link TransactionIndex}: the transactions aborted here    |
  * </pre>
  *
  * <p>Thread-safety: mutations ({@link #append}, {@link #truncateTo}, {@link #recover}, roll and close)
@@ -48,6 +49,7 @@ final class LogSegment {
     private final FileChannel log;
     private final OffsetIndex offsetIndex;
     private final TimeIndex timeIndex;
+    private final TransactionIndex txnIndex;
     private final long createdMs;
     private final boolean timeIndexExisted;
     private volatile int sizeInBytes;
@@ -72,6 +74,7 @@ final class LogSegment {
                 file(dir, baseOffset, ".index" + fileSuffix), baseOffset, config.segmentIndexBytes(), active);
         this.timeIndex = new TimeIndex(
                 file(dir, baseOffset, ".timeindex" + fileSuffix), baseOffset, config.segmentIndexBytes(), active);
+        this.txnIndex = new TransactionIndex(file(dir, baseOffset, TransactionIndex.SUFFIX + fileSuffix));
         this.offsetOfMaxTimestampSoFar = baseOffset;
         if (timeIndex.entries() > 0) {
             maxTimestampSoFar = timeIndex.lastTimestamp();
@@ -99,7 +102,7 @@ final class LogSegment {
      */
     static LogSegment createCleaned(Path dir, long baseOffset, LogConfig config, long nowMs) {
         try {
-            for (String suffix : new String[] {".log", ".index", ".timeindex"}) {
+            for (String suffix : new String[] {".log", ".index", ".timeindex", TransactionIndex.SUFFIX}) {
                 Files.deleteIfExists(file(dir, baseOffset, suffix + CLEANED_SUFFIX));
             }
             return new LogSegment(dir, baseOffset, config, nowMs, true, CLEANED_SUFFIX);
@@ -109,14 +112,15 @@ final class LogSegment {
     }
 
     /**
-     * Renames the three files from {@code oldSuffix} to {@code newSuffix} (each is the part after
-     * ".log"/".index"/".timeindex", "" for the final names); the log file goes last, so a crash leaves a
-     * log file with the new suffix only once its indexes moved too (recovery rebuilds them anyway).
+     * Renames the files from {@code oldSuffix} to {@code newSuffix} (each is the part after
+     * ".log"/".index"/".timeindex"/".txnindex", "" for the final names); the log file goes last, so a crash
+     * leaves a log file with the new suffix only once its indexes moved too.
      */
     void changeFileSuffixes(String oldSuffix, String newSuffix) {
         try {
             offsetIndex.renameTo(file(dir, baseOffset, ".index" + newSuffix));
             timeIndex.renameTo(file(dir, baseOffset, ".timeindex" + newSuffix));
+            txnIndex.renameTo(file(dir, baseOffset, TransactionIndex.SUFFIX + newSuffix));
             Path target = file(dir, baseOffset, ".log" + newSuffix);
             if (!logPath.getFileName().toString().endsWith(".log" + oldSuffix)) {
                 throw new IllegalStateException("segment file " + logPath + " does not end with " + oldSuffix);
@@ -177,6 +181,10 @@ final class LogSegment {
 
     TimeIndex timeIndex() {
         return timeIndex;
+    }
+
+    TransactionIndex txnIndex() {
+        return txnIndex;
     }
 
     /** The largest batch timestamp, or the file's modification time if no batch had one. */
@@ -357,6 +365,7 @@ final class LogSegment {
             truncateFile(validBytes);
         }
         sizeInBytes = validBytes;
+        txnIndex.truncateTo(lastOffset + 1); // the log's replay adds back the aborts of the batches kept
         rollingBasedTimestampMs = -1L;
         if (validBytes > 0) {
             FileBatchCursor first = new FileBatchCursor(log, 0, validBytes);
@@ -433,11 +442,13 @@ final class LogSegment {
         }
         offsetIndex.flush();
         timeIndex.flush();
+        txnIndex.flush();
     }
 
     void close() {
         onBecomeInactiveSegment();
         try {
+            txnIndex.close();
             log.close();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -456,6 +467,7 @@ final class LogSegment {
             offsetIndex.renameTo(
                     offsetIndex.file().resolveSibling(offsetIndex.file().getFileName() + DELETED_SUFFIX));
             timeIndex.renameTo(timeIndex.file().resolveSibling(timeIndex.file().getFileName() + DELETED_SUFFIX));
+            txnIndex.renameTo(txnIndex.file().resolveSibling(txnIndex.file().getFileName() + DELETED_SUFFIX));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot rename segment " + baseOffset + " in " + dir + " for deletion", e);
         }
@@ -470,6 +482,7 @@ final class LogSegment {
             Files.deleteIfExists(logPath);
             offsetIndex.deleteIfExists();
             timeIndex.deleteIfExists();
+            txnIndex.deleteIfExists();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot delete segment " + baseOffset + " in " + dir, e);
         }

@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * What the cleaner may do with one compacted log now, computed from a snapshot of its segments: the
  * first dirty offset (where the last clean stopped), the upper bound (a segment boundary below the active
- * segment, the high watermark and every segment younger than min.compaction.lag.ms: nothing at or past
+ * segment, the last stable offset (so the high watermark and every open transaction) and every segment younger than min.compaction.lag.ms: nothing at or past
  * it is read into the key map or rewritten), and the bytes before and after the first dirty offset.
  *
  * @param firstDirtyOffset the first offset not yet cleaned
@@ -32,7 +32,8 @@ record LogToClean(long firstDirtyOffset, long upperBoundOffset, long cleanBytes,
         List<LogSegment> segments = new ArrayList<>(log.segments().values());
         long logStart = log.logStartOffset();
         long firstDirty = checkpoint < logStart || checkpoint > log.logEndOffset() ? logStart : checkpoint;
-        long uncleanable = Math.min(log.activeSegmentBaseOffset(), log.highWatermark());
+        // Below the last stable offset only: an undecided transaction's values must not shadow older ones.
+        long uncleanable = Math.min(log.activeSegmentBaseOffset(), log.lastStableOffset());
         long[] ends = new long[segments.size()];
         for (int i = 0; i < segments.size(); i++) {
             ends[i] = i + 1 < segments.size() ? segments.get(i + 1).baseOffset() : log.logEndOffset();

@@ -16,28 +16,34 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.zip.CRC32C;
 
 /**
- * The idempotent-producer state of one partition: for each producer id its epoch and the metadata of its
- * last {@value #NUM_BATCHES_TO_RETAIN} batches, used to reject sequence gaps and stale epochs and to
- * answer a retried batch with its original offsets. The state is a replay of the log's batches; snapshots
+ * The producer state of one partition: for each producer id its epoch, the metadata of its last {@value
+ * #NUM_BATCHES_TO_RETAIN} batches (used to reject sequence gaps and stale epochs and to answer a retried
+ * batch with its original offsets), and its ongoing transaction (KIP-98): the first offset of its first
+ * transactional batch since its last end-transaction marker. The ongoing transactions, by first offset,
+ * give the partition's first unstable offset. The state is a replay of the log's batches; snapshots
  * ({@code <offset>.snapshot}, taken on roll and clean shutdown) make that replay short after a restart.
  *
- * <p>Snapshot file layout (big-endian):
+ * <p>Snapshot file layout (big-endian); version 1 (no transaction fields) is still read:
  *
  * <pre>
- * | offset | size | field                                           |
- * |--------|------|-------------------------------------------------|
- * |      0 |    2 | version int16 = 1                               |
- * |      2 |    4 | crc uint32: CRC-32C of bytes 6..end             |
- * |      6 |    4 | producer count int32                            |
- * |     10 |    - | producers, each:                                |
- * |        |    8 |   producerId int64                              |
- * |        |    2 |   producerEpoch int16                           |
- * |        |    4 |   batch count int32 (at most 5)                 |
- * |        | 32*n |   batches: firstSeq int32, lastSeq int32,       |
- * |        |      |   firstOffset int64, lastOffset int64, ts int64 |
+ * | offset | size | field                                                 |
+ * |--------|------|-------------------------------------------------------|
+ * |      0 |    2 | version int16 = 2                                     |
+ * |      2 |    4 | crc uint32: CRC-32C of bytes 6..end                   |
+ * |      6 |    4 | producer count int32                                  |
+ * |     10 |    - | producers, each:                                      |
+ * |        |    8 |   producerId int64                                    |
+ * |        |    2 |   producerEpoch int16                                 |
+ * |        |    8 |   lastTimestamp int64 (v2)                            |
+ * |        |    4 |   coordinatorEpoch int32 (v2, -1 none)                |
+ * |        |    8 |   currentTxnFirstOffset int64 (v2, -1 none)           |
+ * |        |    4 |   batch count int32 (at most 5)                       |
+ * |        | 32*n |   batches: firstSeq int32, lastSeq int32,             |
+ * |        |      |   firstOffset int64, lastOffset int64, ts int64       |
  * </pre>
  *
  * <p>Not thread-safe: the owning log calls it under its lock.
@@ -46,23 +52,45 @@ final class ProducerStateManager {
 
     static final int NUM_BATCHES_TO_RETAIN = 5;
     static final String SNAPSHOT_SUFFIX = ".snapshot";
-    static final short SNAPSHOT_VERSION = 1;
+    static final short SNAPSHOT_VERSION = 2;
+    private static final short SNAPSHOT_VERSION_1 = 1;
     private static final int HEADER_SIZE = 10;
-    private static final int PRODUCER_SIZE = 14;
+    private static final int PRODUCER_SIZE_V1 = 14;
+    private static final int PRODUCER_SIZE = 34;
     private static final int BATCH_SIZE = 32;
 
     /** What the log remembers of one appended batch of a producer. */
     record BatchMetadata(int firstSeq, int lastSeq, long firstOffset, long lastOffset, long timestampMs) {}
 
-    /** One producer's epoch and its most recent batches, oldest first. */
+    /**
+     * A transaction an end-transaction marker just ended: the producer, its first data offset, the
+     * marker's offset, and whether it was aborted.
+     */
+    record CompletedTxn(long producerId, long firstOffset, long lastOffset, boolean aborted) {}
+
+    /** One producer's epoch, its most recent batches (oldest first) and its ongoing transaction. */
     static final class ProducerStateEntry {
         final long producerId;
         short epoch;
         final ArrayDeque<BatchMetadata> batches = new ArrayDeque<>(NUM_BATCHES_TO_RETAIN);
+        /** The timestamp of its newest batch or marker: producer.id.expiration.ms counts from it. */
+        long lastTimestampMs = -1L;
+        /** The epoch of the transaction coordinator that wrote its last marker, -1 before any. */
+        int coordinatorEpoch = -1;
+        /** The first offset of its ongoing transaction, -1 when none. */
+        long currentTxnFirstOffset = -1L;
 
         ProducerStateEntry(long producerId, short epoch) {
             this.producerId = producerId;
             this.epoch = epoch;
+        }
+
+        /** Moves to {@code newEpoch}; a new epoch starts with no batches (its sequences restart at 0). */
+        void maybeUpdateEpoch(short newEpoch) {
+            if (newEpoch != epoch) {
+                epoch = newEpoch;
+                batches.clear();
+            }
         }
 
         int lastSeq() {
@@ -72,6 +100,8 @@ final class ProducerStateManager {
 
     private final Path dir;
     private final Map<Long, ProducerStateEntry> producers = new HashMap<>();
+    /** The ongoing transactions: first offset to producer id. */
+    private final TreeMap<Long, Long> ongoingTxns = new TreeMap<>();
     /** Whether the state changed since it was last written to, or read from, a snapshot. */
     private boolean dirty = true;
 
@@ -82,9 +112,12 @@ final class ProducerStateManager {
     /**
      * Checks a client batch of producer {@code producerId} against its state. Returns the metadata of
      * the same batch if it was already appended (a retry), or null if it may be appended. Throws
-     * INVALID_PRODUCER_EPOCH for an older epoch and OUT_OF_ORDER_SEQUENCE_NUMBER for a gap.
+     * INVALID_PRODUCER_EPOCH for an older epoch (Kafka answers a transactional batch so too, not
+     * PRODUCER_FENCED, so the client can abort and go on), OUT_OF_ORDER_SEQUENCE_NUMBER for a gap, and
+     * INVALID_TXN_STATE for a non-transactional batch while the producer's transaction is ongoing.
      */
-    BatchMetadata checkAppend(long producerId, short epoch, int firstSeq, int lastSeq, String partition) {
+    BatchMetadata checkAppend(
+            long producerId, short epoch, int firstSeq, int lastSeq, boolean transactional, String partition) {
         ProducerStateEntry entry = producers.get(producerId);
         if (entry == null) {
             return null; // unknown producer (new, or its state aged out with the log): accept any sequence
@@ -108,6 +141,12 @@ final class ProducerStateManager {
             if (batch.firstSeq() == firstSeq && batch.lastSeq() == lastSeq) {
                 return batch;
             }
+        }
+        if (!transactional && entry.currentTxnFirstOffset >= 0) {
+            throw new ApiException(
+                    Errors.INVALID_TXN_STATE,
+                    "producer " + producerId + " sent a non-transactional batch to " + partition
+                            + " while its transaction from offset " + entry.currentTxnFirstOffset + " is ongoing");
         }
         int last = entry.lastSeq();
         boolean inSequence = last < 0 ? firstSeq == 0 : firstSeq == nextSequence(last);
@@ -138,16 +177,29 @@ final class ProducerStateManager {
         return sequence == Integer.MAX_VALUE ? 0 : sequence + 1;
     }
 
-    /** Records an appended (or replayed) batch of a producer. */
-    void update(long producerId, short epoch, int firstSeq, int lastSeq, long firstOffset, long lastOffset, long ts) {
+    /**
+     * Records an appended (or replayed) data batch of a producer; a transactional one starts the
+     * producer's transaction at {@code firstOffset} unless one is ongoing.
+     */
+    void update(
+            long producerId,
+            short epoch,
+            int firstSeq,
+            int lastSeq,
+            long firstOffset,
+            long lastOffset,
+            long ts,
+            boolean transactional) {
         dirty = true;
         ProducerStateEntry entry = producers.computeIfAbsent(producerId, id -> new ProducerStateEntry(id, epoch));
-        if (epoch != entry.epoch) {
-            entry.epoch = epoch;
-            entry.batches.clear();
+        entry.maybeUpdateEpoch(epoch);
+        entry.lastTimestampMs = Math.max(entry.lastTimestampMs, ts);
+        if (transactional && entry.currentTxnFirstOffset < 0) {
+            entry.currentTxnFirstOffset = firstOffset;
+            ongoingTxns.put(firstOffset, producerId);
         }
         if (firstSeq < 0) {
-            return; // a control batch or a batch without sequences: only the epoch moves
+            return; // a batch without sequences: only the epoch moves
         }
         if (entry.batches.size() == NUM_BATCHES_TO_RETAIN) {
             entry.batches.removeFirst();
@@ -155,32 +207,115 @@ final class ProducerStateManager {
         entry.batches.addLast(new BatchMetadata(firstSeq, lastSeq, firstOffset, lastOffset, ts));
     }
 
-    /** Replays one batch read from the log during recovery. */
-    void onBatchFromLog(FileBatchCursor batch) {
-        if (batch.producerId() < 0) {
+    /**
+     * Checks an end-transaction marker the leader is about to write: INVALID_PRODUCER_EPOCH when {@code
+     * epoch} is older than the producer's, TRANSACTION_COORDINATOR_FENCED when {@code coordinatorEpoch} is
+     * older than that of the producer's last marker.
+     */
+    void checkMarker(long producerId, short epoch, int coordinatorEpoch, String partition) {
+        ProducerStateEntry entry = producers.get(producerId);
+        if (entry == null) {
             return;
+        }
+        if (epoch < entry.epoch) {
+            throw new ApiException(
+                    Errors.INVALID_PRODUCER_EPOCH,
+                    "marker for producer " + producerId + " has epoch " + epoch + ", older than the current epoch "
+                            + entry.epoch + " on " + partition);
+        }
+        if (coordinatorEpoch < entry.coordinatorEpoch) {
+            throw new ApiException(
+                    Errors.TRANSACTION_COORDINATOR_FENCED,
+                    "marker for producer " + producerId + " has coordinator epoch " + coordinatorEpoch + ", older than "
+                            + entry.coordinatorEpoch + " on " + partition);
+        }
+    }
+
+    /**
+     * Records an end-transaction marker at {@code markerOffset}: the producer moves to the marker's epoch
+     * (fencing older ones) and its ongoing transaction ends. Returns that transaction, or null when the
+     * producer had none (the marker then changes only the epochs).
+     */
+    CompletedTxn completeTxn(
+            long producerId, short epoch, int coordinatorEpoch, long markerOffset, boolean committed, long ts) {
+        dirty = true;
+        ProducerStateEntry entry = producers.computeIfAbsent(producerId, id -> new ProducerStateEntry(id, epoch));
+        entry.maybeUpdateEpoch(epoch);
+        entry.coordinatorEpoch = coordinatorEpoch;
+        entry.lastTimestampMs = Math.max(entry.lastTimestampMs, ts);
+        long first = entry.currentTxnFirstOffset;
+        if (first < 0) {
+            return null;
+        }
+        entry.currentTxnFirstOffset = -1L;
+        ongoingTxns.remove(first);
+        return new CompletedTxn(producerId, first, markerOffset, !committed);
+    }
+
+    /**
+     * Replays one batch read from the log (recovery, a follower's append); returns the transaction it
+     * ended when it is an end-transaction marker of an ongoing one, else null.
+     */
+    CompletedTxn onBatchFromLog(FileBatchCursor batch) {
+        if (batch.producerId() < 0) {
+            return null;
+        }
+        if (batch.isControl()) {
+            EndTxnMarker marker = batch.isTransactional() ? EndTxnMarker.parse(batch.loadBatch()) : null;
+            if (marker == null) {
+                ProducerStateEntry entry = producers.get(batch.producerId());
+                if (entry != null) {
+                    entry.maybeUpdateEpoch(batch.producerEpoch());
+                }
+                return null;
+            }
+            return completeTxn(
+                    batch.producerId(),
+                    batch.producerEpoch(),
+                    marker.coordinatorEpoch(),
+                    batch.baseOffset(),
+                    marker.committed(),
+                    batch.maxTimestamp());
         }
         update(
                 batch.producerId(),
                 batch.producerEpoch(),
-                batch.isControl() ? -1 : batch.baseSequence(),
-                batch.isControl() ? -1 : Batches.lastSequence(batch.baseSequence(), batch.lastOffsetDelta()),
+                batch.baseSequence(),
+                Batches.lastSequence(batch.baseSequence(), batch.lastOffsetDelta()),
                 batch.baseOffset(),
                 batch.lastOffset(),
-                batch.maxTimestamp());
+                batch.maxTimestamp(),
+                batch.isTransactional());
+        return null;
+    }
+
+    /** The first offset of the oldest ongoing transaction, or -1 when none is ongoing. */
+    long firstOngoingTxnOffset() {
+        return ongoingTxns.isEmpty() ? -1L : ongoingTxns.firstKey();
     }
 
     /**
-     * Forgets producers whose newest batch is older than {@code expirationMs} (producer.id.expiration.ms),
-     * bounding the state by recent activity. A forgotten producer is accepted again at any sequence.
+     * The last stable offset recorded with {@code completed} in the transaction index: the first offset of
+     * the oldest transaction still ongoing (of another producer), else the offset after its marker.
+     */
+    long lastStableOffset(CompletedTxn completed) {
+        for (Map.Entry<Long, Long> txn : ongoingTxns.entrySet()) {
+            if (txn.getValue() != completed.producerId()) {
+                return txn.getKey();
+            }
+        }
+        return completed.lastOffset() + 1;
+    }
+
+    /**
+     * Forgets producers without an ongoing transaction whose newest batch or marker is older than {@code
+     * expirationMs} (producer.id.expiration.ms), bounding the state by recent activity. A forgotten
+     * producer is accepted again at any sequence.
      */
     int removeExpiredProducers(long nowMs, long expirationMs) {
         int before = producers.size();
         dirty = true;
-        producers
-                .values()
-                .removeIf(
-                        e -> e.batches.isEmpty() || nowMs - e.batches.peekLast().timestampMs() > expirationMs);
+        producers.values().removeIf(e -> e.currentTxnFirstOffset < 0 && nowMs - e.lastTimestampMs > expirationMs);
         return before - producers.size();
     }
 
@@ -203,6 +338,7 @@ final class ProducerStateManager {
     void clear() {
         dirty = true;
         producers.clear();
+        ongoingTxns.clear();
     }
 
     static Path snapshotFile(Path dir, long offset) {
@@ -224,7 +360,12 @@ final class ProducerStateManager {
         ByteBuffer buf = ByteBuffer.allocate(size);
         buf.putShort(SNAPSHOT_VERSION).putInt(0).putInt(producers.size());
         for (ProducerStateEntry e : producers.values()) {
-            buf.putLong(e.producerId).putShort(e.epoch).putInt(e.batches.size());
+            buf.putLong(e.producerId)
+                    .putShort(e.epoch)
+                    .putLong(e.lastTimestampMs)
+                    .putInt(e.coordinatorEpoch)
+                    .putLong(e.currentTxnFirstOffset)
+                    .putInt(e.batches.size());
             for (BatchMetadata b : e.batches) {
                 buf.putInt(b.firstSeq())
                         .putInt(b.lastSeq())
@@ -263,7 +404,7 @@ final class ProducerStateManager {
      * snapshot above it and any unreadable one. Returns the snapshot's offset, or -1 if none (empty state).
      */
     long loadLatestSnapshot(long maxOffset) {
-        producers.clear();
+        clear();
         List<Long> offsets = snapshotOffsets();
         for (int i = offsets.size() - 1; i >= 0; i--) {
             long offset = offsets.get(i);
@@ -276,7 +417,7 @@ final class ProducerStateManager {
                 readSnapshot(file);
                 return offset;
             } catch (IOException | RuntimeException e) {
-                producers.clear();
+                clear();
                 deleteQuietly(file);
             }
         }
@@ -285,9 +426,11 @@ final class ProducerStateManager {
 
     private void readSnapshot(Path file) throws IOException {
         ByteBuffer buf = ByteBuffer.wrap(Files.readAllBytes(file));
-        if (buf.remaining() < HEADER_SIZE || buf.getShort(0) != SNAPSHOT_VERSION) {
+        short version = buf.remaining() < HEADER_SIZE ? -1 : buf.getShort(0);
+        if (version != SNAPSHOT_VERSION && version != SNAPSHOT_VERSION_1) {
             throw new IOException("not a producer snapshot: " + file);
         }
+        int producerSize = version == SNAPSHOT_VERSION_1 ? PRODUCER_SIZE_V1 : PRODUCER_SIZE;
         CRC32C crc = new CRC32C();
         crc.update(buf.array(), 6, buf.remaining() - 6);
         if ((int) crc.getValue() != buf.getInt(2)) {
@@ -295,11 +438,19 @@ final class ProducerStateManager {
         }
         buf.position(6);
         int count = buf.getInt();
-        if (count < 0 || (long) count * PRODUCER_SIZE > buf.remaining()) {
+        if (count < 0 || (long) count * producerSize > buf.remaining()) {
             throw new IOException("producer count " + count + " does not fit " + file);
         }
         for (int i = 0; i < count; i++) {
+            if (buf.remaining() < producerSize) {
+                throw new IOException("producer " + i + " is cut off in " + file);
+            }
             ProducerStateEntry entry = new ProducerStateEntry(buf.getLong(), buf.getShort());
+            if (version != SNAPSHOT_VERSION_1) {
+                entry.lastTimestampMs = buf.getLong();
+                entry.coordinatorEpoch = buf.getInt();
+                entry.currentTxnFirstOffset = buf.getLong();
+            }
             int batches = buf.getInt();
             if (batches < 0 || batches > NUM_BATCHES_TO_RETAIN || (long) batches * BATCH_SIZE > buf.remaining()) {
                 throw new IOException("batch count " + batches + " does not fit " + file);
@@ -307,6 +458,12 @@ final class ProducerStateManager {
             for (int b = 0; b < batches; b++) {
                 entry.batches.addLast(
                         new BatchMetadata(buf.getInt(), buf.getInt(), buf.getLong(), buf.getLong(), buf.getLong()));
+            }
+            if (version == SNAPSHOT_VERSION_1 && !entry.batches.isEmpty()) {
+                entry.lastTimestampMs = entry.batches.peekLast().timestampMs();
+            }
+            if (entry.currentTxnFirstOffset >= 0) {
+                ongoingTxns.put(entry.currentTxnFirstOffset, entry.producerId);
             }
             producers.put(entry.producerId, entry);
         }

@@ -7,6 +7,7 @@ import io.fjord.common.ApiException;
 import io.fjord.common.Errors;
 import io.fjord.common.Time;
 import io.fjord.common.TopicPartition;
+import io.fjord.protocol.record.RecordBatchDescriptor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -25,13 +27,19 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * The log of one partition: a directory {@code <topic>-<partition>} of {@link LogSegment}s, with the
  * producer state ({@link ProducerStateManager}), the leader-epoch cache ({@link LeaderEpochFileCache}),
- * the log start offset, the high watermark and the recovery point (the offset below which everything is
- * fsynced).
+ * the log start offset, the high watermark, the last stable offset and the recovery point (the offset
+ * below which everything is fsynced).
+ *
+ * <p>Transactions (KIP-98): the last stable offset is the high watermark or, if lower, the first offset
+ * of the oldest transaction that is still ongoing or whose end-transaction marker is not yet below the
+ * high watermark (Kafka's first unstable offset); read_committed consumers read below it. Each ABORT
+ * marker adds an entry to the transaction index of the segment it lands in; replaying the producer state
+ * over recovered or truncated segments adds back the entries they lack.
  *
  * <pre>
  * | file in the directory            | owner                                        |
  * |----------------------------------|----------------------------------------------|
- * | NNNNNNNNNNNNNNNNNNNN.log/.index/.timeindex | {@link LogSegment}, one set per segment |
+ * | NNNNNNNNNNNNNNNNNNNN.log/.index/.timeindex/.txnindex | {@link LogSegment}, one set per segment |
  * | NNNNNNNNNNNNNNNNNNNN.snapshot    | {@link ProducerStateManager}, state at offset N |
  * | leader-epoch-checkpoint          | {@link LeaderEpochFileCache}                 |
  * | partition.metadata               | {@link LogManager}: the topic id             |
@@ -43,7 +51,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * volatile field after the bytes are written, so a reader never sees an offset whose bytes are missing.
  * fsync happens only on {@link #flush()} (called by the append thread when {@code flush.messages} is
  * reached, otherwise by the log manager's scheduler) and on close. Deleted segments stay readable for
- * {@code file.delete.delay.ms} when a scheduler is given.
+ * {@code file.delete.delay.ms} when a scheduler is given. The first unstable offset is published (volatile)
+ * before the log end offset that exposes the batch which changed it, so no reader, and no high watermark,
+ * gets past an open transaction's first batch; the transactions whose markers wait for the high watermark
+ * are guarded by their own monitor, since the high watermark moves without the log's lock.
  */
 public final class UnifiedLog implements AutoCloseable {
 
@@ -73,6 +84,14 @@ public final class UnifiedLog implements AutoCloseable {
     private volatile boolean closed;
     /** Bumped whenever segments are removed or truncated other than by the cleaner's own swap. */
     private volatile long segmentsGeneration;
+    /** Guards {@link #unreplicatedTxns} and the recomputation of {@link #firstUnstableOffset}. */
+    private final Object stabilityLock = new Object();
+    /** Completed transactions whose marker is not yet below the high watermark: first offset to marker offset. */
+    private final TreeMap<Long, Long> unreplicatedTxns = new TreeMap<>();
+    /** The producer state's oldest ongoing transaction (-1 none), copied out under the lock. */
+    private volatile long firstOngoingTxnOffset = -1L;
+    /** The first offset of the oldest unstable transaction, -1 when every transaction is decided. */
+    private volatile long firstUnstableOffset = -1L;
 
     private UnifiedLog(
             Path dir,
@@ -114,8 +133,9 @@ public final class UnifiedLog implements AutoCloseable {
         epochCache.truncateFromEnd(leo);
         epochCache.truncateFromStart(logStartOffset);
         epochCache.flush();
-        rebuildProducerState(leo);
+        rebuildProducerState(leo, loaded.recoveredFrom());
         this.highWatermark = Math.min(Math.max(start.highWatermark(), logStartOffset), leo);
+        refreshFirstUnstableOffset();
         if (!hadCleanShutdown) {
             flush(); // what recovery kept is now durable: the next recovery starts here
         }
@@ -166,19 +186,77 @@ public final class UnifiedLog implements AutoCloseable {
         }
     }
 
-    private void rebuildProducerState(long leo) {
-        long snapshotOffset = producerState.loadLatestSnapshot(leo);
+    /**
+     * Loads the newest producer snapshot at or below both {@code leo} and {@code replayFrom} (the first
+     * segment whose transaction index must be rebuilt) and replays the batches after it. Caller holds the
+     * lock or is the constructor.
+     */
+    private void rebuildProducerState(long leo, long replayFrom) {
+        synchronized (stabilityLock) {
+            unreplicatedTxns.clear();
+        }
+        long snapshotOffset = producerState.loadLatestSnapshot(Math.min(leo, replayFrom));
         long from = Math.max(snapshotOffset, segments.firstKey());
         if (snapshotOffset < segments.firstKey()) {
             producerState.clear();
         }
-        if (from >= leo) {
-            return;
+        if (from < leo) {
+            Long first = segments.floorKey(from);
+            for (LogSegment segment : segments.tailMap(first == null ? segments.firstKey() : first, true)
+                    .values()) {
+                segment.forEachBatch(from, batch -> replayBatch(segment, batch));
+            }
         }
-        Long first = segments.floorKey(from);
-        for (LogSegment segment : segments.tailMap(first == null ? segments.firstKey() : first, true)
-                .values()) {
-            segment.forEachBatch(from, producerState::onBatchFromLog);
+        firstOngoingTxnOffset = producerState.firstOngoingTxnOffset();
+    }
+
+    /** Applies a batch already in {@code segment} to the producer state. Caller holds the lock. */
+    private void replayBatch(LogSegment segment, FileBatchCursor batch) {
+        ProducerStateManager.CompletedTxn txn = producerState.onBatchFromLog(batch);
+        if (txn != null) {
+            onTxnCompleted(segment, txn);
+        }
+    }
+
+    /**
+     * A marker in {@code segment} ended {@code txn}: an abort goes into the segment's transaction index,
+     * and the transaction stays unstable until the high watermark passes its marker. Caller holds the lock.
+     */
+    private void onTxnCompleted(LogSegment segment, ProducerStateManager.CompletedTxn txn) {
+        if (txn.aborted()) {
+            segment.txnIndex()
+                    .append(new AbortedTxn(
+                            txn.producerId(),
+                            txn.firstOffset(),
+                            txn.lastOffset(),
+                            producerState.lastStableOffset(txn)));
+        }
+        synchronized (stabilityLock) {
+            unreplicatedTxns.put(txn.firstOffset(), txn.lastOffset());
+        }
+    }
+
+    /**
+     * Publishes the producer state's oldest ongoing transaction, then recomputes the first unstable
+     * offset. Caller holds the lock, and calls it before publishing the log end offset of the batch.
+     */
+    private void publishTxnState() {
+        firstOngoingTxnOffset = producerState.firstOngoingTxnOffset();
+        refreshFirstUnstableOffset();
+    }
+
+    /** Drops the completed transactions whose marker is below the high watermark; recomputes. Any thread. */
+    private void refreshFirstUnstableOffset() {
+        synchronized (stabilityLock) {
+            long hw = highWatermark;
+            unreplicatedTxns.values().removeIf(markerOffset -> markerOffset < hw);
+            long ongoing = firstOngoingTxnOffset;
+            long unreplicated = unreplicatedTxns.isEmpty() ? -1L : unreplicatedTxns.firstKey();
+            if (ongoing < 0) {
+                firstUnstableOffset = unreplicated;
+            } else {
+                firstUnstableOffset = unreplicated < 0 ? ongoing : Math.min(ongoing, unreplicated);
+            }
         }
     }
 
@@ -208,6 +286,78 @@ public final class UnifiedLog implements AutoCloseable {
 
     public long highWatermark() {
         return highWatermark;
+    }
+
+    /**
+     * The last stable offset (KIP-98): the high watermark, or the first offset of the oldest transaction
+     * not yet decided and replicated when that is lower; never below the log start offset. A
+     * read_committed consumer reads below it.
+     */
+    public long lastStableOffset() {
+        long hw = highWatermark;
+        long unstable = firstUnstableOffset;
+        long lso = unstable < 0 ? hw : Math.min(hw, unstable);
+        return Math.max(lso, logStartOffset);
+    }
+
+    /**
+     * The aborted transactions overlapping the records of {@code read} (from its fetch offset to the first
+     * offset after its last batch), which a read_committed fetch names so the consumer drops their
+     * records. Empty for an empty read. Any thread.
+     */
+    public List<AbortedTxn> abortedTransactions(FetchDataInfo read) {
+        FileRecords records = read.records();
+        if (records.sizeInBytes() == 0) {
+            return List.of();
+        }
+        return abortedTransactions(read.fetchOffset(), offsetAfter(records, read.fetchOffset()));
+    }
+
+    /**
+     * The first offset after the batches of {@code records}, a slice of one segment: the base offset of
+     * the batch that follows it there, else the next segment's base offset, else the log end offset.
+     */
+    private long offsetAfter(FileRecords records, long fetchOffset) {
+        int endPosition = records.position() + records.sizeInBytes();
+        Long from = segments.floorKey(fetchOffset);
+        for (Map.Entry<Long, LogSegment> entry : (from == null ? segments : segments.tailMap(from, true)).entrySet()) {
+            LogSegment segment = entry.getValue();
+            if (segment.channel() != records.channel()) {
+                continue;
+            }
+            if (endPosition + RecordBatchDescriptor.LOG_OVERHEAD <= segment.sizeInBytes()) {
+                ByteBuffer baseOffset = ByteBuffer.allocate(8);
+                try {
+                    int n = 0;
+                    while (n >= 0 && baseOffset.hasRemaining()) {
+                        n = records.channel().read(baseOffset, endPosition + baseOffset.position());
+                    }
+                } catch (IOException e) {
+                    return end.offset(); // the segment went away meanwhile: bound by the log end
+                }
+                if (!baseOffset.hasRemaining()) {
+                    return baseOffset.getLong(0);
+                }
+            }
+            Long next = segments.higherKey(entry.getKey());
+            return next != null ? next : end.offset();
+        }
+        return end.offset();
+    }
+
+    /**
+     * The aborted transactions overlapping [{@code fetchOffset}, {@code upperBoundOffset}), in marker
+     * order: a read_committed fetch names them so the consumer drops their records. Any thread.
+     */
+    public List<AbortedTxn> abortedTransactions(long fetchOffset, long upperBoundOffset) {
+        List<AbortedTxn> out = new ArrayList<>();
+        Long from = segments.floorKey(fetchOffset);
+        for (LogSegment segment : (from == null ? segments : segments.tailMap(from, true)).values()) {
+            if (segment.txnIndex().collect(fetchOffset, upperBoundOffset, out)) {
+                break;
+            }
+        }
+        return out;
     }
 
     /** The offset below which every byte is fsynced. */
@@ -241,10 +391,14 @@ public final class UnifiedLog implements AutoCloseable {
         return total;
     }
 
-    /** Sets the high watermark, kept within [log start offset, log end offset]; returns the value set. */
+    /**
+     * Sets the high watermark, kept within [log start offset, log end offset]; returns the value set.
+     * Transactions whose marker it passes become stable.
+     */
     public long updateHighWatermark(long offset) {
         long hw = Math.min(Math.max(offset, logStartOffset), end.offset());
         highWatermark = hw;
+        refreshFirstUnstableOffset();
         return hw;
     }
 
@@ -286,6 +440,7 @@ public final class UnifiedLog implements AutoCloseable {
                         batch.producerEpoch(),
                         batch.baseSequence(),
                         batch.lastSequence(),
+                        batch.transactional(),
                         topicPartition.toString());
                 if (duplicate != null) {
                     return new LogAppendInfo(
@@ -307,18 +462,10 @@ public final class UnifiedLog implements AutoCloseable {
 
     private LogAppendInfo appendValidated(
             ByteBuffer records, LogValidator.ValidatedBatch batch, int leaderEpoch, LogConfig cfg, long nowMs) {
-        int pos = batch.position();
         long firstOffset = end.offset();
         long lastOffset = firstOffset + batch.lastOffsetDelta();
-        records.putLong(pos + BASE_OFFSET_OFFSET, firstOffset);
-        records.putInt(pos + PARTITION_LEADER_EPOCH_OFFSET, leaderEpoch);
-        ByteBuffer slice = records.duplicate();
-        slice.limit(pos + batch.sizeInBytes()).position(pos);
-        if (epochCache.assign(leaderEpoch, firstOffset)) {
-            epochCache.writeCheckpoint(false); // fsynced by the next flush, rebuilt by recovery if torn
-        }
-        LogSegment segment = maybeRoll(batch.sizeInBytes(), batch.maxTimestampMs(), lastOffset);
-        segment.append(firstOffset, lastOffset, batch.maxTimestampMs(), lastOffset, slice);
+        LogSegment segment = writeAtLogEnd(
+                records, batch.position(), batch.sizeInBytes(), lastOffset, batch.maxTimestampMs(), leaderEpoch);
         if (batch.hasProducerId()) {
             producerState.update(
                     batch.producerId(),
@@ -327,12 +474,72 @@ public final class UnifiedLog implements AutoCloseable {
                     batch.lastSequence(),
                     firstOffset,
                     lastOffset,
-                    batch.maxTimestampMs());
+                    batch.maxTimestampMs(),
+                    batch.transactional());
+            publishTxnState();
         }
         end = new LogEnd(lastOffset + 1, segment, segment.sizeInBytes());
         maybeFlushAfterAppend(batch.recordCount(), cfg);
         return new LogAppendInfo(
                 firstOffset, lastOffset, cfg.logAppendTime() ? nowMs : -1L, logStartOffset, batch.recordCount());
+    }
+
+    /**
+     * Writes the batch at {@code pos} of {@code records} at the log end offset, patching its base offset
+     * and leader epoch, rolling first if needed; returns the segment it went to. The log end offset is
+     * not published yet. Caller holds the lock.
+     */
+    private LogSegment writeAtLogEnd(
+            ByteBuffer records, int pos, int sizeInBytes, long lastOffset, long maxTimestampMs, int leaderEpoch) {
+        long firstOffset = end.offset();
+        records.putLong(pos + BASE_OFFSET_OFFSET, firstOffset);
+        records.putInt(pos + PARTITION_LEADER_EPOCH_OFFSET, leaderEpoch);
+        ByteBuffer slice = records.duplicate();
+        slice.limit(pos + sizeInBytes).position(pos);
+        if (epochCache.assign(leaderEpoch, firstOffset)) {
+            epochCache.writeCheckpoint(false); // fsynced by the next flush, rebuilt by recovery if torn
+        }
+        LogSegment segment = maybeRoll(sizeInBytes, maxTimestampMs, lastOffset);
+        segment.append(firstOffset, lastOffset, maxTimestampMs, lastOffset, slice);
+        return segment;
+    }
+
+    /**
+     * Appends, as leader in {@code leaderEpoch}, the end-transaction marker of producer {@code producerId}
+     * (KIP-98's WriteTxnMarkers): a COMMIT makes its ongoing transaction's records visible to
+     * read_committed consumers once the marker is below the high watermark; an ABORT also records the
+     * transaction in the transaction index. The producer moves to {@code producerEpoch}, fencing older
+     * epochs. A producer without an ongoing transaction still gets the marker, which then changes nothing
+     * else (as in Kafka).
+     *
+     * @throws ApiException INVALID_PRODUCER_EPOCH when {@code producerEpoch} is older than the producer's,
+     *     TRANSACTION_COORDINATOR_FENCED when {@code coordinatorEpoch} is older than its last marker's
+     */
+    public LogAppendInfo appendEndTxnMarkerAsLeader(
+            long producerId, short producerEpoch, int coordinatorEpoch, boolean committed, int leaderEpoch) {
+        lock.lock();
+        try {
+            ensureOpen();
+            producerState.checkMarker(producerId, producerEpoch, coordinatorEpoch, topicPartition.toString());
+            long nowMs = time.milliseconds();
+            ByteBuffer batch = new EndTxnMarker(committed, coordinatorEpoch).toBatch(producerId, producerEpoch, nowMs);
+            long offset = end.offset();
+            LogSegment segment = writeAtLogEnd(batch, 0, batch.remaining(), offset, nowMs, leaderEpoch);
+            ProducerStateManager.CompletedTxn txn =
+                    producerState.completeTxn(producerId, producerEpoch, coordinatorEpoch, offset, committed, nowMs);
+            if (txn != null) {
+                onTxnCompleted(segment, txn);
+            }
+            publishTxnState();
+            end = new LogEnd(offset + 1, segment, segment.sizeInBytes());
+            maybeFlushAfterAppend(1, config);
+            return new LogAppendInfo(offset, offset, -1L, logStartOffset, 1);
+        } catch (UncheckedIOException e) {
+            throw new ApiException(
+                    Errors.KAFKA_STORAGE_ERROR, "cannot append to " + topicPartition + ": " + e.getMessage(), e);
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
@@ -365,8 +572,9 @@ public final class UnifiedLog implements AutoCloseable {
                     records.duplicate());
             FileBatchCursor cursor = new FileBatchCursor(segment.channel(), startPosition, segment.sizeInBytes());
             while (cursor.next(false)) {
-                producerState.onBatchFromLog(cursor);
+                replayBatch(segment, cursor);
             }
+            publishTxnState();
             end = new LogEnd(batches.lastOffset() + 1, segment, segment.sizeInBytes());
             maybeFlushAfterAppend(batches.recordCount(), config);
             return new LogAppendInfo(
@@ -683,8 +891,9 @@ public final class UnifiedLog implements AutoCloseable {
     private void afterTruncation(long leo) {
         epochCache.truncateFromEnd(leo);
         epochCache.flush();
-        rebuildProducerState(leo);
+        rebuildProducerState(leo, Long.MAX_VALUE);
         highWatermark = Math.min(highWatermark, leo);
+        refreshFirstUnstableOffset();
         recoveryPoint = Math.min(recoveryPoint, leo);
     }
 

@@ -8,10 +8,11 @@ import io.fjord.storage.UnifiedLog;
 import java.util.List;
 
 /**
- * A fetch waiting for {@code min.bytes} of new data, or its max wait: a consumer's below the high
- * watermark, a follower's below the log end offset. Completed by the appends and high watermark moves
- * of a watched partition (no polling); a partition that disappears or stops being led here completes it
- * at once so the fetcher sees the error.
+ * A fetch waiting for {@code min.bytes} of new data, or its max wait: a read_committed consumer's below
+ * the last stable offset, another consumer's below the high watermark, a follower's below the log end
+ * offset. Completed by the appends and high watermark moves of a watched partition, which are also all
+ * that moves the last stable offset (no polling); a partition that disappears or stops being led here
+ * completes it at once so the fetcher sees the error.
  *
  * <p>Thread-safe: {@link #tryComplete} may run on any appending thread and on the timer.
  */
@@ -57,7 +58,7 @@ final class DelayedFetch extends DelayedOperation {
                 return forceComplete();
             }
             UnifiedLog log = partition.log();
-            long visibleEnd = fetcher.isFollower() ? log.logEndOffset() : log.highWatermark();
+            long visibleEnd = FetchHandler.visibleEnd(fetcher, log);
             if (visibleEnd > fetch.fetchOffset()) {
                 if (fetcher.isFollower() && replicaManager.shouldLeaderThrottle(partition, fetcher.replicaId())) {
                     continue; // withheld by the leader throttle: its bytes do not complete the fetch (Kafka)

@@ -14,15 +14,19 @@ import io.fjord.protocol.MemoryRecords;
 import io.fjord.protocol.Records;
 import io.fjord.protocol.message.FetchRequest;
 import io.fjord.protocol.message.FetchResponse;
+import io.fjord.storage.AbortedTxn;
 import io.fjord.storage.EpochEndOffset;
+import io.fjord.storage.FetchDataInfo;
 import io.fjord.storage.UnifiedLog;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Fetch for consumers and for follower replicas: reads each partition from its log, a consumer's up to
- * the high watermark, a follower's (replica id >= 0; in ReplicaState from v15) up to the log end offset,
+ * Fetch for consumers and for follower replicas: reads each partition from its log, a read_uncommitted
+ * consumer's up to the high watermark, a read_committed consumer's up to the last stable offset (KIP-98:
+ * whole batches below it, with the aborted transactions overlapping them so the consumer drops their
+ * records), a follower's (replica id >= 0; in ReplicaState from v15) up to the log end offset,
  * within the partition and response byte limits, and answers with slices of the segment files (sent with
  * sendfile). A fetch that names its last fetched epoch (v12+) whose history diverged from this leader's
  * gets the diverging epoch and no records. A follower's fetch records its position with the partition,
@@ -328,7 +332,7 @@ public final class FetchHandler implements RequestHandler {
             if (preferred >= 0) {
                 data.setPreferredReadReplica(preferred)
                         .setHighWatermark(log.highWatermark())
-                        .setLastStableOffset(log.highWatermark())
+                        .setLastStableOffset(log.lastStableOffset())
                         .setLogStartOffset(log.logStartOffset())
                         .setRecords(MemoryRecords.EMPTY);
                 return -1;
@@ -340,29 +344,56 @@ public final class FetchHandler implements RequestHandler {
                             .setEpoch(diverging.leaderEpoch())
                             .setEndOffset(diverging.endOffset()))
                     .setHighWatermark(log.highWatermark())
-                    .setLastStableOffset(log.highWatermark())
+                    .setLastStableOffset(log.lastStableOffset())
                     .setLogStartOffset(log.logStartOffset())
                     .setRecords(MemoryRecords.EMPTY);
             return -1;
         }
-        long maxOffset = fetcher.isFollower() ? log.logEndOffset() : log.highWatermark();
+        long highWatermark = log.highWatermark();
+        long lastStableOffset = log.lastStableOffset();
+        long maxOffset =
+                fetcher.isFollower() ? log.logEndOffset() : fetcher.readCommitted() ? lastStableOffset : highWatermark;
         // A throttled partition's records are withheld while the leader quota is exceeded, so the other
         // partitions of the fetch proceed; the follower's position is recorded all the same.
         boolean withheld = fetcher.isFollower() && replicaManager.shouldLeaderThrottle(partition, fetcher.replicaId());
-        Records records = withheld
-                ? MemoryRecords.EMPTY
-                : log.read(fetch.fetchOffset(), maxBytes, maxOffset, minOneMessage)
-                        .records();
+        FetchDataInfo read = withheld ? null : log.read(fetch.fetchOffset(), maxBytes, maxOffset, minOneMessage);
+        Records records = read == null ? MemoryRecords.EMPTY : read.records();
         if (fetcher.isFollower()) {
             partition.updateFollowerFetchState(fetcher.replicaId(), fetch.fetchOffset(), fetch.logStartOffset());
+            highWatermark = log.highWatermark();
+            lastStableOffset = log.lastStableOffset();
         }
-        long highWatermark = log.highWatermark();
         data.setHighWatermark(highWatermark)
-                .setLastStableOffset(highWatermark)
+                .setLastStableOffset(lastStableOffset)
                 .setLogStartOffset(log.logStartOffset())
-                .setAbortedTransactions(fetcher.readCommitted() ? new ArrayList<>() : null)
+                .setAbortedTransactions(fetcher.readCommitted() ? abortedTransactions(log, read) : null)
                 .setRecords(records);
         return records.sizeInBytes();
+    }
+
+    /**
+     * Where a fetcher's read ends: a follower's at the log end offset, a read_committed consumer's at the
+     * last stable offset, any other consumer's at the high watermark.
+     */
+    static long visibleEnd(Fetcher fetcher, UnifiedLog log) {
+        if (fetcher.isFollower()) {
+            return log.logEndOffset();
+        }
+        return fetcher.readCommitted() ? log.lastStableOffset() : log.highWatermark();
+    }
+
+    /** The aborted transactions overlapping {@code read}'s records, as the response names them. */
+    private static List<FetchResponse.AbortedTransaction> abortedTransactions(UnifiedLog log, FetchDataInfo read) {
+        List<FetchResponse.AbortedTransaction> out = new ArrayList<>();
+        if (read == null) {
+            return out;
+        }
+        for (AbortedTxn txn : log.abortedTransactions(read)) {
+            out.add(new FetchResponse.AbortedTransaction()
+                    .setProducerId(txn.producerId())
+                    .setFirstOffset(txn.firstOffset()));
+        }
+        return out;
     }
 
     static void checkLeaderEpoch(int requestEpoch, int leaderEpoch) {

@@ -17,7 +17,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * ListOffsets: the earliest (-2), latest (-1), max-timestamp (-3), earliest-local (-4) offset, or the
  * first offset whose timestamp is at least the one asked for. Consumers see offsets up to the high
- * watermark only, as in Kafka. Runs on an I/O thread.
+ * watermark only, as in Kafka, and read_committed ones (isolation level 1, v2+) up to the last stable
+ * offset. Runs on an I/O thread.
  */
 public final class ListOffsetsHandler implements RequestHandler {
 
@@ -27,6 +28,7 @@ public final class ListOffsetsHandler implements RequestHandler {
     static final long EARLIEST_LOCAL = -4L;
     static final long LATEST_TIERED = -5L;
     static final long EARLIEST_PENDING_UPLOAD = -6L;
+    private static final byte READ_COMMITTED = 1;
 
     private final ReplicaManager replicaManager;
 
@@ -51,6 +53,7 @@ public final class ListOffsetsHandler implements RequestHandler {
                             new TopicPartition(topic.name(), p.partitionIndex()),
                             p,
                             request.replicaId(),
+                            request.isolationLevel() == READ_COMMITTED,
                             partitionResponse);
                 } catch (ApiException e) {
                     partitionResponse
@@ -70,13 +73,14 @@ public final class ListOffsetsHandler implements RequestHandler {
             TopicPartition tp,
             ListOffsetsRequest.ListOffsetsPartition p,
             int replicaId,
+            boolean readCommitted,
             ListOffsetsResponse.ListOffsetsPartitionResponse out) {
         Partition partition = replicaManager.partitionOrThrow(tp);
         FetchHandler.checkLeaderEpoch(p.currentLeaderEpoch(), partition.leaderEpoch());
         UnifiedLog log = partition.log();
         long timestamp = p.timestamp();
         boolean consumer = replicaId < 0;
-        long visibleEnd = consumer ? log.highWatermark() : log.logEndOffset();
+        long visibleEnd = !consumer ? log.logEndOffset() : readCommitted ? log.lastStableOffset() : log.highWatermark();
         out.setLeaderEpoch(partition.leaderEpoch());
         if (timestamp == LATEST || timestamp == LATEST_TIERED) {
             out.setOffset(visibleEnd).setTimestamp(-1L);

@@ -135,6 +135,11 @@ public final class Partition {
         return log.logEndOffset();
     }
 
+    /** The last stable offset: what read_committed consumers may read below (KIP-98). */
+    public long lastStableOffset() {
+        return log.lastStableOffset();
+    }
+
     // Visible for testing
     PartitionState state() {
         return state;
@@ -249,6 +254,40 @@ public final class Partition {
                                 + " replicas, min.insync.replicas is " + minIsr);
             }
             info = log.appendAsLeader(records.buffer(), current.leaderEpoch(), origin);
+            hwMoved = maybeIncrementHighWatermark();
+        } finally {
+            leaderIsrLock.readLock().unlock();
+        }
+        if (hwMoved) {
+            listener.onHighWatermarkMoved(topicPartition);
+        } else {
+            listener.onLogEndOffsetMoved(topicPartition);
+        }
+        return info;
+    }
+
+    /**
+     * Appends an end-transaction marker as leader (WriteTxnMarkers), which the caller then waits on like
+     * an acks=all write: the ISR must hold at least {@code min.insync.replicas} replicas first
+     * (NOT_ENOUGH_REPLICAS). See {@link UnifiedLog#appendEndTxnMarkerAsLeader} for the producer checks.
+     */
+    public LogAppendInfo appendEndTxnMarker(
+            long producerId, short producerEpoch, int coordinatorEpoch, boolean committed) {
+        LogAppendInfo info;
+        boolean hwMoved;
+        leaderIsrLock.readLock().lock();
+        try {
+            PartitionState current = state;
+            requireLeader(current);
+            int minIsr = minInsyncReplicas;
+            if (current.isr().length < minIsr) {
+                throw new ApiException(
+                        Errors.NOT_ENOUGH_REPLICAS,
+                        "the ISR of " + topicPartition + " has " + current.isr().length
+                                + " replicas, min.insync.replicas is " + minIsr);
+            }
+            info = log.appendEndTxnMarkerAsLeader(
+                    producerId, producerEpoch, coordinatorEpoch, committed, current.leaderEpoch());
             hwMoved = maybeIncrementHighWatermark();
         } finally {
             leaderIsrLock.readLock().unlock();

@@ -15,11 +15,14 @@ import io.fjord.metadata.Endpoint;
 import io.fjord.metadata.MetadataImage;
 import io.fjord.metadata.PartitionRegistration;
 import io.fjord.metadata.TopicImage;
+import io.fjord.storage.LogAppendInfo;
 import io.fjord.storage.LogConfig;
 import io.fjord.storage.LogManager;
 import io.fjord.storage.UnifiedLog;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -46,6 +49,8 @@ import org.slf4j.LoggerFactory;
 public final class ReplicaManager implements AlterPartitionChannel {
 
     private static final Logger log = LoggerFactory.getLogger(ReplicaManager.class);
+    /** How long end-transaction markers wait for the in-sync replicas (Kafka: request.timeout.ms). */
+    static final long TXN_MARKER_COMMIT_TIMEOUT_MS = 30_000;
 
     /** How a leader reaches the controller; {@code ControllerApi::alterPartition} in a broker. */
     @FunctionalInterface
@@ -272,6 +277,52 @@ public final class ReplicaManager implements AlterPartitionChannel {
         } catch (RuntimeException e) {
             log.error("could not delete the log of {}", tp, e);
         }
+    }
+
+    /**
+     * WriteTxnMarkers (KIP-98): appends, as leader, the end-transaction marker of producer {@code
+     * producerId} to each of {@code partitions} and completes once every marker is committed (the high
+     * watermark passed it, as for acks=all) or failed. Each partition's error: NONE;
+     * NOT_LEADER_OR_FOLLOWER or UNKNOWN_TOPIC_OR_PARTITION (not led here); NOT_ENOUGH_REPLICAS (the ISR is
+     * below min.insync.replicas) or NOT_ENOUGH_REPLICAS_AFTER_APPEND; INVALID_PRODUCER_EPOCH ({@code
+     * producerEpoch} is older than the producer's); TRANSACTION_COORDINATOR_FENCED ({@code
+     * coordinatorEpoch} is older than that of the producer's last marker); KAFKA_STORAGE_ERROR;
+     * REQUEST_TIMED_OUT when not committed within {@value #TXN_MARKER_COMMIT_TIMEOUT_MS} ms. The future
+     * never fails. Any thread.
+     */
+    public CompletableFuture<Map<TopicPartition, Errors>> appendTxnMarkers(
+            long producerId,
+            short producerEpoch,
+            int coordinatorEpoch,
+            boolean committed,
+            Collection<TopicPartition> partitions) {
+        Map<TopicPartition, Errors> failed = new LinkedHashMap<>();
+        List<DelayedTxnMarkers.Wait> waits = new ArrayList<>();
+        for (TopicPartition tp : partitions) {
+            try {
+                Partition partition = partitionOrThrow(tp);
+                LogAppendInfo info =
+                        partition.appendEndTxnMarker(producerId, producerEpoch, coordinatorEpoch, committed);
+                waits.add(new DelayedTxnMarkers.Wait(tp, partition, info.lastOffset() + 1));
+            } catch (ApiException e) {
+                failed.put(tp, e.error());
+            } catch (RuntimeException e) {
+                log.error("cannot append the marker of producer {} to {}", producerId, tp, e);
+                failed.put(tp, Errors.UNKNOWN_SERVER_ERROR);
+            }
+        }
+        CompletableFuture<Map<TopicPartition, Errors>> done = new CompletableFuture<>();
+        DelayedTxnMarkers wait = new DelayedTxnMarkers(TXN_MARKER_COMMIT_TIMEOUT_MS, waits, failed, done);
+        List<TopicPartition> keys = new ArrayList<>(waits.size());
+        for (DelayedTxnMarkers.Wait w : waits) {
+            keys.add(w.topicPartition());
+        }
+        if (keys.isEmpty()) {
+            wait.forceComplete();
+        } else {
+            producePurgatory.tryCompleteElseWatch(wait, keys);
+        }
+        return done;
     }
 
     /** Wakes the requests waiting on {@code tp} after its log or high watermark moved. */

@@ -1,0 +1,51 @@
+package io.fjord.broker.handler;
+
+import io.fjord.broker.group.OffsetsTopicLog;
+import io.fjord.broker.partition.ReplicaManager;
+import io.fjord.common.Errors;
+import io.fjord.common.TopicPartition;
+import java.util.Collection;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Writes one producer's end-transaction markers to partitions this broker leads and waits for them to be
+ * committed ({@link ReplicaManager#appendTxnMarkers}); each marker committed to {@code __consumer_offsets}
+ * is then reported to the {@link TxnMarkerListener} before the future completes. The WriteTxnMarkers
+ * handler uses it, and so can a transaction coordinator writing to partitions led by its own broker.
+ *
+ * <p>Thread-safe.
+ */
+public final class TxnMarkerWriter {
+
+    private final ReplicaManager replicaManager;
+    private final TxnMarkerListener listener;
+
+    public TxnMarkerWriter(ReplicaManager replicaManager, TxnMarkerListener listener) {
+        this.replicaManager = replicaManager;
+        this.listener = listener;
+    }
+
+    /**
+     * Appends the marker to every partition and completes with each partition's error once all are
+     * committed or failed (see {@link ReplicaManager#appendTxnMarkers}). Never completes exceptionally.
+     */
+    public CompletableFuture<Map<TopicPartition, Errors>> writeMarkers(
+            long producerId,
+            short producerEpoch,
+            int coordinatorEpoch,
+            boolean committed,
+            Collection<TopicPartition> partitions) {
+        return replicaManager
+                .appendTxnMarkers(producerId, producerEpoch, coordinatorEpoch, committed, partitions)
+                .thenApply(results -> {
+                    for (Map.Entry<TopicPartition, Errors> result : results.entrySet()) {
+                        TopicPartition tp = result.getKey();
+                        if (result.getValue() == Errors.NONE && tp.topic().equals(OffsetsTopicLog.TOPIC)) {
+                            listener.onMarkerCommitted(tp, producerId, committed);
+                        }
+                    }
+                    return results;
+                });
+    }
+}

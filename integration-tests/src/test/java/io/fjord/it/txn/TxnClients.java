@@ -1,0 +1,223 @@
+package io.fjord.it.txn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fjord.common.Errors;
+import io.fjord.it.RawKafkaClient;
+import io.fjord.protocol.ApiKeys;
+import io.fjord.protocol.message.InitProducerIdResponse;
+import io.fjord.protocol.message.ProduceRequest;
+import io.fjord.protocol.message.ProduceResponse;
+import io.fjord.protocol.message.WriteTxnMarkersRequest;
+import io.fjord.protocol.message.WriteTxnMarkersResponse;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * What the transaction ITs send and read: a producer id from InitProducerId, transactional and plain
+ * batches built by kafka-clients, raw Produce (acks=all) and WriteTxnMarkers requests as a transaction
+ * coordinator would send them, and the official Java consumer and Admin client at either isolation
+ * level. Used from the test thread only.
+ */
+public final class TxnClients {
+
+    private static final short PRODUCE_VERSION = 9;
+    private static final short WRITE_TXN_MARKERS_VERSION = 1;
+    private static final Duration DEADLINE = Duration.ofSeconds(30);
+
+    private TxnClients() {}
+
+    /** A producer id and epoch from InitProducerId, and the next sequence of its one partition. */
+    public static final class Producer {
+        private final long producerId;
+        private final short epoch;
+        private int nextSequence;
+
+        Producer(long producerId, short epoch) {
+            this.producerId = producerId;
+            this.epoch = epoch;
+        }
+
+        public long producerId() {
+            return producerId;
+        }
+
+        public short epoch() {
+            return epoch;
+        }
+
+        /** A transactional batch of {@code values} at the producer's next sequence. */
+        public ByteBuffer txnBatch(String... values) {
+            ByteBuffer batch = org.apache.kafka.common.record.internal.MemoryRecords.withTransactionalRecords(
+                            org.apache.kafka.common.compress.Compression.NONE,
+                            producerId,
+                            epoch,
+                            nextSequence,
+                            records(values))
+                    .buffer();
+            nextSequence += values.length;
+            return batch;
+        }
+    }
+
+    public static Producer newProducer(InetSocketAddress broker) throws IOException {
+        try (RawKafkaClient client = new RawKafkaClient(broker)) {
+            InitProducerIdResponse response = client.initProducerId();
+            assertThat(Errors.forCode(response.errorCode())).isEqualTo(Errors.NONE);
+            return new Producer(response.producerId(), response.producerEpoch());
+        }
+    }
+
+    public static ByteBuffer plainBatch(String... values) {
+        return org.apache.kafka.common.record.internal.MemoryRecords.withRecords(
+                        org.apache.kafka.common.compress.Compression.NONE, records(values))
+                .buffer();
+    }
+
+    private static org.apache.kafka.common.record.internal.SimpleRecord[] records(String... values) {
+        var records = new org.apache.kafka.common.record.internal.SimpleRecord[values.length];
+        for (int i = 0; i < values.length; i++) {
+            records[i] = new org.apache.kafka.common.record.internal.SimpleRecord(
+                    System.currentTimeMillis(), bytes("k"), bytes(values[i]));
+        }
+        return records;
+    }
+
+    public static Admin admin(String bootstrap) {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
+    }
+
+    /** Produces {@code batch} with acks=all to the leader at {@code broker}; returns its base offset. */
+    public static long produce(InetSocketAddress broker, TopicPartition tp, ByteBuffer batch) throws IOException {
+        ProduceRequest request = new ProduceRequest()
+                .setAcks((short) -1)
+                .setTimeoutMs(10_000)
+                .setTopicData(new ArrayList<>(List.of(new ProduceRequest.TopicProduceData()
+                        .setName(tp.topic())
+                        .setPartitionData(new ArrayList<>(List.of(new ProduceRequest.PartitionProduceData()
+                                .setIndex(tp.partition())
+                                .setRecords(io.fjord.protocol.MemoryRecords.of(batch.duplicate()))))))));
+        try (RawKafkaClient client = new RawKafkaClient(broker)) {
+            ProduceResponse response = (ProduceResponse) client.send(ApiKeys.PRODUCE, PRODUCE_VERSION, request);
+            ProduceResponse.PartitionProduceResponse partition =
+                    response.responses().get(0).partitionResponses().get(0);
+            assertThat(Errors.forCode(partition.errorCode())).isEqualTo(Errors.NONE);
+            return partition.baseOffset();
+        }
+    }
+
+    /** Writes the producer's COMMIT or ABORT marker through the leader at {@code broker}; expects NONE. */
+    public static void writeMarker(InetSocketAddress broker, Producer producer, boolean commit, TopicPartition tp)
+            throws IOException {
+        assertThat(Errors.forCode(sendMarker(broker, producer.producerId, producer.epoch, commit, tp)
+                        .errorCode()))
+                .isEqualTo(Errors.NONE);
+    }
+
+    /** WriteTxnMarkers v1 of one marker for one partition; the partition's result. */
+    public static WriteTxnMarkersResponse.WritableTxnMarkerPartitionResult sendMarker(
+            InetSocketAddress broker, long producerId, short epoch, boolean commit, TopicPartition tp)
+            throws IOException {
+        WriteTxnMarkersRequest request = new WriteTxnMarkersRequest();
+        WriteTxnMarkersRequest.WritableTxnMarkerTopic topic =
+                new WriteTxnMarkersRequest.WritableTxnMarkerTopic().setName(tp.topic());
+        topic.partitionIndexes().add(tp.partition());
+        WriteTxnMarkersRequest.WritableTxnMarker marker = new WriteTxnMarkersRequest.WritableTxnMarker()
+                .setProducerId(producerId)
+                .setProducerEpoch(epoch)
+                .setTransactionResult(commit)
+                .setCoordinatorEpoch(0);
+        marker.topics().add(topic);
+        request.markers().add(marker);
+        try (RawKafkaClient client = new RawKafkaClient(broker)) {
+            WriteTxnMarkersResponse response = (WriteTxnMarkersResponse)
+                    client.send(ApiKeys.WRITE_TXN_MARKERS, WRITE_TXN_MARKERS_VERSION, request);
+            WriteTxnMarkersResponse.WritableTxnMarkerResult result =
+                    response.markers().get(0);
+            assertThat(result.producerId()).isEqualTo(producerId);
+            return result.topics().get(0).partitions().get(0);
+        }
+    }
+
+    /** The consumer's end offset: the last stable offset under read_committed. */
+    public static long endOffset(String bootstrap, TopicPartition tp, IsolationLevel isolation) {
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap, isolation)) {
+            return consumer.endOffsets(List.of(tp)).get(tp);
+        }
+    }
+
+    /** ListOffsets LATEST through the Admin client. */
+    public static long latestOffset(String bootstrap, TopicPartition tp, IsolationLevel isolation) throws Exception {
+        try (Admin admin = admin(bootstrap)) {
+            return admin.listOffsets(Map.of(tp, OffsetSpec.latest()), new ListOffsetsOptions(isolation))
+                    .all()
+                    .get()
+                    .get(tp)
+                    .offset();
+        }
+    }
+
+    /**
+     * The values a consumer with {@code isolation} reads from the beginning until its position reaches
+     * its end offset (the last stable offset under read_committed), then for one more second, so a
+     * record past that end would show up.
+     */
+    public static List<String> readToEnd(String bootstrap, TopicPartition tp, IsolationLevel isolation) {
+        List<String> values = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap, isolation)) {
+            consumer.assign(List.of(tp));
+            consumer.seekToBeginning(List.of(tp));
+            long end = consumer.endOffsets(List.of(tp)).get(tp);
+            long deadline = System.nanoTime() + DEADLINE.toNanos();
+            while (consumer.position(tp) < end && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> values.add(text(r.value())));
+            }
+            assertThat(consumer.position(tp))
+                    .as("position of a %s consumer", isolation)
+                    .isEqualTo(end);
+            long settle = System.nanoTime() + Duration.ofSeconds(1).toNanos();
+            while (System.nanoTime() < settle) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    values.add(text(r.value()));
+                }
+            }
+        }
+        return values;
+    }
+
+    public static KafkaConsumer<byte[], byte[]> consumer(String bootstrap, IsolationLevel isolation) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation.toString().toLowerCase(Locale.ROOT));
+        return new KafkaConsumer<>(props);
+    }
+
+    public static String text(byte[] bytes) {
+        return bytes == null ? null : new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}
