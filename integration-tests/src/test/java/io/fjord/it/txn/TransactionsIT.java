@@ -268,7 +268,7 @@ class TransactionsIT {
                     .description("restarted")
                     .get();
             assertThat(after.producerId()).as("the id keeps its producer id").isEqualTo(producerId);
-            assertThat(after.producerEpoch()).as("and its epoch moves on").isEqualTo((short) 2);
+            assertThat(after.producerEpoch()).as("and its epoch moves on").isEqualTo((short) 1);
             producer.beginTransaction();
             sendValues(producer, topic, "after", 2);
             producer.commitTransaction();
