@@ -6,6 +6,7 @@ import io.fjord.broker.handler.ClusterHandlers;
 import io.fjord.broker.handler.ConfigHandlers;
 import io.fjord.broker.handler.DeleteRecordsHandler;
 import io.fjord.broker.handler.DescribeLogDirsHandler;
+import io.fjord.broker.handler.DescribeProducersHandler;
 import io.fjord.broker.handler.FetchHandler;
 import io.fjord.broker.handler.FetchSessionCache;
 import io.fjord.broker.handler.InitProducerIdHandler;
@@ -76,6 +77,7 @@ final class KafkaApis {
                 .register(ApiKeys.END_TXN, 0, 4, transactions::endTxn)
                 .register(ApiKeys.LIST_TRANSACTIONS, 0, 2, transactions::listTransactions)
                 .register(ApiKeys.DESCRIBE_TRANSACTIONS, 0, 0, transactions::describeTransactions)
+                .register(ApiKeys.DESCRIBE_PRODUCERS, 0, 0, new DescribeProducersHandler(replicaManager))
                 .register(
                         ApiKeys.WRITE_TXN_MARKERS,
                         1,

@@ -13,6 +13,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -331,6 +332,22 @@ final class ProducerStateManager {
     }
 
     // Visible for testing
+    /** Every producer this partition remembers, by producer id. */
+    List<ActiveProducer> activeProducers() {
+        List<ActiveProducer> out = new ArrayList<>(producers.size());
+        for (ProducerStateEntry e : producers.values()) {
+            out.add(new ActiveProducer(
+                    e.producerId,
+                    e.epoch,
+                    e.lastSeq(),
+                    e.lastTimestampMs,
+                    e.coordinatorEpoch,
+                    e.currentTxnFirstOffset));
+        }
+        out.sort(Comparator.comparingLong(ActiveProducer::producerId));
+        return out;
+    }
+
     Map<Long, ProducerStateEntry> producers() {
         return producers;
     }

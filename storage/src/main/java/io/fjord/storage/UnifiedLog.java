@@ -811,6 +811,16 @@ public final class UnifiedLog implements AutoCloseable {
         }
     }
 
+    /** The producers this partition remembers (DescribeProducers), by producer id. */
+    public List<ActiveProducer> activeProducers() {
+        lock.lock();
+        try {
+            return producerState.activeProducers();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Forgets idempotent producers idle longer than {@code expirationMs}; returns how many. */
     public int removeExpiredProducers(long expirationMs) {
         lock.lock();

@@ -15,6 +15,7 @@ import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.ProducerState;
 import org.apache.kafka.clients.admin.TransactionDescription;
 import org.apache.kafka.clients.admin.TransactionListing;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -40,7 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  * read_committed consumers and aborted ones never; an open transaction holds them back; a new instance of a
  * transactional id fences the old one and aborts what it left open; a transaction open past its timeout is
  * aborted by the coordinator; consume-transform-produce with sendOffsetsToTransaction is exactly once across
- * an abort; the admin client lists and describes transactions; all of it survives a restart.
+ * an abort; the admin client lists and describes transactions and producers; all of it survives a restart.
  */
 class TransactionsIT {
 
@@ -218,7 +219,7 @@ class TransactionsIT {
     }
 
     @Test
-    void theAdminClientListsAndDescribesTransactions() throws Exception {
+    void theAdminClientListsAndDescribesTransactionsAndProducers() throws Exception {
         String topic = newTopic(1);
         try (KafkaProducer<String, String> producer = transactionalProducer("described", 45_000);
                 Admin admin = admin()) {
@@ -236,7 +237,28 @@ class TransactionsIT {
                     .map(TransactionListing::transactionalId)
                     .toList();
             assertThat(listed).contains("described");
+            TopicPartition tp = new TopicPartition(topic, 0);
+            ProducerState openState = admin.describeProducers(List.of(tp))
+                    .partitionResult(tp)
+                    .get()
+                    .activeProducers()
+                    .get(0);
+            assertThat(openState.producerId()).isEqualTo(open.producerId());
+            assertThat(openState.currentTransactionStartOffset()).hasValue(0L);
             producer.commitTransaction();
+            // The commit is answered once decided; the marker that ends the transaction follows.
+            ProducerState done = openState;
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (done.currentTransactionStartOffset().isPresent() && System.currentTimeMillis() < deadline) {
+                Thread.sleep(20);
+                done = admin.describeProducers(List.of(tp))
+                        .partitionResult(tp)
+                        .get()
+                        .activeProducers()
+                        .get(0);
+            }
+            assertThat(done.currentTransactionStartOffset()).isEmpty();
+            assertThat(done.coordinatorEpoch()).hasValue(0);
         }
     }
 
