@@ -160,9 +160,11 @@ public final class BrokerProcess implements AutoCloseable {
         process.waitFor(30, TimeUnit.SECONDS);
     }
 
-    /** SIGTERM and wait for a clean exit; returns the exit code. */
+    /** SIGTERM and wait for a clean exit; returns the exit code. What the broker logs as it stops goes to its log. */
     public int stop() throws InterruptedException {
-        process.destroy();
+        // Process.destroy() sends the same signal but closes the output pipe at once, so the pump lost every line
+        // the broker wrote while stopping; the handle's destroy only signals, and the pump reads on to the end.
+        process.toHandle().destroy();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             process.waitFor(10, TimeUnit.SECONDS);

@@ -36,15 +36,22 @@ final class QuorumTestContext implements AutoCloseable {
     private final String voters;
     private final int size;
     private final long snapshotEveryEntries;
+    private final long sessionTimeoutMs;
     private final Map<Integer, RaftMetadataNode> nodes = new TreeMap<>();
     private final Map<Integer, RecordingListener> listeners = new TreeMap<>();
     private final SplittableRandom seeds = new SplittableRandom(42);
     private final Map<Integer, Integer> listenerPorts = new TreeMap<>();
 
     QuorumTestContext(Path dir, int size, long snapshotEveryEntries) throws IOException {
+        this(dir, size, snapshotEveryEntries, SESSION_TIMEOUT_MS);
+    }
+
+    /** A quorum whose brokers' sessions last {@code sessionTimeoutMs}; they heartbeat every HEARTBEAT_INTERVAL_MS. */
+    QuorumTestContext(Path dir, int size, long snapshotEveryEntries, long sessionTimeoutMs) throws IOException {
         this.dir = dir;
         this.size = size;
         this.snapshotEveryEntries = snapshotEveryEntries;
+        this.sessionTimeoutMs = sessionTimeoutMs;
         List<String> entries = new ArrayList<>();
         for (int id = 1; id <= size; id++) {
             entries.add(id + "@127.0.0.1:" + freePort());
@@ -81,7 +88,7 @@ final class QuorumTestContext implements AutoCloseable {
 
     private RaftMetadataNode start(RaftConfig base) throws IOException {
         int id = base.nodeId();
-        RaftConfig config = base.withBrokerSessionTimeoutMs(SESSION_TIMEOUT_MS, HEARTBEAT_INTERVAL_MS)
+        RaftConfig config = base.withBrokerSessionTimeoutMs(sessionTimeoutMs, HEARTBEAT_INTERVAL_MS)
                 .withSnapshots(snapshotEveryEntries, 4 * 1024)
                 .withElectionTimeoutMs(300, 600);
         RaftMetadataNode node = RaftMetadataNode.start(

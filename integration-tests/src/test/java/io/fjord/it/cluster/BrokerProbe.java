@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.SimpleRecord;
@@ -39,14 +40,26 @@ final class BrokerProbe {
         return Optional.ofNullable(partitions(port, topic).get(partition));
     }
 
+    /** The brokers the broker at {@code port} lists (the unfenced ones) and the partitions of a topic, by index. */
+    record TopicView(Set<Integer> liveBrokers, Map<Integer, PartitionView> partitions) {}
+
     /** Every partition of {@code topic} as the broker at {@code port} sees it, by partition index. */
     static Map<Integer, PartitionView> partitions(int port, String topic) throws IOException {
+        return topic(port, topic).partitions();
+    }
+
+    /** The live brokers and every partition of {@code topic}, as the broker at {@code port} sees them. */
+    static TopicView topic(int port, String topic) throws IOException {
         MetadataRequest request = new MetadataRequest()
                 .setTopics(List.of(new MetadataRequest.MetadataRequestTopic().setName(topic)))
                 .setAllowAutoTopicCreation(false);
         Map<Integer, PartitionView> views = new TreeMap<>();
+        Set<Integer> liveBrokers = new TreeSet<>();
         try (RawKafkaClient client = new RawKafkaClient(new InetSocketAddress("127.0.0.1", port))) {
             MetadataResponse response = (MetadataResponse) client.send(ApiKeys.METADATA, METADATA_VERSION, request);
+            for (MetadataResponse.MetadataResponseBroker broker : response.brokers()) {
+                liveBrokers.add(broker.nodeId());
+            }
             for (MetadataResponse.MetadataResponseTopic t : response.topics()) {
                 if (!topic.equals(t.name())) {
                     continue;
@@ -56,7 +69,7 @@ final class BrokerProbe {
                 }
             }
         }
-        return views;
+        return new TopicView(liveBrokers, views);
     }
 
     /** Sends {@code key=value} to partition {@code partition} of {@code topic} at {@code port} with {@code acks}. */
