@@ -6,6 +6,7 @@ import io.fjord.broker.group.GroupHandlers;
 import io.fjord.broker.group.OffsetsTopicLog;
 import io.fjord.broker.handler.FetchSessionCache;
 import io.fjord.broker.handler.MetadataView;
+import io.fjord.broker.handler.TxnMarkerWriter;
 import io.fjord.broker.metadata.BrokerConfigValidator;
 import io.fjord.broker.metadata.BrokerMetadataPublisher;
 import io.fjord.broker.metadata.LogConfigs;
@@ -74,9 +75,7 @@ public final class BrokerServer {
     private static final long LOAD_RETRY_BACKOFF_MS = 1_000;
 
     private static final long PRODUCER_ID_RETRY_BACKOFF_MS = 100;
-    /** Threads sending end-transaction markers to partition leaders. */
-    private static final int TXN_MARKER_SENDERS = 2;
-    /** Marker requests waiting for a sender; past it, markers fail retriably and the coordinator tries again. */
+    /** Marker requests waiting per destination broker; past it, markers fail retriably and are tried again. */
     private static final int TXN_MARKER_QUEUE = 1_000;
     /** How long a marker request may take: the leader answers once its in-sync replicas have the marker. */
     private static final int TXN_MARKER_SOCKET_TIMEOUT_MS = 60_000;
@@ -96,7 +95,6 @@ public final class BrokerServer {
     private GroupCoordinator groupCoordinator;
     private CoordinatorPartitionsPublisher groupPublisher;
     private ScheduledThreadPoolExecutor txnExecutor;
-    private ThreadPoolExecutor txnMarkerSenders;
     private TxnMarkerChannel txnMarkers;
     private TransactionCoordinator txnCoordinator;
     private CoordinatorPartitionsPublisher txnPublisher;
@@ -223,8 +221,11 @@ public final class BrokerServer {
                 new TransactionHandlers(txnCoordinator, metadata),
                 fetchSessions,
                 // A marker in __consumer_offsets ends the producer's pending transactional offsets there.
-                (tp, producerId, committed) ->
-                        groupCoordinator.completeTransaction(tp.partition(), producerId, committed),
+                new TxnMarkerWriter(
+                        replicaManager,
+                        (tp, producerId, committed) ->
+                                groupCoordinator.completeTransaction(tp.partition(), producerId, committed),
+                        txnExecutor),
                 time);
         int ioThreads = Math.max(1, config.numIoThreads());
         ioPool = new ThreadPoolExecutor(
@@ -262,16 +263,9 @@ public final class BrokerServer {
     private void startTransactionCoordinator(MetadataView metadata, ProducerIdManager producerIds) {
         txnExecutor = new ScheduledThreadPoolExecutor(1, daemonThreads("fjord-txn-coordinator"));
         txnExecutor.setRemoveOnCancelPolicy(true);
-        txnMarkerSenders = new ThreadPoolExecutor(
-                TXN_MARKER_SENDERS,
-                TXN_MARKER_SENDERS,
-                60,
-                TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(TXN_MARKER_QUEUE),
-                daemonThreads("fjord-txn-markers"));
         txnMarkers = new TxnMarkerChannel(
                 metadata,
-                txnMarkerSenders,
+                TXN_MARKER_QUEUE,
                 TXN_MARKER_SOCKET_TIMEOUT_MS,
                 config.socketRequestMaxBytes(),
                 config.nodeId());
@@ -407,8 +401,7 @@ public final class BrokerServer {
         closeQuietly("transaction loads", () -> metadataNode.loader().removePublisher(txnPublisher), txnPublisher);
         closeQuietly("transaction coordinator", () -> txnCoordinator.shutdown(), txnCoordinator);
         closeQuietly("transaction timers", () -> txnExecutor.shutdownNow(), txnExecutor);
-        closeQuietly("transaction markers", () -> txnMarkerSenders.shutdownNow(), txnMarkerSenders);
-        closeQuietly("marker connections", () -> txnMarkers.close(), txnMarkers);
+        closeQuietly("transaction markers", () -> txnMarkers.close(), txnMarkers);
         closeQuietly(
                 "group loader",
                 () -> {

@@ -17,7 +17,6 @@ import io.fjord.broker.handler.OffsetForLeaderEpochHandler;
 import io.fjord.broker.handler.ProduceHandler;
 import io.fjord.broker.handler.ReplicationAdminHandlers;
 import io.fjord.broker.handler.TopicAdminHandlers;
-import io.fjord.broker.handler.TxnMarkerListener;
 import io.fjord.broker.handler.TxnMarkerWriter;
 import io.fjord.broker.handler.WriteTxnMarkersHandler;
 import io.fjord.broker.network.RequestDispatcher;
@@ -53,7 +52,7 @@ final class KafkaApis {
             GroupHandlers groups,
             TransactionHandlers transactions,
             FetchSessionCache fetchSessions,
-            TxnMarkerListener txnMarkerListener,
+            TxnMarkerWriter txnMarkers,
             Time time) {
         RequestDispatcher dispatcher = new RequestDispatcher();
         TopicAdminHandlers topicAdmin = new TopicAdminHandlers(metadata, controller);
@@ -78,11 +77,7 @@ final class KafkaApis {
                 .register(ApiKeys.LIST_TRANSACTIONS, 0, 2, transactions::listTransactions)
                 .register(ApiKeys.DESCRIBE_TRANSACTIONS, 0, 0, transactions::describeTransactions)
                 .register(ApiKeys.DESCRIBE_PRODUCERS, 0, 0, new DescribeProducersHandler(replicaManager))
-                .register(
-                        ApiKeys.WRITE_TXN_MARKERS,
-                        1,
-                        2,
-                        new WriteTxnMarkersHandler(new TxnMarkerWriter(replicaManager, txnMarkerListener)))
+                .register(ApiKeys.WRITE_TXN_MARKERS, 1, 2, new WriteTxnMarkersHandler(txnMarkers))
                 .register(ApiKeys.CREATE_TOPICS, 2, 7, topicAdmin::createTopics)
                 .register(ApiKeys.DELETE_TOPICS, 1, 6, topicAdmin::deleteTopics)
                 .register(ApiKeys.CREATE_PARTITIONS, 0, 3, topicAdmin::createPartitions)

@@ -148,14 +148,29 @@ final class OffsetHandler {
             if (c.generationIdOrMemberEpoch() < 0 && consumer.isEmpty()) {
                 return Errors.NONE;
             }
+            // Kafka: a transactional commit naming no member (TxnOffsetCommit v0-v2, a producer's
+            // ConsumerGroupMetadata built from the group id alone) is accepted whatever the group's state.
+            if (transactional
+                    && c.generationIdOrMemberEpoch() < 0
+                    && memberId.isEmpty()
+                    && c.groupInstanceId() == null) {
+                return Errors.NONE;
+            }
             ConsumerMember member = consumer.member(memberId);
             if (member == null) {
                 return Errors.UNKNOWN_MEMBER_ID;
             }
             if (transactional) {
-                return c.generationIdOrMemberEpoch() == member.memberEpoch
-                        ? Errors.NONE
-                        : newErrors ? Errors.STALE_MEMBER_EPOCH : Errors.ILLEGAL_GENERATION;
+                if (c.generationIdOrMemberEpoch() == member.memberEpoch) {
+                    return Errors.NONE;
+                }
+                if (!newErrors) {
+                    return Errors.ILLEGAL_GENERATION;
+                }
+                // A newer epoch than the member's is a fenced member; an older one is stale.
+                return c.generationIdOrMemberEpoch() > member.memberEpoch
+                        ? Errors.FENCED_MEMBER_EPOCH
+                        : Errors.STALE_MEMBER_EPOCH;
             }
             if (version < 9) {
                 return Errors.UNSUPPORTED_VERSION;

@@ -261,7 +261,12 @@ class TransactionalOffsetTest {
         assertThat(txnCommit("member-a", epoch, null, 0, 1, (short) 4)).isEqualTo(Errors.NONE.code());
         assertThat(txnCommit("member-a", epoch - 1, null, 0, 2, (short) 4)).isEqualTo(Errors.ILLEGAL_GENERATION.code());
         assertThat(txnCommit("member-a", epoch - 1, null, 0, 2, (short) 6)).isEqualTo(Errors.STALE_MEMBER_EPOCH.code());
+        assertThat(txnCommit("member-a", epoch + 1, null, 0, 2, (short) 6))
+                .isEqualTo(Errors.FENCED_MEMBER_EPOCH.code());
         assertThat(txnCommit("member-b", epoch, null, 0, 2, (short) 4)).isEqualTo(Errors.UNKNOWN_MEMBER_ID.code());
+        assertThat(txnCommit("", -1, null, 0, 2, (short) 2))
+                .as("no member named (v0-v2, a producer's metadata from the group id alone): accepted, as in Kafka")
+                .isEqualTo(Errors.NONE.code());
     }
 
     @Test

@@ -48,6 +48,8 @@ public final class CoordinatorPartitionsPublisher implements MetadataPublisher {
     private final long retryBackoffMs;
     /** The partitions this broker leads, with their loads. Guarded by this. */
     private final Map<Integer, CoordinatorLoad> led = new HashMap<>();
+    /** The leader epoch each partition in {@link #led} was loaded at. Guarded by this. */
+    private final Map<Integer, Integer> ledEpochs = new HashMap<>();
     /** The partitions the latest image says this broker leads, with their leader epochs. Guarded by this. */
     private Map<Integer, Integer> leaderOf = Map.of();
     /** Runs on the loading thread before each partition's load (tests hold a load with it). */
@@ -91,8 +93,12 @@ public final class CoordinatorPartitionsPublisher implements MetadataPublisher {
             }
         }
         for (Integer partition : new ArrayList<>(led.keySet())) {
-            if (!nowLed.containsKey(partition)) {
+            Integer epoch = nowLed.get(partition);
+            // A new leader epoch while still leader (Kafka reloads then too): the state is read again, and the
+            // transaction coordinator's epoch moves on.
+            if (epoch == null || epoch > ledEpochs.getOrDefault(partition, epoch)) {
                 led.remove(partition);
+                ledEpochs.remove(partition);
                 coordinator.unloadPartition(partition);
             }
         }
@@ -109,12 +115,14 @@ public final class CoordinatorPartitionsPublisher implements MetadataPublisher {
         }
         CoordinatorLoad load = coordinator.scheduleLoad(partition, leaderEpoch);
         led.put(partition, load);
+        ledEpochs.put(partition, leaderEpoch);
         try {
             loadExecutor.execute(() -> load(load));
         } catch (RejectedExecutionException e) {
             log.warn("cannot load {}-{}: the load executor is stopped", topic, partition);
             load.cancel();
             led.remove(partition, load);
+            ledEpochs.remove(partition);
         }
     }
 
@@ -155,6 +163,7 @@ public final class CoordinatorPartitionsPublisher implements MetadataPublisher {
         if (!led.remove(load.partition(), load)) {
             return;
         }
+        ledEpochs.remove(load.partition());
         try {
             retryTimer.schedule(() -> retry(load.partition()), retryBackoffMs, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {

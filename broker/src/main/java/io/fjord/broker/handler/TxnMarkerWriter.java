@@ -7,12 +7,16 @@ import io.fjord.common.TopicPartition;
 import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * Writes one producer's end-transaction markers to partitions this broker leads and waits for them to be
  * committed ({@link ReplicaManager#appendTxnMarkers}); each marker committed to {@code __consumer_offsets}
- * is then reported to the {@link TxnMarkerListener} before the future completes. The WriteTxnMarkers
- * handler uses it, and so can a transaction coordinator writing to partitions led by its own broker.
+ * is then reported to the {@link TxnMarkerListener} before the future completes. The listener runs on
+ * {@code listenerExecutor}, never inline: the commit wait may complete on a thread that holds a group
+ * coordinator shard's lock (its own append moved the high watermark), and the listener takes shard locks. The
+ * WriteTxnMarkers handler uses it, and so can a transaction coordinator writing to partitions led by its own
+ * broker.
  *
  * <p>Thread-safe.
  */
@@ -20,10 +24,12 @@ public final class TxnMarkerWriter {
 
     private final ReplicaManager replicaManager;
     private final TxnMarkerListener listener;
+    private final Executor listenerExecutor;
 
-    public TxnMarkerWriter(ReplicaManager replicaManager, TxnMarkerListener listener) {
+    public TxnMarkerWriter(ReplicaManager replicaManager, TxnMarkerListener listener, Executor listenerExecutor) {
         this.replicaManager = replicaManager;
         this.listener = listener;
+        this.listenerExecutor = listenerExecutor;
     }
 
     /**
@@ -38,14 +44,17 @@ public final class TxnMarkerWriter {
             Collection<TopicPartition> partitions) {
         return replicaManager
                 .appendTxnMarkers(producerId, producerEpoch, coordinatorEpoch, committed, partitions)
-                .thenApply(results -> {
-                    for (Map.Entry<TopicPartition, Errors> result : results.entrySet()) {
-                        TopicPartition tp = result.getKey();
-                        if (result.getValue() == Errors.NONE && tp.topic().equals(OffsetsTopicLog.TOPIC)) {
-                            listener.onMarkerCommitted(tp, producerId, committed);
-                        }
-                    }
-                    return results;
-                });
+                .thenApplyAsync(
+                        results -> {
+                            for (Map.Entry<TopicPartition, Errors> result : results.entrySet()) {
+                                TopicPartition tp = result.getKey();
+                                if (result.getValue() == Errors.NONE
+                                        && tp.topic().equals(OffsetsTopicLog.TOPIC)) {
+                                    listener.onMarkerCommitted(tp, producerId, committed);
+                                }
+                            }
+                            return results;
+                        },
+                        listenerExecutor);
     }
 }

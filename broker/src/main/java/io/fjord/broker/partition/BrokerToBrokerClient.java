@@ -52,9 +52,16 @@ public final class BrokerToBrokerClient implements AutoCloseable {
     /** Connects to {@code address} and learns the API versions it serves. */
     public static BrokerToBrokerClient connect(
             InetSocketAddress address, int socketTimeoutMs, int maxResponseBytes, String clientId) throws IOException {
+        return connect(address, socketTimeoutMs, socketTimeoutMs, maxResponseBytes, clientId);
+    }
+
+    /** {@link #connect(InetSocketAddress, int, int, String)}, waiting at most {@code connectTimeoutMs} to connect. */
+    public static BrokerToBrokerClient connect(
+            InetSocketAddress address, int connectTimeoutMs, int socketTimeoutMs, int maxResponseBytes, String clientId)
+            throws IOException {
         Socket socket = new Socket();
         try {
-            socket.connect(address, socketTimeoutMs);
+            socket.connect(address, connectTimeoutMs);
             socket.setSoTimeout(socketTimeoutMs);
             socket.setTcpNoDelay(true);
             BrokerToBrokerClient client = new BrokerToBrokerClient(socket, maxResponseBytes, clientId);

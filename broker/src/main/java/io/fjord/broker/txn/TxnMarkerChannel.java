@@ -22,8 +22,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,86 +33,127 @@ import org.slf4j.LoggerFactory;
  * Writes end-transaction markers for the transaction coordinator: the partitions are grouped by their leader in
  * the current metadata and each leader, this broker included, gets one WriteTxnMarkers request, as Kafka's marker
  * channel does. A partition whose topic is gone answers UNKNOWN_TOPIC_OR_PARTITION (the coordinator drops it);
- * one without a live leader, or whose leader cannot be reached, answers a retriable error and the coordinator
- * tries again.
+ * one without a live leader, one its leader does not know yet, or one whose leader cannot be reached answers a
+ * retriable error and the coordinator tries again.
  *
- * <p>Thread-safe: requests run on {@code senders} (bounded), one at a time per destination over one connection
- * that is reopened after a failure.
+ * <p>Each destination broker has its own connection and sender thread with a bounded queue, so a broker that is
+ * slow or unreachable holds up only the markers bound for it. Connecting waits at most
+ * {@link #CONNECT_TIMEOUT_MS}, and after a failed connection requests to that broker fail at once for
+ * {@link #RECONNECT_BACKOFF_MS}. Thread-safe.
  */
 public final class TxnMarkerChannel implements TransactionCoordinator.MarkerWriter, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(TxnMarkerChannel.class);
     private static final short WRITE_TXN_MARKERS_VERSION = 1;
+    static final int CONNECT_TIMEOUT_MS = 5_000;
+    static final long RECONNECT_BACKOFF_MS = 1_000;
 
     private final MetadataView metadata;
-    private final ExecutorService senders;
+    private final int queueBound;
     private final int socketTimeoutMs;
     private final int maxResponseBytes;
     private final String clientId;
-    /** Connections by broker id; each is used under its own monitor. Guarded by itself. */
-    private final Map<Integer, Connection> connections = new HashMap<>();
+    /** Destinations by broker id. Guarded by itself. */
+    private final Map<Integer, Destination> destinations = new HashMap<>();
 
-    /** One destination's connection, reopened after a failure. */
-    private final class Connection {
+    private boolean closed;
+
+    /** One destination broker: its sender thread and connection, reopened after a failure. */
+    private final class Destination {
         private final int brokerId;
+        private final ThreadPoolExecutor sender;
+        /** Used by the sender thread only. */
         private BrokerToBrokerClient client;
-        private InetSocketAddress address;
-        /** Whether the last request failed: only the change is logged, not every retry. */
+        /** Used by the sender thread only: when connecting may be tried again after a failure. */
+        private long retryConnectAtNs;
+        /** Used by the sender thread only: only the change to failing is logged, not every retry. */
         private boolean failing;
 
-        Connection(int brokerId) {
+        Destination(int brokerId) {
             this.brokerId = brokerId;
+            this.sender = new ThreadPoolExecutor(
+                    1, 1, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(queueBound), runnable -> {
+                        Thread thread = new Thread(runnable, clientId + "-to-" + brokerId);
+                        thread.setDaemon(true);
+                        return thread;
+                    });
+            sender.allowCoreThreadTimeOut(true);
         }
 
-        synchronized WriteTxnMarkersResponse send(InetSocketAddress to, WriteTxnMarkersRequest request)
-                throws IOException {
-            if (client != null && !to.equals(address)) {
-                client.close();
-                client = null;
-            }
-            if (client == null) {
-                client = BrokerToBrokerClient.connect(to, socketTimeoutMs, maxResponseBytes, clientId);
-                address = to;
-            }
+        /** On the sender thread: sends to the broker's current address, connecting first when needed. */
+        Map<TopicPartition, Errors> send(WriteTxnMarkersRequest request, List<TopicPartition> partitions) {
+            Map<TopicPartition, Errors> errors = new HashMap<>();
+            InetSocketAddress address = address();
             try {
-                WriteTxnMarkersResponse response = (WriteTxnMarkersResponse)
-                        client.send(ApiKeys.WRITE_TXN_MARKERS, WRITE_TXN_MARKERS_VERSION, request);
+                if (address == null) {
+                    partitions.forEach(tp -> errors.put(tp, Errors.LEADER_NOT_AVAILABLE));
+                    return errors;
+                }
+                if (client == null) {
+                    if (System.nanoTime() - retryConnectAtNs < 0) {
+                        throw new IOException("reconnect backoff after a failed connection");
+                    }
+                    try {
+                        client = BrokerToBrokerClient.connect(
+                                address, CONNECT_TIMEOUT_MS, socketTimeoutMs, maxResponseBytes, clientId);
+                    } catch (IOException | RuntimeException e) {
+                        retryConnectAtNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(RECONNECT_BACKOFF_MS);
+                        throw e;
+                    }
+                }
+                WriteTxnMarkersResponse response;
+                try {
+                    response = (WriteTxnMarkersResponse)
+                            client.send(ApiKeys.WRITE_TXN_MARKERS, WRITE_TXN_MARKERS_VERSION, request);
+                } catch (IOException | RuntimeException e) {
+                    client.close();
+                    client = null;
+                    throw e;
+                }
                 if (failing) {
-                    log.info("WriteTxnMarkers to broker {} at {} works again", brokerId, to);
+                    log.info("WriteTxnMarkers to broker {} at {} works again", brokerId, address);
                     failing = false;
                 }
-                return response;
+                for (WriteTxnMarkersResponse.WritableTxnMarkerResult marker : response.markers()) {
+                    for (WriteTxnMarkersResponse.WritableTxnMarkerTopicResult topic : marker.topics()) {
+                        for (WriteTxnMarkersResponse.WritableTxnMarkerPartitionResult p : topic.partitions()) {
+                            TopicPartition tp = new TopicPartition(topic.name(), p.partitionIndex());
+                            errors.put(tp, leaderError(tp, Errors.forCode(p.errorCode())));
+                        }
+                    }
+                }
             } catch (IOException | RuntimeException e) {
-                client.close();
-                client = null;
-                throw e;
+                if (!failing) {
+                    log.warn(
+                            "WriteTxnMarkers to broker {} at {} failed (retried until it works): {}",
+                            brokerId,
+                            address,
+                            e.toString());
+                    failing = true;
+                }
             }
+            for (TopicPartition tp : partitions) {
+                errors.putIfAbsent(tp, Errors.NETWORK_EXCEPTION);
+            }
+            return errors;
         }
 
-        /** Logs a failed request once per run of failures; the coordinator retries it. */
-        synchronized void failed(InetSocketAddress to, Exception e) {
-            if (!failing) {
-                log.warn(
-                        "WriteTxnMarkers to broker {} at {} failed (retried until it works): {}",
-                        brokerId,
-                        to,
-                        e.toString());
-                failing = true;
-            }
-        }
-
-        synchronized void close() {
-            if (client != null) {
-                client.close();
-                client = null;
-            }
+        private InetSocketAddress address() {
+            BrokerRegistration broker = metadata.image().cluster().broker(brokerId);
+            Endpoint endpoint = broker == null || broker.fenced() ? null : MetadataView.clientEndpoint(broker);
+            return endpoint == null ? null : new InetSocketAddress(endpoint.host(), endpoint.port());
         }
     }
 
+    /**
+     * @param queueBound marker requests waiting per destination; past it, markers fail retriably
+     * @param socketTimeoutMs how long a request may take (the leader answers once its in-sync replicas have the
+     *     marker)
+     */
     public TxnMarkerChannel(
-            MetadataView metadata, ExecutorService senders, int socketTimeoutMs, int maxResponseBytes, int nodeId) {
+            MetadataView metadata, int queueBound, int socketTimeoutMs, int maxResponseBytes, int nodeId) {
         this.metadata = metadata;
-        this.senders = senders;
+        this.queueBound = queueBound;
         this.socketTimeoutMs = socketTimeoutMs;
         this.maxResponseBytes = maxResponseBytes;
         this.clientId = "fjord-txn-markers-" + nodeId;
@@ -141,21 +184,14 @@ public final class TxnMarkerChannel implements TransactionCoordinator.MarkerWrit
         }
         List<CompletableFuture<Map<TopicPartition, Errors>>> sent = new ArrayList<>();
         for (Map.Entry<Integer, List<TopicPartition>> e : byLeader.entrySet()) {
-            BrokerRegistration broker = image.cluster().broker(e.getKey());
-            Endpoint endpoint = broker == null || broker.fenced() ? null : MetadataView.clientEndpoint(broker);
-            if (endpoint == null) {
-                e.getValue().forEach(tp -> errors.put(tp, Errors.LEADER_NOT_AVAILABLE));
-                continue;
-            }
             WriteTxnMarkersRequest request = request(producerId, producerEpoch, coordinatorEpoch, commit, e.getValue());
+            Destination destination = destination(e.getKey());
             try {
+                if (destination == null) {
+                    throw new RejectedExecutionException("the channel is closed");
+                }
                 sent.add(CompletableFuture.supplyAsync(
-                        () -> send(
-                                e.getKey(),
-                                new InetSocketAddress(endpoint.host(), endpoint.port()),
-                                request,
-                                e.getValue()),
-                        senders));
+                        () -> destination.send(request, e.getValue()), destination.sender));
             } catch (RejectedExecutionException rejected) {
                 e.getValue().forEach(tp -> errors.put(tp, Errors.REQUEST_TIMED_OUT));
             }
@@ -166,29 +202,25 @@ public final class TxnMarkerChannel implements TransactionCoordinator.MarkerWrit
         });
     }
 
-    private Map<TopicPartition, Errors> send(
-            int brokerId, InetSocketAddress address, WriteTxnMarkersRequest request, List<TopicPartition> partitions) {
-        Connection connection;
-        synchronized (connections) {
-            connection = connections.computeIfAbsent(brokerId, Connection::new);
+    private Destination destination(int brokerId) {
+        synchronized (destinations) {
+            return closed ? null : destinations.computeIfAbsent(brokerId, Destination::new);
         }
-        Map<TopicPartition, Errors> errors = new HashMap<>();
-        try {
-            WriteTxnMarkersResponse response = connection.send(address, request);
-            for (WriteTxnMarkersResponse.WritableTxnMarkerResult marker : response.markers()) {
-                for (WriteTxnMarkersResponse.WritableTxnMarkerTopicResult topic : marker.topics()) {
-                    for (WriteTxnMarkersResponse.WritableTxnMarkerPartitionResult p : topic.partitions()) {
-                        errors.put(new TopicPartition(topic.name(), p.partitionIndex()), Errors.forCode(p.errorCode()));
-                    }
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            connection.failed(address, e);
+    }
+
+    /**
+     * A leader that does not know a partition the coordinator's metadata has is behind (just started or
+     * unfenced): retriable, like Kafka's marker channel. Markers to a broker that cannot take them at all are
+     * given up.
+     */
+    private Errors leaderError(TopicPartition tp, Errors error) {
+        if (error != Errors.UNKNOWN_TOPIC_OR_PARTITION) {
+            return error;
         }
-        for (TopicPartition tp : partitions) {
-            errors.putIfAbsent(tp, Errors.NETWORK_EXCEPTION);
-        }
-        return errors;
+        TopicImage topic = metadata.image().topics().topic(tp.topic());
+        return topic != null && topic.partitions().containsKey(tp.partition())
+                ? Errors.NOT_LEADER_OR_FOLLOWER
+                : Errors.UNKNOWN_TOPIC_OR_PARTITION;
     }
 
     private static WriteTxnMarkersRequest request(
@@ -214,9 +246,15 @@ public final class TxnMarkerChannel implements TransactionCoordinator.MarkerWrit
 
     @Override
     public void close() {
-        synchronized (connections) {
-            connections.values().forEach(Connection::close);
-            connections.clear();
+        synchronized (destinations) {
+            closed = true;
+            for (Destination destination : destinations.values()) {
+                destination.sender.shutdownNow();
+                if (destination.client != null) {
+                    destination.client.close();
+                }
+            }
+            destinations.clear();
         }
     }
 }

@@ -152,6 +152,21 @@ class CoordinatorPartitionsPublisherTest {
     }
 
     @Test
+    void aNewLeaderEpochWhileStillLeaderLoadsThePartitionAgain() {
+        publish(LOCAL);
+        loader.runAll();
+        assertThat(coordinator.coordinatorStatus("g")).isEqualTo(Errors.NONE);
+
+        publish(LOCAL, true, 0);
+        assertThat(coordinator.coordinatorStatus("g")).as("same epoch: kept").isEqualTo(Errors.NONE);
+
+        publish(LOCAL, true, 1);
+        assertThat(coordinator.coordinatorStatus("g")).isEqualTo(Errors.COORDINATOR_LOAD_IN_PROGRESS);
+        loader.runAll();
+        assertThat(coordinator.coordinatorStatus("g")).isEqualTo(Errors.NONE);
+    }
+
+    @Test
     void aLoadThatFailedIsRetriedOnTheNextMetadataUpdate() {
         publish(LOCAL, false); // leader by the image, but the log is not there: the load fails
         loader.runAll();
@@ -169,7 +184,7 @@ class CoordinatorPartitionsPublisherTest {
         loader.runAll();
         assertThat(coordinator.coordinatorStatus("g")).isEqualTo(Errors.NOT_COORDINATOR);
 
-        host(LOCAL); // the log appears, but no metadata update follows
+        host(LOCAL, 0); // the log appears, but no metadata update follows
         long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (coordinator.coordinatorStatus("g") != Errors.NONE && System.nanoTime() < deadlineNs) {
             loader.runAll();
@@ -302,25 +317,31 @@ class CoordinatorPartitionsPublisherTest {
      * {@code hosted} false this broker has no log for it (as if creating it had failed).
      */
     private void publish(int leader, boolean hosted) {
+        publish(leader, hosted, 0);
+    }
+
+    /** {@link #publish(int, boolean)} at leader epoch {@code leaderEpoch}. */
+    private void publish(int leader, boolean hosted, int leaderEpoch) {
         MetadataDelta delta = new MetadataDelta(MetadataImage.EMPTY);
         delta.replay(new TopicRecord(OffsetsTopicLog.TOPIC, OFFSETS_TOPIC_ID));
-        delta.replay(
-                new PartitionRecord(OFFSETS_TOPIC_ID, 0, new int[] {LOCAL, OTHER}, new int[] {leader}, leader, 0, 0));
+        delta.replay(new PartitionRecord(
+                OFFSETS_TOPIC_ID, 0, new int[] {LOCAL, OTHER}, new int[] {leader}, leader, leaderEpoch, leaderEpoch));
         MetadataImage image = delta.apply(0);
         replicas.onMetadataImage(image);
         if (hosted) {
-            host(leader);
+            host(leader, leaderEpoch);
         }
         publisher.onMetadataUpdate(delta, image);
     }
 
     /** Creates this broker's log of the offsets partition, led by {@code leader}. */
-    private void host(int leader) {
+    private void host(int leader, int leaderEpoch) {
         replicas.applyPartition(
                 OFFSETS_0,
                 OFFSETS_TOPIC_ID,
                 LogConfig.DEFAULT,
-                new PartitionRegistration(new int[] {LOCAL, OTHER}, new int[] {leader}, leader, 0, 0),
+                new PartitionRegistration(
+                        new int[] {LOCAL, OTHER}, new int[] {leader}, leader, leaderEpoch, leaderEpoch),
                 1);
     }
 

@@ -49,11 +49,14 @@ class TxnMarkersTest {
     @BeforeEach
     void setUp() {
         ctx = new LeaderTestContext(dir);
-        writer = new TxnMarkerWriter(ctx.replicas, (tp, producerId, committed) -> {
-            synchronized (told) {
-                told.add(tp + "/" + producerId + "/" + committed);
-            }
-        });
+        writer = new TxnMarkerWriter(
+                ctx.replicas,
+                (tp, producerId, committed) -> {
+                    synchronized (told) {
+                        told.add(tp + "/" + producerId + "/" + committed);
+                    }
+                },
+                Runnable::run);
     }
 
     @AfterEach

@@ -705,7 +705,11 @@ public final class TransactionCoordinator implements LoadableCoordinator {
 
     private static boolean isRetriableMarkerError(Errors error) {
         return switch (error) {
-            case NONE, UNKNOWN_TOPIC_OR_PARTITION, INVALID_PRODUCER_EPOCH, TRANSACTION_COORDINATOR_FENCED -> false;
+            case NONE,
+                    UNKNOWN_TOPIC_OR_PARTITION,
+                    INVALID_PRODUCER_EPOCH,
+                    TRANSACTION_COORDINATOR_FENCED,
+                    UNSUPPORTED_VERSION -> false;
             default -> true;
         };
     }
