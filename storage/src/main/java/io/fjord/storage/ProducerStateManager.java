@@ -151,6 +151,15 @@ final class ProducerStateManager {
         }
         int last = entry.lastSeq();
         boolean inSequence = last < 0 ? firstSeq == 0 : firstSeq == nextSequence(last);
+        if (!inSequence && isOlderThanRemembered(entry, firstSeq, lastSeq)) {
+            // Written earlier in this epoch, before the batches still remembered: a retry that reached a new
+            // leader late (its first attempt was replicated, the answer lost). The Java client and librdkafka
+            // take this as written; OUT_OF_ORDER_SEQUENCE_NUMBER would have them retry it until they time out.
+            throw new ApiException(
+                    Errors.DUPLICATE_SEQUENCE_NUMBER,
+                    "producer " + producerId + " already wrote sequences " + firstSeq + "-" + lastSeq + " on "
+                            + partition + " (its last is " + last + ", epoch " + epoch + ")");
+        }
         if (!inSequence) {
             throw new ApiException(
                     Errors.OUT_OF_ORDER_SEQUENCE_NUMBER,
@@ -172,6 +181,19 @@ final class ProducerStateManager {
                     "producer " + producerId + " epoch " + epoch + " is older than the current epoch " + entry.epoch
                             + " on " + partition);
         }
+    }
+
+    /**
+     * Whether sequences {@code firstSeq..lastSeq} end before the oldest batch still remembered of the producer's
+     * current epoch: sequences of one epoch are appended in order, so such a batch was appended. Near the
+     * sequence wrap-around this answers false (the caller then reports the batch out of order).
+     */
+    private static boolean isOlderThanRemembered(ProducerStateEntry entry, int firstSeq, int lastSeq) {
+        if (entry.batches.isEmpty() || firstSeq > lastSeq) {
+            return false;
+        }
+        int oldest = entry.batches.peekFirst().firstSeq();
+        return lastSeq < oldest && entry.lastSeq() >= oldest;
     }
 
     private static int nextSequence(int sequence) {

@@ -69,13 +69,16 @@ class ProducerStateTest {
     }
 
     @Test
-    void onlyTheLastFiveBatchesAreRememberedAsDuplicates() {
+    void onlyTheLastFiveBatchesAreRememberedAsDuplicatesAndOlderOnesAreDuplicatesWithoutOffsets() {
         open(false);
         for (int i = 0; i < 7; i++) {
             log.appendAsLeader(batch(7, 0, i, 1), 0);
         }
         assertThat(log.appendAsLeader(batch(7, 0, 2, 1), 0).firstOffset()).isEqualTo(2);
-        assertRejected(batch(7, 0, 1, 1), Errors.OUT_OF_ORDER_SEQUENCE_NUMBER);
+        // Written, but too long ago to answer with its offsets: the clients take DUPLICATE_SEQUENCE_NUMBER as
+        // written, where OUT_OF_ORDER_SEQUENCE_NUMBER would have them retry it until they time out.
+        assertRejected(batch(7, 0, 1, 1), Errors.DUPLICATE_SEQUENCE_NUMBER);
+        assertRejected(batch(7, 0, 9, 1), Errors.OUT_OF_ORDER_SEQUENCE_NUMBER);
     }
 
     @Test

@@ -247,6 +247,19 @@ class ProduceRejectionsIT {
     }
 
     @Test
+    void aRetryOfABatchOlderThanTheFiveRememberedIsADuplicate() throws Exception {
+        Producer producer = initProducerId();
+        for (int seq = 0; seq < 7; seq++) {
+            assertThat(produce("plain", idempotentBatch(producer.id, producer.epoch, seq, record("k", "v" + seq))))
+                    .isEqualTo(Errors.NONE);
+        }
+        // The Java client and librdkafka count DUPLICATE_SEQUENCE_NUMBER as written; OUT_OF_ORDER would be
+        // retried until the delivery timeout (a retry that reached a new leader after its later batches).
+        assertThat(produce("plain", idempotentBatch(producer.id, producer.epoch, 0, record("k", "v0"))))
+                .isEqualTo(Errors.DUPLICATE_SEQUENCE_NUMBER);
+    }
+
+    @Test
     void aSequenceGapIsOutOfOrderSequenceNumber() throws Exception {
         Producer producer = initProducerId();
         assertThat(produce("plain", idempotentBatch(producer.id, producer.epoch, 0, record("a", "1"))))

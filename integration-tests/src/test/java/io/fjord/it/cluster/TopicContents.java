@@ -106,6 +106,15 @@ final class TopicContents {
         }
         List<String> lost = new ArrayList<>();
         for (SequenceProducer.Ack ack : acks) {
+            if (ack.offset() < 0) {
+                // Acknowledged as a duplicate without offsets (DUPLICATE_SEQUENCE_NUMBER: a late retry of a
+                // batch written long before): it must be stored, wherever it is.
+                if (!seqAtOffset.get(ack.partition()).containsValue(ack.seq())) {
+                    lost.add("seq " + ack.seq() + " acknowledged as a duplicate in partition " + ack.partition()
+                            + ", stored nowhere there");
+                }
+                continue;
+            }
             Long stored = seqAtOffset.get(ack.partition()).get(ack.offset());
             if (stored == null || stored != ack.seq()) {
                 lost.add("seq " + ack.seq() + " acknowledged at " + ack.partition() + "-" + ack.offset()
