@@ -115,7 +115,8 @@ final class BatchFilter {
      * The bytes to write for the control batch under {@code cursor}, a transaction marker, or null to drop
      * it; {@code transactionRetained}: whether a data batch of the transaction it ends is in the cleaned log
      * ({@link CleanedTransactions}). A marker that is kept emptied as its segment's last batch (its record
-     * gone) was past its horizon: it goes as soon as it is no longer last.
+     * gone) was past its horizon: it goes as soon as it is no longer last. A control batch that is not an
+     * end-transaction marker stays as it is.
      */
     ByteBuffer filterMarker(FileBatchCursor cursor, boolean transactionRetained, boolean lastOfSegment) {
         ByteBuffer bytes = bytesOf(cursor);
@@ -127,6 +128,9 @@ final class BatchFilter {
         }
         if (cursor.recordCount() == 0) {
             return lastOfSegment ? bytes : null;
+        }
+        if (EndTxnMarker.parse(bytes) == null) {
+            return bytes; // another control type: kept, as Kafka keeps it
         }
         RecordBatch batch = RecordBatch.at(bytes, 0);
         if (!batch.hasDeleteHorizon()) {
