@@ -225,10 +225,14 @@ final class LogLoader {
                     }
                 }
             }
+            // An N.txnindex left now is an old segment's (its log already renamed for deletion) or the cleaned
+            // one's renamed just before the crash: it cannot be told which, so it goes.
+            Path txnIndex = dir.resolve(LogSegment.fileName(base, TransactionIndex.SUFFIX));
+            Files.deleteIfExists(txnIndex);
             Path txnIndexSwap =
                     dir.resolve(LogSegment.fileName(base, TransactionIndex.SUFFIX + LogSegment.SWAP_SUFFIX));
             if (Files.exists(txnIndexSwap)) {
-                Files.move(txnIndexSwap, dir.resolve(LogSegment.fileName(base, TransactionIndex.SUFFIX)));
+                Files.move(txnIndexSwap, txnIndex);
             }
             Files.move(swap, dir.resolve(LogSegment.fileName(base, ".log")), StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {

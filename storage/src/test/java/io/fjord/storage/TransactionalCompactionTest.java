@@ -227,6 +227,23 @@ class TransactionalCompactionTest {
             assertThat(fileNames(crash)).noneMatch(n -> n.endsWith(LogSegment.SWAP_SUFFIX));
         }
 
+        Path renaming = copy(oldDir, tmp.resolve("renaming").resolve("t-0"));
+        Path oldLog = renaming.resolve(LogSegment.fileName(0, ".log"));
+        Files.move(oldLog, oldLog.resolveSibling(oldLog.getFileName() + LogSegment.DELETED_SUFFIX));
+        for (String suffix : new String[] {TransactionIndex.SUFFIX, ".log"}) {
+            Files.copy(
+                    cleanedDir.resolve(LogSegment.fileName(0, suffix)),
+                    renaming.resolve(LogSegment.fileName(0, suffix + LogSegment.SWAP_SUFFIX)));
+        }
+        try (CleanerTestContext recovered = new CleanerTestContext(renaming.getParent(), log.config())) {
+            recovered.log.updateHighWatermark(recovered.log.logEndOffset());
+            assertThat(recovered.readAll())
+                    .as("the old segment's index file, left while its log was being renamed, is replaced")
+                    .isEqualTo(cleanedEntries);
+            assertThat(recovered.log.abortedTransactions(0, recovered.log.logEndOffset()))
+                    .containsExactly(entry);
+        }
+
         Path early = copy(oldDir, tmp.resolve("early").resolve("t-0"));
         Files.copy(
                 cleanedDir.resolve(LogSegment.fileName(0, TransactionIndex.SUFFIX)),
