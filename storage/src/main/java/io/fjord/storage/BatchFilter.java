@@ -21,48 +21,53 @@ import java.util.Map;
  * Decides what of one batch survives compaction, as Kafka's {@code MemoryRecords.filterTo} with the
  * cleaner's retention rule: a keyed record stays unless the key map holds a greater offset for its key;
  * a tombstone (null value) also goes once its batch's delete horizon has passed; a record without a key
- * goes. Control batches stay as they are; a data batch of an aborted transaction loses every record
- * ({@link #filterAborted}). A batch that keeps everything and needs no delete horizon is
- * copied byte for byte; otherwise it is rebuilt with the same codec, base offset, last offset (so the
- * producer's last sequence is unchanged), producer id, epoch, base sequence, leader epoch and timestamp
- * type. A batch with tombstones gets a delete horizon (now + delete.retention.ms) the first time it is
- * rebuilt. A batch that loses every record is dropped, unless it is its producer's newest batch or the
- * last batch of the cleaned segment: it then stays as an empty batch (header only, uncompressed), which
- * keeps the producer's sequence and the segment's end offset.
+ * goes. A data batch of an aborted transaction loses every record ({@link #filterAborted}). A
+ * transaction marker ({@link #filterMarker}) stays while a batch of its transaction is left before it,
+ * and while it carries its producer's current epoch with no data batch of that epoch after it; otherwise
+ * it goes as a tombstone does (KIP-534): the first pass gives it a delete horizon, a pass after the horizon
+ * drops it, so a read_committed consumer that read the transaction's data before the data went still
+ * sees its marker. A batch that keeps everything and needs no delete horizon is copied byte for byte;
+ * otherwise it is rebuilt with the same codec, base offset, last offset (so the producer's last sequence
+ * is unchanged), producer id, epoch, base sequence, control and transactional flags, leader epoch and
+ * timestamp type. A batch with tombstones, or a marker that may go, gets a delete horizon (now +
+ * delete.retention.ms) the first time it is rebuilt: the delete-horizon attribute (bit 6) and the horizon
+ * as the base timestamp. A batch that loses every record is dropped, unless it is its producer's newest
+ * batch or the last batch of the cleaned segment: it then stays as an empty batch (header only,
+ * uncompressed), which keeps the producer's sequence and the segment's end offset.
  *
  * <p>Not thread-safe: used by one cleaner during one pass.
  */
 final class BatchFilter {
 
     private final SkimpyOffsetMap map;
-    private final Map<Long, Long> lastOffsetsOfProducers;
+    private final Map<Long, ProducerStateManager.LastEntry> lastEntriesOfProducers;
     private final long nowMs;
     private final long deleteRetentionMs;
     private final List<Record> retained = new ArrayList<>();
     private long nextHorizonMs = Long.MAX_VALUE;
 
-    BatchFilter(SkimpyOffsetMap map, Map<Long, Long> lastOffsetsOfProducers, long nowMs, long deleteRetentionMs) {
+    BatchFilter(
+            SkimpyOffsetMap map,
+            Map<Long, ProducerStateManager.LastEntry> lastEntriesOfProducers,
+            long nowMs,
+            long deleteRetentionMs) {
         this.map = map;
-        this.lastOffsetsOfProducers = lastOffsetsOfProducers;
+        this.lastEntriesOfProducers = lastEntriesOfProducers;
         this.nowMs = nowMs;
         this.deleteRetentionMs = deleteRetentionMs;
     }
 
-    /** The earliest delete horizon of a kept tombstone seen so far, or Long.MAX_VALUE. */
+    /** The earliest delete horizon of a kept tombstone or marker seen so far, or Long.MAX_VALUE. */
     long nextHorizonMs() {
         return nextHorizonMs;
     }
 
     /**
-     * The bytes to write for the batch under {@code cursor} (read with its CRC checked), or null to drop
-     * it. The returned buffer is valid until the next call.
+     * The bytes to write for the data batch under {@code cursor} (read with its CRC checked), or null to
+     * drop it. The returned buffer is valid until the next call.
      */
     ByteBuffer filter(FileBatchCursor cursor, boolean lastOfSegment) {
-        ByteBuffer bytes = cursor.batchBuffer().duplicate();
-        bytes.limit(cursor.sizeInBytes()).position(0);
-        if (cursor.isControl()) {
-            return bytes;
-        }
+        ByteBuffer bytes = bytesOf(cursor);
         RecordBatch batch = RecordBatch.at(bytes, 0);
         boolean horizonPassed = batch.hasDeleteHorizon() && nowMs >= batch.deleteHorizonMs();
         retained.clear();
@@ -92,9 +97,7 @@ final class BatchFilter {
             return bytes;
         }
         if (retained.isEmpty()) {
-            Long producerLast = batch.hasProducerId() ? lastOffsetsOfProducers.get(batch.producerId()) : null;
-            boolean producersNewest = producerLast != null && producerLast == batch.lastOffset();
-            return producersNewest || lastOfSegment ? emptyBatch(bytes) : null;
+            return producersNewestData(cursor) || lastOfSegment ? emptyBatch(bytes) : null;
         }
         return rebuild(batch, tombstones ? horizonMs : -1L);
     }
@@ -105,11 +108,60 @@ final class BatchFilter {
      * record.
      */
     ByteBuffer filterAborted(FileBatchCursor cursor, boolean lastOfSegment) {
+        return producersNewestData(cursor) || lastOfSegment ? emptyBatch(bytesOf(cursor)) : null;
+    }
+
+    /**
+     * The bytes to write for the control batch under {@code cursor}, a transaction marker, or null to drop
+     * it; {@code transactionRetained}: whether a data batch of the transaction it ends is in the cleaned log
+     * ({@link CleanedTransactions}). A marker that is kept emptied as its segment's last batch (its record
+     * gone) was past its horizon: it goes as soon as it is no longer last. A control batch that is not an
+     * end-transaction marker stays as it is.
+     */
+    ByteBuffer filterMarker(FileBatchCursor cursor, boolean transactionRetained, boolean lastOfSegment) {
+        ByteBuffer bytes = bytesOf(cursor);
+        ProducerStateManager.LastEntry last = lastEntriesOfProducers.get(cursor.producerId());
+        boolean producersEpochMarker =
+                last != null && last.lastDataOffset() < 0 && last.epoch() == cursor.producerEpoch();
+        if (transactionRetained || producersEpochMarker) {
+            return bytes;
+        }
+        if (cursor.recordCount() == 0) {
+            return lastOfSegment ? bytes : null;
+        }
+        if (EndTxnMarker.parse(bytes) == null) {
+            return bytes; // another control type: kept, as Kafka keeps it
+        }
+        RecordBatch batch = RecordBatch.at(bytes, 0);
+        if (!batch.hasDeleteHorizon()) {
+            long horizonMs = nowMs + deleteRetentionMs;
+            nextHorizonMs = Math.min(nextHorizonMs, horizonMs);
+            Iterator<Record> records = batch.iterator(Batches.MAX_DECOMPRESSED_BOUND_BYTES);
+            while (records.hasNext()) {
+                retained.add(records.next());
+            }
+            return rebuild(batch, horizonMs);
+        }
+        if (nowMs < batch.deleteHorizonMs()) {
+            nextHorizonMs = Math.min(nextHorizonMs, batch.deleteHorizonMs());
+            return bytes;
+        }
+        return lastOfSegment ? emptyBatch(bytes) : null;
+    }
+
+    /** Whether the data batch under {@code cursor} is its producer's newest, which holds its last sequence. */
+    private boolean producersNewestData(FileBatchCursor cursor) {
+        if (cursor.producerId() < 0) {
+            return false;
+        }
+        ProducerStateManager.LastEntry last = lastEntriesOfProducers.get(cursor.producerId());
+        return last != null && last.lastDataOffset() == cursor.lastOffset();
+    }
+
+    private static ByteBuffer bytesOf(FileBatchCursor cursor) {
         ByteBuffer bytes = cursor.batchBuffer().duplicate();
         bytes.limit(cursor.sizeInBytes()).position(0);
-        Long producerLast = lastOffsetsOfProducers.get(cursor.producerId());
-        boolean producersNewest = producerLast != null && producerLast == cursor.lastOffset();
-        return producersNewest || lastOfSegment ? emptyBatch(bytes) : null;
+        return bytes;
     }
 
     private ByteBuffer rebuild(RecordBatch batch, long deleteHorizonMs) {
@@ -117,6 +169,7 @@ final class BatchFilter {
                 .baseOffset(batch.baseOffset())
                 .producer(batch.producerId(), batch.producerEpoch(), batch.baseSequence())
                 .transactional(batch.isTransactional())
+                .control(batch.isControl())
                 .partitionLeaderEpoch(batch.partitionLeaderEpoch())
                 .overrideLastOffset(batch.lastOffset());
         if (batch.timestampType() == TimestampType.LOG_APPEND_TIME) {

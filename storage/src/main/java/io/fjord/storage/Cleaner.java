@@ -2,9 +2,12 @@ package io.fjord.storage;
 
 import io.fjord.protocol.record.RecordBatch;
 import io.fjord.protocol.record.RecordBatchDescriptor;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -13,7 +16,11 @@ import java.util.function.BooleanSupplier;
  * is full), then rewrites every segment from the log start up to where the map got, in groups of
  * consecutive segments that fit one segment (segment.bytes and the index size), keeping for each key only
  * the record with the greatest offset. Batches keep their offsets, producer fields and codec
- * ({@link BatchFilter}); tombstones live on until their batch's delete horizon. Each group is written to
+ * ({@link BatchFilter}); tombstones live on until their batch's delete horizon. Transaction markers go as
+ * Kafka's cleaner removes them: the pass walks every batch from the log start in order ({@link
+ * CleanedTransactions}), and a marker whose transaction has no batch left in the cleaned log gets a delete
+ * horizon, then goes in a pass after it; an aborted transaction's {@code .txnindex} entry goes with its
+ * marker, once none of its batches are left. Each group is written to
  * {@code .cleaned} files, fsynced, and swapped in by {@link UnifiedLog#replaceSegments}, which holds the
  * log's lock only for the renames. Nothing is read or written while holding that lock.
  *
@@ -60,11 +67,12 @@ final class Cleaner {
                     + range.firstDirtyOffset() + " of " + log.topicPartition()
                     + ": raise log.cleaner.dedupe.buffer.size");
         }
-        BatchFilter filter = new BatchFilter(map, log.lastOffsetsOfProducers(), nowMs, config.deleteRetentionMs());
+        BatchFilter filter = new BatchFilter(map, log.lastEntriesOfProducers(), nowMs, config.deleteRetentionMs());
+        CleanedTransactions transactions = new CleanedTransactions();
         long written = 0;
         int cleaned = 0;
         for (List<LogSegment> group : groups(all, mapEnd, config)) {
-            written += cleanGroup(log, group, filter, generation, nowMs, read, aborted);
+            written += cleanGroup(log, group, filter, transactions, generation, nowMs, read, aborted);
             cleaned += group.size();
         }
         return new CleanResult(mapEnd, read[0], written, cleaned, filter.nextHorizonMs());
@@ -156,11 +164,15 @@ final class Cleaner {
         return groups;
     }
 
-    /** Writes the group's surviving batches into one cleaned segment and swaps it in; returns bytes written. */
+    /**
+     * Writes the group's surviving batches into one cleaned segment and swaps it in; returns bytes written.
+     * An aborted transaction's index entry goes with its marker: it is copied only when the marker is.
+     */
     private long cleanGroup(
             UnifiedLog log,
             List<LogSegment> group,
             BatchFilter filter,
+            CleanedTransactions transactions,
             long generation,
             long nowMs,
             long[] read,
@@ -170,6 +182,12 @@ final class Cleaner {
         Long groupEnd = log.segments().higherKey(lastOfGroup.baseOffset());
         AbortedBatches abortedTxns = new AbortedBatches(
                 log.abortedTransactions(group.get(0).baseOffset(), groupEnd == null ? log.logEndOffset() : groupEnd));
+        Map<Long, AbortedTxn> abortsByMarker = new HashMap<>();
+        for (LogSegment segment : group) {
+            for (AbortedTxn txn : segment.txnIndex().entries()) {
+                abortsByMarker.put(txn.lastOffset(), txn);
+            }
+        }
         boolean swapped = false;
         try {
             for (int g = 0; g < group.size(); g++) {
@@ -181,9 +199,14 @@ final class Cleaner {
                     checkAborted(aborted);
                     read[0] += cursor.sizeInBytes();
                     boolean lastBatch = lastOfGroupSegment && cursor.endOfBatchPosition() == size;
-                    java.nio.ByteBuffer out = abortedTxns.isAborted(cursor)
-                            ? filter.filterAborted(cursor, lastBatch)
-                            : filter.filter(cursor, lastBatch);
+                    boolean abortedData = abortedTxns.isAborted(cursor);
+                    ByteBuffer out;
+                    if (cursor.isControl()) {
+                        out = filter.filterMarker(cursor, transactions.onMarker(cursor), lastBatch);
+                    } else {
+                        out = abortedData ? filter.filterAborted(cursor, lastBatch) : filter.filter(cursor, lastBatch);
+                        transactions.onDataBatch(cursor, out != null);
+                    }
                     if (out != null) {
                         cleaned.append(
                                 Batches.baseOffset(out, 0),
@@ -191,13 +214,14 @@ final class Cleaner {
                                 out.getLong(RecordBatchDescriptor.MAX_TIMESTAMP_OFFSET),
                                 Batches.lastOffset(out, 0),
                                 out);
+                        AbortedTxn abort = cursor.isControl() ? abortsByMarker.get(cursor.baseOffset()) : null;
+                        if (abort != null) {
+                            cleaned.txnIndex().append(abort);
+                        }
                     }
                     throttler.maybeThrottle(cursor.sizeInBytes() + (out == null ? 0 : out.remaining()));
                 }
                 checkReadWhole(cursor, segment);
-                for (AbortedTxn txn : segment.txnIndex().entries()) {
-                    cleaned.txnIndex().append(txn); // markers are kept, so their aborts stay indexed
-                }
             }
             cleaned.onBecomeInactiveSegment();
             cleaned.flush();

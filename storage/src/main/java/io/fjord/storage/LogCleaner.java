@@ -22,9 +22,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The log cleaner (compaction) of a broker: {@code log.cleaner.threads} threads that each take the
  * "filthiest" compacted log (the greatest dirty ratio at or above its min.cleanable.dirty.ratio; a log
- * with a record older than max.compaction.lag.ms or a tombstone past its delete horizon goes first), clean
- * it with their own {@link Cleaner}, and sleep {@code log.cleaner.backoff.ms} when no log qualifies. It
- * remembers how far each log is cleaned in one file per log directory:
+ * with a record older than max.compaction.lag.ms or a tombstone or transaction marker past its delete
+ * horizon goes first), clean it with their own {@link Cleaner}, and sleep {@code log.cleaner.backoff.ms}
+ * when no log qualifies. It remembers how far each log is cleaned in one file per log directory:
  *
  * <pre>
  * | file                      | content                                                     |

@@ -23,8 +23,12 @@ import java.util.stream.Stream;
  * {@code .deleted} and {@code .cleaned} files are removed first, then the cleaner's interrupted swaps are
  * completed: a {@code N.log.swap} is written whole and fsynced before it gets that name, so it replaces
  * every segment with a base offset in [N, its next offset), takes the name {@code N.log} and gets its
- * indexes rebuilt (index {@code .swap} files are dropped). A crash during the cleaner's swap thus
- * recovers to either the old segments or the cleaned one.
+ * offset and time indexes rebuilt (their {@code .swap} files are dropped). Its {@code N.txnindex.swap},
+ * renamed before the log file and so complete when {@code N.log.swap} exists, becomes {@code N.txnindex}:
+ * so the aborts the cleaner kept keep the first offsets they were indexed with (where the crash came after
+ * it was renamed to {@code N.txnindex}, that file cannot be told from an old segment's and goes; the
+ * replay of the producer state over the swapped segment then rebuilds its entries from the batches left).
+ * A crash during the cleaner's swap thus recovers to either the old segments or the cleaned one.
  *
  * <p>Not thread-safe: runs once, on the thread that opens the log, before the log is published.
  */
@@ -154,11 +158,16 @@ final class LogLoader {
     }
 
     private static void removeLeftovers(Path dir) {
+        String txnIndexSwap = TransactionIndex.SUFFIX + LogSegment.SWAP_SUFFIX;
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
             for (Path f : files) {
                 String name = f.getFileName().toString();
                 boolean indexSwap =
                         name.endsWith(LogSegment.SWAP_SUFFIX) && !name.endsWith(".log" + LogSegment.SWAP_SUFFIX);
+                if (name.endsWith(txnIndexSwap)) {
+                    String base = name.substring(0, name.length() - txnIndexSwap.length());
+                    indexSwap = !Files.exists(dir.resolve(base + ".log" + LogSegment.SWAP_SUFFIX));
+                }
                 if (name.endsWith(".tmp")
                         || name.endsWith(LogSegment.DELETED_SUFFIX)
                         || name.endsWith(LogSegment.CLEANED_SUFFIX)
@@ -215,6 +224,15 @@ final class LogLoader {
                         Files.deleteIfExists(dir.resolve(LogSegment.fileName(old, s)));
                     }
                 }
+            }
+            // An N.txnindex left now is an old segment's (its log already renamed for deletion) or the cleaned
+            // one's renamed just before the crash: it cannot be told which, so it goes.
+            Path txnIndex = dir.resolve(LogSegment.fileName(base, TransactionIndex.SUFFIX));
+            Files.deleteIfExists(txnIndex);
+            Path txnIndexSwap =
+                    dir.resolve(LogSegment.fileName(base, TransactionIndex.SUFFIX + LogSegment.SWAP_SUFFIX));
+            if (Files.exists(txnIndexSwap)) {
+                Files.move(txnIndexSwap, txnIndex);
             }
             Files.move(swap, dir.resolve(LogSegment.fileName(base, ".log")), StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {

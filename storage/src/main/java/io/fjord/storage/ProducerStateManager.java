@@ -69,6 +69,14 @@ final class ProducerStateManager {
      */
     record CompletedTxn(long producerId, long firstOffset, long lastOffset, boolean aborted) {}
 
+    /**
+     * What the log cleaner keeps of one producer, as Kafka's {@code LastRecord}: the last offset of its
+     * newest data batch in its current epoch ({@code -1} when that epoch has none, as after a marker that
+     * bumped the epoch), so its last sequence survives, and its epoch: without such a batch, its markers of
+     * that epoch stay instead, so the epoch that fences older producers survives a replay of the log.
+     */
+    record LastEntry(long lastDataOffset, short epoch) {}
+
     /** One producer's epoch, its most recent batches (oldest first) and its ongoing transaction. */
     static final class ProducerStateEntry {
         final long producerId;
@@ -342,13 +350,13 @@ final class ProducerStateManager {
         return before - producers.size();
     }
 
-    /** Producer id to the last offset of its newest batch, for producers with at least one batch. */
-    Map<Long, Long> lastOffsets() {
-        Map<Long, Long> out = new HashMap<>();
+    /** Producer id to what the log cleaner must keep of that producer, for every producer remembered. */
+    Map<Long, LastEntry> lastEntries() {
+        Map<Long, LastEntry> out = new HashMap<>();
         for (ProducerStateEntry e : producers.values()) {
-            if (!e.batches.isEmpty()) {
-                out.put(e.producerId, e.batches.peekLast().lastOffset());
-            }
+            long lastDataOffset =
+                    e.batches.isEmpty() ? -1L : e.batches.peekLast().lastOffset();
+            out.put(e.producerId, new LastEntry(lastDataOffset, e.epoch));
         }
         return out;
     }

@@ -774,13 +774,14 @@ public final class UnifiedLog implements AutoCloseable {
     }
 
     /**
-     * For each idempotent producer, the last offset of its newest batch: the cleaner keeps that batch (if
-     * empty) so the producer's sequence survives compaction. A copy, taken under the lock.
+     * For each producer the partition remembers, its newest data batch and its epoch: the cleaner keeps
+     * that batch (if empty), or the markers of that epoch when it has none, so the producer's sequence and
+     * epoch survive compaction. A copy, taken under the lock.
      */
-    Map<Long, Long> lastOffsetsOfProducers() {
+    Map<Long, ProducerStateManager.LastEntry> lastEntriesOfProducers() {
         lock.lock();
         try {
-            return producerState.lastOffsets();
+            return producerState.lastEntries();
         } finally {
             lock.unlock();
         }
