@@ -16,4 +16,14 @@ public interface LoadableCoordinator {
 
     /** Stops serving {@code partition}. Idempotent. */
     void unloadPartition(int partition);
+
+    /**
+     * Whether a partition must be loaded again when its leader epoch rises while this broker still leads it (the
+     * transaction coordinator: the epoch fences the markers of an older coordinator). A coordinator that does not
+     * use the epoch keeps serving, which spares it a second load right after a restart (the broker's re-register
+     * bumps the epochs of the partitions it led).
+     */
+    default boolean reloadsOnNewLeaderEpoch() {
+        return false;
+    }
 }

@@ -94,9 +94,9 @@ public final class CoordinatorPartitionsPublisher implements MetadataPublisher {
         }
         for (Integer partition : new ArrayList<>(led.keySet())) {
             Integer epoch = nowLed.get(partition);
-            // A new leader epoch while still leader (Kafka reloads then too): the state is read again, and the
-            // transaction coordinator's epoch moves on.
-            if (epoch == null || epoch > ledEpochs.getOrDefault(partition, epoch)) {
+            // A new leader epoch while still leader: a coordinator that uses the epoch reads its state again.
+            boolean newEpoch = epoch != null && epoch > ledEpochs.getOrDefault(partition, epoch);
+            if (epoch == null || newEpoch && coordinator.reloadsOnNewLeaderEpoch()) {
                 led.remove(partition);
                 ledEpochs.remove(partition);
                 coordinator.unloadPartition(partition);

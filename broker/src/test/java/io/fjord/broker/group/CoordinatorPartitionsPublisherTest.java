@@ -6,11 +6,13 @@ import io.fjord.broker.partition.ReplicaManager;
 import io.fjord.common.Errors;
 import io.fjord.common.TopicPartition;
 import io.fjord.common.Uuid;
+import io.fjord.coordinator.CoordinatorLoad;
 import io.fjord.coordinator.CoordinatorLogEntry;
 import io.fjord.coordinator.CoordinatorRecord;
 import io.fjord.coordinator.ExecutorCoordinatorScheduler;
 import io.fjord.coordinator.GroupCoordinator;
 import io.fjord.coordinator.GroupCoordinatorConfig;
+import io.fjord.coordinator.LoadableCoordinator;
 import io.fjord.coordinator.TopicMetadataView;
 import io.fjord.metadata.MetadataDelta;
 import io.fjord.metadata.MetadataImage;
@@ -152,15 +154,38 @@ class CoordinatorPartitionsPublisherTest {
     }
 
     @Test
-    void aNewLeaderEpochWhileStillLeaderLoadsThePartitionAgain() {
+    void aNewLeaderEpochWhileStillLeaderLoadsThePartitionAgainOnlyForACoordinatorThatUsesIt() {
         publish(LOCAL);
         loader.runAll();
         assertThat(coordinator.coordinatorStatus("g")).isEqualTo(Errors.NONE);
-
-        publish(LOCAL, true, 0);
-        assertThat(coordinator.coordinatorStatus("g")).as("same epoch: kept").isEqualTo(Errors.NONE);
-
         publish(LOCAL, true, 1);
+        assertThat(coordinator.coordinatorStatus("g"))
+                .as("the group coordinator does not use the epoch: it keeps serving")
+                .isEqualTo(Errors.NONE);
+
+        LoadableCoordinator usesEpoch = new LoadableCoordinator() {
+            @Override
+            public CoordinatorLoad scheduleLoad(int partition, int leaderEpoch) {
+                return coordinator.scheduleLoad(partition, leaderEpoch);
+            }
+
+            @Override
+            public void unloadPartition(int partition) {
+                coordinator.unloadPartition(partition);
+            }
+
+            @Override
+            public boolean reloadsOnNewLeaderEpoch() {
+                return true;
+            }
+        };
+        publisher = new CoordinatorPartitionsPublisher(
+                LOCAL, OffsetsTopicLog.TOPIC, usesEpoch, replicas, loader, timer, RETRY_BACKOFF_MS);
+        publish(LOCAL, true, 1);
+        loader.runAll();
+        publish(LOCAL, true, 1);
+        assertThat(coordinator.coordinatorStatus("g")).as("same epoch: kept").isEqualTo(Errors.NONE);
+        publish(LOCAL, true, 2);
         assertThat(coordinator.coordinatorStatus("g")).isEqualTo(Errors.COORDINATOR_LOAD_IN_PROGRESS);
         loader.runAll();
         assertThat(coordinator.coordinatorStatus("g")).isEqualTo(Errors.NONE);

@@ -420,6 +420,12 @@ public final class TransactionCoordinator implements LoadableCoordinator {
         };
     }
 
+    /** The leader epoch is this coordinator's epoch, which markers carry: a new one means loading again. */
+    @Override
+    public boolean reloadsOnNewLeaderEpoch() {
+        return true;
+    }
+
     @Override
     public void unloadPartition(int partition) {
         Shard shard = shards.remove(partition);
