@@ -18,6 +18,7 @@ import io.fjord.broker.partition.ReplicaManager;
 import io.fjord.broker.producer.ProducerIdManager;
 import io.fjord.broker.quota.ReplicationThrottles;
 import io.fjord.broker.txn.TransactionHandlers;
+import io.fjord.broker.txn.TransactionVerifier;
 import io.fjord.broker.txn.TxnMarkerChannel;
 import io.fjord.common.ApiException;
 import io.fjord.common.Entropy;
@@ -77,6 +78,10 @@ public final class BrokerServer {
     private static final long PRODUCER_ID_RETRY_BACKOFF_MS = 100;
     /** Marker requests waiting per destination broker; past it, markers fail retriably and are tried again. */
     private static final int TXN_MARKER_QUEUE = 1_000;
+    /** Transactional ids whose verification may wait for one coordinator broker (KIP-890 part 1). */
+    private static final int TXN_VERIFICATION_QUEUE = 10_000;
+    /** How long a coordinator broker may take to answer a verification (Kafka: request.timeout.ms). */
+    private static final int TXN_VERIFICATION_SOCKET_TIMEOUT_MS = 30_000;
     /** How long a marker request may take: the leader answers once its in-sync replicas have the marker. */
     private static final int TXN_MARKER_SOCKET_TIMEOUT_MS = 60_000;
     /** How long the coordinator waits before writing a failed marker again. */
@@ -96,6 +101,9 @@ public final class BrokerServer {
     private CoordinatorPartitionsPublisher groupPublisher;
     private ScheduledThreadPoolExecutor txnExecutor;
     private TxnMarkerChannel txnMarkers;
+    /** Null when transaction.partition.verification.enable is false. */
+    private TransactionVerifier txnVerifier;
+
     private TransactionCoordinator txnCoordinator;
     private CoordinatorPartitionsPublisher txnPublisher;
     private NetworkServer network;
@@ -211,22 +219,6 @@ public final class BrokerServer {
                 config.minIncrementalFetchSessionEvictionMs(),
                 time,
                 new Random(Entropy.SYSTEM.nextLong()));
-        RequestDispatcher dispatcher = KafkaApis.build(
-                metadata,
-                metadataNode.controller(),
-                replicaManager,
-                logManager,
-                producerIds,
-                new GroupHandlers(metadata, metadataNode.controller(), groupCoordinator, txnCoordinator),
-                new TransactionHandlers(txnCoordinator, metadata),
-                fetchSessions,
-                // A marker in __consumer_offsets ends the producer's pending transactional offsets there.
-                new TxnMarkerWriter(
-                        replicaManager,
-                        (tp, producerId, committed) ->
-                                groupCoordinator.completeTransaction(tp.partition(), producerId, committed),
-                        txnExecutor),
-                time);
         int ioThreads = Math.max(1, config.numIoThreads());
         ioPool = new ThreadPoolExecutor(
                 ioThreads,
@@ -237,6 +229,40 @@ public final class BrokerServer {
                 // connections. No caller-runs fallback: a handler must never run on a Netty event loop.
                 new LinkedBlockingQueue<>(),
                 daemonThreads("fjord-io"));
+        if (config.transactionPartitionVerificationEnable()) {
+            txnVerifier = new TransactionVerifier(
+                    metadata,
+                    txnCoordinator,
+                    config.nodeId(),
+                    TXN_VERIFICATION_QUEUE,
+                    TXN_VERIFICATION_SOCKET_TIMEOUT_MS,
+                    config.socketRequestMaxBytes());
+        }
+        RequestDispatcher dispatcher = KafkaApis.build(
+                metadata,
+                metadataNode.controller(),
+                replicaManager,
+                logManager,
+                producerIds,
+                new GroupHandlers(
+                        metadata,
+                        metadataNode.controller(),
+                        groupCoordinator,
+                        txnCoordinator,
+                        replicaManager,
+                        txnVerifier,
+                        ioPool),
+                new TransactionHandlers(txnCoordinator, metadata),
+                fetchSessions,
+                // A marker in __consumer_offsets ends the producer's pending transactional offsets there.
+                new TxnMarkerWriter(
+                        replicaManager,
+                        (tp, producerId, committed) ->
+                                groupCoordinator.completeTransaction(tp.partition(), producerId, committed),
+                        txnExecutor),
+                txnVerifier,
+                ioPool,
+                time);
         io.fjord.common.config.Endpoint listener = clientListener(config.listeners());
         network = new NetworkServer(
                 new NetworkServer.Settings(
@@ -402,6 +428,7 @@ public final class BrokerServer {
         closeQuietly("transaction coordinator", () -> txnCoordinator.shutdown(), txnCoordinator);
         closeQuietly("transaction timers", () -> txnExecutor.shutdownNow(), txnExecutor);
         closeQuietly("transaction markers", () -> txnMarkers.close(), txnMarkers);
+        closeQuietly("transaction verification", () -> txnVerifier.close(), txnVerifier);
         closeQuietly(
                 "group loader",
                 () -> {

@@ -23,10 +23,12 @@ import io.fjord.broker.network.RequestDispatcher;
 import io.fjord.broker.partition.ReplicaManager;
 import io.fjord.broker.producer.ProducerIdManager;
 import io.fjord.broker.txn.TransactionHandlers;
+import io.fjord.broker.txn.TransactionVerifier;
 import io.fjord.common.Time;
 import io.fjord.metadata.ControllerApi;
 import io.fjord.protocol.ApiKeys;
 import io.fjord.storage.LogManager;
+import java.util.concurrent.Executor;
 
 /**
  * The table of APIs this broker serves and the version ranges it advertises (PROTOCOL-NOTES.md, "Versions
@@ -53,6 +55,8 @@ final class KafkaApis {
             TransactionHandlers transactions,
             FetchSessionCache fetchSessions,
             TxnMarkerWriter txnMarkers,
+            TransactionVerifier txnVerifier,
+            Executor ioPool,
             Time time) {
         RequestDispatcher dispatcher = new RequestDispatcher();
         TopicAdminHandlers topicAdmin = new TopicAdminHandlers(metadata, controller);
@@ -62,7 +66,7 @@ final class KafkaApis {
         dispatcher
                 .register(ApiKeys.API_VERSIONS, 0, 5, new ApiVersionsHandler(dispatcher))
                 .register(ApiKeys.METADATA, 0, 13, new MetadataHandler(metadata, controller))
-                .register(ApiKeys.PRODUCE, 0, 13, new ProduceHandler(replicaManager, metadata))
+                .register(ApiKeys.PRODUCE, 0, 13, new ProduceHandler(replicaManager, metadata, txnVerifier, ioPool))
                 .register(
                         ApiKeys.FETCH,
                         4,
@@ -70,8 +74,9 @@ final class KafkaApis {
                         new FetchHandler(replicaManager, metadata, rackAwareSelector(metadata), fetchSessions, time))
                 .register(ApiKeys.LIST_OFFSETS, 1, 11, new ListOffsetsHandler(replicaManager))
                 .register(ApiKeys.INIT_PRODUCER_ID, 0, 5, new InitProducerIdHandler(producerIds, transactions))
-                // AddPartitionsToTxn v4+ is for brokers (KIP-890 verification); EndTxn v5 is transactions v2.
-                .register(ApiKeys.ADD_PARTITIONS_TO_TXN, 0, 3, transactions::addPartitionsToTxn)
+                // AddPartitionsToTxn v4+ is for brokers (KIP-890 verification; the Java client sends at most v3);
+                // EndTxn v5 is transactions v2.
+                .register(ApiKeys.ADD_PARTITIONS_TO_TXN, 0, 5, transactions::addPartitionsToTxn)
                 .register(ApiKeys.ADD_OFFSETS_TO_TXN, 0, 4, transactions::addOffsetsToTxn)
                 .register(ApiKeys.END_TXN, 0, 4, transactions::endTxn)
                 .register(ApiKeys.LIST_TRANSACTIONS, 0, 2, transactions::listTransactions)

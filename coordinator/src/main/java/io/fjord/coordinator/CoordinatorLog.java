@@ -1,5 +1,6 @@
 package io.fjord.coordinator;
 
+import io.fjord.common.VerificationGuard;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -26,8 +27,15 @@ public interface CoordinatorLog {
      * producerEpoch} (attributes bit 4 set, the producer's id and epoch in the batch header, base sequence 0,
      * as Kafka's coordinator writes a TxnOffsetCommit). The records stay pending until the producer's
      * end-transaction marker follows them in the partition. A producer epoch older than the one the partition
-     * has seen fails the future with INVALID_PRODUCER_EPOCH.
+     * has seen fails the future with INVALID_PRODUCER_EPOCH. With a {@code guard} (not null: the partition's
+     * leader verified the transaction with its coordinator, KIP-890) a batch that would start the producer's
+     * transaction in the partition is written only if the guard is still the one the leader placed
+     * (INVALID_TXN_STATE otherwise).
      */
     CompletableFuture<Void> appendTransactional(
-            int partition, long producerId, short producerEpoch, List<CoordinatorRecord> records);
+            int partition,
+            long producerId,
+            short producerEpoch,
+            VerificationGuard guard,
+            List<CoordinatorRecord> records);
 }

@@ -2,6 +2,7 @@ package io.fjord.coordinator;
 
 import io.fjord.common.ApiException;
 import io.fjord.common.Errors;
+import io.fjord.common.VerificationGuard;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -105,12 +106,19 @@ final class CoordinatorShard {
         write(records, () -> log.append(partition, List.copyOf(records)), onDone);
     }
 
-    /** {@link #append} as one transactional batch of {@code producerId} at {@code producerEpoch}. */
+    /**
+     * {@link #append} as one transactional batch of {@code producerId} at {@code producerEpoch}, with the
+     * verification {@code guard} of its transaction (null: none, see {@link CoordinatorLog#appendTransactional}).
+     */
     void appendTransactional(
-            long producerId, short producerEpoch, List<CoordinatorRecord> records, Consumer<Errors> onDone) {
+            long producerId,
+            short producerEpoch,
+            VerificationGuard guard,
+            List<CoordinatorRecord> records,
+            Consumer<Errors> onDone) {
         write(
                 records,
-                () -> log.appendTransactional(partition, producerId, producerEpoch, List.copyOf(records)),
+                () -> log.appendTransactional(partition, producerId, producerEpoch, guard, List.copyOf(records)),
                 onDone);
     }
 

@@ -2,6 +2,7 @@ package io.fjord.coordinator;
 
 import io.fjord.common.Errors;
 import io.fjord.common.Time;
+import io.fjord.common.VerificationGuard;
 import io.fjord.coordinator.record.CorruptRecordException;
 import io.fjord.protocol.message.ConsumerGroupDescribeRequest;
 import io.fjord.protocol.message.ConsumerGroupDescribeResponse;
@@ -348,7 +349,17 @@ public final class GroupCoordinator implements LoadableCoordinator {
      * {@link #completeTransaction}.
      */
     public CompletableFuture<TxnOffsetCommitResponse> txnOffsetCommit(TxnOffsetCommitRequest request, short version) {
-        return offsetApi.txnCommit(request, version);
+        return txnOffsetCommit(request, version, null);
+    }
+
+    /**
+     * {@link #txnOffsetCommit(TxnOffsetCommitRequest, short)} once the broker verified with the transaction
+     * coordinator that the group's partition is in the producer's transaction (KIP-890 part 1): the batch carries
+     * {@code guard} ({@link VerificationGuard#NONE} when the transaction was already ongoing in the partition).
+     */
+    public CompletableFuture<TxnOffsetCommitResponse> txnOffsetCommit(
+            TxnOffsetCommitRequest request, short version, VerificationGuard guard) {
+        return offsetApi.txnCommit(request, version, guard);
     }
 
     /**

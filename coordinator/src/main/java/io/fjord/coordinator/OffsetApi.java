@@ -3,6 +3,7 @@ package io.fjord.coordinator;
 import io.fjord.common.Errors;
 import io.fjord.common.TopicPartition;
 import io.fjord.common.Uuid;
+import io.fjord.common.VerificationGuard;
 import io.fjord.protocol.message.OffsetCommitRequest;
 import io.fjord.protocol.message.OffsetCommitResponse;
 import io.fjord.protocol.message.OffsetDeleteRequest;
@@ -104,7 +105,8 @@ final class OffsetApi {
         return template;
     }
 
-    CompletableFuture<TxnOffsetCommitResponse> txnCommit(TxnOffsetCommitRequest request, short version) {
+    CompletableFuture<TxnOffsetCommitResponse> txnCommit(
+            TxnOffsetCommitRequest request, short version, VerificationGuard guard) {
         List<OffsetHandler.CommitPartition> partitions = new ArrayList<>();
         TxnOffsetCommitResponse response = new TxnOffsetCommitResponse();
         for (TxnOffsetCommitRequest.TxnOffsetCommitRequestTopic topic : request.topics()) {
@@ -141,7 +143,8 @@ final class OffsetApi {
                                 request.producerId(),
                                 request.producerEpoch(),
                                 partitions,
-                                version)
+                                version,
+                                guard)
                         .thenApply(errors -> fillTxnCommit(response, errors)));
     }
 

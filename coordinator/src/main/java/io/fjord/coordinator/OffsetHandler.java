@@ -3,6 +3,7 @@ package io.fjord.coordinator;
 import io.fjord.common.Errors;
 import io.fjord.common.TopicPartition;
 import io.fjord.common.Uuid;
+import io.fjord.common.VerificationGuard;
 import io.fjord.coordinator.record.GroupRecords;
 import io.fjord.coordinator.record.GroupRecords.OffsetValue;
 import java.util.ArrayList;
@@ -214,7 +215,8 @@ final class OffsetHandler {
             long producerId,
             short producerEpoch,
             List<CommitPartition> partitions,
-            short version) {
+            short version,
+            VerificationGuard guard) {
         Errors groupError = validateCommit(shard, groupId, committer, version, true);
         List<Errors> errors = new ArrayList<>(partitions.size());
         List<CoordinatorRecord> records = new ArrayList<>();
@@ -239,7 +241,7 @@ final class OffsetHandler {
             }
         }
         CompletableFuture<List<Errors>> future = new CompletableFuture<>();
-        shard.appendTransactional(producerId, producerEpoch, records, appendError -> {
+        shard.appendTransactional(producerId, producerEpoch, guard, records, appendError -> {
             if (appendError != null) {
                 for (int i = 0; i < written.size(); i++) {
                     shard.offsets.removePending(producerId, groupId, written.get(i), position + i);

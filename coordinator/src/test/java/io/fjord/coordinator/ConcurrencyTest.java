@@ -33,7 +33,11 @@ class ConcurrencyTest {
 
         @Override
         public CompletableFuture<Void> appendTransactional(
-                int partition, long producerId, short producerEpoch, List<CoordinatorRecord> records) {
+                int partition,
+                long producerId,
+                short producerEpoch,
+                io.fjord.common.VerificationGuard guard,
+                List<CoordinatorRecord> records) {
             return append(partition, records);
         }
     }

@@ -35,7 +35,11 @@ final class InMemoryCoordinatorLog implements CoordinatorLog {
 
     @Override
     public CompletableFuture<Void> appendTransactional(
-            int partition, long producerId, short producerEpoch, List<CoordinatorRecord> batch) {
+            int partition,
+            long producerId,
+            short producerEpoch,
+            io.fjord.common.VerificationGuard guard,
+            List<CoordinatorRecord> batch) {
         return appendAs(partition, producerId, batch);
     }
 

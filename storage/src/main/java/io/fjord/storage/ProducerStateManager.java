@@ -2,6 +2,7 @@ package io.fjord.storage;
 
 import io.fjord.common.ApiException;
 import io.fjord.common.Errors;
+import io.fjord.common.VerificationGuard;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -27,6 +28,10 @@ import java.util.zip.CRC32C;
  * transactional batch since its last end-transaction marker. The ongoing transactions, by first offset,
  * give the partition's first unstable offset. The state is a replay of the log's batches; snapshots
  * ({@code <offset>.snapshot}, taken on roll and clean shutdown) make that replay short after a restart.
+ *
+ * <p>Transaction verification (KIP-890 part 1) keeps, in memory only, one {@link VerificationGuard} per producer
+ * whose first transactional batch here waits for its transaction coordinator's answer; any transactional batch
+ * or marker of that producer clears it (see {@link #maybeStartVerification}).
  *
  * <p>Snapshot file layout (big-endian); version 1 (no transaction fields) is still read:
  *
@@ -107,8 +112,37 @@ final class ProducerStateManager {
         }
     }
 
+    /**
+     * A verification in progress for one producer: its guard, when it started (it is dropped with the
+     * producers idle past producer.id.expiration.ms), and the lowest sequence and newest epoch of the batches
+     * waiting on it, so that a later batch verified first cannot be appended before them.
+     */
+    static final class VerificationState {
+        final VerificationGuard guard = VerificationGuard.create();
+        final long startMs;
+        int lowestSequence;
+        short epoch;
+
+        VerificationState(long startMs, int sequence, short epoch) {
+            this.startMs = startMs;
+            this.lowestSequence = sequence;
+            this.epoch = epoch;
+        }
+
+        void onBatch(int sequence, short batchEpoch) {
+            if (batchEpoch > epoch) {
+                epoch = batchEpoch;
+                lowestSequence = sequence;
+            } else if (batchEpoch == epoch && sequence < lowestSequence) {
+                lowestSequence = sequence;
+            }
+        }
+    }
+
     private final Path dir;
     private final Map<Long, ProducerStateEntry> producers = new HashMap<>();
+    /** The verifications in progress, by producer id. */
+    private final Map<Long, VerificationState> verifications = new HashMap<>();
     /** The ongoing transactions: first offset to producer id. */
     private final TreeMap<Long, Long> ongoingTxns = new TreeMap<>();
     /** Whether the state changed since it was last written to, or read from, a snapshot. */
@@ -123,19 +157,39 @@ final class ProducerStateManager {
      * the same batch if it was already appended (a retry), or null if it may be appended. Throws
      * INVALID_PRODUCER_EPOCH for an older epoch (Kafka answers a transactional batch so too, not
      * PRODUCER_FENCED, so the client can abort and go on), OUT_OF_ORDER_SEQUENCE_NUMBER for a gap, and
-     * INVALID_TXN_STATE for a non-transactional batch while the producer's transaction is ongoing.
+     * INVALID_TXN_STATE for a non-transactional batch while the producer's transaction is ongoing. With a
+     * {@code guard} (not null: transaction verification is on) a transactional batch is also held to {@link
+     * #checkVerified}.
      */
     BatchMetadata checkAppend(
-            long producerId, short epoch, int firstSeq, int lastSeq, boolean transactional, String partition) {
+            long producerId,
+            short epoch,
+            int firstSeq,
+            int lastSeq,
+            boolean transactional,
+            VerificationGuard guard,
+            String partition) {
         ProducerStateEntry entry = producers.get(producerId);
+        if (entry != null) {
+            if (epoch < entry.epoch) {
+                throw new ApiException(
+                        Errors.INVALID_PRODUCER_EPOCH,
+                        "producer " + producerId + " epoch " + epoch + " is older than the current epoch " + entry.epoch
+                                + " on " + partition);
+            }
+            if (epoch == entry.epoch) {
+                for (BatchMetadata batch : entry.batches) {
+                    if (batch.firstSeq() == firstSeq && batch.lastSeq() == lastSeq) {
+                        return batch;
+                    }
+                }
+            }
+        }
+        if (transactional && guard != null) {
+            checkVerified(producerId, epoch, firstSeq, guard, partition);
+        }
         if (entry == null) {
             return null; // unknown producer (new, or its state aged out with the log): accept any sequence
-        }
-        if (epoch < entry.epoch) {
-            throw new ApiException(
-                    Errors.INVALID_PRODUCER_EPOCH,
-                    "producer " + producerId + " epoch " + epoch + " is older than the current epoch " + entry.epoch
-                            + " on " + partition);
         }
         if (epoch > entry.epoch) {
             if (firstSeq != 0) {
@@ -145,11 +199,6 @@ final class ProducerStateManager {
                                 + partition + ", expected 0");
             }
             return null;
-        }
-        for (BatchMetadata batch : entry.batches) {
-            if (batch.firstSeq() == firstSeq && batch.lastSeq() == lastSeq) {
-                return batch;
-            }
         }
         if (!transactional && entry.currentTxnFirstOffset >= 0) {
             throw new ApiException(
@@ -175,6 +224,61 @@ final class ProducerStateManager {
                             + " (epoch " + epoch + ")");
         }
         return null;
+    }
+
+    /**
+     * Kafka's check of a transactional batch when transaction verification is on: it continues the
+     * producer's ongoing transaction here, or it starts one and carries the guard that {@link
+     * #maybeStartVerification} placed and nothing has cleared since (INVALID_TXN_STATE otherwise: the
+     * transaction coordinator may not know of a transaction it would start). Of the batches that waited on one
+     * verification only the lowest sequence may start the transaction (OUT_OF_ORDER_SEQUENCE_NUMBER, which the
+     * client retries, for the others).
+     */
+    void checkVerified(long producerId, short epoch, int firstSeq, VerificationGuard guard, String partition) {
+        if (hasOngoingTransaction(producerId, epoch)) {
+            return;
+        }
+        VerificationState verification = verifications.get(producerId);
+        if (verification == null || !verification.guard.verifies(guard)) {
+            throw new ApiException(
+                    Errors.INVALID_TXN_STATE,
+                    "the batch of producer " + producerId + " (epoch " + epoch + ") to " + partition
+                            + " is not part of an ongoing transaction");
+        }
+        if (epoch == verification.epoch && firstSeq > verification.lowestSequence) {
+            throw new ApiException(
+                    Errors.OUT_OF_ORDER_SEQUENCE_NUMBER,
+                    "producer " + producerId + " sent sequence " + firstSeq + " to " + partition
+                            + " before the first batch of its transaction there, sequence "
+                            + verification.lowestSequence);
+        }
+    }
+
+    /**
+     * Starts (or joins) the verification of a transactional batch of {@code producerId} at {@code sequence} and
+     * {@code epoch}: returns the guard the append must carry, or {@link VerificationGuard#NONE} when the
+     * producer's transaction at that epoch is already ongoing here (nothing to verify).
+     */
+    VerificationGuard maybeStartVerification(long producerId, int sequence, short epoch, long nowMs) {
+        if (hasOngoingTransaction(producerId, epoch)) {
+            return VerificationGuard.NONE;
+        }
+        VerificationState verification =
+                verifications.computeIfAbsent(producerId, id -> new VerificationState(nowMs, sequence, epoch));
+        verification.onBatch(sequence, epoch);
+        return verification.guard;
+    }
+
+    // Visible for testing
+    /** The guard placed for {@code producerId}, or {@link VerificationGuard#NONE}. */
+    VerificationGuard verificationGuard(long producerId) {
+        VerificationState verification = verifications.get(producerId);
+        return verification == null ? VerificationGuard.NONE : verification.guard;
+    }
+
+    private boolean hasOngoingTransaction(long producerId, short epoch) {
+        ProducerStateEntry entry = producers.get(producerId);
+        return entry != null && entry.currentTxnFirstOffset >= 0 && entry.epoch == epoch;
     }
 
     /**
@@ -225,6 +329,9 @@ final class ProducerStateManager {
         ProducerStateEntry entry = producers.computeIfAbsent(producerId, id -> new ProducerStateEntry(id, epoch));
         entry.maybeUpdateEpoch(epoch);
         entry.lastTimestampMs = Math.max(entry.lastTimestampMs, ts);
+        if (transactional) {
+            verifications.remove(producerId); // the transaction is ongoing now: later batches need no guard
+        }
         if (transactional && entry.currentTxnFirstOffset < 0) {
             entry.currentTxnFirstOffset = firstOffset;
             ongoingTxns.put(firstOffset, producerId);
@@ -270,6 +377,7 @@ final class ProducerStateManager {
     CompletedTxn completeTxn(
             long producerId, short epoch, int coordinatorEpoch, long markerOffset, boolean committed, long ts) {
         dirty = true;
+        verifications.remove(producerId); // a verification begun before the marker answers for an ended transaction
         ProducerStateEntry entry = producers.computeIfAbsent(producerId, id -> new ProducerStateEntry(id, epoch));
         entry.maybeUpdateEpoch(epoch);
         entry.coordinatorEpoch = coordinatorEpoch;
@@ -341,11 +449,12 @@ final class ProducerStateManager {
     /**
      * Forgets producers without an ongoing transaction whose newest batch or marker is older than {@code
      * expirationMs} (producer.id.expiration.ms), bounding the state by recent activity. A forgotten
-     * producer is accepted again at any sequence.
+     * producer is accepted again at any sequence. Verifications started longer ago go too, as in Kafka.
      */
     int removeExpiredProducers(long nowMs, long expirationMs) {
         int before = producers.size();
         dirty = true;
+        verifications.values().removeIf(v -> nowMs - v.startMs >= expirationMs);
         producers.values().removeIf(e -> e.currentTxnFirstOffset < 0 && nowMs - e.lastTimestampMs > expirationMs);
         return before - producers.size();
     }
@@ -385,6 +494,7 @@ final class ProducerStateManager {
     void clear() {
         dirty = true;
         producers.clear();
+        verifications.clear();
         ongoingTxns.clear();
     }
 

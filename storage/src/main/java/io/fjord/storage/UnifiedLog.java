@@ -7,6 +7,7 @@ import io.fjord.common.ApiException;
 import io.fjord.common.Errors;
 import io.fjord.common.Time;
 import io.fjord.common.TopicPartition;
+import io.fjord.common.VerificationGuard;
 import io.fjord.protocol.record.RecordBatchDescriptor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -419,6 +420,18 @@ public final class UnifiedLog implements AutoCloseable {
      * batch may be a control batch, and only its producer epoch is checked, not its sequence numbers.
      */
     public LogAppendInfo appendAsLeader(ByteBuffer records, int leaderEpoch, AppendOrigin origin) {
+        return appendAsLeader(records, leaderEpoch, origin, null);
+    }
+
+    /**
+     * {@link #appendAsLeader(ByteBuffer, int, AppendOrigin)} with transaction verification (KIP-890 part 1) when
+     * {@code guard} is not null: a transactional data batch must then continue its producer's ongoing transaction
+     * here, or carry the guard {@link #maybeStartTransactionVerification} placed, still uncleared (else
+     * INVALID_TXN_STATE; see {@link ProducerStateManager#checkVerified}). {@link VerificationGuard#NONE} is
+     * the guard of an append that expects the transaction to be ongoing. Null skips the check (verification off).
+     */
+    public LogAppendInfo appendAsLeader(
+            ByteBuffer records, int leaderEpoch, AppendOrigin origin, VerificationGuard guard) {
         lock.lock();
         try {
             ensureOpen();
@@ -434,6 +447,14 @@ public final class UnifiedLog implements AutoCloseable {
             }
             if (batch.hasProducerId() && origin == AppendOrigin.COORDINATOR) {
                 producerState.checkEpoch(batch.producerId(), batch.producerEpoch(), topicPartition.toString());
+                if (batch.transactional() && guard != null) {
+                    producerState.checkVerified(
+                            batch.producerId(),
+                            batch.producerEpoch(),
+                            batch.baseSequence(),
+                            guard,
+                            topicPartition.toString());
+                }
             } else if (batch.hasProducerId()) {
                 ProducerStateManager.BatchMetadata duplicate = producerState.checkAppend(
                         batch.producerId(),
@@ -441,6 +462,7 @@ public final class UnifiedLog implements AutoCloseable {
                         batch.baseSequence(),
                         batch.lastSequence(),
                         batch.transactional(),
+                        guard,
                         topicPartition.toString());
                 if (duplicate != null) {
                     return new LogAppendInfo(
@@ -455,6 +477,24 @@ public final class UnifiedLog implements AutoCloseable {
         } catch (UncheckedIOException e) {
             throw new ApiException(
                     Errors.KAFKA_STORAGE_ERROR, "cannot append to " + topicPartition + ": " + e.getMessage(), e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Starts, as leader, the verification of a transactional batch of {@code producerId} at {@code sequence} and
+     * {@code epoch} before the leader asks the transaction coordinator (KIP-890 part 1): returns the guard to
+     * append with once the coordinator confirmed the partition is in the producer's transaction, or {@link
+     * VerificationGuard#NONE} when its transaction is already ongoing here and the batch needs no verification.
+     * Batches that wait on one verification share its guard; any transactional batch or marker of the producer
+     * clears it.
+     */
+    public VerificationGuard maybeStartTransactionVerification(long producerId, int sequence, short epoch) {
+        lock.lock();
+        try {
+            ensureOpen();
+            return producerState.maybeStartVerification(producerId, sequence, epoch, time.milliseconds());
         } finally {
             lock.unlock();
         }

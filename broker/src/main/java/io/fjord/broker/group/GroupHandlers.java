@@ -2,7 +2,13 @@ package io.fjord.broker.group;
 
 import io.fjord.broker.handler.MetadataView;
 import io.fjord.broker.network.RequestContext;
+import io.fjord.broker.partition.Partition;
+import io.fjord.broker.partition.ReplicaManager;
+import io.fjord.broker.txn.TransactionVerifier;
+import io.fjord.common.ApiException;
 import io.fjord.common.Errors;
+import io.fjord.common.TopicPartition;
+import io.fjord.common.VerificationGuard;
 import io.fjord.common.config.BrokerConfig;
 import io.fjord.coordinator.GroupCoordinator;
 import io.fjord.coordinator.txn.TransactionCoordinator;
@@ -29,9 +35,11 @@ import io.fjord.protocol.message.OffsetDeleteRequest;
 import io.fjord.protocol.message.OffsetFetchRequest;
 import io.fjord.protocol.message.SyncGroupRequest;
 import io.fjord.protocol.message.TxnOffsetCommitRequest;
+import io.fjord.protocol.message.TxnOffsetCommitResponse;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -52,18 +60,32 @@ public final class GroupHandlers {
     private final ControllerApi controller;
     private final GroupCoordinator coordinator;
     private final TransactionCoordinator transactions;
+    private final ReplicaManager replicaManager;
+    private final TransactionVerifier verifier;
+    private final Executor commitExecutor;
     private final AtomicBoolean creatingOffsetsTopic = new AtomicBoolean();
     private final AtomicBoolean creatingTransactionTopic = new AtomicBoolean();
 
+    /**
+     * @param verifier verifies a TxnOffsetCommit's transaction with its coordinator first (KIP-890 part 1); null
+     *     turns that off
+     * @param commitExecutor where a TxnOffsetCommit that waited for its verification goes on (an I/O thread)
+     */
     public GroupHandlers(
             MetadataView metadata,
             ControllerApi controller,
             GroupCoordinator coordinator,
-            TransactionCoordinator transactions) {
+            TransactionCoordinator transactions,
+            ReplicaManager replicaManager,
+            TransactionVerifier verifier,
+            Executor commitExecutor) {
         this.metadata = metadata;
         this.controller = controller;
         this.coordinator = coordinator;
         this.transactions = transactions;
+        this.replicaManager = replicaManager;
+        this.verifier = verifier;
+        this.commitExecutor = commitExecutor;
     }
 
     public CompletableFuture<ApiMessage> findCoordinator(RequestContext context, ApiMessage message) {
@@ -195,8 +217,67 @@ public final class GroupHandlers {
         return widen(coordinator.offsetFetch((OffsetFetchRequest) message, context.apiVersion()));
     }
 
+    /**
+     * TxnOffsetCommit. With transaction verification on, the transactional write to the group's {@code
+     * __consumer_offsets} partition that would start the producer's transaction there waits until the
+     * transaction coordinator confirmed the partition is in the producer's transaction (AddOffsetsToTxn added
+     * it), as Kafka's group coordinator does; otherwise every partition of the request gets the verification's
+     * error (TRANSACTION_ABORTABLE is INVALID_TXN_STATE before v4). When this broker does not lead that partition
+     * the coordinator answers NOT_COORDINATOR itself.
+     */
     public CompletableFuture<ApiMessage> txnOffsetCommit(RequestContext context, ApiMessage message) {
-        return widen(coordinator.txnOffsetCommit((TxnOffsetCommitRequest) message, context.apiVersion()));
+        TxnOffsetCommitRequest request = (TxnOffsetCommitRequest) message;
+        short version = context.apiVersion();
+        if (verifier == null) {
+            return widen(coordinator.txnOffsetCommit(request, version));
+        }
+        TopicPartition offsets = new TopicPartition(OffsetsTopicLog.TOPIC, coordinator.partitionFor(request.groupId()));
+        Partition partition = replicaManager.partition(offsets);
+        VerificationGuard guard = VerificationGuard.NONE;
+        if (partition != null && partition.isLeader()) {
+            try {
+                // The coordinator writes base sequence 0, so 0 is the lowest sequence of its batches.
+                guard = partition.maybeStartTransactionVerification(request.producerId(), 0, request.producerEpoch());
+            } catch (ApiException e) {
+                guard = VerificationGuard.NONE; // leadership just moved: the write fails and says so
+            }
+        }
+        if (guard == VerificationGuard.NONE) {
+            return widen(coordinator.txnOffsetCommit(request, version, guard));
+        }
+        VerificationGuard placed = guard;
+        return verifier.verify(
+                        request.transactionalId(), request.producerId(), request.producerEpoch(), List.of(offsets))
+                .thenComposeAsync(
+                        errors -> {
+                            Errors error = errors.get(offsets);
+                            if (error == null) {
+                                return widen(coordinator.txnOffsetCommit(request, version, placed));
+                            }
+                            if (error == Errors.TRANSACTION_ABORTABLE && version < 4) {
+                                error = Errors.INVALID_TXN_STATE;
+                            }
+                            return CompletableFuture.completedFuture(txnOffsetCommitError(request, error));
+                        },
+                        commitExecutor);
+    }
+
+    private static TxnOffsetCommitResponse txnOffsetCommitError(TxnOffsetCommitRequest request, Errors error) {
+        TxnOffsetCommitResponse response = new TxnOffsetCommitResponse();
+        for (TxnOffsetCommitRequest.TxnOffsetCommitRequestTopic topic : request.topics()) {
+            TxnOffsetCommitResponse.TxnOffsetCommitResponseTopic out =
+                    new TxnOffsetCommitResponse.TxnOffsetCommitResponseTopic()
+                            .setName(topic.name())
+                            .setTopicId(topic.topicId());
+            for (TxnOffsetCommitRequest.TxnOffsetCommitRequestPartition p : topic.partitions()) {
+                out.partitions()
+                        .add(new TxnOffsetCommitResponse.TxnOffsetCommitResponsePartition()
+                                .setPartitionIndex(p.partitionIndex())
+                                .setErrorCode(error.code()));
+            }
+            response.topics().add(out);
+        }
+        return response;
     }
 
     public CompletableFuture<ApiMessage> offsetDelete(RequestContext context, ApiMessage message) {

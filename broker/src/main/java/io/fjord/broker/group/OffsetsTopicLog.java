@@ -7,6 +7,7 @@ import io.fjord.common.ApiException;
 import io.fjord.common.Errors;
 import io.fjord.common.Time;
 import io.fjord.common.TopicPartition;
+import io.fjord.common.VerificationGuard;
 import io.fjord.coordinator.CoordinatorLog;
 import io.fjord.coordinator.CoordinatorRecord;
 import io.fjord.protocol.MemoryRecords;
@@ -51,20 +52,29 @@ public final class OffsetsTopicLog implements CoordinatorLog {
 
     @Override
     public CompletableFuture<Void> append(int partitionIndex, List<CoordinatorRecord> records) {
-        return appendBatch(partitionIndex, new RecordBatchBuilder(CompressionType.NONE), AppendOrigin.CLIENT, records);
+        return appendBatch(
+                partitionIndex, new RecordBatchBuilder(CompressionType.NONE), AppendOrigin.CLIENT, null, records);
     }
 
     @Override
     public CompletableFuture<Void> appendTransactional(
-            int partitionIndex, long producerId, short producerEpoch, List<CoordinatorRecord> records) {
+            int partitionIndex,
+            long producerId,
+            short producerEpoch,
+            VerificationGuard guard,
+            List<CoordinatorRecord> records) {
         RecordBatchBuilder builder = new RecordBatchBuilder(CompressionType.NONE)
                 .producer(producerId, producerEpoch, 0)
                 .transactional(true);
-        return appendBatch(partitionIndex, builder, AppendOrigin.COORDINATOR, records);
+        return appendBatch(partitionIndex, builder, AppendOrigin.COORDINATOR, guard, records);
     }
 
     private CompletableFuture<Void> appendBatch(
-            int partitionIndex, RecordBatchBuilder builder, AppendOrigin origin, List<CoordinatorRecord> records) {
+            int partitionIndex,
+            RecordBatchBuilder builder,
+            AppendOrigin origin,
+            VerificationGuard guard,
+            List<CoordinatorRecord> records) {
         if (records.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
@@ -75,7 +85,7 @@ public final class OffsetsTopicLog implements CoordinatorLog {
                 builder.append(nowMs, record.key(), record.value());
             }
             ByteBuffer batch = builder.build();
-            LogAppendInfo info = partition.appendAsLeader(MemoryRecords.of(batch), (short) -1, origin);
+            LogAppendInfo info = partition.appendAsLeader(MemoryRecords.of(batch), (short) -1, origin, guard);
             CompletableFuture<Void> committed = new CompletableFuture<>();
             long required = info.lastOffset() + 1;
             replicaManager

@@ -5,9 +5,11 @@ import io.fjord.broker.network.RequestContext;
 import io.fjord.broker.network.RequestHandler;
 import io.fjord.broker.partition.Partition;
 import io.fjord.broker.partition.ReplicaManager;
+import io.fjord.broker.txn.TransactionVerifier;
 import io.fjord.common.ApiException;
 import io.fjord.common.Errors;
 import io.fjord.common.TopicPartition;
+import io.fjord.common.VerificationGuard;
 import io.fjord.metadata.TopicNames;
 import io.fjord.protocol.ApiMessage;
 import io.fjord.protocol.MemoryRecords;
@@ -16,98 +18,251 @@ import io.fjord.protocol.message.ProduceRequest;
 import io.fjord.protocol.message.ProduceResponse;
 import io.fjord.protocol.record.CompressionType;
 import io.fjord.protocol.record.RecordBatchDescriptor;
+import io.fjord.storage.AppendOrigin;
 import io.fjord.storage.LogAppendInfo;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * Produce: appends each partition's batches to its log as leader and answers per partition. acks=0
  * sends no answer (and closes the connection if anything failed, so the client notices); acks=1
  * answers once appended; acks=all waits in the produce purgatory for the high watermark.
  *
+ * <p>Transaction verification (KIP-890 part 1, on unless {@code transaction.partition.verification.enable} is
+ * false): the first transactional batch of a producer in a partition, i.e. one whose producer has no transaction
+ * ongoing there, is appended only after the transaction coordinator of the request's transactional id confirmed
+ * that the partition is in the producer's ongoing transaction, and only if no marker of the producer came in
+ * meanwhile (the partition's {@link VerificationGuard}). Such a batch is copied out of the request (whose buffer
+ * is released when {@link #handle} returns) and appended on {@code appendExecutor} once the answer is in; the
+ * other partitions of the request are appended at once. A batch that starts a transaction its coordinator does
+ * not know of would pin the partition's last stable offset for good (a "hanging transaction").
+ *
  * <p>Runs on an I/O thread, one request per connection at a time (so a producer's pipelined batches
- * reach each log in the order sent).
+ * reach each log in the order sent; a batch waiting for verification may be overtaken, and the log then
+ * answers the overtaking one OUT_OF_ORDER_SEQUENCE_NUMBER, which the producer retries).
  */
 public final class ProduceHandler implements RequestHandler {
 
     /** zstd needs Produce v7 (KIP-110). */
     private static final short MIN_VERSION_FOR_ZSTD = 7;
+    /** Produce v11 is the first whose producers know TRANSACTION_ABORTABLE (KIP-890). */
+    private static final short MIN_VERSION_FOR_TRANSACTION_ABORTABLE = 11;
 
     /** The smallest legacy (magic 0) message after the log overhead: crc, magic, attributes, key and value sizes. */
     private static final int LEGACY_RECORD_OVERHEAD_V0 = 14;
 
     private final ReplicaManager replicaManager;
     private final TopicResolver topics;
+    private final TransactionVerifier verifier;
+    private final Executor appendExecutor;
 
+    /** Without transaction verification. */
     public ProduceHandler(ReplicaManager replicaManager, TopicResolver topics) {
+        this(replicaManager, topics, null, Runnable::run);
+    }
+
+    /**
+     * @param verifier asks transaction coordinators; null turns transaction verification off
+     * @param appendExecutor where the appends that waited for verification run (an I/O thread)
+     */
+    public ProduceHandler(
+            ReplicaManager replicaManager,
+            TopicResolver topics,
+            TransactionVerifier verifier,
+            Executor appendExecutor) {
         this.replicaManager = replicaManager;
         this.topics = topics;
+        this.verifier = verifier;
+        this.appendExecutor = appendExecutor;
+    }
+
+    /** One partition's batch, copied, waiting for its verification. */
+    private record Unverified(
+            Partition partition,
+            MemoryRecords records,
+            VerificationGuard guard,
+            ProduceResponse.PartitionProduceResponse response) {}
+
+    /** The producer of a transactional batch, read from its header. */
+    private record TxnProducer(long producerId, short producerEpoch, int baseSequence) {
+        boolean sameProducer(TxnProducer other) {
+            return producerId == other.producerId && producerEpoch == other.producerEpoch;
+        }
+    }
+
+    /**
+     * The state of one request: its response and the acks=all waits. Used by the I/O thread that handles the
+     * request, then by the thread that finishes its verified appends, one after the other.
+     */
+    private final class Produce {
+        final short version;
+        final short acks;
+        final ProduceRequest request;
+        final ProduceResponse response = new ProduceResponse();
+        final List<DelayedProduce.Wait> waits = new ArrayList<>();
+        final CompletableFuture<ApiMessage> result = new CompletableFuture<>();
+        boolean anyError;
+
+        Produce(short version, ProduceRequest request) {
+            this.version = version;
+            this.acks = request.acks();
+            this.request = request;
+        }
+
+        void append(
+                Partition partition,
+                MemoryRecords records,
+                VerificationGuard guard,
+                ProduceResponse.PartitionProduceResponse partitionResponse) {
+            LogAppendInfo info = partition.appendAsLeader(records, acks, AppendOrigin.CLIENT, guard);
+            partitionResponse
+                    .setBaseOffset(info.firstOffset())
+                    .setLogAppendTimeMs(info.logAppendTimeMs())
+                    .setLogStartOffset(info.logStartOffset());
+            if (acks == -1) {
+                waits.add(new DelayedProduce.Wait(partition, info.lastOffset() + 1, partitionResponse));
+            }
+        }
+
+        void fail(ProduceResponse.PartitionProduceResponse partitionResponse, ApiException e) {
+            anyError = true;
+            partitionResponse
+                    .setErrorCode(e.error().code())
+                    .setErrorMessage(e.getMessage())
+                    .setBaseOffset(-1L);
+        }
+
+        /** Answers now, or once the acks=all waits are done. */
+        void finish() {
+            if (acks == 0) {
+                if (anyError) {
+                    result.completeExceptionally(new CloseConnectionException("acks=0 produce failed"));
+                } else {
+                    result.complete(null);
+                }
+                return;
+            }
+            if (waits.isEmpty()) {
+                result.complete(response);
+                return;
+            }
+            List<TopicPartition> keys = new ArrayList<>(waits.size());
+            for (DelayedProduce.Wait wait : waits) {
+                keys.add(wait.partition().topicPartition());
+            }
+            DelayedProduce delayed = new DelayedProduce(request.timeoutMs(), waits, response, result);
+            replicaManager.producePurgatory().tryCompleteElseWatch(delayed, keys);
+            // The connection cancels the future when the client goes: stop waiting and drop the timer then.
+            result.whenComplete((answer, failure) -> {
+                if (result.isCancelled()) {
+                    delayed.forceComplete();
+                }
+            });
+        }
     }
 
     @Override
     public CompletableFuture<ApiMessage> handle(RequestContext context, ApiMessage message) {
         ProduceRequest request = (ProduceRequest) message;
-        short version = context.apiVersion();
-        short acks = request.acks();
-        ProduceResponse response = new ProduceResponse();
-        List<DelayedProduce.Wait> waits = new ArrayList<>();
-        boolean anyError = false;
+        Produce produce = new Produce(context.apiVersion(), request);
+        List<Unverified> unverified = new ArrayList<>();
+        TxnProducer verifying = null;
         for (ProduceRequest.TopicProduceData topic : request.topicData()) {
-            String name = version >= 13 ? topics.nameOf(topic.topicId()) : topic.name();
+            String name = produce.version >= 13 ? topics.nameOf(topic.topicId()) : topic.name();
             ProduceResponse.TopicProduceResponse topicResponse = new ProduceResponse.TopicProduceResponse()
                     .setName(topic.name())
                     .setTopicId(topic.topicId());
-            response.responses().add(topicResponse);
+            produce.response.responses().add(topicResponse);
             for (ProduceRequest.PartitionProduceData data : topic.partitionData()) {
                 ProduceResponse.PartitionProduceResponse partitionResponse =
                         new ProduceResponse.PartitionProduceResponse().setIndex(data.index());
                 topicResponse.partitionResponses().add(partitionResponse);
                 try {
-                    DelayedProduce.Wait wait = append(version, acks, name, data, partitionResponse);
-                    if (wait != null) {
-                        waits.add(wait);
+                    MemoryRecords records = validate(produce.version, produce.acks, name, data);
+                    Partition partition = replicaManager.partitionOrThrow(new TopicPartition(name, data.index()));
+                    TxnProducer producer = verifier == null ? null : transactionalProducer(records);
+                    VerificationGuard guard = verifier == null ? null : VerificationGuard.NONE;
+                    if (producer != null && request.transactionalId() != null) {
+                        if (verifying != null && !verifying.sameProducer(producer)) {
+                            throw new ApiException(
+                                    Errors.INVALID_PRODUCER_ID_MAPPING,
+                                    "Transactional records contained more than one producer ID");
+                        }
+                        guard = partition.maybeStartTransactionVerification(
+                                producer.producerId(), producer.baseSequence(), producer.producerEpoch());
+                        if (guard != VerificationGuard.NONE) {
+                            verifying = producer;
+                            unverified.add(new Unverified(partition, copy(records), guard, partitionResponse));
+                            continue;
+                        }
                     }
+                    produce.append(partition, records, guard, partitionResponse);
                 } catch (ApiException e) {
-                    anyError = true;
-                    partitionResponse
-                            .setErrorCode(e.error().code())
-                            .setErrorMessage(e.getMessage())
-                            .setBaseOffset(-1L);
+                    produce.fail(partitionResponse, e);
                 }
             }
         }
-        if (acks == 0) {
-            return anyError
-                    ? CompletableFuture.failedFuture(new CloseConnectionException("acks=0 produce failed"))
-                    : CompletableFuture.completedFuture(null);
+        if (unverified.isEmpty()) {
+            produce.finish();
+            return produce.result;
         }
-        if (waits.isEmpty()) {
-            return CompletableFuture.completedFuture(response);
-        }
-        CompletableFuture<ApiMessage> future = new CompletableFuture<>();
-        List<TopicPartition> keys = new ArrayList<>(waits.size());
-        for (DelayedProduce.Wait wait : waits) {
-            keys.add(wait.partition().topicPartition());
-        }
-        DelayedProduce delayed = new DelayedProduce(request.timeoutMs(), waits, response, future);
-        replicaManager.producePurgatory().tryCompleteElseWatch(delayed, keys);
-        // The connection cancels the future when the client goes: stop waiting and drop the timer then.
-        future.whenComplete((answer, failure) -> {
-            if (future.isCancelled()) {
-                delayed.forceComplete();
-            }
-        });
-        return future;
+        List<TopicPartition> partitions = new ArrayList<>(unverified.size());
+        unverified.forEach(u -> partitions.add(u.partition().topicPartition()));
+        verifier.verify(request.transactionalId(), verifying.producerId(), verifying.producerEpoch(), partitions)
+                .thenAcceptAsync(errors -> appendVerified(produce, unverified, errors), appendExecutor)
+                .exceptionally(failure -> {
+                    produce.result.completeExceptionally(failure);
+                    return null;
+                });
+        return produce.result;
     }
 
-    private DelayedProduce.Wait append(
-            short version,
-            short acks,
-            String topic,
-            ProduceRequest.PartitionProduceData data,
-            ProduceResponse.PartitionProduceResponse partitionResponse) {
+    /** Appends the batches whose partitions the coordinator confirmed, fails the others, and finishes. */
+    private void appendVerified(Produce produce, List<Unverified> unverified, Map<TopicPartition, Errors> errors) {
+        for (Unverified u : unverified) {
+            Errors error = errors.get(u.partition().topicPartition());
+            try {
+                if (error != null) {
+                    throw verificationFailure(error, produce.version);
+                }
+                produce.append(u.partition(), u.records(), u.guard(), u.response());
+            } catch (ApiException e) {
+                produce.fail(u.response(), e);
+            }
+        }
+        produce.finish();
+    }
+
+    /**
+     * What a producer is told when its partition was not verified, as Kafka's handleProduceAppend tells it:
+     * TRANSACTION_ABORTABLE before Produce v11 is INVALID_TXN_STATE; the coordinator's retriable errors become
+     * NOT_ENOUGH_REPLICAS, which every producer retries without a metadata refresh.
+     */
+    static ApiException verificationFailure(Errors error, short version) {
+        Errors told = error == Errors.TRANSACTION_ABORTABLE && version < MIN_VERSION_FOR_TRANSACTION_ABORTABLE
+                ? Errors.INVALID_TXN_STATE
+                : error;
+        return switch (told) {
+            case INVALID_TXN_STATE -> new ApiException(told, "Partition was not added to the transaction");
+            case NETWORK_EXCEPTION,
+                    COORDINATOR_LOAD_IN_PROGRESS,
+                    COORDINATOR_NOT_AVAILABLE,
+                    NOT_COORDINATOR,
+                    CONCURRENT_TRANSACTIONS ->
+                new ApiException(
+                        Errors.NOT_ENOUGH_REPLICAS,
+                        "Unable to verify the partition has been added to the transaction. Underlying error: " + told);
+            default -> new ApiException(told, "the transaction coordinator did not verify the partition: " + told);
+        };
+    }
+
+    /** The request's records for one partition, checked as Kafka checks them before the log does. */
+    private static MemoryRecords validate(
+            short version, short acks, String topic, ProduceRequest.PartitionProduceData data) {
         if (acks != 0 && acks != 1 && acks != -1) {
             throw new ApiException(Errors.INVALID_REQUIRED_ACKS, "acks must be 0, 1 or -1 (all), got " + acks);
         }
@@ -120,14 +275,36 @@ public final class ProduceHandler implements RequestHandler {
             throw new ApiException(Errors.INVALID_RECORD, "the produce request holds no record batch for " + topic);
         }
         validateRecords(version, memory.buffer());
-        TopicPartition tp = new TopicPartition(topic, data.index());
-        Partition partition = replicaManager.partitionOrThrow(tp);
-        LogAppendInfo info = partition.appendAsLeader(memory, acks);
-        partitionResponse
-                .setBaseOffset(info.firstOffset())
-                .setLogAppendTimeMs(info.logAppendTimeMs())
-                .setLogStartOffset(info.logStartOffset());
-        return acks == -1 ? new DelayedProduce.Wait(partition, info.lastOffset() + 1, partitionResponse) : null;
+        return memory;
+    }
+
+    /** The producer of a transactional data batch (header read only), or null for any other batch. */
+    private static TxnProducer transactionalProducer(MemoryRecords records) {
+        ByteBuffer buffer = records.buffer();
+        int position = buffer.position();
+        if (buffer.remaining() < RecordBatchDescriptor.HEADER_SIZE) {
+            return null; // the log rejects it
+        }
+        int attributes = buffer.getShort(position + RecordBatchDescriptor.ATTRIBUTES_OFFSET);
+        long producerId = buffer.getLong(position + RecordBatchDescriptor.PRODUCER_ID_OFFSET);
+        if ((attributes & RecordBatchDescriptor.TRANSACTIONAL_FLAG_MASK) == 0 || producerId < 0) {
+            return null;
+        }
+        return new TxnProducer(
+                producerId,
+                buffer.getShort(position + RecordBatchDescriptor.PRODUCER_EPOCH_OFFSET),
+                buffer.getInt(position + RecordBatchDescriptor.BASE_SEQUENCE_OFFSET));
+    }
+
+    /**
+     * A copy of {@code records} that outlives the request buffer (released once {@link #handle} returns); made
+     * only for a transaction's first batch in a partition, which waits for its verification.
+     */
+    private static MemoryRecords copy(MemoryRecords records) {
+        ByteBuffer copy = ByteBuffer.allocate(records.sizeInBytes());
+        copy.put(records.buffer().duplicate());
+        copy.flip();
+        return MemoryRecords.of(copy);
     }
 
     /**

@@ -87,7 +87,7 @@ public final class BrokerToBrokerClient implements AutoCloseable {
     }
 
     /** The highest version of {@code key} both sides serve, or -1 when there is none. */
-    short version(ApiKeys key) {
+    public short version(ApiKeys key) {
         short[] range = versions.get(key.id());
         if (range == null) {
             return -1;

@@ -5,6 +5,7 @@ import io.fjord.common.Errors;
 import io.fjord.common.Time;
 import io.fjord.common.TopicPartition;
 import io.fjord.common.Uuid;
+import io.fjord.common.VerificationGuard;
 import io.fjord.metadata.AlterPartitionItem;
 import io.fjord.metadata.AlterPartitionResult;
 import io.fjord.metadata.PartitionRegistration;
@@ -240,6 +241,15 @@ public final class Partition {
      * coordinator's batch may be a control batch and is not held to producer sequence numbers).
      */
     public LogAppendInfo appendAsLeader(MemoryRecords records, short requiredAcks, AppendOrigin origin) {
+        return appendAsLeader(records, requiredAcks, origin, null);
+    }
+
+    /**
+     * {@link #appendAsLeader(MemoryRecords, short, AppendOrigin)} with transaction verification when {@code guard}
+     * is not null (see {@link UnifiedLog#appendAsLeader(java.nio.ByteBuffer, int, AppendOrigin, VerificationGuard)}).
+     */
+    public LogAppendInfo appendAsLeader(
+            MemoryRecords records, short requiredAcks, AppendOrigin origin, VerificationGuard guard) {
         LogAppendInfo info;
         boolean hwMoved;
         leaderIsrLock.readLock().lock();
@@ -253,7 +263,7 @@ public final class Partition {
                         "the ISR of " + topicPartition + " has " + current.isr().length
                                 + " replicas, min.insync.replicas is " + minIsr);
             }
-            info = log.appendAsLeader(records.buffer(), current.leaderEpoch(), origin);
+            info = log.appendAsLeader(records.buffer(), current.leaderEpoch(), origin, guard);
             hwMoved = maybeIncrementHighWatermark();
         } finally {
             leaderIsrLock.readLock().unlock();
@@ -264,6 +274,20 @@ public final class Partition {
             listener.onLogEndOffsetMoved(topicPartition);
         }
         return info;
+    }
+
+    /**
+     * Starts, as leader, the verification of producer {@code producerId}'s transactional batch (see {@link
+     * UnifiedLog#maybeStartTransactionVerification}); NOT_LEADER_OR_FOLLOWER when this replica does not lead.
+     */
+    public VerificationGuard maybeStartTransactionVerification(long producerId, int sequence, short epoch) {
+        leaderIsrLock.readLock().lock();
+        try {
+            requireLeader(state);
+            return log.maybeStartTransactionVerification(producerId, sequence, epoch);
+        } finally {
+            leaderIsrLock.readLock().unlock();
+        }
     }
 
     /**

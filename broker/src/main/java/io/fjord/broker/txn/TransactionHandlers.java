@@ -34,7 +34,8 @@ import java.util.regex.PatternSyntaxException;
 
 /**
  * The transaction APIs a client sends to its transaction coordinator: InitProducerId with a transactional id,
- * AddPartitionsToTxn (v0-v3, the client versions), AddOffsetsToTxn, EndTxn (v0-v4, transaction protocol
+ * AddPartitionsToTxn (v0-v3 from clients; v4-v5, batched and possibly verify-only, from partition leaders),
+ * AddOffsetsToTxn, EndTxn (v0-v4, transaction protocol
  * version 1), and the admin views ListTransactions and DescribeTransactions. They translate the requests for
  * the {@link TransactionCoordinator} and its answers back, with Kafka's per-version error rule: versions before
  * PRODUCER_FENCED existed are told INVALID_PRODUCER_EPOCH instead. Thread-safe.
@@ -64,12 +65,64 @@ public final class TransactionHandlers {
                         .setProducerEpoch(result.producerEpoch()));
     }
 
+    /**
+     * AddPartitionsToTxn: v0-v3 from a client (one transaction), v4-v5 from a broker (a batch of transactions,
+     * each either added or, with VerifyOnly, only checked: KIP-890 part 1). Versions before v5 hear
+     * INVALID_TXN_STATE for TRANSACTION_ABORTABLE, as in Kafka.
+     */
     public CompletableFuture<ApiMessage> addPartitionsToTxn(RequestContext context, ApiMessage message) {
         AddPartitionsToTxnRequest request = (AddPartitionsToTxnRequest) message;
         short version = context.apiVersion();
+        if (version <= 3) {
+            return addPartitions(
+                            request.v3AndBelowTransactionalId(),
+                            request.v3AndBelowProducerId(),
+                            request.v3AndBelowProducerEpoch(),
+                            request.v3AndBelowTopics(),
+                            version)
+                    .thenApply(errors ->
+                            new AddPartitionsToTxnResponse().setResultsByTopicV3AndBelow(topicResults(errors)));
+        }
+        List<CompletableFuture<AddPartitionsToTxnResponse.AddPartitionsToTxnResult>> results = new ArrayList<>();
+        for (AddPartitionsToTxnRequest.AddPartitionsToTxnTransaction txn : request.transactions()) {
+            CompletableFuture<Map<TopicPartition, Errors>> errors;
+            if (txn.verifyOnly()) {
+                Set<TopicPartition> partitions = new HashSet<>();
+                txn.topics().forEach(topic -> topic.partitions()
+                        .forEach(p -> partitions.add(new TopicPartition(topic.name(), p))));
+                errors = CompletableFuture.completedFuture(coordinator.verifyPartitions(
+                        txn.transactionalId(), txn.producerId(), txn.producerEpoch(), partitions));
+            } else {
+                errors = addPartitions(
+                        txn.transactionalId(), txn.producerId(), txn.producerEpoch(), txn.topics(), version);
+            }
+            results.add(errors.thenApply(byPartition -> {
+                Map<TopicPartition, Errors> sent = new LinkedHashMap<>();
+                byPartition.forEach((tp, error) -> sent.put(
+                        tp, error == Errors.TRANSACTION_ABORTABLE && version < 5 ? Errors.INVALID_TXN_STATE : error));
+                return new AddPartitionsToTxnResponse.AddPartitionsToTxnResult()
+                        .setTransactionalId(txn.transactionalId())
+                        .setTopicResults(topicResults(sent));
+            }));
+        }
+        return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new))
+                .thenApply(done -> {
+                    AddPartitionsToTxnResponse response = new AddPartitionsToTxnResponse();
+                    results.forEach(result -> response.resultsByTransaction().add(result.join()));
+                    return response;
+                });
+    }
+
+    /** Adds the partitions of one transaction: each partition's error. */
+    private CompletableFuture<Map<TopicPartition, Errors>> addPartitions(
+            String transactionalId,
+            long producerId,
+            short producerEpoch,
+            List<AddPartitionsToTxnRequest.AddPartitionsToTxnTopic> topics,
+            short version) {
         Map<TopicPartition, Errors> unknown = new LinkedHashMap<>();
         Set<TopicPartition> partitions = new HashSet<>();
-        for (AddPartitionsToTxnRequest.AddPartitionsToTxnTopic topic : request.v3AndBelowTopics()) {
+        for (AddPartitionsToTxnRequest.AddPartitionsToTxnTopic topic : topics) {
             TopicImage image = metadata.image().topics().topic(topic.name());
             for (int partition : topic.partitions()) {
                 TopicPartition tp = new TopicPartition(topic.name(), partition);
@@ -82,19 +135,15 @@ public final class TransactionHandlers {
         if (!unknown.isEmpty()) {
             Map<TopicPartition, Errors> errors = new LinkedHashMap<>();
             partitions.forEach(tp -> errors.put(tp, unknown.getOrDefault(tp, Errors.OPERATION_NOT_ATTEMPTED)));
-            return CompletableFuture.completedFuture(addPartitionsResponse(errors));
+            return CompletableFuture.completedFuture(errors);
         }
         return coordinator
-                .addPartitions(
-                        request.v3AndBelowTransactionalId(),
-                        request.v3AndBelowProducerId(),
-                        request.v3AndBelowProducerEpoch(),
-                        partitions)
+                .addPartitions(transactionalId, producerId, producerEpoch, partitions)
                 .thenApply(error -> {
                     Map<TopicPartition, Errors> errors = new LinkedHashMap<>();
                     Errors sent = fenced(error, version, (short) 2);
                     partitions.forEach(tp -> errors.put(tp, sent));
-                    return addPartitionsResponse(errors);
+                    return errors;
                 });
     }
 
@@ -197,7 +246,8 @@ public final class TransactionHandlers {
         return CompletableFuture.completedFuture(response);
     }
 
-    private static AddPartitionsToTxnResponse addPartitionsResponse(Map<TopicPartition, Errors> errors) {
+    private static List<AddPartitionsToTxnResponse.AddPartitionsToTxnTopicResult> topicResults(
+            Map<TopicPartition, Errors> errors) {
         Map<String, AddPartitionsToTxnResponse.AddPartitionsToTxnTopicResult> byTopic = new LinkedHashMap<>();
         errors.forEach((tp, error) -> byTopic.computeIfAbsent(
                         tp.topic(),
@@ -206,7 +256,7 @@ public final class TransactionHandlers {
                 .add(new AddPartitionsToTxnResponse.AddPartitionsToTxnPartitionResult()
                         .setPartitionIndex(tp.partition())
                         .setPartitionErrorCode(error.code())));
-        return new AddPartitionsToTxnResponse().setResultsByTopicV3AndBelow(new ArrayList<>(byTopic.values()));
+        return new ArrayList<>(byTopic.values());
     }
 
     /** PRODUCER_FENCED for versions that know it ({@code since} and later), else INVALID_PRODUCER_EPOCH. */

@@ -1,12 +1,9 @@
 package io.fjord.broker.txn;
 
 import io.fjord.broker.handler.MetadataView;
-import io.fjord.broker.partition.BrokerToBrokerClient;
 import io.fjord.common.Errors;
 import io.fjord.common.TopicPartition;
 import io.fjord.coordinator.txn.TransactionCoordinator;
-import io.fjord.metadata.BrokerRegistration;
-import io.fjord.metadata.Endpoint;
 import io.fjord.metadata.MetadataImage;
 import io.fjord.metadata.PartitionRegistration;
 import io.fjord.metadata.TopicImage;
@@ -37,16 +34,13 @@ import org.slf4j.LoggerFactory;
  * retriable error and the coordinator tries again.
  *
  * <p>Each destination broker has its own connection and sender thread with a bounded queue, so a broker that is
- * slow or unreachable holds up only the markers bound for it. Connecting waits at most
- * {@link #CONNECT_TIMEOUT_MS}, and after a failed connection requests to that broker fail at once for
- * {@link #RECONNECT_BACKOFF_MS}. Thread-safe.
+ * slow or unreachable holds up only the markers bound for it; the connection is a {@link BrokerConnection}
+ * (bounded connect wait, fail-fast backoff after a failed connect). Thread-safe.
  */
 public final class TxnMarkerChannel implements TransactionCoordinator.MarkerWriter, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(TxnMarkerChannel.class);
     private static final short WRITE_TXN_MARKERS_VERSION = 1;
-    static final int CONNECT_TIMEOUT_MS = 5_000;
-    static final long RECONNECT_BACKOFF_MS = 1_000;
 
     private final MetadataView metadata;
     private final int queueBound;
@@ -62,15 +56,13 @@ public final class TxnMarkerChannel implements TransactionCoordinator.MarkerWrit
     private final class Destination {
         private final int brokerId;
         private final ThreadPoolExecutor sender;
-        /** Used by the sender thread only. */
-        private BrokerToBrokerClient client;
-        /** Used by the sender thread only: when connecting may be tried again after a failure. */
-        private long retryConnectAtNs;
+        private final BrokerConnection connection;
         /** Used by the sender thread only: only the change to failing is logged, not every retry. */
         private boolean failing;
 
         Destination(int brokerId) {
             this.brokerId = brokerId;
+            this.connection = new BrokerConnection(metadata, brokerId, socketTimeoutMs, maxResponseBytes, clientId);
             this.sender = new ThreadPoolExecutor(
                     1, 1, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(queueBound), runnable -> {
                         Thread thread = new Thread(runnable, clientId + "-to-" + brokerId);
@@ -83,33 +75,14 @@ public final class TxnMarkerChannel implements TransactionCoordinator.MarkerWrit
         /** On the sender thread: sends to the broker's current address, connecting first when needed. */
         Map<TopicPartition, Errors> send(WriteTxnMarkersRequest request, List<TopicPartition> partitions) {
             Map<TopicPartition, Errors> errors = new HashMap<>();
-            InetSocketAddress address = address();
+            InetSocketAddress address = connection.address();
+            if (address == null) {
+                partitions.forEach(tp -> errors.put(tp, Errors.LEADER_NOT_AVAILABLE));
+                return errors;
+            }
             try {
-                if (address == null) {
-                    partitions.forEach(tp -> errors.put(tp, Errors.LEADER_NOT_AVAILABLE));
-                    return errors;
-                }
-                if (client == null) {
-                    if (System.nanoTime() - retryConnectAtNs < 0) {
-                        throw new IOException("reconnect backoff after a failed connection");
-                    }
-                    try {
-                        client = BrokerToBrokerClient.connect(
-                                address, CONNECT_TIMEOUT_MS, socketTimeoutMs, maxResponseBytes, clientId);
-                    } catch (IOException | RuntimeException e) {
-                        retryConnectAtNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(RECONNECT_BACKOFF_MS);
-                        throw e;
-                    }
-                }
-                WriteTxnMarkersResponse response;
-                try {
-                    response = (WriteTxnMarkersResponse)
-                            client.send(ApiKeys.WRITE_TXN_MARKERS, WRITE_TXN_MARKERS_VERSION, request);
-                } catch (IOException | RuntimeException e) {
-                    client.close();
-                    client = null;
-                    throw e;
-                }
+                WriteTxnMarkersResponse response = (WriteTxnMarkersResponse)
+                        connection.send(address, ApiKeys.WRITE_TXN_MARKERS, WRITE_TXN_MARKERS_VERSION, request);
                 if (failing) {
                     log.info("WriteTxnMarkers to broker {} at {} works again", brokerId, address);
                     failing = false;
@@ -136,12 +109,6 @@ public final class TxnMarkerChannel implements TransactionCoordinator.MarkerWrit
                 errors.putIfAbsent(tp, Errors.NETWORK_EXCEPTION);
             }
             return errors;
-        }
-
-        private InetSocketAddress address() {
-            BrokerRegistration broker = metadata.image().cluster().broker(brokerId);
-            Endpoint endpoint = broker == null || broker.fenced() ? null : MetadataView.clientEndpoint(broker);
-            return endpoint == null ? null : new InetSocketAddress(endpoint.host(), endpoint.port());
         }
     }
 
@@ -250,9 +217,7 @@ public final class TxnMarkerChannel implements TransactionCoordinator.MarkerWrit
             closed = true;
             for (Destination destination : destinations.values()) {
                 destination.sender.shutdownNow();
-                if (destination.client != null) {
-                    destination.client.close();
-                }
+                destination.connection.close();
             }
             destinations.clear();
         }

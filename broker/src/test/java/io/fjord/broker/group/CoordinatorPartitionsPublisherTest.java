@@ -279,10 +279,10 @@ class CoordinatorPartitionsPublisherTest {
         OffsetsTopicLog offsetsLog = new OffsetsTopicLog(replicas, time);
         offsetsLog.append(0, List.of(record("plain"))).join();
         offsetsLog
-                .appendTransactional(0, 42L, (short) 3, List.of(record("txn-a"), record("txn-b")))
+                .appendTransactional(0, 42L, (short) 3, null, List.of(record("txn-a"), record("txn-b")))
                 .join();
         offsetsLog
-                .appendTransactional(0, 42L, (short) 3, List.of(record("txn-c")))
+                .appendTransactional(0, 42L, (short) 3, null, List.of(record("txn-c")))
                 .join(); // the coordinator writes sequence 0 again: not a duplicate
         appendMarker(42L, (short) 3, true);
         appendMarker(43L, (short) 0, false);

@@ -123,6 +123,7 @@ public final class BrokerConfig {
     public static final String TRANSACTIONAL_ID_EXPIRATION_MS = "transactional.id.expiration.ms";
     public static final String TRANSACTION_ABORT_TIMED_OUT_TRANSACTION_CLEANUP_INTERVAL_MS =
             "transaction.abort.timed.out.transaction.cleanup.interval.ms";
+    public static final String TRANSACTION_PARTITION_VERIFICATION_ENABLE = "transaction.partition.verification.enable";
     public static final String GROUP_INITIAL_REBALANCE_DELAY_MS = "group.initial.rebalance.delay.ms";
     public static final String GROUP_MIN_SESSION_TIMEOUT_MS = "group.min.session.timeout.ms";
     public static final String GROUP_MAX_SESSION_TIMEOUT_MS = "group.max.session.timeout.ms";
@@ -697,6 +698,11 @@ public final class BrokerConfig {
 
     public long transactionAbortTimedOutTransactionCleanupIntervalMs() {
         return intValue(TRANSACTION_ABORT_TIMED_OUT_TRANSACTION_CLEANUP_INTERVAL_MS);
+    }
+
+    /** KIP-890 part 1: a leader asks the transaction coordinator before a transaction's first batch in a partition. */
+    public boolean transactionPartitionVerificationEnable() {
+        return booleanValue(TRANSACTION_PARTITION_VERIFICATION_ENABLE);
     }
 
     public int groupInitialRebalanceDelayMs() {

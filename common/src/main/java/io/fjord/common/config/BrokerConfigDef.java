@@ -545,6 +545,13 @@ final class BrokerConfigDef {
                         LOW,
                         "How often transactions open past their timeout are aborted.")
                 .define(
+                        BrokerConfig.TRANSACTION_PARTITION_VERIFICATION_ENABLE,
+                        BOOLEAN,
+                        "true",
+                        HIGH,
+                        "Verify with the transaction coordinator that a partition is in the producer's ongoing"
+                                + " transaction before appending the transaction's first batch to it (KIP-890).")
+                .define(
                         BrokerConfig.GROUP_INITIAL_REBALANCE_DELAY_MS,
                         INT,
                         "3000",

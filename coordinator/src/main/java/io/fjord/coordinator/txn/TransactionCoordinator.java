@@ -288,6 +288,51 @@ public final class TransactionCoordinator implements LoadableCoordinator {
         }
     }
 
+    /**
+     * AddPartitionsToTxn with VerifyOnly (KIP-890 part 1, a partition leader asking before it appends the first
+     * transactional batch of a producer): whether each partition is in the ongoing transaction of {@code
+     * producerId} at {@code producerEpoch}. Changes nothing. Each partition's answer: NONE when it is in the
+     * transaction, TRANSACTION_ABORTABLE when it is not (no transaction open, or one without it); for all of them
+     * NOT_COORDINATOR or COORDINATOR_LOAD_IN_PROGRESS, INVALID_REQUEST for an empty transactional id,
+     * INVALID_PRODUCER_ID_MAPPING for another producer id, PRODUCER_FENCED for another epoch, and
+     * CONCURRENT_TRANSACTIONS while the transaction's outcome is being written (Kafka's
+     * handleVerifyPartitionsInTransaction; a write in flight is not waited for, as the partitions are recorded
+     * once AddPartitionsToTxn's write is durable and dropped once the markers are).
+     */
+    public Map<TopicPartition, Errors> verifyPartitions(
+            String transactionalId, long producerId, short producerEpoch, Set<TopicPartition> partitions) {
+        Errors error;
+        TxnRecord current = null;
+        if (transactionalId == null || transactionalId.isEmpty()) {
+            error = Errors.INVALID_REQUEST;
+        } else {
+            Shard shard = shards.get(partitionFor(transactionalId));
+            error = status(shard);
+            if (error == Errors.NONE) {
+                synchronized (shard) {
+                    Txn txn = shard.txns.get(transactionalId);
+                    if (txn == null || txn.current.producerId() != producerId) {
+                        error = Errors.INVALID_PRODUCER_ID_MAPPING;
+                    } else if (txn.current.producerEpoch() != producerEpoch) {
+                        error = Errors.PRODUCER_FENCED;
+                    } else if (txn.current.state().isPrepare()) {
+                        error = Errors.CONCURRENT_TRANSACTIONS;
+                    } else {
+                        current = txn.current;
+                    }
+                }
+            }
+        }
+        Map<TopicPartition, Errors> errors = new HashMap<>();
+        for (TopicPartition tp : partitions) {
+            boolean inTransaction = current != null
+                    && current.state() == TransactionState.ONGOING
+                    && current.partitions().contains(tp);
+            errors.put(tp, current == null ? error : inTransaction ? Errors.NONE : Errors.TRANSACTION_ABORTABLE);
+        }
+        return errors;
+    }
+
     /** AddOffsetsToTxn: the group's {@code __consumer_offsets} partition joins the transaction. */
     public CompletableFuture<Errors> addOffsets(
             String transactionalId, long producerId, short producerEpoch, String groupId) {

@@ -69,7 +69,11 @@ class TransactionCoordinatorTest {
 
             @Override
             public CompletableFuture<Void> appendTransactional(
-                    int partition, long producerId, short producerEpoch, List<CoordinatorRecord> records) {
+                    int partition,
+                    long producerId,
+                    short producerEpoch,
+                    io.fjord.common.VerificationGuard guard,
+                    List<CoordinatorRecord> records) {
                 throw new UnsupportedOperationException("the transaction coordinator writes no transactional batch");
             }
         };
@@ -264,6 +268,61 @@ class TransactionCoordinatorTest {
         assertThat(TransactionLogRecords.readKey(bytes.key())).isEqualTo("app");
         assertThat(TransactionLogRecords.readValue(bytes.value())).isEqualTo(record);
         assertThat(TransactionLogRecords.record("app", null).isTombstone()).isTrue();
+    }
+
+    @Test
+    void verifyOnlyAnswersWhetherEachPartitionIsInTheOngoingTransactionAndChangesNothing() throws Exception {
+        TransactionCoordinator.InitResult producer = init("app");
+        long pid = producer.producerId();
+        assertThat(coordinator.verifyPartitions("app", pid, (short) 0, Set.of(DATA)))
+                .as("no transaction open yet")
+                .containsExactly(Map.entry(DATA, Errors.TRANSACTION_ABORTABLE));
+        coordinator.addPartitions("app", pid, (short) 0, Set.of(DATA)).get(5, TimeUnit.SECONDS);
+        int writes = written.size();
+
+        assertThat(coordinator.verifyPartitions("app", pid, (short) 0, Set.of(DATA, MORE)))
+                .containsOnly(Map.entry(DATA, Errors.NONE), Map.entry(MORE, Errors.TRANSACTION_ABORTABLE));
+        assertThat(written).as("verify-only writes nothing").hasSize(writes);
+        assertThat(state("app")).isEqualTo(TransactionState.ONGOING);
+        assertThat(coordinator.verifyPartitions("app", pid, (short) 1, Set.of(DATA)))
+                .containsExactly(Map.entry(DATA, Errors.PRODUCER_FENCED));
+        assertThat(coordinator.verifyPartitions("app", pid + 1, (short) 0, Set.of(DATA)))
+                .containsExactly(Map.entry(DATA, Errors.INVALID_PRODUCER_ID_MAPPING));
+        assertThat(coordinator.verifyPartitions("unknown", pid, (short) 0, Set.of(DATA)))
+                .containsExactly(Map.entry(DATA, Errors.INVALID_PRODUCER_ID_MAPPING));
+        assertThat(coordinator.verifyPartitions("", pid, (short) 0, Set.of(DATA)))
+                .containsExactly(Map.entry(DATA, Errors.INVALID_REQUEST));
+
+        assertThat(coordinator.endTxn("app", pid, (short) 0, false).get(5, TimeUnit.SECONDS))
+                .isEqualTo(Errors.NONE);
+        await(() -> state("app") == TransactionState.COMPLETE_ABORT);
+        assertThat(coordinator.verifyPartitions("app", pid, (short) 0, Set.of(DATA)))
+                .as("a late batch of the aborted transaction")
+                .containsExactly(Map.entry(DATA, Errors.TRANSACTION_ABORTABLE));
+    }
+
+    @Test
+    void verifyOnlyWhileTheOutcomeIsBeingWrittenIsConcurrentTransactions() throws Exception {
+        TransactionCoordinator.InitResult producer = init("app");
+        long pid = producer.producerId();
+        coordinator.addPartitions("app", pid, (short) 0, Set.of(DATA)).get(5, TimeUnit.SECONDS);
+        for (int i = 0; i < 10_000; i++) {
+            markerErrors.add(Errors.NOT_LEADER_OR_FOLLOWER); // markers retried every 10 ms: PREPARE_ABORT lasts
+        }
+        assertThat(coordinator.endTxn("app", pid, (short) 0, false).get(5, TimeUnit.SECONDS))
+                .isEqualTo(Errors.NONE);
+        assertThat(state("app")).isEqualTo(TransactionState.PREPARE_ABORT);
+        assertThat(coordinator.verifyPartitions("app", pid, (short) 0, Set.of(DATA)))
+                .containsExactly(Map.entry(DATA, Errors.CONCURRENT_TRANSACTIONS));
+        markerErrors.clear();
+        await(() -> state("app") == TransactionState.COMPLETE_ABORT);
+    }
+
+    @Test
+    void verifyOnlyForATransactionalIdOfAnotherCoordinatorIsNotCoordinator() {
+        coordinator.unloadPartition(coordinator.partitionFor("app"));
+        assertThat(coordinator.verifyPartitions("app", 1000, (short) 0, Set.of(DATA)))
+                .containsExactly(Map.entry(DATA, Errors.NOT_COORDINATOR));
     }
 
     private TransactionCoordinator.InitResult init(String id) throws Exception {

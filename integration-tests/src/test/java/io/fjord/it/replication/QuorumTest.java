@@ -1,6 +1,7 @@
 package io.fjord.it.replication;
 
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,8 +20,13 @@ abstract class QuorumTest {
     @BeforeEach
     void startQuorum() throws Exception {
         long startNs = System.nanoTime();
-        quorum = EmbeddedQuorum.start(dir, 3, ReplicationIT.settings());
+        quorum = EmbeddedQuorum.start(dir, 3, brokerSettings());
         System.out.printf("3-broker quorum ready in %d ms%n", (System.nanoTime() - startNs) / 1_000_000);
+    }
+
+    /** The brokers' settings; {@link ReplicationIT#settings()} unless a test needs others. */
+    Map<String, String> brokerSettings() {
+        return ReplicationIT.settings();
     }
 
     @AfterEach

@@ -9,6 +9,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fjord.it.txn.TxnClients;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
@@ -25,6 +27,13 @@ class TransactionFailoverIT extends QuorumTest {
 
     private static final String TOPIC = "txn-failover";
     private static final TopicPartition TP = new TopicPartition(TOPIC, 0);
+
+    @Override
+    Map<String, String> brokerSettings() {
+        Map<String, String> settings = new HashMap<>(ReplicationIT.settings());
+        settings.putAll(TxnClients.FORGED_TRANSACTIONS);
+        return settings;
+    }
 
     @Test
     void aNewLeaderKeepsTheOpenTransactionUnstableAndTheAbortedOneFiltered() throws Exception {

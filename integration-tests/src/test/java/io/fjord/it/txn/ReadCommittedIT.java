@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -37,7 +36,7 @@ class ReadCommittedIT {
 
     @BeforeAll
     static void start() {
-        broker = EmbeddedBroker.start(dataDir.resolve("shared"), Map.of());
+        broker = EmbeddedBroker.start(dataDir.resolve("shared"), TxnClients.FORGED_TRANSACTIONS);
     }
 
     @AfterAll
@@ -141,7 +140,7 @@ class ReadCommittedIT {
 
     @Test
     void aRestartKeepsAbortedTransactionsFilteredAndAnOpenTransactionHoldingTheStableOffset() throws Exception {
-        try (EmbeddedBroker own = EmbeddedBroker.start(dataDir.resolve("restart"), Map.of())) {
+        try (EmbeddedBroker own = EmbeddedBroker.start(dataDir.resolve("restart"), TxnClients.FORGED_TRANSACTIONS)) {
             TopicPartition tp = createTopic(own.bootstrap(), "txn-restart");
             TxnClients.Producer aborted = TxnClients.newProducer(own.address());
             TxnClients.Producer open = TxnClients.newProducer(own.address());

@@ -43,6 +43,13 @@ public final class TxnClients {
     private static final short WRITE_TXN_MARKERS_VERSION = 1;
     private static final Duration DEADLINE = Duration.ofSeconds(30);
 
+    /**
+     * The broker settings for transactions forged here without a transaction coordinator: no leader may verify
+     * them with one (KIP-890 part 1), as the coordinator knows none of them.
+     */
+    public static final Map<String, String> FORGED_TRANSACTIONS =
+            Map.of("transaction.partition.verification.enable", "false");
+
     private TxnClients() {}
 
     /** A producer id and epoch from InitProducerId, and the next sequence of its one partition. */

@@ -45,8 +45,13 @@ import org.junit.jupiter.api.io.TempDir;
 class TxnOffsetCommitIT {
 
     private static final int OFFSETS_PARTITIONS = 3;
-    private static final Map<String, String> BROKER_SETTINGS =
-            Map.of("offsets.topic.num.partitions", Integer.toString(OFFSETS_PARTITIONS));
+    /** The transactions here are forged (no coordinator knows them), so no leader verifies them. */
+    private static final Map<String, String> BROKER_SETTINGS = Map.of(
+            "offsets.topic.num.partitions",
+            Integer.toString(OFFSETS_PARTITIONS),
+            "transaction.partition.verification.enable",
+            "false");
+
     private static final String GROUP = "etl";
     private static final int GROUP_PARTITION = GroupCoordinator.partitionFor(GROUP, OFFSETS_PARTITIONS);
     /** The version the Java producer sends without transactions V2 (KIP-890). */
