@@ -27,10 +27,18 @@ public final class RawKafkaClient implements AutoCloseable {
     private final OutputStream out;
     private int nextCorrelationId = 1;
 
+    /** The read timeout of {@link #RawKafkaClient(InetSocketAddress)}. */
+    public static final int DEFAULT_READ_TIMEOUT_MS = 15_000;
+
     public RawKafkaClient(InetSocketAddress address) throws IOException {
+        this(address, DEFAULT_READ_TIMEOUT_MS);
+    }
+
+    /** Connects (waiting up to 5 s); a read then waits up to {@code readTimeoutMs} for the broker's bytes. */
+    public RawKafkaClient(InetSocketAddress address, int readTimeoutMs) throws IOException {
         this.socket = new Socket();
         socket.connect(address, 5_000);
-        socket.setSoTimeout(15_000);
+        socket.setSoTimeout(readTimeoutMs);
         socket.setTcpNoDelay(true);
         this.in = new DataInputStream(socket.getInputStream());
         this.out = socket.getOutputStream();

@@ -75,16 +75,27 @@ final class BrokerProbe {
     /** Sends {@code key=value} to partition {@code partition} of {@code topic} at {@code port} with {@code acks}. */
     static Errors produce(int port, String topic, int partition, short acks, String key, String value, int timeoutMs)
             throws IOException {
-        return produceAnswer(port, topic, partition, acks, key, value, timeoutMs)
+        return produceAnswer(
+                        port, topic, partition, acks, key, value, timeoutMs, RawKafkaClient.DEFAULT_READ_TIMEOUT_MS)
                 .error();
     }
 
     /** A produce's answer for its partition: the error and the broker's message. */
     record ProduceAnswer(Errors error, String message) {}
 
-    /** As {@link #produce}, with the broker's error message. */
+    /**
+     * As {@link #produce}, with the broker's error message; the answer is awaited up to {@code readTimeoutMs} (a
+     * frozen broker answers only once thawed).
+     */
     static ProduceAnswer produceAnswer(
-            int port, String topic, int partition, short acks, String key, String value, int timeoutMs)
+            int port,
+            String topic,
+            int partition,
+            short acks,
+            String key,
+            String value,
+            int timeoutMs,
+            int readTimeoutMs)
             throws IOException {
         ProduceRequest request = new ProduceRequest().setAcks(acks).setTimeoutMs(timeoutMs);
         ProduceRequest.TopicProduceData data = new ProduceRequest.TopicProduceData().setName(topic);
@@ -98,7 +109,7 @@ final class BrokerProbe {
                                                 value.getBytes(StandardCharsets.UTF_8)))
                                 .buffer())));
         request.topicData().add(data);
-        try (RawKafkaClient client = new RawKafkaClient(new InetSocketAddress("127.0.0.1", port))) {
+        try (RawKafkaClient client = new RawKafkaClient(new InetSocketAddress("127.0.0.1", port), readTimeoutMs)) {
             ProduceResponse response = (ProduceResponse) client.send(ApiKeys.PRODUCE, (short) 9, request);
             ProduceResponse.PartitionProduceResponse answer =
                     response.responses().get(0).partitionResponses().get(0);

@@ -33,6 +33,12 @@ class PartitionedLeaderIT {
     /** The value of the write sent to the frozen leader: a sequence no producer uses. */
     private static final String ZOMBIE_SEQ = "-1";
 
+    /**
+     * How long the write sent to the frozen leader waits for its answer: longer than the leader can stay frozen
+     * (the waits before the thaw allow up to 120 s), so that only the 30 s allowed after the thaw bound it.
+     */
+    private static final int ZOMBIE_READ_TIMEOUT_MS = 180_000;
+
     @RegisterExtension
     static final ClusterExtension CLUSTER = new ClusterExtension(3, LocalCluster.FAST_FAILOVER);
 
@@ -126,7 +132,14 @@ class PartitionedLeaderIT {
         CompletableFuture<BrokerProbe.ProduceAnswer> zombie = CompletableFuture.supplyAsync(() -> {
             try {
                 return BrokerProbe.produceAnswer(
-                        cluster().broker(frozen).port(), topic, 0, (short) -1, "zombie", ZOMBIE_SEQ, 5_000);
+                        cluster().broker(frozen).port(),
+                        topic,
+                        0,
+                        (short) -1,
+                        "zombie",
+                        ZOMBIE_SEQ,
+                        5_000,
+                        ZOMBIE_READ_TIMEOUT_MS);
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }

@@ -20,22 +20,31 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * The official Java clients set up the way the group integration tests use them: consumers with short
- * timeouts (the broker under test runs with {@link #BROKER_SETTINGS}), topics, producing numbered records.
+ * The official Java clients set up the way the group integration tests use them: consumers with the session
+ * timeout and heartbeat interval the broker under test also uses ({@link #BROKER_SETTINGS}), topics,
+ * producing numbered records.
  * Stateless.
  */
 final class GroupClients {
 
-    /** Broker settings for fast groups: no initial delay, few offsets partitions, short session timeouts. */
+    /**
+     * The session timeout of every member, classic (set by the client) and KIP-848 (set by the broker). Long
+     * enough that a member on a loaded machine (a new consumer finding its coordinator, members reconnecting
+     * after a broker restart, a consumer JVM starting) heartbeats in time; the tests that wait for a session
+     * to expire wait up to 60 s.
+     */
+    static final int SESSION_TIMEOUT_MS = 10_000;
+
+    /** The heartbeat interval of every member, classic and KIP-848. */
+    static final int HEARTBEAT_INTERVAL_MS = 500;
+
+    /** Broker settings for fast groups: no initial delay, few offsets partitions, heartbeats every 500 ms. */
     static final Map<String, String> BROKER_SETTINGS = Map.of(
             "group.initial.rebalance.delay.ms", "0",
             "offsets.topic.num.partitions", "3",
             "group.min.session.timeout.ms", "1000",
-            "group.consumer.session.timeout.ms", "3000",
-            "group.consumer.heartbeat.interval.ms", "500");
-
-    /** The classic consumers' session timeout; KIP-848 members get the broker's 3000 ms. */
-    static final int CLASSIC_SESSION_TIMEOUT_MS = 3000;
+            "group.consumer.session.timeout.ms", Integer.toString(SESSION_TIMEOUT_MS),
+            "group.consumer.heartbeat.interval.ms", Integer.toString(HEARTBEAT_INTERVAL_MS));
 
     private GroupClients() {}
 
@@ -55,8 +64,8 @@ final class GroupClients {
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         if (protocol.equals("classic")) {
-            props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, Integer.toString(CLASSIC_SESSION_TIMEOUT_MS));
-            props.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "500");
+            props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, Integer.toString(SESSION_TIMEOUT_MS));
+            props.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, Integer.toString(HEARTBEAT_INTERVAL_MS));
         }
         return props;
     }

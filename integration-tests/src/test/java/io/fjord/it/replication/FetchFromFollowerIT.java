@@ -1,9 +1,9 @@
 package io.fjord.it.replication;
 
 import static io.fjord.it.replication.ReplicationIT.admin;
+import static io.fjord.it.replication.ReplicationIT.awaitPartition;
 import static io.fjord.it.replication.ReplicationIT.consumerProps;
 import static io.fjord.it.replication.ReplicationIT.createTopic;
-import static io.fjord.it.replication.ReplicationIT.describe;
 import static io.fjord.it.replication.ReplicationIT.produce;
 import static io.fjord.it.replication.ReplicationIT.producer;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -87,7 +87,10 @@ class FetchFromFollowerIT {
                 KafkaProducer<String, String> producer = producer(quorum.bootstrap())) {
             createTopic(admin, TOPIC, 1);
             produce(producer, TOPIC, "v", 20);
-            TopicPartitionInfo info = describe(admin, TOPIC, 0);
+            // The leader names only an in-sync follower as preferred read replica.
+            TopicPartitionInfo info =
+                    awaitPartition(admin, TOPIC, 0, p -> p.isr().size() == 3);
+            assertThat(info.isr()).hasSize(3);
             org.apache.kafka.common.Uuid topicId = admin.describeTopics(List.of(TOPIC))
                     .allTopicNames()
                     .get(30, TimeUnit.SECONDS)
@@ -106,7 +109,7 @@ class FetchFromFollowerIT {
                     .as("a consumer of the leader's rack reads from the leader")
                     .isPositive();
 
-            long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             FetchResponse.PartitionData fromFollower = fetch(follower, topicId, "r" + follower.id());
             while (fromFollower.highWatermark() < 20 && System.nanoTime() < deadlineNs) {
                 Thread.sleep(100);
