@@ -250,6 +250,16 @@ public final class Partition {
      */
     public LogAppendInfo appendAsLeader(
             MemoryRecords records, short requiredAcks, AppendOrigin origin, VerificationGuard guard) {
+        return appendLeading(
+                requiredAcks == -1, leaderEpoch -> log.appendAsLeader(records.buffer(), leaderEpoch, origin, guard));
+    }
+
+    /**
+     * Runs {@code append} (given the leader epoch) while leading, under the leader lock: with {@code checkMinIsr}
+     * the ISR must hold at least {@code min.insync.replicas} replicas first (NOT_ENOUGH_REPLICAS). Then moves the
+     * high watermark if it can and wakes the requests waiting on this partition.
+     */
+    private LogAppendInfo appendLeading(boolean checkMinIsr, IntFunction<LogAppendInfo> append) {
         LogAppendInfo info;
         boolean hwMoved;
         leaderIsrLock.readLock().lock();
@@ -257,13 +267,13 @@ public final class Partition {
             PartitionState current = state;
             requireLeader(current);
             int minIsr = minInsyncReplicas;
-            if (requiredAcks == -1 && current.isr().length < minIsr) {
+            if (checkMinIsr && current.isr().length < minIsr) {
                 throw new ApiException(
                         Errors.NOT_ENOUGH_REPLICAS,
                         "the ISR of " + topicPartition + " has " + current.isr().length
                                 + " replicas, min.insync.replicas is " + minIsr);
             }
-            info = log.appendAsLeader(records.buffer(), current.leaderEpoch(), origin, guard);
+            info = append.apply(current.leaderEpoch());
             hwMoved = maybeIncrementHighWatermark();
         } finally {
             leaderIsrLock.readLock().unlock();
@@ -297,31 +307,10 @@ public final class Partition {
      */
     public LogAppendInfo appendEndTxnMarker(
             long producerId, short producerEpoch, int coordinatorEpoch, boolean committed) {
-        LogAppendInfo info;
-        boolean hwMoved;
-        leaderIsrLock.readLock().lock();
-        try {
-            PartitionState current = state;
-            requireLeader(current);
-            int minIsr = minInsyncReplicas;
-            if (current.isr().length < minIsr) {
-                throw new ApiException(
-                        Errors.NOT_ENOUGH_REPLICAS,
-                        "the ISR of " + topicPartition + " has " + current.isr().length
-                                + " replicas, min.insync.replicas is " + minIsr);
-            }
-            info = log.appendEndTxnMarkerAsLeader(
-                    producerId, producerEpoch, coordinatorEpoch, committed, current.leaderEpoch());
-            hwMoved = maybeIncrementHighWatermark();
-        } finally {
-            leaderIsrLock.readLock().unlock();
-        }
-        if (hwMoved) {
-            listener.onHighWatermarkMoved(topicPartition);
-        } else {
-            listener.onLogEndOffsetMoved(topicPartition);
-        }
-        return info;
+        return appendLeading(
+                true,
+                leaderEpoch -> log.appendEndTxnMarkerAsLeader(
+                        producerId, producerEpoch, coordinatorEpoch, committed, leaderEpoch));
     }
 
     /**

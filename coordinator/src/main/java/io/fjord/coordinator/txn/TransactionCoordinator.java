@@ -23,6 +23,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -259,17 +260,7 @@ public final class TransactionCoordinator implements LoadableCoordinator {
     /** AddPartitionsToTxn: the partitions join the transaction, which is ONGOING from now on. */
     public CompletableFuture<Errors> addPartitions(
             String transactionalId, long producerId, short producerEpoch, Set<TopicPartition> partitions) {
-        Shard shard = shards.get(partitionFor(transactionalId));
-        Errors status = status(shard);
-        if (status != Errors.NONE) {
-            return CompletableFuture.completedFuture(status);
-        }
-        synchronized (shard) {
-            Txn txn = shard.txns.get(transactionalId);
-            Errors error = checkProducer(txn, producerId, producerEpoch);
-            if (error != Errors.NONE) {
-                return CompletableFuture.completedFuture(error);
-            }
+        return forCurrentProducer(transactionalId, producerId, producerEpoch, (shard, txn) -> {
             TxnRecord current = txn.current;
             if (current.state().isPrepare()) {
                 return CompletableFuture.completedFuture(Errors.CONCURRENT_TRANSACTIONS);
@@ -285,7 +276,7 @@ public final class TransactionCoordinator implements LoadableCoordinator {
                     shard,
                     txn,
                     current.with(TransactionState.ONGOING, all, ongoing ? current.startMs() : nowMs, nowMs));
-        }
+        });
     }
 
     /**
@@ -347,17 +338,7 @@ public final class TransactionCoordinator implements LoadableCoordinator {
      */
     public CompletableFuture<Errors> endTxn(
             String transactionalId, long producerId, short producerEpoch, boolean commit) {
-        Shard shard = shards.get(partitionFor(transactionalId));
-        Errors status = status(shard);
-        if (status != Errors.NONE) {
-            return CompletableFuture.completedFuture(status);
-        }
-        synchronized (shard) {
-            Txn txn = shard.txns.get(transactionalId);
-            Errors error = checkProducer(txn, producerId, producerEpoch);
-            if (error != Errors.NONE) {
-                return CompletableFuture.completedFuture(error);
-            }
+        return forCurrentProducer(transactionalId, producerId, producerEpoch, (shard, txn) -> {
             TxnRecord current = txn.current;
             switch (current.state()) {
                 case ONGOING -> {
@@ -386,6 +367,28 @@ public final class TransactionCoordinator implements LoadableCoordinator {
                     return CompletableFuture.completedFuture(Errors.INVALID_TXN_STATE);
                 }
             }
+        });
+    }
+
+    /**
+     * Runs {@code action} under the shard's monitor once the transactional id is served here and the caller is its
+     * current producer; otherwise answers why not (NOT_COORDINATOR, COORDINATOR_LOAD_IN_PROGRESS,
+     * INVALID_PRODUCER_ID_MAPPING, PRODUCER_FENCED, CONCURRENT_TRANSACTIONS).
+     */
+    private CompletableFuture<Errors> forCurrentProducer(
+            String transactionalId,
+            long producerId,
+            short producerEpoch,
+            BiFunction<Shard, Txn, CompletableFuture<Errors>> action) {
+        Shard shard = shards.get(partitionFor(transactionalId));
+        Errors status = status(shard);
+        if (status != Errors.NONE) {
+            return CompletableFuture.completedFuture(status);
+        }
+        synchronized (shard) {
+            Txn txn = shard.txns.get(transactionalId);
+            Errors error = checkProducer(txn, producerId, producerEpoch);
+            return error != Errors.NONE ? CompletableFuture.completedFuture(error) : action.apply(shard, txn);
         }
     }
 
