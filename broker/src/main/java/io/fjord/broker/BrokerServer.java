@@ -225,8 +225,9 @@ public final class BrokerServer {
                 ioThreads,
                 60,
                 TimeUnit.SECONDS,
-                // One drain task per connection at most (SerialExecutor), so the queue is bounded by the open
-                // connections. No caller-runs fallback: a handler must never run on a Netty event loop.
+                // One drain task per connection at most (SerialExecutor), and one for Produce's verified appends,
+                // so the queue is bounded by the open connections. No caller-runs fallback: a handler must never
+                // run on a Netty event loop.
                 new LinkedBlockingQueue<>(),
                 daemonThreads("fjord-io"));
         if (config.transactionPartitionVerificationEnable()) {

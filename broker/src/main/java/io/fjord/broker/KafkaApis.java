@@ -20,6 +20,7 @@ import io.fjord.broker.handler.TopicAdminHandlers;
 import io.fjord.broker.handler.TxnMarkerWriter;
 import io.fjord.broker.handler.WriteTxnMarkersHandler;
 import io.fjord.broker.network.RequestDispatcher;
+import io.fjord.broker.network.SerialExecutor;
 import io.fjord.broker.partition.ReplicaManager;
 import io.fjord.broker.producer.ProducerIdManager;
 import io.fjord.broker.txn.TransactionHandlers;
@@ -66,7 +67,11 @@ final class KafkaApis {
         dispatcher
                 .register(ApiKeys.API_VERSIONS, 0, 5, new ApiVersionsHandler(dispatcher))
                 .register(ApiKeys.METADATA, 0, 13, new MetadataHandler(metadata, controller))
-                .register(ApiKeys.PRODUCE, 0, 13, new ProduceHandler(replicaManager, metadata, txnVerifier, ioPool))
+                .register(
+                        ApiKeys.PRODUCE,
+                        0,
+                        13,
+                        new ProduceHandler(replicaManager, metadata, txnVerifier, new SerialExecutor(ioPool)))
                 .register(
                         ApiKeys.FETCH,
                         4,

@@ -93,6 +93,13 @@ final class ProducerStateManager {
         int coordinatorEpoch = -1;
         /** The first offset of its ongoing transaction, -1 when none. */
         long currentTxnFirstOffset = -1L;
+        /**
+         * The lowest sequence of this epoch known to have been appended with every later one up to {@link
+         * #lastSeq()}: the first batch this state saw at this epoch (0 when the epoch started here, the jump of
+         * a producer accepted unknown, the first batch replayed), -1 before any. Not in snapshots: restored, it
+         * is the oldest remembered batch (which only ever answers less).
+         */
+        int epochFirstSeq = -1;
 
         ProducerStateEntry(long producerId, short epoch) {
             this.producerId = producerId;
@@ -104,6 +111,7 @@ final class ProducerStateManager {
             if (newEpoch != epoch) {
                 epoch = newEpoch;
                 batches.clear();
+                epochFirstSeq = -1;
             }
         }
 
@@ -296,16 +304,19 @@ final class ProducerStateManager {
     }
 
     /**
-     * Whether sequences {@code firstSeq..lastSeq} end before the oldest batch still remembered of the producer's
-     * current epoch: sequences of one epoch are appended in order, so such a batch was appended. Near the
-     * sequence wrap-around this answers false (the caller then reports the batch out of order).
+     * Whether sequences {@code firstSeq..lastSeq} lie between the first sequence this state knows was appended at
+     * the producer's current epoch ({@link ProducerStateEntry#epochFirstSeq}) and the oldest batch still
+     * remembered: the sequences of one epoch are appended in order from there, so such a batch was appended.
+     * Below that first sequence nothing is known (a producer accepted unknown at a later sequence, say, after its
+     * first batch failed), and near the sequence wrap-around this answers false: the caller then reports the
+     * batch out of order, as Kafka does, rather than call written what may not be.
      */
     private static boolean isOlderThanRemembered(ProducerStateEntry entry, int firstSeq, int lastSeq) {
-        if (entry.batches.isEmpty() || firstSeq > lastSeq) {
+        if (entry.batches.isEmpty() || entry.epochFirstSeq < 0 || firstSeq > lastSeq) {
             return false;
         }
         int oldest = entry.batches.peekFirst().firstSeq();
-        return lastSeq < oldest && entry.lastSeq() >= oldest;
+        return entry.epochFirstSeq <= firstSeq && lastSeq < oldest && entry.lastSeq() >= oldest;
     }
 
     private static int nextSequence(int sequence) {
@@ -338,6 +349,9 @@ final class ProducerStateManager {
         }
         if (firstSeq < 0) {
             return; // a batch without sequences: only the epoch moves
+        }
+        if (entry.epochFirstSeq < 0) {
+            entry.epochFirstSeq = firstSeq;
         }
         if (entry.batches.size() == NUM_BATCHES_TO_RETAIN) {
             entry.batches.removeFirst();
@@ -618,6 +632,9 @@ final class ProducerStateManager {
             }
             if (version == SNAPSHOT_VERSION_1 && !entry.batches.isEmpty()) {
                 entry.lastTimestampMs = entry.batches.peekLast().timestampMs();
+            }
+            if (!entry.batches.isEmpty()) {
+                entry.epochFirstSeq = entry.batches.peekFirst().firstSeq();
             }
             if (entry.currentTxnFirstOffset >= 0) {
                 ongoingTxns.put(entry.currentTxnFirstOffset, entry.producerId);

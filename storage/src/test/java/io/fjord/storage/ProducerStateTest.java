@@ -82,6 +82,19 @@ class ProducerStateTest {
     }
 
     @Test
+    void aRetryBelowWhereAnUnknownProducerWasFirstAcceptedIsOutOfOrderNotADuplicate() {
+        open(false);
+        // The producer's first request (sequences 0-4) failed before it was appended; its second (5-9) was
+        // accepted, the producer being unknown. The retry of 0-4 was never written: it must not be called so.
+        log.appendAsLeader(batch(7, 0, 5, 5), 0);
+        for (int seq = 10; seq < 16; seq++) {
+            log.appendAsLeader(batch(7, 0, seq, 1), 0);
+        }
+        assertRejected(batch(7, 0, 0, 5), Errors.OUT_OF_ORDER_SEQUENCE_NUMBER);
+        assertRejected(batch(7, 0, 5, 5), Errors.DUPLICATE_SEQUENCE_NUMBER);
+    }
+
+    @Test
     void aSequenceGapIsOutOfOrder() {
         open(false);
         log.appendAsLeader(batch(7, 0, 0, 2), 0);

@@ -254,12 +254,27 @@ public final class GroupHandlers {
                             if (error == null) {
                                 return widen(coordinator.txnOffsetCommit(request, version, placed));
                             }
-                            if (error == Errors.TRANSACTION_ABORTABLE && version < 4) {
-                                error = Errors.INVALID_TXN_STATE;
-                            }
-                            return CompletableFuture.completedFuture(txnOffsetCommitError(request, error));
+                            return CompletableFuture.completedFuture(
+                                    txnOffsetCommitError(request, verificationError(error, version)));
                         },
                         commitExecutor);
+    }
+
+    /**
+     * What a TxnOffsetCommit is told when its partition was not verified, as Kafka's maybeConvertOffsetCommitError
+     * (KAFKA-16386) tells it: the Java producer retries only the coordinator errors here, and fails for good on
+     * any other. A transaction coordinator out of reach or busy deciding becomes COORDINATOR_LOAD_IN_PROGRESS
+     * (retried without a new lookup of the group coordinator, which is not the one at fault);
+     * TRANSACTION_ABORTABLE is INVALID_TXN_STATE before v4.
+     */
+    static Errors verificationError(Errors error, short version) {
+        return switch (error) {
+            case NETWORK_EXCEPTION, CONCURRENT_TRANSACTIONS, COORDINATOR_NOT_AVAILABLE, NOT_COORDINATOR ->
+                Errors.COORDINATOR_LOAD_IN_PROGRESS;
+            case NOT_ENOUGH_REPLICAS -> Errors.COORDINATOR_NOT_AVAILABLE;
+            case TRANSACTION_ABORTABLE -> version < 4 ? Errors.INVALID_TXN_STATE : error;
+            default -> error;
+        };
     }
 
     private static TxnOffsetCommitResponse txnOffsetCommitError(TxnOffsetCommitRequest request, Errors error) {

@@ -37,13 +37,15 @@ import java.util.concurrent.Executor;
  * ongoing there, is appended only after the transaction coordinator of the request's transactional id confirmed
  * that the partition is in the producer's ongoing transaction, and only if no marker of the producer came in
  * meanwhile (the partition's {@link VerificationGuard}). Such a batch is copied out of the request (whose buffer
- * is released when {@link #handle} returns) and appended on {@code appendExecutor} once the answer is in; the
- * other partitions of the request are appended at once. A batch that starts a transaction its coordinator does
+ * is released when {@link #handle} returns) and appended on {@code appendExecutor}, which runs one append at a
+ * time in the order verified (a producer's batches answered by one verification must reach the log in their
+ * order: only the lowest sequence may start the transaction); the other partitions of the request are appended
+ * at once. A batch that starts a transaction its coordinator does
  * not know of would pin the partition's last stable offset for good (a "hanging transaction").
  *
  * <p>Runs on an I/O thread, one request per connection at a time (so a producer's pipelined batches
- * reach each log in the order sent; a batch waiting for verification may be overtaken, and the log then
- * answers the overtaking one OUT_OF_ORDER_SEQUENCE_NUMBER, which the producer retries).
+ * reach each log in the order sent; a producer's later batches for a partition whose first is waiting for
+ * verification wait with it and are appended after it, in order).
  */
 public final class ProduceHandler implements RequestHandler {
 
@@ -67,7 +69,8 @@ public final class ProduceHandler implements RequestHandler {
 
     /**
      * @param verifier asks transaction coordinators; null turns transaction verification off
-     * @param appendExecutor where the appends that waited for verification run (an I/O thread)
+     * @param appendExecutor where the appends that waited for verification run, one at a time in submission order
+     *     (a {@link io.fjord.broker.network.SerialExecutor} on the I/O threads)
      */
     public ProduceHandler(
             ReplicaManager replicaManager,

@@ -7,14 +7,15 @@ import java.util.concurrent.RejectedExecutionException;
 /**
  * Runs the tasks given to it one at a time, in submission order, on a shared pool. One per connection:
  * it keeps a connection's requests in order (an idempotent producer's pipelined batches must reach the
- * log in the order sent) while different connections run in parallel.
+ * log in the order sent) while different connections run in parallel. Produce has one more, for the batches
+ * that waited for transaction verification (they too must reach the log in the order they were verified).
  *
  * <p>Thread-safe. The queue is bounded by the caller (a connection stops reading when it has too many
  * requests in flight). It puts at most one drain task on the pool at a time, so the pool's queue holds at
  * most one task per connection; a drain runs at most {@link #MAX_TASKS_PER_TURN} tasks, then yields the
  * thread to other connections.
  */
-final class SerialExecutor implements Executor {
+public final class SerialExecutor implements Executor {
 
     static final int MAX_TASKS_PER_TURN = 16;
 
@@ -22,7 +23,7 @@ final class SerialExecutor implements Executor {
     private final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
     private boolean running;
 
-    SerialExecutor(Executor pool) {
+    public SerialExecutor(Executor pool) {
         this.pool = pool;
     }
 
