@@ -517,18 +517,6 @@ public final class BrokerServer {
         return boundAddress;
     }
 
-    // Visible for testing
-    /** The partitions this broker hosts, for tests that write to a partition's log as the broker would. */
-    public ReplicaManager replicaManager() {
-        return replicaManager;
-    }
-
-    // Visible for testing
-    /** The group coordinator, for tests that drive it as a not yet built API will. */
-    public GroupCoordinator groupCoordinator() {
-        return groupCoordinator;
-    }
-
     private interface Step {
         void run() throws Exception;
     }

@@ -2,13 +2,7 @@ package io.fjord.it;
 
 import io.fjord.broker.BrokerServer;
 import io.fjord.common.Time;
-import io.fjord.common.TopicPartition;
 import io.fjord.common.config.BrokerConfig;
-import io.fjord.protocol.MemoryRecords;
-import io.fjord.protocol.record.CompressionType;
-import io.fjord.protocol.record.RecordBatchBuilder;
-import io.fjord.storage.AppendOrigin;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -64,32 +58,6 @@ public final class EmbeddedBroker implements AutoCloseable {
     /** The bytes the broker sets aside now for requests declared by their size prefix but not yet received. */
     public long reservedRequestBytes() {
         return server.reservedRequestBytes();
-    }
-
-    /**
-     * Test hook standing in for WriteTxnMarkers: appends {@code producerId}'s end-transaction marker (a
-     * transactional control batch: key int16 version 0 + int16 type, 1 COMMIT or 0 ABORT; value int16 version 0
-     * + int32 coordinator epoch 0) to {@code __consumer_offsets} partition {@code offsetsPartition}, as the
-     * transaction coordinator's marker write does. The group coordinator is not told: see
-     * {@link #completeGroupTransaction}.
-     */
-    public void appendGroupTxnMarker(int offsetsPartition, long producerId, short producerEpoch, boolean commit) {
-        ByteBuffer key = ByteBuffer.allocate(4).putShort((short) 0).putShort((short) (commit ? 1 : 0));
-        ByteBuffer value = ByteBuffer.allocate(6).putShort((short) 0).putInt(0);
-        ByteBuffer marker = new RecordBatchBuilder(CompressionType.NONE)
-                .producer(producerId, producerEpoch, -1)
-                .transactional(true)
-                .control(true)
-                .append(System.currentTimeMillis(), key.array(), value.array())
-                .build();
-        server.replicaManager()
-                .partitionOrThrow(new TopicPartition("__consumer_offsets", offsetsPartition))
-                .appendAsLeader(MemoryRecords.of(marker), (short) -1, AppendOrigin.COORDINATOR);
-    }
-
-    /** Test hook: tells the group coordinator that a marker ended the transaction, as the broker will. */
-    public void completeGroupTransaction(int offsetsPartition, long producerId, boolean commit) {
-        server.groupCoordinator().completeTransaction(offsetsPartition, producerId, commit);
     }
 
     public void restart() {

@@ -19,12 +19,8 @@ import io.fjord.metadata.MetadataImage;
 import io.fjord.metadata.PartitionRecord;
 import io.fjord.metadata.PartitionRegistration;
 import io.fjord.metadata.TopicRecord;
-import io.fjord.protocol.MemoryRecords;
-import io.fjord.protocol.record.CompressionType;
 import io.fjord.protocol.record.RecordBatch;
-import io.fjord.protocol.record.RecordBatchBuilder;
 import io.fjord.protocol.record.RecordBatches;
-import io.fjord.storage.AppendOrigin;
 import io.fjord.storage.FetchDataInfo;
 import io.fjord.storage.LogConfig;
 import io.fjord.storage.LogManager;
@@ -312,17 +308,9 @@ class CoordinatorPartitionsPublisherTest {
         assertThat(transactional.baseSequence()).isZero();
     }
 
-    /** A control batch with {@code producerId}'s end-transaction marker, as the transaction coordinator writes. */
+    /** {@code producerId}'s end-transaction marker, appended as WriteTxnMarkers appends it. */
     private void appendMarker(long producerId, short producerEpoch, boolean commit) {
-        ByteBuffer key = ByteBuffer.allocate(4).putShort((short) 0).putShort((short) (commit ? 1 : 0));
-        ByteBuffer value = ByteBuffer.allocate(6).putShort((short) 0).putInt(0);
-        ByteBuffer marker = new RecordBatchBuilder(CompressionType.NONE)
-                .producer(producerId, producerEpoch, -1)
-                .transactional(true)
-                .control(true)
-                .append(time.milliseconds(), key.array(), value.array())
-                .build();
-        replicas.partition(OFFSETS_0).appendAsLeader(MemoryRecords.of(marker), (short) -1, AppendOrigin.COORDINATOR);
+        replicas.partition(OFFSETS_0).appendEndTxnMarker(producerId, producerEpoch, 0, commit);
     }
 
     private static CoordinatorRecord record(String text) {

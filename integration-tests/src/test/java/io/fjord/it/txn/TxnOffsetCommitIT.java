@@ -89,10 +89,10 @@ class TxnOffsetCommitIT {
                     .as("without require_stable: the last committed offsets")
                     .isEqualTo(Map.of(ORDERS_0, 5L));
 
-            broker.appendGroupTxnMarker(GROUP_PARTITION, committing.producerId(), committing.producerEpoch(), true);
-            broker.completeGroupTransaction(GROUP_PARTITION, committing.producerId(), true);
-            broker.appendGroupTxnMarker(GROUP_PARTITION, aborting.producerId(), aborting.producerEpoch(), false);
-            broker.completeGroupTransaction(GROUP_PARTITION, aborting.producerId(), false);
+            // The markers the transaction coordinator writes, over WriteTxnMarkers: the broker ends the pending
+            // offsets of each producer once its marker is committed to the group's partition.
+            writeGroupMarker(broker, committing, true);
+            writeGroupMarker(broker, aborting, false);
 
             Map<TopicPartition, OffsetAndMetadata> committed =
                     consumer.committed(Set.of(ORDERS_0, ORDERS_1), Duration.ofSeconds(30));
@@ -101,6 +101,19 @@ class TxnOffsetCommitIT {
             assertThat(committed.get(ORDERS_1)).as("aborted").isNull();
             assertThat(listOffsets(admin)).isEqualTo(Map.of(ORDERS_0, 42L));
         }
+    }
+
+    /** WriteTxnMarkers of {@code producer}'s COMMIT or ABORT to the group's {@code __consumer_offsets} partition. */
+    private static void writeGroupMarker(EmbeddedBroker broker, InitProducerIdResponse producer, boolean commit)
+            throws Exception {
+        assertThat(Errors.forCode(TxnClients.sendMarker(
+                                broker.address(),
+                                producer.producerId(),
+                                producer.producerEpoch(),
+                                commit,
+                                new TopicPartition("__consumer_offsets", GROUP_PARTITION))
+                        .errorCode()))
+                .isEqualTo(Errors.NONE);
     }
 
     @Test
@@ -128,8 +141,8 @@ class TxnOffsetCommitIT {
                         .containsExactly(Errors.UNSTABLE_OFFSET_COMMIT, Errors.UNSTABLE_OFFSET_COMMIT);
             }
 
-            // Only the log knows of the end: the running coordinator is not told, the next load replays it.
-            broker.appendGroupTxnMarker(GROUP_PARTITION, producer.producerId(), producer.producerEpoch(), true);
+            // After the restart only the log knows of the end: the load replays the marker.
+            writeGroupMarker(broker, producer, true);
             broker.restart();
             try (Admin admin = admin(broker);
                     KafkaConsumer<String, String> consumer = consumer(broker)) {
