@@ -37,7 +37,9 @@ import io.fjord.storage.LogManager;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
@@ -110,6 +112,7 @@ public final class BrokerServer {
     private FetchSessionCache fetchSessions;
     private volatile Uuid incarnationId;
     private InetSocketAddress boundAddress;
+    private Map<String, InetSocketAddress> boundAddresses = Map.of();
     private IntConsumer beforeGroupLoad = partition -> {};
 
     public BrokerServer(BrokerConfig config, Time time) {
@@ -264,11 +267,11 @@ public final class BrokerServer {
                 txnVerifier,
                 ioPool,
                 time);
-        io.fjord.common.config.Endpoint listener = clientListener(config.listeners());
         network = new NetworkServer(
                 new NetworkServer.Settings(
-                        listener.host(),
-                        listener.port(),
+                        brokerListeners(config.listeners()).stream()
+                                .map(l -> new NetworkServer.Listener(l.listenerName(), l.host(), l.port()))
+                                .toList(),
                         config.socketRequestMaxBytes(),
                         config.connectionsMaxIdleMs(),
                         Math.max(1, config.numNetworkThreads()),
@@ -277,7 +280,8 @@ public final class BrokerServer {
                         config.socketReceiveBufferBytes()),
                 dispatcher,
                 ioPool);
-        boundAddress = network.start();
+        boundAddresses = network.start();
+        boundAddress = boundAddresses.values().iterator().next();
         register();
         awaitFirstProducerIdBlock(producerIds);
     }
@@ -378,37 +382,49 @@ public final class BrokerServer {
         return registration != null && !registration.fenced() ? leader : config.nodeId();
     }
 
-    /** Registers this broker with the address clients should use (the bound port when 0 was asked). */
+    /**
+     * Registers this broker with every listener's advertised address (the bound port when 0 was asked), in the order
+     * of {@code listeners}: a client is told the addresses of the listener it connected to.
+     */
     private void register() throws Exception {
-        io.fjord.common.config.Endpoint advertised = clientListener(config.advertisedListeners());
-        int port = advertised.port() == 0 ? boundAddress.getPort() : advertised.port();
-        String host = advertised.host() == null || advertised.host().isEmpty()
-                ? boundAddress.getHostString()
-                : advertised.host();
-        String protocol = config.securityProtocol(advertised.listenerName());
+        List<Endpoint> endpoints = new ArrayList<>();
+        for (io.fjord.common.config.Endpoint listener : brokerListeners(config.listeners())) {
+            io.fjord.common.config.Endpoint advertised = config.advertisedListeners().stream()
+                    .filter(a -> a.listenerName().equals(listener.listenerName()))
+                    .findFirst()
+                    .orElse(listener);
+            InetSocketAddress bound = boundAddresses.get(listener.listenerName());
+            int port = advertised.port() == 0 ? bound.getPort() : advertised.port();
+            String host = advertised.host() == null || advertised.host().isEmpty()
+                    ? bound.getHostString()
+                    : advertised.host();
+            endpoints.add(new Endpoint(
+                    listener.listenerName(), host, port, config.securityProtocol(listener.listenerName())));
+        }
         incarnationId = Uuid.random(new SplittableRandom(time.nanoseconds()));
         metadataNode
                 .controller()
                 .registerBroker(
                         config.nodeId(),
                         incarnationId,
-                        List.of(new Endpoint(advertised.listenerName(), host, port, protocol)),
+                        endpoints,
                         config.brokerRack().orElse(null))
                 .get(30, TimeUnit.SECONDS);
     }
 
-    /** The first listener that is not a controller listener (the controller's port is the Ratis port). */
-    private io.fjord.common.config.Endpoint clientListener(List<io.fjord.common.config.Endpoint> listeners) {
+    /** The listeners that are not controller listeners (the controller's port is the Ratis port), in order. */
+    private List<io.fjord.common.config.Endpoint> brokerListeners(List<io.fjord.common.config.Endpoint> listeners) {
         List<String> controllerNames = config.controllerListenerNames();
-        for (io.fjord.common.config.Endpoint listener : listeners) {
-            if (!controllerNames.contains(listener.listenerName())) {
-                return listener;
-            }
+        List<io.fjord.common.config.Endpoint> result = listeners.stream()
+                .filter(l -> !controllerNames.contains(l.listenerName()))
+                .toList();
+        if (result.isEmpty()) {
+            throw new ConfigException(
+                    BrokerConfig.LISTENERS,
+                    listeners.toString(),
+                    "no listener for clients besides the controller listeners");
         }
-        throw new ConfigException(
-                BrokerConfig.LISTENERS,
-                listeners.toString(),
-                "no listener for clients besides the controller listeners");
+        return result;
     }
 
     /** Stops serving and closes everything; safe to call more than once and after a failed start. */
@@ -515,6 +531,11 @@ public final class BrokerServer {
     /** The address the first listener is bound to (its real port when configured as 0). */
     public InetSocketAddress boundAddress() {
         return boundAddress;
+    }
+
+    /** Each broker listener's bound address by listener name, in the order of {@code listeners}. */
+    public Map<String, InetSocketAddress> boundAddresses() {
+        return boundAddresses;
     }
 
     private interface Step {

@@ -2,6 +2,7 @@ package io.fjord.cli;
 
 import io.fjord.common.config.BrokerConfig;
 import java.net.InetSocketAddress;
+import java.util.Map;
 
 /**
  * Starts a broker for {@code fjord start}. The seam lets the command be tested without a network or a
@@ -27,6 +28,11 @@ public interface BrokerLauncher {
 
         /** The address the first listener is bound to. */
         InetSocketAddress boundAddress();
+
+        /** Every listener's bound address by name, in the order of {@code listeners}. */
+        default Map<String, InetSocketAddress> boundAddresses() {
+            return Map.of("PLAINTEXT", boundAddress());
+        }
 
         /** Begins a clean shutdown; calling it again does nothing. */
         void shutdown();

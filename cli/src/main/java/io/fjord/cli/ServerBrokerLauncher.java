@@ -5,6 +5,7 @@ import io.fjord.broker.network.NetworkServer;
 import io.fjord.common.Time;
 import io.fjord.common.config.BrokerConfig;
 import java.net.InetSocketAddress;
+import java.util.Map;
 
 /** Starts the real {@link BrokerServer} on the system clock. The only class of cli that knows it. */
 public final class ServerBrokerLauncher implements BrokerLauncher {
@@ -39,6 +40,11 @@ public final class ServerBrokerLauncher implements BrokerLauncher {
             @Override
             public InetSocketAddress boundAddress() {
                 return server.boundAddress();
+            }
+
+            @Override
+            public Map<String, InetSocketAddress> boundAddresses() {
+                return server.boundAddresses();
             }
 
             @Override

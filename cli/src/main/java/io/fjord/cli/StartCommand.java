@@ -141,13 +141,27 @@ final class StartCommand implements Callable<Integer> {
         AtomicBoolean exiting = new AtomicBoolean();
         process.addShutdownHook(new Thread(() -> onSignal(broker, exiting, err), "fjord-shutdown"));
         long elapsedMs = (time.nanoseconds() - startNs) / 1_000_000;
-        out.println("Fjord started: listening on " + hostPort(broker.boundAddress()) + ", data in "
+        out.println("Fjord started: listening on " + listening(broker) + ", data in "
                 + dataDirs.stream().map(Path::toString).collect(Collectors.joining(", ")) + ", started in "
                 + elapsedMs + " ms");
         out.flush();
         broker.awaitShutdown();
         exiting.set(true);
         return 0;
+    }
+
+    /**
+     * The first listener's address; with more than one listener, every listener as {@code NAME host:port} (a
+     * controller-only node reports its controller address).
+     */
+    private static String listening(BrokerLauncher.RunningBroker broker) {
+        Map<String, InetSocketAddress> all = broker.boundAddresses();
+        if (all.size() <= 1) {
+            return hostPort(broker.boundAddress());
+        }
+        return all.entrySet().stream()
+                .map(e -> e.getKey() + " " + hostPort(e.getValue()))
+                .collect(Collectors.joining(", "));
     }
 
     /** SIGTERM or Ctrl-C: stop the broker cleanly, then exit 0 (a requested stop is a success). */

@@ -41,6 +41,22 @@ public record BrokerRegistration(
         return !fenced && !inControlledShutdown;
     }
 
+    /**
+     * The broker's endpoint on listener {@code listenerName} (case-insensitive), null when it has none; a null name
+     * means its first endpoint (null when it registered none).
+     */
+    public Endpoint endpoint(String listenerName) {
+        if (listenerName == null) {
+            return endpoints.isEmpty() ? null : endpoints.get(0);
+        }
+        for (Endpoint e : endpoints) {
+            if (e.name().equalsIgnoreCase(listenerName)) {
+                return e;
+            }
+        }
+        return null;
+    }
+
     /** The record that re-creates this registration. */
     public RegisterBrokerRecord toRecord() {
         return new RegisterBrokerRecord(id, incarnationId, endpoints, rack, fenced, inControlledShutdown);

@@ -101,7 +101,8 @@ public final class GroupHandlers {
             maybeCreateTransactionTopic();
         }
         if (version < 4) {
-            FindCoordinatorResponse.Coordinator c = locate(request.key(), request.keyType(), topic, image);
+            FindCoordinatorResponse.Coordinator c =
+                    locate(request.key(), request.keyType(), topic, image, context.listenerName());
             return CompletableFuture.completedFuture(response.setErrorCode(c.errorCode())
                     .setErrorMessage(c.errorMessage())
                     .setNodeId(c.nodeId())
@@ -109,13 +110,13 @@ public final class GroupHandlers {
                     .setPort(c.port()));
         }
         for (String key : request.coordinatorKeys()) {
-            response.coordinators().add(locate(key, request.keyType(), topic, image));
+            response.coordinators().add(locate(key, request.keyType(), topic, image, context.listenerName()));
         }
         return CompletableFuture.completedFuture(response);
     }
 
     private FindCoordinatorResponse.Coordinator locate(
-            String key, byte keyType, TopicImage topic, MetadataImage image) {
+            String key, byte keyType, TopicImage topic, MetadataImage image, String listenerName) {
         FindCoordinatorResponse.Coordinator out = new FindCoordinatorResponse.Coordinator()
                 .setKey(key)
                 .setNodeId(-1)
@@ -137,7 +138,7 @@ public final class GroupHandlers {
         int index = keyType == KEY_TYPE_GROUP ? coordinator.partitionFor(key) : transactions.partitionFor(key);
         PartitionRegistration partition = topic.partitions().get(index);
         BrokerRegistration broker = partition == null ? null : image.cluster().broker(partition.leader());
-        Endpoint endpoint = broker == null ? null : MetadataView.clientEndpoint(broker);
+        Endpoint endpoint = broker == null ? null : MetadataView.clientEndpoint(broker, listenerName);
         if (endpoint == null || broker.fenced()) {
             return out.setErrorCode(Errors.COORDINATOR_NOT_AVAILABLE.code())
                     .setErrorMessage("the coordinator's partition has no leader");

@@ -46,7 +46,7 @@ public final class ClusterHandlers {
                     .setErrorMessage("this listener serves broker endpoints only"));
         }
         for (BrokerRegistration broker : metadata.image().cluster().brokers().values()) {
-            Endpoint endpoint = MetadataView.clientEndpoint(broker);
+            Endpoint endpoint = MetadataView.clientEndpoint(broker, context.listenerName());
             if (endpoint == null || (broker.fenced() && !request.includeFencedBrokers())) {
                 continue;
             }

@@ -17,6 +17,7 @@ import io.fjord.protocol.ApiMessage;
 import io.fjord.protocol.message.MetadataRequest;
 import io.fjord.protocol.message.MetadataResponse;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +48,7 @@ public final class MetadataHandler implements RequestHandler {
         boolean allTopics =
                 request.topics() == null || (version == 0 && request.topics().isEmpty());
         if (allTopics) {
-            return CompletableFuture.completedFuture(build(image, null, version));
+            return CompletableFuture.completedFuture(build(image, null, version, context.listenerName()));
         }
         Set<String> names = new LinkedHashSet<>();
         List<MetadataResponse.MetadataResponseTopic> unknownIds = new ArrayList<>();
@@ -78,13 +79,15 @@ public final class MetadataHandler implements RequestHandler {
             }
         }
         if (toCreate.isEmpty()) {
-            return CompletableFuture.completedFuture(withUnknownIds(build(image, names, version), unknownIds));
+            return CompletableFuture.completedFuture(
+                    withUnknownIds(build(image, names, version, context.listenerName()), unknownIds));
         }
         // Whatever the outcome of each creation (a race with another creator is fine), answer from the
         // image as it is once the creations are done.
         return controller
                 .createTopics(toCreate, false)
-                .handle((results, error) -> withUnknownIds(build(metadata.image(), names, version), unknownIds));
+                .handle((results, error) ->
+                        withUnknownIds(build(metadata.image(), names, version, context.listenerName()), unknownIds));
     }
 
     private static boolean isCreatable(String name) {
@@ -102,14 +105,20 @@ public final class MetadataHandler implements RequestHandler {
         return response;
     }
 
-    private MetadataResponse build(MetadataImage image, Set<String> names, short version) {
+    /**
+     * The answer for a client on {@code listener}: brokers without an endpoint on that listener are left out, as
+     * Kafka does, and a partition led by one gets LISTENER_NOT_FOUND (v6+; LEADER_NOT_AVAILABLE before).
+     */
+    private MetadataResponse build(MetadataImage image, Set<String> names, short version, String listener) {
         MetadataResponse response =
                 new MetadataResponse().setClusterId(metadata.clusterId()).setControllerId(metadata.controllerId());
+        Set<Integer> reachable = new HashSet<>();
         for (BrokerRegistration broker : image.cluster().brokers().values()) {
-            Endpoint endpoint = MetadataView.clientEndpoint(broker);
+            Endpoint endpoint = MetadataView.clientEndpoint(broker, listener);
             if (broker.fenced() || endpoint == null) {
                 continue;
             }
+            reachable.add(broker.id());
             response.brokers()
                     .add(new MetadataResponse.MetadataResponseBroker()
                             .setNodeId(broker.id())
@@ -119,14 +128,14 @@ public final class MetadataHandler implements RequestHandler {
         }
         if (names == null) {
             for (TopicImage topic : image.topics().topicsByName().values()) {
-                response.topics().add(topicResponse(topic));
+                response.topics().add(topicResponse(topic, image, reachable, version));
             }
             return response;
         }
         for (String name : names) {
             TopicImage topic = image.topics().topic(name);
             if (topic != null) {
-                response.topics().add(topicResponse(topic));
+                response.topics().add(topicResponse(topic, image, reachable, version));
                 continue;
             }
             Errors error = Errors.UNKNOWN_TOPIC_OR_PARTITION;
@@ -142,6 +151,19 @@ public final class MetadataHandler implements RequestHandler {
                             .setTopicId(Uuid.ZERO));
         }
         return response;
+    }
+
+    private static MetadataResponse.MetadataResponseTopic topicResponse(
+            TopicImage topic, MetadataImage image, Set<Integer> reachable, short version) {
+        MetadataResponse.MetadataResponseTopic out = topicResponse(topic);
+        for (MetadataResponse.MetadataResponsePartition p : out.partitions()) {
+            BrokerRegistration leader =
+                    p.leaderId() < 0 ? null : image.cluster().broker(p.leaderId());
+            if (leader != null && !leader.fenced() && !reachable.contains(leader.id())) {
+                p.setErrorCode(version >= 6 ? Errors.LISTENER_NOT_FOUND.code() : Errors.LEADER_NOT_AVAILABLE.code());
+            }
+        }
+        return out;
     }
 
     static MetadataResponse.MetadataResponseTopic topicResponse(TopicImage topic) {

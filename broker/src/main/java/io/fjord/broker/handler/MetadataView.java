@@ -61,8 +61,21 @@ public final class MetadataView implements TopicResolver {
         return topic == null ? Uuid.ZERO : topic.id();
     }
 
-    /** The endpoint a client should use to reach {@code broker}: its first advertised listener. */
-    public static Endpoint clientEndpoint(BrokerRegistration broker) {
-        return broker.endpoints().isEmpty() ? null : broker.endpoints().get(0);
+    /**
+     * The endpoint a client that connected on {@code listenerName} uses to reach {@code broker}: the broker's endpoint
+     * on the same listener (null when it has none, as Kafka omits such a broker); a null listener means the broker's
+     * first endpoint.
+     */
+    public static Endpoint clientEndpoint(BrokerRegistration broker, String listenerName) {
+        return broker.endpoint(listenerName);
+    }
+
+    /**
+     * Where this broker reaches {@code broker}: its endpoint on {@code inter.broker.listener.name}, else (a broker
+     * registered without it) its first endpoint.
+     */
+    public Endpoint interBrokerEndpoint(BrokerRegistration broker) {
+        Endpoint endpoint = broker.endpoint(config.interBrokerListenerName());
+        return endpoint != null ? endpoint : broker.endpoint(null);
     }
 }

@@ -43,14 +43,17 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private final RequestDispatcher dispatcher;
     private final SerialExecutor serial;
     private final long connectionId;
+    private final String listenerName;
     private final int maxInFlight;
     private final ArrayDeque<PendingResponse> inFlight = new ArrayDeque<>();
     private boolean closing;
 
-    ConnectionHandler(RequestDispatcher dispatcher, Executor ioPool, long connectionId, int maxInFlight) {
+    ConnectionHandler(
+            RequestDispatcher dispatcher, Executor ioPool, long connectionId, String listenerName, int maxInFlight) {
         this.dispatcher = dispatcher;
         this.serial = new SerialExecutor(ioPool);
         this.connectionId = connectionId;
+        this.listenerName = listenerName;
         this.maxInFlight = maxInFlight;
     }
 
@@ -206,15 +209,16 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                 throw new ProtocolParseException("ApiVersions request of " + frame.readableBytes() + " bytes");
             }
             int correlationId = frame.getInt(frame.readerIndex() + 4);
-            RequestContext v0 = new RequestContext(apiKey, (short) 0, correlationId, null, connectionId, remote);
+            RequestContext v0 =
+                    new RequestContext(apiKey, (short) 0, correlationId, null, connectionId, remote, listenerName);
             return new DecodedRequest(v0, null, (short) 0, dispatcher.unsupportedApiVersionsResponse());
         }
         ByteBuffer buffer = frame.nioBuffer();
         ByteBufferReadable in = new ByteBufferReadable(buffer);
         short requestHeaderVersion = apiKey.requestHeaderVersion(version);
         RequestHeader header = new RequestHeader(in, requestHeaderVersion);
-        RequestContext context =
-                new RequestContext(apiKey, version, header.correlationId(), header.clientId(), connectionId, remote);
+        RequestContext context = new RequestContext(
+                apiKey, version, header.correlationId(), header.clientId(), connectionId, remote, listenerName);
         if (!dispatcher.supports(apiKey, version)) {
             throw new CloseConnectionException(apiKey + " v" + version + " is not supported");
         }

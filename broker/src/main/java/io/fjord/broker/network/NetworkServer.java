@@ -24,13 +24,18 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The Kafka listener: accepts connections and gives each a pipeline of idle timeout, size-prefixed
+ * The Kafka listeners: accept connections and gives each a pipeline of idle timeout, size-prefixed
  * framing bounded by {@code socket.request.max.bytes}, and a {@link ConnectionHandler}. Uses the epoll
  * transport where available (sendfile for fetches), NIO elsewhere.
  *
@@ -38,16 +43,26 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class NetworkServer {
 
-    /** Listener settings. */
+    /** One listener to bind: its name (upper case, as in {@code listeners}) and address; port 0 picks a free one. */
+    public record Listener(String name, String host, int port) {}
+
+    /** Listener settings; every listener shares the event loops and the limits. */
     public record Settings(
-            String host,
-            int port,
+            List<Listener> listeners,
             int socketRequestMaxBytes,
             long connectionsMaxIdleMs,
             int networkThreads,
             int maxInFlightPerConnection,
             int socketSendBufferBytes,
-            int socketReceiveBufferBytes) {}
+            int socketReceiveBufferBytes) {
+
+        public Settings {
+            if (listeners.isEmpty()) {
+                throw new IllegalArgumentException("no listener to bind");
+            }
+            listeners = List.copyOf(listeners);
+        }
+    }
 
     /**
      * The most memory, over all connections, set aside for requests declared by their size prefix but not yet
@@ -63,7 +78,7 @@ public final class NetworkServer {
     private final AtomicLong nextConnectionId = new AtomicLong();
     private EventLoopGroup bossGroup;
     private EventLoopGroup workerGroup;
-    private Channel serverChannel;
+    private final List<Channel> serverChannels = new ArrayList<>();
 
     public NetworkServer(Settings settings, RequestDispatcher dispatcher, Executor ioPool) {
         this.settings = settings;
@@ -114,15 +129,31 @@ public final class NetworkServer {
         }
     }
 
-    /** Binds the listener; returns the bound address (port 0 picks a free port). */
-    public InetSocketAddress start() throws InterruptedException {
+    /**
+     * Binds every listener, in order; returns each listener's bound address by name (port 0 picks a free port). A
+     * listener that cannot bind closes the ones already bound.
+     */
+    public Map<String, InetSocketAddress> start() throws InterruptedException {
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         Class<? extends ServerChannel> channelType =
                 epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         bossGroup = new MultiThreadIoEventLoopGroup(1, factory);
         workerGroup = new MultiThreadIoEventLoopGroup(settings.networkThreads(), factory);
-        ServerBootstrap bootstrap = new ServerBootstrap()
+        Map<String, InetSocketAddress> bound = new LinkedHashMap<>();
+        for (Listener listener : settings.listeners()) {
+            Channel channel = bootstrap(channelType, listener.name())
+                    .bind(new InetSocketAddress(listener.host(), listener.port()))
+                    .sync()
+                    .channel();
+            serverChannels.add(channel);
+            bound.put(listener.name(), (InetSocketAddress) channel.localAddress());
+        }
+        return Collections.unmodifiableMap(bound);
+    }
+
+    private ServerBootstrap bootstrap(Class<? extends ServerChannel> channelType, String listenerName) {
+        return new ServerBootstrap()
                 .group(bossGroup, workerGroup)
                 .channel(channelType)
                 .option(ChannelOption.SO_BACKLOG, 1024)
@@ -143,14 +174,10 @@ public final class NetworkServer {
                                 dispatcher,
                                 ioPool,
                                 reservations,
-                                nextConnectionId.incrementAndGet());
+                                nextConnectionId.incrementAndGet(),
+                                listenerName);
                     }
                 });
-        serverChannel = bootstrap
-                .bind(new InetSocketAddress(settings.host(), settings.port()))
-                .sync()
-                .channel();
-        return (InetSocketAddress) serverChannel.localAddress();
     }
 
     /**
@@ -164,19 +191,21 @@ public final class NetworkServer {
             RequestDispatcher dispatcher,
             Executor ioPool,
             RequestFrameDecoder.Reservations reservations,
-            long id) {
+            long id,
+            String listenerName) {
         RequestFrameDecoder decoder = new RequestFrameDecoder(settings.socketRequestMaxBytes(), reservations);
         ChannelConfig config = pipeline.channel().config();
         config.setRecvByteBufAllocator(new RequestReadAllocator(config.getRecvByteBufAllocator(), decoder));
         pipeline.addLast(new IdleStateHandler(0, 0, settings.connectionsMaxIdleMs(), TimeUnit.MILLISECONDS))
                 .addLast(decoder)
-                .addLast(new ConnectionHandler(dispatcher, ioPool, id, settings.maxInFlightPerConnection()));
+                .addLast(new ConnectionHandler(
+                        dispatcher, ioPool, id, listenerName, settings.maxInFlightPerConnection()));
     }
 
     /** Closes the listener and every connection, waiting briefly for in-flight writes. */
     public void stop() {
-        if (serverChannel != null) {
-            serverChannel.close().syncUninterruptibly();
+        for (Channel channel : serverChannels) {
+            channel.close().syncUninterruptibly();
         }
         if (workerGroup != null) {
             workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();

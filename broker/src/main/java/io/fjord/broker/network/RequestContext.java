@@ -13,6 +13,8 @@ import java.net.InetSocketAddress;
  * @param clientId the client's self-chosen id, or null
  * @param connectionId a broker-unique id of the connection, for logs and fetch sessions
  * @param clientAddress the peer's address
+ * @param listenerName the listener the connection came in on (upper case), which decides the broker addresses the
+ *     answer gives; null outside a listener (tests), meaning each broker's first listener
  */
 public record RequestContext(
         ApiKeys apiKey,
@@ -20,4 +22,17 @@ public record RequestContext(
         int correlationId,
         String clientId,
         long connectionId,
-        InetSocketAddress clientAddress) {}
+        InetSocketAddress clientAddress,
+        String listenerName) {
+
+    /** A request not tied to a listener. */
+    public RequestContext(
+            ApiKeys apiKey,
+            short apiVersion,
+            int correlationId,
+            String clientId,
+            long connectionId,
+            InetSocketAddress clientAddress) {
+        this(apiKey, apiVersion, correlationId, clientId, connectionId, clientAddress, null);
+    }
+}

@@ -8,7 +8,8 @@ import io.fjord.common.config.BrokerConfig;
  * per response, {@code replica.fetch.min.bytes} and {@code replica.fetch.wait.max.ms} for the leader's long
  * poll, {@code replica.fetch.backoff.ms} after an error, and {@code replica.socket.timeout.ms} for each
  * read. {@code maxResponseFrameBytes} bounds a response frame ({@code socket.request.max.bytes}).
- * Immutable.
+ * {@code listenerName} is the leader's listener to fetch from ({@code inter.broker.listener.name}; null: the
+ * leader's first listener). Immutable.
  */
 public record ReplicaFetcherSettings(
         int numFetchers,
@@ -18,7 +19,8 @@ public record ReplicaFetcherSettings(
         int fetchWaitMaxMs,
         int fetchBackoffMs,
         int socketTimeoutMs,
-        int maxResponseFrameBytes) {
+        int maxResponseFrameBytes,
+        String listenerName) {
 
     public ReplicaFetcherSettings {
         if (numFetchers < 1) {
@@ -39,11 +41,12 @@ public record ReplicaFetcherSettings(
                 config.replicaFetchWaitMaxMs(),
                 config.replicaFetchBackoffMs(),
                 config.replicaSocketTimeoutMs(),
-                config.socketRequestMaxBytes());
+                config.socketRequestMaxBytes(),
+                config.interBrokerListenerName());
     }
 
     /** Kafka's defaults, for tests. */
     public static ReplicaFetcherSettings defaults() {
-        return new ReplicaFetcherSettings(1, 1048576, 10485760, 1, 500, 1000, 30000, 104857600);
+        return new ReplicaFetcherSettings(1, 1048576, 10485760, 1, 500, 1000, 30000, 104857600, null);
     }
 }

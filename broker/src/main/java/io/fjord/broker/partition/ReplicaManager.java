@@ -60,6 +60,7 @@ public final class ReplicaManager implements AlterPartitionChannel {
 
     private final LogManager logManager;
     private final int localBrokerId;
+    private final ReplicaFetcherSettings fetcherSettings;
     private final Time time;
     private final Partition.IsrSettings isrSettings;
     private final AlterPartitionSender alterPartitionSender;
@@ -115,6 +116,7 @@ public final class ReplicaManager implements AlterPartitionChannel {
         this.timer = timer;
         this.producePurgatory = new DelayedOperationPurgatory<>("produce", timer, 1000);
         this.fetchPurgatory = new DelayedOperationPurgatory<>("fetch", timer, 1000);
+        this.fetcherSettings = fetcherSettings;
         this.fetchers =
                 new ReplicaFetcherManager(localBrokerId, fetcherSettings, this::endpointOf, time, throttles.follower());
     }
@@ -357,14 +359,20 @@ public final class ReplicaManager implements AlterPartitionChannel {
         return broker != null && !broker.fenced();
     }
 
-    /** Where this broker reaches broker {@code brokerId}: its first registered endpoint (null if unknown). */
+    /**
+     * Where this broker reaches broker {@code brokerId}: its endpoint on the inter-broker listener, else its first
+     * registered endpoint (null if unknown).
+     */
     private InetSocketAddress endpointOf(int brokerId) {
         BrokerRegistration broker = image.cluster().broker(brokerId);
-        if (broker == null || broker.endpoints().isEmpty()) {
+        if (broker == null) {
             return null;
         }
-        Endpoint endpoint = broker.endpoints().get(0);
-        return new InetSocketAddress(endpoint.host(), endpoint.port());
+        Endpoint endpoint = broker.endpoint(fetcherSettings.listenerName());
+        if (endpoint == null) {
+            endpoint = broker.endpoint(null);
+        }
+        return endpoint == null ? null : new InetSocketAddress(endpoint.host(), endpoint.port());
     }
 
     /** Stops fetching (first, so no follower write races the shutdown), then answers every waiting request. */

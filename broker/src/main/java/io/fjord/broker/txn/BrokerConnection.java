@@ -39,10 +39,10 @@ final class BrokerConnection implements AutoCloseable {
         this.clientId = clientId;
     }
 
-    /** The broker's client address in the current metadata, or null while it is unknown or fenced. */
+    /** The broker's inter-broker address in the current metadata, or null while it is unknown or fenced. */
     InetSocketAddress address() {
         BrokerRegistration broker = metadata.image().cluster().broker(brokerId);
-        Endpoint endpoint = broker == null || broker.fenced() ? null : MetadataView.clientEndpoint(broker);
+        Endpoint endpoint = broker == null || broker.fenced() ? null : metadata.interBrokerEndpoint(broker);
         return endpoint == null ? null : new InetSocketAddress(endpoint.host(), endpoint.port());
     }
 

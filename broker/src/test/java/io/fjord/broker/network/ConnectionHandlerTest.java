@@ -36,6 +36,9 @@ import org.junit.jupiter.api.Test;
  */
 class ConnectionHandlerTest {
 
+    private static final List<NetworkServer.Listener> LISTENERS =
+            List.of(new NetworkServer.Listener("PLAINTEXT", "127.0.0.1", 0));
+
     private static final int MAX_REQUEST_BYTES = 1024;
     private static final int MAX_IN_FLIGHT = 4;
     private static final long IDLE_MS = 60_000;
@@ -58,11 +61,12 @@ class ConnectionHandlerTest {
         channel.freezeTime();
         NetworkServer.configurePipeline(
                 channel.pipeline(),
-                new NetworkServer.Settings("127.0.0.1", 0, MAX_REQUEST_BYTES, IDLE_MS, 1, MAX_IN_FLIGHT, 0, 0),
+                new NetworkServer.Settings(LISTENERS, MAX_REQUEST_BYTES, IDLE_MS, 1, MAX_IN_FLIGHT, 0, 0),
                 dispatcher,
                 Runnable::run,
                 new RequestFrameDecoder.Reservations(NetworkServer.RESERVED_REQUEST_BYTES),
-                1L);
+                1L,
+                "PLAINTEXT");
     }
 
     @AfterEach
@@ -277,11 +281,12 @@ class ConnectionHandlerTest {
             EmbeddedChannel fresh = new EmbeddedChannel();
             NetworkServer.configurePipeline(
                     fresh.pipeline(),
-                    new NetworkServer.Settings("127.0.0.1", 0, MAX_REQUEST_BYTES, IDLE_MS, 1, MAX_IN_FLIGHT, 0, 0),
+                    new NetworkServer.Settings(LISTENERS, MAX_REQUEST_BYTES, IDLE_MS, 1, MAX_IN_FLIGHT, 0, 0),
                     dispatcher,
                     Runnable::run,
                     new RequestFrameDecoder.Reservations(NetworkServer.RESERVED_REQUEST_BYTES),
-                    i);
+                    i,
+                    "PLAINTEXT");
             ApiKeys key = keys[random.nextInt(keys.length)];
             short version = (short) random.nextInt(key.highestVersion() + 2);
             byte[] body = new byte[random.nextInt(64)];

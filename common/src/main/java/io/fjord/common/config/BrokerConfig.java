@@ -139,6 +139,7 @@ public final class BrokerConfig {
     private final List<Endpoint> advertisedListeners;
     private final Map<String, String> securityProtocols;
     private final List<QuorumVoter> quorumVoters;
+    private final String interBrokerListenerName;
     private final List<Path> logDirs;
 
     private BrokerConfig(Map<String, String> originals, Map<String, Object> values) {
@@ -148,6 +149,8 @@ public final class BrokerConfig {
         this.securityProtocols = parseProtocolMap();
         this.listeners = Endpoint.parseList(LISTENERS, list(LISTENERS));
         this.advertisedListeners = resolveAdvertisedListeners();
+        checkSecurityProtocols();
+        this.interBrokerListenerName = resolveInterBrokerListenerName();
         this.quorumVoters = parseVoters();
         List<Path> dirs = new ArrayList<>();
         for (String dir : values.get(LOG_DIRS) != null ? list(LOG_DIRS) : list(LOG_DIR)) {
@@ -268,6 +271,60 @@ public final class BrokerConfig {
         return List.copyOf(result);
     }
 
+    /** Fjord serves PLAINTEXT listeners only: one using TLS or SASL stops the start instead of failing its clients. */
+    private void checkSecurityProtocols() {
+        for (Endpoint e : listeners) {
+            String protocol = securityProtocols.get(e.listenerName());
+            if (!"PLAINTEXT".equals(protocol)) {
+                throw new ConfigException(
+                        LISTENERS,
+                        e,
+                        "Listener " + e.listenerName() + " uses security protocol " + protocol
+                                + ", which Fjord does not support yet: listeners must be PLAINTEXT (no TLS or SASL)");
+            }
+        }
+    }
+
+    /**
+     * Kafka's rule: {@code inter.broker.listener.name}, else the listener named after {@code
+     * security.inter.broker.protocol} (PLAINTEXT), which must be one of the broker's advertised listeners. When neither
+     * key is set and no listener is called PLAINTEXT, Fjord takes the first broker listener where Kafka stops. Null on
+     * a controller-only node.
+     */
+    private String resolveInterBrokerListenerName() {
+        String named = (String) values.get(INTER_BROKER_LISTENER_NAME);
+        boolean protocolSet = originals.containsKey(SECURITY_INTER_BROKER_PROTOCOL);
+        if (named != null && protocolSet) {
+            throw new ConfigException(
+                    INTER_BROKER_LISTENER_NAME,
+                    named,
+                    "Only one of " + INTER_BROKER_LISTENER_NAME + " and " + SECURITY_INTER_BROKER_PROTOCOL
+                            + " should be set.");
+        }
+        List<String> controllerNames = upper(list(CONTROLLER_LISTENER_NAMES));
+        List<String> brokerListeners = advertisedListeners.stream()
+                .map(Endpoint::listenerName)
+                .filter(name -> !controllerNames.contains(name))
+                .toList();
+        if (brokerListeners.isEmpty()) {
+            return null;
+        }
+        String wanted =
+                (named != null ? named : (String) values.get(SECURITY_INTER_BROKER_PROTOCOL)).toUpperCase(Locale.ROOT);
+        if (brokerListeners.contains(wanted)) {
+            return wanted;
+        }
+        if (named != null || protocolSet) {
+            throw new ConfigException(
+                    named != null ? INTER_BROKER_LISTENER_NAME : SECURITY_INTER_BROKER_PROTOCOL,
+                    named != null ? named : wanted,
+                    INTER_BROKER_LISTENER_NAME + " must be a listener name defined in " + ADVERTISED_LISTENERS
+                            + ". The valid options based on currently configured listeners are "
+                            + String.join(",", brokerListeners));
+        }
+        return brokerListeners.get(0);
+    }
+
     private static Endpoint checkAdvertisable(Endpoint listener, List<String> controllerNames) {
         if (listener.isWildcard() && !controllerNames.contains(listener.listenerName())) {
             throw new ConfigException(
@@ -349,6 +406,14 @@ public final class BrokerConfig {
     /** The security protocol of listener {@code listenerName}. */
     public String securityProtocol(String listenerName) {
         return securityProtocols.get(listenerName.toUpperCase(Locale.ROOT));
+    }
+
+    /**
+     * The listener other brokers are reached on (replica fetchers, transaction markers): see {@code
+     * inter.broker.listener.name}. Null on a controller-only node.
+     */
+    public String interBrokerListenerName() {
+        return interBrokerListenerName;
     }
 
     public List<String> controllerListenerNames() {

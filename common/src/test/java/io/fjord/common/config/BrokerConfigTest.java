@@ -201,11 +201,15 @@ class BrokerConfigTest {
 
     @Test
     void listenersAreParsedAndChecked() {
-        BrokerConfig c = BrokerConfig.parse(Map.of("listeners", "plaintext://[::1]:0,SSL://host:9093"));
+        BrokerConfig c = BrokerConfig.parse(Map.of(
+                "listeners",
+                "plaintext://[::1]:0,external://host:9093",
+                "listener.security.protocol.map",
+                "PLAINTEXT:PLAINTEXT,EXTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT"));
         assertThat(c.listeners())
-                .containsExactly(new Endpoint("PLAINTEXT", "::1", 0), new Endpoint("SSL", "host", 9093));
+                .containsExactly(new Endpoint("PLAINTEXT", "::1", 0), new Endpoint("EXTERNAL", "host", 9093));
         assertThat(c.listeners().get(0).hostPort()).isEqualTo("[::1]:0");
-        assertThat(c.securityProtocol("ssl")).isEqualTo("SSL");
+        assertThat(c.securityProtocol("external")).isEqualTo("PLAINTEXT");
         assertThatThrownBy(() -> BrokerConfig.parse(Map.of("listeners", "PLAINTEXT://h:99999")))
                 .hasMessageStartingWith("Invalid value PLAINTEXT://h:99999 for configuration listeners");
         assertThatThrownBy(() -> BrokerConfig.parse(Map.of("listeners", "h:9092")))
@@ -214,6 +218,50 @@ class BrokerConfigTest {
                 .hasMessageContaining("PLAINTEXT is repeated");
         assertThatThrownBy(() -> BrokerConfig.parse(Map.of("listeners", "EXTERNAL://a:1")))
                 .hasMessageContaining("listener.security.protocol.map");
+    }
+
+    @Test
+    void onlyPlaintextListenersAreServed() {
+        assertThatThrownBy(() -> BrokerConfig.parse(Map.of("listeners", "PLAINTEXT://a:1,SSL://a:2")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("Invalid value SSL://a:2 for configuration listeners: Listener SSL uses security protocol"
+                        + " SSL, which Fjord does not support yet: listeners must be PLAINTEXT (no TLS or SASL)");
+        assertThatThrownBy(() -> BrokerConfig.parse(Map.of(
+                        "listeners",
+                        "CLIENT://a:1",
+                        "listener.security.protocol.map",
+                        "CLIENT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT")))
+                .hasMessageContaining("Listener CLIENT uses security protocol SASL_PLAINTEXT");
+    }
+
+    @Test
+    void theInterBrokerListenerFollowsKafkasRule() {
+        String map = "PLAINTEXT:PLAINTEXT,EXTERNAL:PLAINTEXT,INTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT";
+        assertThat(BrokerConfig.parse(Map.of(
+                                "listeners", "EXTERNAL://a:1,PLAINTEXT://a:2", "listener.security.protocol.map", map))
+                        .interBrokerListenerName())
+                .as("the listener named after security.inter.broker.protocol (PLAINTEXT)")
+                .isEqualTo("PLAINTEXT");
+        assertThat(BrokerConfig.parse(Map.of(
+                                "listeners", "EXTERNAL://a:1,INTERNAL://a:2",
+                                "listener.security.protocol.map", map,
+                                "inter.broker.listener.name", "internal"))
+                        .interBrokerListenerName())
+                .isEqualTo("INTERNAL");
+        assertThat(BrokerConfig.parse(Map.of("listeners", "EXTERNAL://a:1", "listener.security.protocol.map", map))
+                        .interBrokerListenerName())
+                .as("neither key set and no PLAINTEXT listener: the first broker listener")
+                .isEqualTo("EXTERNAL");
+        assertThatThrownBy(() -> BrokerConfig.parse(Map.of(
+                        "listeners", "EXTERNAL://a:1",
+                        "listener.security.protocol.map", map,
+                        "inter.broker.listener.name", "INTERNAL")))
+                .hasMessage("Invalid value INTERNAL for configuration inter.broker.listener.name:"
+                        + " inter.broker.listener.name must be a listener name defined in advertised.listeners."
+                        + " The valid options based on currently configured listeners are EXTERNAL");
+        assertThatThrownBy(() -> BrokerConfig.parse(Map.of(
+                        "inter.broker.listener.name", "PLAINTEXT", "security.inter.broker.protocol", "PLAINTEXT")))
+                .hasMessageContaining("Only one of inter.broker.listener.name and security.inter.broker.protocol");
     }
 
     @Test
