@@ -32,10 +32,17 @@ final class Clients implements AutoCloseable {
     static final int TIMEOUT_MS = 5_000;
 
     private final String bootstrap;
+    private final Properties overrides;
     private Admin admin;
 
     Clients(String bootstrap) {
+        this(bootstrap, new Properties());
+    }
+
+    /** @param overrides client properties that win over the defaults (a SASL login, say) */
+    Clients(String bootstrap, Properties overrides) {
         this.bootstrap = bootstrap;
+        this.overrides = overrides;
     }
 
     String bootstrap() {
@@ -80,6 +87,7 @@ final class Clients implements AutoCloseable {
         p.put(CommonClientConfigs.SOCKET_CONNECTION_SETUP_TIMEOUT_MS_CONFIG, 1_000L);
         p.put(CommonClientConfigs.SOCKET_CONNECTION_SETUP_TIMEOUT_MAX_MS_CONFIG, 2_000L);
         p.put(CommonClientConfigs.RECONNECT_BACKOFF_MAX_MS_CONFIG, 500L);
+        p.putAll(overrides);
         return p;
     }
 

@@ -71,9 +71,10 @@ public final class FjordLogProvider implements SLF4JServiceProvider {
         Properties levels = new Properties();
         levels.setProperty(LogLevels.DEFAULT_KEY, "info");
         // The fjord command prints its own one-line errors; the client library speaks only when something is wrong.
-        // NetworkClient logs every refused connection at WARN while the CLI waits for its timeout, so it is at ERROR.
+        // NetworkClient logs every refused connection at WARN while the CLI waits for its timeout, and a failed SASL
+        // login at ERROR, which the command reports itself in its one line: it is off.
         levels.setProperty(LogLevels.NAME_PREFIX + "org.apache.kafka", "warn");
-        levels.setProperty(LogLevels.NAME_PREFIX + "org.apache.kafka.clients.NetworkClient", "error");
+        levels.setProperty(LogLevels.NAME_PREFIX + "org.apache.kafka.clients.NetworkClient", "off");
         levels.setProperty(LogLevels.NAME_PREFIX + "org.apache.kafka.clients.admin.internals", "error");
         levels.setProperty(LogLevels.NAME_PREFIX + "org.apache.kafka.clients.consumer.internals", "error");
         // Ratis (the metadata quorum) logs every retried client request and every lifecycle transition at INFO/WARN

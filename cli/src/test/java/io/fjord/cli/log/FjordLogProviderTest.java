@@ -21,7 +21,8 @@ class FjordLogProviderTest {
 
     @Test
     void slf4jFindsTheProviderAndTheBundledLevelsApply() {
-        Logger kafka = LoggerFactory.getLogger("org.apache.kafka.clients.NetworkClient");
+        Logger kafka = LoggerFactory.getLogger("org.apache.kafka.clients.producer.KafkaProducer");
+        Logger networkClient = LoggerFactory.getLogger("org.apache.kafka.clients.NetworkClient");
         Logger lifeCycle = LoggerFactory.getLogger("org.apache.ratis.util.LifeCycle");
         Logger fjord = LoggerFactory.getLogger("io.fjord.broker.partition.Partition");
 
@@ -29,8 +30,11 @@ class FjordLogProviderTest {
         assertThat(fjord).isInstanceOf(LineLogger.class);
         assertThat(fjord.isInfoEnabled()).isTrue();
         assertThat(fjord.isDebugEnabled()).isFalse();
-        assertThat(kafka.isWarnEnabled()).isFalse();
-        assertThat(kafka.isErrorEnabled()).isTrue();
+        assertThat(kafka.isInfoEnabled()).isFalse();
+        assertThat(kafka.isWarnEnabled()).isTrue();
+        assertThat(networkClient.isErrorEnabled())
+                .as("the command reports a refused connection or login in its own line")
+                .isFalse();
         assertThat(lifeCycle.isErrorEnabled()).isFalse();
         assertThat(LoggerFactory.getLogger("io.fjord.broker.partition.Partition"))
                 .isSameAs(fjord);

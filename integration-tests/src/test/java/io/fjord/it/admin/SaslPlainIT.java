@@ -43,7 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
  * lists the users, the broker logging in to itself (transaction markers, KIP-890 verification) as {@code admin} with
  * {@code sasl.mechanism.inter.broker.protocol=PLAIN}, and a PLAINTEXT listener next to it that asks nothing.
  */
-class SaslPlainIT {
+public class SaslPlainIT {
 
     private static final String JAAS = "org.apache.kafka.common.security.plain.PlainLoginModule required"
             + " username=\"admin\" password=\"admin-secret\" user_admin=\"admin-secret\" user_alice=\"alice-secret\";";
@@ -59,25 +59,31 @@ class SaslPlainIT {
     void start() {
         saslPort = BrokerProcess.freePort();
         plainPort = BrokerProcess.freePort();
-        broker = EmbeddedBroker.start(
-                dir,
-                Map.of(
-                        "listeners",
-                        "SASL_PLAINTEXT://127.0.0.1:" + saslPort + ",OPEN://127.0.0.1:" + plainPort,
-                        "listener.security.protocol.map",
-                        "SASL_PLAINTEXT:SASL_PLAINTEXT,OPEN:PLAINTEXT,CONTROLLER:PLAINTEXT",
-                        "inter.broker.listener.name",
-                        "SASL_PLAINTEXT",
-                        "sasl.enabled.mechanisms",
-                        "PLAIN",
-                        "sasl.mechanism.inter.broker.protocol",
-                        "PLAIN",
-                        "listener.name.sasl_plaintext.plain.sasl.jaas.config",
-                        JAAS,
-                        "group.initial.rebalance.delay.ms",
-                        "0",
-                        "connection.failed.authentication.delay.ms",
-                        "0"));
+        broker = EmbeddedBroker.start(dir, settings(saslPort, plainPort));
+    }
+
+    /**
+     * A SASL_PLAINTEXT listener on {@code saslPort} (users admin and alice, password {@code <user>-secret}), also the
+     * inter-broker listener, and a PLAINTEXT one on {@code plainPort}.
+     */
+    public static Map<String, String> settings(int saslPort, int plainPort) {
+        return Map.of(
+                "listeners",
+                "SASL_PLAINTEXT://127.0.0.1:" + saslPort + ",OPEN://127.0.0.1:" + plainPort,
+                "listener.security.protocol.map",
+                "SASL_PLAINTEXT:SASL_PLAINTEXT,OPEN:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                "inter.broker.listener.name",
+                "SASL_PLAINTEXT",
+                "sasl.enabled.mechanisms",
+                "PLAIN",
+                "sasl.mechanism.inter.broker.protocol",
+                "PLAIN",
+                "listener.name.sasl_plaintext.plain.sasl.jaas.config",
+                JAAS,
+                "group.initial.rebalance.delay.ms",
+                "0",
+                "connection.failed.authentication.delay.ms",
+                "0");
     }
 
     @AfterEach
