@@ -206,16 +206,17 @@ public final class TxnClients {
             producer.flush();
             producer.abortTransaction();
         }
-        TransactionDescription description = admin.describeTransactions(List.of(transactionalId))
-                .description(transactionalId)
-                .get();
-        assertThat(description.state()).isEqualTo(TransactionState.COMPLETE_ABORT);
-        // The abort is answered once decided; its marker follows.
+        // The abort is answered once decided (PrepareAbort); its marker and CompleteAbort follow.
         long deadline = System.nanoTime() + DEADLINE.toNanos();
+        TransactionDescription description = describe(admin, transactionalId);
         ProducerState state = producerOf(admin, tp, description.producerId());
-        while (state.currentTransactionStartOffset().isPresent()) {
-            assertThat(System.nanoTime()).as("abort marker within %s", DEADLINE).isLessThan(deadline);
+        while (description.state() != TransactionState.COMPLETE_ABORT
+                || state.currentTransactionStartOffset().isPresent()) {
+            assertThat(System.nanoTime())
+                    .as("abort completed within %s: %s, %s", DEADLINE, description, state)
+                    .isLessThan(deadline);
             Thread.sleep(20);
+            description = describe(admin, transactionalId);
             state = producerOf(admin, tp, description.producerId());
         }
         short epoch = (short) description.producerEpoch();
@@ -227,6 +228,12 @@ public final class TxnClients {
             Thread.onSpinWait();
         }
         return new Hanging(transactionalId, description.producerId(), epoch, offset);
+    }
+
+    private static TransactionDescription describe(Admin admin, String transactionalId) throws Exception {
+        return admin.describeTransactions(List.of(transactionalId))
+                .description(transactionalId)
+                .get();
     }
 
     /**
