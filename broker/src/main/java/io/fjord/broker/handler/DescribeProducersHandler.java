@@ -13,9 +13,12 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * DescribeProducers (KIP-664, {@code kafka-transactions.sh describe-producers} and {@code find-hanging}): the
- * producers each partition this broker leads remembers, with their epoch, last sequence and timestamp, the
- * coordinator epoch of their last marker and the start offset of their open transaction. A partition led
- * elsewhere answers NOT_LEADER_OR_FOLLOWER, an unknown one UNKNOWN_TOPIC_OR_PARTITION. Runs on an I/O thread.
+ * producers each partition with a replica on this broker remembers, with their epoch, last sequence and timestamp,
+ * the coordinator epoch of their last marker and the start offset of their open transaction. A follower answers
+ * from its own log, as in Kafka: {@code find-hanging --broker-id N} asks broker N about every partition with a
+ * replica there, and the Admin client takes NOT_LEADER_OR_FOLLOWER from the broker it was told to ask as fatal. A
+ * partition without a replica here answers NOT_LEADER_OR_FOLLOWER, an unknown one UNKNOWN_TOPIC_OR_PARTITION. Runs
+ * on an I/O thread.
  */
 public final class DescribeProducersHandler implements RequestHandler {
 
@@ -39,7 +42,7 @@ public final class DescribeProducersHandler implements RequestHandler {
                 topicResponse.partitions().add(partition);
                 try {
                     for (ActiveProducer p : replicaManager
-                            .partitionOrThrow(new TopicPartition(topic.name(), index))
+                            .replicaOrThrow(new TopicPartition(topic.name(), index))
                             .log()
                             .activeProducers()) {
                         partition

@@ -42,6 +42,7 @@ import org.slf4j.LoggerFactory;
  * <p>Clients may only produce to and read from a partition's leader: {@link #partitionOrThrow} answers
  * NOT_LEADER_OR_FOLLOWER for a partition this broker does not lead (hosted as a follower, or not hosted
  * but known to the metadata), so a client refreshes its metadata and goes to the leader the image names.
+ * Views of a replica's own log that Kafka serves from followers too use {@link #replicaOrThrow}.
  *
  * <p>Thread-safe. {@link #applyPartition}, {@link #removePartition} and {@link #onMetadataImage} run on
  * the metadata thread; lookups run on I/O threads; ISR changes are answered on controller threads.
@@ -160,6 +161,16 @@ public final class ReplicaManager implements AlterPartitionChannel {
                     "broker " + localBrokerId + " is not the leader of " + tp + "; its leader is broker " + leaderId);
         }
         return partition;
+    }
+
+    /**
+     * The partition hosted here, leader or follower, for a view of this replica's own log: DescribeProducers, which
+     * Kafka answers from any replica so that {@code kafka-transactions.sh --broker-id} can inspect each one. Errors
+     * as {@link #partitionOrThrow} for a partition not hosted here.
+     */
+    public Partition replicaOrThrow(TopicPartition tp) {
+        Partition partition = partitions.get(tp);
+        return partition != null ? partition : partitionOrThrow(tp);
     }
 
     /**

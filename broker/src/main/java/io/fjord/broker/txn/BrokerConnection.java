@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Not thread-safe: one sender thread uses it; {@link #close()} may be called from any thread.
  */
-final class BrokerConnection implements AutoCloseable {
+final class BrokerConnection implements BrokerLink {
 
     static final int CONNECT_TIMEOUT_MS = 5_000;
     static final long RECONNECT_BACKOFF_MS = 1_000;
@@ -39,8 +39,8 @@ final class BrokerConnection implements AutoCloseable {
         this.clientId = clientId;
     }
 
-    /** The broker's inter-broker address in the current metadata, or null while it is unknown or fenced. */
-    InetSocketAddress address() {
+    @Override
+    public InetSocketAddress address() {
         BrokerRegistration broker = metadata.image().cluster().broker(brokerId);
         Endpoint endpoint = broker == null || broker.fenced() ? null : metadata.interBrokerEndpoint(broker);
         return endpoint == null ? null : new InetSocketAddress(endpoint.host(), endpoint.port());
@@ -71,16 +71,16 @@ final class BrokerConnection implements AutoCloseable {
         return current;
     }
 
-    /**
-     * The highest version of {@code key} both brokers serve (connecting to {@code address} first when needed), or
-     * -1 when there is none.
-     */
-    short version(InetSocketAddress address, ApiKeys key) throws IOException {
+    /** Connects to {@code address} first when needed. */
+    @Override
+    public short version(InetSocketAddress address, ApiKeys key) throws IOException {
         return connected(address).version(key);
     }
 
-    /** Sends {@code request} to {@code address} and waits for the answer; a failure drops the connection. */
-    ApiMessage send(InetSocketAddress address, ApiKeys key, short version, ApiMessage request) throws IOException {
+    /** A failure drops the connection. */
+    @Override
+    public ApiMessage send(InetSocketAddress address, ApiKeys key, short version, ApiMessage request)
+            throws IOException {
         BrokerToBrokerClient current = connected(address);
         try {
             return current.send(key, version, request);

@@ -5,6 +5,7 @@ import io.fjord.broker.handler.MetadataView;
 import io.fjord.common.Errors;
 import io.fjord.common.TopicPartition;
 import io.fjord.coordinator.txn.TransactionCoordinator;
+import io.fjord.metadata.MetadataImage;
 import io.fjord.metadata.PartitionRegistration;
 import io.fjord.metadata.TopicImage;
 import io.fjord.protocol.ApiKeys;
@@ -27,6 +28,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,13 +40,13 @@ import org.slf4j.LoggerFactory;
  * is the leader of the {@code __transaction_state} partition of the transactional id in the current metadata; when
  * that is this broker the {@link TransactionCoordinator} is asked directly.
  *
- * <p>Each other coordinator broker has one sender thread and {@link BrokerConnection}; the verifications that
- * queue for it while a request is in flight go out together in the next request (one entry per transactional
- * id). A second verification of a transactional id already queued joins it when it is of the same producer id and
- * epoch; otherwise the older epoch is answered INVALID_PRODUCER_EPOCH at once, as in Kafka. At most {@code
- * maxQueuedTransactions} transactional ids wait per broker; past that, and when the broker cannot be reached, the
- * answer is NETWORK_EXCEPTION (retriable). A coordinator that does not serve v4 skips the verification (as Kafka
- * does with an older coordinator).
+ * <p>Each other coordinator broker has one sender thread and connection (a {@link BrokerConnection}); the
+ * verifications that queue for it while a request is in flight go out together in the next request (one entry per
+ * transactional id). A second verification of a transactional id already queued joins it when it is of the same
+ * producer id and epoch; otherwise the older epoch is answered INVALID_PRODUCER_EPOCH at once, as in Kafka. At
+ * most {@code maxQueuedTransactions} transactional ids wait per broker; past that, and when the broker cannot be
+ * reached, the answer is NETWORK_EXCEPTION (retriable). A coordinator that does not serve v4 skips the verification
+ * (as Kafka does with an older coordinator).
  *
  * <p>Answers, per partition that is not verified: the coordinator's error with PRODUCER_FENCED told as
  * INVALID_PRODUCER_EPOCH (what producers expect here), COORDINATOR_NOT_AVAILABLE when the coordinator has no
@@ -55,12 +58,11 @@ public final class TransactionVerifier implements AutoCloseable {
     /** The first version with VerifyOnly and batched transactions. */
     private static final short MIN_VERIFY_VERSION = 4;
 
-    private final MetadataView metadata;
+    private final Supplier<MetadataImage> images;
     private final TransactionCoordinator localCoordinator;
     private final int localBrokerId;
     private final int maxQueuedTransactions;
-    private final int socketTimeoutMs;
-    private final int maxResponseBytes;
+    private final IntFunction<BrokerLink> links;
     private final String clientId;
     /** Destinations by broker id. Guarded by itself. */
     private final Map<Integer, Destination> destinations = new HashMap<>();
@@ -109,7 +111,7 @@ public final class TransactionVerifier implements AutoCloseable {
     private final class Destination {
         private final int brokerId;
         private final ExecutorService sender;
-        private final BrokerConnection connection;
+        private final BrokerLink connection;
         /** Guarded by this. */
         private Map<String, Queued> queued = new LinkedHashMap<>();
         /** Guarded by this: whether a send of the queue is scheduled on the sender. */
@@ -119,7 +121,7 @@ public final class TransactionVerifier implements AutoCloseable {
 
         Destination(int brokerId) {
             this.brokerId = brokerId;
-            this.connection = new BrokerConnection(metadata, brokerId, socketTimeoutMs, maxResponseBytes, clientId);
+            this.connection = links.apply(brokerId);
             // At most one send runs and one more is scheduled (sendScheduled), so the queue stays short.
             ThreadPoolExecutor executor =
                     new ThreadPoolExecutor(1, 1, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), runnable -> {
@@ -230,12 +232,35 @@ public final class TransactionVerifier implements AutoCloseable {
             int maxQueuedTransactions,
             int socketTimeoutMs,
             int maxResponseBytes) {
-        this.metadata = metadata;
+        this(
+                metadata::image,
+                localCoordinator,
+                localBrokerId,
+                maxQueuedTransactions,
+                brokerId -> new BrokerConnection(
+                        metadata,
+                        brokerId,
+                        socketTimeoutMs,
+                        maxResponseBytes,
+                        "fjord-txn-verification-" + localBrokerId));
+    }
+
+    /**
+     * @param links the connection to each coordinator broker, by broker id, made once per broker; it bounds each
+     *     request's wait
+     */
+    // Visible for testing
+    TransactionVerifier(
+            Supplier<MetadataImage> images,
+            TransactionCoordinator localCoordinator,
+            int localBrokerId,
+            int maxQueuedTransactions,
+            IntFunction<BrokerLink> links) {
+        this.images = images;
         this.localCoordinator = localCoordinator;
         this.localBrokerId = localBrokerId;
         this.maxQueuedTransactions = maxQueuedTransactions;
-        this.socketTimeoutMs = socketTimeoutMs;
-        this.maxResponseBytes = maxResponseBytes;
+        this.links = links;
         this.clientId = "fjord-txn-verification-" + localBrokerId;
     }
 
@@ -269,7 +294,7 @@ public final class TransactionVerifier implements AutoCloseable {
 
     /** The leader of the transactional id's {@code __transaction_state} partition, or -1 when there is none. */
     private int coordinatorOf(String transactionalId) {
-        TopicImage topic = metadata.image().topics().topic(GroupHandlers.TRANSACTION_STATE_TOPIC);
+        TopicImage topic = images.get().topics().topic(GroupHandlers.TRANSACTION_STATE_TOPIC);
         PartitionRegistration partition =
                 topic == null ? null : topic.partitions().get(localCoordinator.partitionFor(transactionalId));
         return partition == null ? -1 : partition.leader();

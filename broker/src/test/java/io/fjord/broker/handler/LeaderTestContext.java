@@ -21,8 +21,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
- * Broker {@link #LEADER} leading partitions of topic {@code t} (id {@link #TOPIC_ID}) on real logs, for the
- * fetch handler's tests: its log manager, replica manager (AlterPartition requests stay unanswered),
+ * Broker {@link #LEADER} leading (or following) partitions of topic {@code t} (id {@link #TOPIC_ID}) on real logs,
+ * for the handlers' tests: its log manager, replica manager (AlterPartition requests stay unanswered),
  * replication throttles (11 windows of 1 s) and a fetch handler over them. Used on the test thread;
  * {@link #close} after each test.
  */
@@ -76,6 +76,19 @@ final class LeaderTestContext implements AutoCloseable {
                 TOPIC_ID,
                 LogConfig.DEFAULT,
                 new PartitionRegistration(replicaIds, isr, LEADER, 0, partitionEpoch),
+                1);
+    }
+
+    /**
+     * Makes this broker a follower (epoch 0) of partition {@code partition} of t, led by {@code leaderId}. Its
+     * fetcher finds no address for the leader in this context and fetches nothing: the test appends instead.
+     */
+    void follow(int partition, int leaderId, int[] replicaIds) {
+        replicas.applyPartition(
+                new TopicPartition("t", partition),
+                TOPIC_ID,
+                LogConfig.DEFAULT,
+                new PartitionRegistration(replicaIds, replicaIds, leaderId, 0, 0),
                 1);
     }
 

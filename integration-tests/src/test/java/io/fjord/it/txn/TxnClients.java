@@ -24,12 +24,19 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.ProducerState;
+import org.apache.kafka.clients.admin.TransactionDescription;
+import org.apache.kafka.clients.admin.TransactionState;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * What the transaction ITs send and read: a producer id from InitProducerId, transactional and plain
@@ -40,6 +47,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 public final class TxnClients {
 
     private static final short PRODUCE_VERSION = 9;
+    /** The first version that tells TRANSACTION_ABORTABLE (KIP-890), as a current Java producer sends. */
+    private static final short TRANSACTIONAL_PRODUCE_VERSION = 11;
+
     private static final short WRITE_TXN_MARKERS_VERSION = 1;
     private static final Duration DEADLINE = Duration.ofSeconds(30);
 
@@ -83,6 +93,16 @@ public final class TxnClients {
             nextSequence += values.length;
             return batch;
         }
+    }
+
+    /**
+     * The producer {@code producerId} at {@code epoch} whose next batch starts at {@code nextSequence}: a producer
+     * the broker already knows, such as a real client's, to forge the batch it could have sent next.
+     */
+    public static Producer resume(long producerId, short epoch, int nextSequence) {
+        Producer producer = new Producer(producerId, epoch);
+        producer.nextSequence = nextSequence;
+        return producer;
     }
 
     public static Producer newProducer(InetSocketAddress broker) throws IOException {
@@ -162,6 +182,102 @@ public final class TxnClients {
             assertThat(result.producerId()).isEqualTo(producerId);
             return result.topics().get(0).partitions().get(0);
         }
+    }
+
+    /** The late batch that hangs a partition (see {@link #hangAfterAbort}): its producer and offset. */
+    public record Hanging(String transactionalId, long producerId, short producerEpoch, long startOffset) {}
+
+    /**
+     * Hangs {@code tp}, led by {@code leader}, the way it happened before KIP-890 (needs {@link
+     * #FORGED_TRANSACTIONS} on the leader): a real producer of {@code transactionalId} commits "committed" and
+     * aborts "aborted" there; then "late", a batch of the aborted transaction at the producer's next sequence that
+     * was still in flight, lands after the abort marker and opens a transaction its coordinator does not know.
+     */
+    public static Hanging hangAfterAbort(
+            String bootstrap, InetSocketAddress leader, Admin admin, String transactionalId, TopicPartition tp)
+            throws Exception {
+        try (KafkaProducer<String, String> producer = transactionalProducer(bootstrap, transactionalId)) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            producer.send(new ProducerRecord<>(tp.topic(), tp.partition(), "k", "committed"));
+            producer.commitTransaction();
+            producer.beginTransaction();
+            producer.send(new ProducerRecord<>(tp.topic(), tp.partition(), "k", "aborted"));
+            producer.flush();
+            producer.abortTransaction();
+        }
+        // The abort is answered once decided (PrepareAbort); its marker and CompleteAbort follow.
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        TransactionDescription description = describe(admin, transactionalId);
+        ProducerState state = producerOf(admin, tp, description.producerId());
+        while (description.state() != TransactionState.COMPLETE_ABORT
+                || state.currentTransactionStartOffset().isPresent()) {
+            assertThat(System.nanoTime())
+                    .as("abort completed within %s: %s, %s", DEADLINE, description, state)
+                    .isLessThan(deadline);
+            Thread.sleep(20);
+            description = describe(admin, transactionalId);
+            state = producerOf(admin, tp, description.producerId());
+        }
+        short epoch = (short) description.producerEpoch();
+        Producer late = resume(description.producerId(), epoch, state.lastSequence() + 1);
+        long offset = produceTransactional(leader, transactionalId, tp, late.txnBatch("late"));
+        // find-hanging counts a transaction as open past a timeout of 0 once the clock passed its last batch.
+        long producedMs = System.currentTimeMillis();
+        while (System.currentTimeMillis() <= producedMs) {
+            Thread.onSpinWait();
+        }
+        return new Hanging(transactionalId, description.producerId(), epoch, offset);
+    }
+
+    private static TransactionDescription describe(Admin admin, String transactionalId) throws Exception {
+        return admin.describeTransactions(List.of(transactionalId))
+                .description(transactionalId)
+                .get();
+    }
+
+    /**
+     * A transactional Produce (v11, acks=all) of {@code batch} as the producer of {@code transactionalId} sends it
+     * to the leader at {@code broker}; expects NONE and returns its base offset.
+     */
+    public static long produceTransactional(
+            InetSocketAddress broker, String transactionalId, TopicPartition tp, ByteBuffer batch) throws IOException {
+        ProduceRequest request = new ProduceRequest()
+                .setTransactionalId(transactionalId)
+                .setAcks((short) -1)
+                .setTimeoutMs(10_000)
+                .setTopicData(new ArrayList<>(List.of(new ProduceRequest.TopicProduceData()
+                        .setName(tp.topic())
+                        .setPartitionData(new ArrayList<>(List.of(new ProduceRequest.PartitionProduceData()
+                                .setIndex(tp.partition())
+                                .setRecords(io.fjord.protocol.MemoryRecords.of(batch.duplicate()))))))));
+        try (RawKafkaClient client = new RawKafkaClient(broker)) {
+            ProduceResponse response =
+                    (ProduceResponse) client.send(ApiKeys.PRODUCE, TRANSACTIONAL_PRODUCE_VERSION, request);
+            ProduceResponse.PartitionProduceResponse partition =
+                    response.responses().get(0).partitionResponses().get(0);
+            assertThat(Errors.forCode(partition.errorCode())).isEqualTo(Errors.NONE);
+            return partition.baseOffset();
+        }
+    }
+
+    /** The state DescribeProducers reports on {@code tp}'s leader for {@code producerId}; fails when there is none. */
+    public static ProducerState producerOf(Admin admin, TopicPartition tp, long producerId) throws Exception {
+        return admin.describeProducers(List.of(tp)).partitionResult(tp).get().activeProducers().stream()
+                .filter(p -> p.producerId() == producerId)
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("producer " + producerId + " not on " + tp));
+    }
+
+    /** The official Java producer for {@code transactionalId}, with String keys and values. */
+    public static KafkaProducer<String, String> transactionalProducer(String bootstrap, String transactionalId) {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000);
+        return new KafkaProducer<>(props);
     }
 
     /** The consumer's end offset: the last stable offset under read_committed. */
