@@ -17,6 +17,7 @@ import io.fjord.broker.partition.ReplicaFetcherSettings;
 import io.fjord.broker.partition.ReplicaManager;
 import io.fjord.broker.producer.ProducerIdManager;
 import io.fjord.broker.quota.ReplicationThrottles;
+import io.fjord.broker.security.ListenerSecurity;
 import io.fjord.broker.txn.TransactionHandlers;
 import io.fjord.broker.txn.TransactionVerifier;
 import io.fjord.broker.txn.TxnMarkerChannel;
@@ -180,7 +181,7 @@ public final class BrokerServer {
                 config.nodeId(),
                 time,
                 new Partition.IsrSettings(config.replicaLagTimeMaxMs(), ALTER_PARTITION_RETRY_BACKOFF_MS),
-                ReplicaFetcherSettings.from(config),
+                ReplicaFetcherSettings.from(config, new ListenerSecurity(config, Map.of()).interBrokerLogin()),
                 (brokerId, items) -> metadataNode.controller().alterPartition(brokerId, items),
                 ReplicationThrottles.from(config, time));
         replicaManager.startup();
@@ -267,10 +268,11 @@ public final class BrokerServer {
                 txnVerifier,
                 ioPool,
                 time);
+        ListenerSecurity security = new ListenerSecurity(config, Map.of());
         network = new NetworkServer(
                 new NetworkServer.Settings(
                         brokerListeners(config.listeners()).stream()
-                                .map(l -> new NetworkServer.Listener(l.listenerName(), l.host(), l.port()))
+                                .map(security::listener)
                                 .toList(),
                         config.socketRequestMaxBytes(),
                         config.connectionsMaxIdleMs(),

@@ -24,6 +24,7 @@ import io.fjord.broker.network.RequestDispatcher;
 import io.fjord.broker.network.SerialExecutor;
 import io.fjord.broker.partition.ReplicaManager;
 import io.fjord.broker.producer.ProducerIdManager;
+import io.fjord.broker.security.SaslOutOfPlace;
 import io.fjord.broker.txn.TransactionHandlers;
 import io.fjord.broker.txn.TransactionVerifier;
 import io.fjord.common.Time;
@@ -68,6 +69,11 @@ final class KafkaApis {
         ScramCredentialHandlers scram = new ScramCredentialHandlers(metadata, controller);
         dispatcher
                 .register(ApiKeys.API_VERSIONS, 0, 5, new ApiVersionsHandler(dispatcher))
+                // SASL listeners answer these before a client is in (ConnectionAuthenticator); here they come on a
+                // PLAINTEXT listener or after authentication. SaslHandshake v0 is advertised because librdkafka looks
+                // for it, but a client that then sends raw tokens (no SaslAuthenticate, pre-1.0 clients) is closed.
+                .register(ApiKeys.SASL_HANDSHAKE, 0, 1, SaslOutOfPlace::handshake)
+                .register(ApiKeys.SASL_AUTHENTICATE, 0, 2, SaslOutOfPlace::authenticate)
                 .register(ApiKeys.METADATA, 0, 13, new MetadataHandler(metadata, controller))
                 .register(
                         ApiKeys.PRODUCE,

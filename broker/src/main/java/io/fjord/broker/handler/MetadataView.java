@@ -1,5 +1,7 @@
 package io.fjord.broker.handler;
 
+import io.fjord.broker.security.ListenerSecurity;
+import io.fjord.broker.security.SaslLogin;
 import io.fjord.common.Uuid;
 import io.fjord.common.config.BrokerConfig;
 import io.fjord.metadata.BrokerRegistration;
@@ -7,6 +9,7 @@ import io.fjord.metadata.Endpoint;
 import io.fjord.metadata.MetadataImage;
 import io.fjord.metadata.MetadataLoader;
 import io.fjord.metadata.TopicImage;
+import java.util.Map;
 import java.util.function.IntSupplier;
 
 /**
@@ -19,6 +22,7 @@ public final class MetadataView implements TopicResolver {
     private final BrokerConfig config;
     private final String clusterId;
     private final IntSupplier controllerId;
+    private final SaslLogin interBrokerLogin;
 
     /** @param controllerId the active controller's id as this node knows it, -1 when none is known */
     public MetadataView(MetadataLoader loader, BrokerConfig config, String clusterId, IntSupplier controllerId) {
@@ -26,6 +30,7 @@ public final class MetadataView implements TopicResolver {
         this.config = config;
         this.clusterId = clusterId;
         this.controllerId = controllerId;
+        this.interBrokerLogin = new ListenerSecurity(config, Map.of()).interBrokerLogin();
     }
 
     public MetadataImage image() {
@@ -68,6 +73,11 @@ public final class MetadataView implements TopicResolver {
      */
     public static Endpoint clientEndpoint(BrokerRegistration broker, String listenerName) {
         return broker.endpoint(listenerName);
+    }
+
+    /** How this broker logs in to other brokers' inter-broker listener: null when it is PLAINTEXT. */
+    public SaslLogin interBrokerLogin() {
+        return interBrokerLogin;
     }
 
     /**

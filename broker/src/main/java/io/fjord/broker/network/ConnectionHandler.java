@@ -22,6 +22,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,23 +45,51 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private final SerialExecutor serial;
     private final long connectionId;
     private final String listenerName;
+    /** Null on a PLAINTEXT listener. */
+    private final ConnectionAuthenticator authenticator;
+    /** Run once, when the authenticator has let the client in. */
+    private final Runnable onAuthenticated;
+
+    private final long failedAuthenticationDelayMs;
     private final int maxInFlight;
     private final ArrayDeque<PendingResponse> inFlight = new ArrayDeque<>();
     private boolean closing;
+    /** Set once SASL authentication failed: the connection reads nothing more and closes after a delay. */
+    private boolean authenticationFailed;
 
     ConnectionHandler(
             RequestDispatcher dispatcher, Executor ioPool, long connectionId, String listenerName, int maxInFlight) {
+        this(dispatcher, ioPool, connectionId, listenerName, maxInFlight, null, () -> {}, 0);
+    }
+
+    /**
+     * A connection of a SASL listener when {@code authenticator} is not null: {@code onAuthenticated} runs once it
+     * lets the client in; after a failed authentication the connection closes {@code failedAuthenticationDelayMs}
+     * after the answer (Kafka's {@code connection.failed.authentication.delay.ms}, which slows password guessing).
+     */
+    ConnectionHandler(
+            RequestDispatcher dispatcher,
+            Executor ioPool,
+            long connectionId,
+            String listenerName,
+            int maxInFlight,
+            ConnectionAuthenticator authenticator,
+            Runnable onAuthenticated,
+            long failedAuthenticationDelayMs) {
         this.dispatcher = dispatcher;
         this.serial = new SerialExecutor(ioPool);
         this.connectionId = connectionId;
         this.listenerName = listenerName;
         this.maxInFlight = maxInFlight;
+        this.authenticator = authenticator;
+        this.onAuthenticated = onAuthenticated;
+        this.failedAuthenticationDelayMs = failedAuthenticationDelayMs;
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ByteBuf frame = (ByteBuf) msg;
-        if (closing) {
+        if (closing || authenticationFailed) {
             frame.release();
             return;
         }
@@ -79,8 +108,23 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             closeOnError(ctx, "cannot parse request: " + e);
             return;
         }
+        ApiKeys key = request.context.apiKey();
+        boolean authenticating = authenticator != null && !authenticator.authenticated();
+        if (authenticating
+                && key != ApiKeys.API_VERSIONS
+                && key != ApiKeys.SASL_HANDSHAKE
+                && key != ApiKeys.SASL_AUTHENTICATE) {
+            frame.release();
+            closeOnError(ctx, "unexpected " + key + " request before SASL authentication");
+            return;
+        }
         PendingResponse pending = new PendingResponse(request.context, request.responseHeaderVersion);
         inFlight.addLast(pending);
+        if (authenticating && key != ApiKeys.API_VERSIONS) {
+            frame.release();
+            authenticate(ctx, request, pending);
+            return;
+        }
         if (inFlight.size() >= maxInFlight || !ctx.channel().isWritable()) {
             ctx.channel().config().setAutoRead(false);
         }
@@ -91,6 +135,40 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         serial.execute(() -> process(ctx, frame, request, pending));
+    }
+
+    /** Answers a SaslHandshake or SaslAuthenticate request of a client that has not authenticated yet. */
+    private void authenticate(ChannelHandlerContext ctx, DecodedRequest request, PendingResponse pending) {
+        ApiMessage response;
+        try {
+            response = authenticator.handle(request.context, request.body);
+        } catch (RuntimeException e) {
+            log.warn("connection {}: SASL authentication failed unexpectedly", connectionId, e);
+            closeOnError(ctx, "SASL authentication failed: " + e);
+            return;
+        }
+        pending.complete(response);
+        flushReady(ctx);
+        if (authenticator.authenticated()) {
+            log.debug(
+                    "connection {} from {} authenticated as {}",
+                    connectionId,
+                    ctx.channel().remoteAddress(),
+                    authenticator.principal());
+            onAuthenticated.run();
+        } else if (authenticator.failed()) {
+            // Answers still in flight go out meanwhile; nothing more is read.
+            authenticationFailed = true;
+            ctx.channel().config().setAutoRead(false);
+            ctx.executor()
+                    .schedule(
+                            () -> {
+                                ctx.flush();
+                                ctx.close();
+                            },
+                            failedAuthenticationDelayMs,
+                            TimeUnit.MILLISECONDS);
+        }
     }
 
     private void process(ChannelHandlerContext ctx, ByteBuf frame, DecodedRequest request, PendingResponse pending) {
@@ -149,6 +227,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
      */
     private void maybeResumeReading(ChannelHandlerContext ctx) {
         if (!closing
+                && !authenticationFailed
                 && inFlight.size() < Math.max(1, maxInFlight / 2)
                 && ctx.channel().isWritable()
                 && !ctx.channel().config().isAutoRead()) {

@@ -33,6 +33,7 @@ import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * The Kafka listeners: accept connections and gives each a pipeline of idle timeout, size-prefixed
@@ -43,8 +44,25 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class NetworkServer {
 
-    /** One listener to bind: its name (upper case, as in {@code listeners}) and address; port 0 picks a free one. */
-    public record Listener(String name, String host, int port) {}
+    /**
+     * One listener to bind: its name (upper case, as in {@code listeners}) and address (port 0 picks a free one), and
+     * for a SASL listener what authenticates each connection (null for PLAINTEXT), with Kafka's bounds on a client
+     * that has not authenticated: {@code sasl.server.max.receive.size} per request and {@code
+     * connection.failed.authentication.delay.ms} before a failed one is closed.
+     */
+    public record Listener(
+            String name,
+            String host,
+            int port,
+            Supplier<ConnectionAuthenticator> authenticators,
+            int unauthenticatedMaxRequestBytes,
+            long failedAuthenticationDelayMs) {
+
+        /** A PLAINTEXT listener. */
+        public Listener(String name, String host, int port) {
+            this(name, host, port, null, Integer.MAX_VALUE, 0);
+        }
+    }
 
     /** Listener settings; every listener shares the event loops and the limits. */
     public record Settings(
@@ -142,7 +160,7 @@ public final class NetworkServer {
         workerGroup = new MultiThreadIoEventLoopGroup(settings.networkThreads(), factory);
         Map<String, InetSocketAddress> bound = new LinkedHashMap<>();
         for (Listener listener : settings.listeners()) {
-            Channel channel = bootstrap(channelType, listener.name())
+            Channel channel = bootstrap(channelType, listener)
                     .bind(new InetSocketAddress(listener.host(), listener.port()))
                     .sync()
                     .channel();
@@ -152,7 +170,7 @@ public final class NetworkServer {
         return Collections.unmodifiableMap(bound);
     }
 
-    private ServerBootstrap bootstrap(Class<? extends ServerChannel> channelType, String listenerName) {
+    private ServerBootstrap bootstrap(Class<? extends ServerChannel> channelType, Listener listener) {
         return new ServerBootstrap()
                 .group(bossGroup, workerGroup)
                 .channel(channelType)
@@ -175,7 +193,7 @@ public final class NetworkServer {
                                 ioPool,
                                 reservations,
                                 nextConnectionId.incrementAndGet(),
-                                listenerName);
+                                listener);
                     }
                 });
     }
@@ -192,14 +210,29 @@ public final class NetworkServer {
             Executor ioPool,
             RequestFrameDecoder.Reservations reservations,
             long id,
-            String listenerName) {
+            Listener listener) {
         RequestFrameDecoder decoder = new RequestFrameDecoder(settings.socketRequestMaxBytes(), reservations);
         ChannelConfig config = pipeline.channel().config();
         config.setRecvByteBufAllocator(new RequestReadAllocator(config.getRecvByteBufAllocator(), decoder));
+        ConnectionHandler handler;
+        if (listener.authenticators() == null) {
+            handler =
+                    new ConnectionHandler(dispatcher, ioPool, id, listener.name(), settings.maxInFlightPerConnection());
+        } else {
+            decoder.limitRequests(listener.unauthenticatedMaxRequestBytes());
+            handler = new ConnectionHandler(
+                    dispatcher,
+                    ioPool,
+                    id,
+                    listener.name(),
+                    settings.maxInFlightPerConnection(),
+                    listener.authenticators().get(),
+                    () -> decoder.limitRequests(settings.socketRequestMaxBytes()),
+                    listener.failedAuthenticationDelayMs());
+        }
         pipeline.addLast(new IdleStateHandler(0, 0, settings.connectionsMaxIdleMs(), TimeUnit.MILLISECONDS))
                 .addLast(decoder)
-                .addLast(new ConnectionHandler(
-                        dispatcher, ioPool, id, listenerName, settings.maxInFlightPerConnection()));
+                .addLast(handler);
     }
 
     /** Closes the listener and every connection, waiting briefly for in-flight writes. */

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.handler.codec.TooLongFrameException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -61,6 +62,9 @@ final class RequestFrameDecoder extends LengthFieldBasedFrameDecoder {
     private static final int SIZE_PREFIX_BYTES = 4;
 
     private final int maxFrameBytes;
+    /** The largest frame taken now: {@link #maxFrameBytes}, or less until a SASL client has authenticated. */
+    private int frameLimit;
+
     private final Reservations reservations;
     private long reserved;
     /** The view {@link #readTarget()} last handed out, until it comes back through {@link #cumulate}. */
@@ -69,8 +73,18 @@ final class RequestFrameDecoder extends LengthFieldBasedFrameDecoder {
     RequestFrameDecoder(int maxRequestBytes, Reservations reservations) {
         super(maxRequestBytes + SIZE_PREFIX_BYTES, 0, SIZE_PREFIX_BYTES, 0, SIZE_PREFIX_BYTES, true);
         this.maxFrameBytes = maxRequestBytes + SIZE_PREFIX_BYTES;
+        this.frameLimit = maxFrameBytes;
         this.reservations = reservations;
         setCumulator(this::cumulate);
+    }
+
+    /**
+     * Bounds requests to {@code maxRequestBytes} (at most the configured limit) from the next frame on, or lifts the
+     * bound back to the configured limit when {@code maxRequestBytes} is larger: Kafka's {@code
+     * sasl.server.max.receive.size} before a SASL client has authenticated. Called on the event loop.
+     */
+    void limitRequests(int maxRequestBytes) {
+        frameLimit = (int) Math.min(maxFrameBytes, (long) maxRequestBytes + SIZE_PREFIX_BYTES);
     }
 
     /**
@@ -114,7 +128,7 @@ final class RequestFrameDecoder extends LengthFieldBasedFrameDecoder {
         long whole = SIZE_PREFIX_BYTES + (long) prefixed.getInt(prefixed.readerIndex());
         long received = (long) held + arriving;
         // At a read that brings the prefix, decode has not yet failed an over-limit one: check it here.
-        if (whole <= received || whole > maxFrameBytes || !reservations.tryReserve(whole - received)) {
+        if (whole <= received || whole > frameLimit || !reservations.tryReserve(whole - received)) {
             return MERGE_CUMULATOR.cumulate(alloc, cumulation, in);
         }
         reserved += whole - received;
@@ -133,6 +147,13 @@ final class RequestFrameDecoder extends LengthFieldBasedFrameDecoder {
 
     @Override
     protected Object decode(ChannelHandlerContext ctx, ByteBuf in) throws Exception {
+        if (frameLimit < maxFrameBytes && in.readableBytes() >= SIZE_PREFIX_BYTES) {
+            long whole = SIZE_PREFIX_BYTES + (long) in.getInt(in.readerIndex());
+            if (whole > frameLimit) {
+                throw new TooLongFrameException("a request of " + (whole - SIZE_PREFIX_BYTES)
+                        + " bytes before authentication (at most " + (frameLimit - SIZE_PREFIX_BYTES) + ")");
+            }
+        }
         Object frame = super.decode(ctx, in);
         if (frame != null) {
             endReservation();

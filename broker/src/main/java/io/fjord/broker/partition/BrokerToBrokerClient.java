@@ -1,5 +1,6 @@
 package io.fjord.broker.partition;
 
+import io.fjord.broker.security.SaslLogin;
 import io.fjord.common.Errors;
 import io.fjord.protocol.ApiKeys;
 import io.fjord.protocol.ApiMessage;
@@ -10,6 +11,10 @@ import io.fjord.protocol.message.ApiVersionsRequest;
 import io.fjord.protocol.message.ApiVersionsResponse;
 import io.fjord.protocol.message.RequestHeader;
 import io.fjord.protocol.message.ResponseHeader;
+import io.fjord.protocol.message.SaslAuthenticateRequest;
+import io.fjord.protocol.message.SaslAuthenticateResponse;
+import io.fjord.protocol.message.SaslHandshakeRequest;
+import io.fjord.protocol.message.SaslHandshakeResponse;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -17,6 +22,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -59,6 +65,21 @@ public final class BrokerToBrokerClient implements AutoCloseable {
     public static BrokerToBrokerClient connect(
             InetSocketAddress address, int connectTimeoutMs, int socketTimeoutMs, int maxResponseBytes, String clientId)
             throws IOException {
+        return connect(address, connectTimeoutMs, socketTimeoutMs, maxResponseBytes, clientId, null);
+    }
+
+    /**
+     * Connects, learns the API versions, then, when {@code login} is not null, logs in as the SASL listener of the
+     * other broker requires (SaslHandshake, then SaslAuthenticate with the PLAIN token).
+     */
+    public static BrokerToBrokerClient connect(
+            InetSocketAddress address,
+            int connectTimeoutMs,
+            int socketTimeoutMs,
+            int maxResponseBytes,
+            String clientId,
+            SaslLogin login)
+            throws IOException {
         Socket socket = new Socket();
         try {
             socket.connect(address, connectTimeoutMs);
@@ -66,6 +87,9 @@ public final class BrokerToBrokerClient implements AutoCloseable {
             socket.setTcpNoDelay(true);
             BrokerToBrokerClient client = new BrokerToBrokerClient(socket, maxResponseBytes, clientId);
             client.negotiateVersions();
+            if (login != null) {
+                client.logIn(login);
+            }
             return client;
         } catch (IOException | RuntimeException e) {
             socket.close();
@@ -83,6 +107,27 @@ public final class BrokerToBrokerClient implements AutoCloseable {
         }
         for (ApiVersionsResponse.ApiVersion v : response.apiKeys()) {
             versions.put(v.apiKey(), new short[] {v.minVersion(), v.maxVersion()});
+        }
+    }
+
+    private void logIn(SaslLogin login) throws IOException {
+        short handshakeVersion = version(ApiKeys.SASL_HANDSHAKE);
+        short authenticateVersion = version(ApiKeys.SASL_AUTHENTICATE);
+        if (handshakeVersion < 1 || authenticateVersion < 0) {
+            throw new IOException("the broker offers no SaslHandshake v1 / SaslAuthenticate to log in with");
+        }
+        SaslHandshakeResponse handshake = (SaslHandshakeResponse) send(
+                ApiKeys.SASL_HANDSHAKE, handshakeVersion, new SaslHandshakeRequest().setMechanism(login.mechanism()));
+        if (handshake.errorCode() != Errors.NONE.code()) {
+            throw new IOException("SASL handshake for " + login.mechanism() + " failed: "
+                    + Errors.forCode(handshake.errorCode()) + " (the broker offers " + handshake.mechanisms() + ")");
+        }
+        byte[] token = ("\u0000" + login.username() + "\u0000" + login.password()).getBytes(StandardCharsets.UTF_8);
+        SaslAuthenticateResponse authenticate = (SaslAuthenticateResponse)
+                send(ApiKeys.SASL_AUTHENTICATE, authenticateVersion, new SaslAuthenticateRequest().setAuthBytes(token));
+        if (authenticate.errorCode() != Errors.NONE.code()) {
+            throw new IOException("SASL authentication as " + login.username() + " failed: "
+                    + Errors.forCode(authenticate.errorCode()) + ": " + authenticate.errorMessage());
         }
     }
 

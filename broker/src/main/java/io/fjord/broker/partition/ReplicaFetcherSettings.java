@@ -1,5 +1,6 @@
 package io.fjord.broker.partition;
 
+import io.fjord.broker.security.SaslLogin;
 import io.fjord.common.config.BrokerConfig;
 
 /**
@@ -9,7 +10,8 @@ import io.fjord.common.config.BrokerConfig;
  * poll, {@code replica.fetch.backoff.ms} after an error, and {@code replica.socket.timeout.ms} for each
  * read. {@code maxResponseFrameBytes} bounds a response frame ({@code socket.request.max.bytes}).
  * {@code listenerName} is the leader's listener to fetch from ({@code inter.broker.listener.name}; null: the
- * leader's first listener). Immutable.
+ * leader's first listener), {@code saslLogin} how to log in to it when it is a SASL listener (else null).
+ * Immutable.
  */
 public record ReplicaFetcherSettings(
         int numFetchers,
@@ -20,7 +22,8 @@ public record ReplicaFetcherSettings(
         int fetchBackoffMs,
         int socketTimeoutMs,
         int maxResponseFrameBytes,
-        String listenerName) {
+        String listenerName,
+        SaslLogin saslLogin) {
 
     public ReplicaFetcherSettings {
         if (numFetchers < 1) {
@@ -32,7 +35,7 @@ public record ReplicaFetcherSettings(
         }
     }
 
-    public static ReplicaFetcherSettings from(BrokerConfig config) {
+    public static ReplicaFetcherSettings from(BrokerConfig config, SaslLogin saslLogin) {
         return new ReplicaFetcherSettings(
                 config.numReplicaFetchers(),
                 config.replicaFetchMaxBytes(),
@@ -42,11 +45,12 @@ public record ReplicaFetcherSettings(
                 config.replicaFetchBackoffMs(),
                 config.replicaSocketTimeoutMs(),
                 config.socketRequestMaxBytes(),
-                config.interBrokerListenerName());
+                config.interBrokerListenerName(),
+                saslLogin);
     }
 
     /** Kafka's defaults, for tests. */
     public static ReplicaFetcherSettings defaults() {
-        return new ReplicaFetcherSettings(1, 1048576, 10485760, 1, 500, 1000, 30000, 104857600, null);
+        return new ReplicaFetcherSettings(1, 1048576, 10485760, 1, 500, 1000, 30000, 104857600, null, null);
     }
 }

@@ -245,7 +245,12 @@ final class ReplicaFetcherThread implements Runnable {
             throw new IOException("broker " + sourceBrokerId + " has no registered endpoint");
         }
         current = BrokerToBrokerClient.connect(
-                address, settings.socketTimeoutMs(), settings.maxResponseFrameBytes(), name);
+                address,
+                settings.socketTimeoutMs(),
+                settings.socketTimeoutMs(),
+                settings.maxResponseFrameBytes(),
+                name,
+                settings.saslLogin());
         client = current;
         if (!running) {
             closeClient();

@@ -57,7 +57,12 @@ final class BrokerConnection implements AutoCloseable {
         }
         try {
             current = BrokerToBrokerClient.connect(
-                    address, CONNECT_TIMEOUT_MS, socketTimeoutMs, maxResponseBytes, clientId);
+                    address,
+                    CONNECT_TIMEOUT_MS,
+                    socketTimeoutMs,
+                    maxResponseBytes,
+                    clientId,
+                    metadata.interBrokerLogin());
         } catch (IOException | RuntimeException e) {
             retryConnectAtNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(RECONNECT_BACKOFF_MS);
             throw e;

@@ -66,7 +66,7 @@ class ConnectionHandlerTest {
                 Runnable::run,
                 new RequestFrameDecoder.Reservations(NetworkServer.RESERVED_REQUEST_BYTES),
                 1L,
-                "PLAINTEXT");
+                LISTENERS.get(0));
     }
 
     @AfterEach
@@ -286,7 +286,7 @@ class ConnectionHandlerTest {
                     Runnable::run,
                     new RequestFrameDecoder.Reservations(NetworkServer.RESERVED_REQUEST_BYTES),
                     i,
-                    "PLAINTEXT");
+                    LISTENERS.get(0));
             ApiKeys key = keys[random.nextInt(keys.length)];
             short version = (short) random.nextInt(key.highestVersion() + 2);
             byte[] body = new byte[random.nextInt(64)];

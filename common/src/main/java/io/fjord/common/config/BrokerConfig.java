@@ -271,16 +271,22 @@ public final class BrokerConfig {
         return List.copyOf(result);
     }
 
-    /** Fjord serves PLAINTEXT listeners only: one using TLS or SASL stops the start instead of failing its clients. */
+    /**
+     * Fjord serves PLAINTEXT and SASL_PLAINTEXT listeners: one using TLS stops the start instead of failing its
+     * clients, as does a SASL controller listener (the Raft port speaks no SASL).
+     */
     private void checkSecurityProtocols() {
+        List<String> controllerNames = upper(list(CONTROLLER_LISTENER_NAMES));
         for (Endpoint e : listeners) {
             String protocol = securityProtocols.get(e.listenerName());
-            if (!"PLAINTEXT".equals(protocol)) {
+            boolean controller = controllerNames.contains(e.listenerName());
+            if (!"PLAINTEXT".equals(protocol) && (controller || !"SASL_PLAINTEXT".equals(protocol))) {
                 throw new ConfigException(
                         LISTENERS,
                         e,
                         "Listener " + e.listenerName() + " uses security protocol " + protocol
-                                + ", which Fjord does not support yet: listeners must be PLAINTEXT (no TLS or SASL)");
+                                + ", which Fjord does not support yet: listeners must be PLAINTEXT or SASL_PLAINTEXT"
+                                + (controller ? " (controller listeners PLAINTEXT)" : " (no TLS)"));
             }
         }
     }
@@ -406,6 +412,26 @@ public final class BrokerConfig {
     /** The security protocol of listener {@code listenerName}. */
     public String securityProtocol(String listenerName) {
         return securityProtocols.get(listenerName.toUpperCase(Locale.ROOT));
+    }
+
+    /**
+     * The SASL mechanisms listener {@code listenerName} offers: {@code listener.name.<listener>.sasl.enabled.mechanisms},
+     * else {@code sasl.enabled.mechanisms}, else Kafka's default GSSAPI.
+     */
+    public List<String> saslEnabledMechanisms(String listenerName) {
+        String value = originals.get(listenerPrefix(listenerName) + "sasl.enabled.mechanisms");
+        if (value == null) {
+            value = originals.getOrDefault("sasl.enabled.mechanisms", "GSSAPI");
+        }
+        return java.util.Arrays.stream(value.split(","))
+                .map(String::trim)
+                .filter(m -> !m.isEmpty())
+                .toList();
+    }
+
+    /** Kafka's per-listener key prefix, {@code listener.name.<listener name in lower case>.}. */
+    public static String listenerPrefix(String listenerName) {
+        return "listener.name." + listenerName.toLowerCase(Locale.ROOT) + ".";
     }
 
     /**

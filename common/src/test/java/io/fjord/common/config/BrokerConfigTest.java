@@ -225,13 +225,28 @@ class BrokerConfigTest {
         assertThatThrownBy(() -> BrokerConfig.parse(Map.of("listeners", "PLAINTEXT://a:1,SSL://a:2")))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("Invalid value SSL://a:2 for configuration listeners: Listener SSL uses security protocol"
-                        + " SSL, which Fjord does not support yet: listeners must be PLAINTEXT (no TLS or SASL)");
+                        + " SSL, which Fjord does not support yet: listeners must be PLAINTEXT or SASL_PLAINTEXT (no"
+                        + " TLS)");
         assertThatThrownBy(() -> BrokerConfig.parse(Map.of(
                         "listeners",
-                        "CLIENT://a:1",
+                        "CLIENT://a:1,SASL_SSL://a:2",
                         "listener.security.protocol.map",
-                        "CLIENT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT")))
-                .hasMessageContaining("Listener CLIENT uses security protocol SASL_PLAINTEXT");
+                        "CLIENT:PLAINTEXT,SASL_SSL:SASL_SSL,CONTROLLER:PLAINTEXT")))
+                .hasMessageContaining("Listener SASL_SSL uses security protocol SASL_SSL");
+        BrokerConfig sasl = BrokerConfig.parse(Map.of(
+                "listeners", "CLIENT://a:1,SASL_PLAINTEXT://a:2",
+                "listener.security.protocol.map", "CLIENT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT",
+                "sasl.enabled.mechanisms", "PLAIN, SCRAM-SHA-256",
+                "listener.name.client.sasl.enabled.mechanisms", "SCRAM-SHA-512"));
+        assertThat(sasl.securityProtocol("SASL_PLAINTEXT")).isEqualTo("SASL_PLAINTEXT");
+        assertThat(sasl.interBrokerListenerName()).isEqualTo("CLIENT");
+        assertThat(sasl.saslEnabledMechanisms("SASL_PLAINTEXT")).containsExactly("PLAIN", "SCRAM-SHA-256");
+        assertThat(sasl.saslEnabledMechanisms("CLIENT")).containsExactly("SCRAM-SHA-512");
+        assertThat(BrokerConfig.parse(Map.of()).saslEnabledMechanisms("PLAINTEXT"))
+                .containsExactly("GSSAPI");
+        assertThat(BrokerConfig.parse(Map.of("listeners", "SASL_PLAINTEXT://a:2"))
+                        .interBrokerListenerName())
+                .isEqualTo("SASL_PLAINTEXT");
     }
 
     @Test
