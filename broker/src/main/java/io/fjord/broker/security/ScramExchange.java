@@ -15,7 +15,7 @@ import java.util.Base64;
  * <pre>
  *   client-first  n,[a=authzid],n=user,r=cnonce[,ext=value]...   (gs2 header "n,,": no channel binding)
  *   server-first  r=cnonce+snonce,s=base64(salt),i=iterations
- *   client-final  c=base64(gs2 header),r=cnonce+snonce[,ext=value]...,p=base64(ClientProof)
+ *   client-final  c=base64(gs2 header),r=[...]cnonce+snonce[,ext=value]...,p=base64(ClientProof)
  *   server-final  v=base64(ServerSignature)
  * </pre>
  *
@@ -152,7 +152,10 @@ final class ScramExchange implements SaslExchange {
         if (!channelBinding.equals(expectedBinding) && !channelBinding.equals("biws")) {
             throw invalid();
         }
-        if (!fields[1].substring(2).equals(nonce)) {
+        // Kafka checks only that the nonce ends with cnonce+snonce: librdkafka (2.0, what kcat links) sends its own
+        // nonce once more in front. The server nonce is there either way, and the proof covers the nonce as sent.
+        String finalNonce = fields[1].substring(2);
+        if (!finalNonce.endsWith(nonce) || !printable(finalNonce)) {
             throw invalid();
         }
         checkExtensions(fields, 2, fields.length);

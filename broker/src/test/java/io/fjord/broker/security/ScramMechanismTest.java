@@ -225,6 +225,8 @@ class ScramMechanismTest {
         MetadataImage image = imageWith(ScramAlgorithm.SCRAM_SHA_256, "user", "pencil", RFC_SALT, 4096);
         for (String bad : List.of(
                 RFC_CLIENT_FINAL.replace("$k0,", "$k1,"),
+                RFC_CLIENT_FINAL.replace(
+                        "r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0", "r=rOprNGfwEbeRWgbNEkqO"),
                 RFC_CLIENT_FINAL.replace("c=biws", "c=eSws"),
                 RFC_CLIENT_FINAL.replace("c=biws,", ""),
                 RFC_CLIENT_FINAL.substring(0, RFC_CLIENT_FINAL.indexOf(",p=")),
@@ -237,6 +239,27 @@ class ScramMechanismTest {
                     .isInstanceOf(SaslAuthenticationException.class)
                     .hasMessage(FAILED);
         }
+    }
+
+    @Test
+    void acceptsLibrdkafkasRepeatedClientNonceAsKafkaDoes() throws Exception {
+        // librdkafka 2.0 sends r=cnonce+cnonce+snonce; its proof is over that message, and Kafka accepts it.
+        MetadataImage image = imageWith(ScramAlgorithm.SCRAM_SHA_256, "user", "pencil", RFC_SALT, 4096);
+        SaslExchange exchange = rfcMechanism(image).newExchange();
+        String serverFirst = text(exchange.evaluate(utf8(RFC_CLIENT_FIRST)));
+        String withoutProof = "c=biws,r=rOprNGfwEbeRWgbNEkqO" + serverFirst.split(",")[0].substring(2);
+        byte[] salted = ScramAlgorithm.SCRAM_SHA_256.saltedPassword(utf8("pencil"), RFC_SALT, 4096);
+        String authMessage = RFC_CLIENT_FIRST.substring(3) + "," + serverFirst + "," + withoutProof;
+        byte[] clientKey = ScramAlgorithm.SCRAM_SHA_256.clientKey(salted);
+        byte[] signature =
+                ScramAlgorithm.SCRAM_SHA_256.hmac(ScramAlgorithm.SCRAM_SHA_256.storedKey(salted), utf8(authMessage));
+        byte[] proof = new byte[clientKey.length];
+        for (int i = 0; i < proof.length; i++) {
+            proof[i] = (byte) (clientKey[i] ^ signature[i]);
+        }
+
+        exchange.evaluate(utf8(withoutProof + ",p=" + Base64.getEncoder().encodeToString(proof)));
+        assertThat(exchange.authenticatedUser()).isEqualTo("user");
     }
 
     @Test
