@@ -18,6 +18,8 @@ import io.fjord.broker.partition.ReplicaManager;
 import io.fjord.broker.producer.ProducerIdManager;
 import io.fjord.broker.quota.ReplicationThrottles;
 import io.fjord.broker.security.ListenerSecurity;
+import io.fjord.broker.security.SaslMechanism;
+import io.fjord.broker.security.ScramMechanism;
 import io.fjord.broker.txn.TransactionHandlers;
 import io.fjord.broker.txn.TransactionVerifier;
 import io.fjord.broker.txn.TxnMarkerChannel;
@@ -39,6 +41,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -268,7 +271,12 @@ public final class BrokerServer {
                 txnVerifier,
                 ioPool,
                 time);
-        ListenerSecurity security = new ListenerSecurity(config, Map.of());
+        // SCRAM logins check the credentials of the image current when each exchange runs.
+        Map<String, SaslMechanism> scram = new LinkedHashMap<>();
+        for (SaslMechanism mechanism : ScramMechanism.all(metadataNode.loader()::image)) {
+            scram.put(mechanism.name(), mechanism);
+        }
+        ListenerSecurity security = new ListenerSecurity(config, scram);
         network = new NetworkServer(
                 new NetworkServer.Settings(
                         brokerListeners(config.listeners()).stream()

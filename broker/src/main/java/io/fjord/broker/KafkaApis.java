@@ -16,6 +16,7 @@ import io.fjord.broker.handler.MetadataView;
 import io.fjord.broker.handler.OffsetForLeaderEpochHandler;
 import io.fjord.broker.handler.ProduceHandler;
 import io.fjord.broker.handler.ReplicationAdminHandlers;
+import io.fjord.broker.handler.ScramCredentialHandlers;
 import io.fjord.broker.handler.TopicAdminHandlers;
 import io.fjord.broker.handler.TxnMarkerWriter;
 import io.fjord.broker.handler.WriteTxnMarkersHandler;
@@ -65,6 +66,7 @@ final class KafkaApis {
         ConfigHandlers configs = new ConfigHandlers(metadata, controller);
         ClusterHandlers cluster = new ClusterHandlers(metadata);
         ReplicationAdminHandlers replication = new ReplicationAdminHandlers(metadata, controller);
+        ScramCredentialHandlers scram = new ScramCredentialHandlers(metadata, controller);
         dispatcher
                 .register(ApiKeys.API_VERSIONS, 0, 5, new ApiVersionsHandler(dispatcher))
                 // SASL listeners answer these before a client is in (ConnectionAuthenticator); here they come on a
@@ -104,6 +106,8 @@ final class KafkaApis {
                 .register(ApiKeys.ELECT_LEADERS, 0, 2, replication::electLeaders)
                 .register(ApiKeys.ALTER_PARTITION_REASSIGNMENTS, 0, 1, replication::alterPartitionReassignments)
                 .register(ApiKeys.LIST_PARTITION_REASSIGNMENTS, 0, 0, replication::listPartitionReassignments)
+                .register(ApiKeys.DESCRIBE_USER_SCRAM_CREDENTIALS, 0, 0, scram::describeUserScramCredentials)
+                .register(ApiKeys.ALTER_USER_SCRAM_CREDENTIALS, 0, 0, scram::alterUserScramCredentials)
                 .register(ApiKeys.DELETE_RECORDS, 0, 2, new DeleteRecordsHandler(replicaManager))
                 .register(ApiKeys.DESCRIBE_LOG_DIRS, 1, 4, new DescribeLogDirsHandler(logs))
                 .register(ApiKeys.OFFSET_FOR_LEADER_EPOCH, 2, 4, new OffsetForLeaderEpochHandler(replicaManager))

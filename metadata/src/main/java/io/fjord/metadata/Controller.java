@@ -187,6 +187,14 @@ public final class Controller implements ControllerApi, MetadataListener, AutoCl
         return write("allocateProducerIds", image -> logic.allocateProducerIds(image, brokerId, floor));
     }
 
+    @Override
+    public CompletableFuture<List<ScramCredentialResult>> alterUserScramCredentials(
+            List<ScramCredentialDeletion> deletions, List<ScramCredentialUpsertion> upsertions) {
+        List<ScramCredentialDeletion> toDelete = List.copyOf(deletions);
+        List<ScramCredentialUpsertion> toUpsert = List.copyOf(upsertions);
+        return write("alterUserScramCredentials", image -> logic.alterUserScramCredentials(image, toDelete, toUpsert));
+    }
+
     private <T> CompletableFuture<T> write(String name, Function<MetadataImage, ControllerResult<T>> op) {
         return this.<T>writeCommitted(name, op).thenApply(Committed::response);
     }

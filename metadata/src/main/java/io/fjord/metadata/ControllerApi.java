@@ -104,6 +104,16 @@ public interface ControllerApi {
         return unsupported("AllocateProducerIds");
     }
 
+    /**
+     * Sets and deletes users' SCRAM credentials (Kafka's AlterUserScramCredentials, KIP-554), decided as one batch:
+     * one result per user (see {@link ScramControl} for the errors). Upsertions carry keys already derived from the
+     * client's SaltedPassword ({@link ScramCredentialUpsertion#fromSaltedPassword}).
+     */
+    default CompletableFuture<List<ScramCredentialResult>> alterUserScramCredentials(
+            List<ScramCredentialDeletion> deletions, List<ScramCredentialUpsertion> upsertions) {
+        return unsupported("AlterUserScramCredentials");
+    }
+
     private static <T> CompletableFuture<T> unsupported(String what) {
         return CompletableFuture.failedFuture(
                 new ApiException(io.fjord.common.Errors.UNSUPPORTED_VERSION, what + " is not implemented yet"));

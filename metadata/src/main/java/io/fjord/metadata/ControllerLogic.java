@@ -9,7 +9,7 @@ import java.util.random.RandomGenerator;
 /**
  * The controller's decisions as pure functions of an image: what a CreateTopics, DeleteTopics,
  * CreatePartitions, IncrementalAlterConfigs, broker registration, fencing, controlled shutdown,
- * AlterPartition, ElectLeaders, reassignment or AllocateProducerIds request writes and answers. Given the same image,
+ * AlterPartition, ElectLeaders, reassignment, AllocateProducerIds or AlterUserScramCredentials request writes and answers. Given the same image,
  * config, validator and random sequence, every call returns the same records, so a replicated state
  * machine may run it on every node (fjord-raft does, seeding {@code random} from the request). {@link
  * Controller} uses the same rules on a single node.
@@ -105,6 +105,12 @@ public final class ControllerLogic {
     /** See {@link ControllerApi#allocateProducerIds(int, long)}: the first id of the broker's new block. */
     public ControllerResult<Long> allocateProducerIds(MetadataImage image, int brokerId, long floor) {
         return ProducerIdControl.allocateProducerIds(image, brokerId, floor);
+    }
+
+    /** See {@link ControllerApi#alterUserScramCredentials}; one result per user. */
+    public ControllerResult<List<ScramCredentialResult>> alterUserScramCredentials(
+            MetadataImage image, List<ScramCredentialDeletion> deletions, List<ScramCredentialUpsertion> upsertions) {
+        return ScramControl.alterUserScramCredentials(image, deletions, upsertions);
     }
 
     /** See {@link ControllerApi#controlledShutdown}. */

@@ -2,6 +2,7 @@ package io.fjord.metadata;
 
 import io.fjord.common.Uuid;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -25,6 +26,10 @@ public final class MetadataDelta {
     private final Map<ConfigResource, Map<String, String>> changedConfigs = new HashMap<>();
     private final Map<Integer, BrokerRegistration> changedBrokers = new HashMap<>();
     private ProducerIdsImage producerIds;
+    /** Per mechanism touched: every user's credential after the records replayed so far. */
+    private final Map<ScramAlgorithm, Map<String, ScramCredential>> changedScram = new EnumMap<>(ScramAlgorithm.class);
+
+    private final Set<String> changedScramUsers = new TreeSet<>();
 
     public MetadataDelta(MetadataImage image) {
         this.image = image;
@@ -59,6 +64,16 @@ public final class MetadataDelta {
             changedBrokers.put(r.brokerId(), BrokerRegistration.fromRecord(r));
         } else if (record instanceof ProducerIdsRecord r) {
             replay(r);
+        } else if (record instanceof UserScramCredentialRecord r) {
+            scramFor(r.mechanism()).put(r.name(), r.credential());
+            changedScramUsers.add(r.name());
+        } else if (record instanceof RemoveUserScramCredentialRecord r) {
+            // The controller only deletes what exists (else RESOURCE_NOT_FOUND): anything else is a bug.
+            if (scramFor(r.mechanism()).remove(r.name()) == null) {
+                throw new IllegalStateException("RemoveUserScramCredentialRecord of user " + r.name() + " with no "
+                        + r.mechanism().mechanismName() + " credential");
+            }
+            changedScramUsers.add(r.name());
         } else if (!(record instanceof NoOpRecord)) {
             throw new IllegalStateException("no replay for " + record);
         }
@@ -79,6 +94,17 @@ public final class MetadataDelta {
         return producerIds != null ? producerIds : image.producerIds();
     }
 
+    private Map<String, ScramCredential> scramFor(ScramAlgorithm mechanism) {
+        return changedScram.computeIfAbsent(
+                mechanism, m -> new HashMap<>(image.scram().credentials(m)));
+    }
+
+    /** {@code user}'s credential for {@code mechanism} as of the records replayed so far, or null. */
+    public ScramCredential scramCredential(ScramAlgorithm mechanism, String user) {
+        Map<String, ScramCredential> changed = changedScram.get(mechanism);
+        return changed != null ? changed.get(user) : image.scram().credential(mechanism, user);
+    }
+
     private Map<String, String> configsFor(ConfigResource resource) {
         return changedConfigs.computeIfAbsent(
                 resource, r -> new HashMap<>(image.configs().configs(r)));
@@ -95,7 +121,7 @@ public final class MetadataDelta {
             throw new IllegalArgumentException(
                     "offset " + offset + " is before the base image's offset " + image.offset());
         }
-        return new MetadataImage(offset, topics.apply(), applyConfigs(), applyCluster(), producerIds());
+        return new MetadataImage(offset, topics.apply(), applyConfigs(), applyCluster(), producerIds(), applyScram());
     }
 
     private ConfigurationsImage applyConfigs() {
@@ -106,6 +132,16 @@ public final class MetadataDelta {
                 new HashMap<>(image.configs().all());
         configs.putAll(changedConfigs);
         return new ConfigurationsImage(configs);
+    }
+
+    private ScramImage applyScram() {
+        if (changedScram.isEmpty()) {
+            return image.scram();
+        }
+        Map<ScramAlgorithm, Map<String, ScramCredential>> credentials = new EnumMap<>(ScramAlgorithm.class);
+        credentials.putAll(image.scram().all());
+        credentials.putAll(changedScram);
+        return new ScramImage(credentials);
     }
 
     private ClusterImage applyCluster() {
@@ -142,8 +178,17 @@ public final class MetadataDelta {
         return Collections.unmodifiableSet(new TreeSet<>(changedBrokers.keySet()));
     }
 
+    /** Users whose SCRAM credentials were set or deleted in this delta, in name order. */
+    public Set<String> changedScramUsers() {
+        return Collections.unmodifiableSet(changedScramUsers);
+    }
+
     /** Whether no record that changes anything was replayed. */
     public boolean isEmpty() {
-        return topics.isEmpty() && changedConfigs.isEmpty() && changedBrokers.isEmpty() && producerIds == null;
+        return topics.isEmpty()
+                && changedConfigs.isEmpty()
+                && changedBrokers.isEmpty()
+                && producerIds == null
+                && changedScram.isEmpty();
     }
 }

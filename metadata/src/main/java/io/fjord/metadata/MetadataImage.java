@@ -6,8 +6,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The cluster's metadata as of one log offset: topics (with partitions), explicit configs, brokers and
- * the producer id high-water mark.
+ * The cluster's metadata as of one log offset: topics (with partitions), explicit configs, brokers,
+ * the producer id high-water mark and the users' SCRAM credentials.
  * An image is never modified; the next one is built by a {@link MetadataDelta} and swapped in, so any
  * thread may read an image it holds without locks.
  *
@@ -18,25 +18,36 @@ public record MetadataImage(
         TopicsImage topics,
         ConfigurationsImage configs,
         ClusterImage cluster,
-        ProducerIdsImage producerIds) {
+        ProducerIdsImage producerIds,
+        ScramImage scram) {
 
     public static final MetadataImage EMPTY = new MetadataImage(
-            -1L, TopicsImage.EMPTY, ConfigurationsImage.EMPTY, ClusterImage.EMPTY, ProducerIdsImage.EMPTY);
+            -1L,
+            TopicsImage.EMPTY,
+            ConfigurationsImage.EMPTY,
+            ClusterImage.EMPTY,
+            ProducerIdsImage.EMPTY,
+            ScramImage.EMPTY);
 
     public MetadataImage {
         Objects.requireNonNull(topics, "topics");
         Objects.requireNonNull(configs, "configs");
         Objects.requireNonNull(cluster, "cluster");
         Objects.requireNonNull(producerIds, "producerIds");
+        Objects.requireNonNull(scram, "scram");
     }
 
     public boolean isEmpty() {
-        return topics.isEmpty() && configs.all().isEmpty() && cluster.brokers().isEmpty() && producerIds.isEmpty();
+        return topics.isEmpty()
+                && configs.all().isEmpty()
+                && cluster.brokers().isEmpty()
+                && producerIds.isEmpty()
+                && scram.isEmpty();
     }
 
     /**
      * Records that rebuild this image when replayed onto {@link #EMPTY}: brokers, then each topic with its
-     * partitions, then configs, then the producer id mark. The base of snapshots and of catching up a newly installed publisher.
+     * partitions, then configs, then the producer id mark, then the SCRAM credentials. The base of snapshots and of catching up a newly installed publisher.
      */
     public List<MetadataRecord> toRecords() {
         List<MetadataRecord> records = new ArrayList<>();
@@ -55,6 +66,7 @@ public record MetadataImage(
         if (!producerIds.isEmpty()) {
             records.add(producerIds.toRecord());
         }
+        scram.appendRecords(records);
         return records;
     }
 }

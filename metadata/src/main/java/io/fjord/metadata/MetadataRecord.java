@@ -15,4 +15,6 @@ public sealed interface MetadataRecord
                 ConfigRecord,
                 RemoveTopicRecord,
                 ProducerIdsRecord,
+                UserScramCredentialRecord,
+                RemoveUserScramCredentialRecord,
                 NoOpRecord {}

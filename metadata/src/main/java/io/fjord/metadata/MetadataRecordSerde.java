@@ -25,7 +25,8 @@ import java.util.List;
  * </table>
  *
  * <p>Field encodings: int32 as a zig-zag varint; a {@link Uuid} as 16 bytes (most significant long
- * first); a boolean as one byte 0 or 1; a string as an unsigned varint of (UTF-8 length + 1) then the
+ * first); a boolean as one byte 0 or 1; a byte array as an unsigned varint of (length + 1) then the bytes (0 meaning
+ * null, which no record writes); a string as an unsigned varint of (UTF-8 length + 1) then the
  * bytes, 0 meaning null; an int array as an unsigned varint of (count + 1) then zig-zag varints, 0 meaning
  * null; a list as an unsigned varint count then the elements; an enum as its one-byte id.
  *
@@ -41,14 +42,19 @@ public final class MetadataRecordSerde {
     public static final int CONFIG_TYPE = 4;
     public static final int PARTITION_CHANGE_TYPE = 5;
     public static final int REMOVE_TOPIC_TYPE = 9;
+    public static final int USER_SCRAM_CREDENTIAL_TYPE = 11;
     public static final int PRODUCER_IDS_TYPE = 15;
     public static final int NO_OP_TYPE = 20;
+    public static final int REMOVE_USER_SCRAM_CREDENTIAL_TYPE = 22;
 
     /**
      * The highest version of record type {@code type} this code reads and writes: RegisterBroker v1 adds
      * {@code inControlledShutdown}; Partition v1 and PartitionChange v1 add {@code removingReplicas} and
      * {@code addingReplicas} (reassignment); every other type is at version 0 (ProducerIds, Kafka's type 15:
-     * int32 broker id as a zig-zag varint, then broker epoch and next producer id as 8-byte big-endian longs). Older versions still read
+     * int32 broker id as a zig-zag varint, then broker epoch and next producer id as 8-byte big-endian longs;
+     * UserScramCredential, Kafka's type 11: name string, mechanism as Kafka's type byte, salt, StoredKey and ServerKey
+     * as byte arrays, iterations as a zig-zag varint; RemoveUserScramCredential, Kafka's type 22: name, mechanism
+     * byte). Older versions still read
      * (the new fields take their defaults: not in controlled shutdown, no reassignment, unchanged).
      */
     public static int currentVersion(int type) {
@@ -115,6 +121,19 @@ public final class MetadataRecordSerde {
             out.varint(r.brokerId());
             out.long8(r.brokerEpoch());
             out.long8(r.nextProducerId());
+        } else if (record instanceof UserScramCredentialRecord r) {
+            out.header(USER_SCRAM_CREDENTIAL_TYPE);
+            out.string(r.name());
+            out.bytes.write(r.mechanism().type());
+            ScramCredential credential = r.credential();
+            out.byteArray(credential.salt());
+            out.byteArray(credential.storedKey());
+            out.byteArray(credential.serverKey());
+            out.varint(credential.iterations());
+        } else if (record instanceof RemoveUserScramCredentialRecord r) {
+            out.header(REMOVE_USER_SCRAM_CREDENTIAL_TYPE);
+            out.string(r.name());
+            out.bytes.write(r.mechanism().type());
         } else if (record instanceof NoOpRecord) {
             out.header(NO_OP_TYPE);
         } else {
@@ -167,6 +186,17 @@ public final class MetadataRecordSerde {
                 return new RemoveTopicRecord(in.uuid());
             case PRODUCER_IDS_TYPE:
                 return new ProducerIdsRecord(in.varint(), in.long8(), in.long8());
+            case USER_SCRAM_CREDENTIAL_TYPE:
+                return new UserScramCredentialRecord(
+                        in.nonNullString("user name"),
+                        readScramMechanism(in),
+                        new ScramCredential(
+                                in.nonNullByteArray("salt"),
+                                in.nonNullByteArray("stored key"),
+                                in.nonNullByteArray("server key"),
+                                in.varint()));
+            case REMOVE_USER_SCRAM_CREDENTIAL_TYPE:
+                return new RemoveUserScramCredentialRecord(in.nonNullString("user name"), readScramMechanism(in));
             case NO_OP_TYPE:
                 return new NoOpRecord();
             default:
@@ -216,6 +246,15 @@ public final class MetadataRecordSerde {
         int[] removing = version >= 1 ? in.intArray() : null;
         int[] adding = version >= 1 ? in.intArray() : null;
         return new PartitionChangeRecord(topicId, partitionId, isr, leader, replicas, removing, adding);
+    }
+
+    private static ScramAlgorithm readScramMechanism(Reader in) {
+        byte type = in.readByte();
+        ScramAlgorithm mechanism = ScramAlgorithm.forType(type);
+        if (mechanism == null) {
+            throw new MalformedMetadataRecordException("unknown SCRAM mechanism type " + type);
+        }
+        return mechanism;
     }
 
     private static ConfigRecord readConfig(Reader in) {
@@ -271,6 +310,11 @@ public final class MetadataRecordSerde {
             byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
             unsignedVarint(utf8.length + 1);
             bytes.write(utf8, 0, utf8.length);
+        }
+
+        void byteArray(byte[] value) {
+            unsignedVarint(value.length + 1);
+            bytes.write(value, 0, value.length);
         }
 
         void intArray(int[] values) {
@@ -375,6 +419,21 @@ public final class MetadataRecordSerde {
             } catch (CharacterCodingException e) {
                 throw new MalformedMetadataRecordException("string is not valid UTF-8", e);
             }
+        }
+
+        byte[] nonNullByteArray(String what) {
+            int lengthPlusOne = unsignedVarint(what + " length");
+            if (lengthPlusOne == 0) {
+                throw new MalformedMetadataRecordException(what + " must not be null");
+            }
+            int length = lengthPlusOne - 1;
+            if (length < 0 || length > buffer.remaining()) {
+                throw new MalformedMetadataRecordException(what + " length " + Integer.toUnsignedString(length)
+                        + " exceeds the " + buffer.remaining() + " byte(s) left");
+            }
+            byte[] value = new byte[length];
+            buffer.get(value);
+            return value;
         }
 
         String nonNullString(String what) {

@@ -174,9 +174,66 @@ class MetadataDeltaTest {
                 new TopicRecord("orders", ORDERS),
                 partition(ORDERS, 0, 1),
                 new TopicRecord("payments", PAYMENTS),
-                new ConfigRecord(ConfigResourceType.TOPIC, "payments", "segment.bytes", "1024"));
+                new ConfigRecord(ConfigResourceType.TOPIC, "payments", "segment.bytes", "1024"),
+                new UserScramCredentialRecord("alice", ScramAlgorithm.SCRAM_SHA_256, credential(1)),
+                new UserScramCredentialRecord("alice", ScramAlgorithm.SCRAM_SHA_512, credential(2)));
         MetadataImage rebuilt = replay(MetadataImage.EMPTY, 7, image.toRecords().toArray(new MetadataRecord[0]));
 
         assertThat(rebuilt).isEqualTo(image);
+    }
+
+    static ScramCredential credential(int seed) {
+        byte[] salt = {(byte) seed};
+        byte[] salted = ScramAlgorithm.SCRAM_SHA_256.saltedPassword(new byte[] {(byte) seed}, salt, 1);
+        return ScramAlgorithm.SCRAM_SHA_256.credential(salt, salted, 4096 + seed);
+    }
+
+    @Test
+    void scramCredentialsAreSetReplacedAndRemovedPerUserAndMechanism() {
+        MetadataImage image = replay(
+                MetadataImage.EMPTY,
+                3,
+                new UserScramCredentialRecord("alice", ScramAlgorithm.SCRAM_SHA_256, credential(1)),
+                new UserScramCredentialRecord("alice", ScramAlgorithm.SCRAM_SHA_512, credential(2)),
+                new UserScramCredentialRecord("bob", ScramAlgorithm.SCRAM_SHA_256, credential(3)),
+                new UserScramCredentialRecord("alice", ScramAlgorithm.SCRAM_SHA_256, credential(4)));
+        assertThat(image.scram().credential(ScramAlgorithm.SCRAM_SHA_256, "alice"))
+                .isEqualTo(credential(4));
+        assertThat(image.scram().credential(ScramAlgorithm.SCRAM_SHA_512, "alice"))
+                .isEqualTo(credential(2));
+        assertThat(image.scram().credentials(ScramAlgorithm.SCRAM_SHA_256)).containsOnlyKeys("alice", "bob");
+        assertThat(image.isEmpty()).isFalse();
+
+        MetadataDelta delta = new MetadataDelta(image);
+        delta.replay(new RemoveUserScramCredentialRecord("alice", ScramAlgorithm.SCRAM_SHA_512));
+        delta.replay(new RemoveUserScramCredentialRecord("bob", ScramAlgorithm.SCRAM_SHA_256));
+        assertThat(delta.changedScramUsers()).containsExactly("alice", "bob");
+        MetadataImage after = delta.apply(5);
+
+        assertThat(after.scram().credential(ScramAlgorithm.SCRAM_SHA_512, "alice"))
+                .isNull();
+        assertThat(after.scram().credential(ScramAlgorithm.SCRAM_SHA_256, "bob"))
+                .isNull();
+        assertThat(after.scram().all()).containsOnlyKeys(ScramAlgorithm.SCRAM_SHA_256); // SHA-512 has no user left
+        // The base image is untouched.
+        assertThat(image.scram().credential(ScramAlgorithm.SCRAM_SHA_512, "alice"))
+                .isEqualTo(credential(2));
+        // Removing what is not there contradicts the image.
+        assertThatThrownBy(() ->
+                        replay(after, 6, new RemoveUserScramCredentialRecord("bob", ScramAlgorithm.SCRAM_SHA_256)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("bob");
+        assertThat(replay(after, 6, new RemoveUserScramCredentialRecord("alice", ScramAlgorithm.SCRAM_SHA_256))
+                        .isEmpty())
+                .isTrue();
+    }
+
+    @Test
+    void aScramCredentialShowsNoKeyMaterialWhenPrinted() {
+        UserScramCredentialRecord record =
+                new UserScramCredentialRecord("alice", ScramAlgorithm.SCRAM_SHA_256, credential(1));
+        String storedKey = java.util.Arrays.toString(credential(1).storedKey());
+        assertThat(record.toString()).contains("alice").contains("4097").doesNotContain(storedKey);
+        assertThat(replay(MetadataImage.EMPTY, 0, record).toString()).doesNotContain(storedKey);
     }
 }

@@ -44,7 +44,22 @@ class MetadataRecordSerdeTest {
                 new RemoveTopicRecord(TOPIC_ID),
                 new ProducerIdsRecord(2, -1L, 5000L),
                 new ProducerIdsRecord(-1, Long.MIN_VALUE, Long.MAX_VALUE),
+                new UserScramCredentialRecord(
+                        "al\u00efce",
+                        ScramAlgorithm.SCRAM_SHA_256,
+                        new ScramCredential(new byte[] {1, 2, 3}, new byte[32], bytes(32, 7), 8192)),
+                new UserScramCredentialRecord(
+                        "",
+                        ScramAlgorithm.SCRAM_SHA_512,
+                        new ScramCredential(new byte[0], bytes(64, 1), bytes(64, 2), Integer.MAX_VALUE)),
+                new RemoveUserScramCredentialRecord("bob", ScramAlgorithm.SCRAM_SHA_512),
                 new NoOpRecord());
+    }
+
+    static byte[] bytes(int length, int seed) {
+        byte[] bytes = new byte[length];
+        new Random(seed).nextBytes(bytes);
+        return bytes;
     }
 
     @Test
@@ -53,6 +68,28 @@ class MetadataRecordSerdeTest {
             byte[] bytes = MetadataRecordSerde.write(record);
             assertThat(MetadataRecordSerde.read(bytes)).as("%s", record).isEqualTo(record);
         }
+    }
+
+    @Test
+    void scramRecordsUseKafkasTypeIdsAndMechanismBytes() {
+        byte[] upsert = MetadataRecordSerde.write(new UserScramCredentialRecord(
+                "a", ScramAlgorithm.SCRAM_SHA_512, new ScramCredential(new byte[1], new byte[2], new byte[3], 4096)));
+        // type 11, version 0, name "a" (length+1 = 2), mechanism 2, salt/stored/server lengths+1, iterations 4096.
+        assertThat(upsert).startsWith(11, 0, 2, 'a', 2, 2, 0, 3, 0, 0, 4, 0, 0, 0);
+        assertThat(MetadataRecordSerde.write(new RemoveUserScramCredentialRecord("a", ScramAlgorithm.SCRAM_SHA_256)))
+                .containsExactly(22, 0, 2, 'a', 1);
+    }
+
+    @Test
+    void rejectsAnUnknownScramMechanismAndAKeyLongerThanTheBytesPresent() {
+        assertThatThrownBy(() -> MetadataRecordSerde.read(new byte[] {22, 0, 2, 'a', 0}))
+                .isInstanceOf(MalformedMetadataRecordException.class)
+                .hasMessageContaining("unknown SCRAM mechanism type 0");
+        // A salt that claims 2^28 bytes in a 10-byte record.
+        assertThatThrownBy(() -> MetadataRecordSerde.read(
+                        new byte[] {11, 0, 2, 'a', 1, (byte) 0x81, (byte) 0x80, (byte) 0x80, (byte) 0x80, 1}))
+                .isInstanceOf(MalformedMetadataRecordException.class)
+                .hasMessageContaining("salt length");
     }
 
     @Test
@@ -201,7 +238,7 @@ class MetadataRecordSerdeTest {
     /** A random record of a random type, with random field values in their legal ranges. */
     static MetadataRecord randomRecord(Random random) {
         Uuid id = new Uuid(random.nextLong(), random.nextLong());
-        switch (random.nextInt(7)) {
+        switch (random.nextInt(9)) {
             case 0:
                 List<Endpoint> endpoints = new ArrayList<>();
                 for (int i = random.nextInt(3); i > 0; i--) {
@@ -240,6 +277,19 @@ class MetadataRecordSerdeTest {
                         random.nextBoolean() ? null : randomString(random));
             case 5:
                 return new RemoveTopicRecord(id);
+            case 6:
+                return new UserScramCredentialRecord(
+                        randomString(random),
+                        random.nextBoolean() ? ScramAlgorithm.SCRAM_SHA_256 : ScramAlgorithm.SCRAM_SHA_512,
+                        new ScramCredential(
+                                bytes(random.nextInt(30), random.nextInt()),
+                                bytes(random.nextInt(65), random.nextInt()),
+                                bytes(random.nextInt(65), random.nextInt()),
+                                random.nextInt()));
+            case 7:
+                return new RemoveUserScramCredentialRecord(
+                        randomString(random),
+                        random.nextBoolean() ? ScramAlgorithm.SCRAM_SHA_256 : ScramAlgorithm.SCRAM_SHA_512);
             default:
                 return new NoOpRecord();
         }

@@ -26,10 +26,14 @@ import io.fjord.metadata.MetadataRecordSerde;
 import io.fjord.metadata.PartitionReassignment;
 import io.fjord.metadata.PartitionRegistration;
 import io.fjord.metadata.ReassignmentResult;
+import io.fjord.metadata.ScramCredentialDeletion;
+import io.fjord.metadata.ScramCredentialResult;
+import io.fjord.metadata.ScramCredentialUpsertion;
 import io.fjord.raft.MetadataCommand.AllocateProducerIds;
 import io.fjord.raft.MetadataCommand.AlterConfigs;
 import io.fjord.raft.MetadataCommand.AlterPartition;
 import io.fjord.raft.MetadataCommand.AlterPartitionReassignments;
+import io.fjord.raft.MetadataCommand.AlterUserScramCredentials;
 import io.fjord.raft.MetadataCommand.AppendRecords;
 import io.fjord.raft.MetadataCommand.Barrier;
 import io.fjord.raft.MetadataCommand.ControlledShutdown;
@@ -87,6 +91,11 @@ final class CommandCodec {
     static final byte ELECT_LEADERS_KIND = 10;
     static final byte ALTER_PARTITION_REASSIGNMENTS_KIND = 11;
     static final byte ALLOCATE_PRODUCER_IDS_KIND = 12;
+    /**
+     * Deletions as an int32 count and, each, name string and mechanism byte; upsertions as an int32 count and, each,
+     * name string, mechanism byte, iterations int32, salt, StoredKey and ServerKey as int32-length byte arrays.
+     */
+    static final byte ALTER_USER_SCRAM_CREDENTIALS_KIND = 13;
     /** The only read-only query: a broker heartbeat, answered by the leader without a log entry. */
     static final byte HEARTBEAT_QUERY_KIND = 100;
 
@@ -190,6 +199,17 @@ final class CommandCodec {
             writeConfig(out, c.config());
         } else if (command instanceof AllocateProducerIds c) {
             out.writeByte(ALLOCATE_PRODUCER_IDS_KIND).writeInt(c.brokerId()).writeLong(c.floor());
+        } else if (command instanceof AlterUserScramCredentials c) {
+            out.writeByte(ALTER_USER_SCRAM_CREDENTIALS_KIND)
+                    .writeInt(c.deletions().size());
+            for (ScramCredentialDeletion d : c.deletions()) {
+                out.writeString(d.name()).writeByte(d.mechanism());
+            }
+            out.writeInt(c.upsertions().size());
+            for (ScramCredentialUpsertion u : c.upsertions()) {
+                out.writeString(u.name()).writeByte(u.mechanism()).writeInt(u.iterations());
+                out.writeBytes(u.salt()).writeBytes(u.storedKey()).writeBytes(u.serverKey());
+            }
         } else if (command instanceof Barrier c) {
             out.writeByte(BARRIER_KIND).writeInt(c.nodeId());
         } else {
@@ -269,11 +289,44 @@ final class CommandCodec {
                 return new ControlledShutdown(in.readInt(), in.readUuid(), readConfig(in));
             case ALLOCATE_PRODUCER_IDS_KIND:
                 return new AllocateProducerIds(in.readInt(), in.readLong());
+            case ALTER_USER_SCRAM_CREDENTIALS_KIND:
+                return decodeAlterUserScramCredentials(in);
             case BARRIER_KIND:
                 return new Barrier(in.readInt());
             default:
                 throw new MalformedCommandException("unknown metadata command kind " + kind);
         }
+    }
+
+    private static AlterUserScramCredentials decodeAlterUserScramCredentials(WireReader in) {
+        int deletionCount = in.readCount(5);
+        List<ScramCredentialDeletion> deletions = new ArrayList<>(deletionCount);
+        for (int i = 0; i < deletionCount; i++) {
+            deletions.add(new ScramCredentialDeletion(in.readString(), in.readByte()));
+        }
+        int upsertionCount = in.readCount(21);
+        List<ScramCredentialUpsertion> upsertions = new ArrayList<>(upsertionCount);
+        for (int i = 0; i < upsertionCount; i++) {
+            upsertions.add(new ScramCredentialUpsertion(
+                    in.readString(), in.readByte(), in.readInt(), in.readBytes(), in.readBytes(), in.readBytes()));
+        }
+        return new AlterUserScramCredentials(deletions, upsertions);
+    }
+
+    /** Per-user results, each as user string, int16 error code and message string. */
+    static byte[] scramCredentialsReply(List<ScramCredentialResult> results) {
+        WireWriter out = okReply().writeInt(results.size());
+        for (ScramCredentialResult r : results) {
+            out.writeString(r.user()).writeShort(r.error().code()).writeString(r.message());
+        }
+        return out.toByteArray();
+    }
+
+    static List<ScramCredentialResult> decodeScramCredentialsReply(byte[] reply) {
+        return decodeListReply(
+                reply,
+                10,
+                in -> new ScramCredentialResult(in.readString(), Errors.forCode(in.readShort()), in.readString()));
     }
 
     private static ControllerConfig readConfig(WireReader in) {

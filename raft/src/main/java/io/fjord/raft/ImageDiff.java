@@ -8,8 +8,13 @@ import io.fjord.metadata.MetadataImage;
 import io.fjord.metadata.MetadataRecord;
 import io.fjord.metadata.PartitionRegistration;
 import io.fjord.metadata.RemoveTopicRecord;
+import io.fjord.metadata.RemoveUserScramCredentialRecord;
+import io.fjord.metadata.ScramAlgorithm;
+import io.fjord.metadata.ScramCredential;
+import io.fjord.metadata.ScramImage;
 import io.fjord.metadata.TopicImage;
 import io.fjord.metadata.TopicRecord;
+import io.fjord.metadata.UserScramCredentialRecord;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -17,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -57,6 +63,7 @@ final class ImageDiff {
         if (to.producerIds().nextProducerId() > from.producerIds().nextProducerId()) {
             records.add(to.producerIds().toRecord());
         }
+        addChangedScramCredentials(from.scram(), to.scram(), records);
         return records;
     }
 
@@ -65,6 +72,23 @@ final class ImageDiff {
         for (Map.Entry<Integer, PartitionRegistration> e : after.partitions().entrySet()) {
             if (!e.getValue().equals(before.partition(e.getKey()))) {
                 out.add(e.getValue().toRecord(topicId, e.getKey()));
+            }
+        }
+    }
+
+    private static void addChangedScramCredentials(ScramImage from, ScramImage to, List<MetadataRecord> out) {
+        for (ScramAlgorithm mechanism : ScramAlgorithm.values()) {
+            Map<String, ScramCredential> before = from.credentials(mechanism);
+            Map<String, ScramCredential> after = to.credentials(mechanism);
+            for (String user : new TreeSet<>(before.keySet())) {
+                if (!after.containsKey(user)) {
+                    out.add(new RemoveUserScramCredentialRecord(user, mechanism));
+                }
+            }
+            for (Map.Entry<String, ScramCredential> e : new TreeMap<>(after).entrySet()) {
+                if (!e.getValue().equals(before.get(e.getKey()))) {
+                    out.add(new UserScramCredentialRecord(e.getKey(), mechanism, e.getValue()));
+                }
             }
         }
     }

@@ -11,6 +11,8 @@ import io.fjord.metadata.ElectionType;
 import io.fjord.metadata.Endpoint;
 import io.fjord.metadata.MetadataRecord;
 import io.fjord.metadata.PartitionReassignment;
+import io.fjord.metadata.ScramCredentialDeletion;
+import io.fjord.metadata.ScramCredentialUpsertion;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -121,6 +123,18 @@ sealed interface MetadataCommand {
 
     /** A broker asks for the next block of producer ids, starting at {@code floor} or above. */
     record AllocateProducerIds(int brokerId, long floor) implements MetadataCommand {}
+
+    /**
+     * AlterUserScramCredentials; the upsertions carry StoredKey and ServerKey, never the SaltedPassword the client
+     * sent (derived by the submitting node: see {@link ScramCredentialUpsertion}).
+     */
+    record AlterUserScramCredentials(List<ScramCredentialDeletion> deletions, List<ScramCredentialUpsertion> upsertions)
+            implements MetadataCommand {
+        public AlterUserScramCredentials {
+            deletions = List.copyOf(deletions);
+            upsertions = List.copyOf(upsertions);
+        }
+    }
 
     /** Changes nothing; its commit tells {@code nodeId} that it has applied everything before it. */
     record Barrier(int nodeId) implements MetadataCommand {}

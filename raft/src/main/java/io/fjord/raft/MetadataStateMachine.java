@@ -16,6 +16,7 @@ import io.fjord.raft.MetadataCommand.AllocateProducerIds;
 import io.fjord.raft.MetadataCommand.AlterConfigs;
 import io.fjord.raft.MetadataCommand.AlterPartition;
 import io.fjord.raft.MetadataCommand.AlterPartitionReassignments;
+import io.fjord.raft.MetadataCommand.AlterUserScramCredentials;
 import io.fjord.raft.MetadataCommand.AppendRecords;
 import io.fjord.raft.MetadataCommand.Barrier;
 import io.fjord.raft.MetadataCommand.ControlledShutdown;
@@ -428,6 +429,10 @@ final class MetadataStateMachine extends BaseStateMachine {
                     CommandCodec::booleanReply);
         } else if (command instanceof AllocateProducerIds c) {
             return commit(logic().allocateProducerIds(image, c.brokerId(), c.floor()), CommandCodec::offsetReply);
+        } else if (command instanceof AlterUserScramCredentials c) {
+            return commit(
+                    logic().alterUserScramCredentials(image, c.deletions(), c.upsertions()),
+                    CommandCodec::scramCredentialsReply);
         } else if (command instanceof Barrier c) {
             if (c.nodeId() == nodeId) {
                 markCaughtUp();
@@ -470,7 +475,7 @@ final class MetadataStateMachine extends BaseStateMachine {
 
     /**
      * For the decisions that read no controller setting and draw no random number (DeleteTopics,
-     * AlterPartition, ElectLeaders, AllocateProducerIds), which is why their commands carry neither.
+     * AlterPartition, ElectLeaders, AllocateProducerIds, AlterUserScramCredentials), which is why their commands carry neither.
      */
     private ControllerLogic logic() {
         return logic(ControllerConfig.DEFAULT, 0L);

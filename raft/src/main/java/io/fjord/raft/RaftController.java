@@ -20,10 +20,14 @@ import io.fjord.metadata.ElectionType;
 import io.fjord.metadata.Endpoint;
 import io.fjord.metadata.PartitionReassignment;
 import io.fjord.metadata.ReassignmentResult;
+import io.fjord.metadata.ScramCredentialDeletion;
+import io.fjord.metadata.ScramCredentialResult;
+import io.fjord.metadata.ScramCredentialUpsertion;
 import io.fjord.raft.MetadataCommand.AllocateProducerIds;
 import io.fjord.raft.MetadataCommand.AlterConfigs;
 import io.fjord.raft.MetadataCommand.AlterPartition;
 import io.fjord.raft.MetadataCommand.AlterPartitionReassignments;
+import io.fjord.raft.MetadataCommand.AlterUserScramCredentials;
 import io.fjord.raft.MetadataCommand.ControlledShutdown;
 import io.fjord.raft.MetadataCommand.CreatePartitions;
 import io.fjord.raft.MetadataCommand.CreateTopics;
@@ -50,7 +54,7 @@ import org.slf4j.LoggerFactory;
  * here (topic ids, placement), and so writes the same records; the leader's reply carries the
  * per-topic results back. Forwarding is therefore Ratis's own client retry to the leader: a broker that
  * is not the active controller serves CreateTopics, DeleteTopics, CreatePartitions,
- * IncrementalAlterConfigs, broker registration and producer id blocks the same way as the leader does. A request is decided
+ * IncrementalAlterConfigs, broker registration, producer id blocks and SCRAM credentials the same way as the leader does. A request is decided
  * against the committed state, exactly once (the Ratis retry cache drops a retried duplicate), so two
  * creates of one name cannot both succeed. {@code validateOnly} requests also pass through the log (and
  * write nothing). The single-node {@link io.fjord.metadata.Controller} applies the same rules.
@@ -156,6 +160,13 @@ public final class RaftController implements ControllerApi, AutoCloseable {
     @Override
     public CompletableFuture<Long> allocateProducerIds(int brokerId, long floor) {
         return call(new AllocateProducerIds(brokerId, floor), CommandCodec::decodeOffsetReply);
+    }
+
+    /** Decided in the log like every request; the entry holds the derived keys, never a SaltedPassword. */
+    @Override
+    public CompletableFuture<List<ScramCredentialResult>> alterUserScramCredentials(
+            List<ScramCredentialDeletion> deletions, List<ScramCredentialUpsertion> upsertions) {
+        return call(new AlterUserScramCredentials(deletions, upsertions), CommandCodec::decodeScramCredentialsReply);
     }
 
     /**

@@ -24,8 +24,13 @@ import io.fjord.metadata.Endpoint;
 import io.fjord.metadata.NoOpRecord;
 import io.fjord.metadata.PartitionRegistration;
 import io.fjord.metadata.ProducerIdsRecord;
+import io.fjord.metadata.ScramAlgorithm;
+import io.fjord.metadata.ScramCredentialDeletion;
+import io.fjord.metadata.ScramCredentialResult;
+import io.fjord.metadata.ScramCredentialUpsertion;
 import io.fjord.metadata.TopicRecord;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -93,6 +98,44 @@ class CommandCodecTest {
                                         new AlterConfigOp("x", AlterConfigOp.OpType.DELETE, null))))));
         for (MetadataCommand command : commands) {
             assertThat(roundTrip(command)).isEqualTo(command);
+        }
+    }
+
+    @Test
+    void scramAlterationsCarryTheDerivedKeysAndNeverTheSaltedPassword() {
+        byte[] salt = {1, 2, 3};
+        byte[] salted = ScramAlgorithm.SCRAM_SHA_256.saltedPassword(new byte[] {'p', 'w'}, salt, 4096);
+        MetadataCommand command = new MetadataCommand.AlterUserScramCredentials(
+                List.of(new ScramCredentialDeletion("bob", (byte) 2), new ScramCredentialDeletion("", (byte) 9)),
+                List.of(
+                        ScramCredentialUpsertion.fromSaltedPassword("alice", (byte) 1, 8192, salt, salted),
+                        ScramCredentialUpsertion.fromSaltedPassword("eve", (byte) 0, 1, new byte[0], salted)));
+        byte[] entry = CommandCodec.encode(command);
+
+        assertThat(CommandCodec.decode(entry)).isEqualTo(command);
+        assertThat(Collections.indexOfSubList(Bytes.of(entry), Bytes.of(salted)))
+                .as("the SaltedPassword is not in the log entry")
+                .isEqualTo(-1);
+        for (int length = 0; length < entry.length; length++) {
+            byte[] truncated = Arrays.copyOf(entry, length);
+            assertThatThrownBy(() -> CommandCodec.decode(truncated)).isInstanceOf(MalformedCommandException.class);
+        }
+
+        List<ScramCredentialResult> results = List.of(
+                new ScramCredentialResult("alice", Errors.NONE, null),
+                new ScramCredentialResult("", Errors.UNACCEPTABLE_CREDENTIAL, "Username must not be empty"));
+        assertThat(CommandCodec.decodeScramCredentialsReply(CommandCodec.scramCredentialsReply(results)))
+                .isEqualTo(results);
+    }
+
+    /** Byte arrays as lists, for sub-sequence searches. */
+    private static final class Bytes {
+        static List<Byte> of(byte[] bytes) {
+            List<Byte> list = new java.util.ArrayList<>(bytes.length);
+            for (byte b : bytes) {
+                list.add(b);
+            }
+            return list;
         }
     }
 

@@ -13,7 +13,11 @@ import io.fjord.metadata.PartitionRecord;
 import io.fjord.metadata.ProducerIdsRecord;
 import io.fjord.metadata.RegisterBrokerRecord;
 import io.fjord.metadata.RemoveTopicRecord;
+import io.fjord.metadata.RemoveUserScramCredentialRecord;
+import io.fjord.metadata.ScramAlgorithm;
+import io.fjord.metadata.ScramCredential;
 import io.fjord.metadata.TopicRecord;
+import io.fjord.metadata.UserScramCredentialRecord;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -46,7 +50,10 @@ class ImageDiffTest {
                 new TopicRecord("b", b),
                 new PartitionRecord(b, 0, new int[] {1}, new int[] {1}, 1, 0, 0),
                 new ConfigRecord(ConfigResourceType.TOPIC, "b", "retention.ms", "1"),
-                new ConfigRecord(ConfigResourceType.TOPIC, "a", "cleanup.policy", "compact"));
+                new ConfigRecord(ConfigResourceType.TOPIC, "a", "cleanup.policy", "compact"),
+                new UserScramCredentialRecord("gone", ScramAlgorithm.SCRAM_SHA_256, credential(1)),
+                new UserScramCredentialRecord("kept", ScramAlgorithm.SCRAM_SHA_256, credential(2)),
+                new UserScramCredentialRecord("changed", ScramAlgorithm.SCRAM_SHA_512, credential(3)));
         MetadataImage to = replay(
                 from,
                 20,
@@ -61,11 +68,24 @@ class ImageDiffTest {
                 new PartitionRecord(recreated, 0, new int[] {2}, new int[] {2}, 2, 0, 0),
                 new ConfigRecord(ConfigResourceType.TOPIC, "b", "segment.ms", "5"),
                 new ConfigRecord(ConfigResourceType.BROKER, "", "x", "y"),
-                new ProducerIdsRecord(2, -1L, 3000L));
+                new ProducerIdsRecord(2, -1L, 3000L),
+                new RemoveUserScramCredentialRecord("gone", ScramAlgorithm.SCRAM_SHA_256),
+                new UserScramCredentialRecord("changed", ScramAlgorithm.SCRAM_SHA_512, credential(4)),
+                new UserScramCredentialRecord("new", ScramAlgorithm.SCRAM_SHA_256, credential(5)));
 
+        assertThat(ImageDiff.between(from, to))
+                .filteredOn(r -> r instanceof UserScramCredentialRecord || r instanceof RemoveUserScramCredentialRecord)
+                .containsExactlyInAnyOrder(
+                        new RemoveUserScramCredentialRecord("gone", ScramAlgorithm.SCRAM_SHA_256),
+                        new UserScramCredentialRecord("changed", ScramAlgorithm.SCRAM_SHA_512, credential(4)),
+                        new UserScramCredentialRecord("new", ScramAlgorithm.SCRAM_SHA_256, credential(5)));
         assertThat(applyDiff(from, to)).isEqualTo(to);
         assertThat(applyDiff(MetadataImage.EMPTY, to)).isEqualTo(to);
         assertThat(ImageDiff.between(to, to)).isEmpty();
         assertThat(applyDiff(from, to).producerIds().nextProducerId()).isEqualTo(3000L);
+    }
+
+    private static ScramCredential credential(int seed) {
+        return new ScramCredential(new byte[] {(byte) seed}, new byte[32], new byte[32], 4096 + seed);
     }
 }

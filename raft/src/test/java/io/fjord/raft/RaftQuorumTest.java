@@ -20,6 +20,10 @@ import io.fjord.metadata.Endpoint;
 import io.fjord.metadata.MetadataImage;
 import io.fjord.metadata.MetadataRecord;
 import io.fjord.metadata.NoOpRecord;
+import io.fjord.metadata.ScramAlgorithm;
+import io.fjord.metadata.ScramCredentialDeletion;
+import io.fjord.metadata.ScramCredentialUpsertion;
+import io.fjord.metadata.ScramImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -476,6 +480,47 @@ class RaftQuorumTest {
                     .isEqualTo(12_000L);
             assertThat(quorum.node(follower).controller().allocateProducerIds(1).get(30, TimeUnit.SECONDS))
                     .isEqualTo(12_000L);
+        }
+    }
+
+    @Test
+    void scramCredentialsSetThroughAFollowerReachEveryNodeAndSurviveASnapshotRestart() throws Exception {
+        try (QuorumTestContext quorum = new QuorumTestContext(dir, 3, 5).startAll()) {
+            int leader = quorum.awaitLeader(15_000);
+            int follower = quorum.aFollower(leader);
+            RaftController viaFollower = quorum.node(follower).controller();
+            byte[] salt = {4, 5, 6};
+            byte[] salted = ScramAlgorithm.SCRAM_SHA_256.saltedPassword(new byte[] {'p', 'w'}, salt, 4096);
+            for (int i = 0; i < 6; i++) { // enough entries for snapshots
+                assertThat(viaFollower
+                                .alterUserScramCredentials(
+                                        List.of(),
+                                        List.of(ScramCredentialUpsertion.fromSaltedPassword(
+                                                "user" + i, ScramAlgorithm.SCRAM_SHA_256.type(), 4096, salt, salted)))
+                                .get(30, TimeUnit.SECONDS))
+                        .singleElement()
+                        .satisfies(r -> assertThat(r.error()).isEqualTo(Errors.NONE));
+            }
+            assertThat(viaFollower
+                            .alterUserScramCredentials(
+                                    List.of(
+                                            new ScramCredentialDeletion("user0", ScramAlgorithm.SCRAM_SHA_256.type()),
+                                            new ScramCredentialDeletion("nobody", ScramAlgorithm.SCRAM_SHA_256.type())),
+                                    List.of())
+                            .get(30, TimeUnit.SECONDS))
+                    .extracting(r -> r.error())
+                    .containsExactly(Errors.NONE, Errors.RESOURCE_NOT_FOUND);
+            ScramImage expected = quorum.awaitSameImage(15_000).scram();
+            assertThat(expected.credentials(ScramAlgorithm.SCRAM_SHA_256))
+                    .containsOnlyKeys("user1", "user2", "user3", "user4", "user5");
+            assertThat(expected.credential(ScramAlgorithm.SCRAM_SHA_256, "user1")
+                            .storedKey())
+                    .isEqualTo(ScramAlgorithm.SCRAM_SHA_256.storedKey(salted));
+
+            quorum.stop(follower);
+            quorum.start(follower);
+            quorum.node(follower).ready().get(30, TimeUnit.SECONDS);
+            assertThat(quorum.awaitSameImage(20_000).scram()).isEqualTo(expected);
         }
     }
 }
