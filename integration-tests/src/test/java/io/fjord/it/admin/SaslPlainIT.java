@@ -12,7 +12,6 @@ import io.fjord.protocol.message.SaslHandshakeRequest;
 import io.fjord.protocol.message.SaslHandshakeResponse;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,7 +20,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -32,7 +30,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -186,54 +183,14 @@ public class SaslPlainIT {
 
     @Test
     void kcatLogsInWithPlain() throws Exception {
-        String topic = "kcat-secured";
-        List<String> common = List.of(
-                "kcat",
-                "-b",
-                "127.0.0.1:" + saslPort,
-                "-X",
-                "security.protocol=SASL_PLAINTEXT",
-                "-X",
-                "sasl.mechanisms=PLAIN",
-                "-X",
-                "sasl.username=alice",
-                "-X",
-                "sasl.password=alice-secret");
-        List<String> produce = new ArrayList<>(common);
-        produce.addAll(List.of("-P", "-t", topic, "-K:"));
-        Process producer = new ProcessBuilder(produce).redirectErrorStream(true).start();
-        producer.getOutputStream().write("k1:hello\nk2:world\n".getBytes(StandardCharsets.UTF_8));
-        producer.getOutputStream().close();
-        assertThat(producer.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(producer.exitValue())
-                .as(new String(producer.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
-                .isZero();
-        List<String> consume = new ArrayList<>(common);
-        consume.addAll(List.of("-C", "-t", topic, "-o", "beginning", "-e", "-q", "-f", "%k=%s\\n"));
-        Process consumer = new ProcessBuilder(consume).start();
-        assertThat(consumer.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(new String(consumer.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines())
-                .containsExactlyInAnyOrder("k1=hello", "k2=world");
+        SaslClients.assertKcatRoundTrip(saslPort, "PLAIN", "alice", "alice-secret", "kcat-secured");
     }
 
     private Properties clientProps(String user, String password) {
-        Properties props = new Properties();
-        props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + saslPort);
-        props.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SASL_PLAINTEXT");
-        props.put("sasl.mechanism", "PLAIN");
-        props.put(
-                "sasl.jaas.config",
-                "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + user + "\" password=\""
-                        + password + "\";");
-        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000");
-        return props;
+        return SaslClients.clientProps(saslPort, "PLAIN", SaslClients.PLAIN_LOGIN, user, password);
     }
 
     private Properties producerProps(String user, String password) {
-        Properties props = clientProps(user, password);
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "30000");
-        return props;
+        return SaslClients.producerProps(saslPort, "PLAIN", SaslClients.PLAIN_LOGIN, user, password);
     }
 }

@@ -10,7 +10,6 @@ import io.fjord.protocol.ApiKeys;
 import io.fjord.protocol.message.SaslHandshakeRequest;
 import io.fjord.protocol.message.SaslHandshakeResponse;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,7 +18,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ScramCredentialInfo;
@@ -30,11 +28,9 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -96,12 +92,12 @@ class SaslScramIT {
     void aScramClientProducesAndConsumesInAGroup() throws Exception {
         String topic = "scram-secured";
         try (KafkaProducer<String, String> producer =
-                new KafkaProducer<>(producerProps("SCRAM-SHA-256", "alice", "alice-secret"))) {
+                new KafkaProducer<>(scramProducer("SCRAM-SHA-256", "alice", "alice-secret"))) {
             for (int i = 0; i < 5; i++) {
                 producer.send(new ProducerRecord<>(topic, "k" + i, "v" + i)).get(30, TimeUnit.SECONDS);
             }
         }
-        Properties props = clientProps("SCRAM-SHA-512", "bob", "bob-secret");
+        Properties props = scramClient("SCRAM-SHA-512", "bob", "bob-secret");
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "bob-group");
@@ -130,7 +126,7 @@ class SaslScramIT {
                 // bob has only a SCRAM-SHA-512 credential
                 new String[] {"bob", "bob-secret"})) {
             try (KafkaProducer<String, String> producer =
-                    new KafkaProducer<>(producerProps("SCRAM-SHA-256", login[0], login[1]))) {
+                    new KafkaProducer<>(scramProducer("SCRAM-SHA-256", login[0], login[1]))) {
                 assertThatThrownBy(() -> producer.send(new ProducerRecord<>("scram-secured", "v"))
                                 .get(30, TimeUnit.SECONDS))
                         .as(login[0])
@@ -144,7 +140,7 @@ class SaslScramIT {
 
     @Test
     void aDeletedCredentialNoLongerLogsInWhileTheOtherUserStillDoes() throws Exception {
-        try (Admin alice = Admin.create(clientProps("SCRAM-SHA-256", "alice", "alice-secret"))) {
+        try (Admin alice = Admin.create(scramClient("SCRAM-SHA-256", "alice", "alice-secret"))) {
             assertThat(alice.describeCluster().nodes().get(30, TimeUnit.SECONDS))
                     .hasSize(1);
         }
@@ -152,12 +148,12 @@ class SaslScramIT {
                 .all()
                 .get(30, TimeUnit.SECONDS);
 
-        try (Admin alice = Admin.create(clientProps("SCRAM-SHA-256", "alice", "alice-secret"))) {
+        try (Admin alice = Admin.create(scramClient("SCRAM-SHA-256", "alice", "alice-secret"))) {
             assertThatThrownBy(() -> alice.describeCluster().nodes().get(30, TimeUnit.SECONDS))
                     .cause()
                     .isInstanceOf(SaslAuthenticationException.class);
         }
-        try (Admin bob = Admin.create(clientProps("SCRAM-SHA-512", "bob", "bob-secret"))) {
+        try (Admin bob = Admin.create(scramClient("SCRAM-SHA-512", "bob", "bob-secret"))) {
             assertThat(bob.describeCluster().nodes().get(30, TimeUnit.SECONDS)).hasSize(1);
         }
     }
@@ -174,54 +170,14 @@ class SaslScramIT {
 
     @Test
     void kcatLogsInWithScramSha512() throws Exception {
-        String topic = "kcat-scram";
-        List<String> common = List.of(
-                "kcat",
-                "-b",
-                "127.0.0.1:" + saslPort,
-                "-X",
-                "security.protocol=SASL_PLAINTEXT",
-                "-X",
-                "sasl.mechanisms=SCRAM-SHA-512",
-                "-X",
-                "sasl.username=bob",
-                "-X",
-                "sasl.password=bob-secret");
-        List<String> produce = new ArrayList<>(common);
-        produce.addAll(List.of("-P", "-t", topic, "-K:"));
-        Process producer = new ProcessBuilder(produce).redirectErrorStream(true).start();
-        producer.getOutputStream().write("k1:hello\nk2:world\n".getBytes(StandardCharsets.UTF_8));
-        producer.getOutputStream().close();
-        assertThat(producer.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(producer.exitValue())
-                .as(new String(producer.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
-                .isZero();
-        List<String> consume = new ArrayList<>(common);
-        consume.addAll(List.of("-C", "-t", topic, "-o", "beginning", "-e", "-q", "-f", "%k=%s\\n"));
-        Process consumer = new ProcessBuilder(consume).start();
-        assertThat(consumer.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(new String(consumer.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines())
-                .containsExactlyInAnyOrder("k1=hello", "k2=world");
+        SaslClients.assertKcatRoundTrip(saslPort, "SCRAM-SHA-512", "bob", "bob-secret", "kcat-scram");
     }
 
-    private Properties clientProps(String mechanism, String user, String password) {
-        Properties props = new Properties();
-        props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + saslPort);
-        props.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SASL_PLAINTEXT");
-        props.put("sasl.mechanism", mechanism);
-        props.put(
-                "sasl.jaas.config",
-                "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user + "\" password=\""
-                        + password + "\";");
-        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000");
-        return props;
+    private Properties scramClient(String mechanism, String user, String password) {
+        return SaslClients.clientProps(saslPort, mechanism, SaslClients.SCRAM_LOGIN, user, password);
     }
 
-    private Properties producerProps(String mechanism, String user, String password) {
-        Properties props = clientProps(mechanism, user, password);
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "30000");
-        return props;
+    private Properties scramProducer(String mechanism, String user, String password) {
+        return SaslClients.producerProps(saslPort, mechanism, SaslClients.SCRAM_LOGIN, user, password);
     }
 }
