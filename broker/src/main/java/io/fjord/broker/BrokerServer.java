@@ -393,12 +393,17 @@ public final class BrokerServer {
     }
 
     /**
-     * Registers this broker with every listener's advertised address (the bound port when 0 was asked), in the order
-     * of {@code listeners}: a client is told the addresses of the listener it connected to.
+     * Registers this broker with every listener's advertised address (the bound port when 0 was asked): a client is
+     * told the addresses of the listener it connected to. The inter-broker listener comes first, then the others in
+     * the order of {@code listeners}: what needs any one address of a broker (the controller's liveness probe) takes
+     * the one brokers and controllers can reach, not one advertised for clients elsewhere.
      */
     private void register() throws Exception {
         List<Endpoint> endpoints = new ArrayList<>();
-        for (io.fjord.common.config.Endpoint listener : brokerListeners(config.listeners())) {
+        List<io.fjord.common.config.Endpoint> listeners = new ArrayList<>(brokerListeners(config.listeners()));
+        listeners.sort(java.util.Comparator.comparing(
+                (io.fjord.common.config.Endpoint l) -> !l.listenerName().equals(config.interBrokerListenerName())));
+        for (io.fjord.common.config.Endpoint listener : listeners) {
             io.fjord.common.config.Endpoint advertised = config.advertisedListeners().stream()
                     .filter(a -> a.listenerName().equals(listener.listenerName()))
                     .findFirst()

@@ -47,13 +47,19 @@ final class ClientOptions {
 
     /** The bootstrap servers this command connects to. */
     String bootstrap() {
+        String named = namedBootstrap();
+        return named != null ? named : bootstrap(System.getenv());
+    }
+
+    /** The bootstrap given by this command's or the top command's option, else null. */
+    private String namedBootstrap() {
         if (brokers != null && !brokers.isBlank()) {
             return brokers;
         }
         if (mixee != null && mixee.root().userObject() instanceof Fjord top && top.brokers != null) {
             return top.brokers;
         }
-        return bootstrap(System.getenv());
+        return null;
     }
 
     // Visible for testing
@@ -64,7 +70,14 @@ final class ClientOptions {
 
     /** A cluster connection for this command; the caller closes it. */
     Clients clients() {
-        return new Clients(bootstrap(), overrides());
+        Properties settings = overrides();
+        // -b (or FJORD_BROKERS) wins over a bootstrap.servers in the settings, which wins over the default.
+        String fromSettings = (String) settings.remove("bootstrap.servers");
+        String env = System.getenv(BROKERS_VARIABLE);
+        String bootstrap = namedBootstrap() != null || (env != null && !env.isBlank()) || fromSettings == null
+                ? bootstrap()
+                : fromSettings;
+        return new Clients(bootstrap, settings);
     }
 
     /** The client properties of {@code --command-config}, then {@code -X}. */

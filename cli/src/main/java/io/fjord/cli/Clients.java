@@ -32,17 +32,17 @@ final class Clients implements AutoCloseable {
     static final int TIMEOUT_MS = 5_000;
 
     private final String bootstrap;
-    private final Properties overrides;
+    private final Properties userSettings;
     private Admin admin;
 
     Clients(String bootstrap) {
         this(bootstrap, new Properties());
     }
 
-    /** @param overrides client properties that win over the defaults (a SASL login, say) */
-    Clients(String bootstrap, Properties overrides) {
+    /** @param userSettings client properties that win over Fjord's defaults (a SASL login, say) */
+    Clients(String bootstrap, Properties userSettings) {
         this.bootstrap = bootstrap;
-        this.overrides = overrides;
+        this.userSettings = userSettings;
     }
 
     String bootstrap() {
@@ -54,6 +54,7 @@ final class Clients implements AutoCloseable {
             Properties p = common();
             p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, TIMEOUT_MS);
             p.put(AdminClientConfig.CLIENT_ID_CONFIG, "fjord-cli-admin");
+            withUserSettings(p);
             admin = create(() -> Admin.create(p));
         }
         return admin;
@@ -66,6 +67,7 @@ final class Clients implements AutoCloseable {
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
         p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "fjord-cli-producer");
+        withUserSettings(p);
         p.putAll(overrides);
         return create(() -> new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer()));
     }
@@ -76,6 +78,7 @@ final class Clients implements AutoCloseable {
         p.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, TIMEOUT_MS);
         p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, "fjord-cli-consumer");
+        withUserSettings(p);
         p.putAll(overrides);
         return create(() -> new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer()));
     }
@@ -87,8 +90,13 @@ final class Clients implements AutoCloseable {
         p.put(CommonClientConfigs.SOCKET_CONNECTION_SETUP_TIMEOUT_MS_CONFIG, 1_000L);
         p.put(CommonClientConfigs.SOCKET_CONNECTION_SETUP_TIMEOUT_MAX_MS_CONFIG, 2_000L);
         p.put(CommonClientConfigs.RECONNECT_BACKOFF_MAX_MS_CONFIG, 500L);
-        p.putAll(overrides);
         return p;
+    }
+
+    /** The user's client settings (--command-config, -X) over Fjord's defaults; the bootstrap stays the command's. */
+    private void withUserSettings(Properties p) {
+        p.putAll(userSettings);
+        p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     }
 
     private <T> T create(java.util.function.Supplier<T> factory) {

@@ -107,7 +107,7 @@ public final class MetadataHandler implements RequestHandler {
 
     /**
      * The answer for a client on {@code listener}: brokers without an endpoint on that listener are left out, as
-     * Kafka does, and a partition led by one gets LISTENER_NOT_FOUND (v6+; LEADER_NOT_AVAILABLE before).
+     * Kafka does, and a partition led by one gets LISTENER_NOT_FOUND (v6+; LEADER_NOT_AVAILABLE before) and leader -1.
      */
     private MetadataResponse build(MetadataImage image, Set<String> names, short version, String listener) {
         MetadataResponse response =
@@ -160,7 +160,9 @@ public final class MetadataHandler implements RequestHandler {
             BrokerRegistration leader =
                     p.leaderId() < 0 ? null : image.cluster().broker(p.leaderId());
             if (leader != null && !leader.fenced() && !reachable.contains(leader.id())) {
-                p.setErrorCode(version >= 6 ? Errors.LISTENER_NOT_FOUND.code() : Errors.LEADER_NOT_AVAILABLE.code());
+                // As Kafka: no leader id that points at a broker the answer leaves out.
+                p.setErrorCode(version >= 6 ? Errors.LISTENER_NOT_FOUND.code() : Errors.LEADER_NOT_AVAILABLE.code())
+                        .setLeaderId(-1);
             }
         }
         return out;

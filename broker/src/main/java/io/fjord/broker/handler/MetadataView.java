@@ -81,11 +81,10 @@ public final class MetadataView implements TopicResolver {
     }
 
     /**
-     * Where this broker reaches {@code broker}: its endpoint on {@code inter.broker.listener.name}, else (a broker
-     * registered without it) its first endpoint.
+     * Where this broker reaches {@code broker}: its endpoint on {@code inter.broker.listener.name}; null when it has
+     * none (unreachable, as in Kafka).
      */
     public Endpoint interBrokerEndpoint(BrokerRegistration broker) {
-        Endpoint endpoint = broker.endpoint(config.interBrokerListenerName());
-        return endpoint != null ? endpoint : broker.endpoint(null);
+        return broker.endpoint(config.interBrokerListenerName());
     }
 }

@@ -1,13 +1,22 @@
 package io.fjord.broker.network;
 
+import io.fjord.protocol.ApiKeys;
 import io.fjord.protocol.ApiMessage;
 
 /**
- * The authentication of one connection on a SASL listener: until it is done, the connection takes only ApiVersions,
- * SaslHandshake and SaslAuthenticate, and the latter two are answered here, on the event loop (they are cheap: a
+ * The authentication of one connection on a SASL listener: until it is done, the connection takes only what {@link
+ * #admit} lets through (ApiVersions, SaslHandshake and SaslAuthenticate in Kafka's order), and the latter two are
+ * answered here, on the event loop (they are cheap: a
  * password check or a few HMACs). Event-loop confined.
  */
 public interface ConnectionAuthenticator {
+
+    /**
+     * Whether a request of {@code key} may come now, before the client has authenticated: Kafka takes one
+     * ApiVersions before the SaslHandshake, then the SaslHandshake, then SaslAuthenticate requests. Called with each
+     * request's key before its body is read; an ApiVersions it admits counts as that one.
+     */
+    boolean admit(ApiKeys key);
 
     /** True once the client has authenticated: every API is open to it. */
     boolean authenticated();

@@ -110,14 +110,6 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         ApiKeys key = request.context.apiKey();
         boolean authenticating = authenticator != null && !authenticator.authenticated();
-        if (authenticating
-                && key != ApiKeys.API_VERSIONS
-                && key != ApiKeys.SASL_HANDSHAKE
-                && key != ApiKeys.SASL_AUTHENTICATE) {
-            frame.release();
-            closeOnError(ctx, "unexpected " + key + " request before SASL authentication");
-            return;
-        }
         PendingResponse pending = new PendingResponse(request.context, request.responseHeaderVersion);
         inFlight.addLast(pending);
         if (authenticating && key != ApiKeys.API_VERSIONS) {
@@ -160,15 +152,24 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             // Answers still in flight go out meanwhile; nothing more is read.
             authenticationFailed = true;
             ctx.channel().config().setAutoRead(false);
-            ctx.executor()
-                    .schedule(
-                            () -> {
-                                ctx.flush();
-                                ctx.close();
-                            },
-                            failedAuthenticationDelayMs,
-                            TimeUnit.MILLISECONDS);
+            closeAfterFailedLogin(ctx, failedAuthenticationDelayMs);
         }
+    }
+
+    /** Closes {@code delayMs} from now, or later if an earlier answer (a pipelined ApiVersions) is still due. */
+    private void closeAfterFailedLogin(ChannelHandlerContext ctx, long delayMs) {
+        ctx.executor()
+                .schedule(
+                        () -> {
+                            if (!inFlight.isEmpty() && ctx.channel().isActive()) {
+                                closeAfterFailedLogin(ctx, Math.max(10, delayMs));
+                                return;
+                            }
+                            ctx.flush();
+                            ctx.close();
+                        },
+                        delayMs,
+                        TimeUnit.MILLISECONDS);
     }
 
     private void process(ChannelHandlerContext ctx, ByteBuf frame, DecodedRequest request, PendingResponse pending) {
@@ -279,6 +280,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         ApiKeys apiKey = ApiKeys.forId(apiKeyId);
         if (apiKey == null || !dispatcher.isEnabled(apiKey)) {
             throw new CloseConnectionException("unknown API key " + apiKeyId);
+        }
+        if (authenticator != null && !authenticator.authenticated() && !authenticator.admit(apiKey)) {
+            // Checked before the body is read: a client that has not logged in gets nothing parsed.
+            throw new CloseConnectionException("unexpected " + apiKey + " request during SASL authentication");
         }
         InetSocketAddress remote = ctx.channel().remoteAddress() instanceof InetSocketAddress address ? address : null;
         if (apiKey == ApiKeys.API_VERSIONS && !dispatcher.supports(apiKey, version)) {

@@ -371,18 +371,12 @@ public final class ReplicaManager implements AlterPartitionChannel {
     }
 
     /**
-     * Where this broker reaches broker {@code brokerId}: its endpoint on the inter-broker listener, else its first
-     * registered endpoint (null if unknown).
+     * Where this broker reaches broker {@code brokerId}: its endpoint on the inter-broker listener (with no listener
+     * set, its first one); null when it has none, as Kafka takes such a leader as unavailable.
      */
     private InetSocketAddress endpointOf(int brokerId) {
         BrokerRegistration broker = image.cluster().broker(brokerId);
-        if (broker == null) {
-            return null;
-        }
-        Endpoint endpoint = broker.endpoint(fetcherSettings.listenerName());
-        if (endpoint == null) {
-            endpoint = broker.endpoint(null);
-        }
+        Endpoint endpoint = broker == null ? null : broker.endpoint(fetcherSettings.listenerName());
         return endpoint == null ? null : new InetSocketAddress(endpoint.host(), endpoint.port());
     }
 

@@ -3,6 +3,7 @@ package io.fjord.broker.security;
 import io.fjord.broker.network.ConnectionAuthenticator;
 import io.fjord.broker.network.RequestContext;
 import io.fjord.common.Errors;
+import io.fjord.protocol.ApiKeys;
 import io.fjord.protocol.ApiMessage;
 import io.fjord.protocol.message.SaslAuthenticateRequest;
 import io.fjord.protocol.message.SaslAuthenticateResponse;
@@ -31,10 +32,27 @@ public final class SaslServerAuthenticator implements ConnectionAuthenticator {
     private State state = State.HANDSHAKE;
     private SaslExchange exchange;
     private String principal;
+    private boolean apiVersionsSeen;
 
     /** @param mechanisms the listener's enabled mechanisms by name, in the order they are offered */
     public SaslServerAuthenticator(Map<String, SaslMechanism> mechanisms) {
         this.mechanisms = mechanisms;
+    }
+
+    @Override
+    public boolean admit(ApiKeys key) {
+        return switch (state) {
+            case HANDSHAKE -> {
+                if (key == ApiKeys.API_VERSIONS && !apiVersionsSeen) {
+                    apiVersionsSeen = true;
+                    yield true;
+                }
+                yield key == ApiKeys.SASL_HANDSHAKE;
+            }
+            case AUTHENTICATE -> key == ApiKeys.SASL_AUTHENTICATE;
+            case COMPLETE -> true;
+            case FAILED -> false;
+        };
     }
 
     @Override

@@ -3,24 +3,31 @@ package io.fjord.broker.network;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fjord.broker.handler.ApiVersionsHandler;
+import io.fjord.broker.security.PlainMechanism;
+import io.fjord.broker.security.SaslServerAuthenticator;
 import io.fjord.common.Errors;
 import io.fjord.protocol.ApiKeys;
 import io.fjord.protocol.ApiMessage;
 import io.fjord.protocol.ByteBufferReadable;
 import io.fjord.protocol.ByteBufferWritable;
+import io.fjord.protocol.message.ApiVersionsRequest;
 import io.fjord.protocol.message.ApiVersionsResponse;
 import io.fjord.protocol.message.MetadataRequest;
 import io.fjord.protocol.message.MetadataResponse;
 import io.fjord.protocol.message.ProduceRequest;
 import io.fjord.protocol.message.RequestHeader;
 import io.fjord.protocol.message.ResponseHeader;
+import io.fjord.protocol.message.SaslAuthenticateRequest;
+import io.fjord.protocol.message.SaslHandshakeRequest;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -307,6 +314,119 @@ class ConnectionHandlerTest {
         }
     }
 
+    // ---- a SASL listener -----------------------------------------------------------------------------
+
+    /** A connection of a SASL listener offering PLAIN (alice/secret), taking at most 200 bytes before login. */
+    private EmbeddedChannel saslChannel() {
+        dispatcher
+                .register(
+                        ApiKeys.SASL_HANDSHAKE,
+                        0,
+                        1,
+                        (context, request) -> CompletableFuture.failedFuture(
+                                new AssertionError("the authenticator answers SaslHandshake before login")))
+                .register(
+                        ApiKeys.SASL_AUTHENTICATE,
+                        0,
+                        2,
+                        (context, request) -> CompletableFuture.failedFuture(
+                                new AssertionError("the authenticator answers SaslAuthenticate before login")));
+        NetworkServer.Listener listener = new NetworkServer.Listener(
+                "SASL_PLAINTEXT",
+                "127.0.0.1",
+                0,
+                () -> new SaslServerAuthenticator(
+                        Map.of("PLAIN", PlainMechanism.fromJaasOptions(Map.of("user_alice", "secret")))),
+                200,
+                0);
+        EmbeddedChannel sasl = new EmbeddedChannel();
+        sasl.freezeTime();
+        NetworkServer.configurePipeline(
+                sasl.pipeline(),
+                new NetworkServer.Settings(List.of(listener), MAX_REQUEST_BYTES, IDLE_MS, 1, MAX_IN_FLIGHT, 0, 0),
+                dispatcher,
+                Runnable::run,
+                new RequestFrameDecoder.Reservations(NetworkServer.RESERVED_REQUEST_BYTES),
+                2L,
+                listener);
+        return sasl;
+    }
+
+    private static ByteBuf loginFrames(String password, int firstCorrelationId) {
+        return Unpooled.wrappedBuffer(
+                request(
+                        ApiKeys.SASL_HANDSHAKE,
+                        (short) 1,
+                        firstCorrelationId,
+                        new SaslHandshakeRequest().setMechanism("PLAIN")),
+                request(
+                        ApiKeys.SASL_AUTHENTICATE,
+                        (short) 2,
+                        firstCorrelationId + 1,
+                        new SaslAuthenticateRequest()
+                                .setAuthBytes(("\u0000alice\u0000" + password).getBytes(StandardCharsets.UTF_8))));
+    }
+
+    @Test
+    void aSaslClientPipeliningItsLoginAndARequestIsServedInOrder() {
+        EmbeddedChannel sasl = saslChannel();
+        sasl.writeInbound(Unpooled.wrappedBuffer(
+                request(ApiKeys.API_VERSIONS, (short) 3, 1, new ApiVersionsRequest()),
+                loginFrames("secret", 2),
+                request(ApiKeys.METADATA, (short) 12, 4, metadataRequest())));
+        assertThat(metadataFutures)
+                .as("Metadata reached its handler after the login")
+                .hasSize(1);
+        metadataFutures.poll().complete(new MetadataResponse());
+        sasl.runPendingTasks();
+        assertThat(responseCorrelationIds(sasl)).containsExactly(1, 2, 3, 4);
+        assertThat(sasl.isActive()).isTrue();
+        sasl.finishAndReleaseAll();
+    }
+
+    @Test
+    void aRequestPipelinedBehindAFailedLoginIsNeverHandled() {
+        EmbeddedChannel sasl = saslChannel();
+        sasl.writeInbound(Unpooled.wrappedBuffer(
+                loginFrames("guess", 1), request(ApiKeys.METADATA, (short) 12, 3, metadataRequest())));
+        sasl.runPendingTasks();
+        assertThat(metadataFutures).isEmpty();
+        assertThat(responseCorrelationIds(sasl))
+                .as("the handshake and the failed login are answered")
+                .containsExactly(1, 2);
+        assertThat(sasl.isActive()).isFalse();
+        sasl.finishAndReleaseAll();
+    }
+
+    @Test
+    void beforeLoginOnlyOneApiVersionsThenTheHandshakeAreTaken() {
+        EmbeddedChannel metadataFirst = saslChannel();
+        metadataFirst.writeInbound(request(ApiKeys.METADATA, (short) 12, 1, metadataRequest()));
+        metadataFirst.runPendingTasks();
+        assertThat(metadataFutures).isEmpty();
+        assertThat(metadataFirst.isActive()).isFalse();
+        metadataFirst.finishAndReleaseAll();
+
+        EmbeddedChannel versionsTwice = saslChannel();
+        versionsTwice.writeInbound(request(ApiKeys.API_VERSIONS, (short) 3, 1, new ApiVersionsRequest()));
+        versionsTwice.writeInbound(request(ApiKeys.API_VERSIONS, (short) 3, 2, new ApiVersionsRequest()));
+        versionsTwice.runPendingTasks();
+        assertThat(versionsTwice.isActive()).isFalse();
+        versionsTwice.finishAndReleaseAll();
+    }
+
+    @Test
+    void aLargeRequestBeforeLoginClosesAtItsSizePrefix() {
+        EmbeddedChannel sasl = saslChannel();
+        sasl.writeInbound(Unpooled.buffer()
+                .writeInt(201)
+                .writeShort(ApiKeys.SASL_HANDSHAKE.id())
+                .writeShort(1));
+        sasl.runPendingTasks();
+        assertThat(sasl.isActive()).isFalse();
+        sasl.finishAndReleaseAll();
+    }
+
     // ---- helpers -------------------------------------------------------------------------------------
 
     private void assertClosed() {
@@ -388,6 +508,10 @@ class ConnectionHandlerTest {
     }
 
     private List<Integer> responseCorrelationIds() {
+        return responseCorrelationIds(channel);
+    }
+
+    private static List<Integer> responseCorrelationIds(EmbeddedChannel channel) {
         ByteBuf all = Unpooled.buffer();
         Object part;
         while ((part = channel.readOutbound()) != null) {
