@@ -1,19 +1,16 @@
 package io.fjord.it;
 
+import io.fjord.testkit.FreePorts;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -24,8 +21,6 @@ import java.util.function.Consumer;
  * {@link #launch}ed together, then each {@link #awaitReady}. Not thread-safe.
  */
 public final class BrokerProcess implements AutoCloseable {
-
-    private static final Set<Integer> PORTS_HANDED_OUT = ConcurrentHashMap.newKeySet();
 
     private final Path dataDir;
     private final int port;
@@ -212,22 +207,11 @@ public final class BrokerProcess implements AutoCloseable {
     }
 
     /**
-     * A loopback port free now and never returned before in this JVM. The kernel may offer a port again as soon as
-     * the probe closes it, so without the record two listeners of one quorum, picked before either binds, could get
-     * the same port and the second would fail to bind.
+     * A loopback port free now, never returned before in this JVM and outside the ephemeral range ({@link
+     * FreePorts}): two listeners of one quorum, picked before either binds, never get the same port, and a broker
+     * connecting to its peers cannot take the port of one that has not bound yet.
      */
     public static int freePort() {
-        for (int attempt = 0; attempt < 1_000; attempt++) {
-            int port;
-            try (ServerSocket socket = new ServerSocket(0)) {
-                port = socket.getLocalPort();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            if (PORTS_HANDED_OUT.add(port)) {
-                return port;
-            }
-        }
-        throw new IllegalStateException("every free port the kernel offered was handed out before");
+        return FreePorts.next();
     }
 }

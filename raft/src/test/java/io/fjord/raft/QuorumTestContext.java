@@ -9,8 +9,8 @@ import io.fjord.metadata.MetadataBatch;
 import io.fjord.metadata.MetadataImage;
 import io.fjord.metadata.MetadataListener;
 import io.fjord.metadata.MetadataRecord;
+import io.fjord.testkit.FreePorts;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,10 +59,9 @@ final class QuorumTestContext implements AutoCloseable {
         this.voters = String.join(",", entries);
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+    /** Outside the ephemeral range: a node connecting to its peers cannot take a later node's port meanwhile. */
+    static int freePort() {
+        return FreePorts.next();
     }
 
     QuorumTestContext startAll() throws IOException {
