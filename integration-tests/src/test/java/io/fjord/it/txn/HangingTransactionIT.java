@@ -6,10 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.fjord.it.EmbeddedBroker;
 import io.fjord.it.txn.TransactionsTool.OpenTransaction;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.AbortTransactionSpec;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -37,7 +35,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class HangingTransactionIT {
 
-    private static final Duration DEADLINE = Duration.ofSeconds(30);
     private static final short PRODUCE_V11 = 11;
     private static final Map<String, String> SETTINGS = Map.of(
             "offsets.topic.num.partitions", "1",
@@ -72,7 +69,7 @@ class HangingTransactionIT {
                 long sentMs = live.send(new ProducerRecord<>(payments.topic(), payments.partition(), "k", "pending"))
                         .get()
                         .timestamp();
-                await(() -> System.currentTimeMillis() > sentMs);
+                TxnClients.await(() -> System.currentTimeMillis() > sentMs);
 
                 assertThat(TransactionsTool.openTransactions(broker.bootstrap(), brokerId, 0))
                         .as("both transactions are open longer than the timeout of 0 minutes")
@@ -95,7 +92,7 @@ class HangingTransactionIT {
 
                 TransactionsTool.abort(broker.bootstrap(), orders, hanging.startOffset());
 
-                await(() -> TxnClients.endOffset(broker.bootstrap(), orders, IsolationLevel.READ_COMMITTED)
+                TxnClients.await(() -> TxnClients.endOffset(broker.bootstrap(), orders, IsolationLevel.READ_COMMITTED)
                         == TxnClients.endOffset(broker.bootstrap(), orders, IsolationLevel.READ_UNCOMMITTED));
                 assertThat(TxnClients.readToEnd(broker.bootstrap(), orders, IsolationLevel.READ_COMMITTED))
                         .as("read past the aborted transaction, without its records")
@@ -163,7 +160,7 @@ class HangingTransactionIT {
                         .isEqualTo(hanging.startOffset());
 
                 TransactionsTool.abort(broker.bootstrap(), orders, hanging.startOffset());
-                await(() -> TxnClients.endOffset(broker.bootstrap(), orders, IsolationLevel.READ_COMMITTED)
+                TxnClients.await(() -> TxnClients.endOffset(broker.bootstrap(), orders, IsolationLevel.READ_COMMITTED)
                         == hanging.startOffset() + 2);
                 assertThat(TxnClients.readToEnd(broker.bootstrap(), orders, IsolationLevel.READ_COMMITTED))
                         .containsExactly("committed");
@@ -182,29 +179,5 @@ class HangingTransactionIT {
     private static TopicPartition createTopic(Admin admin, String name) throws Exception {
         admin.createTopics(List.of(new NewTopic(name, 1, (short) 1))).all().get();
         return new TopicPartition(name, 0);
-    }
-
-    // ---- waiting ----
-
-    /** Calls {@code attempt} until it answers non-null, within {@link #DEADLINE}. */
-    private static <T> T until(ThrowingSupplier<T> attempt) throws Exception {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (true) {
-            T result = attempt.get();
-            if (result != null) {
-                return result;
-            }
-            assertThat(System.nanoTime()).as("within %s", DEADLINE).isLessThan(deadline);
-            Thread.sleep(20);
-        }
-    }
-
-    private static void await(Supplier<Boolean> condition) throws Exception {
-        until(() -> condition.get() ? Boolean.TRUE : null);
-    }
-
-    @FunctionalInterface
-    private interface ThrowingSupplier<T> {
-        T get() throws Exception;
     }
 }

@@ -22,11 +22,9 @@ import io.fjord.protocol.message.TxnOffsetCommitRequest;
 import io.fjord.protocol.message.TxnOffsetCommitResponse;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TransactionState;
@@ -45,7 +43,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TransactionVerificationIT {
 
-    private static final Duration DEADLINE = Duration.ofSeconds(30);
     private static final short ADD_PARTITIONS_V3 = 3;
     private static final short END_TXN_V3 = 3;
     private static final short PRODUCE_V9 = 9;
@@ -112,7 +109,8 @@ class TransactionVerificationIT {
                     .as("its transaction is open")
                     .isZero();
             assertThat(endTxn(raw, producer, true)).isEqualTo(Errors.NONE);
-            await(() -> TxnClients.endOffset(broker.bootstrap(), added, IsolationLevel.READ_COMMITTED) == 2L);
+            TxnClients.await(
+                    () -> TxnClients.endOffset(broker.bootstrap(), added, IsolationLevel.READ_COMMITTED) == 2L);
             assertThat(TxnClients.endOffset(broker.bootstrap(), skipped, IsolationLevel.READ_COMMITTED))
                     .isZero();
         }
@@ -187,7 +185,7 @@ class TransactionVerificationIT {
 
     private static TxnProducer initProducer(RawKafkaClient raw, String transactionalId) throws Exception {
         awaitCoordinator(raw, transactionalId, (byte) 1);
-        InitProducerIdResponse response = until(() -> {
+        InitProducerIdResponse response = TxnClients.until(() -> {
             InitProducerIdResponse r = (InitProducerIdResponse) send(
                     raw,
                     ApiKeys.INIT_PRODUCER_ID,
@@ -204,7 +202,7 @@ class TransactionVerificationIT {
 
     /** FindCoordinator (creating the coordinator's topic) until the coordinator is known. */
     private static void awaitCoordinator(RawKafkaClient raw, String key, byte keyType) throws Exception {
-        until(() -> {
+        TxnClients.until(() -> {
             FindCoordinatorResponse r = (FindCoordinatorResponse) send(
                     raw,
                     ApiKeys.FIND_COORDINATOR,
@@ -246,7 +244,7 @@ class TransactionVerificationIT {
     }
 
     private static void awaitState(Admin admin, TxnProducer producer, TransactionState state) throws Exception {
-        await(() -> {
+        TxnClients.await(() -> {
             try {
                 return admin.describeTransactions(List.of(producer.transactionalId()))
                                 .all()
@@ -292,25 +290,6 @@ class TransactionVerificationIT {
         TxnOffsetCommitResponse response =
                 (TxnOffsetCommitResponse) raw.send(ApiKeys.TXN_OFFSET_COMMIT, version, request);
         return Errors.forCode(response.topics().get(0).partitions().get(0).errorCode());
-    }
-
-    // ---- waiting ----
-
-    /** Calls {@code attempt} until it answers non-null, within {@link #DEADLINE}. */
-    private static <T> T until(Supplier<T> attempt) throws InterruptedException {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (true) {
-            T result = attempt.get();
-            if (result != null) {
-                return result;
-            }
-            assertThat(System.nanoTime()).as("within %s", DEADLINE).isLessThan(deadline);
-            Thread.sleep(50);
-        }
-    }
-
-    private static void await(Supplier<Boolean> condition) throws InterruptedException {
-        until(() -> condition.get() ? Boolean.TRUE : null);
     }
 
     private static io.fjord.protocol.ApiMessage send(

@@ -134,21 +134,7 @@ public final class TxnClients {
 
     /** Produces {@code batch} with acks=all to the leader at {@code broker}; returns its base offset. */
     public static long produce(InetSocketAddress broker, TopicPartition tp, ByteBuffer batch) throws IOException {
-        ProduceRequest request = new ProduceRequest()
-                .setAcks((short) -1)
-                .setTimeoutMs(10_000)
-                .setTopicData(new ArrayList<>(List.of(new ProduceRequest.TopicProduceData()
-                        .setName(tp.topic())
-                        .setPartitionData(new ArrayList<>(List.of(new ProduceRequest.PartitionProduceData()
-                                .setIndex(tp.partition())
-                                .setRecords(io.fjord.protocol.MemoryRecords.of(batch.duplicate()))))))));
-        try (RawKafkaClient client = new RawKafkaClient(broker)) {
-            ProduceResponse response = (ProduceResponse) client.send(ApiKeys.PRODUCE, PRODUCE_VERSION, request);
-            ProduceResponse.PartitionProduceResponse partition =
-                    response.responses().get(0).partitionResponses().get(0);
-            assertThat(Errors.forCode(partition.errorCode())).isEqualTo(Errors.NONE);
-            return partition.baseOffset();
-        }
+        return produce(broker, null, PRODUCE_VERSION, tp, batch);
     }
 
     /** Writes the producer's COMMIT or ABORT marker through the leader at {@code broker}; expects NONE. */
@@ -242,6 +228,12 @@ public final class TxnClients {
      */
     public static long produceTransactional(
             InetSocketAddress broker, String transactionalId, TopicPartition tp, ByteBuffer batch) throws IOException {
+        return produce(broker, transactionalId, TRANSACTIONAL_PRODUCE_VERSION, tp, batch);
+    }
+
+    private static long produce(
+            InetSocketAddress broker, String transactionalId, short version, TopicPartition tp, ByteBuffer batch)
+            throws IOException {
         ProduceRequest request = new ProduceRequest()
                 .setTransactionalId(transactionalId)
                 .setAcks((short) -1)
@@ -252,13 +244,36 @@ public final class TxnClients {
                                 .setIndex(tp.partition())
                                 .setRecords(io.fjord.protocol.MemoryRecords.of(batch.duplicate()))))))));
         try (RawKafkaClient client = new RawKafkaClient(broker)) {
-            ProduceResponse response =
-                    (ProduceResponse) client.send(ApiKeys.PRODUCE, TRANSACTIONAL_PRODUCE_VERSION, request);
+            ProduceResponse response = (ProduceResponse) client.send(ApiKeys.PRODUCE, version, request);
             ProduceResponse.PartitionProduceResponse partition =
                     response.responses().get(0).partitionResponses().get(0);
             assertThat(Errors.forCode(partition.errorCode())).isEqualTo(Errors.NONE);
             return partition.baseOffset();
         }
+    }
+
+    /** Calls {@code attempt} until it answers non-null, within {@link #DEADLINE}. */
+    public static <T> T until(ThrowingSupplier<T> attempt) throws Exception {
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        while (true) {
+            T result = attempt.get();
+            if (result != null) {
+                return result;
+            }
+            assertThat(System.nanoTime()).as("within %s", DEADLINE).isLessThan(deadline);
+            Thread.sleep(20);
+        }
+    }
+
+    /** Waits until {@code condition} holds, within {@link #DEADLINE}. */
+    public static void await(ThrowingSupplier<Boolean> condition) throws Exception {
+        until(() -> condition.get() ? Boolean.TRUE : null);
+    }
+
+    /** A supplier that may throw, for {@link #until}. */
+    @FunctionalInterface
+    public interface ThrowingSupplier<T> {
+        T get() throws Exception;
     }
 
     /** The state DescribeProducers reports on {@code tp}'s leader for {@code producerId}; fails when there is none. */
