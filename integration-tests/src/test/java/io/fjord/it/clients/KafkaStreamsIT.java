@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
@@ -34,8 +33,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Kafka Streams (4.3.1, unchanged, in processes of its own: {@code io.fjord.streamsapp.WordCount} from
- * the streams-app module) runs a word count on Fjord: a re-keying step through a repartition topic, a
+ * Kafka Streams (4.3.1, unchanged, in processes of its own: {@code io.fjord.kafkaapps.WordCount} from
+ * the kafka-apps module) runs a word count on Fjord: a re-keying step through a repartition topic, a
  * counting store backed by a compacted changelog, the internal topics created by the library's own
  * Admin calls, two instances sharing the tasks through the Streams assignor, and a new instance that
  * rebuilds the store from the changelog. With {@code exactly_once_v2} the output read by a
@@ -134,63 +133,37 @@ class KafkaStreamsIT {
     }
 
     /**
-     * One instance of the word count in a JVM of its own, on the streams-app module's classpath. Its
-     * stdout lines ({@code STATE <state> <active tasks>}) are collected; closing it closes its stdin, which
-     * makes the application close cleanly (leaving its group), then waits for the process.
+     * One instance of the word count ({@code io.fjord.kafkaapps.WordCount}) in a JVM of its own. It prints
+     * {@code STATE <state> <active tasks>} at each state change, and closes cleanly (leaving its group),
+     * printing {@code CLOSED}, when its stdin closes.
      */
     static final class StreamsApp implements AutoCloseable {
-        private final Process process;
-        private final List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private final KafkaAppProcess process;
 
-        private StreamsApp(Process process) {
+        private StreamsApp(KafkaAppProcess process) {
             this.process = process;
-            Thread reader = new Thread(() -> {
-                try (java.io.BufferedReader in = process.inputReader()) {
-                    for (String line = in.readLine(); line != null; line = in.readLine()) {
-                        lines.add(line);
-                    }
-                } catch (java.io.IOException e) {
-                    lines.add("READ FAILED " + e);
-                }
-            });
-            reader.setDaemon(true);
-            reader.start();
         }
 
         static StreamsApp start(String app, String guarantee, String input, String output, String instance)
                 throws java.io.IOException {
-            Path dir = Path.of(System.getProperty("fjord.streams.app.dir", "../streams-app/target"));
-            Path jar = dir.resolve("fjord-streams-app-0.1.0-SNAPSHOT.jar");
-            if (!java.nio.file.Files.isRegularFile(jar) || !java.nio.file.Files.isDirectory(dir.resolve("lib"))) {
-                throw new IllegalStateException(
-                        "the Kafka Streams app is not built: run mvn package -pl streams-app (looked in " + dir + ")");
-            }
-            Path log = stateDir.resolve(app + "-" + instance + ".log");
-            Process process = new ProcessBuilder(
-                            Path.of(System.getProperty("java.home"), "bin", "java")
-                                    .toString(),
-                            "-Xmx256m",
-                            "-cp",
-                            jar + java.io.File.pathSeparator + dir.resolve("lib") + java.io.File.separator + "*",
-                            "io.fjord.streamsapp.WordCount",
-                            broker.bootstrap(),
-                            app,
-                            guarantee,
-                            input,
-                            output,
-                            stateDir.resolve(app + "-" + instance).toString())
-                    .redirectError(log.toFile())
-                    .start();
-            return new StreamsApp(process);
+            return new StreamsApp(KafkaAppProcess.start(
+                    "Streams instance " + instance,
+                    KafkaAppProcess.Stop.STDIN,
+                    stateDir.resolve(app + "-" + instance + ".log"),
+                    "io.fjord.kafkaapps.WordCount",
+                    broker.bootstrap(),
+                    app,
+                    guarantee,
+                    input,
+                    output,
+                    stateDir.resolve(app + "-" + instance).toString()));
         }
 
         /** Waits until the latest state line says RUNNING with at least one active task. */
         void awaitRunningWithTasks() throws InterruptedException {
-            await(
+            process.await(
                     () -> {
-                        if (!process.isAlive()) {
-                            throw new AssertionError("the Streams app exited: " + lines);
-                        }
+                        List<String> lines = process.lines();
                         for (int i = lines.size() - 1; i >= 0; i--) {
                             if (lines.get(i).startsWith("STATE ")) {
                                 String[] parts = lines.get(i).split(" ");
@@ -199,17 +172,16 @@ class KafkaStreamsIT {
                         }
                         return false;
                     },
-                    "a Streams instance running with tasks");
+                    "RUNNING with tasks");
         }
 
         @Override
         public void close() throws Exception {
-            process.getOutputStream().close();
-            if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new AssertionError("the Streams app did not close within 60 s: " + lines);
-            }
-            assertThat(lines).as("the app's output").contains("CLOSED").noneMatch(l -> l.startsWith("STATE ERROR"));
+            process.close();
+            assertThat(process.lines())
+                    .as("the app's output")
+                    .contains("CLOSED")
+                    .noneMatch(l -> l.startsWith("STATE ERROR"));
         }
     }
 
@@ -249,15 +221,5 @@ class KafkaStreamsIT {
                     assertThat(values).as("counts of %s", word).isSorted().doesNotHaveDuplicates());
         }
         return latest;
-    }
-
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(50);
-        }
     }
 }

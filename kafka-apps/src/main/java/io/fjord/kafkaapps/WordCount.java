@@ -1,4 +1,4 @@
-package io.fjord.streamsapp;
+package io.fjord.kafkaapps;
 
 import java.util.List;
 import java.util.Properties;
