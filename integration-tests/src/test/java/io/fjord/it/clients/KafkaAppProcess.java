@@ -3,10 +3,12 @@ package io.fjord.it.clients;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -53,23 +55,57 @@ final class KafkaAppProcess implements AutoCloseable {
     /** Starts {@code mainClass} with {@code args}; its stderr goes to {@code log}. */
     static KafkaAppProcess start(String name, Stop stop, Path log, String mainClass, String... args)
             throws IOException {
+        return new KafkaAppProcess(
+                name,
+                stop,
+                new ProcessBuilder(command(mainClass, List.of(), args))
+                        .redirectError(log.toFile())
+                        .start());
+    }
+
+    /** What a command-line tool printed and how it exited. */
+    record Result(int exitCode, String stdout, String stderr) {}
+
+    /**
+     * Runs one of Kafka's command-line tools ({@code mainClass}, as its {@code bin/kafka-*.sh} script does)
+     * to its end, within 60 s, with {@code stdin} as its input; its client logs only warnings and errors.
+     */
+    static Result run(String stdin, String mainClass, String... args) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(
+                        command(mainClass, List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"), args))
+                .start();
+        try (java.io.OutputStream in = process.getOutputStream()) {
+            in.write(stdin.getBytes(StandardCharsets.UTF_8));
+        }
+        CompletableFuture<String> stderr = CompletableFuture.supplyAsync(() -> {
+            try {
+                return new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                return "stderr unreadable: " + e;
+            }
+        });
+        String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError(mainClass + " did not finish within 60 s: " + stdout);
+        }
+        return new Result(process.exitValue(), stdout, stderr.join());
+    }
+
+    private static List<String> command(String mainClass, List<String> jvmOptions, String... args) {
         Path dir = Path.of(System.getProperty("fjord.kafka.apps.dir", "../kafka-apps/target"));
         Path jar = dir.resolve("fjord-kafka-apps-0.1.0-SNAPSHOT.jar");
         if (!Files.isRegularFile(jar) || !Files.isDirectory(dir.resolve("lib"))) {
             throw new IllegalStateException(
                     "Kafka's applications are not built: run mvn package -pl kafka-apps (looked in " + dir + ")");
         }
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m",
-                "-cp",
-                jar + File.pathSeparator + dir.resolve("lib") + File.separator + "*",
-                mainClass));
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xmx256m");
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", jar + File.pathSeparator + dir.resolve("lib") + File.separator + "*", mainClass));
         command.addAll(List.of(args));
-        return new KafkaAppProcess(
-                name,
-                stop,
-                new ProcessBuilder(command).redirectError(log.toFile()).start());
+        return command;
     }
 
     /** The stdout lines so far. */
