@@ -7,6 +7,7 @@ import io.fjord.broker.handler.ConfigHandlers;
 import io.fjord.broker.handler.DeleteRecordsHandler;
 import io.fjord.broker.handler.DescribeLogDirsHandler;
 import io.fjord.broker.handler.DescribeProducersHandler;
+import io.fjord.broker.handler.DescribeQuorumHandler;
 import io.fjord.broker.handler.FetchHandler;
 import io.fjord.broker.handler.FetchSessionCache;
 import io.fjord.broker.handler.InitProducerIdHandler;
@@ -59,6 +60,7 @@ final class KafkaApis {
             FetchSessionCache fetchSessions,
             TxnMarkerWriter txnMarkers,
             TransactionVerifier txnVerifier,
+            DescribeQuorumHandler quorum,
             Executor ioPool,
             Time time) {
         RequestDispatcher dispatcher = new RequestDispatcher();
@@ -103,6 +105,7 @@ final class KafkaApis {
                 .register(ApiKeys.INCREMENTAL_ALTER_CONFIGS, 0, 1, configs::incrementalAlterConfigs)
                 .register(ApiKeys.ALTER_CONFIGS, 0, 2, configs::alterConfigs)
                 .register(ApiKeys.DESCRIBE_CLUSTER, 0, 2, cluster::describeCluster)
+                .register(ApiKeys.DESCRIBE_QUORUM, 0, 2, quorum::describeQuorum)
                 .register(ApiKeys.DESCRIBE_TOPIC_PARTITIONS, 0, 0, cluster::describeTopicPartitions)
                 .register(ApiKeys.ELECT_LEADERS, 0, 2, replication::electLeaders)
                 .register(ApiKeys.ALTER_PARTITION_REASSIGNMENTS, 0, 1, replication::alterPartitionReassignments)

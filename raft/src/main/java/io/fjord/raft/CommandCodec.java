@@ -25,6 +25,7 @@ import io.fjord.metadata.MetadataRecord;
 import io.fjord.metadata.MetadataRecordSerde;
 import io.fjord.metadata.PartitionReassignment;
 import io.fjord.metadata.PartitionRegistration;
+import io.fjord.metadata.QuorumDescription;
 import io.fjord.metadata.ReassignmentResult;
 import io.fjord.metadata.ScramCredentialDeletion;
 import io.fjord.metadata.ScramCredentialResult;
@@ -100,6 +101,8 @@ final class CommandCodec {
     static final byte LEGACY_ALTER_CONFIGS_KIND = 14;
     /** The only read-only query: a broker heartbeat, answered by the leader without a log entry. */
     static final byte HEARTBEAT_QUERY_KIND = 100;
+    /** The leader's view of the quorum (Kafka's DescribeQuorum), a read-only query with no payload. */
+    static final byte DESCRIBE_QUORUM_QUERY_KIND = 101;
 
     private CommandCodec() {}
 
@@ -512,6 +515,56 @@ final class CommandCodec {
     }
 
     record Heartbeat(int brokerId, Uuid incarnationId) {}
+
+    // ---- describe-quorum query ----
+
+    static byte[] encodeDescribeQuorum() {
+        return new WireWriter().writeByte(DESCRIBE_QUORUM_QUERY_KIND).toByteArray();
+    }
+
+    /** Whether the query in {@code bytes} asks for the quorum's description. */
+    static boolean isDescribeQuorum(byte[] bytes) {
+        return bytes.length == 1 && bytes[0] == DESCRIBE_QUORUM_QUERY_KIND;
+    }
+
+    /**
+     * The reply: leader id, epoch, high watermark, then the voters and the observers, each an int32 count
+     * of [replica id int32, log end offset, last fetch, last caught up (int64 each)].
+     */
+    static byte[] describeQuorumReply(QuorumDescription quorum) {
+        WireWriter out = okReply()
+                .writeInt(quorum.leaderId())
+                .writeLong(quorum.leaderEpoch())
+                .writeLong(quorum.highWatermark());
+        for (List<QuorumDescription.Replica> replicas : List.of(quorum.voters(), quorum.observers())) {
+            out.writeInt(replicas.size());
+            for (QuorumDescription.Replica r : replicas) {
+                out.writeInt(r.replicaId())
+                        .writeLong(r.logEndOffset())
+                        .writeLong(r.lastFetchTimestampMs())
+                        .writeLong(r.lastCaughtUpTimestampMs());
+            }
+        }
+        return out.toByteArray();
+    }
+
+    static QuorumDescription decodeDescribeQuorumReply(byte[] reply) {
+        WireReader in = openReply(reply);
+        int leaderId = in.readInt();
+        long epoch = in.readLong();
+        long highWatermark = in.readLong();
+        List<List<QuorumDescription.Replica>> groups = new ArrayList<>(2);
+        for (int g = 0; g < 2; g++) {
+            int count = in.readCount(28);
+            List<QuorumDescription.Replica> replicas = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                replicas.add(new QuorumDescription.Replica(in.readInt(), in.readLong(), in.readLong(), in.readLong()));
+            }
+            groups.add(replicas);
+        }
+        in.expectEnd();
+        return new QuorumDescription(leaderId, epoch, highWatermark, groups.get(0), groups.get(1));
+    }
 
     // ---- replies ----
 

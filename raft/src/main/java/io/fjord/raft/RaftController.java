@@ -19,6 +19,7 @@ import io.fjord.metadata.ElectLeadersResult;
 import io.fjord.metadata.ElectionType;
 import io.fjord.metadata.Endpoint;
 import io.fjord.metadata.PartitionReassignment;
+import io.fjord.metadata.QuorumDescription;
 import io.fjord.metadata.ReassignmentResult;
 import io.fjord.metadata.ScramCredentialDeletion;
 import io.fjord.metadata.ScramCredentialResult;
@@ -173,6 +174,14 @@ public final class RaftController implements ControllerApi, AutoCloseable {
     public CompletableFuture<List<ScramCredentialResult>> alterUserScramCredentials(
             List<ScramCredentialDeletion> deletions, List<ScramCredentialUpsertion> upsertions) {
         return call(new AlterUserScramCredentials(deletions, upsertions), CommandCodec::decodeScramCredentialsReply);
+    }
+
+    /**
+     * The metadata quorum as its leader sees it (Kafka's DescribeQuorum), asked of the leader with a read-only
+     * query. Fails with NOT_LEADER_OR_FOLLOWER or NOT_CONTROLLER when no leader answers in time.
+     */
+    public CompletableFuture<QuorumDescription> describeQuorum() {
+        return unwrapped(raftLog.query(CommandCodec.encodeDescribeQuorum()), CommandCodec::decodeDescribeQuorumReply);
     }
 
     /**

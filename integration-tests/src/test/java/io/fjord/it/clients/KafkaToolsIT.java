@@ -189,7 +189,7 @@ class KafkaToolsIT {
     }
 
     @Test
-    void getOffsetsDeleteRecordsLogDirsLeaderElectionAndClusterId() throws Exception {
+    void getOffsetsDeleteRecordsLogDirsLeaderElectionClusterIdAndMetadataQuorum() throws Exception {
         assertSucceeds(tool(TOPICS, "--create", "--topic", "offsets", "--partitions", "2"));
         try (KafkaProducer<String, String> producer = producer()) {
             for (int i = 0; i < 10; i++) {
@@ -227,6 +227,19 @@ class KafkaToolsIT {
                         "--bootstrap-server",
                         broker.bootstrap())))
                 .startsWith("Cluster ID: ");
+
+        // a single broker on its own metadata log is a quorum of one, its own leader
+        String quorum = assertSucceeds(tool("org.apache.kafka.tools.MetadataQuorumCommand", "describe", "--status"));
+        assertThat(quorum.lines())
+                .contains("LeaderId:               1", "MaxFollowerLag:         0", "CurrentObservers:       []")
+                .anySatisfy(l -> assertThat(l).matches("HighWatermark: +[1-9][0-9]*"))
+                .anySatisfy(l -> assertThat(l).startsWith("CurrentVoters:          [{\"id\": 1"));
+        assertThat(assertSucceeds(tool("org.apache.kafka.tools.MetadataQuorumCommand", "describe", "--replication"))
+                        .lines()
+                        .filter(l -> l.startsWith("1 "))
+                        .toList())
+                .singleElement()
+                .satisfies(l -> assertThat(l).contains("Leader"));
     }
 
     private static KafkaProducer<String, String> producer() {
