@@ -12,13 +12,15 @@ function stderrLogger() {
   }
 }
 
-function kafka(clientId) {
+/** A KafkaJS client of the broker under test; {@code extra} adds to or overrides the settings (e.g. sasl). */
+function kafka(clientId, extra = {}) {
   return new Kafka({
     clientId,
     brokers: [bootstrap],
     logLevel: logLevel.WARN,
     logCreator: stderrLogger,
     retry: { retries: 5, initialRetryTime: 100 },
+    ...extra,
   })
 }
 

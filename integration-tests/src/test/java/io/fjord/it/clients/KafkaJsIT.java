@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fjord.it.BrokerProcess;
 import io.fjord.it.EmbeddedBroker;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -22,6 +23,9 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ProducerState;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -401,6 +405,80 @@ public class KafkaJsIT {
                     .isInstanceOf(SecurityDisabledException.class)
                     .hasMessage("No Authorizer is configured on the broker");
         }
+    }
+
+    /**
+     * KafkaJS logs in with PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512 on one SASL_PLAINTEXT listener (SCRAM users made
+     * with the Java Admin client over a PLAINTEXT listener), produces, consumes in a group and lists topics; a wrong
+     * password is refused for each mechanism with Kafka's messages.
+     */
+    @Test
+    void saslLoginsWithPlainAndScram(@TempDir Path saslDir) throws Exception {
+        int saslPort = BrokerProcess.freePort();
+        int openPort = BrokerProcess.freePort();
+        try (EmbeddedBroker sasl = startSaslBroker(saslDir, saslPort, openPort);
+                Admin admin =
+                        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + openPort))) {
+            admin.alterUserScramCredentials(List.of(
+                            new UserScramCredentialUpsertion(
+                                    "carol",
+                                    new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_256, 4096),
+                                    "carol-secret"),
+                            new UserScramCredentialUpsertion(
+                                    "dave",
+                                    new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 4096),
+                                    "dave-secret")))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
+
+            String logins = "[{'mechanism':'plain','username':'alice','password':'alice-secret','ok':true},"
+                    + "{'mechanism':'scram-sha-256','username':'carol','password':'carol-secret','ok':true},"
+                    + "{'mechanism':'scram-sha-512','username':'dave','password':'dave-secret','ok':true},"
+                    + "{'mechanism':'plain','username':'alice','password':'wrong','ok':false},"
+                    + "{'mechanism':'scram-sha-256','username':'carol','password':'wrong','ok':false},"
+                    + "{'mechanism':'scram-sha-512','username':'nobody','password':'x','ok':false}]";
+            JsonNode result = NodeScripts.run(
+                    "sasl.js", SCRIPT_TIMEOUT_MS, "127.0.0.1:" + saslPort, "s", logins.replace('\'', '"'));
+
+            String roundTrip = "{'read':['k1=hello','k2=world'],'listed':true}";
+            assertField(result, "/0", roundTrip);
+            assertField(result, "/1", roundTrip);
+            assertField(result, "/2", roundTrip);
+            assertField(
+                    result,
+                    "/3/error",
+                    "{'name':'KafkaJSSASLAuthenticationError','type':null,"
+                            + "'message':'SASL PLAIN authentication failed: Authentication failed: Invalid username"
+                            + " or password'}");
+            for (String sha : List.of("256", "512")) {
+                assertField(
+                        result,
+                        sha.equals("256") ? "/4/error" : "/5/error",
+                        "{'name':'KafkaJSSASLAuthenticationError','type':null,'message':'SASL SCRAM SHA" + sha
+                                + " authentication failed: Authentication failed during authentication due to invalid"
+                                + " credentials with SASL mechanism SCRAM-SHA-" + sha + "'}");
+            }
+        }
+    }
+
+    /** PLAIN (user alice) and both SCRAMs on SASL_PLAINTEXT, and a PLAINTEXT listener OPEN for the Admin client. */
+    private static EmbeddedBroker startSaslBroker(Path dir, int saslPort, int openPort) {
+        String properties = """
+                listeners=SASL_PLAINTEXT://127.0.0.1:%d,OPEN://127.0.0.1:%d
+                listener.security.protocol.map=SASL_PLAINTEXT:SASL_PLAINTEXT,OPEN:PLAINTEXT,CONTROLLER:PLAINTEXT
+                inter.broker.listener.name=OPEN
+                sasl.enabled.mechanisms=PLAIN,SCRAM-SHA-256,SCRAM-SHA-512
+                listener.name.sasl_plaintext.plain.sasl.jaas.config=\
+                org.apache.kafka.common.security.plain.PlainLoginModule required user_alice="alice-secret";
+                group.initial.rebalance.delay.ms=0
+                connection.failed.authentication.delay.ms=0
+                """.formatted(saslPort, openPort);
+        Map<String, String> settings = new HashMap<>();
+        properties.lines().forEach(line -> {
+            int eq = line.indexOf('=');
+            settings.put(line.substring(0, eq), line.substring(eq + 1));
+        });
+        return EmbeddedBroker.start(dir, settings);
     }
 
     /** The produce script's result: it runs once, for the two tests that look at parts of it. */
