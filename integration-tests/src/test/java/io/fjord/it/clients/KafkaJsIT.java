@@ -199,6 +199,14 @@ public class KafkaJsIT {
                 .extracting(r -> r.offset() + ":" + text(r.value()))
                 .containsExactly("0:c1", "1:c2", "2:c3", "7:c4");
 
+        // A second producer with the same transactional id fences the first: Kafka answers the zombie's Produce v7
+        // and EndTxn v1 with INVALID_PRODUCER_EPOCH (PRODUCER_FENCED only from EndTxn v2), and its records stay out.
+        assertField(result, "/fenced/zombieSend/type", "'INVALID_PRODUCER_EPOCH'");
+        assertField(result, "/fenced/zombieSend/code", "47");
+        assertField(result, "/fenced/zombieCommit/type", "'INVALID_PRODUCER_EPOCH'");
+        assertField(result, "/fenced/zombieCommit/code", "47");
+        assertField(result, "/fenced/read", "[{'offset':'2','value':'fresh'}]");
+
         assertField(result, "/groupOffsets", "[{'partition':0,'offset':'42'},{'partition':1,'offset':'7'}]");
         try (Admin admin = admin()) {
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets("t-group")
