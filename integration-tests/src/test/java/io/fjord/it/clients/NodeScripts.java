@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Runs the Node.js scripts under {@code src/test/js} (KafkaJS, pinned by the committed package-lock.json) and
  * reads the one JSON object each prints. The first use in a JVM installs the packages with {@code npm ci} when
- * {@code node_modules} is missing, so a fresh clone needs only Node.js and npm on the PATH; without them the
+ * {@code node_modules} is missing or holds another KafkaJS than the lock file pins, so a fresh clone needs only Node.js and npm on the PATH; without them the
  * test fails with one line saying what to install. Thread-safe: installation is synchronized, runs are separate
  * processes.
  */
@@ -46,13 +46,25 @@ final class NodeScripts {
                         + " (apt-get install -y nodejs npm)");
             }
         }
-        if (!Files.isDirectory(DIR.resolve("node_modules").resolve("kafkajs"))) {
+        if (!installedAsLocked("kafkajs")) {
             Result npm = exec(List.of("npm", "ci", "--no-audit", "--no-fund"), INSTALL_TIMEOUT_MS);
             if (npm.exitCode != 0) {
                 fail("npm ci in " + DIR + " failed (exit " + npm.exitCode + "): " + npm.output);
             }
         }
         installed = true;
+    }
+
+    /** True when node_modules holds {@code module} at the version package-lock.json pins. */
+    private static boolean installedAsLocked(String module) throws IOException {
+        Path installed = DIR.resolve("node_modules").resolve(module).resolve("package.json");
+        if (!Files.exists(installed)) {
+            return false;
+        }
+        String locked = JSON.readTree(DIR.resolve("package-lock.json").toFile())
+                .at("/packages/node_modules~1" + module + "/version")
+                .asText();
+        return JSON.readTree(installed.toFile()).path("version").asText().equals(locked);
     }
 
     /**
