@@ -102,6 +102,7 @@ final class KafkaApis {
                 .register(ApiKeys.CREATE_PARTITIONS, 0, 3, topicAdmin::createPartitions)
                 .register(ApiKeys.DESCRIBE_CONFIGS, 1, 4, configs::describeConfigs)
                 .register(ApiKeys.INCREMENTAL_ALTER_CONFIGS, 0, 1, configs::incrementalAlterConfigs)
+                .register(ApiKeys.ALTER_CONFIGS, 0, 2, configs::alterConfigs)
                 .register(ApiKeys.DESCRIBE_CLUSTER, 0, 2, cluster::describeCluster)
                 .register(ApiKeys.DESCRIBE_TOPIC_PARTITIONS, 0, 0, cluster::describeTopicPartitions)
                 .register(ApiKeys.ELECT_LEADERS, 0, 2, replication::electLeaders)

@@ -96,6 +96,8 @@ final class CommandCodec {
      * name string, mechanism byte, iterations int32, salt, StoredKey and ServerKey as int32-length byte arrays.
      */
     static final byte ALTER_USER_SCRAM_CREDENTIALS_KIND = 13;
+    /** The legacy AlterConfigs: coded as ALTER_CONFIGS_KIND, with replace semantics. */
+    static final byte LEGACY_ALTER_CONFIGS_KIND = 14;
     /** The only read-only query: a broker heartbeat, answered by the leader without a log entry. */
     static final byte HEARTBEAT_QUERY_KIND = 100;
 
@@ -139,7 +141,7 @@ final class CommandCodec {
                 topic.assignments().forEach(out::writeIntArray);
             }
         } else if (command instanceof AlterConfigs c) {
-            out.writeByte(ALTER_CONFIGS_KIND);
+            out.writeByte(c.replace() ? LEGACY_ALTER_CONFIGS_KIND : ALTER_CONFIGS_KIND);
             writeConfig(out, c.config())
                     .writeBoolean(c.validateOnly())
                     .writeInt(c.resources().size());
@@ -274,7 +276,9 @@ final class CommandCodec {
             case CREATE_PARTITIONS_KIND:
                 return decodeCreatePartitions(in);
             case ALTER_CONFIGS_KIND:
-                return decodeAlterConfigs(in);
+                return decodeAlterConfigs(in, false);
+            case LEGACY_ALTER_CONFIGS_KIND:
+                return decodeAlterConfigs(in, true);
             case REGISTER_BROKER_KIND:
                 return decodeRegisterBroker(in);
             case SET_BROKER_FENCED_KIND:
@@ -396,7 +400,7 @@ final class CommandCodec {
         return new CreatePartitions(seed, config, validateOnly, topics);
     }
 
-    private static AlterConfigs decodeAlterConfigs(WireReader in) {
+    private static AlterConfigs decodeAlterConfigs(WireReader in, boolean replace) {
         ControllerConfig config = readConfig(in);
         boolean validateOnly = in.readBoolean();
         int count = in.readCount(9);
@@ -416,7 +420,7 @@ final class CommandCodec {
             }
             resources.add(new AlterConfigsResource(resource, ops));
         }
-        return new AlterConfigs(config, validateOnly, resources);
+        return new AlterConfigs(config, validateOnly, replace, resources);
     }
 
     private static AlterPartition decodeAlterPartition(WireReader in) {

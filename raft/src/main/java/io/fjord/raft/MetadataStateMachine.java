@@ -407,8 +407,11 @@ final class MetadataStateMachine extends BaseStateMachine {
                     logic(c.config(), c.seed()).createPartitions(image, c.topics(), c.validateOnly()),
                     CommandCodec::createPartitionsReply);
         } else if (command instanceof AlterConfigs c) {
+            ControllerLogic logic = logic(c.config(), 0L);
             return commit(
-                    logic(c.config(), 0L).incrementalAlterConfigs(image, c.resources(), c.validateOnly()),
+                    c.replace()
+                            ? logic.alterConfigs(image, c.resources(), c.validateOnly())
+                            : logic.incrementalAlterConfigs(image, c.resources(), c.validateOnly()),
                     CommandCodec::alterConfigsReply);
         } else if (command instanceof RegisterBroker c) {
             return CommandCodec.offsetReply(registerBroker(c));

@@ -54,7 +54,7 @@ import org.slf4j.LoggerFactory;
  * here (topic ids, placement), and so writes the same records; the leader's reply carries the
  * per-topic results back. Forwarding is therefore Ratis's own client retry to the leader: a broker that
  * is not the active controller serves CreateTopics, DeleteTopics, CreatePartitions,
- * IncrementalAlterConfigs, broker registration, producer id blocks and SCRAM credentials the same way as the leader does. A request is decided
+ * IncrementalAlterConfigs and AlterConfigs, broker registration, producer id blocks and SCRAM credentials the same way as the leader does. A request is decided
  * against the committed state, exactly once (the Ratis retry cache drops a retried duplicate), so two
  * creates of one name cannot both succeed. {@code validateOnly} requests also pass through the log (and
  * write nothing). The single-node {@link io.fjord.metadata.Controller} applies the same rules.
@@ -107,7 +107,13 @@ public final class RaftController implements ControllerApi, AutoCloseable {
     @Override
     public CompletableFuture<List<AlterConfigsResult>> incrementalAlterConfigs(
             List<AlterConfigsResource> resources, boolean validateOnly) {
-        return call(new AlterConfigs(config, validateOnly, resources), CommandCodec::decodeAlterConfigsReply);
+        return call(new AlterConfigs(config, validateOnly, false, resources), CommandCodec::decodeAlterConfigsReply);
+    }
+
+    @Override
+    public CompletableFuture<List<AlterConfigsResult>> alterConfigs(
+            List<AlterConfigsResource> resources, boolean validateOnly) {
+        return call(new AlterConfigs(config, validateOnly, true, resources), CommandCodec::decodeAlterConfigsReply);
     }
 
     /** Registers the broker unfenced, then heartbeats for it until {@link #stopHeartbeats} or close. */
