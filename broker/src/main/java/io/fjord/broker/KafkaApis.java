@@ -1,6 +1,7 @@
 package io.fjord.broker;
 
 import io.fjord.broker.group.GroupHandlers;
+import io.fjord.broker.handler.AclHandlers;
 import io.fjord.broker.handler.ApiVersionsHandler;
 import io.fjord.broker.handler.ClusterHandlers;
 import io.fjord.broker.handler.ConfigHandlers;
@@ -110,6 +111,10 @@ final class KafkaApis {
                 .register(ApiKeys.ELECT_LEADERS, 0, 2, replication::electLeaders)
                 .register(ApiKeys.ALTER_PARTITION_REASSIGNMENTS, 0, 1, replication::alterPartitionReassignments)
                 .register(ApiKeys.LIST_PARTITION_REASSIGNMENTS, 0, 0, replication::listPartitionReassignments)
+                // No authorizer: answered with SECURITY_DISABLED, as Kafka does when authorizer.class.name is unset.
+                .register(ApiKeys.DESCRIBE_ACLS, 1, 3, AclHandlers::describeAcls)
+                .register(ApiKeys.CREATE_ACLS, 1, 3, AclHandlers::createAcls)
+                .register(ApiKeys.DELETE_ACLS, 1, 3, AclHandlers::deleteAcls)
                 .register(ApiKeys.DESCRIBE_USER_SCRAM_CREDENTIALS, 0, 0, scram::describeUserScramCredentials)
                 .register(ApiKeys.ALTER_USER_SCRAM_CREDENTIALS, 0, 0, scram::alterUserScramCredentials)
                 .register(ApiKeys.DELETE_RECORDS, 0, 2, new DeleteRecordsHandler(replicaManager))
