@@ -64,6 +64,24 @@ async function topicsAndPartitions(admin, r) {
     }),
     ['retention.ms', 'cleanup.policy', 'segment.bytes']
   )
+  // the legacy AlterConfigs: the entries sent replace the topic's overrides (cleanup.policy goes back to its default)
+  r.alterConfigs = await outcome(() =>
+    admin.alterConfigs({
+      resources: [{ type: ConfigResourceTypes.TOPIC, name: t('configured'), configEntries: [{ name: 'segment.ms', value: '600000' }] }],
+    })
+  )
+  r.alterConfigsInvalid = await outcome(() =>
+    admin.alterConfigs({
+      resources: [{ type: ConfigResourceTypes.TOPIC, name: t('configured'), configEntries: [{ name: 'segment.ms', value: 'soon' }] }],
+    })
+  )
+  r.configsAfterAlter = configs(
+    await admin.describeConfigs({
+      includeSynonyms: false,
+      resources: [{ type: ConfigResourceTypes.TOPIC, name: t('configured') }],
+    }),
+    ['retention.ms', 'cleanup.policy', 'segment.ms']
+  )
   const cluster = await admin.describeCluster()
   r.describeCluster = {
     brokers: cluster.brokers.map(b => ({ nodeId: b.nodeId, host: b.host, port: b.port })),

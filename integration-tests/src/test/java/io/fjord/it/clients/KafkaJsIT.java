@@ -283,6 +283,20 @@ public class KafkaJsIT {
                 "{'cleanup.policy':{'value':'compact','isDefault':false},"
                         + "'retention.ms':{'value':'3600000','isDefault':false},"
                         + "'segment.bytes':{'value':'1073741824','isDefault':true}}");
+        assertThat(r.at("/alterConfigs/error").isMissingNode())
+                .as("alterConfigs: %s", r.at("/alterConfigs"))
+                .isTrue();
+        assertField(
+                r,
+                "/alterConfigsInvalid/error",
+                "{'name':'KafkaJSProtocolError','message':'Configuration is invalid',"
+                        + "'type':'INVALID_CONFIG','code':40}");
+        assertField(
+                r,
+                "/configsAfterAlter",
+                "{'cleanup.policy':{'value':'delete','isDefault':true},"
+                        + "'retention.ms':{'value':'604800000','isDefault':true},"
+                        + "'segment.ms':{'value':'600000','isDefault':false}}");
         assertField(
                 r,
                 "/describeBrokerConfigs",

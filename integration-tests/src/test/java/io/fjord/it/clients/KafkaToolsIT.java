@@ -242,6 +242,18 @@ class KafkaToolsIT {
                 .satisfies(l -> assertThat(l).contains("Leader"));
     }
 
+    @Test
+    void kafkaAclsIsToldThatNoAuthorizerIsConfigured() throws Exception {
+        for (String[] args : List.of(
+                new String[] {"--list"},
+                new String[] {"--add", "--allow-principal", "User:alice", "--operation", "Read", "--topic", "t"})) {
+            KafkaAppProcess.Result result = tool("org.apache.kafka.tools.AclCommand", args);
+            assertThat(result.exitCode()).isEqualTo(1);
+            assertThat(result.stdout() + result.stderr())
+                    .contains("SecurityDisabledException: No Authorizer is configured on the broker");
+        }
+    }
+
     private static KafkaProducer<String, String> producer() {
         return new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap(),
