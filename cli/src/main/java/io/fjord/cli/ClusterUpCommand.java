@@ -190,6 +190,11 @@ final class ClusterUpCommand implements Callable<Integer> {
             settings.put("fjord.metadata.listener.port", Integer.toString(raftPort));
         }
         settings.put("log.dirs", root.resolve("node-" + nodeId).toString());
+        // Kafka's internal-topic factors (3) wait for three brokers; a smaller local cluster uses all it has.
+        String internalFactor = Integer.toString(Math.min(3, brokers));
+        settings.put("offsets.topic.replication.factor", internalFactor);
+        settings.put("transaction.state.log.replication.factor", internalFactor);
+        settings.put("transaction.state.log.min.isr", Integer.toString(Math.min(2, brokers)));
         for (String override : overrides) {
             int eq = override.indexOf('=');
             if (eq <= 0) {

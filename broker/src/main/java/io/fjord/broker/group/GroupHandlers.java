@@ -41,6 +41,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The group APIs: FindCoordinator answers with the leader of the group's {@code __consumer_offsets}
@@ -63,7 +65,12 @@ public final class GroupHandlers {
     private final ReplicaManager replicaManager;
     private final TransactionVerifier verifier;
     private final Executor commitExecutor;
+    private static final Logger log = LoggerFactory.getLogger(GroupHandlers.class);
+
     private final AtomicBoolean creatingOffsetsTopic = new AtomicBoolean();
+    /** The last "too few brokers" warning, so each shortfall is logged once, not at every FindCoordinator. */
+    private volatile String lastShortfallLogged;
+
     private final AtomicBoolean creatingTransactionTopic = new AtomicBoolean();
 
     /**
@@ -147,16 +154,18 @@ public final class GroupHandlers {
     }
 
     /**
-     * Creates {@code __transaction_state} (transaction.state.log.*), its replication factor and min.insync.replicas
-     * capped by the unfenced brokers so a young or small cluster still gets a coordinator.
+     * Creates {@code __transaction_state} (transaction.state.log.*) with its replication factor ({@link
+     * #internalReplicationFactor}); min.insync.replicas is capped by that factor.
      */
     private void maybeCreateTransactionTopic() {
-        if (!creatingTransactionTopic.compareAndSet(false, true)) {
+        BrokerConfig config = metadata.config();
+        int replicationFactor = internalReplicationFactor(
+                TRANSACTION_STATE_TOPIC,
+                BrokerConfig.TRANSACTION_STATE_LOG_REPLICATION_FACTOR,
+                config.transactionStateLogReplicationFactor());
+        if (replicationFactor < 0 || !creatingTransactionTopic.compareAndSet(false, true)) {
             return;
         }
-        BrokerConfig config = metadata.config();
-        int liveBrokers = metadata.image().cluster().unfencedBrokerIds().size();
-        int replicationFactor = Math.max(1, Math.min(config.transactionStateLogReplicationFactor(), liveBrokers));
         CreatableTopic topic = new CreatableTopic(
                 TRANSACTION_STATE_TOPIC,
                 config.transactionStateLogNumPartitions(),
@@ -173,14 +182,14 @@ public final class GroupHandlers {
     }
 
     private void maybeCreateOffsetsTopic() {
-        if (!creatingOffsetsTopic.compareAndSet(false, true)) {
+        BrokerConfig config = metadata.config();
+        int replicationFactor = internalReplicationFactor(
+                OffsetsTopicLog.TOPIC,
+                BrokerConfig.OFFSETS_TOPIC_REPLICATION_FACTOR,
+                config.offsetsTopicReplicationFactor());
+        if (replicationFactor < 0 || !creatingOffsetsTopic.compareAndSet(false, true)) {
             return;
         }
-        BrokerConfig config = metadata.config();
-        // offsets.topic.replication.factor, capped by the unfenced brokers so a young or shrunken cluster
-        // still gets a coordinator (the topic keeps the smaller factor; reassignment can raise it later).
-        int liveBrokers = metadata.image().cluster().unfencedBrokerIds().size();
-        int replicationFactor = Math.max(1, Math.min(config.offsetsTopicReplicationFactor(), liveBrokers));
         CreatableTopic topic = new CreatableTopic(
                 OffsetsTopicLog.TOPIC,
                 config.offsetsTopicNumPartitions(),
@@ -191,6 +200,38 @@ public final class GroupHandlers {
                         "compression.type", "producer",
                         "segment.bytes", Integer.toString(config.offsetsTopicSegmentBytes())));
         controller.createTopics(List.of(topic), false).whenComplete((r, e) -> creatingOffsetsTopic.set(false));
+    }
+
+    /**
+     * The replication factor an internal topic is created with, or -1 to create nothing yet. As in Kafka it is
+     * the configured factor, and while fewer brokers are up than it asks for the topic waits (FindCoordinator
+     * answers COORDINATOR_NOT_AVAILABLE, which clients retry): created with fewer, a young cluster's group offsets
+     * or transaction states would stay on one broker for good, lost with it. A broker on its own metadata log
+     * (no {@code controller.quorum.voters}) is the whole cluster for ever, so there the factor is 1, what Kafka's
+     * single-node setups configure by hand.
+     */
+    private int internalReplicationFactor(String topic, String key, short configured) {
+        BrokerConfig config = metadata.config();
+        if (config.controllerQuorumVoters().isEmpty()) {
+            return 1;
+        }
+        int liveBrokers = metadata.image().cluster().unfencedBrokerIds().size();
+        if (liveBrokers >= configured) {
+            return configured;
+        }
+        String shortfall = topic + ":" + liveBrokers + "<" + configured;
+        if (!shortfall.equals(lastShortfallLogged)) {
+            lastShortfallLogged = shortfall;
+            log.warn(
+                    "Number of alive brokers '{}' does not meet the required replication factor '{}' for the {} topic"
+                            + " (configured via '{}'). This error can be ignored if the cluster is starting up and"
+                            + " not all brokers are up yet.",
+                    liveBrokers,
+                    configured,
+                    topic,
+                    key);
+        }
+        return -1;
     }
 
     public CompletableFuture<ApiMessage> joinGroup(RequestContext context, ApiMessage message) {
