@@ -30,6 +30,7 @@ import io.fjord.raft.MetadataCommand.SetBrokerFenced;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -97,6 +98,9 @@ final class MetadataStateMachine extends BaseStateMachine {
 
     private final int nodeId;
     private final Time time;
+    /** When each follower was last seen caught up by a describe on this leader (see QuorumDescriber). */
+    private final Map<Integer, Long> lastCaughtUpMs = new java.util.concurrent.ConcurrentHashMap<>();
+
     private final ConfigValidator validator;
     private final Hooks hooks;
     /** Completes {@link #whenApplied} futures, so no caller code runs on Ratis's apply thread. */
@@ -346,6 +350,10 @@ final class MetadataStateMachine extends BaseStateMachine {
             List<RaftProtos.ServerRpcProto> answers =
                     info.getRoleInfoProto().getLeaderInfo().getFollowerInfoList();
             long[] matchIndices = info.getFollowerMatchIndices();
+            if (matchIndices == null) { // leadership lost since isLeader()
+                return CommandCodec.errorReply(
+                        Errors.NOT_LEADER_OR_FOLLOWER, "Node " + nodeId + " no longer leads the metadata quorum.");
+            }
             List<QuorumDescriber.Follower> followers = new ArrayList<>(answers.size());
             for (int i = 0; i < answers.size(); i++) {
                 RaftProtos.ServerRpcProto answer = answers.get(i);
@@ -364,10 +372,16 @@ final class MetadataStateMachine extends BaseStateMachine {
                     nodeIds(conf.getCurrentPeers()),
                     nodeIds(conf.getCurrentPeers(RaftProtos.RaftPeerRole.LISTENER)),
                     followers,
-                    time.milliseconds()));
-        } catch (IOException | RuntimeException | java.util.concurrent.ExecutionException e) {
+                    time.milliseconds(),
+                    lastCaughtUpMs));
+        } catch (IOException | java.util.concurrent.ExecutionException e) {
+            // the server or its division is not (or no longer) there: as for a node that does not lead
             return CommandCodec.errorReply(
                     Errors.NOT_LEADER_OR_FOLLOWER, "The metadata quorum could not be described: " + e);
+        } catch (RuntimeException e) {
+            log.error("Node {} failed to describe the metadata quorum", nodeId, e);
+            return CommandCodec.errorReply(
+                    Errors.UNKNOWN_SERVER_ERROR, "The metadata quorum could not be described: " + e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return CommandCodec.errorReply(Errors.NOT_LEADER_OR_FOLLOWER, "Interrupted.");

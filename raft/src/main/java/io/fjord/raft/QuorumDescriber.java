@@ -12,8 +12,11 @@ import java.util.Map;
  * since its last answer. Offsets are Raft log indexes turned into end offsets (one past the last entry), so
  * the leader's log end offset is its next index, a follower's is its match index plus one, and the high
  * watermark is the commit index plus one. A replica counts as caught up when it holds everything the
- * leader has committed; Ratis keeps no history of that, so {@code lastCaughtUpTimestamp} is its last
- * answer then, and -1 while it lags. Pure; called on the leader's query thread.
+ * leader has committed. Ratis keeps no history of that, so the leader remembers, in {@code lastCaughtUpMs},
+ * the last answer at which each replica was caught up when it was described: a lagging replica reports that
+ * time, one never seen caught up -1, as Kafka reports a time it does not know. A follower that has not
+ * answered since this leader took over has no log end offset and no fetch time (-1; Ratis seeds its answer
+ * time with a placeholder). Called on the leader's query threads; {@code lastCaughtUpMs} must be concurrent.
  */
 final class QuorumDescriber {
 
@@ -30,16 +33,26 @@ final class QuorumDescriber {
             List<Integer> voterIds,
             List<Integer> observerIds,
             List<Follower> followers,
-            long nowMs) {
+            long nowMs,
+            Map<Integer, Long> lastCaughtUpMs) {
         long highWatermark = commitIndex + 1;
         Map<Integer, QuorumDescription.Replica> known = new HashMap<>();
         for (Follower f : followers) {
-            long logEndOffset = f.matchIndex() < 0 ? -1 : f.matchIndex() + 1;
+            if (f.matchIndex() < 0) {
+                known.put(
+                        f.id(),
+                        new QuorumDescription.Replica(f.id(), -1, -1, lastCaughtUpMs.getOrDefault(f.id(), -1L)));
+                continue;
+            }
+            long logEndOffset = f.matchIndex() + 1;
             long lastFetch = nowMs - f.lastAnswerElapsedMs();
+            if (logEndOffset >= highWatermark) {
+                lastCaughtUpMs.put(f.id(), lastFetch);
+            }
             known.put(
                     f.id(),
                     new QuorumDescription.Replica(
-                            f.id(), logEndOffset, lastFetch, logEndOffset >= highWatermark ? lastFetch : -1));
+                            f.id(), logEndOffset, lastFetch, lastCaughtUpMs.getOrDefault(f.id(), -1L)));
         }
         known.put(leaderId, new QuorumDescription.Replica(leaderId, nextIndex, nowMs, nowMs));
         return new QuorumDescription(

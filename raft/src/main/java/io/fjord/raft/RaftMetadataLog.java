@@ -440,27 +440,31 @@ public final class RaftMetadataLog implements MetadataLog {
      * node has applied the entry too (its listeners have the records), within the request timeout.
      */
     CompletableFuture<byte[]> submit(MetadataCommand command) {
-        CompletableFuture<byte[]> result = new CompletableFuture<>();
-        sendCommand(command)
-                .thenCompose(reply -> stateMachine
+        return withinRequestTimeout(
+                sendCommand(command).thenCompose(reply -> stateMachine
                         .whenApplied(reply.getLogIndex())
-                        .thenApply(applied -> reply.getMessage().getContent().toByteArray()))
-                .orTimeout(config.requestTimeoutMs(), TimeUnit.MILLISECONDS)
-                .whenComplete((bytes, error) -> {
-                    if (error == null) {
-                        result.complete(bytes);
-                        return;
-                    }
-                    Throwable cause =
-                            error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-                    result.completeExceptionally(
-                            cause instanceof TimeoutException
-                                    ? new ApiException(
-                                            Errors.REQUEST_TIMED_OUT,
-                                            "The metadata quorum did not commit and apply the request within "
-                                                    + config.requestTimeoutMs() + " ms.")
-                                    : cause);
-                });
+                        .thenApply(applied -> reply.getMessage().getContent().toByteArray())),
+                "commit and apply the request");
+    }
+
+    /** {@code pending}, failed with REQUEST_TIMED_OUT if the quorum does not {@code what} within the request timeout. */
+    private CompletableFuture<byte[]> withinRequestTimeout(CompletableFuture<byte[]> pending, String what) {
+        CompletableFuture<byte[]> result = new CompletableFuture<>();
+        pending.orTimeout(config.requestTimeoutMs(), TimeUnit.MILLISECONDS).whenComplete((bytes, error) -> {
+            if (error == null) {
+                result.complete(bytes);
+                return;
+            }
+            Throwable cause =
+                    error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            result.completeExceptionally(
+                    cause instanceof TimeoutException
+                            ? new ApiException(
+                                    Errors.REQUEST_TIMED_OUT,
+                                    "The metadata quorum did not " + what + " within " + config.requestTimeoutMs()
+                                            + " ms.")
+                            : cause);
+        });
         return result;
     }
 
@@ -477,8 +481,10 @@ public final class RaftMetadataLog implements MetadataLog {
         if (closed) {
             return CompletableFuture.failedFuture(notController("The metadata log is closed."));
         }
-        return checked(client.async().sendReadOnly(Message.valueOf(ByteString.copyFrom(request))))
-                .thenApply(reply -> reply.getMessage().getContent().toByteArray());
+        return withinRequestTimeout(
+                checked(client.async().sendReadOnly(Message.valueOf(ByteString.copyFrom(request))))
+                        .thenApply(reply -> reply.getMessage().getContent().toByteArray()),
+                "answer the query");
     }
 
     /** Maps Ratis failures to NOT_CONTROLLER, which tells a Kafka client to retry. */

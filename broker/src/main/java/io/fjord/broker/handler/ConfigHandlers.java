@@ -341,7 +341,12 @@ public final class ConfigHandlers {
         return call.get().thenApply(results -> {
             for (int i = 0; i < results.size(); i++) {
                 AlterConfigsResult result = results.get(i);
-                pending.get(i).set(result.error().code(), result.error() == Errors.NONE ? null : result.message());
+                Errors error = result.error();
+                if (error == Errors.INVALID_CONFIG && valid.get(i).resource().type() == ConfigResourceType.BROKER) {
+                    // Kafka's broker answers a broker config it cannot apply with INVALID_REQUEST (KAFKA-13609)
+                    error = Errors.INVALID_REQUEST;
+                }
+                pending.get(i).set(error.code(), error == Errors.NONE ? null : result.message());
             }
             return response;
         });

@@ -22,6 +22,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
+import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.assertj.core.groups.Tuple;
@@ -265,8 +266,8 @@ class ConfigAdminIT extends AdminITBase {
             assertThat(failureOf(admin.incrementalAlterConfigs(
                                     Map.of(BROKER, List.of(new AlterConfigOp(bad, AlterConfigOp.OpType.SET))))
                             .all()))
-                    .as("%s=%s", bad.name(), bad.value())
-                    .isInstanceOf(InvalidConfigurationException.class);
+                    .as("%s=%s: INVALID_REQUEST, as Kafka's broker answers (KAFKA-13609)", bad.name(), bad.value())
+                    .isInstanceOf(InvalidRequestException.class);
         }
         createTopic("after-bad-broker-configs", 1, Map.of());
         TopicAdminIT.produceTo("after-bad-broker-configs");

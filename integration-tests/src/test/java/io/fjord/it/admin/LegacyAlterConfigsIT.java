@@ -130,6 +130,14 @@ class LegacyAlterConfigsIT extends AdminITBase {
                 .get(0);
         assertThat(badValue.errorCode()).isEqualTo(Errors.INVALID_CONFIG.code());
         assertThat(badValue.errorMessage()).contains("retention.ms");
+        // a broker config that cannot be applied is INVALID_REQUEST, as Kafka's broker answers it (KAFKA-13609)
+        for (Map<String, String> bad : List.of(Map.of("log.dirs", "/elsewhere"), Map.of("log.retention.ms", "soon"))) {
+            AlterConfigsResponse.AlterConfigsResourceResponse brokerBad = alter(
+                            version, false, resource(BROKER, "1", bad))
+                    .responses()
+                    .get(0);
+            assertThat(brokerBad.errorCode()).as("%s", bad).isEqualTo(Errors.INVALID_REQUEST.code());
+        }
 
         ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, name);
         ConfigEntry retention = ConfigAdminIT.describe(topic).get("retention.ms");

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -16,30 +15,26 @@ import java.util.function.BooleanSupplier;
 /**
  * A JVM of its own running a main class on the kafka-apps module's classpath (Kafka Streams and Connect
  * 4.3.1 with their client; see kafka-apps/pom.xml), the way a user runs those applications. Its stdout
- * lines are collected on a daemon thread and its stderr goes to a log file. {@link #close} stops it the
- * way it was started to be stopped ({@link Stop}) and waits for the exit; {@link #kill} is SIGKILL.
- * Not thread-safe apart from {@link #lines}.
+ * lines are collected on a daemon thread and its stderr goes to a log file. Every application stops
+ * when its stdin closes (the test applications by themselves, Kafka's own mains through {@code
+ * UntilStdinCloses}), so {@link #close} closes it and waits, and a test JVM that dies takes its children
+ * with it; {@link #kill} is SIGKILL. {@link #run} runs a command-line tool to its end. Not thread-safe apart
+ * from {@link #lines}.
  */
 final class KafkaAppProcess implements AutoCloseable {
 
-    /** How an application is asked to stop cleanly. */
-    enum Stop {
-        /** It stops when its stdin closes (the test applications in kafka-apps). */
-        STDIN,
-        /** SIGTERM, which runs its shutdown hooks (Kafka's own mains, such as ConnectDistributed). */
-        SIGTERM
-    }
+    /** How long a tool may run, a test may wait for an application, or an application may take to stop. */
+    static final long TIMEOUT_SECONDS = 120;
 
     private final String name;
-    private final Stop stop;
     private final Process process;
+    private final Thread reader;
     private final List<String> lines = new CopyOnWriteArrayList<>();
 
-    private KafkaAppProcess(String name, Stop stop, Process process) {
+    private KafkaAppProcess(String name, Process process) {
         this.name = name;
-        this.stop = stop;
         this.process = process;
-        Thread reader = new Thread(() -> {
+        this.reader = new Thread(() -> {
             try (BufferedReader in = process.inputReader()) {
                 for (String line = in.readLine(); line != null; line = in.readLine()) {
                     lines.add(line);
@@ -52,15 +47,24 @@ final class KafkaAppProcess implements AutoCloseable {
         reader.start();
     }
 
-    /** Starts {@code mainClass} with {@code args}; its stderr goes to {@code log}. */
-    static KafkaAppProcess start(String name, Stop stop, Path log, String mainClass, String... args)
-            throws IOException {
+    /** Starts {@code mainClass}, which stops when its stdin closes, with {@code args}; stderr goes to {@code log}. */
+    static KafkaAppProcess start(String name, Path log, String mainClass, String... args) throws IOException {
         return new KafkaAppProcess(
                 name,
-                stop,
                 new ProcessBuilder(command(mainClass, List.of(), args))
                         .redirectError(log.toFile())
                         .start());
+    }
+
+    /**
+     * Starts one of Kafka's own mains (which run until a signal) so that it stops, through its shutdown hooks,
+     * when its stdin closes.
+     */
+    static KafkaAppProcess startKafkaMain(String name, Path log, String mainClass, String... args) throws IOException {
+        String[] wrapped = new String[args.length + 1];
+        wrapped[0] = mainClass;
+        System.arraycopy(args, 0, wrapped, 1, args.length);
+        return start(name, log, "io.fjord.kafkaapps.UntilStdinCloses", wrapped);
     }
 
     /** What a command-line tool printed and how it exited. */
@@ -68,33 +72,36 @@ final class KafkaAppProcess implements AutoCloseable {
 
     /**
      * Runs one of Kafka's command-line tools ({@code mainClass}, as its {@code bin/kafka-*.sh} script does)
-     * to its end, within 60 s, with {@code stdin} as its input; its client logs only warnings and errors.
+     * to its end, with {@code stdin} as its input; its client logs only warnings and errors. Its output goes
+     * through files, so a tool that hangs is killed after {@link #TIMEOUT_SECONDS} and fails the test.
      */
     static Result run(String stdin, String mainClass, String... args) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(
-                        command(mainClass, List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"), args))
-                .start();
-        try (java.io.OutputStream in = process.getOutputStream()) {
-            in.write(stdin.getBytes(StandardCharsets.UTF_8));
-        }
-        CompletableFuture<String> stderr = CompletableFuture.supplyAsync(() -> {
-            try {
-                return new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                return "stderr unreadable: " + e;
+        Path out = Files.createTempFile("kafka-tool", ".out");
+        Path err = Files.createTempFile("kafka-tool", ".err");
+        try {
+            Process process = new ProcessBuilder(
+                            command(mainClass, List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"), args))
+                    .redirectOutput(out.toFile())
+                    .redirectError(err.toFile())
+                    .start();
+            try (java.io.OutputStream in = process.getOutputStream()) {
+                in.write(stdin.getBytes(StandardCharsets.UTF_8));
             }
-        });
-        String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError(mainClass + " did not finish within 60 s: " + stdout);
+            if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+                throw new AssertionError(mainClass + " did not finish within " + TIMEOUT_SECONDS + " s: "
+                        + Files.readString(out) + Files.readString(err));
+            }
+            return new Result(process.exitValue(), Files.readString(out), Files.readString(err));
+        } finally {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
         }
-        return new Result(process.exitValue(), stdout, stderr.join());
     }
 
     private static List<String> command(String mainClass, List<String> jvmOptions, String... args) {
         Path dir = Path.of(System.getProperty("fjord.kafka.apps.dir", "../kafka-apps/target"));
-        Path jar = dir.resolve("fjord-kafka-apps-0.1.0-SNAPSHOT.jar");
+        Path jar = dir.resolve("fjord-kafka-apps-" + System.getProperty("fjord.version", "0.1.0-SNAPSHOT") + ".jar");
         if (!Files.isRegularFile(jar) || !Files.isDirectory(dir.resolve("lib"))) {
             throw new IllegalStateException(
                     "Kafka's applications are not built: run mvn package -pl kafka-apps (looked in " + dir + ")");
@@ -113,9 +120,9 @@ final class KafkaAppProcess implements AutoCloseable {
         return lines;
     }
 
-    /** Waits up to 60 s for {@code condition}; fails at once, with the output, if the process has exited. */
+    /** Waits for {@code condition}; fails at once, with the output, if the process has exited. */
     void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
         while (!condition.getAsBoolean()) {
             if (!process.isAlive()) {
                 throw new AssertionError(
@@ -136,17 +143,14 @@ final class KafkaAppProcess implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        if (!process.isAlive()) {
-            return;
-        }
-        if (stop == Stop.STDIN) {
+        if (process.isAlive()) {
             process.getOutputStream().close();
-        } else {
-            process.destroy();
+            if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError(
+                        name + " did not stop within " + TIMEOUT_SECONDS + " s of its stdin closing: " + lines);
+            }
         }
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError(name + " did not stop within 60 s of being asked to (" + stop + "): " + lines);
-        }
+        reader.join(TimeUnit.SECONDS.toMillis(10)); // its last lines are read once the process is gone
     }
 }

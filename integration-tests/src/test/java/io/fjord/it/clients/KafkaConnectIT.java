@@ -142,9 +142,8 @@ class KafkaConnectIT {
                         "consumer.session.timeout.ms=6000",
                         "consumer.heartbeat.interval.ms=1000",
                         ""));
-        return KafkaAppProcess.start(
+        return KafkaAppProcess.startKafkaMain(
                 name,
-                KafkaAppProcess.Stop.SIGTERM,
                 dir.resolve(name + ".log"),
                 "org.apache.kafka.connect.cli.ConnectDistributed",
                 properties.toString());

@@ -148,7 +148,6 @@ class KafkaStreamsIT {
                 throws java.io.IOException {
             return new StreamsApp(KafkaAppProcess.start(
                     "Streams instance " + instance,
-                    KafkaAppProcess.Stop.STDIN,
                     stateDir.resolve(app + "-" + instance + ".log"),
                     "io.fjord.kafkaapps.WordCount",
                     broker.bootstrap(),
@@ -187,7 +186,7 @@ class KafkaStreamsIT {
 
     /**
      * The latest count per word in {@code output}, read from the beginning until it equals {@code expected}
-     * or 60 s pass. With exactly-once the consumer reads committed records only, and no word's count may
+     * or {@link KafkaAppProcess#TIMEOUT_SECONDS} pass. With exactly-once the consumer reads committed records only, and no word's count may
      * ever go down or repeat a value it already had: each increment is written once.
      */
     private static Map<String, Long> awaitCounts(String output, String guarantee, Map<String, Long> expected)
@@ -208,7 +207,7 @@ class KafkaStreamsIT {
             }
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(KafkaAppProcess.TIMEOUT_SECONDS);
             while (!latest.equals(expected) && System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, Long> r : consumer.poll(Duration.ofMillis(200))) {
                     latest.put(r.key(), r.value());

@@ -142,6 +142,8 @@ class KafkaToolsIT {
                 "--from-beginning",
                 "--max-messages",
                 "20",
+                "--timeout-ms",
+                "60000",
                 "--property",
                 "print.key=true",
                 "--property",
@@ -244,13 +246,17 @@ class KafkaToolsIT {
 
     @Test
     void kafkaAclsIsToldThatNoAuthorizerIsConfigured() throws Exception {
-        for (String[] args : List.of(
-                new String[] {"--list"},
-                new String[] {"--add", "--allow-principal", "User:alice", "--operation", "Read", "--topic", "t"})) {
-            KafkaAppProcess.Result result = tool("org.apache.kafka.tools.AclCommand", args);
-            assertThat(result.exitCode()).isEqualTo(1);
-            assertThat(result.stdout() + result.stderr())
-                    .contains("SecurityDisabledException: No Authorizer is configured on the broker");
+        // --list and --add both describe first (DescribeAcls); --remove --force goes straight to DeleteAcls
+        Map<List<String>, String> expected = Map.of(
+                List.of("--list"), "No Authorizer is configured on the broker",
+                List.of("--add", "--allow-principal", "User:alice", "--operation", "Read", "--topic", "t"),
+                        "No Authorizer is configured on the broker",
+                List.of("--remove", "--force", "--topic", "t"), "No Authorizer is configured.");
+        for (Map.Entry<List<String>, String> e : expected.entrySet()) {
+            KafkaAppProcess.Result result =
+                    tool("org.apache.kafka.tools.AclCommand", e.getKey().toArray(new String[0]));
+            assertThat(result.exitCode()).as("kafka-acls %s", e.getKey()).isEqualTo(1);
+            assertThat(result.stdout() + result.stderr()).contains("SecurityDisabledException: " + e.getValue() + "\n");
         }
     }
 
