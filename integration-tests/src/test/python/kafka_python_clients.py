@@ -209,6 +209,36 @@ def old_protocol(bootstrap, p):
     return r
 
 
+def sasl(bootstrap, p, mechanism, user, password):
+    """kafka-python 2.0.2 logs in the pre-KIP-152 way: SaslHandshake v0, then the mechanism's tokens as bare frames.
+    Kafka still serves that; the case produces and reads back a record as user, then tries a wrong password."""
+    login = dict(security_protocol="SASL_PLAINTEXT", sasl_mechanism=mechanism, sasl_plain_username=user)
+    topic = p + "-topic"
+    producer = KafkaProducer(bootstrap_servers=bootstrap, acks="all", sasl_plain_password=password, **login)
+    sent = producer.send(topic, key=b"k", value=b"over " + mechanism.encode()).get(20)
+    producer.close()
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, sasl_plain_password=password,
+                             **login)
+    tp = TopicPartition(topic, sent.partition)
+    consumer.assign([tp])
+    consumer.seek_to_beginning(tp)
+    records = []
+
+    def step():
+        for batch in consumer.poll(200).values():
+            records.extend([m.offset, text(m.key), text(m.value)] for m in batch)
+
+    until(lambda: records, "the record back", 20, step)
+    consumer.close()
+    try:
+        KafkaProducer(bootstrap_servers=bootstrap, sasl_plain_password=password + "-wrong",
+                      api_version_auto_timeout_ms=3000, **login).close()
+        wrong = "logged in"
+    except KafkaError as e:
+        wrong = type(e).__name__
+    return {"sent": sent.offset, "read": records, "wrongPassword": wrong}
+
+
 def read(bootstrap, p, topic, count):
     """The first count records of partition 0 of topic (which the test wrote) as [offset, key, value] in hex."""
     consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
@@ -239,4 +269,4 @@ def next_values(consumer, count):
 
 if __name__ == "__main__":
     casekit.run({"admin": admin, "produce": produce, "group": group, "consumer": consumer,
-                 "old-protocol": old_protocol, "read": read})
+                 "old-protocol": old_protocol, "read": read, "sasl": sasl})

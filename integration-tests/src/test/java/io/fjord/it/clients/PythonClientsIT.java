@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fjord.it.BrokerProcess;
 import io.fjord.it.EmbeddedBroker;
 import io.fjord.protocol.record.BatchIterator;
 import io.fjord.protocol.record.CompressionType;
@@ -30,6 +31,9 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.ProducerState;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -47,12 +51,13 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Debian's Python clients against one in-process broker: python3-confluent-kafka (librdkafka: idempotent and
  * transactional producers, balanced consumer groups, the AdminClient) and python3-kafka (kafka-python 2.0.2, a
- * pure-Python client). Each case is a script run under {@code /usr/bin/python3} that prints what the client
+ * pure-Python client, also over a SASL_PLAINTEXT listener). Each case is a script run under {@code /usr/bin/python3} that prints what the client
  * saw as JSON; the assertions here are on that, and where it matters on what the broker stored (the batches
  * on disk, the Java client reading the same records, the Java Admin client's view of producers and groups).
  * .ci/run installs the packages; without them the test fails naming the package.
@@ -66,14 +71,34 @@ class PythonClientsIT {
     static Path dir;
 
     static EmbeddedBroker broker;
+    static int saslPort;
     static Admin admin;
     static PythonScript confluent;
     static PythonScript kafkaPython;
 
     @BeforeAll
     static void startBroker() throws Exception {
-        broker = EmbeddedBroker.start(dir.resolve("data"), Map.of("num.partitions", "3"));
+        saslPort = BrokerProcess.freePort();
+        broker = EmbeddedBroker.start(
+                dir.resolve("data"),
+                Map.of(
+                        "num.partitions", "3",
+                        "listeners",
+                                "PLAINTEXT://127.0.0.1:" + BrokerProcess.freePort() + ",SASL_PLAINTEXT://127.0.0.1:"
+                                        + saslPort,
+                        "listener.security.protocol.map",
+                                "PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT",
+                        "inter.broker.listener.name", "PLAINTEXT",
+                        "sasl.enabled.mechanisms", "PLAIN,SCRAM-SHA-256",
+                        "listener.name.sasl_plaintext.plain.sasl.jaas.config",
+                                "org.apache.kafka.common.security.plain.PlainLoginModule required"
+                                        + " user_alice=\"alice-secret\";",
+                        "connection.failed.authentication.delay.ms", "0"));
         admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()));
+        admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(
+                        "bob", new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_256, 4096), "bob-secret")))
+                .all()
+                .get(30, TimeUnit.SECONDS);
         Files.createDirectories(dir.resolve("runs"));
         confluent = new PythonScript("confluent_clients.py", "python3-confluent-kafka", dir.resolve("runs"));
         kafkaPython = new PythonScript("kafka_python_clients.py", "python3-kafka", dir.resolve("runs"));
@@ -377,6 +402,18 @@ class PythonClientsIT {
                             records.get(1).get(2).asText(),
                             records.get(3).get(2).asText()))
                     .allSatisfy(v -> assertThat(v).hasSize(12).startsWith("0000"));
+        }
+
+        @ParameterizedTest
+        @CsvSource({"PLAIN, alice, alice-secret", "SCRAM-SHA-256, bob, bob-secret"})
+        void logsInWithSaslHandshakeV0AndBareTokensAsKafkaAllows(String mechanism, String user, String password)
+                throws Exception {
+            // kafka-python 2.0.2 sends SaslHandshake v0 and then the tokens without SaslAuthenticate: Kafka 4 still
+            // serves that exchange (SaslServerAuthenticator reads bare tokens after a v0 handshake).
+            JsonNode r = kafkaPython.run("sasl", "127.0.0.1:" + saslPort, prefix("kp-sasl"), mechanism, user, password);
+            assertThat(r)
+                    .isEqualTo(json("{'sent': 0, 'read': [[0, 'k', 'over " + mechanism + "']],"
+                            + " 'wrongPassword': 'NoBrokersAvailable'}"));
         }
 
         @Test
