@@ -289,11 +289,14 @@ def group(bootstrap, p, strategy):
     before = len(records["second"])
     until(lambda: len(assigned("second")) == 4, "the second member taking over all partitions", 40, poll_both)
     r["afterLeave"] = assigned("second")
-    # Whatever the second member reads now: the first member's partitions resume at its commit (nothing new);
-    # an eager protocol also resets the second's own partitions to their (absent) commit, so they are read again.
-    deadline = time.monotonic() + 1.5
-    while time.monotonic() < deadline:
-        poll_both()
+    # What the second member reads now: the first member's partitions resume at its commit; an eager protocol
+    # also resets the second's own partitions to their (absent) commit, so they are read again. One more record
+    # per partition (offset 10) marks where each partition has caught up.
+    for i in range(4):
+        producer.produce(topic, value=b"after-leave", partition=i)
+    producer.flush(10)
+    until(lambda: sum(1 for rec in records["second"][before:] if rec[1] == 10) == 4,
+          "the second member reading the record after the rebalance on every partition", 40, poll_both)
     r["readAfterLeave"] = sorted(records["second"][before:])
     r["events"] = list(events)
     members["second"].close()
