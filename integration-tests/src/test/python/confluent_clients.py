@@ -303,6 +303,30 @@ def group(bootstrap, p, strategy):
     return r
 
 
+def sasl(bootstrap, p, mechanism, user, password):
+    """librdkafka logs in with SaslHandshake v1 and SaslAuthenticate; the case produces and reads back a record as
+    user, then tries a wrong password and reports the error the client raised."""
+    login = {"bootstrap.servers": bootstrap, "security.protocol": "SASL_PLAINTEXT", "sasl.mechanisms": mechanism,
+             "sasl.username": user}
+    topic = p + "-topic"
+    producer = Producer(dict(login, **{"sasl.password": password, "acks": "all"}))
+    reports, on_delivery = delivered()
+    producer.produce(topic, key=b"k", value=b"over " + mechanism.encode(), on_delivery=on_delivery)
+    producer.flush(20)
+    consumer = Consumer(dict(login, **{"sasl.password": password, "group.id": p, "enable.auto.commit": False}))
+    consumer.assign([TopicPartition(topic, reports[0][0], 0)])
+    records = drain(consumer, 1)
+    consumer.close()
+    errors = []
+    wrong = AdminClient(dict(login, **{"sasl.password": password + "-wrong",
+                                       "error_cb": lambda e: errors.append([e.code(), e.str()])}))
+    # librdkafka connects to the bootstrap broker at once; the refused login comes to error_cb
+    until(lambda: errors, "an error for the wrong password", 10, lambda: wrong.poll(0.2))
+    code, message = errors[0]
+    return {"delivered": reports, "read": [[rec[1], rec[2], rec[3]] for rec in records],
+            "wrongPassword": [code, message[message.index("SASL"):message.index(" (after")]]}
+
+
 def consumer(bootstrap, p):
     topic, group_id = p + "-topic", p + "-group"
     create(bootstrap, NewTopic(topic, 2, 1))
@@ -339,5 +363,5 @@ def consumer(bootstrap, p):
 if __name__ == "__main__":
     casekit.run({
         "admin": admin, "idempotent": idempotent, "keyed": keyed, "codec": codec,
-        "transactions": transactions, "group": group, "consumer": consumer,
+        "transactions": transactions, "group": group, "consumer": consumer, "sasl": sasl,
     })

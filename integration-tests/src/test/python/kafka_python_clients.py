@@ -237,7 +237,7 @@ def sasl(bootstrap, p, mechanism, user, password):
     consumer.close()
     try:
         KafkaProducer(bootstrap_servers=bootstrap, sasl_plain_password=password + "-wrong",
-                      api_version_auto_timeout_ms=3000, **login).close()
+                      api_version_auto_timeout_ms=1000, **login).close()
         wrong = "logged in"
     except KafkaError as e:
         wrong = type(e).__name__

@@ -323,6 +323,25 @@ class PythonClientsIT {
             return r;
         }
 
+        @ParameterizedTest
+        @CsvSource({
+            "PLAIN, alice, alice-secret, Authentication failed: Invalid username or password",
+            "SCRAM-SHA-256, bob, bob-secret,"
+                    + " Authentication failed during authentication due to invalid credentials with SASL mechanism"
+                    + " SCRAM-SHA-256"
+        })
+        void logsInOverSaslWithSaslAuthenticate(String mechanism, String user, String password, String refusal)
+                throws Exception {
+            JsonNode r = confluent.run("sasl", "127.0.0.1:" + saslPort, prefix("sasl"), mechanism, user, password);
+            JsonNode delivered = r.get("delivered");
+            assertThat(delivered).hasSize(1);
+            assertThat(delivered.get(0).get(1).asLong()).isZero();
+            assertThat(r.get("read")).isEqualTo(json("[[0, 'k', 'over " + mechanism + "']]"));
+            // _AUTHENTICATION (-169), with the broker's SaslAuthenticate error message
+            assertThat(r.get("wrongPassword"))
+                    .isEqualTo(JSON.valueToTree(List.of(-169, "SASL authentication error: " + refusal)));
+        }
+
         @Test
         void consumerCommitsSeeksAndLooksUpOffsetsByTime() throws Exception {
             String p = prefix("consumer");
