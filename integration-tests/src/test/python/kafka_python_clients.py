@@ -44,6 +44,10 @@ def admin(bootstrap, p):
     # name: [value, source, [[synonym, value, source], ...]]
     r["configs"] = {e[0]: [e[1], e[3], [list(s) for s in e[5]]] for e in entries if e[0] in wanted}
     r["describeError"] = error_code
+    (response,) = a.describe_configs([ConfigResource(ConfigResourceType.BROKER, "1")], include_synonyms=True)
+    (resource,) = response.resources
+    wanted = ("num.partitions", "log.retention.hours", "log.retention.ms")
+    r["brokerConfigs"] = {e[0]: [e[1], e[3], [list(s) for s in e[5]]] for e in resource[4] if e[0] in wanted}
     r["delete"] = code(lambda: a.delete_topics([cfg]))
     r["deleteAgain"] = code(lambda: a.delete_topics([cfg]))
     r["topicsAfterDelete"] = sorted(t for t in a.list_topics() if t.startswith(p))

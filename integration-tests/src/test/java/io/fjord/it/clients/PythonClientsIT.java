@@ -369,6 +369,7 @@ class PythonClientsIT {
             String p = prefix("kp-admin");
             JsonNode r = kafkaPython.run("admin", broker.bootstrap(), p);
             JsonNode configs = ((ObjectNode) r).remove("configs");
+            JsonNode brokerConfigs = ((ObjectNode) r).remove("brokerConfigs");
             assertThat(r)
                     .isEqualTo(json("{'create': 0, 'createAgain': 36, 'createZeroPartitions': 37, 'validateOnly': 0,"
                             + " 'grow': 0, 'growMissing': 3, 'topics': ['" + p + "-cfg'], 'partitions': [0,1,2,3,4],"
@@ -380,6 +381,12 @@ class PythonClientsIT {
                             + " 'cleanup.policy': ['delete', 5, [['log.cleanup.policy', 'delete', 5]]],"
                             + " 'max.message.bytes': ['1048588', 5, [['message.max.bytes', '1048588', 5]]],"
                             + " 'leader.replication.throttled.replicas': ['', 5, []]}"));
+            // The broker's own: a static setting (4) lists the default after it; an unset default is no synonym.
+            assertThat(brokerConfigs)
+                    .isEqualTo(json(
+                            "{'num.partitions': ['3', 4, [['num.partitions', '3', 4], ['num.partitions', '1', 5]]],"
+                                    + " 'log.retention.hours': ['168', 5, [['log.retention.hours', '168', 5]]],"
+                                    + " 'log.retention.ms': [null, 5, []]}"));
         }
 
         @Test
