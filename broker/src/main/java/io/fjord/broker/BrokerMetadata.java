@@ -13,6 +13,7 @@ import io.fjord.metadata.MetadataImage;
 import io.fjord.metadata.MetadataLoader;
 import io.fjord.metadata.MetadataNode;
 import io.fjord.metadata.MetadataSnapshotPolicy;
+import io.fjord.metadata.QuorumDescription;
 import io.fjord.raft.RaftConfig;
 import io.fjord.raft.RaftMetadataNode;
 import java.io.IOException;
@@ -192,6 +193,21 @@ final class BrokerMetadata implements AutoCloseable {
     /** Completes with the loaded image once this node has caught up with the committed log. */
     CompletableFuture<MetadataImage> ready() {
         return local != null ? local.ready() : raft.ready();
+    }
+
+    /**
+     * The metadata quorum as its leader reports it (DescribeQuorum). A node on its own local log is a quorum
+     * of one: the only voter and the leader, at epoch 1, its log end and high watermark one past the last
+     * record it applied (so offsets here count records, where a Raft quorum's count Raft log entries).
+     */
+    CompletableFuture<QuorumDescription> describeQuorum(int localNodeId, Time time) {
+        if (raft != null) {
+            return raft.controller().describeQuorum();
+        }
+        long end = local.loader().image().offset() + 1;
+        long now = time.milliseconds();
+        return CompletableFuture.completedFuture(new QuorumDescription(
+                localNodeId, 1, end, List.of(new QuorumDescription.Replica(localNodeId, end, now, now)), List.of()));
     }
 
     /** The active controller's id: this node with a local log; the Raft leader's (or -1) in a quorum. */

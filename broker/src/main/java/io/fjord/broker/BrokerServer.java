@@ -4,6 +4,7 @@ import io.fjord.broker.group.CoordinatorPartitionsPublisher;
 import io.fjord.broker.group.GroupCoordinatorFactory;
 import io.fjord.broker.group.GroupHandlers;
 import io.fjord.broker.group.OffsetsTopicLog;
+import io.fjord.broker.handler.DescribeQuorumHandler;
 import io.fjord.broker.handler.FetchSessionCache;
 import io.fjord.broker.handler.MetadataView;
 import io.fjord.broker.handler.TxnMarkerWriter;
@@ -269,6 +270,12 @@ public final class BrokerServer {
                                 groupCoordinator.completeTransaction(tp.partition(), producerId, committed),
                         txnExecutor),
                 txnVerifier,
+                new DescribeQuorumHandler(
+                        () -> metadataNode.describeQuorum(config.nodeId(), time),
+                        config.controllerQuorumVoters(),
+                        config.controllerListenerNames().isEmpty()
+                                ? "CONTROLLER"
+                                : config.controllerListenerNames().get(0)),
                 ioPool,
                 time);
         // SCRAM logins check the credentials of the image current when each exchange runs.

@@ -1,12 +1,14 @@
 package io.fjord.broker;
 
 import io.fjord.broker.group.GroupHandlers;
+import io.fjord.broker.handler.AclHandlers;
 import io.fjord.broker.handler.ApiVersionsHandler;
 import io.fjord.broker.handler.ClusterHandlers;
 import io.fjord.broker.handler.ConfigHandlers;
 import io.fjord.broker.handler.DeleteRecordsHandler;
 import io.fjord.broker.handler.DescribeLogDirsHandler;
 import io.fjord.broker.handler.DescribeProducersHandler;
+import io.fjord.broker.handler.DescribeQuorumHandler;
 import io.fjord.broker.handler.FetchHandler;
 import io.fjord.broker.handler.FetchSessionCache;
 import io.fjord.broker.handler.InitProducerIdHandler;
@@ -59,6 +61,7 @@ final class KafkaApis {
             FetchSessionCache fetchSessions,
             TxnMarkerWriter txnMarkers,
             TransactionVerifier txnVerifier,
+            DescribeQuorumHandler quorum,
             Executor ioPool,
             Time time) {
         RequestDispatcher dispatcher = new RequestDispatcher();
@@ -101,11 +104,17 @@ final class KafkaApis {
                 .register(ApiKeys.CREATE_PARTITIONS, 0, 3, topicAdmin::createPartitions)
                 .register(ApiKeys.DESCRIBE_CONFIGS, 1, 4, configs::describeConfigs)
                 .register(ApiKeys.INCREMENTAL_ALTER_CONFIGS, 0, 1, configs::incrementalAlterConfigs)
+                .register(ApiKeys.ALTER_CONFIGS, 0, 2, configs::alterConfigs)
                 .register(ApiKeys.DESCRIBE_CLUSTER, 0, 2, cluster::describeCluster)
+                .register(ApiKeys.DESCRIBE_QUORUM, 0, 2, quorum::describeQuorum)
                 .register(ApiKeys.DESCRIBE_TOPIC_PARTITIONS, 0, 0, cluster::describeTopicPartitions)
                 .register(ApiKeys.ELECT_LEADERS, 0, 2, replication::electLeaders)
                 .register(ApiKeys.ALTER_PARTITION_REASSIGNMENTS, 0, 1, replication::alterPartitionReassignments)
                 .register(ApiKeys.LIST_PARTITION_REASSIGNMENTS, 0, 0, replication::listPartitionReassignments)
+                // No authorizer: answered with SECURITY_DISABLED, as Kafka does when authorizer.class.name is unset.
+                .register(ApiKeys.DESCRIBE_ACLS, 1, 3, AclHandlers::describeAcls)
+                .register(ApiKeys.CREATE_ACLS, 1, 3, AclHandlers::createAcls)
+                .register(ApiKeys.DELETE_ACLS, 1, 3, AclHandlers::deleteAcls)
                 .register(ApiKeys.DESCRIBE_USER_SCRAM_CREDENTIALS, 0, 0, scram::describeUserScramCredentials)
                 .register(ApiKeys.ALTER_USER_SCRAM_CREDENTIALS, 0, 0, scram::alterUserScramCredentials)
                 .register(ApiKeys.DELETE_RECORDS, 0, 2, new DeleteRecordsHandler(replicaManager))

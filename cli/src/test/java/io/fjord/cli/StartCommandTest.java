@@ -96,6 +96,23 @@ class StartCommandTest {
     }
 
     @Test
+    void anAuthorizerStopsTheStartWithOneLine() throws Exception {
+        Path file = configFile(
+                "log.dirs=" + tmp.resolve("d"),
+                "authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+
+        int status = run("start", "--config", file.toString());
+
+        assertThat(status).isEqualTo(2);
+        assertThat(err.toString())
+                .startsWith("fjord: Invalid value org.apache.kafka.metadata.authorizer.StandardAuthorizer for"
+                        + " configuration authorizer.class.name: Fjord has no authorizer")
+                .endsWith("SECURITY_DISABLED, as Kafka answers them" + System.lineSeparator())
+                .hasLineCount(1);
+        assertThat(launcher.launched).isEmpty();
+    }
+
+    @Test
     void preparesTheLauncherOnceBeforeTheConfigurationIsRead() throws Exception {
         assertThat(run("start", "-o", "num.partitions=abc")).isEqualTo(2);
         assertThat(launcher.prepareCalls).isEqualTo(1);

@@ -16,6 +16,7 @@ import java.util.TreeSet;
 /**
  * Decides IncrementalAlterConfigs: applies SET/DELETE/APPEND/SUBTRACT to a resource's explicit configs
  * in an image, validates each resulting value, and returns the ConfigRecords for the keys that changed.
+ * The legacy AlterConfigs is the same with a DELETE added for every explicit key the request leaves out.
  * Pure; not thread-safe only by convention (called on the controller's event thread).
  */
 final class ConfigurationControl {
@@ -52,6 +53,29 @@ final class ConfigurationControl {
             }
         }
         return new ControllerResult<>(validateOnly ? List.of() : records, results);
+    }
+
+    /**
+     * Legacy AlterConfigs: each resource's SET ops become its whole set of explicit configs, so a key set
+     * now and not named is deleted. Decided against {@code image} in one step, as in Kafka's controller,
+     * so a concurrent change to another key is not silently kept or lost between a read and this write.
+     */
+    ControllerResult<List<AlterConfigsResult>> legacyAlterConfigs(
+            MetadataImage image, List<AlterConfigsResource> resources, boolean validateOnly) {
+        List<AlterConfigsResource> replacing = new ArrayList<>(resources.size());
+        for (AlterConfigsResource request : resources) {
+            Set<String> named = new HashSet<>();
+            request.ops().forEach(op -> named.add(op.name()));
+            List<AlterConfigOp> ops = new ArrayList<>(request.ops());
+            for (String key :
+                    new TreeSet<>(image.configs().configs(request.resource()).keySet())) {
+                if (!named.contains(key)) {
+                    ops.add(new AlterConfigOp(key, AlterConfigOp.OpType.DELETE, null));
+                }
+            }
+            replacing.add(new AlterConfigsResource(request.resource(), ops));
+        }
+        return incrementalAlterConfigs(image, replacing, validateOnly);
     }
 
     private List<MetadataRecord> alter(MetadataImage image, AlterConfigsResource request) {

@@ -131,6 +131,13 @@ public final class Controller implements ControllerApi, MetadataListener, AutoCl
     }
 
     @Override
+    public CompletableFuture<List<AlterConfigsResult>> alterConfigs(
+            List<AlterConfigsResource> resources, boolean validateOnly) {
+        List<AlterConfigsResource> request = List.copyOf(resources);
+        return write("alterConfigs", image -> logic.alterConfigs(image, request, validateOnly));
+    }
+
+    @Override
     public CompletableFuture<Long> registerBroker(
             int brokerId, Uuid incarnationId, List<Endpoint> endpoints, String rack) {
         CompletableFuture<Long> result = new CompletableFuture<>();

@@ -29,6 +29,13 @@ public interface ControllerApi {
             List<AlterConfigsResource> resources, boolean validateOnly);
 
     /**
+     * The legacy AlterConfigs: each resource's ops are all SET, and they become the resource's whole set
+     * of explicit configs; a key set before and not named is deleted.
+     */
+    CompletableFuture<List<AlterConfigsResult>> alterConfigs(
+            List<AlterConfigsResource> resources, boolean validateOnly);
+
+    /**
      * Registers (or re-registers, e.g. after a restart with a new incarnation id) an unfenced broker.
      * Completes with the broker epoch: the offset of its registration record. Fails with an {@link
      * ApiException} INVALID_REQUEST for a negative id or no endpoints.

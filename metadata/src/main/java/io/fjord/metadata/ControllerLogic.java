@@ -51,8 +51,18 @@ public final class ControllerLogic {
      */
     public ControllerResult<List<AlterConfigsResult>> incrementalAlterConfigs(
             MetadataImage image, List<AlterConfigsResource> resources, boolean validateOnly) {
-        ControllerResult<List<AlterConfigsResult>> result =
-                configuration.incrementalAlterConfigs(image, resources, validateOnly);
+        return withElections(image, configuration.incrementalAlterConfigs(image, resources, validateOnly));
+    }
+
+    /** See {@link ControllerApi#alterConfigs}: each resource's SET ops replace its explicit configs. */
+    public ControllerResult<List<AlterConfigsResult>> alterConfigs(
+            MetadataImage image, List<AlterConfigsResource> resources, boolean validateOnly) {
+        return withElections(image, configuration.legacyAlterConfigs(image, resources, validateOnly));
+    }
+
+    /** A config change can make leaders electable (unclean.leader.election.enable): those elections follow it. */
+    private ControllerResult<List<AlterConfigsResult>> withElections(
+            MetadataImage image, ControllerResult<List<AlterConfigsResult>> result) {
         if (result.records().isEmpty()) {
             return result;
         }

@@ -368,6 +368,37 @@ class ControllerTest {
     }
 
     @Test
+    void legacyAlterConfigsReplacesTheWholeSetAndValidatesBeforeWriting() throws Exception {
+        open(1);
+        context.createTopic("orders", 1, 1);
+        ConfigResource orders = ConfigResource.topic("orders");
+        alter(orders, set("cleanup.policy", "compact"), set("retention.ms", "1000"));
+
+        List<AlterConfigsResult> results = get(context.controller.alterConfigs(
+                List.of(new AlterConfigsResource(orders, List.of(set("retention.ms", "2000"), set("segment.ms", "9")))),
+                false));
+        assertThat(results).extracting(AlterConfigsResult::error).containsExactly(Errors.NONE);
+        assertThat(context.image().configs().configs(orders))
+                .containsOnly(Map.entry("retention.ms", "2000"), Map.entry("segment.ms", "9"));
+
+        // validateOnly and a failed replacement leave the set as it was
+        get(context.controller.alterConfigs(List.of(new AlterConfigsResource(orders, List.of())), true));
+        results = get(context.controller.alterConfigs(
+                List.of(
+                        new AlterConfigsResource(orders, List.of(set("retention.ms", "soon"))),
+                        new AlterConfigsResource(ConfigResource.topic("nope"), List.of())),
+                false));
+        assertThat(results)
+                .extracting(AlterConfigsResult::error)
+                .containsExactly(Errors.INVALID_CONFIG, Errors.UNKNOWN_TOPIC_OR_PARTITION);
+        assertThat(context.image().configs().configs(orders))
+                .containsOnly(Map.entry("retention.ms", "2000"), Map.entry("segment.ms", "9"));
+
+        get(context.controller.alterConfigs(List.of(new AlterConfigsResource(orders, List.of())), false));
+        assertThat(context.image().configs().configs(orders)).isEmpty();
+    }
+
+    @Test
     void concurrentCreatesOfOneNameSucceedOnlyOnce() throws Exception {
         open(1);
         List<CompletableFuture<List<CreateTopicResult>>> futures = new ArrayList<>();

@@ -25,6 +25,7 @@ import io.fjord.metadata.MetadataRecord;
 import io.fjord.metadata.MetadataRecordSerde;
 import io.fjord.metadata.PartitionReassignment;
 import io.fjord.metadata.PartitionRegistration;
+import io.fjord.metadata.QuorumDescription;
 import io.fjord.metadata.ReassignmentResult;
 import io.fjord.metadata.ScramCredentialDeletion;
 import io.fjord.metadata.ScramCredentialResult;
@@ -96,8 +97,12 @@ final class CommandCodec {
      * name string, mechanism byte, iterations int32, salt, StoredKey and ServerKey as int32-length byte arrays.
      */
     static final byte ALTER_USER_SCRAM_CREDENTIALS_KIND = 13;
+    /** The legacy AlterConfigs: coded as ALTER_CONFIGS_KIND, with replace semantics. */
+    static final byte LEGACY_ALTER_CONFIGS_KIND = 14;
     /** The only read-only query: a broker heartbeat, answered by the leader without a log entry. */
     static final byte HEARTBEAT_QUERY_KIND = 100;
+    /** The leader's view of the quorum (Kafka's DescribeQuorum), a read-only query with no payload. */
+    static final byte DESCRIBE_QUORUM_QUERY_KIND = 101;
 
     private CommandCodec() {}
 
@@ -139,7 +144,7 @@ final class CommandCodec {
                 topic.assignments().forEach(out::writeIntArray);
             }
         } else if (command instanceof AlterConfigs c) {
-            out.writeByte(ALTER_CONFIGS_KIND);
+            out.writeByte(c.replace() ? LEGACY_ALTER_CONFIGS_KIND : ALTER_CONFIGS_KIND);
             writeConfig(out, c.config())
                     .writeBoolean(c.validateOnly())
                     .writeInt(c.resources().size());
@@ -274,7 +279,9 @@ final class CommandCodec {
             case CREATE_PARTITIONS_KIND:
                 return decodeCreatePartitions(in);
             case ALTER_CONFIGS_KIND:
-                return decodeAlterConfigs(in);
+                return decodeAlterConfigs(in, false);
+            case LEGACY_ALTER_CONFIGS_KIND:
+                return decodeAlterConfigs(in, true);
             case REGISTER_BROKER_KIND:
                 return decodeRegisterBroker(in);
             case SET_BROKER_FENCED_KIND:
@@ -396,7 +403,7 @@ final class CommandCodec {
         return new CreatePartitions(seed, config, validateOnly, topics);
     }
 
-    private static AlterConfigs decodeAlterConfigs(WireReader in) {
+    private static AlterConfigs decodeAlterConfigs(WireReader in, boolean replace) {
         ControllerConfig config = readConfig(in);
         boolean validateOnly = in.readBoolean();
         int count = in.readCount(9);
@@ -416,7 +423,7 @@ final class CommandCodec {
             }
             resources.add(new AlterConfigsResource(resource, ops));
         }
-        return new AlterConfigs(config, validateOnly, resources);
+        return new AlterConfigs(config, validateOnly, replace, resources);
     }
 
     private static AlterPartition decodeAlterPartition(WireReader in) {
@@ -508,6 +515,56 @@ final class CommandCodec {
     }
 
     record Heartbeat(int brokerId, Uuid incarnationId) {}
+
+    // ---- describe-quorum query ----
+
+    static byte[] encodeDescribeQuorum() {
+        return new WireWriter().writeByte(DESCRIBE_QUORUM_QUERY_KIND).toByteArray();
+    }
+
+    /** Whether the query in {@code bytes} asks for the quorum's description. */
+    static boolean isDescribeQuorum(byte[] bytes) {
+        return bytes.length == 1 && bytes[0] == DESCRIBE_QUORUM_QUERY_KIND;
+    }
+
+    /**
+     * The reply: leader id, epoch, high watermark, then the voters and the observers, each an int32 count
+     * of [replica id int32, log end offset, last fetch, last caught up (int64 each)].
+     */
+    static byte[] describeQuorumReply(QuorumDescription quorum) {
+        WireWriter out = okReply()
+                .writeInt(quorum.leaderId())
+                .writeLong(quorum.leaderEpoch())
+                .writeLong(quorum.highWatermark());
+        for (List<QuorumDescription.Replica> replicas : List.of(quorum.voters(), quorum.observers())) {
+            out.writeInt(replicas.size());
+            for (QuorumDescription.Replica r : replicas) {
+                out.writeInt(r.replicaId())
+                        .writeLong(r.logEndOffset())
+                        .writeLong(r.lastFetchTimestampMs())
+                        .writeLong(r.lastCaughtUpTimestampMs());
+            }
+        }
+        return out.toByteArray();
+    }
+
+    static QuorumDescription decodeDescribeQuorumReply(byte[] reply) {
+        WireReader in = openReply(reply);
+        int leaderId = in.readInt();
+        long epoch = in.readLong();
+        long highWatermark = in.readLong();
+        List<List<QuorumDescription.Replica>> groups = new ArrayList<>(2);
+        for (int g = 0; g < 2; g++) {
+            int count = in.readCount(28);
+            List<QuorumDescription.Replica> replicas = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                replicas.add(new QuorumDescription.Replica(in.readInt(), in.readLong(), in.readLong(), in.readLong()));
+            }
+            groups.add(replicas);
+        }
+        in.expectEnd();
+        return new QuorumDescription(leaderId, epoch, highWatermark, groups.get(0), groups.get(1));
+    }
 
     // ---- replies ----
 

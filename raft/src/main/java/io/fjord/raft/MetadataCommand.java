@@ -56,7 +56,9 @@ sealed interface MetadataCommand {
         }
     }
 
-    record AlterConfigs(ControllerConfig config, boolean validateOnly, List<AlterConfigsResource> resources)
+    /** IncrementalAlterConfigs, or with {@code replace} the legacy AlterConfigs (see ControllerApi#alterConfigs). */
+    record AlterConfigs(
+            ControllerConfig config, boolean validateOnly, boolean replace, List<AlterConfigsResource> resources)
             implements MetadataCommand {
         public AlterConfigs {
             resources = List.copyOf(resources);

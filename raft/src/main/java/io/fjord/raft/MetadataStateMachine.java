@@ -2,6 +2,7 @@ package io.fjord.raft;
 
 import io.fjord.common.ApiException;
 import io.fjord.common.Errors;
+import io.fjord.common.Time;
 import io.fjord.metadata.ConfigValidator;
 import io.fjord.metadata.ControllerConfig;
 import io.fjord.metadata.ControllerLogic;
@@ -36,11 +37,15 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.apache.ratis.proto.RaftProtos;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftGroupMemberId;
+import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.server.DivisionInfo;
+import org.apache.ratis.server.RaftConfiguration;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.server.storage.RaftStorage;
@@ -91,6 +96,7 @@ final class MetadataStateMachine extends BaseStateMachine {
     }
 
     private final int nodeId;
+    private final Time time;
     private final ConfigValidator validator;
     private final Hooks hooks;
     /** Completes {@link #whenApplied} futures, so no caller code runs on Ratis's apply thread. */
@@ -107,8 +113,9 @@ final class MetadataStateMachine extends BaseStateMachine {
     /** Futures of this node's requests, by the Raft index they wait for this node to apply. */
     private final TreeMap<Long, List<CompletableFuture<Void>>> appliedWaiters = new TreeMap<>();
 
-    MetadataStateMachine(int nodeId, ConfigValidator validator, Hooks hooks, Executor callbacks) {
+    MetadataStateMachine(int nodeId, ConfigValidator validator, Hooks hooks, Executor callbacks, Time time) {
         this.nodeId = nodeId;
+        this.time = time;
         this.callbacks = callbacks;
         this.validator = validator;
         this.hooks = hooks;
@@ -311,14 +318,67 @@ final class MetadataStateMachine extends BaseStateMachine {
 
     @Override
     public CompletableFuture<Message> query(Message request) {
+        byte[] bytes = request.getContent().toByteArray();
+        if (CommandCodec.isDescribeQuorum(bytes)) {
+            return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(describeQuorum())));
+        }
         try {
-            CommandCodec.Heartbeat heartbeat =
-                    CommandCodec.decodeHeartbeat(request.getContent().toByteArray());
-            return hooks.onHeartbeat(heartbeat).thenApply(bytes -> Message.valueOf(ByteString.copyFrom(bytes)));
+            CommandCodec.Heartbeat heartbeat = CommandCodec.decodeHeartbeat(bytes);
+            return hooks.onHeartbeat(heartbeat).thenApply(reply -> Message.valueOf(ByteString.copyFrom(reply)));
         } catch (MalformedCommandException e) {
             return CompletableFuture.completedFuture(Message.valueOf(
                     ByteString.copyFrom(CommandCodec.errorReply(Errors.INVALID_REQUEST, e.getMessage()))));
         }
+    }
+
+    /**
+     * The quorum as this node's Ratis division sees it, if it leads (only the leader tracks its followers):
+     * a {@link CommandCodec#describeQuorumReply}, else NOT_LEADER_OR_FOLLOWER, which a client retries.
+     */
+    private byte[] describeQuorum() {
+        try {
+            RaftServer.Division division = getServer().get().getDivision(getGroupId());
+            DivisionInfo info = division.getInfo();
+            if (!info.isLeader()) {
+                return CommandCodec.errorReply(
+                        Errors.NOT_LEADER_OR_FOLLOWER, "Node " + nodeId + " does not lead the metadata quorum.");
+            }
+            List<RaftProtos.ServerRpcProto> answers =
+                    info.getRoleInfoProto().getLeaderInfo().getFollowerInfoList();
+            long[] matchIndices = info.getFollowerMatchIndices();
+            List<QuorumDescriber.Follower> followers = new ArrayList<>(answers.size());
+            for (int i = 0; i < answers.size(); i++) {
+                RaftProtos.ServerRpcProto answer = answers.get(i);
+                followers.add(new QuorumDescriber.Follower(
+                        Integer.parseInt(answer.getId().getId().toStringUtf8()),
+                        // both lists come from the leader's appenders, in one order, unless the group just changed
+                        matchIndices.length == answers.size() ? matchIndices[i] : -1L,
+                        answer.getLastRpcElapsedTimeMs()));
+            }
+            RaftConfiguration conf = division.getRaftConf();
+            return CommandCodec.describeQuorumReply(QuorumDescriber.describe(
+                    nodeId,
+                    info.getCurrentTerm(),
+                    division.getRaftLog().getNextIndex(),
+                    division.getRaftLog().getLastCommittedIndex(),
+                    nodeIds(conf.getCurrentPeers()),
+                    nodeIds(conf.getCurrentPeers(RaftProtos.RaftPeerRole.LISTENER)),
+                    followers,
+                    time.milliseconds()));
+        } catch (IOException | RuntimeException | java.util.concurrent.ExecutionException e) {
+            return CommandCodec.errorReply(
+                    Errors.NOT_LEADER_OR_FOLLOWER, "The metadata quorum could not be described: " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return CommandCodec.errorReply(Errors.NOT_LEADER_OR_FOLLOWER, "Interrupted.");
+        }
+    }
+
+    private static List<Integer> nodeIds(java.util.Collection<RaftPeer> peers) {
+        List<Integer> ids = new ArrayList<>(peers.size());
+        peers.forEach(p -> ids.add(Integer.parseInt(p.getId().toString())));
+        ids.sort(null);
+        return ids;
     }
 
     /**
@@ -407,8 +467,11 @@ final class MetadataStateMachine extends BaseStateMachine {
                     logic(c.config(), c.seed()).createPartitions(image, c.topics(), c.validateOnly()),
                     CommandCodec::createPartitionsReply);
         } else if (command instanceof AlterConfigs c) {
+            ControllerLogic logic = logic(c.config(), 0L);
             return commit(
-                    logic(c.config(), 0L).incrementalAlterConfigs(image, c.resources(), c.validateOnly()),
+                    c.replace()
+                            ? logic.alterConfigs(image, c.resources(), c.validateOnly())
+                            : logic.incrementalAlterConfigs(image, c.resources(), c.validateOnly()),
                     CommandCodec::alterConfigsReply);
         } else if (command instanceof RegisterBroker c) {
             return CommandCodec.offsetReply(registerBroker(c));

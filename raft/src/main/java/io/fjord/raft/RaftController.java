@@ -19,6 +19,7 @@ import io.fjord.metadata.ElectLeadersResult;
 import io.fjord.metadata.ElectionType;
 import io.fjord.metadata.Endpoint;
 import io.fjord.metadata.PartitionReassignment;
+import io.fjord.metadata.QuorumDescription;
 import io.fjord.metadata.ReassignmentResult;
 import io.fjord.metadata.ScramCredentialDeletion;
 import io.fjord.metadata.ScramCredentialResult;
@@ -54,7 +55,7 @@ import org.slf4j.LoggerFactory;
  * here (topic ids, placement), and so writes the same records; the leader's reply carries the
  * per-topic results back. Forwarding is therefore Ratis's own client retry to the leader: a broker that
  * is not the active controller serves CreateTopics, DeleteTopics, CreatePartitions,
- * IncrementalAlterConfigs, broker registration, producer id blocks and SCRAM credentials the same way as the leader does. A request is decided
+ * IncrementalAlterConfigs and AlterConfigs, broker registration, producer id blocks and SCRAM credentials the same way as the leader does. A request is decided
  * against the committed state, exactly once (the Ratis retry cache drops a retried duplicate), so two
  * creates of one name cannot both succeed. {@code validateOnly} requests also pass through the log (and
  * write nothing). The single-node {@link io.fjord.metadata.Controller} applies the same rules.
@@ -107,7 +108,13 @@ public final class RaftController implements ControllerApi, AutoCloseable {
     @Override
     public CompletableFuture<List<AlterConfigsResult>> incrementalAlterConfigs(
             List<AlterConfigsResource> resources, boolean validateOnly) {
-        return call(new AlterConfigs(config, validateOnly, resources), CommandCodec::decodeAlterConfigsReply);
+        return call(new AlterConfigs(config, validateOnly, false, resources), CommandCodec::decodeAlterConfigsReply);
+    }
+
+    @Override
+    public CompletableFuture<List<AlterConfigsResult>> alterConfigs(
+            List<AlterConfigsResource> resources, boolean validateOnly) {
+        return call(new AlterConfigs(config, validateOnly, true, resources), CommandCodec::decodeAlterConfigsReply);
     }
 
     /** Registers the broker unfenced, then heartbeats for it until {@link #stopHeartbeats} or close. */
@@ -167,6 +174,14 @@ public final class RaftController implements ControllerApi, AutoCloseable {
     public CompletableFuture<List<ScramCredentialResult>> alterUserScramCredentials(
             List<ScramCredentialDeletion> deletions, List<ScramCredentialUpsertion> upsertions) {
         return call(new AlterUserScramCredentials(deletions, upsertions), CommandCodec::decodeScramCredentialsReply);
+    }
+
+    /**
+     * The metadata quorum as its leader sees it (Kafka's DescribeQuorum), asked of the leader with a read-only
+     * query. Fails with NOT_LEADER_OR_FOLLOWER or NOT_CONTROLLER when no leader answers in time.
+     */
+    public CompletableFuture<QuorumDescription> describeQuorum() {
+        return unwrapped(raftLog.query(CommandCodec.encodeDescribeQuorum()), CommandCodec::decodeDescribeQuorumReply);
     }
 
     /**

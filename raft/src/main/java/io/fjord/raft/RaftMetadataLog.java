@@ -111,7 +111,7 @@ public final class RaftMetadataLog implements MetadataLog {
             thread.setDaemon(true);
             return thread;
         });
-        this.stateMachine = new MetadataStateMachine(config.nodeId(), validator, sessions, scheduler);
+        this.stateMachine = new MetadataStateMachine(config.nodeId(), validator, sessions, scheduler, time);
         RaftGroup group = RaftGroup.valueOf(GROUP_ID, peers(config));
         this.voterGroup = RaftGroup.valueOf(GROUP_ID, voterPeers(config));
         this.selfId = RaftPeerId.valueOf(String.valueOf(config.nodeId()));

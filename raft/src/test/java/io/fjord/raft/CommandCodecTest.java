@@ -91,11 +91,19 @@ class CommandCodecTest {
                 new MetadataCommand.AlterConfigs(
                         CONFIG,
                         true,
+                        false,
                         List.of(new AlterConfigsResource(
                                 ConfigResource.broker("1"),
                                 List.of(
                                         new AlterConfigOp("log.retention.ms", AlterConfigOp.OpType.SET, "5"),
-                                        new AlterConfigOp("x", AlterConfigOp.OpType.DELETE, null))))));
+                                        new AlterConfigOp("x", AlterConfigOp.OpType.DELETE, null))))),
+                new MetadataCommand.AlterConfigs(
+                        CONFIG,
+                        false,
+                        true,
+                        List.of(new AlterConfigsResource(
+                                ConfigResource.topic("t"),
+                                List.of(new AlterConfigOp("retention.ms", AlterConfigOp.OpType.SET, "7"))))));
         for (MetadataCommand command : commands) {
             assertThat(roundTrip(command)).isEqualTo(command);
         }
@@ -186,7 +194,7 @@ class CommandCodecTest {
                 .writeInt(0)
                 .toByteArray();
         assertThat(CommandCodec.decode(oldDelete))
-                .isEqualTo(new MetadataCommand.AlterConfigs(CONFIG, false, List.of()));
+                .isEqualTo(new MetadataCommand.AlterConfigs(CONFIG, false, false, List.of()));
     }
 
     @Test

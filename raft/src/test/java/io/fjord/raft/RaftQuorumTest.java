@@ -27,6 +27,7 @@ import io.fjord.metadata.ScramImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -124,6 +125,16 @@ class RaftQuorumTest {
             assertThat(altered.topics().topic("orders").numPartitions()).isEqualTo(5);
             assertThat(altered.configs().configs(ConfigResource.topic("orders")))
                     .containsEntry("retention.ms", "1000");
+
+            // the legacy AlterConfigs replaces the whole set: retention.ms goes, segment.ms comes
+            AlterConfigsResource replacement = new AlterConfigsResource(
+                    ConfigResource.topic("orders"),
+                    List.of(new AlterConfigOp("segment.ms", AlterConfigOp.OpType.SET, "60000")));
+            assertThat(controller.alterConfigs(List.of(replacement), false).get(30, TimeUnit.SECONDS))
+                    .singleElement()
+                    .satisfies(r -> assertThat(r.error()).isEqualTo(Errors.NONE));
+            assertThat(quorum.awaitSameImage(15_000).configs().configs(ConfigResource.topic("orders")))
+                    .containsOnly(Map.entry("segment.ms", "60000"));
 
             assertThat(controller.deleteTopics(List.of("orders"), List.of()).get(30, TimeUnit.SECONDS))
                     .singleElement()

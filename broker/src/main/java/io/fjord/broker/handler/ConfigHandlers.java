@@ -20,11 +20,14 @@ import io.fjord.metadata.ControllerApi;
 import io.fjord.metadata.MetadataImage;
 import io.fjord.metadata.TopicNames;
 import io.fjord.protocol.ApiMessage;
+import io.fjord.protocol.message.AlterConfigsRequest;
+import io.fjord.protocol.message.AlterConfigsResponse;
 import io.fjord.protocol.message.DescribeConfigsRequest;
 import io.fjord.protocol.message.DescribeConfigsResponse;
 import io.fjord.protocol.message.IncrementalAlterConfigsRequest;
 import io.fjord.protocol.message.IncrementalAlterConfigsResponse;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -32,9 +35,10 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 /**
- * DescribeConfigs and IncrementalAlterConfigs for topics and brokers. A topic's entries are its
+ * DescribeConfigs, IncrementalAlterConfigs and the legacy AlterConfigs for topics and brokers. A topic's entries are its
  * effective values with their source (topic override, dynamic broker, static broker, default) and, on
  * request, the synonym chain; a broker's are its settings. Changes go through the controller.
  */
@@ -246,7 +250,7 @@ public final class ConfigHandlers {
         IncrementalAlterConfigsRequest request = (IncrementalAlterConfigsRequest) message;
         IncrementalAlterConfigsResponse response = new IncrementalAlterConfigsResponse();
         List<AlterConfigsResource> valid = new ArrayList<>();
-        List<IncrementalAlterConfigsResponse.AlterConfigsResourceResponse> pending = new ArrayList<>();
+        List<ErrorSink> pending = new ArrayList<>();
         for (IncrementalAlterConfigsRequest.AlterConfigsResource r : request.resources()) {
             IncrementalAlterConfigsResponse.AlterConfigsResourceResponse out =
                     new IncrementalAlterConfigsResponse.AlterConfigsResourceResponse()
@@ -288,19 +292,106 @@ public final class ConfigHandlers {
                 continue;
             }
             valid.add(new AlterConfigsResource(new ConfigResource(type, r.resourceName()), ops));
-            pending.add(out);
+            pending.add((code, text) -> out.setErrorCode(code).setErrorMessage(text));
         }
+        return decide(
+                valid, response, pending, () -> controller.incrementalAlterConfigs(valid, request.validateOnly()));
+    }
+
+    /**
+     * The legacy AlterConfigs (KafkaJS's and kafka-python's alterConfigs): the configs named for a resource
+     * become its whole set of explicit configs, and the controller deletes the others. Checked here first
+     * as Kafka's broker does: a resource named twice, a key named twice or a null value is INVALID_REQUEST,
+     * and so is any resource type but TOPIC and BROKER (there are no logger levels in this API).
+     */
+    public CompletableFuture<ApiMessage> alterConfigs(RequestContext context, ApiMessage message) {
+        AlterConfigsRequest request = (AlterConfigsRequest) message;
+        AlterConfigsResponse response = new AlterConfigsResponse();
+        Map<String, Integer> resourceCounts = new HashMap<>();
+        for (AlterConfigsRequest.AlterConfigsResource r : request.resources()) {
+            resourceCounts.merge(r.resourceType() + "/" + r.resourceName(), 1, Integer::sum);
+        }
+        List<AlterConfigsResource> valid = new ArrayList<>();
+        List<ErrorSink> pending = new ArrayList<>();
+        for (AlterConfigsRequest.AlterConfigsResource r : request.resources()) {
+            AlterConfigsResponse.AlterConfigsResourceResponse out =
+                    new AlterConfigsResponse.AlterConfigsResourceResponse()
+                            .setResourceType(r.resourceType())
+                            .setResourceName(r.resourceName());
+            response.responses().add(out);
+            String problem = resourceCounts.get(r.resourceType() + "/" + r.resourceName()) > 1
+                    ? "Each resource must appear at most once."
+                    : legacyProblem(r);
+            if (problem != null) {
+                out.setErrorCode(Errors.INVALID_REQUEST.code()).setErrorMessage(problem);
+                continue;
+            }
+            List<AlterConfigOp> ops = new ArrayList<>();
+            for (AlterConfigsRequest.AlterableConfig c : r.configs()) {
+                ops.add(new AlterConfigOp(c.name(), AlterConfigOp.OpType.SET, c.value()));
+            }
+            ConfigResourceType type = r.resourceType() == TOPIC ? ConfigResourceType.TOPIC : ConfigResourceType.BROKER;
+            valid.add(new AlterConfigsResource(new ConfigResource(type, r.resourceName()), ops));
+            pending.add((code, text) -> out.setErrorCode(code).setErrorMessage(text));
+        }
+        return decide(valid, response, pending, () -> controller.alterConfigs(valid, request.validateOnly()));
+    }
+
+    /** Where the controller's outcome for one resource goes: the resource's row of the response. */
+    private interface ErrorSink {
+        void set(short code, String message);
+    }
+
+    /**
+     * The response once the controller has decided {@code valid}, each outcome written to the sink of the
+     * same index; at once when nothing is left to decide.
+     */
+    private static CompletableFuture<ApiMessage> decide(
+            List<AlterConfigsResource> valid,
+            ApiMessage response,
+            List<ErrorSink> pending,
+            Supplier<CompletableFuture<List<AlterConfigsResult>>> call) {
         if (valid.isEmpty()) {
             return CompletableFuture.completedFuture(response);
         }
-        return controller.incrementalAlterConfigs(valid, request.validateOnly()).thenApply(results -> {
+        return call.get().thenApply(results -> {
             for (int i = 0; i < results.size(); i++) {
                 AlterConfigsResult result = results.get(i);
-                pending.get(i)
-                        .setErrorCode(result.error().code())
-                        .setErrorMessage(result.error() == Errors.NONE ? null : result.message());
+                pending.get(i).set(result.error().code(), result.error() == Errors.NONE ? null : result.message());
             }
             return response;
         });
+    }
+
+    /** Why Kafka's broker would refuse this legacy AlterConfigs resource before the controller, or null. */
+    private String legacyProblem(AlterConfigsRequest.AlterConfigsResource r) {
+        Set<String> names = new HashSet<>();
+        List<String> nulls = new ArrayList<>();
+        for (AlterConfigsRequest.AlterableConfig c : r.configs()) {
+            if (!names.add(c.name())) {
+                return "Error due to duplicate config keys";
+            }
+            if (c.value() == null) {
+                nulls.add(c.name());
+            }
+        }
+        if (!nulls.isEmpty()) {
+            return "Null value not supported for : " + String.join(", ", nulls);
+        }
+        if (r.resourceType() == BROKER) {
+            if (r.resourceName().isEmpty()) {
+                return null;
+            }
+            int id;
+            try {
+                id = Integer.parseInt(r.resourceName());
+            } catch (NumberFormatException e) {
+                return "Node id must be an integer, but it is: " + r.resourceName();
+            }
+            return id == metadata.nodeId()
+                    ? null
+                    : "Unexpected broker id, expected " + metadata.nodeId() + ", but received " + r.resourceName();
+        }
+        return r.resourceType() == TOPIC ? null : "Unknown resource type " + r.resourceType();
     }
 }

@@ -117,6 +117,11 @@ class ScramCredentialHandlersTest {
         }
 
         @Override
+        public CompletableFuture<List<AlterConfigsResult>> alterConfigs(List<AlterConfigsResource> r, boolean v) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
         public CompletableFuture<Long> registerBroker(int id, Uuid incarnation, List<Endpoint> endpoints, String rack) {
             throw new UnsupportedOperationException();
         }

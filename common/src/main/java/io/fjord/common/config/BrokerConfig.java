@@ -32,6 +32,7 @@ public final class BrokerConfig {
     public static final String SECURITY_INTER_BROKER_PROTOCOL = "security.inter.broker.protocol";
     public static final String CONTROLLER_LISTENER_NAMES = "controller.listener.names";
     public static final String CONTROLLER_QUORUM_VOTERS = "controller.quorum.voters";
+    public static final String AUTHORIZER_CLASS_NAME = "authorizer.class.name";
     public static final String METADATA_LOG_DIR = "metadata.log.dir";
     public static final String METADATA_LOG_MAX_RECORD_BYTES_BETWEEN_SNAPSHOTS =
             "metadata.log.max.record.bytes.between.snapshots";
@@ -150,6 +151,7 @@ public final class BrokerConfig {
         this.listeners = Endpoint.parseList(LISTENERS, list(LISTENERS));
         this.advertisedListeners = resolveAdvertisedListeners();
         checkSecurityProtocols();
+        checkNoAuthorizer();
         this.interBrokerListenerName = resolveInterBrokerListenerName();
         this.quorumVoters = parseVoters();
         List<Path> dirs = new ArrayList<>();
@@ -288,6 +290,21 @@ public final class BrokerConfig {
                                 + ", which Fjord does not support yet: listeners must be PLAINTEXT or SASL_PLAINTEXT"
                                 + (controller ? " (controller listeners PLAINTEXT)" : " (no TLS)"));
             }
+        }
+    }
+
+    /**
+     * Fjord has no authorizer: a configuration that names one would otherwise start a broker that lets everyone do
+     * everything, so it stops the start. Empty is Kafka's default (no authorizer), as if unset.
+     */
+    private void checkNoAuthorizer() {
+        String authorizer = originals.getOrDefault(AUTHORIZER_CLASS_NAME, "").trim();
+        if (!authorizer.isEmpty()) {
+            throw new ConfigException(
+                    AUTHORIZER_CLASS_NAME,
+                    authorizer,
+                    "Fjord has no authorizer (ACLs are not enforced): remove " + AUTHORIZER_CLASS_NAME
+                            + "; without it ACL requests are answered SECURITY_DISABLED, as Kafka answers them");
         }
     }
 

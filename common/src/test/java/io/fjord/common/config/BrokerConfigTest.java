@@ -221,6 +221,25 @@ class BrokerConfigTest {
     }
 
     @Test
+    void refusesToStartWithAnAuthorizer() {
+        assertThatThrownBy(() -> BrokerConfig.parse(Map.of(
+                        "listeners",
+                        "PLAINTEXT://a:1",
+                        "authorizer.class.name",
+                        "org.apache.kafka.metadata.authorizer.StandardAuthorizer")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("Invalid value org.apache.kafka.metadata.authorizer.StandardAuthorizer for configuration"
+                        + " authorizer.class.name: Fjord has no authorizer (ACLs are not enforced): remove"
+                        + " authorizer.class.name; without it ACL requests are answered SECURITY_DISABLED, as Kafka"
+                        + " answers them")
+                .hasMessageNotContaining("\n");
+        // Kafka's default is the empty string: no authorizer, the same as leaving the key out.
+        assertThat(BrokerConfig.parse(Map.of("listeners", "PLAINTEXT://a:1", "authorizer.class.name", " "))
+                        .listeners())
+                .hasSize(1);
+    }
+
+    @Test
     void onlyPlaintextListenersAreServed() {
         assertThatThrownBy(() -> BrokerConfig.parse(Map.of("listeners", "PLAINTEXT://a:1,SSL://a:2")))
                 .isInstanceOf(ConfigException.class)

@@ -14,6 +14,7 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.QuorumInfo;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -72,6 +73,25 @@ class ProcessRolesIT {
                     .all()
                     .get(30, TimeUnit.SECONDS);
         }
+        // kafka-metadata-quorum's view, through a broker: the controllers vote, the brokers observe
+        QuorumInfo quorum = awaitQuorum(byId.get(5).bootstrap(), q -> true);
+        assertThat(quorum.leaderId()).isEqualTo(activeController());
+        assertThat(quorum.voters())
+                .extracting(QuorumInfo.ReplicaState::replicaId)
+                .containsExactly(1, 2, 3);
+        assertThat(quorum.observers())
+                .extracting(QuorumInfo.ReplicaState::replicaId)
+                .containsExactly(4, 5);
+        assertThat(quorum.nodes().get(2).endpoints())
+                .extracting(e -> e.name() + "://" + e.host() + ":" + e.port())
+                .containsExactly("CONTROLLER://127.0.0.1:" + byId.get(2).port());
+        for (QuorumInfo.ReplicaState replica : quorum.voters()) {
+            assertThat(replica.logEndOffset())
+                    .as("voter %s", replica.replicaId())
+                    .isPositive();
+            assertThat(replica.lastFetchTimestamp()).isPresent();
+        }
+        long epochBefore = quorum.leaderEpoch();
         produce(byId.get(5).bootstrap(), "roles", 0, 100);
         assertThat(consume(byId.get(4).bootstrap(), "roles", 100)).hasSize(100);
 
@@ -88,6 +108,11 @@ class ProcessRolesIT {
                     .all()
                     .get(60, TimeUnit.SECONDS);
         }
+        QuorumInfo after = awaitQuorum(byId.get(4).bootstrap(), q -> q.leaderId() != leader);
+        assertThat(after.leaderEpoch()).isGreaterThan(epochBefore);
+        assertThat(after.highWatermark()).isGreaterThan(quorum.highWatermark());
+        assertThat(after.voters()).filteredOn(v -> v.replicaId() != leader).allSatisfy(v -> assertThat(v.logEndOffset())
+                .isEqualTo(after.highWatermark()));
 
         byId.get(5).start();
         try (Admin admin = LocalCluster.admin(byId.get(5).bootstrap())) {
@@ -160,6 +185,25 @@ class ProcessRolesIT {
         }
         assertThat(leader).as("an active controller in the controllers' logs").isPositive();
         return leader;
+    }
+
+    /** The quorum as DescribeQuorum reports it once every replica has answered and {@code until} holds. */
+    private static QuorumInfo awaitQuorum(String bootstrap, java.util.function.Predicate<QuorumInfo> until)
+            throws Exception {
+        try (Admin admin = LocalCluster.admin(bootstrap)) {
+            long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (true) {
+                QuorumInfo quorum = admin.describeMetadataQuorum().quorumInfo().get(15, TimeUnit.SECONDS);
+                boolean caughtUp = java.util.stream.Stream.concat(quorum.voters().stream(), quorum.observers().stream())
+                        .filter(r -> r.replicaId() != quorum.leaderId())
+                        .filter(r -> r.lastFetchTimestamp().orElse(-1) > System.currentTimeMillis() - 5_000)
+                        .allMatch(r -> r.logEndOffset() == quorum.highWatermark());
+                if ((caughtUp && until.test(quorum)) || System.nanoTime() > deadlineNs) {
+                    return quorum;
+                }
+                Thread.sleep(200);
+            }
+        }
     }
 
     private static List<Integer> brokerIds(Admin admin) throws Exception {
