@@ -73,8 +73,8 @@ final class KafkaApis {
         dispatcher
                 .register(ApiKeys.API_VERSIONS, 0, 5, new ApiVersionsHandler(dispatcher))
                 // SASL listeners answer these before a client is in (ConnectionAuthenticator); here they come on a
-                // PLAINTEXT listener or after authentication. SaslHandshake v0 is advertised because librdkafka looks
-                // for it, but a client that then sends raw tokens (no SaslAuthenticate, pre-1.0 clients) is closed.
+                // PLAINTEXT listener or after authentication. SaslHandshake v0 is served as Kafka serves it: the
+                // tokens then come bare, without SaslAuthenticate (kafka-python 2.0.2 logs in that way).
                 .register(ApiKeys.SASL_HANDSHAKE, 0, 1, SaslOutOfPlace::handshake)
                 .register(ApiKeys.SASL_AUTHENTICATE, 0, 2, SaslOutOfPlace::authenticate)
                 .register(ApiKeys.METADATA, 0, 13, new MetadataHandler(metadata, controller))

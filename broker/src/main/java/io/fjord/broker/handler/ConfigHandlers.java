@@ -78,8 +78,8 @@ public final class ConfigHandlers {
                     continue;
                 }
                 if (image.topics().topic(resource.resourceName()) == null) {
-                    result.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code())
-                            .setErrorMessage("topic " + resource.resourceName() + " does not exist");
+                    // No message, as Kafka: clients then show the error's own ("Broker: Unknown topic or partition").
+                    result.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
                     continue;
                 }
                 entries = LogConfigs.describe(
@@ -88,9 +88,9 @@ public final class ConfigHandlers {
                         image.configs().configs(new ConfigResource(ConfigResourceType.TOPIC, resource.resourceName())));
                 definition = TopicConfigs.definition();
             } else if (resource.resourceType() == BROKER) {
-                if (!isThisBroker(resource.resourceName())) {
-                    result.setErrorCode(Errors.INVALID_REQUEST.code())
-                            .setErrorMessage("this is broker " + config.nodeId() + ", not " + resource.resourceName());
+                String wrongBroker = wrongBroker(resource.resourceName());
+                if (wrongBroker != null) {
+                    result.setErrorCode(Errors.INVALID_REQUEST.code()).setErrorMessage(wrongBroker);
                     continue;
                 }
                 entries = brokerEntries(resource.resourceName(), image);
@@ -186,6 +186,22 @@ public final class ConfigHandlers {
 
     private boolean isThisBroker(String name) {
         return name.isEmpty() || name.equals(Integer.toString(metadata.nodeId()));
+    }
+
+    /** Null for this broker or the cluster default (""), else why not, in Kafka's words. */
+    private String wrongBroker(String name) {
+        if (name.isEmpty()) {
+            return null;
+        }
+        int id;
+        try {
+            id = Integer.parseInt(name);
+        } catch (NumberFormatException e) {
+            return "Broker id must be an integer, but it is: " + name;
+        }
+        return id == metadata.nodeId()
+                ? null
+                : "Unexpected broker id, expected " + metadata.nodeId() + " or empty string, but received " + name;
     }
 
     private static DescribeConfigsResponse.DescribeConfigsResourceResult describe(

@@ -29,4 +29,21 @@ public interface ConnectionAuthenticator {
 
     /** The authenticated principal, e.g. {@code User:alice}; null before. */
     String principal();
+
+    /**
+     * True when the next frame is a bare SASL token instead of a request: after a SaslHandshake v0 (the exchange
+     * before KIP-152, which kafka-python 2.0.2 still uses) Kafka reads the mechanism's tokens as size-prefixed frames
+     * without a request header, and answers each the same way.
+     */
+    default boolean expectsRawToken() {
+        return false;
+    }
+
+    /**
+     * Answers a bare token (see {@link #expectsRawToken}): the token to send back, possibly empty, or null when the
+     * login failed, which Kafka answers by closing the connection.
+     */
+    default byte[] handleRawToken(byte[] token) {
+        throw new IllegalStateException("no bare SASL token expected");
+    }
 }

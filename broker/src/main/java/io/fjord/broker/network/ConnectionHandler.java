@@ -7,6 +7,7 @@ import io.fjord.protocol.ProtocolParseException;
 import io.fjord.protocol.message.RequestHeader;
 import io.fjord.protocol.message.ResponseHeader;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -30,7 +31,9 @@ import org.slf4j.LoggerFactory;
  * One client connection: decodes each framed request, hands it to its {@link RequestHandler} through
  * this connection's {@link SerialExecutor}, and writes the responses strictly in request order, however
  * they complete. A request that cannot be parsed, an unknown API or an unsupported version (other than
- * ApiVersions, which gets a v0 answer with UNSUPPORTED_VERSION) closes this connection and nothing else.
+ * ApiVersions, which gets a v0 answer with UNSUPPORTED_VERSION) closes this connection and nothing else. On a
+ * SASL listener a frame may instead be a bare SASL token, when the authenticator expects one (after a SaslHandshake
+ * v0), and is answered with a bare token.
  *
  * <p>All fields are confined to the channel's event loop. At most {@code maxInFlight} requests are
  * pending; past that the channel stops reading until responses drain (back-pressure, not a queue that
@@ -93,6 +96,12 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             frame.release();
             return;
         }
+        if (authenticator != null && authenticator.expectsRawToken()) {
+            byte[] token = ByteBufUtil.getBytes(frame);
+            frame.release();
+            authenticateRawToken(ctx, token);
+            return;
+        }
         DecodedRequest request;
         try {
             request = decode(ctx, frame);
@@ -141,6 +150,30 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         pending.complete(response);
         flushReady(ctx);
+        afterLoginStep(ctx);
+    }
+
+    /** Answers a bare SASL token (after a SaslHandshake v0) with a bare token, in turn with earlier answers. */
+    private void authenticateRawToken(ChannelHandlerContext ctx, byte[] token) {
+        byte[] answer;
+        try {
+            answer = authenticator.handleRawToken(token);
+        } catch (RuntimeException e) {
+            log.warn("connection {}: SASL authentication failed unexpectedly", connectionId, e);
+            closeOnError(ctx, "SASL authentication failed: " + e);
+            return;
+        }
+        if (answer != null) {
+            PendingResponse pending = new PendingResponse(null, (short) 0);
+            pending.completeRaw(answer);
+            inFlight.addLast(pending);
+            flushReady(ctx);
+        }
+        afterLoginStep(ctx);
+    }
+
+    /** Lets the client in once it has authenticated, or closes after a failed login. */
+    private void afterLoginStep(ChannelHandlerContext ctx) {
         if (authenticator.authenticated()) {
             log.debug(
                     "connection {} from {} authenticated as {}",
@@ -209,7 +242,12 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         boolean wrote = false;
         while (!closing && !inFlight.isEmpty() && inFlight.peekFirst().done) {
             PendingResponse head = inFlight.pollFirst();
-            if (head.body != null) {
+            if (head.rawToken != null) {
+                ByteBuf token = ctx.alloc().buffer(4 + head.rawToken.length);
+                token.writeInt(head.rawToken.length).writeBytes(head.rawToken);
+                ctx.write(token, ctx.voidPromise());
+                wrote = true;
+            } else if (head.body != null) {
                 writeResponse(ctx, head);
                 wrote = true;
             }
@@ -369,6 +407,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         final RequestContext context;
         final short headerVersion;
         ApiMessage body;
+        /** A bare SASL token to send as it is, size-prefixed (no response header); instead of a body. */
+        byte[] rawToken;
+
         boolean done;
         /** The handler's future; written by the I/O thread that ran the handler, read on close. */
         volatile CompletableFuture<ApiMessage> future;
@@ -380,6 +421,11 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
         void complete(ApiMessage response) {
             this.body = response;
+            this.done = true;
+        }
+
+        void completeRaw(byte[] token) {
+            this.rawToken = token;
             this.done = true;
         }
     }

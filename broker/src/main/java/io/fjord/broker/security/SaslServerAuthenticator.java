@@ -16,8 +16,9 @@ import java.util.Map;
 /**
  * The broker's side of Kafka's SASL handshake for one connection (KIP-152): SaslHandshake picks one of the listener's
  * enabled mechanisms, then SaslAuthenticate requests carry the mechanism's tokens until the client has proved who it
- * is. Anything out of order, an unknown mechanism or a failed proof ends the connection, as in Kafka.
- * Event-loop confined.
+ * is. After a SaslHandshake v0 the tokens come bare instead, as size-prefixed frames without a request header, and are
+ * answered the same way: Kafka still serves that older exchange, and kafka-python 2.0.2 logs in with it. Anything out
+ * of order, an unknown mechanism or a failed proof ends the connection, as in Kafka. Event-loop confined.
  */
 public final class SaslServerAuthenticator implements ConnectionAuthenticator {
 
@@ -33,6 +34,8 @@ public final class SaslServerAuthenticator implements ConnectionAuthenticator {
     private SaslExchange exchange;
     private String principal;
     private boolean apiVersionsSeen;
+    /** Set by a SaslHandshake v0: the tokens come as bare frames, not in SaslAuthenticate requests. */
+    private boolean rawTokens;
 
     /** @param mechanisms the listener's enabled mechanisms by name, in the order they are offered */
     public SaslServerAuthenticator(Map<String, SaslMechanism> mechanisms) {
@@ -49,7 +52,7 @@ public final class SaslServerAuthenticator implements ConnectionAuthenticator {
                 }
                 yield key == ApiKeys.SASL_HANDSHAKE;
             }
-            case AUTHENTICATE -> key == ApiKeys.SASL_AUTHENTICATE;
+            case AUTHENTICATE -> !rawTokens && key == ApiKeys.SASL_AUTHENTICATE;
             case COMPLETE -> true;
             case FAILED -> false;
         };
@@ -73,7 +76,7 @@ public final class SaslServerAuthenticator implements ConnectionAuthenticator {
     @Override
     public ApiMessage handle(RequestContext context, ApiMessage request) {
         if (request instanceof SaslHandshakeRequest handshake) {
-            return handshake(handshake);
+            return handshake(handshake, context == null ? 1 : context.apiVersion());
         }
         if (request instanceof SaslAuthenticateRequest authenticate) {
             return authenticate(authenticate);
@@ -81,7 +84,7 @@ public final class SaslServerAuthenticator implements ConnectionAuthenticator {
         throw new IllegalArgumentException("not a SASL request: " + request.apiKey());
     }
 
-    private SaslHandshakeResponse handshake(SaslHandshakeRequest request) {
+    private SaslHandshakeResponse handshake(SaslHandshakeRequest request, int version) {
         SaslHandshakeResponse response =
                 new SaslHandshakeResponse().setMechanisms(new ArrayList<>(mechanisms.keySet()));
         if (state != State.HANDSHAKE) {
@@ -95,17 +98,29 @@ public final class SaslServerAuthenticator implements ConnectionAuthenticator {
         }
         exchange = mechanism.newExchange();
         state = State.AUTHENTICATE;
+        rawTokens = version == 0;
         return response.setErrorCode(Errors.NONE.code());
     }
 
-    private SaslAuthenticateResponse authenticate(SaslAuthenticateRequest request) {
-        SaslAuthenticateResponse response = new SaslAuthenticateResponse().setAuthBytes(new byte[0]);
-        if (state != State.AUTHENTICATE) {
-            state = State.FAILED;
-            return response.setErrorCode(Errors.ILLEGAL_SASL_STATE.code())
-                    .setErrorMessage("SaslAuthenticate before SaslHandshake chose a mechanism");
+    @Override
+    public boolean expectsRawToken() {
+        return state == State.AUTHENTICATE && rawTokens;
+    }
+
+    @Override
+    public byte[] handleRawToken(byte[] token) {
+        if (!expectsRawToken()) {
+            throw new IllegalStateException("no bare SASL token expected in state " + state);
         }
-        byte[] token = request.authBytes() == null ? new byte[0] : request.authBytes();
+        try {
+            return evaluate(token);
+        } catch (SaslAuthenticationException e) {
+            return null; // Kafka has no way to tell a bare-token client why: it closes the connection
+        }
+    }
+
+    /** The mechanism's answer to the client's token; on a failed proof the exchange ends (state FAILED). */
+    private byte[] evaluate(byte[] token) throws SaslAuthenticationException {
         try {
             byte[] challenge = exchange.evaluate(token);
             if (exchange.isComplete()) {
@@ -113,12 +128,27 @@ public final class SaslServerAuthenticator implements ConnectionAuthenticator {
                 principal = "User:" + exchange.authenticatedUser();
                 exchange = null;
             }
-            return response.setErrorCode(Errors.NONE.code())
-                    .setAuthBytes(challenge == null ? new byte[0] : challenge)
-                    .setSessionLifetimeMs(0);
+            return challenge == null ? new byte[0] : challenge;
         } catch (SaslAuthenticationException e) {
             state = State.FAILED;
             exchange = null;
+            throw e;
+        }
+    }
+
+    private SaslAuthenticateResponse authenticate(SaslAuthenticateRequest request) {
+        SaslAuthenticateResponse response = new SaslAuthenticateResponse().setAuthBytes(new byte[0]);
+        if (state != State.AUTHENTICATE || rawTokens) {
+            state = State.FAILED;
+            return response.setErrorCode(Errors.ILLEGAL_SASL_STATE.code())
+                    .setErrorMessage("SaslAuthenticate before SaslHandshake chose a mechanism");
+        }
+        byte[] token = request.authBytes() == null ? new byte[0] : request.authBytes();
+        try {
+            return response.setErrorCode(Errors.NONE.code())
+                    .setAuthBytes(evaluate(token))
+                    .setSessionLifetimeMs(0);
+        } catch (SaslAuthenticationException e) {
             return response.setErrorCode(Errors.SASL_AUTHENTICATION_FAILED.code())
                     .setErrorMessage(e.getMessage());
         }

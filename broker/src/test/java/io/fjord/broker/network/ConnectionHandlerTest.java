@@ -398,6 +398,60 @@ class ConnectionHandlerTest {
         sasl.finishAndReleaseAll();
     }
 
+    /** A size-prefixed bare SASL/PLAIN token, as a client sends it after a SaslHandshake v0. */
+    private static ByteBuf bareToken(String password) {
+        byte[] token = ("\u0000alice\u0000" + password).getBytes(StandardCharsets.UTF_8);
+        return Unpooled.buffer().writeInt(token.length).writeBytes(token);
+    }
+
+    @Test
+    void aV0HandshakeIsFollowedByABareTokenAnsweredBareAsInKafka() {
+        EmbeddedChannel sasl = saslChannel();
+        sasl.writeInbound(
+                request(ApiKeys.SASL_HANDSHAKE, (short) 0, 1, new SaslHandshakeRequest().setMechanism("PLAIN")));
+        sasl.writeInbound(bareToken("secret"));
+        sasl.writeInbound(request(ApiKeys.METADATA, (short) 12, 2, metadataRequest()));
+        assertThat(metadataFutures)
+                .as("Metadata reached its handler after the login")
+                .hasSize(1);
+        metadataFutures.poll().complete(new MetadataResponse());
+        sasl.runPendingTasks();
+
+        ByteBuf out = Unpooled.buffer();
+        Object part;
+        while ((part = sasl.readOutbound()) != null) {
+            out.writeBytes((ByteBuf) part);
+            ((ByteBuf) part).release();
+        }
+        int handshakeSize = out.readInt();
+        assertThat(out.getInt(out.readerIndex()))
+                .as("the handshake's correlation id")
+                .isEqualTo(1);
+        out.skipBytes(handshakeSize);
+        assertThat(out.readInt()).as("PLAIN's empty answer: a frame of 0 bytes").isZero();
+        out.readInt();
+        assertThat(out.readInt()).as("the Metadata answer's correlation id").isEqualTo(2);
+        out.release();
+        assertThat(sasl.isActive()).isTrue();
+        sasl.finishAndReleaseAll();
+    }
+
+    @Test
+    void aWrongBareTokenClosesWithoutAnAnswer() {
+        EmbeddedChannel sasl = saslChannel();
+        sasl.writeInbound(Unpooled.wrappedBuffer(
+                request(ApiKeys.SASL_HANDSHAKE, (short) 0, 1, new SaslHandshakeRequest().setMechanism("PLAIN")),
+                bareToken("guess"),
+                request(ApiKeys.METADATA, (short) 12, 2, metadataRequest())));
+        sasl.runPendingTasks();
+        assertThat(metadataFutures).isEmpty();
+        assertThat(responseCorrelationIds(sasl))
+                .as("only the handshake is answered")
+                .containsExactly(1);
+        assertThat(sasl.isActive()).isFalse();
+        sasl.finishAndReleaseAll();
+    }
+
     @Test
     void beforeLoginOnlyOneApiVersionsThenTheHandshakeAreTaken() {
         EmbeddedChannel metadataFirst = saslChannel();

@@ -2,7 +2,9 @@ package io.fjord.broker.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fjord.broker.network.RequestContext;
 import io.fjord.common.Errors;
+import io.fjord.protocol.ApiKeys;
 import io.fjord.protocol.message.SaslAuthenticateRequest;
 import io.fjord.protocol.message.SaslAuthenticateResponse;
 import io.fjord.protocol.message.SaslHandshakeRequest;
@@ -88,6 +90,46 @@ class SaslServerAuthenticatorTest {
         SaslAuthenticateResponse response = (SaslAuthenticateResponse) empty.handle(
                 null, new SaslAuthenticateRequest().setAuthBytes("\u0000alice\u0000".getBytes(StandardCharsets.UTF_8)));
         assertThat(response.errorMessage()).isEqualTo("Authentication failed: password not specified");
+    }
+
+    @Test
+    void aV0HandshakeTakesTheTokensBareAsKafkaDoes() {
+        SaslHandshakeResponse handshake = handshakeV0(authenticator);
+        assertThat(handshake.errorCode()).isEqualTo(Errors.NONE.code());
+        assertThat(authenticator.expectsRawToken()).isTrue();
+        assertThat(authenticator.admit(ApiKeys.SASL_AUTHENTICATE))
+                .as("after v0 the tokens come bare, not in SaslAuthenticate")
+                .isFalse();
+        byte[] answer = authenticator.handleRawToken("\u0000alice\u0000secret".getBytes(StandardCharsets.UTF_8));
+        assertThat(answer)
+                .as("PLAIN answers with an empty token, which Kafka sends as a 0-length frame")
+                .isEmpty();
+        assertThat(authenticator.authenticated()).isTrue();
+        assertThat(authenticator.principal()).isEqualTo("User:alice");
+        assertThat(authenticator.expectsRawToken()).isFalse();
+    }
+
+    @Test
+    void aFailedBareLoginHasNoAnswer() {
+        SaslServerAuthenticator v0 = new SaslServerAuthenticator(mechanisms());
+        handshakeV0(v0);
+        assertThat(v0.handleRawToken("\u0000alice\u0000guess".getBytes(StandardCharsets.UTF_8)))
+                .isNull();
+        assertThat(v0.failed()).isTrue();
+        assertThat(v0.expectsRawToken()).isFalse();
+    }
+
+    @Test
+    void aV1HandshakeKeepsSaslAuthenticate() {
+        handshake("PLAIN");
+        assertThat(authenticator.expectsRawToken()).isFalse();
+        assertThat(authenticator.admit(ApiKeys.SASL_AUTHENTICATE)).isTrue();
+    }
+
+    private static SaslHandshakeResponse handshakeV0(SaslServerAuthenticator authenticator) {
+        return (SaslHandshakeResponse) authenticator.handle(
+                new RequestContext(ApiKeys.SASL_HANDSHAKE, (short) 0, 1, "kafka-python", 1, null),
+                new SaslHandshakeRequest().setMechanism("PLAIN"));
     }
 
     private SaslHandshakeResponse handshake(String mechanism) {

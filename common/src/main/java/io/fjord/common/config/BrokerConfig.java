@@ -858,9 +858,13 @@ public final class BrokerConfig {
         for (ConfigKey key : BrokerConfigDef.DEF.keys().values()) {
             String set = originals.get(key.name());
             boolean sensitive = key.isSensitive();
-            String value = sensitive ? null : set != null ? set.trim() : key.defaultText();
-            ConfigSource source = set != null ? ConfigSource.STATIC_BROKER_CONFIG : ConfigSource.DEFAULT_CONFIG;
-            entries.add(entry(key.name(), value, source, sensitive));
+            String dflt = sensitive ? null : key.defaultText();
+            if (set == null) {
+                entries.add(entry(key.name(), dflt, ConfigSource.DEFAULT_CONFIG, sensitive, key.defaultText()));
+            } else {
+                String value = sensitive ? null : set.trim();
+                entries.add(entry(key.name(), value, ConfigSource.STATIC_BROKER_CONFIG, sensitive, key.defaultText()));
+            }
         }
         for (Map.Entry<String, String> e : originals.entrySet()) {
             if (BrokerConfigDef.DEF.key(e.getKey()) == null) {
@@ -869,23 +873,30 @@ public final class BrokerConfig {
                         e.getKey(),
                         sensitive ? null : e.getValue().trim(),
                         ConfigSource.STATIC_BROKER_CONFIG,
-                        sensitive));
+                        sensitive,
+                        null));
             }
         }
         entries.sort((a, b) -> a.name().compareTo(b.name()));
         return entries;
     }
 
-    private static ConfigEntry entry(String name, String value, ConfigSource source, boolean sensitive) {
+    /**
+     * One row with Kafka's synonyms: the static setting if there is one, then the default if the key has one (a key
+     * whose default is unset, e.g. {@code log.retention.ms}, lists none, as Kafka leaves such defaults out).
+     */
+    private static ConfigEntry entry(
+            String name, String value, ConfigSource source, boolean sensitive, String defaultText) {
         boolean readOnly = !TopicConfigs.isBrokerSynonym(name);
+        List<ConfigEntry.Synonym> synonyms = new ArrayList<>(2);
+        if (source == ConfigSource.STATIC_BROKER_CONFIG) {
+            synonyms.add(new ConfigEntry.Synonym(name, value, source));
+        }
+        if (defaultText != null) {
+            synonyms.add(new ConfigEntry.Synonym(name, sensitive ? null : defaultText, ConfigSource.DEFAULT_CONFIG));
+        }
         return new ConfigEntry(
-                name,
-                value,
-                source,
-                source == ConfigSource.DEFAULT_CONFIG,
-                sensitive,
-                readOnly,
-                List.of(new ConfigEntry.Synonym(name, value, source)));
+                name, value, source, source == ConfigSource.DEFAULT_CONFIG, sensitive, readOnly, List.copyOf(synonyms));
     }
 
     private static boolean looksSensitive(String name) {

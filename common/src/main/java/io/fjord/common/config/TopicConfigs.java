@@ -436,14 +436,38 @@ public final class TopicConfigs {
             addBrokerSynonym(synonyms, s, dynamicDefaultBrokerConfigs, ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG);
             addBrokerSynonym(synonyms, s, staticBrokerConfigs, ConfigSource.STATIC_BROKER_CONFIG);
         }
-        synonyms.add(new ConfigEntry.Synonym(name, key.defaultText(), ConfigSource.DEFAULT_CONFIG));
+        defaultSynonym(name, key).ifPresent(synonyms::add);
+        if (synonyms.isEmpty()) {
+            return new ConfigEntry(name, key.defaultText(), ConfigSource.DEFAULT_CONFIG, true, false, false, synonyms);
+        }
         ConfigEntry.Synonym chosen = synonyms.get(0);
-        String value =
-                chosen.source() == ConfigSource.DYNAMIC_TOPIC_CONFIG || chosen.source() == ConfigSource.DEFAULT_CONFIG
-                        ? chosen.value()
-                        : convert(name, chosen);
+        String value = chosen.source() == ConfigSource.DYNAMIC_TOPIC_CONFIG
+                ? chosen.value()
+                : chosen.source() == ConfigSource.DEFAULT_CONFIG ? key.defaultText() : convert(name, chosen);
         return new ConfigEntry(
                 name, value, chosen.source(), chosen.source() == ConfigSource.DEFAULT_CONFIG, false, false, synonyms);
+    }
+
+    /**
+     * The DEFAULT_CONFIG synonym Kafka lists for a topic configuration: named after its first broker synonym
+     * (the broker key Kafka's {@code ServerTopicConfigSynonyms} maps it to) with that key's default, e.g.
+     * {@code log.cleanup.policy=delete} for {@code cleanup.policy}. None when the topic configuration has no
+     * broker synonym ({@code leader.replication.throttled.replicas}) or that key has no default: Kafka then
+     * lists no default, e.g. for {@code retention.ms}, whose {@code log.retention.ms} is unset by default
+     * ({@code log.retention.hours=168} supplies the value but is not listed as its synonym).
+     */
+    private static Optional<ConfigEntry.Synonym> defaultSynonym(String name, ConfigKey topicKey) {
+        List<BrokerSynonym> brokerSynonyms = brokerSynonyms(name);
+        if (brokerSynonyms.isEmpty()) {
+            return Optional.empty();
+        }
+        String brokerName = brokerSynonyms.get(0).name();
+        ConfigKey brokerKey = BrokerConfig.definition().key(brokerName);
+        // A broker key Fjord does not define (compression.*.level) has the topic's default in Kafka.
+        String dflt = brokerKey == null ? topicKey.defaultText() : brokerKey.defaultText();
+        return dflt == null
+                ? Optional.empty()
+                : Optional.of(new ConfigEntry.Synonym(brokerName, dflt, ConfigSource.DEFAULT_CONFIG));
     }
 
     private static void addBrokerSynonym(

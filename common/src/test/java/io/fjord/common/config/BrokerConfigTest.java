@@ -347,6 +347,24 @@ class BrokerConfigTest {
     }
 
     @Test
+    void describeListsTheSettingThenTheDefaultAsSynonymsAsKafkaDoes() {
+        BrokerConfig c = BrokerConfig.parse(Map.of("num.partitions", "3", "ssl.keystore.password", "s3cret"));
+        List<ConfigEntry> entries = c.describe();
+        assertThat(find(entries, "num.partitions").synonyms())
+                .containsExactly(
+                        new ConfigEntry.Synonym("num.partitions", "3", ConfigSource.STATIC_BROKER_CONFIG),
+                        new ConfigEntry.Synonym("num.partitions", "1", ConfigSource.DEFAULT_CONFIG));
+        assertThat(find(entries, "log.retention.hours").synonyms())
+                .containsExactly(new ConfigEntry.Synonym("log.retention.hours", "168", ConfigSource.DEFAULT_CONFIG));
+        // A default that is unset is no synonym: Kafka leaves null defaults out of the chain.
+        assertThat(find(entries, "log.retention.ms").synonyms()).isEmpty();
+        assertThat(find(entries, "log.retention.ms").source()).isEqualTo(ConfigSource.DEFAULT_CONFIG);
+        assertThat(find(entries, "ssl.keystore.password").synonyms())
+                .extracting(ConfigEntry.Synonym::value)
+                .containsOnlyNulls();
+    }
+
+    @Test
     void staticBrokerValuesFeedTopicDefaults() {
         BrokerConfig c = BrokerConfig.parse(Map.of("log.retention.hours", "1"));
         ConfigEntry e = TopicConfigs.resolve("retention.ms", Map.of(), Map.of(), c.originals());

@@ -125,13 +125,44 @@ class TopicConfigsTest {
         assertThat(e.value()).isEqualTo("1000");
         assertThat(e.source()).isEqualTo(ConfigSource.DYNAMIC_TOPIC_CONFIG);
         assertThat(e.isDefault()).isFalse();
+        // No DEFAULT_CONFIG synonym: log.retention.ms, the broker key Kafka names it after, has no default.
         assertThat(e.synonyms())
                 .extracting(ConfigEntry.Synonym::source)
                 .containsExactly(
                         ConfigSource.DYNAMIC_TOPIC_CONFIG,
                         ConfigSource.DYNAMIC_BROKER_CONFIG,
-                        ConfigSource.STATIC_BROKER_CONFIG,
-                        ConfigSource.DEFAULT_CONFIG);
+                        ConfigSource.STATIC_BROKER_CONFIG);
+    }
+
+    @Test
+    void theDefaultSynonymIsTheBrokerKeyWithItsDefaultAsKafkaListsIt() {
+        ConfigEntry cleanup = TopicConfigs.resolve("cleanup.policy", Map.of(), Map.of(), Map.of());
+        assertThat(cleanup.value()).isEqualTo("delete");
+        assertThat(cleanup.source()).isEqualTo(ConfigSource.DEFAULT_CONFIG);
+        assertThat(cleanup.synonyms())
+                .containsExactly(new ConfigEntry.Synonym("log.cleanup.policy", "delete", ConfigSource.DEFAULT_CONFIG));
+        ConfigEntry maxBytes =
+                TopicConfigs.resolve("max.message.bytes", Map.of("max.message.bytes", "2000"), Map.of(), Map.of());
+        assertThat(maxBytes.synonyms())
+                .containsExactly(
+                        new ConfigEntry.Synonym("max.message.bytes", "2000", ConfigSource.DYNAMIC_TOPIC_CONFIG),
+                        new ConfigEntry.Synonym("message.max.bytes", "1048588", ConfigSource.DEFAULT_CONFIG));
+        ConfigEntry gzip = TopicConfigs.resolve("compression.gzip.level", Map.of(), Map.of(), Map.of());
+        assertThat(gzip.synonyms())
+                .containsExactly(new ConfigEntry.Synonym("compression.gzip.level", "-1", ConfigSource.DEFAULT_CONFIG));
+    }
+
+    @Test
+    void aDefaultWithoutABrokerKeyDefaultListsNoSynonym() {
+        for (String name : List.of("retention.ms", "segment.ms", "flush.ms", "leader.replication.throttled.replicas")) {
+            ConfigEntry e = TopicConfigs.resolve(name, Map.of(), Map.of(), Map.of());
+            assertThat(e.source()).as(name).isEqualTo(ConfigSource.DEFAULT_CONFIG);
+            assertThat(e.isDefault()).as(name).isTrue();
+            assertThat(e.value())
+                    .as(name)
+                    .isEqualTo(TopicConfigs.definition().key(name).defaultText());
+            assertThat(e.synonyms()).as(name).isEmpty();
+        }
     }
 
     @Test
