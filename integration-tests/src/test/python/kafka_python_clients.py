@@ -48,6 +48,13 @@ def admin(bootstrap, p):
     (resource,) = response.resources
     wanted = ("num.partitions", "log.retention.hours", "log.retention.ms")
     r["brokerConfigs"] = {e[0]: [e[1], e[3], [list(s) for s in e[5]]] for e in resource[4] if e[0] in wanted}
+    # the legacy AlterConfigs: what is sent replaces the topic's overrides, so retention.ms returns to its default
+    (altered,) = a.alter_configs([ConfigResource(ConfigResourceType.TOPIC, cfg, configs={"segment.ms": "600000"})]).resources
+    r["alter"] = altered[0]
+    (bad,) = a.alter_configs([ConfigResource(ConfigResourceType.TOPIC, cfg, configs={"segment.ms": "soon"})]).resources
+    r["alterInvalid"] = bad[0]
+    (response,) = a.describe_configs([ConfigResource(ConfigResourceType.TOPIC, cfg)])
+    r["afterAlter"] = {e[0]: [e[1], e[3]] for e in response.resources[0][4] if e[0] in ("retention.ms", "segment.ms")}
     r["delete"] = code(lambda: a.delete_topics([cfg]))
     r["deleteAgain"] = code(lambda: a.delete_topics([cfg]))
     r["topicsAfterDelete"] = sorted(t for t in a.list_topics() if t.startswith(p))

@@ -373,7 +373,9 @@ class PythonClientsIT {
             assertThat(r)
                     .isEqualTo(json("{'create': 0, 'createAgain': 36, 'createZeroPartitions': 37, 'validateOnly': 0,"
                             + " 'grow': 0, 'growMissing': 3, 'topics': ['" + p + "-cfg'], 'partitions': [0,1,2,3,4],"
-                            + " 'describeError': 0, 'delete': 0, 'deleteAgain': 3, 'topicsAfterDelete': []}"));
+                            + " 'describeError': 0, 'alter': 0, 'alterInvalid': 40,"
+                            + " 'afterAlter': {'retention.ms': ['604800000', 5], 'segment.ms': ['600000', 1]},"
+                            + " 'delete': 0, 'deleteAgain': 3, 'topicsAfterDelete': []}"));
             // name: [value, source, synonyms]: a default is listed under its broker key (message.max.bytes), and
             // not at all when that key has no default (log.retention.ms) or there is none (throttled replicas).
             assertThat(configs)
