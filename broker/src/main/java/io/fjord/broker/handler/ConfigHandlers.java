@@ -4,6 +4,7 @@ import io.fjord.broker.metadata.LogConfigs;
 import io.fjord.broker.network.RequestContext;
 import io.fjord.common.ApiException;
 import io.fjord.common.Errors;
+import io.fjord.common.LoggerLevels;
 import io.fjord.common.config.BrokerConfig;
 import io.fjord.common.config.ConfigDef;
 import io.fjord.common.config.ConfigEntry;
@@ -38,7 +39,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 /**
- * DescribeConfigs, IncrementalAlterConfigs and the legacy AlterConfigs for topics and brokers. A topic's entries are its
+ * DescribeConfigs, IncrementalAlterConfigs and the legacy AlterConfigs for topics and brokers, and this broker's
+ * log levels (BROKER_LOGGER, {@link BrokerLoggerConfigs}). A topic's entries are its
  * effective values with their source (topic override, dynamic broker, static broker, default) and, on
  * request, the synonym chain; a broker's are its settings. Changes go through the controller.
  */
@@ -50,10 +52,16 @@ public final class ConfigHandlers {
 
     private final MetadataView metadata;
     private final ControllerApi controller;
+    private final BrokerLoggerConfigs loggers;
 
     public ConfigHandlers(MetadataView metadata, ControllerApi controller) {
+        this(metadata, controller, new BrokerLoggerConfigs(LoggerLevels.ofProcess(), metadata.nodeId()));
+    }
+
+    ConfigHandlers(MetadataView metadata, ControllerApi controller, BrokerLoggerConfigs loggers) {
         this.metadata = metadata;
         this.controller = controller;
+        this.loggers = loggers;
     }
 
     public CompletableFuture<ApiMessage> describeConfigs(RequestContext context, ApiMessage message) {
@@ -96,7 +104,13 @@ public final class ConfigHandlers {
                 entries = brokerEntries(resource.resourceName(), image);
                 definition = BrokerConfig.definition();
             } else if (resource.resourceType() == BROKER_LOGGER) {
-                continue; // no loggers to report; an empty list, as for a broker with none set
+                String problem = loggers.describeProblem(resource.resourceName());
+                if (problem != null) {
+                    result.setErrorCode(Errors.INVALID_REQUEST.code()).setErrorMessage(problem);
+                } else {
+                    result.configs().addAll(loggers.describe(keys));
+                }
+                continue;
             } else {
                 result.setErrorCode(Errors.INVALID_REQUEST.code())
                         .setErrorMessage("unknown resource type " + resource.resourceType());
@@ -249,6 +263,12 @@ public final class ConfigHandlers {
     public CompletableFuture<ApiMessage> incrementalAlterConfigs(RequestContext context, ApiMessage message) {
         IncrementalAlterConfigsRequest request = (IncrementalAlterConfigsRequest) message;
         IncrementalAlterConfigsResponse response = new IncrementalAlterConfigsResponse();
+        Map<String, Integer> loggerResources = new HashMap<>();
+        for (IncrementalAlterConfigsRequest.AlterConfigsResource r : request.resources()) {
+            if (r.resourceType() == BROKER_LOGGER) {
+                loggerResources.merge(r.resourceName(), 1, Integer::sum);
+            }
+        }
         List<AlterConfigsResource> valid = new ArrayList<>();
         List<ErrorSink> pending = new ArrayList<>();
         for (IncrementalAlterConfigsRequest.AlterConfigsResource r : request.resources()) {
@@ -257,6 +277,14 @@ public final class ConfigHandlers {
                             .setResourceType(r.resourceType())
                             .setResourceName(r.resourceName());
             response.responses().add(out);
+            if (r.resourceType() == BROKER_LOGGER) { // this process's levels: decided here, not by the controller
+                BrokerLoggerConfigs.Outcome outcome = loggerResources.get(r.resourceName()) > 1
+                        ? new BrokerLoggerConfigs.Outcome(
+                                Errors.INVALID_REQUEST, "Each resource must appear at most once.")
+                        : loggers.alter(r, request.validateOnly());
+                out.setErrorCode(outcome.error().code()).setErrorMessage(outcome.message());
+                continue;
+            }
             ConfigResourceType type = r.resourceType() == TOPIC
                     ? ConfigResourceType.TOPIC
                     : r.resourceType() == BROKER ? ConfigResourceType.BROKER : null;

@@ -1,8 +1,13 @@
 package io.fjord.cli.log;
 
+import io.fjord.common.LoggerLevels;
 import io.fjord.common.Time;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TimeZone;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import org.slf4j.ILoggerFactory;
@@ -86,12 +91,15 @@ public final class FjordLogProvider implements SLF4JServiceProvider {
         return levels;
     }
 
-    /** One {@link LineLogger} per name, its level fixed from {@code levels} when first asked for. */
-    static final class Factory implements ILoggerFactory {
+    /**
+     * One {@link LineLogger} per name, its level from {@code levels} when first asked for; also the process's {@link
+     * LoggerLevels}, which changes the levels of the loggers it has made and of those it makes later.
+     */
+    static final class Factory implements ILoggerFactory, LoggerLevels {
 
-        private final LogLevels levels;
+        private volatile LogLevels levels;
         private final LogSink sink;
-        private final ConcurrentMap<String, Logger> byName = new ConcurrentHashMap<>();
+        private final ConcurrentMap<String, LineLogger> byName = new ConcurrentHashMap<>();
 
         Factory(LogLevels levels, LogSink sink) {
             this.levels = levels;
@@ -100,7 +108,61 @@ public final class FjordLogProvider implements SLF4JServiceProvider {
 
         @Override
         public Logger getLogger(String name) {
-            return byName.computeIfAbsent(name, n -> new LineLogger(n, levels.threshold(n), sink));
+            LineLogger logger = byName.computeIfAbsent(name, n -> new LineLogger(n, levels.threshold(n), sink));
+            int threshold = levels.threshold(name);
+            if (logger.threshold() != threshold) { // made while the levels changed
+                logger.threshold(threshold);
+            }
+            return logger;
+        }
+
+        @Override
+        public Map<String, String> levels() {
+            LogLevels current = levels;
+            Map<String, String> out = new LinkedHashMap<>();
+            out.put(ROOT, LogLevels.levelName(current.defaultThreshold()));
+            // every logger, every name with a level of its own, and every package above them, which an operator may
+            // set for all the loggers below it (kafka-configs accepts only the names listed here)
+            Set<String> names = new TreeSet<>(current.names());
+            for (String name : byName.keySet()) {
+                for (int dot = name.indexOf('.'); dot > 0; dot = name.indexOf('.', dot + 1)) {
+                    names.add(name.substring(0, dot));
+                }
+                names.add(name);
+            }
+            for (String name : names) {
+                out.put(name, LogLevels.levelName(current.threshold(name)));
+            }
+            return out;
+        }
+
+        @Override
+        public boolean exists(String name) {
+            return levels().containsKey(name);
+        }
+
+        @Override
+        public synchronized void set(String name, String level) {
+            Integer threshold = LogLevels.thresholdOf(level.equals("FATAL") ? "ERROR" : level);
+            if (threshold == null) {
+                throw new IllegalArgumentException("not a log level: " + level);
+            }
+            levels = levels.with(name.equals(ROOT) ? null : name, threshold);
+            apply();
+        }
+
+        @Override
+        public synchronized void unset(String name) {
+            if (name.equals(ROOT)) {
+                throw new IllegalArgumentException("the root level cannot be unset");
+            }
+            levels = levels.without(name);
+            apply();
+        }
+
+        private void apply() {
+            LogLevels current = levels;
+            byName.values().forEach(logger -> logger.threshold(current.threshold(logger.getName())));
         }
     }
 }

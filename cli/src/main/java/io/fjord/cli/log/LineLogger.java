@@ -7,19 +7,28 @@ import org.slf4j.helpers.MessageFormatter;
 
 /**
  * One named logger: drops events below its threshold, formats the rest ({@code {}} placeholders) and hands them to
- * the shared {@link LogSink}. Its threshold is fixed when the logger is created. Thread-safe.
+ * the shared {@link LogSink}. Its threshold is set when the logger is created and changed when an operator changes
+ * levels at runtime (KIP-412). Thread-safe.
  */
 final class LineLogger extends LegacyAbstractLogger {
 
     private static final long serialVersionUID = 1L;
 
-    private final int threshold;
+    private volatile int threshold;
     private final transient LogSink sink;
 
     LineLogger(String name, int threshold, LogSink sink) {
         this.name = name;
         this.threshold = threshold;
         this.sink = sink;
+    }
+
+    int threshold() {
+        return threshold;
+    }
+
+    void threshold(int value) {
+        threshold = value;
     }
 
     @Override

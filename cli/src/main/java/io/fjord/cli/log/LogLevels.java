@@ -9,8 +9,8 @@ import org.slf4j.event.Level;
 
 /**
  * The level each logger logs at: the level set for its name or for its nearest dotted prefix, else the default.
- * Built once from {@code level} and {@code level.NAME} keys (values trace, debug, info, warn, error or off); immutable,
- * so any thread may read it.
+ * Built from {@code level} and {@code level.NAME} keys (values trace, debug, info, warn, error or off); immutable, so
+ * any thread may read it. A change at runtime ({@link #with}, {@link #without}) makes a new one.
  */
 final class LogLevels {
 
@@ -61,6 +61,42 @@ final class LogLevels {
         return new LogLevels(defaultThreshold, Map.copyOf(thresholds));
     }
 
+    /** These levels with {@code name}'s own set to {@code threshold}; {@code null} names the default. */
+    LogLevels with(String name, int threshold) {
+        if (name == null) {
+            return new LogLevels(threshold, thresholds);
+        }
+        Map<String, Integer> changed = new HashMap<>(thresholds);
+        changed.put(name, threshold);
+        return new LogLevels(defaultThreshold, Map.copyOf(changed));
+    }
+
+    /** These levels without {@code name}'s own. */
+    LogLevels without(String name) {
+        Map<String, Integer> changed = new HashMap<>(thresholds);
+        changed.remove(name);
+        return new LogLevels(defaultThreshold, Map.copyOf(changed));
+    }
+
+    int defaultThreshold() {
+        return defaultThreshold;
+    }
+
+    /** The names with a level of their own. */
+    java.util.Set<String> names() {
+        return thresholds.keySet();
+    }
+
+    /** The name of the level a threshold stands for: TRACE, DEBUG, INFO, WARN, ERROR or OFF. */
+    static String levelName(int threshold) {
+        for (Level level : Level.values()) {
+            if (level.toInt() == threshold) {
+                return level.name();
+            }
+        }
+        return "OFF";
+    }
+
     /** The lowest {@link Level#toInt()} that {@code loggerName} logs, or {@link #OFF}. */
     int threshold(String loggerName) {
         String name = loggerName;
@@ -78,7 +114,7 @@ final class LogLevels {
     }
 
     /** The threshold {@code value} names, or null when it names no level. */
-    private static Integer thresholdOf(String value) {
+    static Integer thresholdOf(String value) {
         String level = value.trim().toUpperCase(Locale.ROOT);
         if (level.equals("OFF")) {
             return OFF;

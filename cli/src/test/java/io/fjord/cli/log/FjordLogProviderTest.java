@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.TimeZone;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -60,6 +61,43 @@ class FjordLogProviderTest {
         assertThat(lines[1]).isEqualTo("java.lang.IllegalStateException: eof");
         assertThat(lines[lines.length - 1]).endsWith("] ERROR io.fjord.storage.Log - null");
         assertThat(String.join("\n", lines)).doesNotContain("not written");
+    }
+
+    @Test
+    void levelsChangedAtRuntimeReachLoggersMadeBeforeAndAfterAndPackagesAreListed() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream stream = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        FjordLogProvider.Factory factory = new FjordLogProvider.Factory(
+                LogLevels.parse(complaint -> {}),
+                new LogSink(() -> stream, new MockTime(0L, 0L), () -> TimeZone.getTimeZone("UTC")));
+        Logger log = factory.getLogger("io.fjord.storage.Log");
+        Logger other = factory.getLogger("io.fjord.broker.BrokerServer");
+
+        assertThat(factory.levels())
+                .containsExactly(
+                        Map.entry("root", "INFO"),
+                        Map.entry("io", "INFO"),
+                        Map.entry("io.fjord", "INFO"),
+                        Map.entry("io.fjord.broker", "INFO"),
+                        Map.entry("io.fjord.broker.BrokerServer", "INFO"),
+                        Map.entry("io.fjord.storage", "INFO"),
+                        Map.entry("io.fjord.storage.Log", "INFO"));
+        factory.set("io.fjord.storage", "DEBUG");
+        Logger later = factory.getLogger("io.fjord.storage.LogCleaner");
+        assertThat(log.isDebugEnabled()).isTrue();
+        assertThat(later.isDebugEnabled()).isTrue();
+        assertThat(other.isDebugEnabled()).isFalse();
+        assertThat(factory.levels()).containsEntry("io.fjord.storage.LogCleaner", "DEBUG");
+
+        factory.set("root", "FATAL"); // Kafka's FATAL logs as ERROR
+        assertThat(other.isWarnEnabled()).isFalse();
+        assertThat(other.isErrorEnabled()).isTrue();
+        assertThat(factory.levels()).containsEntry("root", "ERROR");
+        factory.unset("io.fjord.storage");
+        assertThat(log.isDebugEnabled()).isFalse();
+        assertThat(log.isErrorEnabled()).isTrue();
+        assertThat(factory.exists("io.fjord")).isTrue();
+        assertThat(factory.exists("io.fjord.nothing")).isFalse();
     }
 
     @Test

@@ -95,6 +95,36 @@ class KafkaToolsIT {
         assertSucceeds(configs(clusterDefault, "--alter", "--delete-config", "log.retention.ms"));
     }
 
+    @Test
+    void kafkaConfigsChangesTheBrokersLogLevelsWhileItRuns() throws Exception {
+        String[] loggers = {"--entity-type", "broker-loggers", "--entity-name", "1"};
+        assertThat(assertSucceeds(configs(loggers, "--describe")))
+                .contains("root=INFO sensitive=false", "io.fjord.broker=INFO sensitive=false");
+
+        assertThat(assertSucceeds(configs(loggers, "--alter", "--add-config", "io.fjord.broker=DEBUG")))
+                .contains("Completed updating config for broker-logger 1.");
+        assertThat(org.slf4j.LoggerFactory.getLogger("io.fjord.broker.BrokerServer")
+                        .isDebugEnabled())
+                .as("the broker's own logger, in this JVM")
+                .isTrue();
+        assertThat(assertSucceeds(configs(loggers, "--describe")))
+                .contains("io.fjord.broker=DEBUG", "io.fjord.broker.BrokerServer=DEBUG", "io.fjord.storage=INFO");
+
+        assertSucceeds(configs(loggers, "--alter", "--delete-config", "io.fjord.broker"));
+        assertThat(org.slf4j.LoggerFactory.getLogger("io.fjord.broker.BrokerServer")
+                        .isDebugEnabled())
+                .isFalse();
+
+        KafkaAppProcess.Result badLevel = configs(loggers, "--alter", "--add-config", "io.fjord.broker=LOUD");
+        assertThat(badLevel.exitCode()).isNotZero();
+        assertThat(badLevel.stdout() + badLevel.stderr())
+                .contains("InvalidConfigurationException: Cannot set the log level of io.fjord.broker to LOUD");
+        KafkaAppProcess.Result root = configs(loggers, "--alter", "--delete-config", "root");
+        assertThat(root.exitCode()).isNotZero();
+        assertThat(root.stdout() + root.stderr())
+                .contains("InvalidRequestException: Removing the log level of the root logger is not allowed");
+    }
+
     /** kafka-configs on {@code entity} (its --entity-* options) with {@code args}. */
     private static KafkaAppProcess.Result configs(String[] entity, String... args) throws Exception {
         String[] all = new String[entity.length + args.length];
