@@ -269,6 +269,13 @@ class ClusterIT {
                     .get(30, TimeUnit.SECONDS);
             long createdMs = (System.nanoTime() - killedNs) / 1_000_000;
             System.out.printf("a topic was created %d ms after the kill%n", createdMs);
+            // the Admin client asked the new controller; the broker it lists topics from may apply the record a
+            // moment later (each broker's metadata follows the log on its own, as in Kafka)
+            long listedDeadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!admin.listTopics().names().get(10, TimeUnit.SECONDS).contains("after-failover")
+                    && System.nanoTime() < listedDeadlineNs) {
+                Thread.sleep(50);
+            }
             assertThat(admin.listTopics().names().get(10, TimeUnit.SECONDS)).contains("after-failover");
 
             // The dead broker stops heartbeating: after broker.session.timeout.ms it is fenced and gone.

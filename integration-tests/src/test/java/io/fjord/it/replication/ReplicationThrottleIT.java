@@ -29,6 +29,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
+import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 
@@ -110,8 +111,9 @@ class ReplicationThrottleIT extends QuorumTest {
                     .isEqualTo("0:1,0:2");
             assertThatThrownBy(() -> alter(admin, topic, "follower.replication.throttled.replicas", "0-1"))
                     .hasCauseInstanceOf(InvalidConfigurationException.class);
+            // a broker config Kafka's broker cannot apply is INVALID_REQUEST (KAFKA-13609)
             assertThatThrownBy(() -> alter(admin, broker1, "follower.replication.throttled.rate", "-5"))
-                    .hasCauseInstanceOf(InvalidConfigurationException.class);
+                    .hasCauseInstanceOf(InvalidRequestException.class);
         }
     }
 
