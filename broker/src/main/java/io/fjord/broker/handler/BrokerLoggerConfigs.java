@@ -6,7 +6,6 @@ import io.fjord.common.config.ConfigSource;
 import io.fjord.protocol.message.DescribeConfigsResponse;
 import io.fjord.protocol.message.IncrementalAlterConfigsRequest;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -88,18 +87,12 @@ final class BrokerLoggerConfigs {
     }
 
     private Outcome check(IncrementalAlterConfigsRequest.AlterConfigsResource resource) {
-        Set<String> names = new HashSet<>();
-        List<String> nulls = new ArrayList<>();
-        for (IncrementalAlterConfigsRequest.AlterableConfig op : resource.configs()) {
-            if (!names.add(op.name())) {
-                return invalidRequest("Error due to duplicate config keys");
-            }
-            if (op.configOperation() != 1 && op.value() == null) {
-                nulls.add(op.name());
-            }
-        }
-        if (!nulls.isEmpty()) {
-            return invalidRequest("Null value not supported for : " + String.join(", ", nulls));
+        String keys = ConfigHandlers.keysProblem(
+                resource.configs(),
+                IncrementalAlterConfigsRequest.AlterableConfig::name,
+                op -> op.configOperation() != 1 && op.value() == null); // DELETE needs no value
+        if (keys != null) {
+            return invalidRequest(keys);
         }
         int id;
         try {

@@ -36,6 +36,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -396,20 +398,29 @@ public final class ConfigHandlers {
         });
     }
 
-    /** Why Kafka's broker would refuse this legacy AlterConfigs resource before the controller, or null. */
-    private String legacyProblem(AlterConfigsRequest.AlterConfigsResource r) {
+    /**
+     * Kafka's broker-side check of one resource's configs (ConfigAdminManager.preprocess), or null when they pass:
+     * a key named twice, then every key whose value is null where the operation needs one.
+     */
+    static <T> String keysProblem(List<T> configs, Function<T, String> name, Predicate<T> missingValue) {
         Set<String> names = new HashSet<>();
         List<String> nulls = new ArrayList<>();
-        for (AlterConfigsRequest.AlterableConfig c : r.configs()) {
-            if (!names.add(c.name())) {
+        for (T c : configs) {
+            if (!names.add(name.apply(c))) {
                 return "Error due to duplicate config keys";
             }
-            if (c.value() == null) {
-                nulls.add(c.name());
+            if (missingValue.test(c)) {
+                nulls.add(name.apply(c));
             }
         }
-        if (!nulls.isEmpty()) {
-            return "Null value not supported for : " + String.join(", ", nulls);
+        return nulls.isEmpty() ? null : "Null value not supported for : " + String.join(", ", nulls);
+    }
+
+    /** Why Kafka's broker would refuse this legacy AlterConfigs resource before the controller, or null. */
+    private String legacyProblem(AlterConfigsRequest.AlterConfigsResource r) {
+        String keys = keysProblem(r.configs(), AlterConfigsRequest.AlterableConfig::name, c -> c.value() == null);
+        if (keys != null) {
+            return keys;
         }
         if (r.resourceType() == BROKER) {
             if (r.resourceName().isEmpty()) {
