@@ -38,6 +38,7 @@ import io.fjord.metadata.ControllerConfig;
 import io.fjord.metadata.Endpoint;
 import io.fjord.storage.CleanerConfig;
 import io.fjord.storage.LogManager;
+import io.fjord.storage.PageCacheBudget;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -177,7 +178,8 @@ public final class BrokerServer {
                         config.logCleanerThreads(),
                         config.logCleanerBackoffMs(),
                         config.logCleanerDedupeBufferSize(),
-                        config.logCleanerIoMaxBytesPerSecond()));
+                        config.logCleanerIoMaxBytesPerSecond()),
+                PageCacheBudget.forBroker(config.pageCacheBudgetBytes()));
         logManager.startup();
         replicaManager = new ReplicaManager(
                 logManager,

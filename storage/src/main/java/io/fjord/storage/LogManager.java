@@ -81,6 +81,7 @@ public final class LogManager {
     private final Map<Path, List<String>> lastCheckpoints = new HashMap<>();
 
     private volatile boolean started;
+    private final PageCacheBudget pageCache;
 
     /** Kafka's producer.id.expiration.ms default: one day. */
     public static final long DEFAULT_PRODUCER_ID_EXPIRATION_MS = 86_400_000L;
@@ -120,6 +121,32 @@ public final class LogManager {
             int recoveryThreads,
             long producerIdExpirationMs,
             CleanerConfig cleanerConfig) {
+        this(
+                logDirs,
+                time,
+                defaultConfig,
+                retentionCheckIntervalMs,
+                flushCheckIntervalMs,
+                recoveryThreads,
+                producerIdExpirationMs,
+                cleanerConfig,
+                PageCacheBudget.OFF);
+    }
+
+    /**
+     * Like the constructor above, with the page cache of every log's appends kept near {@code pageCache}'s budget
+     * (closed with the log manager).
+     */
+    public LogManager(
+            List<Path> logDirs,
+            Time time,
+            LogConfig defaultConfig,
+            long retentionCheckIntervalMs,
+            long flushCheckIntervalMs,
+            int recoveryThreads,
+            long producerIdExpirationMs,
+            CleanerConfig cleanerConfig,
+            PageCacheBudget pageCache) {
         if (logDirs.isEmpty() || retentionCheckIntervalMs <= 0 || flushCheckIntervalMs <= 0 || recoveryThreads <= 0) {
             throw new IllegalArgumentException("bad log manager settings: dirs " + logDirs + ", retention check "
                     + retentionCheckIntervalMs + " ms, flush check " + flushCheckIntervalMs + " ms, threads "
@@ -133,6 +160,7 @@ public final class LogManager {
         this.recoveryThreads = recoveryThreads;
         this.producerIdExpirationMs = producerIdExpirationMs;
         this.cleanerConfig = cleanerConfig;
+        this.pageCache = pageCache;
         this.scheduler = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "fjord-log-manager");
             t.setDaemon(true);
@@ -243,7 +271,8 @@ public final class LogManager {
                         highWatermarks.getOrDefault(tp, 0L));
                 loads.add(pool.submit(() -> {
                     readTopicId(dir).ifPresent(id -> topicIds.put(tp, id));
-                    return UnifiedLog.open(dir, defaultConfig, time, scheduler, clean, checkpoints);
+                    return UnifiedLog.open(dir, defaultConfig, time, scheduler, clean, checkpoints)
+                            .withPageCacheBudget(pageCache);
                 }));
             }
         }
@@ -268,7 +297,8 @@ public final class LogManager {
             return existing;
         }
         Path dir = leastLoadedDir().resolve(tp.toString());
-        UnifiedLog log = UnifiedLog.open(dir, config, time, scheduler, true, UnifiedLog.LogCheckpoints.NONE);
+        UnifiedLog log = UnifiedLog.open(dir, config, time, scheduler, true, UnifiedLog.LogCheckpoints.NONE)
+                .withPageCacheBudget(pageCache);
         if (topicId != null && !topicId.isZero()) {
             writeTopicId(dir, topicId);
             topicIds.put(tp, topicId);
@@ -454,6 +484,7 @@ public final class LogManager {
             }
         }
         logs.clear();
+        pageCache.close();
     }
 
     private static void safely(String task, Runnable r) {

@@ -54,6 +54,9 @@ final class LogSegment {
     private final boolean timeIndexExisted;
     private volatile int sizeInBytes;
     private int bytesSinceLastIndexEntry;
+    /** Bytes from the file's start already handed to the page cache budget; under the log's lock. */
+    private long pageCacheTrackedBytes;
+
     private volatile long maxTimestampSoFar = -1L;
     private volatile long offsetOfMaxTimestampSoFar;
     /** Volatile: the cleaner reads it (firstBatchTimestampMs) without the log's lock. */
@@ -69,6 +72,7 @@ final class LogSegment {
         this.log =
                 FileChannel.open(logPath, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         this.sizeInBytes = (int) Math.min(log.size(), Integer.MAX_VALUE);
+        this.pageCacheTrackedBytes = sizeInBytes; // what a start finds was appended before it
         this.timeIndexExisted = sizeInBytes == 0 || Files.exists(file(dir, baseOffset, ".timeindex" + fileSuffix));
         this.offsetIndex = new OffsetIndex(
                 file(dir, baseOffset, ".index" + fileSuffix), baseOffset, config.segmentIndexBytes(), active);
@@ -173,6 +177,19 @@ final class LogSegment {
 
     FileChannel channel() {
         return log;
+    }
+
+    /** The segment's file now (it is renamed when deleted or swapped in by the cleaner). */
+    Path logPath() {
+        return logPath;
+    }
+
+    long pageCacheTrackedBytes() {
+        return pageCacheTrackedBytes;
+    }
+
+    void pageCacheTrackedBytes(long bytes) {
+        pageCacheTrackedBytes = bytes;
     }
 
     OffsetIndex offsetIndex() {

@@ -93,6 +93,8 @@ public final class UnifiedLog implements AutoCloseable {
     private volatile long firstOngoingTxnOffset = -1L;
     /** The first offset of the oldest unstable transaction, -1 when every transaction is decided. */
     private volatile long firstUnstableOffset = -1L;
+    /** Where appends report the bytes they put in the page cache; set once, right after the log is opened. */
+    private volatile PageCacheBudget pageCache = PageCacheBudget.OFF;
 
     private UnifiedLog(
             Path dir,
@@ -167,6 +169,12 @@ public final class UnifiedLog implements AutoCloseable {
             throw new UncheckedIOException("cannot create log directory " + dir, e);
         }
         return new UnifiedLog(dir, config, time, scheduler, checkpoints, hadCleanShutdown);
+    }
+
+    /** Reports this log's appends to {@code budget} from now on; returns this log. */
+    UnifiedLog withPageCacheBudget(PageCacheBudget budget) {
+        this.pageCache = budget;
+        return this;
     }
 
     /** Opens a log as after a crash (full recovery), with no scheduler. */
@@ -541,6 +549,7 @@ public final class UnifiedLog implements AutoCloseable {
         }
         LogSegment segment = maybeRoll(sizeInBytes, maxTimestampMs, lastOffset);
         segment.append(firstOffset, lastOffset, maxTimestampMs, lastOffset, slice);
+        pageCache.onAppended(segment, false);
         return segment;
     }
 
@@ -610,6 +619,7 @@ public final class UnifiedLog implements AutoCloseable {
                     batches.maxTimestampMs(),
                     batches.offsetOfMaxTimestamp(),
                     records.duplicate());
+            pageCache.onAppended(segment, false);
             FileBatchCursor cursor = new FileBatchCursor(segment.channel(), startPosition, segment.sizeInBytes());
             while (cursor.next(false)) {
                 replayBatch(segment, cursor);
@@ -653,6 +663,7 @@ public final class UnifiedLog implements AutoCloseable {
             return old;
         }
         old.onBecomeInactiveSegment();
+        pageCache.onAppended(old, true);
         LogSegment segment = LogSegment.open(dir, newBase, config, time.milliseconds(), true);
         segments.put(newBase, segment);
         producerState.takeSnapshot(newBase, false); // no fsync here: a torn snapshot is detected and replayed

@@ -105,6 +105,7 @@ public final class BrokerConfig {
     public static final String LOG_CLEANER_DEDUPE_BUFFER_SIZE = "log.cleaner.dedupe.buffer.size";
     public static final String LOG_CLEANER_IO_BUFFER_SIZE = "log.cleaner.io.buffer.size";
     public static final String LOG_CLEANER_IO_MAX_BYTES_PER_SECOND = "log.cleaner.io.max.bytes.per.second";
+    public static final String FJORD_PAGE_CACHE_BUDGET_BYTES = "fjord.page.cache.budget.bytes";
     public static final String REPLICA_LAG_TIME_MAX_MS = "replica.lag.time.max.ms";
     public static final String MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS = "max.incremental.fetch.session.cache.slots";
     public static final String MIN_INCREMENTAL_FETCH_SESSION_EVICTION_MS = "min.incremental.fetch.session.eviction.ms";
@@ -754,6 +755,10 @@ public final class BrokerConfig {
 
     public double logCleanerIoMaxBytesPerSecond() {
         return (Double) values.get(LOG_CLEANER_IO_MAX_BYTES_PER_SECOND);
+    }
+
+    public long pageCacheBudgetBytes() {
+        return longValue(FJORD_PAGE_CACHE_BUDGET_BYTES);
     }
 
     public int offsetsTopicNumPartitions() {

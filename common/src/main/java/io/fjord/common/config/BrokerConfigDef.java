@@ -430,7 +430,17 @@ final class BrokerConfigDef {
                         DOUBLE,
                         Double.toString(Double.MAX_VALUE),
                         MEDIUM,
-                        "Cleaner I/O limit.");
+                        "Cleaner I/O limit.")
+                .define(
+                        BrokerConfig.FJORD_PAGE_CACHE_BUDGET_BYTES,
+                        LONG,
+                        "-1",
+                        atLeast(-1),
+                        LOW,
+                        "Fjord: the page cache the logs' appends may hold before the oldest appended data is dropped"
+                                + " from it (once written to disk), so new appends reuse that memory; -1: an eighth"
+                                + " of the machine's memory (at least 256 MiB); 0: leave it all to the kernel."
+                                + " Linux only.");
         DEF.define(BrokerConfig.REPLICA_LAG_TIME_MAX_MS, LONG, "30000", HIGH, "Lag that drops a follower from ISR.")
                 .define(
                         BrokerConfig.MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS,
