@@ -6,7 +6,7 @@ import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 
 /**
- * The allocation-free twin of {@link Record#readFrom}: checks the same structure (every length
+ * The twin of {@link Record#readFrom} that allocates nothing per record: checks the same structure (every length
  * against the bytes of its record, the declared record length against the fields, no trailing
  * bytes) but hands only primitives to a {@link RecordVisitor}. Stateless, except that each thread keeps
  * one {@link #WINDOW_BYTES} window for walking decompressed streams.
@@ -39,19 +39,20 @@ final class RecordWalk {
             RecordVisitor visitor)
             throws IOException {
         ByteBuffer window = ByteBuffer.wrap(WINDOW.get()).limit(0);
+        Cursor record = new Cursor();
         long consumed = 0;
         for (int index = 0; index < count; index++) {
             window = withWholeRecord(window, in, maxRecordBytes);
             int start = window.position();
             int end = recordEnd(window);
-            ByteBuffer record = window.duplicate().limit(end < 0 ? window.limit() : Math.min(end, window.limit()));
+            record.over(window.array(), start, end < 0 ? window.limit() : Math.min(end, window.limit()));
             try {
                 walkOne(record, index, baseTimestamp, logAppendTime, maxTimestamp, visitor);
             } catch (BufferUnderflowException | IllegalArgumentException e) {
                 throw new CorruptRecordException("Malformed record at position " + (consumed + start) + ": " + e, e);
             }
-            window.position(record.position());
-            consumed += record.position() - start;
+            window.position(record.pos);
+            consumed += record.pos - start;
         }
         if (window.hasRemaining() || read(in, new byte[1], 0, 1) >= 0) {
             throw new CorruptRecordException("bytes remain after the " + count + " declared records");
@@ -104,13 +105,15 @@ final class RecordWalk {
      * {@link #walkOne} to refuse.
      */
     private static int recordEnd(ByteBuffer window) {
+        byte[] bytes = window.array();
         int pos = window.position();
+        int limit = window.limit();
         int raw = 0;
         for (int i = 0; i < 5; i++) {
-            if (pos + i >= window.limit()) {
+            if (pos + i >= limit) {
                 return -1;
             }
-            byte b = window.get(pos + i);
+            byte b = bytes[pos + i];
             raw |= (b & 0x7f) << (7 * i);
             if ((b & 0x80) == 0) {
                 int bodySize = (raw >>> 1) ^ -(raw & 1);
@@ -128,13 +131,24 @@ final class RecordWalk {
             boolean logAppendTime,
             long maxTimestamp,
             RecordVisitor visitor) {
-        for (int index = 0; index < count; index++) {
-            int start = records.position();
-            try {
-                walkOne(records, index, baseTimestamp, logAppendTime, maxTimestamp, visitor);
-            } catch (BufferUnderflowException | IllegalArgumentException e) {
-                throw new CorruptRecordException("Malformed record at position " + start + ": " + e, e);
+        Cursor cursor = new Cursor();
+        int shift = records.hasArray() ? records.arrayOffset() : 0;
+        if (records.hasArray()) {
+            cursor.over(records.array(), shift + records.position(), shift + records.limit());
+        } else {
+            cursor.over(records, records.position(), records.limit());
+        }
+        try {
+            for (int index = 0; index < count; index++) {
+                int start = cursor.pos - shift;
+                try {
+                    walkOne(cursor, index, baseTimestamp, logAppendTime, maxTimestamp, visitor);
+                } catch (BufferUnderflowException | IllegalArgumentException e) {
+                    throw new CorruptRecordException("Malformed record at position " + start + ": " + e, e);
+                }
             }
+        } finally {
+            records.position(cursor.pos - shift);
         }
         if (records.hasRemaining()) {
             throw new CorruptRecordException(
@@ -143,27 +157,27 @@ final class RecordWalk {
     }
 
     private static void walkOne(
-            ByteBuffer records,
+            Cursor records,
             int index,
             long baseTimestamp,
             boolean logAppendTime,
             long maxTimestamp,
             RecordVisitor visitor) {
-        int bodySize = ByteUtils.readVarint(records);
+        int bodySize = records.readVarint();
         if (bodySize < Record.MIN_SIZE_IN_BYTES - 1 || bodySize > records.remaining()) {
             throw new CorruptRecordException(
                     "Record length " + bodySize + " with " + records.remaining() + " bytes remaining");
         }
-        int bodyEnd = records.position() + bodySize;
+        int bodyEnd = records.pos + bodySize;
         records.get(); // attributes: unused in v2
-        long timestampDelta = ByteUtils.readVarlong(records);
-        int offsetDelta = ByteUtils.readVarint(records);
+        long timestampDelta = records.readVarlong();
+        int offsetDelta = records.readVarint();
         int keySize = skipNullableBytes(records, bodyEnd, "key");
         int valueSize = skipNullableBytes(records, bodyEnd, "value");
-        int headerCount = ByteUtils.readVarint(records);
-        if (headerCount < 0 || headerCount > (bodyEnd - records.position()) / 2) {
-            throw new CorruptRecordException("Record header count " + headerCount + " with "
-                    + (bodyEnd - records.position()) + " bytes remaining");
+        int headerCount = records.readVarint();
+        if (headerCount < 0 || headerCount > (bodyEnd - records.pos) / 2) {
+            throw new CorruptRecordException(
+                    "Record header count " + headerCount + " with " + (bodyEnd - records.pos) + " bytes remaining");
         }
         for (int i = 0; i < headerCount; i++) {
             if (skipNullableBytes(records, bodyEnd, "header key") < 0) {
@@ -171,24 +185,89 @@ final class RecordWalk {
             }
             skipNullableBytes(records, bodyEnd, "header value");
         }
-        if (records.position() != bodyEnd) {
+        if (records.pos != bodyEnd) {
             throw new CorruptRecordException("Record declared " + bodySize + " bytes but its fields end "
-                    + (records.position() - bodyEnd) + " bytes from there");
+                    + (records.pos - bodyEnd) + " bytes from there");
         }
         long timestamp = logAppendTime ? maxTimestamp : baseTimestamp + timestampDelta;
         visitor.onRecord(index, offsetDelta, timestamp, keySize, valueSize, headerCount);
     }
 
-    private static int skipNullableBytes(ByteBuffer records, int bodyEnd, String what) {
-        int length = ByteUtils.readVarint(records);
+    private static int skipNullableBytes(Cursor records, int bodyEnd, String what) {
+        int length = records.readVarint();
         if (length == -1) {
             return -1;
         }
-        if (length < 0 || length > bodyEnd - records.position()) {
-            throw new CorruptRecordException("Record " + what + " length " + length + " with "
-                    + (bodyEnd - records.position()) + " bytes remaining");
+        if (length < 0 || length > bodyEnd - records.pos) {
+            throw new CorruptRecordException(
+                    "Record " + what + " length " + length + " with " + (bodyEnd - records.pos) + " bytes remaining");
         }
-        records.position(records.position() + length);
+        records.pos += length;
         return length;
+    }
+
+    /**
+     * A read position between {@code pos} and {@code limit} over a byte array, or over a buffer that has none (a
+     * direct one), read with absolute gets. The walk reads every record's varints a byte at a time; through a
+     * ByteBuffer's relative gets each byte cost several calls under the broker's C1-only JIT, and a window's
+     * duplicate per record an allocation (JMH RecordBatchBench.validate). Past {@code limit} a read throws
+     * BufferUnderflowException, as the buffer's own would. Confined to one walk.
+     */
+    private static final class Cursor {
+        private byte[] bytes;
+        private ByteBuffer buffer;
+        int pos;
+        private int limit;
+
+        void over(byte[] array, int from, int to) {
+            bytes = array;
+            buffer = null;
+            pos = from;
+            limit = to;
+        }
+
+        void over(ByteBuffer direct, int from, int to) {
+            bytes = null;
+            buffer = direct;
+            pos = from;
+            limit = to;
+        }
+
+        int remaining() {
+            return limit - pos;
+        }
+
+        byte get() {
+            if (pos >= limit) {
+                throw new BufferUnderflowException();
+            }
+            return bytes != null ? bytes[pos++] : buffer.get(pos++);
+        }
+
+        /** See {@link ByteUtils#readVarint}. */
+        int readVarint() {
+            int value = 0;
+            for (int shift = 0; shift < 35; shift += 7) {
+                byte b = get();
+                value |= (b & 0x7f) << shift;
+                if ((b & 0x80) == 0) {
+                    return (value >>> 1) ^ -(value & 1);
+                }
+            }
+            throw new IllegalArgumentException("Varint is longer than 5 bytes");
+        }
+
+        /** See {@link ByteUtils#readVarlong}. */
+        long readVarlong() {
+            long value = 0L;
+            for (int shift = 0; shift < 70; shift += 7) {
+                byte b = get();
+                value |= (long) (b & 0x7f) << shift;
+                if ((b & 0x80) == 0) {
+                    return (value >>> 1) ^ -(value & 1);
+                }
+            }
+            throw new IllegalArgumentException("Varlong is longer than 10 bytes");
+        }
     }
 }
