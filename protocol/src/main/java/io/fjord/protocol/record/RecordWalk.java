@@ -132,8 +132,9 @@ final class RecordWalk {
             long maxTimestamp,
             RecordVisitor visitor) {
         Cursor cursor = new Cursor();
-        int shift = records.hasArray() ? records.arrayOffset() : 0;
+        int shift = 0;
         if (records.hasArray()) {
+            shift = records.arrayOffset();
             cursor.over(records.array(), shift + records.position(), shift + records.limit());
         } else {
             cursor.over(records, records.position(), records.limit());

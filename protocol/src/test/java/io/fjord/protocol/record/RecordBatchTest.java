@@ -191,6 +191,32 @@ class RecordBatchTest {
         assertThat(walked(batch)).hasSize(30).isEqualTo(iterated(batch));
     }
 
+    @Test
+    void walkRecordsOfAnUncompressedBatchReadsDirectBuffersAndArraysThatStartPastTheirFirstByte() {
+        TestRecords records = TestRecords.generate(78L, 25);
+        RecordBatchBuilder builder = new RecordBatchBuilder(CompressionType.NONE);
+        records.specs().forEach(s -> builder.append(s.timestamp(), s.key(), s.value(), s.headers()));
+        ByteBuffer heap = builder.build();
+        List<String> expected = iterated(RecordBatch.at(heap, 0));
+        // As the broker receives it: a direct buffer (Netty's), the batch behind other bytes.
+        ByteBuffer direct = ByteBuffer.allocateDirect(heap.remaining() + 9);
+        direct.position(9);
+        direct.put(heap.duplicate()).flip();
+        // A slice of a larger array: the buffer's array offset is not 0.
+        ByteBuffer padded = ByteBuffer.allocate(heap.remaining() + 13);
+        padded.position(13);
+        padded.put(heap.duplicate());
+        ByteBuffer slice = padded.position(13).slice();
+
+        assertThat(slice.arrayOffset()).isEqualTo(13);
+        assertThat(walked(RecordBatch.at(direct, 9))).hasSize(25).isEqualTo(expected);
+        assertThat(walked(RecordBatch.at(slice, 0))).hasSize(25).isEqualTo(expected);
+        direct.put(9 + RECORDS_OFFSET, (byte) 0x7f); // the first record's length: -64
+        assertThatThrownBy(() -> RecordBatch.at(direct, 9).walkRecords(1 << 21, (i, d, t, k, v, h) -> {}))
+                .isInstanceOf(CorruptRecordException.class)
+                .hasMessageContaining("Record length -64");
+    }
+
     @ParameterizedTest
     @EnumSource(CompressionType.class)
     void walkRecordsReadsRecordsAcrossAndLongerThanItsWindowOfDecompressedBytes(CompressionType type) {
