@@ -8,6 +8,7 @@ import io.fjord.common.Uuid;
 import io.fjord.metadata.BrokerRegistration;
 import io.fjord.metadata.ControllerApi;
 import io.fjord.metadata.CreatableTopic;
+import io.fjord.metadata.CreateTopicResult;
 import io.fjord.metadata.Endpoint;
 import io.fjord.metadata.MetadataImage;
 import io.fjord.metadata.PartitionRegistration;
@@ -28,7 +29,8 @@ import java.util.concurrent.CompletableFuture;
  * Metadata: the brokers, the controller and the requested topics (all when the list is null, or empty
  * before v1) with their partitions' leaders, replicas and ISR. A topic that does not exist is created
  * with the broker defaults when {@code auto.create.topics.enable} and the request allow it; the answer
- * then waits for the creation to commit, so the client sees the topic at once.
+ * then waits for the creation to commit, so the client sees the topic at once (or LEADER_NOT_AVAILABLE, retriable,
+ * while another request's creation of it is still on its way to this broker's image).
  */
 public final class MetadataHandler implements RequestHandler {
 
@@ -82,12 +84,44 @@ public final class MetadataHandler implements RequestHandler {
             return CompletableFuture.completedFuture(
                     withUnknownIds(build(image, names, version, context.listenerName()), unknownIds));
         }
-        // Whatever the outcome of each creation (a race with another creator is fine), answer from the
-        // image as it is once the creations are done.
-        return controller
-                .createTopics(toCreate, false)
-                .handle((results, error) ->
-                        withUnknownIds(build(metadata.image(), names, version, context.listenerName()), unknownIds));
+        // Answer from the image as it is once the creations are done. A creation this broker's image does not
+        // show yet (another request's, still being written; or committed by the quorum and not yet applied here)
+        // is LEADER_NOT_AVAILABLE, Kafka's answer for a topic being auto-created, never "unknown".
+        return controller.createTopics(toCreate, false).handle((results, error) -> {
+            MetadataResponse response = build(metadata.image(), names, version, context.listenerName());
+            markBeingCreated(response, beingCreated(toCreate, results, error));
+            return withUnknownIds(response, unknownIds);
+        });
+    }
+
+    /**
+     * The names whose creation succeeded or was already under way ({@code TOPIC_ALREADY_EXISTS}); all of them when
+     * the controller did not answer, since the creation may still happen. A definite refusal (an invalid setting,
+     * too few brokers) leaves the topic unknown.
+     */
+    private static Set<String> beingCreated(
+            List<CreatableTopic> toCreate, List<CreateTopicResult> results, Throwable error) {
+        Set<String> names = new HashSet<>();
+        if (error != null || results == null) {
+            for (CreatableTopic topic : toCreate) {
+                names.add(topic.name());
+            }
+            return names;
+        }
+        for (CreateTopicResult result : results) {
+            if (result.error() == Errors.NONE || result.error() == Errors.TOPIC_ALREADY_EXISTS) {
+                names.add(result.name());
+            }
+        }
+        return names;
+    }
+
+    private static void markBeingCreated(MetadataResponse response, Set<String> beingCreated) {
+        for (MetadataResponse.MetadataResponseTopic topic : response.topics()) {
+            if (topic.errorCode() == Errors.UNKNOWN_TOPIC_OR_PARTITION.code() && beingCreated.contains(topic.name())) {
+                topic.setErrorCode(Errors.LEADER_NOT_AVAILABLE.code());
+            }
+        }
     }
 
     private static boolean isCreatable(String name) {

@@ -3,12 +3,22 @@ package io.fjord.it.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import io.fjord.common.Errors;
 import io.fjord.it.EmbeddedBroker;
+import io.fjord.it.RawKafkaClient;
+import io.fjord.protocol.ApiKeys;
+import io.fjord.protocol.message.MetadataRequest;
+import io.fjord.protocol.message.MetadataResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -102,6 +112,52 @@ class AutoCreateAndKcatIT extends AdminITBase {
         assertThat(out).contains("topic \"listed-by-kcat\" with 3 partitions:");
         for (int p = 0; p < 3; p++) {
             assertThat(out).contains("partition " + p + ", leader 1, replicas: 1, isrs: 1");
+        }
+    }
+
+    /**
+     * Clients racing to auto-create one topic (librdkafka asks on its bootstrap and its broker connection at once)
+     * must never be told it does not exist: a request that finds the creation already under way, or done but not
+     * yet in this broker's metadata, gets LEADER_NOT_AVAILABLE (retriable; librdkafka ignores it) as from Kafka.
+     * UNKNOWN_TOPIC_OR_PARTITION there made kcat drop its topic's partitions and fail its messages.
+     */
+    @Test
+    void metadataRequestsRacingToAutoCreateATopicNeverSayItIsUnknown() throws Exception {
+        int connections = 4;
+        List<RawKafkaClient> clients = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(connections);
+        try {
+            for (int c = 0; c < connections; c++) {
+                clients.add(new RawKafkaClient(broker.address()));
+            }
+            for (int round = 0; round < 30; round++) {
+                String topic = "raced-" + round;
+                CyclicBarrier start = new CyclicBarrier(connections);
+                List<Future<MetadataResponse.MetadataResponseTopic>> answers = new ArrayList<>();
+                for (RawKafkaClient client : clients) {
+                    answers.add(pool.submit(() -> {
+                        start.await(10, TimeUnit.SECONDS);
+                        MetadataResponse response = (MetadataResponse) client.send(
+                                ApiKeys.METADATA,
+                                (short) 12,
+                                new MetadataRequest()
+                                        .setTopics(List.of(new MetadataRequest.MetadataRequestTopic().setName(topic)))
+                                        .setAllowAutoTopicCreation(true));
+                        return response.topics().get(0);
+                    }));
+                }
+                for (Future<MetadataResponse.MetadataResponseTopic> answer : answers) {
+                    MetadataResponse.MetadataResponseTopic t = answer.get(30, TimeUnit.SECONDS);
+                    Errors error = Errors.forCode(t.errorCode());
+                    assertThat(error).as("%s", topic).isIn(Errors.NONE, Errors.LEADER_NOT_AVAILABLE);
+                    assertThat(t.partitions()).hasSize(error == Errors.NONE ? 4 : 0);
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+            for (RawKafkaClient client : clients) {
+                client.close();
+            }
         }
     }
 }
