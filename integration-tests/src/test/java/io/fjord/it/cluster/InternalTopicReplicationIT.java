@@ -10,10 +10,12 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.protocol.Errors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -80,13 +82,30 @@ class InternalTopicReplicationIT {
             }
         }
         try (Admin admin = cluster.admin()) {
-            Map<String, TopicDescription> topics = admin.describeTopics(
-                            List.of("__consumer_offsets", "__transaction_state"))
-                    .allTopicNames()
-                    .get(15, TimeUnit.SECONDS);
+            Map<String, TopicDescription> topics = describeOnceEveryBrokerKnows(admin);
             for (TopicDescription topic : topics.values()) {
                 assertThat(topic.partitions()).as(topic.name()).isNotEmpty().allSatisfy(p -> assertThat(p.replicas())
                         .hasSize(3));
+            }
+        }
+    }
+
+    /**
+     * Broker 1 found a coordinator, so it has both topics; the broker the Admin asks may apply them a moment later
+     * and says UNKNOWN_TOPIC_OR_PARTITION until then, as a Kafka broker does while metadata propagates.
+     */
+    private static Map<String, TopicDescription> describeOnceEveryBrokerKnows(Admin admin) throws Exception {
+        long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (true) {
+            try {
+                return admin.describeTopics(List.of("__consumer_offsets", "__transaction_state"))
+                        .allTopicNames()
+                        .get(15, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadlineNs) {
+                    throw e;
+                }
+                Thread.sleep(100);
             }
         }
     }
