@@ -245,7 +245,9 @@ final class LogSegment {
 
     /**
      * Appends whole batches (the bytes from {@code records}' position to its limit) at the end of the file,
-     * adding index entries every {@code index.interval.bytes}.
+     * adding index entries every {@code index.interval.bytes}. A single batch (a leader's or the cleaner's append)
+     * is indexed with the given timestamp; the batches of a follower's append are indexed one by one from their
+     * headers, as Kafka does, so a follower's indexes are as dense as its leader's.
      */
     void append(
             long firstOffset, long largestOffset, long maxTimestampMs, long offsetOfMaxTimestamp, ByteBuffer records) {
@@ -259,16 +261,21 @@ final class LogSegment {
             rollingBasedTimestampMs = maxTimestampMs;
         }
         writeFully(records.duplicate(), physicalPosition);
-        if (maxTimestampMs > maxTimestampSoFar) {
-            maxTimestampSoFar = maxTimestampMs;
-            offsetOfMaxTimestampSoFar = offsetOfMaxTimestamp;
+        int start = records.position();
+        int firstSize = Batches.sizeInBytes(records, start);
+        if (firstSize >= length) {
+            indexBatch(largestOffset, maxTimestampMs, offsetOfMaxTimestamp, physicalPosition, length);
+        } else {
+            for (int p = start; p < records.limit(); p += Batches.sizeInBytes(records, p)) {
+                long lastOffset = Batches.lastOffset(records, p);
+                indexBatch(
+                        lastOffset,
+                        records.getLong(p + MAX_TIMESTAMP_OFFSET),
+                        lastOffset,
+                        physicalPosition + (p - start),
+                        Batches.sizeInBytes(records, p));
+            }
         }
-        if (bytesSinceLastIndexEntry > indexIntervalBytes) {
-            offsetIndex.append(firstOffset, physicalPosition);
-            timeIndex.maybeAppend(maxTimestampSoFar, offsetOfMaxTimestampSoFar);
-            bytesSinceLastIndexEntry = 0;
-        }
-        bytesSinceLastIndexEntry += length;
         sizeInBytes = physicalPosition + length;
     }
 
@@ -372,7 +379,12 @@ final class LogSegment {
                     || cursor.lastOffset() - baseOffset > Integer.MAX_VALUE) {
                 break;
             }
-            indexBatch(cursor);
+            indexBatch(
+                    cursor.lastOffset(),
+                    cursor.maxTimestamp(),
+                    cursor.lastOffset(),
+                    cursor.position(),
+                    cursor.sizeInBytes());
             visitor.onBatch(cursor);
             lastOffset = cursor.lastOffset();
             validBytes = cursor.endOfBatchPosition();
@@ -392,17 +404,23 @@ final class LogSegment {
         return truncated;
     }
 
-    private void indexBatch(FileBatchCursor cursor) {
-        if (cursor.maxTimestamp() > maxTimestampSoFar) {
-            maxTimestampSoFar = cursor.maxTimestamp();
-            offsetOfMaxTimestampSoFar = cursor.lastOffset();
+    /**
+     * Notes the batch at {@code position} (ending at {@code lastOffset}) in both indexes once {@code
+     * index.interval.bytes} have been written since the last entry. The offset index maps the batch's last offset
+     * to its position, as Kafka's does (kafka-dump-log checks exactly that); a lookup of any offset still lands on
+     * or before the batch holding it.
+     */
+    private void indexBatch(long lastOffset, long maxTimestampMs, long offsetOfMaxTimestamp, int position, int size) {
+        if (maxTimestampMs > maxTimestampSoFar) {
+            maxTimestampSoFar = maxTimestampMs;
+            offsetOfMaxTimestampSoFar = offsetOfMaxTimestamp;
         }
         if (bytesSinceLastIndexEntry > indexIntervalBytes && !offsetIndex.isFull()) {
-            offsetIndex.append(cursor.baseOffset(), cursor.position());
+            offsetIndex.append(lastOffset, position);
             timeIndex.maybeAppend(maxTimestampSoFar, offsetOfMaxTimestampSoFar);
             bytesSinceLastIndexEntry = 0;
         }
-        bytesSinceLastIndexEntry += cursor.sizeInBytes();
+        bytesSinceLastIndexEntry += size;
     }
 
     private int currentFileSize() {

@@ -3,15 +3,18 @@ package io.fjord.storage;
 import java.nio.file.Path;
 
 /**
- * The {@code .index} file of a segment: a sparse map from offset to the file position of the batch that
- * starts there, one entry every {@code index.interval.bytes} of log. Entries are sorted by both fields.
+ * The {@code .index} file of a segment: a sparse map from a batch's last offset to the file position where that
+ * batch starts, one entry every {@code index.interval.bytes} of log, as in Kafka (whose kafka-dump-log checks each
+ * entry against the batch it points at). Entries are sorted by both fields. Segments written before this layout
+ * hold base offsets instead; a lookup answers correctly with either, since both name a batch that starts at or
+ * before every offset at or above the entry's.
  * Position 0 is never indexed (the first batch is found without an entry), so an all-zero entry marks
  * unused preallocated space.
  *
  * <pre>
  * | offset | size | field                                          |
  * |--------|------|------------------------------------------------|
- * |      0 |    4 | relativeOffset int32 (batch base - segment base) |
+ * |      0 |    4 | relativeOffset int32 (batch last - segment base) |
  * |      4 |    4 | position int32 (byte position in the .log)     |
  * </pre>
  *
@@ -52,7 +55,10 @@ final class OffsetIndex extends AbstractIndex {
         publishAppend();
     }
 
-    /** The position of the last indexed batch starting at or before {@code offset}; 0 if none. */
+    /**
+     * The position of the last indexed batch whose indexed offset is at most {@code offset}: the batch holding
+     * {@code offset}, if any, starts there or later. 0 if none.
+     */
     int lookup(long offset) {
         long relative = offset - baseOffset();
         if (relative < 0) {
@@ -81,7 +87,7 @@ final class OffsetIndex extends AbstractIndex {
         return found;
     }
 
-    /** The base offset of the last entry, or the segment base if empty. */
+    /** The offset of the last entry, or the segment base if empty. */
     long lastOffset() {
         int count = entries();
         return count == 0 ? baseOffset() : baseOffset() + keyOf(count - 1);

@@ -275,6 +275,47 @@ class KafkaToolsIT {
     }
 
     @Test
+    void kafkaDumpLogFindsEveryIndexEntryOfAFjordSegmentSound() throws Exception {
+        assertSucceeds(tool(
+                TOPICS, "--create", "--topic", "dumped", "--partitions", "1", "--config", "index.interval.bytes=512"));
+        String value = "x".repeat(200);
+        for (String compression : List.of("none", "lz4")) {
+            try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                    broker.bootstrap(),
+                    ProducerConfig.COMPRESSION_TYPE_CONFIG,
+                    compression,
+                    ProducerConfig.LINGER_MS_CONFIG,
+                    5,
+                    ProducerConfig.BATCH_SIZE_CONFIG,
+                    2048,
+                    ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+                    StringSerializer.class,
+                    ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+                    StringSerializer.class))) {
+                for (int i = 0; i < 400; i++) {
+                    producer.send(new ProducerRecord<>("dumped", "key " + i, value + i));
+                }
+            }
+        }
+        Path segment = dataDir.resolve("dumped-0").resolve("00000000000000000000");
+        KafkaAppProcess.Result verified = KafkaAppProcess.run(
+                "",
+                "org.apache.kafka.tools.DumpLogSegments",
+                "--files",
+                segment + ".index," + segment + ".timeindex",
+                "--verify-index-only");
+        assertThat(assertSucceeds(verified).lines())
+                .containsExactly("Dumping " + segment + ".index", "Dumping " + segment + ".timeindex");
+        // kafka-dump-log reports on stderr each entry that does not name the last offset of the batch at its position
+        // ("Mismatches in :...", "  Index offset: X, log offset: Y") or whose timestamp disagrees with the log.
+        assertThat(verified.stderr()).isBlank();
+        String entries = assertSucceeds(
+                KafkaAppProcess.run("", "org.apache.kafka.tools.DumpLogSegments", "--files", segment + ".index"));
+        assertThat(entries.lines().filter(l -> l.startsWith("offset: "))).hasSizeGreaterThan(20);
+    }
+
+    @Test
     void kafkaAclsIsToldThatNoAuthorizerIsConfigured() throws Exception {
         // --list and --add both describe first (DescribeAcls); --remove --force goes straight to DeleteAcls
         Map<List<String>, String> expected = Map.of(
