@@ -17,8 +17,16 @@ import java.util.TreeSet;
  * {@code assignment} is {@code array<(uuid topicId, array<int32 partition>)>} sorted by topic id and partition.
  *
  * <p>Every key starts with an int16 <em>type</em>; the rest of the key names the entity, so compaction keeps
- * exactly the latest value per entity. Every value starts with an int16 <em>version</em> (currently 0); a
- * reader rejects versions it does not know. A null value (tombstone) deletes the entity.
+ * exactly the latest value per entity. Every value starts with an int16 <em>version</em>; a reader rejects
+ * versions it does not know. A null value (tombstone) deletes the entity.
+ *
+ * <p>Committed offsets and classic groups, what tools that read this topic look at (kafka-dump-log
+ * {@code --offsets-decoder}, the console consumer's {@code OffsetsMessageFormatter}, lag monitors such as Burrow),
+ * are written in Kafka's layouts: the keys of types 1 and 2 are Kafka's OffsetCommitKey (version 1) and
+ * GroupMetadataKey (version 2), and their values Kafka's OffsetCommitValue version 3 (version 1 when the commit
+ * carries an expiry, which has no leader epoch, as in Kafka) and GroupMetadataValue version 3, whose non-nullable
+ * strings and bytes are written empty when absent. Their version 0 is Fjord's earlier layout, still read. The
+ * KIP-848 records (types 3 and 4) are Fjord's own, version 0; Kafka splits that state over other record types.
  *
  * <table>
  *   <caption>Keys</caption>
@@ -30,18 +38,21 @@ import java.util.TreeSet;
  * </table>
  *
  * <table>
- *   <caption>Values (after int16 version 0)</caption>
- *   <tr><th>type</th><th>value fields</th></tr>
- *   <tr><td>1</td><td>int64 offset, int32 leaderEpoch, string metadata, int64 commitTimestampMs,
+ *   <caption>Values (after their int16 version)</caption>
+ *   <tr><th>type</th><th>version</th><th>value fields</th></tr>
+ *   <tr><td>1</td><td>3</td><td>int64 offset, int32 leaderEpoch, string metadata, int64 commitTimestampMs</td></tr>
+ *   <tr><td>1</td><td>1</td><td>int64 offset, string metadata, int64 commitTimestampMs, int64 expireTimestampMs
+ *       </td></tr>
+ *   <tr><td>1</td><td>0</td><td>int64 offset, int32 leaderEpoch, string metadata, int64 commitTimestampMs,
  *       int64 expireTimestampMs (-1 = by retention)</td></tr>
- *   <tr><td>2</td><td>string protocolType, int32 generation, string protocolName, string leader,
+ *   <tr><td>2</td><td>3, 0</td><td>string protocolType, int32 generation, string protocolName, string leader,
  *       int64 stateTimestampMs, array&lt;member&gt;; member = string memberId, string groupInstanceId,
  *       string clientId, string clientHost, int32 rebalanceTimeoutMs, int32 sessionTimeoutMs,
  *       bytes subscription (metadata of the chosen protocol), bytes assignment</td></tr>
- *   <tr><td>3</td><td>int32 groupEpoch, int32 assignmentEpoch, int64 stateTimestampMs,
+ *   <tr><td>3</td><td>0</td><td>int32 groupEpoch, int32 assignmentEpoch, int64 stateTimestampMs,
  *       array&lt;(string topic, int32 partitions)&gt; subscribedTopics (the metadata the group epoch was
  *       computed from, sorted by topic)</td></tr>
- *   <tr><td>4</td><td>string instanceId, string rackId, string clientId, string clientHost,
+ *   <tr><td>4</td><td>0</td><td>string instanceId, string rackId, string clientId, string clientHost,
  *       array&lt;string&gt; subscribedTopicNames, string subscribedTopicRegex, string serverAssignor,
  *       int32 rebalanceTimeoutMs, int32 memberEpoch, int32 previousMemberEpoch, int8 state,
  *       assignment assigned, assignment pendingRevocation, assignment target</td></tr>
@@ -55,7 +66,14 @@ public final class GroupRecords {
     public static final short CLASSIC_GROUP_TYPE = 2;
     public static final short CONSUMER_GROUP_TYPE = 3;
     public static final short CONSUMER_MEMBER_TYPE = 4;
+    /** The value version of Fjord's own layouts: every KIP-848 record, and offsets and classic groups written before. */
     public static final short VALUE_VERSION = 0;
+    /** Kafka's OffsetCommitValue with an expiry and no leader epoch. */
+    static final short OFFSET_VALUE_VERSION_WITH_EXPIRY = 1;
+    /** Kafka's OffsetCommitValue with a leader epoch. */
+    static final short OFFSET_VALUE_VERSION = 3;
+    /** Kafka's GroupMetadataValue with group instance ids: the layout of version 0 with nothing null that Kafka's is not. */
+    static final short CLASSIC_GROUP_VALUE_VERSION = 3;
 
     private GroupRecords() {}
 
@@ -166,15 +184,22 @@ public final class GroupRecords {
     // ---- records ----
 
     public static CoordinatorRecord offsetRecord(String groupId, String topic, int partition, OffsetValue v) {
-        byte[] value = new RecordWriter()
-                .writeShort(VALUE_VERSION)
-                .writeLong(v.offset())
-                .writeInt(v.leaderEpoch())
-                .writeString(v.metadata())
-                .writeLong(v.commitTimestampMs())
-                .writeLong(v.expireTimestampMs())
-                .toByteArray();
-        return new CoordinatorRecord(offsetKey(groupId, topic, partition), value);
+        RecordWriter out = new RecordWriter();
+        String metadata = v.metadata() == null ? "" : v.metadata();
+        if (v.expireTimestampMs() < 0) {
+            out.writeShort(OFFSET_VALUE_VERSION)
+                    .writeLong(v.offset())
+                    .writeInt(v.leaderEpoch())
+                    .writeString(metadata)
+                    .writeLong(v.commitTimestampMs());
+        } else {
+            out.writeShort(OFFSET_VALUE_VERSION_WITH_EXPIRY)
+                    .writeLong(v.offset())
+                    .writeString(metadata)
+                    .writeLong(v.commitTimestampMs())
+                    .writeLong(v.expireTimestampMs());
+        }
+        return new CoordinatorRecord(offsetKey(groupId, topic, partition), out.toByteArray());
     }
 
     public static CoordinatorRecord offsetTombstone(String groupId, String topic, int partition) {
@@ -183,8 +208,8 @@ public final class GroupRecords {
 
     public static CoordinatorRecord classicGroupRecord(String groupId, ClassicGroupValue v) {
         RecordWriter out = new RecordWriter()
-                .writeShort(VALUE_VERSION)
-                .writeString(v.protocolType())
+                .writeShort(CLASSIC_GROUP_VALUE_VERSION)
+                .writeString(orEmpty(v.protocolType()))
                 .writeInt(v.generation())
                 .writeString(v.protocolName())
                 .writeString(v.leader())
@@ -193,12 +218,12 @@ public final class GroupRecords {
         for (ClassicMemberValue m : v.members()) {
             out.writeString(m.memberId())
                     .writeString(m.groupInstanceId())
-                    .writeString(m.clientId())
-                    .writeString(m.clientHost())
+                    .writeString(orEmpty(m.clientId()))
+                    .writeString(orEmpty(m.clientHost()))
                     .writeInt(m.rebalanceTimeoutMs())
                     .writeInt(m.sessionTimeoutMs())
-                    .writeBytes(m.subscription())
-                    .writeBytes(m.assignment());
+                    .writeBytes(m.subscription() == null ? new byte[0] : m.subscription())
+                    .writeBytes(m.assignment() == null ? new byte[0] : m.assignment());
         }
         return new CoordinatorRecord(classicGroupKey(groupId), out.toByteArray());
     }
@@ -257,18 +282,36 @@ public final class GroupRecords {
     // ---- values ----
 
     public static OffsetValue decodeOffsetValue(byte[] value) {
-        RecordReader in = versioned(value);
-        return new OffsetValue(in.readLong(), in.readInt(), in.readString(), in.readLong(), in.readLong());
+        RecordReader in = new RecordReader(value);
+        short version = in.readShort();
+        if (version != OFFSET_VALUE_VERSION
+                && version != OFFSET_VALUE_VERSION_WITH_EXPIRY
+                && version != VALUE_VERSION) {
+            throw new CorruptRecordException("unknown coordinator value version " + version);
+        }
+        long offset = in.readLong();
+        int leaderEpoch = version == OFFSET_VALUE_VERSION_WITH_EXPIRY ? -1 : in.readInt();
+        String metadata = in.readString();
+        long commitTimestampMs = in.readLong();
+        long expireTimestampMs = version == OFFSET_VALUE_VERSION ? -1L : in.readLong();
+        return new OffsetValue(offset, leaderEpoch, metadata, commitTimestampMs, expireTimestampMs);
     }
 
     public static ClassicGroupValue decodeClassicGroupValue(byte[] value) {
-        RecordReader in = versioned(value);
+        RecordReader in = new RecordReader(value);
+        short version = in.readShort();
+        if (version != CLASSIC_GROUP_VALUE_VERSION && version != VALUE_VERSION) {
+            throw new CorruptRecordException("unknown coordinator value version " + version);
+        }
         String protocolType = in.readString();
+        if (protocolType != null && protocolType.isEmpty()) {
+            protocolType = null; // Kafka's layout has no null; a group never joined with an empty protocol type
+        }
         int generation = in.readInt();
         String protocolName = in.readString();
         String leader = in.readString();
         long stateTimestampMs = in.readLong();
-        int count = in.readCount(28, "classic member");
+        int count = in.readCount(24, "classic member"); // 4 strings, 2 ints and 2 byte arrays, all empty
         List<ClassicMemberValue> members = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             members.add(new ClassicMemberValue(
@@ -323,6 +366,10 @@ public final class GroupRecords {
                 readAssignment(in),
                 readAssignment(in),
                 readAssignment(in));
+    }
+
+    private static String orEmpty(String s) {
+        return s == null ? "" : s;
     }
 
     private static RecordReader versioned(byte[] value) {

@@ -34,6 +34,91 @@ class GroupRecordsTest {
     }
 
     @Test
+    void offsetValuesAreWrittenInKafkasOffsetCommitValueLayouts() {
+        // version 3: offset, leader epoch, metadata, commit timestamp
+        byte[] v3 = GroupRecords.offsetRecord("g", "t", 0, new OffsetValue(300, 7, "m", 1_000, -1))
+                .value();
+        assertThat(v3)
+                .isEqualTo(new RecordWriter()
+                        .writeShort((short) 3)
+                        .writeLong(300)
+                        .writeInt(7)
+                        .writeString("m")
+                        .writeLong(1_000)
+                        .toByteArray());
+        // version 1, for a commit with an expiry: offset, metadata, commit timestamp, expiry (no leader epoch)
+        OffsetValue expiring = new OffsetValue(300, -1, "m", 1_000, 5_000);
+        byte[] v1 = GroupRecords.offsetRecord("g", "t", 0, expiring).value();
+        assertThat(v1)
+                .isEqualTo(new RecordWriter()
+                        .writeShort((short) 1)
+                        .writeLong(300)
+                        .writeString("m")
+                        .writeLong(1_000)
+                        .writeLong(5_000)
+                        .toByteArray());
+        assertThat(GroupRecords.decodeOffsetValue(v1)).isEqualTo(expiring);
+        // Kafka's metadata is not nullable: absent metadata is written empty
+        assertThat(GroupRecords.decodeOffsetValue(
+                        GroupRecords.offsetRecord("g", "t", 0, new OffsetValue(1, -1, null, 2, -1))
+                                .value()))
+                .isEqualTo(new OffsetValue(1, -1, "", 2, -1));
+    }
+
+    @Test
+    void recordsInFjordsEarlierLayoutStillDecode() {
+        byte[] offset = new RecordWriter()
+                .writeShort((short) 0)
+                .writeLong(300)
+                .writeInt(7)
+                .writeString("m")
+                .writeLong(1_000)
+                .writeLong(5_000)
+                .toByteArray();
+        assertThat(GroupRecords.decodeOffsetValue(offset)).isEqualTo(new OffsetValue(300, 7, "m", 1_000, 5_000));
+        ClassicGroupValue value = new ClassicGroupValue(
+                "consumer",
+                4,
+                "range",
+                "m1",
+                55,
+                List.of(new ClassicMemberValue(
+                        "m1", "i1", "c1", "/h1", 30_000, 10_000, new byte[] {1, 2}, new byte[] {3})));
+        byte[] written = GroupRecords.classicGroupRecord("g", value).value();
+        assertThat(written[1]).as("Kafka's GroupMetadataValue version 3").isEqualTo((byte) 3);
+        byte[] legacy = written.clone();
+        legacy[1] = 0; // the earlier layout is version 3's, numbered 0
+        ClassicGroupValue decoded = GroupRecords.decodeClassicGroupValue(legacy);
+        assertThat(decoded.protocolName()).isEqualTo("range");
+        assertThat(decoded.members().get(0).groupInstanceId()).isEqualTo("i1");
+        assertThat(decoded.members().get(0).subscription()).containsExactly(1, 2);
+    }
+
+    @Test
+    void aClassicGroupsAbsentFieldsAreWrittenAsKafkaWritesThem() {
+        ClassicGroupValue empty = new ClassicGroupValue(null, 2, null, null, 55, List.of());
+        ClassicGroupValue decoded = GroupRecords.decodeClassicGroupValue(
+                GroupRecords.classicGroupRecord("g", empty).value());
+        assertThat(decoded).isEqualTo(empty);
+        ClassicGroupValue member = new ClassicGroupValue(
+                "consumer",
+                1,
+                "range",
+                "m1",
+                55,
+                List.of(new ClassicMemberValue("m1", null, null, null, 30_000, 10_000, null, null)));
+        ClassicMemberValue read = GroupRecords.decodeClassicGroupValue(
+                        GroupRecords.classicGroupRecord("g", member).value())
+                .members()
+                .get(0);
+        assertThat(read.clientId()).isEmpty();
+        assertThat(read.clientHost()).isEmpty();
+        assertThat(read.subscription()).isEmpty();
+        assertThat(read.assignment()).isEmpty();
+        assertThat(read.groupInstanceId()).isNull();
+    }
+
+    @Test
     void classicGroupRecordsRoundTrip() {
         ClassicGroupValue value = new ClassicGroupValue(
                 "consumer",

@@ -2,14 +2,22 @@ package io.fjord.it.clients;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fjord.coordinator.GroupCoordinator;
 import io.fjord.it.EmbeddedBroker;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -313,6 +321,50 @@ class KafkaToolsIT {
         String entries = assertSucceeds(
                 KafkaAppProcess.run("", "org.apache.kafka.tools.DumpLogSegments", "--files", segment + ".index"));
         assertThat(entries.lines().filter(l -> l.startsWith("offset: "))).hasSizeGreaterThan(20);
+    }
+
+    @Test
+    void kafkaDumpLogDecodesTheCommittedOffsetsAndGroupsOfConsumerOffsets() throws Exception {
+        assertSucceeds(tool(TOPICS, "--create", "--topic", "committed", "--partitions", "2"));
+        String group = "dump-decoded";
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                broker.bootstrap(),
+                ConsumerConfig.GROUP_ID_CONFIG,
+                group,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false,
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                StringDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                StringDeserializer.class))) {
+            consumer.subscribe(List.of("committed"));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (consumer.assignment().size() < 2 && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(100));
+            }
+            assertThat(consumer.assignment()).hasSize(2);
+            consumer.commitSync(Map.of(
+                    new TopicPartition("committed", 0), new OffsetAndMetadata(7, "checkpoint A"),
+                    new TopicPartition("committed", 1), new OffsetAndMetadata(0)));
+        }
+        Path segment = dataDir.resolve("__consumer_offsets-" + GroupCoordinator.partitionFor(group, 50))
+                .resolve("00000000000000000000.log");
+        String dumped = assertSucceeds(KafkaAppProcess.run(
+                "", "org.apache.kafka.tools.DumpLogSegments", "--files", segment.toString(), "--offsets-decoder"));
+        List<String> records =
+                dumped.lines().filter(l -> l.startsWith("| offset: ")).toList();
+        assertThat(records).as(dumped).isNotEmpty().noneMatch(l -> l.contains("Error at offset"));
+        assertThat(records)
+                .as(dumped)
+                .anySatisfy(l -> assertThat(l)
+                        .contains("key: {\"type\":\"1\",\"data\":{\"group\":\"dump-decoded\",\"topic\":\"committed\","
+                                + "\"partition\":0}}")
+                        .contains("\"offset\":7,", "\"metadata\":\"checkpoint A\""))
+                .anySatisfy(l -> assertThat(l).contains("\"partition\":1}}", "\"offset\":0,", "\"metadata\":\"\""))
+                .anySatisfy(l -> assertThat(l)
+                        .contains("key: {\"type\":\"2\",\"data\":{\"group\":\"dump-decoded\"}}")
+                        .contains("\"protocolType\":\"consumer\"", "\"generation\":1,", "\"topics\":[\"committed\"]"));
     }
 
     @Test
