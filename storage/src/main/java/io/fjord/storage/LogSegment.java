@@ -266,14 +266,15 @@ final class LogSegment {
         if (firstSize >= length) {
             indexBatch(largestOffset, maxTimestampMs, offsetOfMaxTimestamp, physicalPosition, length);
         } else {
-            for (int p = start; p < records.limit(); p += Batches.sizeInBytes(records, p)) {
+            for (int p = start, size; p < records.limit(); p += size) {
+                size = Batches.sizeInBytes(records, p);
                 long lastOffset = Batches.lastOffset(records, p);
                 indexBatch(
                         lastOffset,
                         records.getLong(p + MAX_TIMESTAMP_OFFSET),
                         lastOffset,
                         physicalPosition + (p - start),
-                        Batches.sizeInBytes(records, p));
+                        size);
             }
         }
         sizeInBytes = physicalPosition + length;

@@ -222,8 +222,8 @@ public final class GroupRecords {
                     .writeString(orEmpty(m.clientHost()))
                     .writeInt(m.rebalanceTimeoutMs())
                     .writeInt(m.sessionTimeoutMs())
-                    .writeBytes(m.subscription() == null ? new byte[0] : m.subscription())
-                    .writeBytes(m.assignment() == null ? new byte[0] : m.assignment());
+                    .writeBytes(orEmpty(m.subscription()))
+                    .writeBytes(orEmpty(m.assignment()));
         }
         return new CoordinatorRecord(classicGroupKey(groupId), out.toByteArray());
     }
@@ -283,12 +283,7 @@ public final class GroupRecords {
 
     public static OffsetValue decodeOffsetValue(byte[] value) {
         RecordReader in = new RecordReader(value);
-        short version = in.readShort();
-        if (version != OFFSET_VALUE_VERSION
-                && version != OFFSET_VALUE_VERSION_WITH_EXPIRY
-                && version != VALUE_VERSION) {
-            throw new CorruptRecordException("unknown coordinator value version " + version);
-        }
+        short version = readVersion(in, OFFSET_VALUE_VERSION, OFFSET_VALUE_VERSION_WITH_EXPIRY, VALUE_VERSION);
         long offset = in.readLong();
         int leaderEpoch = version == OFFSET_VALUE_VERSION_WITH_EXPIRY ? -1 : in.readInt();
         String metadata = in.readString();
@@ -299,10 +294,7 @@ public final class GroupRecords {
 
     public static ClassicGroupValue decodeClassicGroupValue(byte[] value) {
         RecordReader in = new RecordReader(value);
-        short version = in.readShort();
-        if (version != CLASSIC_GROUP_VALUE_VERSION && version != VALUE_VERSION) {
-            throw new CorruptRecordException("unknown coordinator value version " + version);
-        }
+        readVersion(in, CLASSIC_GROUP_VALUE_VERSION, VALUE_VERSION);
         String protocolType = in.readString();
         if (protocolType != null && protocolType.isEmpty()) {
             protocolType = null; // Kafka's layout has no null; a group never joined with an empty protocol type
@@ -372,13 +364,26 @@ public final class GroupRecords {
         return s == null ? "" : s;
     }
 
+    private static byte[] orEmpty(byte[] bytes) {
+        return bytes == null ? new byte[0] : bytes;
+    }
+
+    /** A reader positioned after the value's version, which must be Fjord's own. */
     private static RecordReader versioned(byte[] value) {
         RecordReader in = new RecordReader(value);
-        short version = in.readShort();
-        if (version != VALUE_VERSION) {
-            throw new CorruptRecordException("unknown coordinator value version " + version);
-        }
+        readVersion(in, VALUE_VERSION);
         return in;
+    }
+
+    /** Reads a value's int16 version; a version not among {@code known} is corrupt. */
+    private static short readVersion(RecordReader in, short... known) {
+        short version = in.readShort();
+        for (short k : known) {
+            if (version == k) {
+                return version;
+            }
+        }
+        throw new CorruptRecordException("unknown coordinator value version " + version);
     }
 
     private static void writeAssignment(RecordWriter out, Map<Uuid, Set<Integer>> assignment) {
