@@ -29,11 +29,15 @@ final class KafkaAppProcess implements AutoCloseable {
     private final String name;
     private final Process process;
     private final Thread reader;
+    /** Where the process's stderr goes. */
+    private final Path log;
+
     private final List<String> lines = new CopyOnWriteArrayList<>();
 
-    private KafkaAppProcess(String name, Process process) {
+    private KafkaAppProcess(String name, Process process, Path log) {
         this.name = name;
         this.process = process;
+        this.log = log;
         this.reader = new Thread(() -> {
             try (BufferedReader in = process.inputReader()) {
                 for (String line = in.readLine(); line != null; line = in.readLine()) {
@@ -53,7 +57,8 @@ final class KafkaAppProcess implements AutoCloseable {
                 name,
                 new ProcessBuilder(command(mainClass, List.of(), args))
                         .redirectError(log.toFile())
-                        .start());
+                        .start(),
+                log);
     }
 
     /**
@@ -135,6 +140,31 @@ final class KafkaAppProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Prints, to the test's output, the hung process's threads (jcmd Thread.print) and the end of its log, which
+     * lives in the test's temporary directory and is gone once the test ends.
+     */
+    private void printWhereItHangs() {
+        System.out.println("=== " + name + " did not stop; its threads:");
+        try {
+            Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+            Process dump = new ProcessBuilder(jcmd.toString(), Long.toString(process.pid()), "Thread.print")
+                    .redirectErrorStream(true)
+                    .start();
+            byte[] threads = dump.getInputStream().readAllBytes();
+            dump.waitFor(30, TimeUnit.SECONDS);
+            System.out.println(new String(threads, StandardCharsets.UTF_8));
+            List<String> logLines = Files.readAllLines(log, StandardCharsets.UTF_8);
+            System.out.println("=== the last lines of " + name + "'s log:");
+            logLines.subList(Math.max(0, logLines.size() - 200), logLines.size())
+                    .forEach(System.out::println);
+        } catch (IOException | RuntimeException e) {
+            System.out.println("cannot show where " + name + " hangs: " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Kills the process at once (SIGKILL), as a crash would. */
     void kill() throws InterruptedException {
         process.destroyForcibly();
@@ -146,9 +176,10 @@ final class KafkaAppProcess implements AutoCloseable {
         if (process.isAlive()) {
             process.getOutputStream().close();
             if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                printWhereItHangs();
                 process.destroyForcibly();
-                throw new AssertionError(
-                        name + " did not stop within " + TIMEOUT_SECONDS + " s of its stdin closing: " + lines);
+                throw new AssertionError(name + " did not stop within " + TIMEOUT_SECONDS
+                        + " s of its stdin closing (its threads and log tail are in the test output): " + lines);
             }
         }
         reader.join(TimeUnit.SECONDS.toMillis(10)); // its last lines are read once the process is gone
