@@ -187,7 +187,7 @@ public final class BrokerServer {
                 config.nodeId(),
                 time,
                 new Partition.IsrSettings(config.replicaLagTimeMaxMs(), ALTER_PARTITION_RETRY_BACKOFF_MS),
-                ReplicaFetcherSettings.from(config, new ListenerSecurity(config, Map.of()).interBrokerLogin()),
+                ReplicaFetcherSettings.from(config, new ListenerSecurity(config, Map.of()).interBroker()),
                 (brokerId, items) -> metadataNode.controller().alterPartition(brokerId, items),
                 ReplicationThrottles.from(config, time));
         replicaManager.startup();

@@ -1,7 +1,7 @@
 package io.fjord.broker.handler;
 
+import io.fjord.broker.security.InterBrokerSecurity;
 import io.fjord.broker.security.ListenerSecurity;
-import io.fjord.broker.security.SaslLogin;
 import io.fjord.common.Uuid;
 import io.fjord.common.config.BrokerConfig;
 import io.fjord.metadata.BrokerRegistration;
@@ -22,7 +22,7 @@ public final class MetadataView implements TopicResolver {
     private final BrokerConfig config;
     private final String clusterId;
     private final IntSupplier controllerId;
-    private final SaslLogin interBrokerLogin;
+    private final InterBrokerSecurity interBrokerSecurity;
 
     /** @param controllerId the active controller's id as this node knows it, -1 when none is known */
     public MetadataView(MetadataLoader loader, BrokerConfig config, String clusterId, IntSupplier controllerId) {
@@ -30,7 +30,7 @@ public final class MetadataView implements TopicResolver {
         this.config = config;
         this.clusterId = clusterId;
         this.controllerId = controllerId;
-        this.interBrokerLogin = new ListenerSecurity(config, Map.of()).interBrokerLogin();
+        this.interBrokerSecurity = new ListenerSecurity(config, Map.of()).interBroker();
     }
 
     public MetadataImage image() {
@@ -75,9 +75,9 @@ public final class MetadataView implements TopicResolver {
         return broker.endpoint(listenerName);
     }
 
-    /** How this broker logs in to other brokers' inter-broker listener: null when it is PLAINTEXT. */
-    public SaslLogin interBrokerLogin() {
-        return interBrokerLogin;
+    /** How this broker connects to other brokers' inter-broker listener (TLS, SASL login). */
+    public InterBrokerSecurity interBrokerSecurity() {
+        return interBrokerSecurity;
     }
 
     /**

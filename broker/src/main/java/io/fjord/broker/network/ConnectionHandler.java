@@ -24,6 +24,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -388,7 +389,18 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof TooLongFrameException || cause instanceof DecoderException) {
+        SSLException tls = tlsFailure(cause);
+        if (tls != null) {
+            // A client that does not speak TLS, or does not trust this broker (or is not trusted by it). Netty's
+            // message for bytes that are not TLS dumps them in hex: the first few say enough.
+            String message = String.valueOf(tls.getMessage());
+            log.info(
+                    "closing connection {} from {}: TLS failed: {}",
+                    connectionId,
+                    ctx.channel().remoteAddress(),
+                    message.length() > 120 ? message.substring(0, 120) + "..." : message);
+            closeOnError(ctx, "TLS failed");
+        } else if (cause instanceof TooLongFrameException || cause instanceof DecoderException) {
             closeOnError(ctx, "bad frame: " + cause.getMessage());
         } else if (cause instanceof IOException) {
             closeOnError(ctx, "I/O error: " + cause.getMessage());
@@ -396,6 +408,15 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             log.warn("unexpected error on connection {}", connectionId, cause);
             closeOnError(ctx, cause.toString());
         }
+    }
+
+    private static SSLException tlsFailure(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof SSLException e) {
+                return e;
+            }
+        }
+        return null;
     }
 
     /** A request decoded on the event loop; {@code immediateResponse} is set when no handler is needed. */

@@ -22,6 +22,8 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -34,6 +36,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLEngine;
 
 /**
  * The Kafka listeners: accept connections and gives each a pipeline of idle timeout, size-prefixed
@@ -48,7 +51,8 @@ public final class NetworkServer {
      * One listener to bind: its name (upper case, as in {@code listeners}) and address (port 0 picks a free one), and
      * for a SASL listener what authenticates each connection (null for PLAINTEXT), with Kafka's bounds on a client
      * that has not authenticated: {@code sasl.server.max.receive.size} per request and {@code
-     * connection.failed.authentication.delay.ms} before a failed one is closed.
+     * connection.failed.authentication.delay.ms} before a failed one is closed; for an SSL or SASL_SSL listener what
+     * gives each connection its TLS engine (null without TLS).
      */
     public record Listener(
             String name,
@@ -56,11 +60,17 @@ public final class NetworkServer {
             int port,
             Supplier<ConnectionAuthenticator> authenticators,
             int unauthenticatedMaxRequestBytes,
-            long failedAuthenticationDelayMs) {
+            long failedAuthenticationDelayMs,
+            Supplier<SSLEngine> tlsEngines) {
 
         /** A PLAINTEXT listener. */
         public Listener(String name, String host, int port) {
-            this(name, host, port, null, Integer.MAX_VALUE, 0);
+            this(name, host, port, null, Integer.MAX_VALUE, 0, null);
+        }
+
+        /** An SSL listener: TLS without SASL. */
+        public Listener(String name, String host, int port, Supplier<SSLEngine> tlsEngines) {
+            this(name, host, port, null, Integer.MAX_VALUE, 0, tlsEngines);
         }
     }
 
@@ -199,8 +209,14 @@ public final class NetworkServer {
     }
 
     /**
-     * One connection's handlers: idle timeout, framing (a size prefix above {@code socket.request.max.bytes}
-     * or below zero fails the frame at once, before any byte of it is buffered), then the request handler.
+     * One connection's handlers: TLS when the listener has it, idle timeout, framing (a size prefix above {@code
+     * socket.request.max.bytes} or below zero fails the frame at once, before any byte of it is buffered), then the
+     * request handler.
+     *
+     * <p>With TLS, the socket's bytes are not the requests' bytes, so reads go into buffers of their own rather than
+     * into the request being gathered ({@link RequestReadAllocator}), and record bytes that would go from a segment
+     * file straight to the socket are read in chunks and encrypted instead ({@link FileRegionChunks}), as Kafka's
+     * broker also gives up zero-copy transfer on TLS connections.
      */
     // Visible for testing
     static void configurePipeline(
@@ -212,8 +228,14 @@ public final class NetworkServer {
             long id,
             Listener listener) {
         RequestFrameDecoder decoder = new RequestFrameDecoder(settings.socketRequestMaxBytes(), reservations);
-        ChannelConfig config = pipeline.channel().config();
-        config.setRecvByteBufAllocator(new RequestReadAllocator(config.getRecvByteBufAllocator(), decoder));
+        if (listener.tlsEngines() == null) {
+            ChannelConfig config = pipeline.channel().config();
+            config.setRecvByteBufAllocator(new RequestReadAllocator(config.getRecvByteBufAllocator(), decoder));
+        } else {
+            pipeline.addLast(new SslHandler(listener.tlsEngines().get()))
+                    .addLast(new ChunkedWriteHandler())
+                    .addLast(new FileRegionChunks());
+        }
         ConnectionHandler handler;
         if (listener.authenticators() == null) {
             handler =

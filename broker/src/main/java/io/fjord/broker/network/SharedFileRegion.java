@@ -11,8 +11,16 @@ import java.nio.channels.FileChannel;
  */
 final class SharedFileRegion extends DefaultFileRegion {
 
+    private final FileChannel channel;
+
     SharedFileRegion(FileChannel channel, long position, long count) {
         super(channel, position, count);
+        this.channel = channel;
+    }
+
+    /** The segment's file, for reading the region when it cannot be sent with sendfile (TLS). */
+    FileChannel channel() {
+        return channel;
     }
 
     @Override

@@ -1,6 +1,8 @@
 package io.fjord.broker.partition;
 
+import io.fjord.broker.security.InterBrokerSecurity;
 import io.fjord.broker.security.SaslLogin;
+import io.fjord.broker.security.TlsSettings;
 import io.fjord.common.Errors;
 import io.fjord.protocol.ApiKeys;
 import io.fjord.protocol.ApiMessage;
@@ -25,6 +27,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
+import javax.net.ssl.SSLSocket;
 
 /**
  * A blocking Kafka-protocol connection from this broker to another (the replica fetcher's link to a
@@ -65,12 +68,15 @@ public final class BrokerToBrokerClient implements AutoCloseable {
     public static BrokerToBrokerClient connect(
             InetSocketAddress address, int connectTimeoutMs, int socketTimeoutMs, int maxResponseBytes, String clientId)
             throws IOException {
-        return connect(address, connectTimeoutMs, socketTimeoutMs, maxResponseBytes, clientId, null);
+        return connect(
+                address, connectTimeoutMs, socketTimeoutMs, maxResponseBytes, clientId, InterBrokerSecurity.PLAINTEXT);
     }
 
     /**
-     * Connects, learns the API versions, then, when {@code login} is not null, logs in as the SASL listener of the
-     * other broker requires (SaslHandshake, then SaslAuthenticate with the PLAIN token).
+     * Connects (over TLS when {@code security} says so, trusting the other broker only when its certificate is
+     * trusted and, unless host name checking is off, names the host connected to), learns the API versions, then,
+     * when {@code security} has a SASL login, logs in as the SASL listener of the other broker requires
+     * (SaslHandshake, then SaslAuthenticate with the PLAIN token).
      */
     public static BrokerToBrokerClient connect(
             InetSocketAddress address,
@@ -78,19 +84,37 @@ public final class BrokerToBrokerClient implements AutoCloseable {
             int socketTimeoutMs,
             int maxResponseBytes,
             String clientId,
-            SaslLogin login)
+            InterBrokerSecurity security)
             throws IOException {
         Socket socket = new Socket();
         try {
             socket.connect(address, connectTimeoutMs);
             socket.setSoTimeout(socketTimeoutMs);
             socket.setTcpNoDelay(true);
+            if (security.tls() != null) {
+                socket = startTls(socket, address, security.tls());
+            }
             BrokerToBrokerClient client = new BrokerToBrokerClient(socket, maxResponseBytes, clientId);
             client.negotiateVersions();
-            if (login != null) {
-                client.logIn(login);
+            if (security.sasl() != null) {
+                client.logIn(security.sasl());
             }
             return client;
+        } catch (IOException | RuntimeException e) {
+            socket.close();
+            throw e;
+        }
+    }
+
+    /** Layers TLS over the connected {@code plain} socket and shakes hands (bounded by the socket's timeout). */
+    private static Socket startTls(Socket plain, InetSocketAddress address, TlsSettings tls) throws IOException {
+        SSLSocket socket = (SSLSocket)
+                tls.context().getSocketFactory().createSocket(plain, address.getHostString(), address.getPort(), true);
+        try {
+            socket.setSSLParameters(tls.clientParameters(socket.getSSLParameters()));
+            socket.setUseClientMode(true);
+            socket.startHandshake();
+            return socket;
         } catch (IOException | RuntimeException e) {
             socket.close();
             throw e;

@@ -1,6 +1,6 @@
 package io.fjord.broker.partition;
 
-import io.fjord.broker.security.SaslLogin;
+import io.fjord.broker.security.InterBrokerSecurity;
 import io.fjord.common.config.BrokerConfig;
 
 /**
@@ -10,7 +10,7 @@ import io.fjord.common.config.BrokerConfig;
  * poll, {@code replica.fetch.backoff.ms} after an error, and {@code replica.socket.timeout.ms} for each
  * read. {@code maxResponseFrameBytes} bounds a response frame ({@code socket.request.max.bytes}).
  * {@code listenerName} is the leader's listener to fetch from ({@code inter.broker.listener.name}; null: the
- * leader's first listener), {@code saslLogin} how to log in to it when it is a SASL listener (else null).
+ * leader's first listener), {@code security} how to connect to it (TLS, SASL login).
  * Immutable.
  */
 public record ReplicaFetcherSettings(
@@ -23,7 +23,7 @@ public record ReplicaFetcherSettings(
         int socketTimeoutMs,
         int maxResponseFrameBytes,
         String listenerName,
-        SaslLogin saslLogin) {
+        InterBrokerSecurity security) {
 
     public ReplicaFetcherSettings {
         if (numFetchers < 1) {
@@ -35,7 +35,7 @@ public record ReplicaFetcherSettings(
         }
     }
 
-    public static ReplicaFetcherSettings from(BrokerConfig config, SaslLogin saslLogin) {
+    public static ReplicaFetcherSettings from(BrokerConfig config, InterBrokerSecurity security) {
         return new ReplicaFetcherSettings(
                 config.numReplicaFetchers(),
                 config.replicaFetchMaxBytes(),
@@ -46,11 +46,12 @@ public record ReplicaFetcherSettings(
                 config.replicaSocketTimeoutMs(),
                 config.socketRequestMaxBytes(),
                 config.interBrokerListenerName(),
-                saslLogin);
+                security);
     }
 
     /** Kafka's defaults, for tests. */
     public static ReplicaFetcherSettings defaults() {
-        return new ReplicaFetcherSettings(1, 1048576, 10485760, 1, 500, 1000, 30000, 104857600, null, null);
+        return new ReplicaFetcherSettings(
+                1, 1048576, 10485760, 1, 500, 1000, 30000, 104857600, null, InterBrokerSecurity.PLAINTEXT);
     }
 }

@@ -250,7 +250,7 @@ final class ReplicaFetcherThread implements Runnable {
                 settings.socketTimeoutMs(),
                 settings.maxResponseFrameBytes(),
                 name,
-                settings.saslLogin());
+                settings.security());
         client = current;
         if (!running) {
             closeClient();

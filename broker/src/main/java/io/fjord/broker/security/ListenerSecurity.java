@@ -12,10 +12,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLEngine;
 
 /**
- * What Kafka's broker configuration says about SASL, read once at start-up: the mechanisms each SASL_PLAINTEXT
- * listener offers with their users, and how this broker logs in to the inter-broker listener. JAAS settings come, as
+ * What Kafka's broker configuration says about TLS and SASL, read once at start-up: the TLS settings of each SSL and
+ * SASL_SSL listener ({@link TlsSettings}), the mechanisms each SASL_PLAINTEXT and SASL_SSL listener offers with their
+ * users, and how this broker connects and logs in to the inter-broker listener. JAAS settings come, as
  * in Kafka, from {@code listener.name.<listener>.<mechanism>.sasl.jaas.config}, else from the {@code
  * <listener>.KafkaServer} or {@code KafkaServer} section of the file the {@code java.security.auth.login.config}
  * system property names. Anything Fjord cannot honour stops the start with a {@link ConfigException}.
@@ -23,6 +26,8 @@ import java.util.Map;
 public final class ListenerSecurity {
 
     public static final String SASL_PLAINTEXT = "SASL_PLAINTEXT";
+    public static final String SASL_SSL = "SASL_SSL";
+    public static final String SSL = "SSL";
     private static final String JAAS_FILE_PROPERTY = "java.security.auth.login.config";
     private static final String PLAIN_LOGIN_MODULE = "org.apache.kafka.common.security.plain.PlainLoginModule";
     private static final String INTER_BROKER_MECHANISM = "sasl.mechanism.inter.broker.protocol";
@@ -42,11 +47,16 @@ public final class ListenerSecurity {
         this.scram = scram;
     }
 
-    /** The listener to bind for {@code endpoint}: PLAINTEXT as it is, SASL_PLAINTEXT with its authenticator. */
+    /**
+     * The listener to bind for {@code endpoint}: PLAINTEXT as it is, SSL with its TLS settings, SASL_PLAINTEXT with
+     * its authenticator, SASL_SSL with both.
+     */
     public NetworkServer.Listener listener(Endpoint endpoint) {
         String name = endpoint.listenerName();
-        if (!SASL_PLAINTEXT.equals(config.securityProtocol(name))) {
-            return new NetworkServer.Listener(name, endpoint.host(), endpoint.port());
+        String protocol = config.securityProtocol(name);
+        Supplier<SSLEngine> tls = usesTls(protocol) ? TlsSettings.forListener(config, name)::newServerEngine : null;
+        if (!usesSasl(protocol)) {
+            return new NetworkServer.Listener(name, endpoint.host(), endpoint.port(), tls);
         }
         Map<String, SaslMechanism> mechanisms = mechanisms(name);
         return new NetworkServer.Listener(
@@ -55,7 +65,16 @@ public final class ListenerSecurity {
                 endpoint.port(),
                 () -> new SaslServerAuthenticator(mechanisms),
                 intSetting(SERVER_MAX_RECEIVE_SIZE, 524288),
-                intSetting(FAILED_AUTHENTICATION_DELAY, 100));
+                intSetting(FAILED_AUTHENTICATION_DELAY, 100),
+                tls);
+    }
+
+    private static boolean usesTls(String protocol) {
+        return SSL.equals(protocol) || SASL_SSL.equals(protocol);
+    }
+
+    private static boolean usesSasl(String protocol) {
+        return SASL_PLAINTEXT.equals(protocol) || SASL_SSL.equals(protocol);
     }
 
     /** The mechanisms listener {@code name} offers, in the order of its {@code sasl.enabled.mechanisms}. */
@@ -78,19 +97,36 @@ public final class ListenerSecurity {
         }
         if (mechanisms.isEmpty()) {
             throw new ConfigException(
-                    "sasl.enabled.mechanisms", "", "Listener " + name + " is SASL_PLAINTEXT but enables no mechanism");
+                    "sasl.enabled.mechanisms",
+                    "",
+                    "Listener " + name + " is " + config.securityProtocol(name) + " but enables no mechanism");
         }
         return mechanisms;
     }
 
     /**
-     * How this broker logs in to the inter-broker listener: null when it is PLAINTEXT; else with {@code
+     * How this broker connects to the inter-broker listener of the others: over TLS with that listener's settings
+     * when it is SSL or SASL_SSL, and logging in when it is SASL_PLAINTEXT or SASL_SSL (see {@link
+     * #interBrokerLogin}).
+     */
+    public InterBrokerSecurity interBroker() {
+        String listener = config.interBrokerListenerName();
+        if (listener == null) {
+            return InterBrokerSecurity.PLAINTEXT;
+        }
+        String protocol = config.securityProtocol(listener);
+        return new InterBrokerSecurity(
+                usesTls(protocol) ? TlsSettings.forListener(config, listener) : null, interBrokerLogin());
+    }
+
+    /**
+     * How this broker logs in to the inter-broker listener: null when it is PLAINTEXT or SSL; else with {@code
      * sasl.mechanism.inter.broker.protocol} (PLAIN; Kafka's default GSSAPI is refused) and the {@code username} and
      * {@code password} of that mechanism's JAAS entry on the listener.
      */
-    public SaslLogin interBrokerLogin() {
+    SaslLogin interBrokerLogin() {
         String listener = config.interBrokerListenerName();
-        if (listener == null || !SASL_PLAINTEXT.equals(config.securityProtocol(listener))) {
+        if (listener == null || !usesSasl(config.securityProtocol(listener))) {
             return null;
         }
         String mechanism = config.originals()
@@ -100,7 +136,7 @@ public final class ListenerSecurity {
             throw new ConfigException(
                     INTER_BROKER_MECHANISM,
                     mechanism,
-                    "The inter-broker listener " + listener + " is SASL_PLAINTEXT: Fjord's brokers log in to each"
+                    "The inter-broker listener " + listener + " uses SASL: Fjord's brokers log in to each"
                             + " other with PLAIN, so set " + INTER_BROKER_MECHANISM + "=PLAIN");
         }
         if (!config.saslEnabledMechanisms(listener).contains(mechanism)) {

@@ -62,7 +62,7 @@ final class BrokerConnection implements BrokerLink {
                     socketTimeoutMs,
                     maxResponseBytes,
                     clientId,
-                    metadata.interBrokerLogin());
+                    metadata.interBrokerSecurity());
         } catch (IOException | RuntimeException e) {
             retryConnectAtNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(RECONNECT_BACKOFF_MS);
             throw e;

@@ -338,7 +338,8 @@ class ConnectionHandlerTest {
                 () -> new SaslServerAuthenticator(
                         Map.of("PLAIN", PlainMechanism.fromJaasOptions(Map.of("user_alice", "secret")))),
                 200,
-                0);
+                0,
+                null);
         EmbeddedChannel sasl = new EmbeddedChannel();
         sasl.freezeTime();
         NetworkServer.configurePipeline(

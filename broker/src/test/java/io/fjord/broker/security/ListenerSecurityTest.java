@@ -40,9 +40,9 @@ class ListenerSecurityTest {
         assertThat(security.listener(new Endpoint("PLAINTEXT", "127.0.0.1", 9093))
                         .authenticators())
                 .isNull();
-        assertThat(security.interBrokerLogin())
+        assertThat(security.interBroker())
                 .as("inter-broker traffic on PLAINTEXT")
-                .isNull();
+                .isEqualTo(InterBrokerSecurity.PLAINTEXT);
     }
 
     @Test

@@ -275,21 +275,20 @@ public final class BrokerConfig {
     }
 
     /**
-     * Fjord serves PLAINTEXT and SASL_PLAINTEXT listeners: one using TLS stops the start instead of failing its
-     * clients, as does a SASL controller listener (the Raft port speaks no SASL).
+     * Broker listeners may use any of Kafka's four security protocols; a controller listener that is not PLAINTEXT
+     * stops the start instead of failing its peers, since the Raft port speaks neither TLS nor SASL.
      */
     private void checkSecurityProtocols() {
         List<String> controllerNames = upper(list(CONTROLLER_LISTENER_NAMES));
         for (Endpoint e : listeners) {
             String protocol = securityProtocols.get(e.listenerName());
-            boolean controller = controllerNames.contains(e.listenerName());
-            if (!"PLAINTEXT".equals(protocol) && (controller || !"SASL_PLAINTEXT".equals(protocol))) {
+            if (controllerNames.contains(e.listenerName()) && !"PLAINTEXT".equals(protocol)) {
                 throw new ConfigException(
                         LISTENERS,
                         e,
                         "Listener " + e.listenerName() + " uses security protocol " + protocol
-                                + ", which Fjord does not support yet: listeners must be PLAINTEXT or SASL_PLAINTEXT"
-                                + (controller ? " (controller listeners PLAINTEXT)" : " (no TLS)"));
+                                + ", which Fjord does not support on a controller listener: controller listeners must"
+                                + " be PLAINTEXT");
             }
         }
     }

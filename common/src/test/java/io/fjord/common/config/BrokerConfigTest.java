@@ -240,18 +240,22 @@ class BrokerConfigTest {
     }
 
     @Test
-    void onlyPlaintextListenersAreServed() {
-        assertThatThrownBy(() -> BrokerConfig.parse(Map.of("listeners", "PLAINTEXT://a:1,SSL://a:2")))
-                .isInstanceOf(ConfigException.class)
-                .hasMessage("Invalid value SSL://a:2 for configuration listeners: Listener SSL uses security protocol"
-                        + " SSL, which Fjord does not support yet: listeners must be PLAINTEXT or SASL_PLAINTEXT (no"
-                        + " TLS)");
+    void brokerListenersUseAnyProtocolAndControllerListenersPlaintext() {
+        BrokerConfig tls = BrokerConfig.parse(Map.of(
+                "listeners", "PLAINTEXT://a:1,SSL://a:2,SASL_SSL://a:3", "security.inter.broker.protocol", "SSL"));
+        assertThat(tls.securityProtocol("ssl")).isEqualTo("SSL");
+        assertThat(tls.securityProtocol("SASL_SSL")).isEqualTo("SASL_SSL");
+        assertThat(tls.interBrokerListenerName()).isEqualTo("SSL");
         assertThatThrownBy(() -> BrokerConfig.parse(Map.of(
-                        "listeners",
-                        "CLIENT://a:1,SASL_SSL://a:2",
-                        "listener.security.protocol.map",
-                        "CLIENT:PLAINTEXT,SASL_SSL:SASL_SSL,CONTROLLER:PLAINTEXT")))
-                .hasMessageContaining("Listener SASL_SSL uses security protocol SASL_SSL");
+                        "process.roles", "broker,controller",
+                        "controller.listener.names", "CONTROLLER",
+                        "controller.quorum.voters", "1@a:9",
+                        "listeners", "PLAINTEXT://a:1,CONTROLLER://a:9",
+                        "listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:SSL")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("Invalid value CONTROLLER://a:9 for configuration listeners: Listener CONTROLLER uses"
+                        + " security protocol SSL, which Fjord does not support on a controller listener: controller"
+                        + " listeners must be PLAINTEXT");
         BrokerConfig sasl = BrokerConfig.parse(Map.of(
                 "listeners", "CLIENT://a:1,SASL_PLAINTEXT://a:2",
                 "listener.security.protocol.map", "CLIENT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT",

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fjord.it.BrokerProcess;
 import io.fjord.it.EmbeddedBroker;
+import io.fjord.testkit.TlsFiles;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,7 +15,9 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -26,6 +29,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.config.SslConfigs;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -119,6 +123,51 @@ class MultipleListenersIT {
      */
     @Test
     void brokersReachEachOtherOnTheInterBrokerListener() throws Exception {
+        threeBrokersTalkOnInternal(PROTOCOLS, Map.of(), new Properties());
+    }
+
+    /**
+     * The same with TLS between the brokers: INTERNAL is an SSL listener, so each follower fetches from its leader
+     * and the transaction coordinator sends its markers over TLS, checking the other broker's certificate (it names
+     * 127.0.0.1) against the trust store.
+     */
+    @Test
+    void brokersReachEachOtherOverTls() throws Exception {
+        TlsFiles tls = TlsFiles.create(dir.resolve("tls"));
+        Map<String, String> brokerTls = Map.of(
+                "ssl.keystore.location",
+                tls.brokerKeyStore().toString(),
+                "ssl.keystore.password",
+                TlsFiles.PASSWORD,
+                "ssl.keystore.type",
+                "PKCS12",
+                "ssl.truststore.location",
+                tls.trustStore().toString(),
+                "ssl.truststore.password",
+                TlsFiles.PASSWORD,
+                "ssl.truststore.type",
+                "PKCS12",
+                "ssl.client.auth",
+                "required");
+        Properties clientTls = new Properties();
+        clientTls.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SSL");
+        clientTls.put(
+                SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG,
+                tls.brokerOnlyTrustStore().toString());
+        clientTls.put(SslConfigs.SSL_TRUSTSTORE_PASSWORD_CONFIG, TlsFiles.PASSWORD);
+        clientTls.put(
+                SslConfigs.SSL_KEYSTORE_LOCATION_CONFIG, tls.clientKeyStore().toString());
+        clientTls.put(SslConfigs.SSL_KEYSTORE_PASSWORD_CONFIG, TlsFiles.PASSWORD);
+        threeBrokersTalkOnInternal("INTERNAL:SSL,EXTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT", brokerTls, clientTls);
+    }
+
+    /**
+     * Three brokers whose EXTERNAL listener advertises an unresolvable host and whose INTERNAL one (protocol as
+     * {@code protocols} maps it, with {@code brokerSettings}) is the inter-broker listener; the test's clients
+     * connect to INTERNAL with {@code clientSecurity}.
+     */
+    private void threeBrokersTalkOnInternal(
+            String protocols, Map<String, String> brokerSettings, Properties clientSecurity) throws Exception {
         int size = 3;
         int[] internal = new int[size];
         int[] external = new int[size];
@@ -145,7 +194,8 @@ class MultipleListenersIT {
                 settings.put(
                         "advertised.listeners",
                         "EXTERNAL://unreachable.invalid:" + external[i] + ",INTERNAL://127.0.0.1:" + internal[i]);
-                settings.put("listener.security.protocol.map", PROTOCOLS);
+                settings.put("listener.security.protocol.map", protocols);
+                settings.putAll(brokerSettings);
                 settings.put("inter.broker.listener.name", "INTERNAL");
                 settings.put("transaction.state.log.replication.factor", "3");
                 settings.put("transaction.state.log.min.isr", "2");
@@ -157,8 +207,11 @@ class MultipleListenersIT {
                 broker.awaitReady();
             }
             String bootstrap = brokers.get(0).bootstrap();
+            Properties client = new Properties();
+            client.putAll(clientSecurity);
+            client.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
             String topic = "replicated";
-            try (Admin admin = LocalCluster.admin(bootstrap)) {
+            try (Admin admin = admin(client)) {
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
                 while (LocalCluster.nodeIds(admin).size() < size && System.nanoTime() < deadline) {
                     Thread.sleep(100);
@@ -171,14 +224,14 @@ class MultipleListenersIT {
             }
 
             // min.insync.replicas=3: each acks=all write needs both followers to have fetched it from the leader.
-            try (KafkaProducer<String, String> producer = producer(bootstrap)) {
+            try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerProps(client))) {
                 for (int i = 0; i < 30; i++) {
                     producer.send(new ProducerRecord<>(topic, i % 3, "k" + i, "plain-" + i))
                             .get(30, TimeUnit.SECONDS);
                 }
             }
             // A transaction over every partition: its markers go from the coordinator to each partition's leader.
-            Properties txn = producerProps(bootstrap);
+            Properties txn = producerProps(client);
             txn.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "over-internal-" + UUID.randomUUID());
             try (KafkaProducer<String, String> producer = new KafkaProducer<>(txn)) {
                 producer.initTransactions();
@@ -189,7 +242,7 @@ class MultipleListenersIT {
                 producer.commitTransaction();
             }
             List<String> read = new ArrayList<>();
-            try (KafkaConsumer<String, String> consumer = consumer(bootstrap, null, true)) {
+            try (KafkaConsumer<String, String> consumer = consumer(client, null, true)) {
                 consumer.assign(List.of(
                         new org.apache.kafka.common.TopicPartition(topic, 0),
                         new org.apache.kafka.common.TopicPartition(topic, 1),
@@ -206,7 +259,7 @@ class MultipleListenersIT {
                     .as("read_committed sees the plain records and the committed transaction")
                     .hasSize(33)
                     .contains("committed-0", "committed-1", "committed-2");
-            try (Admin admin = LocalCluster.admin(bootstrap)) {
+            try (Admin admin = admin(client)) {
                 TopicDescription description = admin.describeTopics(Set.of(topic))
                         .allTopicNames()
                         .get(30, TimeUnit.SECONDS)
@@ -227,9 +280,23 @@ class MultipleListenersIT {
         }
     }
 
+    private static Admin admin(Properties client) {
+        Properties props = new Properties();
+        props.putAll(client);
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000");
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
+        return Admin.create(props);
+    }
+
     private static Properties producerProps(String bootstrap) {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        return producerProps(props);
+    }
+
+    private static Properties producerProps(Properties client) {
+        Properties props = new Properties();
+        props.putAll(client);
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         props.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -244,6 +311,12 @@ class MultipleListenersIT {
     private static KafkaConsumer<String, String> consumer(String bootstrap, String group, boolean readCommitted) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        return consumer(props, group, readCommitted);
+    }
+
+    private static KafkaConsumer<String, String> consumer(Properties client, String group, boolean readCommitted) {
+        Properties props = new Properties();
+        props.putAll(client);
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");

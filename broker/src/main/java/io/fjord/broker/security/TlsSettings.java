@@ -1,0 +1,268 @@
+package io.fjord.broker.security;
+
+import io.fjord.common.config.BrokerConfig;
+import io.fjord.common.config.ConfigException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * The TLS side of one SSL or SASL_SSL listener, read once at start-up from Kafka's {@code ssl.*} keys: each key is
+ * looked up as {@code listener.name.<listener>.ssl.*} first, then as {@code ssl.*}, then Kafka's default. Builds the
+ * {@link SSLEngine} of each accepted connection ({@link #newServerEngine}) and the parameters of this broker's own
+ * connections to the listener of another broker ({@link #clientParameters}). Key and trust stores are JKS or PKCS12 files.
+ *
+ * <p>A setting Fjord cannot honour (a missing key store, a wrong password, an unknown protocol) stops the start with a
+ * {@link ConfigException} naming the key. Immutable and thread-safe once built.
+ */
+public final class TlsSettings {
+
+    /** Kafka's {@code ssl.client.auth}: whether a client must, may or must not present a certificate. */
+    public enum ClientAuth {
+        REQUIRED,
+        REQUESTED,
+        NONE
+    }
+
+    static final String PROTOCOL = "ssl.protocol";
+    static final String ENABLED_PROTOCOLS = "ssl.enabled.protocols";
+    static final String CIPHER_SUITES = "ssl.cipher.suites";
+    static final String CLIENT_AUTH = "ssl.client.auth";
+    static final String ENDPOINT_IDENTIFICATION = "ssl.endpoint.identification.algorithm";
+    static final String KEYSTORE_TYPE = "ssl.keystore.type";
+    static final String KEYSTORE_LOCATION = "ssl.keystore.location";
+    static final String KEYSTORE_PASSWORD = "ssl.keystore.password";
+    static final String KEY_PASSWORD = "ssl.key.password";
+    static final String TRUSTSTORE_TYPE = "ssl.truststore.type";
+    static final String TRUSTSTORE_LOCATION = "ssl.truststore.location";
+    static final String TRUSTSTORE_PASSWORD = "ssl.truststore.password";
+    static final String KEYMANAGER_ALGORITHM = "ssl.keymanager.algorithm";
+    static final String TRUSTMANAGER_ALGORITHM = "ssl.trustmanager.algorithm";
+
+    private final String listener;
+    private final SSLContext context;
+    private final String[] enabledProtocols;
+    private final String[] cipherSuites;
+    private final ClientAuth clientAuth;
+    private final boolean verifyHostname;
+
+    private TlsSettings(
+            String listener,
+            SSLContext context,
+            String[] enabledProtocols,
+            String[] cipherSuites,
+            ClientAuth clientAuth,
+            boolean verifyHostname) {
+        this.listener = listener;
+        this.context = context;
+        this.enabledProtocols = enabledProtocols;
+        this.cipherSuites = cipherSuites;
+        this.clientAuth = clientAuth;
+        this.verifyHostname = verifyHostname;
+    }
+
+    /**
+     * The settings of listener {@code listener}, whose security protocol is SSL or SASL_SSL. As in Kafka, a SASL_SSL
+     * listener asks clients for certificates only when its own {@code listener.name.<listener>.ssl.client.auth} says
+     * so; the unprefixed key applies to SSL listeners.
+     */
+    public static TlsSettings forListener(BrokerConfig config, String listener) {
+        Lookup lookup = new Lookup(config, listener);
+        boolean sasl = "SASL_SSL".equals(config.securityProtocol(listener));
+        String authValue = sasl ? lookup.prefixedOnly(CLIENT_AUTH) : lookup.get(CLIENT_AUTH, "none");
+        ClientAuth auth = parseClientAuth(authValue == null ? "none" : authValue);
+        String protocol = lookup.get(PROTOCOL, "TLSv1.3");
+        SSLContext context;
+        try {
+            context = SSLContext.getInstance(protocol);
+        } catch (GeneralSecurityException e) {
+            throw new ConfigException(lookup.keyOf(PROTOCOL), protocol, "not a TLS protocol this JVM offers");
+        }
+        try {
+            context.init(keyManagers(lookup), trustManagers(lookup), null);
+        } catch (GeneralSecurityException e) {
+            throw new ConfigException(lookup.keyOf(PROTOCOL), protocol, "cannot set up TLS: " + e.getMessage());
+        }
+        String[] protocols = list(lookup.get(ENABLED_PROTOCOLS, "TLSv1.2,TLSv1.3"));
+        String[] ciphers = list(lookup.get(CIPHER_SUITES, ""));
+        SSLParameters supported = context.getSupportedSSLParameters();
+        requireSupported(lookup.keyOf(ENABLED_PROTOCOLS), protocols, supported.getProtocols());
+        requireSupported(lookup.keyOf(CIPHER_SUITES), ciphers, supported.getCipherSuites());
+        String identification = lookup.get(ENDPOINT_IDENTIFICATION, "https").trim();
+        return new TlsSettings(listener, context, protocols, ciphers, auth, identification.equalsIgnoreCase("https"));
+    }
+
+    /** The listener these settings belong to. */
+    public String listener() {
+        return listener;
+    }
+
+    public ClientAuth clientAuth() {
+        return clientAuth;
+    }
+
+    /** A server-side engine for one accepted connection. */
+    public SSLEngine newServerEngine() {
+        SSLEngine engine = context.createSSLEngine();
+        engine.setUseClientMode(false);
+        configure(engine);
+        switch (clientAuth) {
+            case REQUIRED -> engine.setNeedClientAuth(true);
+            case REQUESTED -> engine.setWantClientAuth(true);
+            case NONE -> engine.setWantClientAuth(false);
+        }
+        return engine;
+    }
+
+    /** The TLS context, whose socket factory makes this broker's blocking connections to another broker. */
+    public SSLContext context() {
+        return context;
+    }
+
+    /** Applies the enabled protocols, the cipher suites and host name checking to a client socket's parameters. */
+    public SSLParameters clientParameters(SSLParameters parameters) {
+        parameters.setProtocols(enabledProtocols);
+        if (cipherSuites.length > 0) {
+            parameters.setCipherSuites(cipherSuites);
+        }
+        if (verifyHostname) {
+            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        }
+        return parameters;
+    }
+
+    private void configure(SSLEngine engine) {
+        engine.setEnabledProtocols(enabledProtocols);
+        if (cipherSuites.length > 0) {
+            engine.setEnabledCipherSuites(cipherSuites);
+        }
+    }
+
+    private static ClientAuth parseClientAuth(String value) {
+        try {
+            return ClientAuth.valueOf(value.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(CLIENT_AUTH, value, "must be one of required, requested, none");
+        }
+    }
+
+    private static KeyManager[] keyManagers(Lookup lookup) throws GeneralSecurityException {
+        String location = lookup.get(KEYSTORE_LOCATION, null);
+        if (location == null) {
+            throw new ConfigException(
+                    lookup.keyOf(KEYSTORE_LOCATION),
+                    "Listener " + lookup.listener + " uses TLS and needs a key store with its certificate: set "
+                            + KEYSTORE_LOCATION + " (or " + BrokerConfig.listenerPrefix(lookup.listener)
+                            + KEYSTORE_LOCATION + ") and " + KEYSTORE_PASSWORD);
+        }
+        String password = lookup.get(KEYSTORE_PASSWORD, null);
+        KeyStore store = load(lookup, KEYSTORE_TYPE, KEYSTORE_LOCATION, location, KEYSTORE_PASSWORD, password);
+        String keyPassword = lookup.get(KEY_PASSWORD, password);
+        String algorithm = lookup.get(KEYMANAGER_ALGORITHM, KeyManagerFactory.getDefaultAlgorithm());
+        KeyManagerFactory factory = KeyManagerFactory.getInstance(algorithm);
+        try {
+            factory.init(store, keyPassword == null ? new char[0] : keyPassword.toCharArray());
+        } catch (GeneralSecurityException e) {
+            throw new ConfigException(
+                    lookup.keyOf(KEY_PASSWORD),
+                    "cannot read the private key in " + location + " (wrong " + KEY_PASSWORD + "?): " + e.getMessage());
+        }
+        return factory.getKeyManagers();
+    }
+
+    /** The trust store's managers, or null (the JVM's default trusted authorities) when none is configured. */
+    private static TrustManager[] trustManagers(Lookup lookup) throws GeneralSecurityException {
+        String location = lookup.get(TRUSTSTORE_LOCATION, null);
+        if (location == null) {
+            return null;
+        }
+        String password = lookup.get(TRUSTSTORE_PASSWORD, null);
+        KeyStore store = load(lookup, TRUSTSTORE_TYPE, TRUSTSTORE_LOCATION, location, TRUSTSTORE_PASSWORD, password);
+        String algorithm = lookup.get(TRUSTMANAGER_ALGORITHM, TrustManagerFactory.getDefaultAlgorithm());
+        TrustManagerFactory factory = TrustManagerFactory.getInstance(algorithm);
+        factory.init(store);
+        return factory.getTrustManagers();
+    }
+
+    private static KeyStore load(
+            Lookup lookup, String typeKey, String locationKey, String location, String passwordKey, String password) {
+        String type = lookup.get(typeKey, "JKS").trim();
+        if (!type.equalsIgnoreCase("JKS") && !type.equalsIgnoreCase("PKCS12")) {
+            throw new ConfigException(
+                    lookup.keyOf(typeKey), type, "Fjord reads JKS and PKCS12 stores (PEM is not supported yet)");
+        }
+        try (InputStream in = Files.newInputStream(Path.of(location))) {
+            KeyStore store = KeyStore.getInstance(type.toUpperCase(Locale.ROOT));
+            store.load(in, password == null ? null : password.toCharArray());
+            return store;
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(lookup.keyOf(locationKey), location, "no such file");
+        } catch (IOException | GeneralSecurityException e) {
+            String cause = e.getCause() instanceof java.security.UnrecoverableKeyException
+                    ? "wrong " + passwordKey
+                    : e.getMessage();
+            throw new ConfigException(
+                    lookup.keyOf(locationKey), location, "cannot read it as a " + type + " store: " + cause);
+        }
+    }
+
+    private static String[] list(String value) {
+        return Arrays.stream(value.split(","))
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
+                .toArray(String[]::new);
+    }
+
+    private static void requireSupported(String key, String[] wanted, String[] supported) {
+        List<String> known = Arrays.asList(supported);
+        for (String name : wanted) {
+            if (!known.contains(name)) {
+                throw new ConfigException(key, String.join(",", wanted), name + " is not supported by this JVM");
+            }
+        }
+    }
+
+    /** Reads a listener's {@code ssl.*} keys: the listener-prefixed one first, then the plain one. */
+    private static final class Lookup {
+        private final BrokerConfig config;
+        private final String listener;
+        private final String prefix;
+
+        Lookup(BrokerConfig config, String listener) {
+            this.config = config;
+            this.listener = listener;
+            this.prefix = BrokerConfig.listenerPrefix(listener);
+        }
+
+        String get(String key, String defaultValue) {
+            String value = config.originals().get(prefix + key);
+            if (value == null) {
+                value = config.originals().get(key);
+            }
+            return value == null ? defaultValue : value;
+        }
+
+        String prefixedOnly(String key) {
+            return config.originals().get(prefix + key);
+        }
+
+        /** The key that supplied {@code key}'s value, for error messages. */
+        String keyOf(String key) {
+            return config.originals().containsKey(prefix + key) ? prefix + key : key;
+        }
+    }
+}

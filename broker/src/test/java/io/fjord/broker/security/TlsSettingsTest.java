@@ -1,0 +1,123 @@
+package io.fjord.broker.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fjord.common.config.BrokerConfig;
+import io.fjord.common.config.ConfigException;
+import io.fjord.testkit.TlsFiles;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import javax.net.ssl.SSLEngine;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TlsSettingsTest {
+
+    @TempDir
+    static Path dir;
+
+    private static TlsFiles files;
+
+    @BeforeAll
+    static void makeStores() throws Exception {
+        files = TlsFiles.create(dir);
+    }
+
+    private static BrokerConfig config(Map<String, String> extra) {
+        Map<String, String> props = new HashMap<>();
+        props.put("listeners", "PLAINTEXT://127.0.0.1:9092,SSL://127.0.0.1:9093,SASL_SSL://127.0.0.1:9094");
+        props.putAll(extra);
+        return BrokerConfig.parse(props);
+    }
+
+    private static Map<String, String> brokerStores() {
+        return Map.of(
+                "ssl.keystore.location",
+                files.brokerKeyStore().toString(),
+                "ssl.keystore.password",
+                TlsFiles.PASSWORD,
+                "ssl.keystore.type",
+                "PKCS12",
+                "ssl.truststore.location",
+                files.trustStore().toString(),
+                "ssl.truststore.password",
+                TlsFiles.PASSWORD,
+                "ssl.truststore.type",
+                "PKCS12");
+    }
+
+    @Test
+    void anSslListenerServesWithKafkasDefaults() {
+        TlsSettings tls = TlsSettings.forListener(config(brokerStores()), "SSL");
+        SSLEngine engine = tls.newServerEngine();
+        assertThat(engine.getUseClientMode()).isFalse();
+        assertThat(engine.getEnabledProtocols()).containsExactlyInAnyOrder("TLSv1.2", "TLSv1.3");
+        assertThat(engine.getNeedClientAuth()).isFalse();
+        assertThat(engine.getWantClientAuth()).isFalse();
+        assertThat(tls.clientAuth()).isEqualTo(TlsSettings.ClientAuth.NONE);
+    }
+
+    @Test
+    void listenerPrefixedKeysWinAndSaslSslAsksForCertificatesOnlyWhenPrefixed() {
+        Map<String, String> props = new HashMap<>(brokerStores());
+        props.put("ssl.client.auth", "required");
+        props.put("listener.name.ssl.ssl.enabled.protocols", "TLSv1.3");
+        BrokerConfig config = config(props);
+        SSLEngine ssl = TlsSettings.forListener(config, "SSL").newServerEngine();
+        assertThat(ssl.getNeedClientAuth()).isTrue();
+        assertThat(ssl.getEnabledProtocols()).containsExactly("TLSv1.3");
+        assertThat(TlsSettings.forListener(config, "SASL_SSL").clientAuth())
+                .as("Kafka honours ssl.client.auth on a SASL_SSL listener only with the listener's prefix")
+                .isEqualTo(TlsSettings.ClientAuth.NONE);
+        props.put("listener.name.sasl_ssl.ssl.client.auth", "requested");
+        assertThat(TlsSettings.forListener(config(props), "SASL_SSL")
+                        .newServerEngine()
+                        .getWantClientAuth())
+                .isTrue();
+    }
+
+    @Test
+    void whatCannotBeHonouredStopsTheStartNamingTheKey() {
+        assertThatThrownBy(() -> TlsSettings.forListener(config(Map.of()), "SSL"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("ssl.keystore.location")
+                .hasMessageContaining("Listener SSL uses TLS and needs a key store");
+        Map<String, String> wrongPassword = new HashMap<>(brokerStores());
+        wrongPassword.put("listener.name.ssl.ssl.keystore.password", "guess");
+        assertThatThrownBy(() -> TlsSettings.forListener(config(wrongPassword), "SSL"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("configuration ssl.keystore.location")
+                .hasMessageContaining("cannot read it as a PKCS12 store");
+        Map<String, String> missing = new HashMap<>(brokerStores());
+        missing.put("ssl.truststore.location", dir.resolve("nowhere.p12").toString());
+        assertThatThrownBy(() -> TlsSettings.forListener(config(missing), "SSL"))
+                .hasMessageContaining("ssl.truststore.location: no such file");
+        Map<String, String> pem = new HashMap<>(brokerStores());
+        pem.put("ssl.keystore.type", "PEM");
+        assertThatThrownBy(() -> TlsSettings.forListener(config(pem), "SSL"))
+                .hasMessageContaining("Fjord reads JKS and PKCS12 stores");
+        Map<String, String> badAuth = new HashMap<>(brokerStores());
+        badAuth.put("ssl.client.auth", "always");
+        assertThatThrownBy(() -> TlsSettings.forListener(config(badAuth), "SSL"))
+                .hasMessageContaining("must be one of required, requested, none");
+        Map<String, String> badProtocol = new HashMap<>(brokerStores());
+        badProtocol.put("ssl.enabled.protocols", "TLSv1.2,SSLv9");
+        assertThatThrownBy(() -> TlsSettings.forListener(config(badProtocol), "SSL"))
+                .hasMessageContaining("SSLv9 is not supported by this JVM");
+    }
+
+    @Test
+    void theInterBrokerConnectionUsesTheInterBrokerListenersTls() {
+        Map<String, String> props = new HashMap<>(brokerStores());
+        props.put("inter.broker.listener.name", "SSL");
+        InterBrokerSecurity security = new ListenerSecurity(config(props), Map.of()).interBroker();
+        assertThat(security.tls()).isNotNull();
+        assertThat(security.tls().listener()).isEqualTo("SSL");
+        assertThat(security.sasl()).isNull();
+        assertThat(new ListenerSecurity(config(brokerStores()), Map.of()).interBroker())
+                .isEqualTo(InterBrokerSecurity.PLAINTEXT);
+    }
+}
