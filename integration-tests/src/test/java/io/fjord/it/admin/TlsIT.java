@@ -135,7 +135,7 @@ public class TlsIT {
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "5");
         MessageDigest digest = MessageDigest.getInstance("SHA-256");
         Random random = new Random(42);
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
@@ -179,8 +179,12 @@ public class TlsIT {
     void theJavaClientProducesAndConsumesOverTlsResponsesOfManyMegabytesIncluded() throws Exception {
         Properties client = sslClient(sslPort);
         createTopic(client, "sealed", 1);
-        // 24 MB in one partition: the consumer's fetches of up to 1 MiB each are read from the segment in chunks.
-        byte[] sent = produce(client, "sealed", 3_000, 8_000);
+        // 24 MB in one partition, in produce requests of up to 1 MiB that arrive in many TLS records; the consumer's
+        // fetches of up to 1 MiB each are read from the segment in chunks.
+        Properties bigBatches = (Properties) client.clone();
+        bigBatches.put(ProducerConfig.BATCH_SIZE_CONFIG, "1048576");
+        bigBatches.put(ProducerConfig.LINGER_MS_CONFIG, "50");
+        byte[] sent = produce(bigBatches, "sealed", 3_000, 8_000);
         assertThat(consume(client, "sealed", "sealed-readers", 3_000)).isEqualTo(sent);
         try (Admin admin = Admin.create(client)) {
             assertThat(admin.describeCluster().nodes().get(30, TimeUnit.SECONDS))

@@ -148,12 +148,18 @@ final class KafkaAppProcess implements AutoCloseable {
         System.out.println("=== " + name + " did not stop; its threads:");
         try {
             Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+            // Into a file, so a jcmd that cannot attach to a JVM in the middle of exiting is given up on after 30 s
+            // rather than holding the test on its output.
+            Path threads = Files.createTempFile(log.getParent(), name + "-threads", ".txt");
             Process dump = new ProcessBuilder(jcmd.toString(), Long.toString(process.pid()), "Thread.print")
                     .redirectErrorStream(true)
+                    .redirectOutput(threads.toFile())
                     .start();
-            byte[] threads = dump.getInputStream().readAllBytes();
-            dump.waitFor(30, TimeUnit.SECONDS);
-            System.out.println(new String(threads, StandardCharsets.UTF_8));
+            if (!dump.waitFor(30, TimeUnit.SECONDS)) {
+                dump.destroyForcibly();
+                System.out.println("(jcmd did not finish in 30 s)");
+            }
+            System.out.println(Files.readString(threads, StandardCharsets.UTF_8));
             List<String> logLines = Files.readAllLines(log, StandardCharsets.UTF_8);
             System.out.println("=== the last lines of " + name + "'s log:");
             logLines.subList(Math.max(0, logLines.size() - 200), logLines.size())
