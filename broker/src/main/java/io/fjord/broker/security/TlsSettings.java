@@ -4,6 +4,7 @@ import io.fjord.common.config.BrokerConfig;
 import io.fjord.common.config.ConfigException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -24,7 +25,8 @@ import javax.net.ssl.TrustManagerFactory;
  * The TLS side of one SSL or SASL_SSL listener, read once at start-up from Kafka's {@code ssl.*} keys: each key is
  * looked up as {@code listener.name.<listener>.ssl.*} first, then as {@code ssl.*}, then Kafka's default. Builds the
  * {@link SSLEngine} of each accepted connection ({@link #newServerEngine}) and the parameters of this broker's own
- * connections to the listener of another broker ({@link #clientParameters}). Key and trust stores are JKS or PKCS12 files.
+ * connections to the listener of another broker ({@link #clientParameters}). Key and trust stores are JKS or PKCS12
+ * files, or PEM ({@link PemStores}) in a file or in the configuration itself.
  *
  * <p>A setting Fjord cannot honour (a missing key store, a wrong password, an unknown protocol) stops the start with a
  * {@link ConfigException} naming the key. Immutable and thread-safe once built.
@@ -50,6 +52,9 @@ public final class TlsSettings {
     static final String TRUSTSTORE_TYPE = "ssl.truststore.type";
     static final String TRUSTSTORE_LOCATION = "ssl.truststore.location";
     static final String TRUSTSTORE_PASSWORD = "ssl.truststore.password";
+    static final String KEYSTORE_KEY = "ssl.keystore.key";
+    static final String KEYSTORE_CERTIFICATE_CHAIN = "ssl.keystore.certificate.chain";
+    static final String TRUSTSTORE_CERTIFICATES = "ssl.truststore.certificates";
     static final String KEYMANAGER_ALGORITHM = "ssl.keymanager.algorithm";
     static final String TRUSTMANAGER_ALGORITHM = "ssl.trustmanager.algorithm";
 
@@ -161,21 +166,47 @@ public final class TlsSettings {
     }
 
     private static KeyManager[] keyManagers(Lookup lookup) throws GeneralSecurityException {
+        boolean pem = isPem(lookup, KEYSTORE_TYPE);
         String location = lookup.get(KEYSTORE_LOCATION, null);
-        if (location == null) {
-            throw new ConfigException(
-                    lookup.keyOf(KEYSTORE_LOCATION),
-                    "Listener " + lookup.listener + " uses TLS and needs a key store with its certificate: set "
-                            + KEYSTORE_LOCATION + " (or " + BrokerConfig.listenerPrefix(lookup.listener)
-                            + KEYSTORE_LOCATION + ") and " + KEYSTORE_PASSWORD);
-        }
         String password = lookup.get(KEYSTORE_PASSWORD, null);
-        KeyStore store = load(lookup, KEYSTORE_TYPE, KEYSTORE_LOCATION, location, KEYSTORE_PASSWORD, password);
-        String keyPassword = lookup.get(KEY_PASSWORD, password);
+        String keyPassword = lookup.get(KEY_PASSWORD, pem ? null : password);
+        KeyStore store;
+        char[] entryPassword;
+        if (pem) {
+            if (password != null) {
+                throw new ConfigException(
+                        lookup.keyOf(KEYSTORE_PASSWORD),
+                        "A PEM key store has no password of its own, only the key's: set " + KEY_PASSWORD
+                                + " if the key is encrypted (as Kafka refuses it)");
+            }
+            String inlineKey = lookup.get(KEYSTORE_KEY, null);
+            String inlineChain = lookup.get(KEYSTORE_CERTIFICATE_CHAIN, null);
+            String source = inlineKey != null ? lookup.keyOf(KEYSTORE_KEY) : lookup.keyOf(KEYSTORE_LOCATION);
+            if (inlineKey != null && inlineChain == null || inlineKey == null && inlineChain != null) {
+                throw new ConfigException(
+                        inlineKey == null ? lookup.keyOf(KEYSTORE_CERTIFICATE_CHAIN) : lookup.keyOf(KEYSTORE_KEY),
+                        KEYSTORE_KEY + " and " + KEYSTORE_CERTIFICATE_CHAIN + " go together");
+            }
+            String keyPem = inlineKey != null ? inlineKey : readPem(lookup, KEYSTORE_LOCATION, location);
+            String chainPem = inlineChain != null ? inlineChain : keyPem;
+            try {
+                store = PemStores.keyStore(keyPem, chainPem, keyPassword);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(source, source + ": cannot read the PEM key store: " + e.getMessage());
+            }
+            entryPassword = PemStores.storePassword();
+        } else {
+            if (lookup.get(KEYSTORE_KEY, null) != null) {
+                throw new ConfigException(
+                        lookup.keyOf(KEYSTORE_KEY), KEYSTORE_KEY + " needs " + KEYSTORE_TYPE + "=PEM");
+            }
+            store = load(lookup, KEYSTORE_TYPE, KEYSTORE_LOCATION, requireLocation(lookup, location), password);
+            entryPassword = keyPassword == null ? new char[0] : keyPassword.toCharArray();
+        }
         String algorithm = lookup.get(KEYMANAGER_ALGORITHM, KeyManagerFactory.getDefaultAlgorithm());
         KeyManagerFactory factory = KeyManagerFactory.getInstance(algorithm);
         try {
-            factory.init(store, keyPassword == null ? new char[0] : keyPassword.toCharArray());
+            factory.init(store, entryPassword);
         } catch (GeneralSecurityException e) {
             throw new ConfigException(
                     lookup.keyOf(KEY_PASSWORD),
@@ -184,37 +215,91 @@ public final class TlsSettings {
         return factory.getKeyManagers();
     }
 
-    /** The trust store's managers, or null (the JVM's default trusted authorities) when none is configured. */
+    private static String requireLocation(Lookup lookup, String location) {
+        if (location == null) {
+            throw new ConfigException(
+                    lookup.keyOf(KEYSTORE_LOCATION),
+                    "Listener " + lookup.listener + " uses TLS and needs a key store with its certificate: set "
+                            + KEYSTORE_LOCATION + " (or " + BrokerConfig.listenerPrefix(lookup.listener)
+                            + KEYSTORE_LOCATION + ") and " + KEYSTORE_PASSWORD + ", or " + KEYSTORE_TYPE + "=PEM with "
+                            + KEYSTORE_KEY + " and " + KEYSTORE_CERTIFICATE_CHAIN);
+        }
+        return location;
+    }
+
+    /**
+     * The trust store's managers, or null (the JVM's default trusted authorities) when none is configured: a JKS or
+     * PKCS12 file, or PEM certificates in a file or in {@code ssl.truststore.certificates}.
+     */
     private static TrustManager[] trustManagers(Lookup lookup) throws GeneralSecurityException {
         String location = lookup.get(TRUSTSTORE_LOCATION, null);
-        if (location == null) {
-            return null;
-        }
+        String inline = lookup.get(TRUSTSTORE_CERTIFICATES, null);
         String password = lookup.get(TRUSTSTORE_PASSWORD, null);
-        KeyStore store = load(lookup, TRUSTSTORE_TYPE, TRUSTSTORE_LOCATION, location, TRUSTSTORE_PASSWORD, password);
+        KeyStore store;
+        if (isPem(lookup, TRUSTSTORE_TYPE)) {
+            if (password != null) {
+                throw new ConfigException(
+                        lookup.keyOf(TRUSTSTORE_PASSWORD),
+                        "A PEM trust store has no password (as Kafka refuses it): remove " + TRUSTSTORE_PASSWORD);
+            }
+            if (inline == null && location == null) {
+                return null;
+            }
+            String source = inline != null ? lookup.keyOf(TRUSTSTORE_CERTIFICATES) : lookup.keyOf(TRUSTSTORE_LOCATION);
+            try {
+                store = PemStores.trustStore(inline != null ? inline : readPem(lookup, TRUSTSTORE_LOCATION, location));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(source, source + ": cannot read the PEM trust store: " + e.getMessage());
+            }
+        } else {
+            if (inline != null) {
+                throw new ConfigException(
+                        lookup.keyOf(TRUSTSTORE_CERTIFICATES),
+                        TRUSTSTORE_CERTIFICATES + " needs " + TRUSTSTORE_TYPE + "=PEM");
+            }
+            if (location == null) {
+                return null;
+            }
+            store = load(lookup, TRUSTSTORE_TYPE, TRUSTSTORE_LOCATION, location, password);
+        }
         String algorithm = lookup.get(TRUSTMANAGER_ALGORITHM, TrustManagerFactory.getDefaultAlgorithm());
         TrustManagerFactory factory = TrustManagerFactory.getInstance(algorithm);
         factory.init(store);
         return factory.getTrustManagers();
     }
 
-    private static KeyStore load(
-            Lookup lookup, String typeKey, String locationKey, String location, String passwordKey, String password) {
+    private static boolean isPem(Lookup lookup, String typeKey) {
         String type = lookup.get(typeKey, "JKS").trim();
-        if (!type.equalsIgnoreCase("JKS") && !type.equalsIgnoreCase("PKCS12")) {
-            throw new ConfigException(
-                    lookup.keyOf(typeKey), type, "Fjord reads JKS and PKCS12 stores (PEM is not supported yet)");
+        if (!type.equalsIgnoreCase("JKS") && !type.equalsIgnoreCase("PKCS12") && !type.equalsIgnoreCase("PEM")) {
+            throw new ConfigException(lookup.keyOf(typeKey), type, "Fjord reads JKS, PKCS12 and PEM stores");
         }
+        return type.equalsIgnoreCase("PEM");
+    }
+
+    private static String readPem(Lookup lookup, String locationKey, String location) {
+        if (location == null) {
+            return requireLocation(lookup, null);
+        }
+        try {
+            return Files.readString(Path.of(location), StandardCharsets.US_ASCII);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(lookup.keyOf(locationKey), location, "no such file");
+        } catch (IOException e) {
+            throw new ConfigException(lookup.keyOf(locationKey), location, "cannot read it: " + e.getMessage());
+        }
+    }
+
+    private static KeyStore load(Lookup lookup, String typeKey, String locationKey, String location, String password) {
+        String type = lookup.get(typeKey, "JKS").trim().toUpperCase(Locale.ROOT);
         try (InputStream in = Files.newInputStream(Path.of(location))) {
-            KeyStore store = KeyStore.getInstance(type.toUpperCase(Locale.ROOT));
+            KeyStore store = KeyStore.getInstance(type);
             store.load(in, password == null ? null : password.toCharArray());
             return store;
         } catch (NoSuchFileException e) {
             throw new ConfigException(lookup.keyOf(locationKey), location, "no such file");
         } catch (IOException | GeneralSecurityException e) {
-            String cause = e.getCause() instanceof java.security.UnrecoverableKeyException
-                    ? "wrong " + passwordKey
-                    : e.getMessage();
+            String cause =
+                    e.getCause() instanceof java.security.UnrecoverableKeyException ? "wrong password" : e.getMessage();
             throw new ConfigException(
                     lookup.keyOf(locationKey), location, "cannot read it as a " + type + " store: " + cause);
         }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.fjord.common.config.BrokerConfig;
 import io.fjord.common.config.ConfigException;
 import io.fjord.testkit.TlsFiles;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -95,10 +96,10 @@ class TlsSettingsTest {
         missing.put("ssl.truststore.location", dir.resolve("nowhere.p12").toString());
         assertThatThrownBy(() -> TlsSettings.forListener(config(missing), "SSL"))
                 .hasMessageContaining("ssl.truststore.location: no such file");
-        Map<String, String> pem = new HashMap<>(brokerStores());
-        pem.put("ssl.keystore.type", "PEM");
-        assertThatThrownBy(() -> TlsSettings.forListener(config(pem), "SSL"))
-                .hasMessageContaining("Fjord reads JKS and PKCS12 stores");
+        Map<String, String> bks = new HashMap<>(brokerStores());
+        bks.put("ssl.keystore.type", "BKS");
+        assertThatThrownBy(() -> TlsSettings.forListener(config(bks), "SSL"))
+                .hasMessageContaining("Fjord reads JKS, PKCS12 and PEM stores");
         Map<String, String> badAuth = new HashMap<>(brokerStores());
         badAuth.put("ssl.client.auth", "always");
         assertThatThrownBy(() -> TlsSettings.forListener(config(badAuth), "SSL"))
@@ -119,5 +120,72 @@ class TlsSettingsTest {
         assertThat(security.sasl()).isNull();
         assertThat(new ListenerSecurity(config(brokerStores()), Map.of()).interBroker())
                 .isEqualTo(InterBrokerSecurity.PLAINTEXT);
+    }
+
+    @Test
+    void pemStoresAreReadFromFilesOrTheConfigurationItself() throws Exception {
+        Map<String, String> files = Map.of(
+                "ssl.keystore.type",
+                "PEM",
+                "ssl.keystore.location",
+                TlsSettingsTest.files.brokerKeyAndCertificatePem().toString(),
+                "ssl.truststore.type",
+                "PEM",
+                "ssl.truststore.location",
+                TlsSettingsTest.files.trustPem().toString());
+        assertThat(TlsSettings.forListener(config(files), "SSL").newServerEngine())
+                .isNotNull();
+        Map<String, String> inline = new HashMap<>(Map.of(
+                "ssl.keystore.type",
+                "PEM",
+                "ssl.keystore.key",
+                Files.readString(TlsSettingsTest.files.brokerEncryptedKeyPem()),
+                "ssl.keystore.certificate.chain",
+                Files.readString(TlsSettingsTest.files.brokerPem()),
+                "ssl.key.password",
+                TlsFiles.PASSWORD));
+        assertThat(TlsSettings.forListener(config(inline), "SSL").newServerEngine())
+                .isNotNull();
+        inline.put("ssl.key.password", "guess");
+        assertThatThrownBy(() -> TlsSettings.forListener(config(inline), "SSL"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("ssl.keystore.key: cannot read the PEM key store: cannot decrypt the private key: wrong"
+                        + " ssl.key.password?");
+        inline.remove("ssl.key.password");
+        assertThatThrownBy(() -> TlsSettings.forListener(config(inline), "SSL"))
+                .hasMessageContaining("the private key is encrypted: set ssl.key.password");
+        inline.remove("ssl.keystore.certificate.chain");
+        assertThatThrownBy(() -> TlsSettings.forListener(config(inline), "SSL"))
+                .hasMessageContaining("ssl.keystore.key and ssl.keystore.certificate.chain go together");
+    }
+
+    @Test
+    void pemMistakesKafkaRefusesAreRefused() {
+        Map<String, String> withPassword = Map.of(
+                "ssl.keystore.type", "PEM",
+                "ssl.keystore.location", files.brokerKeyAndCertificatePem().toString(),
+                "ssl.keystore.password", "x");
+        assertThatThrownBy(() -> TlsSettings.forListener(config(withPassword), "SSL"))
+                .hasMessageContaining("A PEM key store has no password of its own");
+        Map<String, String> keyWithoutPem = Map.of(
+                "ssl.keystore.location",
+                files.brokerKeyStore().toString(),
+                "ssl.keystore.key",
+                "-----BEGIN PRIVATE KEY-----\n-----END PRIVATE KEY-----");
+        assertThatThrownBy(() -> TlsSettings.forListener(config(keyWithoutPem), "SSL"))
+                .hasMessageContaining("ssl.keystore.key needs ssl.keystore.type=PEM");
+        Map<String, String> pkcs1 = Map.of(
+                "ssl.keystore.type", "PEM",
+                "ssl.keystore.key", "-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----",
+                "ssl.keystore.certificate.chain", "");
+        assertThatThrownBy(() -> TlsSettings.forListener(config(pkcs1), "SSL"))
+                .hasMessageContaining("PKCS#1 keys are not read");
+        Map<String, String> noCertificates = new HashMap<>(brokerStores());
+        noCertificates.put("ssl.truststore.type", "PEM");
+        noCertificates.remove("ssl.truststore.password");
+        noCertificates.put(
+                "ssl.truststore.location", files.brokerEncryptedKeyPem().toString());
+        assertThatThrownBy(() -> TlsSettings.forListener(config(noCertificates), "SSL"))
+                .hasMessageContaining("no certificate (BEGIN CERTIFICATE) to trust");
     }
 }

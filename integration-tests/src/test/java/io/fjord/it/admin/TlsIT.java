@@ -11,6 +11,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -63,6 +64,7 @@ public class TlsIT {
     static int mutualPort;
     static int saslSslPort;
     static int plainPort;
+    static int pemPort;
 
     @BeforeAll
     static void start() throws Exception {
@@ -71,24 +73,37 @@ public class TlsIT {
         mutualPort = BrokerProcess.freePort();
         saslSslPort = BrokerProcess.freePort();
         plainPort = BrokerProcess.freePort();
+        pemPort = BrokerProcess.freePort();
         Map<String, String> settings = new HashMap<>();
         settings.put(
                 "listeners",
                 "OPEN://127.0.0.1:" + plainPort + ",SECURE://127.0.0.1:" + sslPort + ",MUTUAL://127.0.0.1:" + mutualPort
-                        + ",LOGIN://127.0.0.1:" + saslSslPort);
+                        + ",LOGIN://127.0.0.1:" + saslSslPort + ",PEM://127.0.0.1:" + pemPort);
         settings.put(
                 "listener.security.protocol.map",
-                "OPEN:PLAINTEXT,SECURE:SSL,MUTUAL:SSL,LOGIN:SASL_SSL,CONTROLLER:PLAINTEXT");
+                "OPEN:PLAINTEXT,SECURE:SSL,MUTUAL:SSL,LOGIN:SASL_SSL,PEM:SSL,CONTROLLER:PLAINTEXT");
         settings.put("inter.broker.listener.name", "OPEN");
-        settings.put("ssl.keystore.location", tls.brokerKeyStore().toString());
-        settings.put("ssl.keystore.password", TlsFiles.PASSWORD);
-        settings.put("ssl.keystore.type", "PKCS12");
-        settings.put("ssl.truststore.location", tls.trustStore().toString());
-        settings.put("ssl.truststore.password", TlsFiles.PASSWORD);
-        settings.put("ssl.truststore.type", "PKCS12");
+        for (String listener : List.of("secure", "mutual", "login")) {
+            // Per listener: the PEM listener's stores may not inherit a store password (Kafka refuses one).
+            String prefix = "listener.name." + listener + ".";
+            settings.put(prefix + "ssl.keystore.location", tls.brokerKeyStore().toString());
+            settings.put(prefix + "ssl.keystore.password", TlsFiles.PASSWORD);
+            settings.put(prefix + "ssl.keystore.type", "PKCS12");
+            settings.put(prefix + "ssl.truststore.location", tls.trustStore().toString());
+            settings.put(prefix + "ssl.truststore.password", TlsFiles.PASSWORD);
+            settings.put(prefix + "ssl.truststore.type", "PKCS12");
+        }
         settings.put("listener.name.mutual.ssl.client.auth", "required");
         settings.put("listener.name.login.sasl.enabled.mechanisms", "PLAIN");
         settings.put("listener.name.login.plain.sasl.jaas.config", JAAS);
+        // PEM, in the configuration itself as Kafka's KIP-651 allows: an encrypted key, and the certificates trusted.
+        settings.put("listener.name.pem.ssl.keystore.type", "PEM");
+        settings.put("listener.name.pem.ssl.keystore.key", Files.readString(tls.brokerEncryptedKeyPem()));
+        settings.put("listener.name.pem.ssl.keystore.certificate.chain", Files.readString(tls.brokerPem()));
+        settings.put("listener.name.pem.ssl.key.password", TlsFiles.PASSWORD);
+        settings.put("listener.name.pem.ssl.truststore.type", "PEM");
+        settings.put("listener.name.pem.ssl.truststore.certificates", Files.readString(tls.trustPem()));
+        settings.put("listener.name.pem.ssl.client.auth", "required");
         settings.put("group.initial.rebalance.delay.ms", "0");
         settings.put("connection.failed.authentication.delay.ms", "0");
         broker = EmbeddedBroker.start(dir.resolve("data"), settings);
@@ -239,16 +254,26 @@ public class TlsIT {
 
     @Test
     void aListenerThatRequiresClientCertificatesTurnsAwayClientsWithout() throws Exception {
-        try (Admin admin = Admin.create(sslClient(mutualPort))) {
+        assertOnlyClientsWithCertificatesGetIn(mutualPort, "mutual");
+    }
+
+    @Test
+    void pemKeysAndCertificatesInTheConfigurationServeClientsWithCertificates() throws Exception {
+        assertOnlyClientsWithCertificatesGetIn(pemPort, "pem");
+    }
+
+    private static void assertOnlyClientsWithCertificatesGetIn(int port, String topic) throws Exception {
+        try (Admin admin = Admin.create(sslClient(port))) {
             assertThatThrownBy(() -> admin.describeCluster().nodes().get(30, TimeUnit.SECONDS))
+                    .as("no client certificate")
                     .isInstanceOf(ExecutionException.class)
                     .cause()
                     .isInstanceOf(SslAuthenticationException.class);
         }
-        Properties client = withClientCertificate(sslClient(mutualPort));
-        createTopic(client, "mutual", 1);
-        byte[] sent = produce(client, "mutual", 200, 1_000);
-        assertThat(consume(client, "mutual", "mutual-readers", 200)).isEqualTo(sent);
+        Properties client = withClientCertificate(sslClient(port));
+        createTopic(client, topic, 1);
+        byte[] sent = produce(client, topic, 200, 1_000);
+        assertThat(consume(client, topic, topic + "-readers", 200)).isEqualTo(sent);
     }
 
     @Test
