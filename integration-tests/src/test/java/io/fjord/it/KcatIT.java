@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -78,15 +79,30 @@ public class KcatIT {
         } catch (IOException e) {
             throw new IOException("kcat is not installed (apt-get install -y kcat): " + e.getMessage(), e);
         }
+        // stderr on a thread of its own: a kcat that fills one pipe while the other is read would never finish.
+        CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> {
+            try {
+                return process.getErrorStream().readAllBytes();
+            } catch (IOException e) {
+                return new byte[0];
+            }
+        });
         process.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
         process.getOutputStream().close();
         var out = process.getInputStream().readAllBytes();
-        var err = process.getErrorStream().readAllBytes();
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             throw new IOException("kcat did not finish in 60 s: " + String.join(" ", command));
         }
+        byte[] errBytes;
+        try {
+            errBytes = err.get(10, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            errBytes = new byte[0];
+        }
         return new Result(
-                process.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+                process.exitValue(),
+                new String(out, StandardCharsets.UTF_8),
+                new String(errBytes, StandardCharsets.UTF_8));
     }
 }

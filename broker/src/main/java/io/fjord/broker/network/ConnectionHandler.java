@@ -390,7 +390,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         SSLException tls = tlsFailure(cause);
-        if (tls != null) {
+        if (closing) {
+            // Writes still pending fail one by one as the connection closes: the first error said it all.
+            log.debug("connection {} closing: {}", connectionId, cause.toString());
+        } else if (tls != null) {
             // A client that does not speak TLS, or does not trust this broker (or is not trusted by it). Netty's
             // message for bytes that are not TLS dumps them in hex: the first few say enough.
             String message = String.valueOf(tls.getMessage());

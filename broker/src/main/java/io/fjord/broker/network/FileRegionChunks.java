@@ -2,6 +2,7 @@ package io.fjord.broker.network;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
@@ -27,7 +28,7 @@ final class FileRegionChunks extends ChannelOutboundHandlerAdapter {
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
         if (msg instanceof SharedFileRegion region) {
-            ctx.write(new FileChunks(region), promise);
+            ctx.write(new FileChunks(region, ctx.channel()), promise);
         } else {
             ctx.write(msg, promise);
         }
@@ -35,18 +36,21 @@ final class FileRegionChunks extends ChannelOutboundHandlerAdapter {
 
     /**
      * The bytes of one region, read from its file a chunk at a time. Closing it releases the region, which leaves
-     * the segment's file open (the log owns it).
+     * the segment's file open (the log owns it). A read that fails closes the connection at once: the response is
+     * already partly sent, and nothing queued behind it may follow it onto the socket.
      */
     static final class FileChunks implements ChunkedInput<ByteBuf> {
 
         private final SharedFileRegion region;
+        private final Channel connection;
         private final FileChannel file;
         private final long end;
         private long position;
         private boolean released;
 
-        FileChunks(SharedFileRegion region) {
+        FileChunks(SharedFileRegion region, Channel connection) {
             this.region = region;
+            this.connection = connection;
             this.file = region.channel();
             this.position = region.position();
             this.end = region.position() + region.count();
@@ -94,6 +98,7 @@ final class FileRegionChunks extends ChannelOutboundHandlerAdapter {
                 return chunk;
             } catch (IOException | RuntimeException e) {
                 chunk.release();
+                connection.close();
                 throw e;
             }
         }

@@ -89,7 +89,9 @@ public final class TlsSettings {
         Lookup lookup = new Lookup(config, listener);
         boolean sasl = "SASL_SSL".equals(config.securityProtocol(listener));
         String authValue = sasl ? lookup.prefixedOnly(CLIENT_AUTH) : lookup.get(CLIENT_AUTH, "none");
-        ClientAuth auth = parseClientAuth(authValue == null ? "none" : authValue);
+        ClientAuth auth = parseClientAuth(
+                sasl ? BrokerConfig.listenerPrefix(listener) + CLIENT_AUTH : lookup.keyOf(CLIENT_AUTH),
+                authValue == null ? "none" : authValue);
         String protocol = lookup.get(PROTOCOL, "TLSv1.3");
         SSLContext context;
         try {
@@ -107,8 +109,18 @@ public final class TlsSettings {
         SSLParameters supported = context.getSupportedSSLParameters();
         requireSupported(lookup.keyOf(ENABLED_PROTOCOLS), protocols, supported.getProtocols());
         requireSupported(lookup.keyOf(CIPHER_SUITES), ciphers, supported.getCipherSuites());
-        String identification = lookup.get(ENDPOINT_IDENTIFICATION, "https").trim();
-        return new TlsSettings(listener, context, protocols, ciphers, auth, identification.equalsIgnoreCase("https"));
+        return new TlsSettings(listener, context, protocols, ciphers, auth, verifyHostname(lookup));
+    }
+
+    /** Kafka's {@code ssl.endpoint.identification.algorithm}: https (the default) checks, empty does not. */
+    private static boolean verifyHostname(Lookup lookup) {
+        String identification = lookup.get(ENDPOINT_IDENTIFICATION, "https");
+        if (!identification.isEmpty() && !identification.equalsIgnoreCase("https")) {
+            // JSSE would refuse it at the first handshake; checking nothing instead would fail open.
+            throw new ConfigException(
+                    lookup.keyOf(ENDPOINT_IDENTIFICATION), identification, "must be https or empty (no check)");
+        }
+        return !identification.isEmpty();
     }
 
     /** The listener these settings belong to. */
@@ -157,11 +169,11 @@ public final class TlsSettings {
         }
     }
 
-    private static ClientAuth parseClientAuth(String value) {
+    private static ClientAuth parseClientAuth(String key, String value) {
         try {
             return ClientAuth.valueOf(value.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new ConfigException(CLIENT_AUTH, value, "must be one of required, requested, none");
+            throw new ConfigException(key, value, "must be one of required, requested, none");
         }
     }
 
@@ -200,11 +212,19 @@ public final class TlsSettings {
                 throw new ConfigException(
                         lookup.keyOf(KEYSTORE_KEY), KEYSTORE_KEY + " needs " + KEYSTORE_TYPE + "=PEM");
             }
-            store = load(lookup, KEYSTORE_TYPE, KEYSTORE_LOCATION, requireLocation(lookup, location), password);
+            requireLocation(lookup, location);
+            if (password == null) {
+                throw new ConfigException(
+                        lookup.keyOf(KEYSTORE_PASSWORD),
+                        "SSL key store is specified, but key store password is not specified: set " + KEYSTORE_PASSWORD
+                                + " (listener " + lookup.listener + ")");
+            }
+            store = load(lookup, KEYSTORE_TYPE, KEYSTORE_LOCATION, location, password);
             entryPassword = keyPassword == null ? new char[0] : keyPassword.toCharArray();
         }
         String algorithm = lookup.get(KEYMANAGER_ALGORITHM, KeyManagerFactory.getDefaultAlgorithm());
-        KeyManagerFactory factory = KeyManagerFactory.getInstance(algorithm);
+        KeyManagerFactory factory =
+                managerFactory(lookup, KEYMANAGER_ALGORITHM, algorithm, KeyManagerFactory::getInstance);
         try {
             factory.init(store, entryPassword);
         } catch (GeneralSecurityException e) {
@@ -263,9 +283,24 @@ public final class TlsSettings {
             store = load(lookup, TRUSTSTORE_TYPE, TRUSTSTORE_LOCATION, location, password);
         }
         String algorithm = lookup.get(TRUSTMANAGER_ALGORITHM, TrustManagerFactory.getDefaultAlgorithm());
-        TrustManagerFactory factory = TrustManagerFactory.getInstance(algorithm);
+        TrustManagerFactory factory =
+                managerFactory(lookup, TRUSTMANAGER_ALGORITHM, algorithm, TrustManagerFactory::getInstance);
         factory.init(store);
         return factory.getTrustManagers();
+    }
+
+    /** A key or trust manager factory for {@code algorithm}; an algorithm the JVM lacks names its key. */
+    private static <T> T managerFactory(Lookup lookup, String key, String algorithm, FactoryLookup<T> factories) {
+        try {
+            return factories.getInstance(algorithm);
+        } catch (GeneralSecurityException e) {
+            throw new ConfigException(lookup.keyOf(key), algorithm, "not an algorithm this JVM offers");
+        }
+    }
+
+    /** {@code KeyManagerFactory::getInstance} or {@code TrustManagerFactory::getInstance}. */
+    private interface FactoryLookup<T> {
+        T getInstance(String algorithm) throws GeneralSecurityException;
     }
 
     private static boolean isPem(Lookup lookup, String typeKey) {
@@ -338,11 +373,12 @@ public final class TlsSettings {
             if (value == null) {
                 value = config.originals().get(key);
             }
-            return value == null ? defaultValue : value;
+            return value == null ? defaultValue : value.trim(); // as Kafka trims its string and password values
         }
 
         String prefixedOnly(String key) {
-            return config.originals().get(prefix + key);
+            String value = config.originals().get(prefix + key);
+            return value == null ? null : value.trim();
         }
 
         /** The key that supplied {@code key}'s value, for error messages. */

@@ -55,11 +55,33 @@ class FileRegionChunksTest {
         try (FileChannel file = FileChannel.open(segment, StandardOpenOption.READ)) {
             EmbeddedChannel channel = new EmbeddedChannel(new ChunkedWriteHandler(), new FileRegionChunks());
             SharedFileRegion region = new SharedFileRegion(file, 0, 50_000);
-            var future = channel.writeAndFlush(region).await();
+            var future = channel.write(region);
+            var next = channel.write(io.netty.buffer.Unpooled.wrappedBuffer(new byte[] {42}));
+            channel.flush();
             assertThat(future.isSuccess()).isFalse();
             assertThat(future.cause()).hasMessageContaining("segment file ended at 40000");
-            written(channel);
+            assertThat(channel.isOpen())
+                    .as("closed at once: the response is cut short")
+                    .isFalse();
+            assertThat(next.isSuccess())
+                    .as("nothing queued behind the region follows it onto the socket")
+                    .isFalse();
+            assertThat(written(channel)).hasSize(32 * 1024);
             assertThat(region.refCnt()).isZero();
+        }
+    }
+
+    @Test
+    void aRegionStillQueuedWhenTheConnectionClosesIsReleased() throws Exception {
+        Path segment = Files.write(dir.resolve("0.log"), new byte[10_000]);
+        try (FileChannel file = FileChannel.open(segment, StandardOpenOption.READ)) {
+            EmbeddedChannel channel = new EmbeddedChannel(new ChunkedWriteHandler(), new FileRegionChunks());
+            SharedFileRegion region = new SharedFileRegion(file, 0, 10_000);
+            var future = channel.write(region); // queued until a flush that never comes
+            channel.close();
+            assertThat(future.isSuccess()).isFalse();
+            assertThat(region.refCnt()).isZero();
+            assertThat(file.isOpen()).isTrue();
         }
     }
 

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -108,6 +109,37 @@ class TlsSettingsTest {
         badProtocol.put("ssl.enabled.protocols", "TLSv1.2,SSLv9");
         assertThatThrownBy(() -> TlsSettings.forListener(config(badProtocol), "SSL"))
                 .hasMessageContaining("SSLv9 is not supported by this JVM");
+    }
+
+    @Test
+    void hostNamesAreCheckedUnlessTheAlgorithmIsEmptyAndAnUnknownOneIsRefused() {
+        assertThat(TlsSettings.forListener(config(brokerStores()), "SSL")
+                        .clientParameters(new SSLParameters())
+                        .getEndpointIdentificationAlgorithm())
+                .isEqualTo("HTTPS");
+        Map<String, String> off = new HashMap<>(brokerStores());
+        off.put("ssl.endpoint.identification.algorithm", "");
+        assertThat(TlsSettings.forListener(config(off), "SSL")
+                        .clientParameters(new SSLParameters())
+                        .getEndpointIdentificationAlgorithm())
+                .isNull();
+        Map<String, String> typo = new HashMap<>(brokerStores());
+        typo.put("listener.name.ssl.ssl.endpoint.identification.algorithm", "htps");
+        assertThatThrownBy(() -> TlsSettings.forListener(config(typo), "SSL"))
+                .hasMessageContaining("listener.name.ssl.ssl.endpoint.identification.algorithm")
+                .hasMessageContaining("must be https or empty");
+    }
+
+    @Test
+    void aKeyStoreWithoutItsPasswordIsRefusedAsKafkaRefusesIt() {
+        Map<String, String> props = new HashMap<>(brokerStores());
+        props.remove("ssl.keystore.password");
+        assertThatThrownBy(() -> TlsSettings.forListener(config(props), "SSL"))
+                .hasMessageContaining("SSL key store is specified, but key store password is not specified");
+        props.put("ssl.keystore.password", TlsFiles.PASSWORD + "  ");
+        assertThat(TlsSettings.forListener(config(props), "SSL").newServerEngine())
+                .as("values are trimmed, as Kafka trims them")
+                .isNotNull();
     }
 
     @Test

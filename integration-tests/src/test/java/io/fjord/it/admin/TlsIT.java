@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
@@ -33,6 +34,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.config.SslConfigs;
 import org.apache.kafka.common.errors.SslAuthenticationException;
@@ -153,14 +155,18 @@ public class TlsIT {
         props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "5");
         MessageDigest digest = MessageDigest.getInstance("SHA-256");
         Random random = new Random(42);
+        List<Future<RecordMetadata>> sends = new ArrayList<>();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
             for (int i = 0; i < count; i++) {
                 byte[] value = new byte[size];
                 random.nextBytes(value);
                 digest.update(value);
-                producer.send(new ProducerRecord<>(topic, 0, null, value));
+                sends.add(producer.send(new ProducerRecord<>(topic, 0, null, value)));
             }
             producer.flush();
+        }
+        for (int i = 0; i < count; i++) {
+            assertThat(sends.get(i).get(30, TimeUnit.SECONDS).offset()).isEqualTo(i);
         }
         return digest.digest();
     }

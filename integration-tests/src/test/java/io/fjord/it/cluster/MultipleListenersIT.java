@@ -158,6 +158,8 @@ class MultipleListenersIT {
         clientTls.put(
                 SslConfigs.SSL_KEYSTORE_LOCATION_CONFIG, tls.clientKeyStore().toString());
         clientTls.put(SslConfigs.SSL_KEYSTORE_PASSWORD_CONFIG, TlsFiles.PASSWORD);
+        clientTls.put(SslConfigs.SSL_KEYSTORE_TYPE_CONFIG, "PKCS12");
+        clientTls.put(SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG, "PKCS12");
         threeBrokersTalkOnInternal("INTERNAL:SSL,EXTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT", brokerTls, clientTls);
     }
 
