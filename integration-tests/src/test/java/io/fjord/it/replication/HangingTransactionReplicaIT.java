@@ -1,6 +1,7 @@
 package io.fjord.it.replication;
 
 import static io.fjord.it.replication.ReplicationIT.admin;
+import static io.fjord.it.replication.ReplicationIT.awaitLeaderKnowsIt;
 import static io.fjord.it.replication.ReplicationIT.awaitPartition;
 import static io.fjord.it.replication.ReplicationIT.createTopic;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -44,6 +45,7 @@ class HangingTransactionReplicaIT extends QuorumTest {
                     awaitPartition(admin, TOPIC, 0, p -> p.isr().size() == 3);
             assertThat(partition.isr()).hasSize(3);
             int leader = partition.leader().id();
+            awaitLeaderKnowsIt(quorum.address(leader), TOPIC, 0, leader);
             int follower = partition.replicas().stream()
                     .mapToInt(Node::id)
                     .filter(id -> id != leader)

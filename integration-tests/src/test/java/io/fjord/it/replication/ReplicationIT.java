@@ -3,9 +3,14 @@ package io.fjord.it.replication;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fjord.common.Time;
+import io.fjord.it.RawKafkaClient;
+import io.fjord.protocol.ApiKeys;
+import io.fjord.protocol.message.MetadataRequest;
+import io.fjord.protocol.message.MetadataResponse;
 import io.fjord.storage.FetchDataInfo;
 import io.fjord.storage.LogConfig;
 import io.fjord.storage.UnifiedLog;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -103,6 +108,39 @@ class ReplicationIT extends QuorumTest {
             info = describe(admin, topic, partition);
         }
         return info;
+    }
+
+    /**
+     * Waits (up to 30 s) until the broker at {@code broker} itself names {@code leaderId} the leader of the partition.
+     * An Admin client may learn of a new leader from another broker's metadata before the leader has applied it, and a
+     * request sent to the leader in between is answered NOT_LEADER_OR_FOLLOWER.
+     */
+    static void awaitLeaderKnowsIt(InetSocketAddress broker, String topic, int partition, int leaderId)
+            throws Exception {
+        MetadataRequest request = new MetadataRequest()
+                .setTopics(List.of(new MetadataRequest.MetadataRequestTopic().setName(topic)))
+                .setAllowAutoTopicCreation(false);
+        long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            int seen = -1;
+            try (RawKafkaClient client = new RawKafkaClient(broker)) {
+                MetadataResponse response = (MetadataResponse) client.send(ApiKeys.METADATA, (short) 12, request);
+                for (MetadataResponse.MetadataResponseTopic t : response.topics()) {
+                    for (MetadataResponse.MetadataResponsePartition p : t.partitions()) {
+                        if (t.name().equals(topic) && p.partitionIndex() == partition) {
+                            seen = p.leaderId();
+                        }
+                    }
+                }
+            }
+            if (seen == leaderId) {
+                return;
+            }
+            assertThat(System.nanoTime() - deadlineNs)
+                    .as("broker at %s still names %d the leader of %s-%d", broker, seen, topic, partition)
+                    .isNegative();
+            Thread.sleep(50);
+        }
     }
 
     static List<Integer> ids(List<Node> nodes) {

@@ -1,6 +1,7 @@
 package io.fjord.it.replication;
 
 import static io.fjord.it.replication.ReplicationIT.admin;
+import static io.fjord.it.replication.ReplicationIT.awaitLeaderKnowsIt;
 import static io.fjord.it.replication.ReplicationIT.awaitPartition;
 import static io.fjord.it.replication.ReplicationIT.createTopic;
 import static io.fjord.it.replication.ReplicationIT.ids;
@@ -43,6 +44,7 @@ class TransactionFailoverIT extends QuorumTest {
                     awaitPartition(admin, TOPIC, 0, p -> p.isr().size() == 3);
             int oldLeader = initial.leader().id();
             InetSocketAddress leader = quorum.address(oldLeader);
+            awaitLeaderKnowsIt(leader, TOPIC, 0, oldLeader);
             TxnClients.Producer aborted = TxnClients.newProducer(leader);
             TxnClients.Producer open = TxnClients.newProducer(leader);
             TxnClients.produce(leader, TP, TxnClients.plainBatch("p0"));
