@@ -2,7 +2,6 @@ package io.fjord.broker.partition;
 
 import io.fjord.broker.security.InterBrokerSecurity;
 import io.fjord.broker.security.SaslLogin;
-import io.fjord.broker.security.TlsSettings;
 import io.fjord.common.Errors;
 import io.fjord.protocol.ApiKeys;
 import io.fjord.protocol.ApiMessage;
@@ -20,6 +19,7 @@ import io.fjord.protocol.message.SaslHandshakeResponse;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -27,7 +27,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
-import javax.net.ssl.SSLSocket;
 
 /**
  * A blocking Kafka-protocol connection from this broker to another (the replica fetcher's link to a
@@ -50,10 +49,11 @@ public final class BrokerToBrokerClient implements AutoCloseable {
     private final Map<Short, short[]> versions = new HashMap<>();
     private int nextCorrelationId = 1;
 
-    private BrokerToBrokerClient(Socket socket, int maxResponseBytes, String clientId) throws IOException {
+    private BrokerToBrokerClient(
+            Socket socket, InputStream input, OutputStream output, int maxResponseBytes, String clientId) {
         this.socket = socket;
-        this.in = new DataInputStream(socket.getInputStream());
-        this.out = new BufferedOutputStream(socket.getOutputStream(), 8192);
+        this.in = new DataInputStream(input);
+        this.out = new BufferedOutputStream(output, 8192);
         this.maxResponseBytes = maxResponseBytes;
         this.clientId = clientId;
     }
@@ -91,30 +91,20 @@ public final class BrokerToBrokerClient implements AutoCloseable {
             socket.connect(address, connectTimeoutMs);
             socket.setSoTimeout(socketTimeoutMs);
             socket.setTcpNoDelay(true);
-            if (security.tls() != null) {
-                socket = startTls(socket, address, security.tls());
+            BrokerToBrokerClient client;
+            if (security.tls() == null) {
+                client = new BrokerToBrokerClient(
+                        socket, socket.getInputStream(), socket.getOutputStream(), maxResponseBytes, clientId);
+            } else {
+                EngineStreams tls = EngineStreams.handshake(
+                        socket, security.tls().newClientEngine(address.getHostString(), address.getPort()));
+                client = new BrokerToBrokerClient(socket, tls.input(), tls.output(), maxResponseBytes, clientId);
             }
-            BrokerToBrokerClient client = new BrokerToBrokerClient(socket, maxResponseBytes, clientId);
             client.negotiateVersions();
             if (security.sasl() != null) {
                 client.logIn(security.sasl());
             }
             return client;
-        } catch (IOException | RuntimeException e) {
-            socket.close();
-            throw e;
-        }
-    }
-
-    /** Layers TLS over the connected {@code plain} socket and shakes hands (bounded by the socket's timeout). */
-    private static Socket startTls(Socket plain, InetSocketAddress address, TlsSettings tls) throws IOException {
-        SSLSocket socket = (SSLSocket)
-                tls.context().getSocketFactory().createSocket(plain, address.getHostString(), address.getPort(), true);
-        try {
-            socket.setSSLParameters(tls.clientParameters(socket.getSSLParameters()));
-            socket.setUseClientMode(true);
-            socket.startHandshake();
-            return socket;
         } catch (IOException | RuntimeException e) {
             socket.close();
             throw e;

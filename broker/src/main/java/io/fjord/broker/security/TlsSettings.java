@@ -18,6 +18,7 @@ import java.security.KeyStore;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Supplier;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
@@ -31,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * The TLS side of one SSL or SASL_SSL listener, read once at start-up from Kafka's {@code ssl.*} keys: each key is
  * looked up as {@code listener.name.<listener>.ssl.*} first, then as {@code ssl.*}, then Kafka's default. Builds the
  * {@link SSLEngine} of each accepted connection ({@link #newServerEngine}) and the parameters of this broker's own
- * connections to the listener of another broker ({@link #clientParameters}). Key and trust stores are JKS or PKCS12
+ * connections to the listener of another broker ({@link #newClientEngine}). Key and trust stores are JKS or PKCS12
  * files, or PEM ({@link PemStores}) in a file or in the configuration itself.
  *
  * <p>A setting Fjord cannot honour (a missing key store, a wrong password, an unknown protocol) stops the start with a
@@ -64,31 +65,18 @@ public final class TlsSettings {
     static final String KEYMANAGER_ALGORITHM = "ssl.keymanager.algorithm";
     static final String TRUSTMANAGER_ALGORITHM = "ssl.trustmanager.algorithm";
 
-    private final String listener;
     private static final Logger log = LoggerFactory.getLogger(TlsSettings.class);
 
-    private final SSLContext context;
+    private final String listener;
     private final SslContext server;
-    private final String[] enabledProtocols;
-    private final String[] cipherSuites;
+    private final SslContext client;
     private final ClientAuth clientAuth;
-    private final boolean verifyHostname;
 
-    private TlsSettings(
-            String listener,
-            SSLContext context,
-            SslContext server,
-            String[] enabledProtocols,
-            String[] cipherSuites,
-            ClientAuth clientAuth,
-            boolean verifyHostname) {
+    private TlsSettings(String listener, SslContext server, SslContext client, ClientAuth clientAuth) {
         this.listener = listener;
-        this.context = context;
         this.server = server;
-        this.enabledProtocols = enabledProtocols;
-        this.cipherSuites = cipherSuites;
+        this.client = client;
         this.clientAuth = clientAuth;
-        this.verifyHostname = verifyHostname;
     }
 
     /**
@@ -124,43 +112,48 @@ public final class TlsSettings {
         SSLParameters supported = context.getSupportedSSLParameters();
         requireSupported(lookup.keyOf(ENABLED_PROTOCOLS), protocols, supported.getProtocols());
         requireSupported(lookup.keyOf(CIPHER_SUITES), ciphers, supported.getCipherSuites());
-        SslContext server = serverContext(lookup, keys, trust, protocols, ciphers, auth);
-        return new TlsSettings(listener, context, server, protocols, ciphers, auth, verifyHostname(lookup));
+        SslProvider provider = provider(lookup);
+        SslContext server = build(lookup, provider, protocols, () -> SslContextBuilder.forServer(keys)
+                .trustManager(trust)
+                .protocols(protocols)
+                .ciphers(ciphers.length == 0 ? null : List.of(ciphers))
+                .clientAuth(
+                        switch (auth) {
+                            case REQUIRED -> io.netty.handler.ssl.ClientAuth.REQUIRE;
+                            case REQUESTED -> io.netty.handler.ssl.ClientAuth.OPTIONAL;
+                            case NONE -> io.netty.handler.ssl.ClientAuth.NONE;
+                        }));
+        boolean verifyHostname = verifyHostname(lookup);
+        SslContext client = build(lookup, provider, protocols, () -> SslContextBuilder.forClient()
+                .keyManager(keys)
+                .trustManager(trust)
+                .protocols(protocols)
+                .ciphers(ciphers.length == 0 ? null : List.of(ciphers))
+                .endpointIdentificationAlgorithm(verifyHostname ? "HTTPS" : null));
+        return new TlsSettings(listener, server, client, auth);
     }
 
     /**
-     * The context of the listener's accepted connections: OpenSSL (Netty's BoringSSL build) where its native library
-     * loads, else the JDK's. The broker runs with C1 only, which has no intrinsics for AES and GHASH, so the JDK's
-     * AES-GCM ran in plain Java: 27 MB/s produced and 31 MB/s consumed over TLS against 118 and 431 in the clear
-     * (bench/README, "TLS"). BoringSSL's crypto is native code whatever the JIT.
+     * OpenSSL (Netty's BoringSSL build) where its native library loads, else the JDK's TLS. The broker runs with C1
+     * only, which has no intrinsics for AES and GHASH, so the JDK's AES-GCM ran in plain Java: 27 MB/s produced and
+     * 31 MB/s consumed over TLS against 118 and 431 in the clear (bench/README, "TLS"). BoringSSL's crypto is native
+     * code whatever the JIT.
      */
-    private static SslContext serverContext(
-            Lookup lookup,
-            KeyManagerFactory keys,
-            TrustManagerFactory trust,
-            String[] protocols,
-            String[] ciphers,
-            ClientAuth auth) {
-        SslProvider provider = OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
-        if (provider == SslProvider.JDK) {
-            log.warn(
-                    "TLS on listener {} uses the JDK's crypto, slow under C1 (OpenSSL unavailable: {})",
-                    lookup.listener,
-                    OpenSsl.unavailabilityCause().toString());
+    private static SslProvider provider(Lookup lookup) {
+        if (OpenSsl.isAvailable()) {
+            return SslProvider.OPENSSL;
         }
+        log.warn(
+                "TLS on listener {} uses the JDK's crypto, slow under C1 (OpenSSL unavailable: {})",
+                lookup.listener,
+                String.valueOf(OpenSsl.unavailabilityCause()));
+        return SslProvider.JDK;
+    }
+
+    private static SslContext build(
+            Lookup lookup, SslProvider provider, String[] protocols, Supplier<SslContextBuilder> builder) {
         try {
-            return SslContextBuilder.forServer(keys)
-                    .trustManager(trust)
-                    .sslProvider(provider)
-                    .protocols(protocols)
-                    .ciphers(ciphers.length == 0 ? null : List.of(ciphers))
-                    .clientAuth(
-                            switch (auth) {
-                                case REQUIRED -> io.netty.handler.ssl.ClientAuth.REQUIRE;
-                                case REQUESTED -> io.netty.handler.ssl.ClientAuth.OPTIONAL;
-                                case NONE -> io.netty.handler.ssl.ClientAuth.NONE;
-                            })
-                    .build();
+            return builder.get().sslProvider(provider).build();
         } catch (SSLException | RuntimeException e) {
             throw new ConfigException(
                     lookup.keyOf(ENABLED_PROTOCOLS),
@@ -194,21 +187,13 @@ public final class TlsSettings {
         return server.newEngine(ByteBufAllocator.DEFAULT);
     }
 
-    /** The TLS context, whose socket factory makes this broker's blocking connections to another broker. */
-    public SSLContext context() {
-        return context;
-    }
-
-    /** Applies the enabled protocols, the cipher suites and host name checking to a client socket's parameters. */
-    public SSLParameters clientParameters(SSLParameters parameters) {
-        parameters.setProtocols(enabledProtocols);
-        if (cipherSuites.length > 0) {
-            parameters.setCipherSuites(cipherSuites);
-        }
-        if (verifyHostname) {
-            parameters.setEndpointIdentificationAlgorithm("HTTPS");
-        }
-        return parameters;
+    /**
+     * A client-side engine for this broker's connection to another broker's listener at {@code host}: the other
+     * broker's certificate must be trusted and, unless {@code ssl.endpoint.identification.algorithm} is empty, name
+     * {@code host}.
+     */
+    public SSLEngine newClientEngine(String host, int port) {
+        return client.newEngine(ByteBufAllocator.DEFAULT, host, port);
     }
 
     private static ClientAuth parseClientAuth(String key, String value) {

@@ -13,7 +13,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLParameters;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -129,13 +128,15 @@ class TlsSettingsTest {
     @Test
     void hostNamesAreCheckedUnlessTheAlgorithmIsEmptyAndAnUnknownOneIsRefused() {
         assertThat(TlsSettings.forListener(config(brokerStores()), "SSL")
-                        .clientParameters(new SSLParameters())
+                        .newClientEngine("127.0.0.1", 9093)
+                        .getSSLParameters()
                         .getEndpointIdentificationAlgorithm())
                 .isEqualTo("HTTPS");
         Map<String, String> off = new HashMap<>(brokerStores());
         off.put("ssl.endpoint.identification.algorithm", "");
         assertThat(TlsSettings.forListener(config(off), "SSL")
-                        .clientParameters(new SSLParameters())
+                        .newClientEngine("127.0.0.1", 9093)
+                        .getSSLParameters()
                         .getEndpointIdentificationAlgorithm())
                 .isNull();
         Map<String, String> typo = new HashMap<>(brokerStores());
