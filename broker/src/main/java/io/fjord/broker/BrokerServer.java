@@ -18,6 +18,7 @@ import io.fjord.broker.partition.ReplicaFetcherSettings;
 import io.fjord.broker.partition.ReplicaManager;
 import io.fjord.broker.producer.ProducerIdManager;
 import io.fjord.broker.quota.ReplicationThrottles;
+import io.fjord.broker.security.InterBrokerSecurity;
 import io.fjord.broker.security.ListenerSecurity;
 import io.fjord.broker.security.SaslMechanism;
 import io.fjord.broker.security.ScramMechanism;
@@ -181,13 +182,15 @@ public final class BrokerServer {
                         config.logCleanerIoMaxBytesPerSecond()),
                 PageCacheBudget.forBroker(config.pageCacheBudgetBytes()));
         logManager.startup();
+        // Built once: with TLS between brokers it holds the stores and contexts read from the configuration.
+        InterBrokerSecurity interBroker = new ListenerSecurity(config, Map.of()).interBroker();
         replicaManager = new ReplicaManager(
                 logManager,
                 scheduler,
                 config.nodeId(),
                 time,
                 new Partition.IsrSettings(config.replicaLagTimeMaxMs(), ALTER_PARTITION_RETRY_BACKOFF_MS),
-                ReplicaFetcherSettings.from(config, new ListenerSecurity(config, Map.of()).interBroker()),
+                ReplicaFetcherSettings.from(config, interBroker),
                 (brokerId, items) -> metadataNode.controller().alterPartition(brokerId, items),
                 ReplicationThrottles.from(config, time));
         replicaManager.startup();
@@ -195,7 +198,7 @@ public final class BrokerServer {
         metadataNode = startMetadata();
         metadataNode.loader().installPublisher(new BrokerMetadataPublisher(config, replicaManager, logManager));
         MetadataView metadata =
-                new MetadataView(metadataNode.loader(), config, clusterId, this::advertisedControllerId);
+                new MetadataView(metadataNode.loader(), config, clusterId, this::advertisedControllerId, interBroker);
         ProducerIdManager producerIds = new ProducerIdManager(
                 floor -> metadataNode.controller().allocateProducerIds(config.nodeId(), floor),
                 metadataDir,

@@ -10,7 +10,9 @@ import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.crypto.Cipher;
 import javax.crypto.SecretKeyFactory;
@@ -38,6 +40,21 @@ public record TlsFiles(
         Path trustPem) {
 
     public static final String PASSWORD = "fjord-secret";
+
+    /**
+     * A broker's {@code ssl.*} settings, each key behind {@code prefix} ("" or {@code listener.name.<listener>.}): the
+     * broker's key store and {@code trustStore}, both PKCS12.
+     */
+    public Map<String, String> brokerSettings(String prefix, Path trustStore) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put(prefix + "ssl.keystore.location", brokerKeyStore.toString());
+        settings.put(prefix + "ssl.keystore.password", PASSWORD);
+        settings.put(prefix + "ssl.keystore.type", "PKCS12");
+        settings.put(prefix + "ssl.truststore.location", trustStore.toString());
+        settings.put(prefix + "ssl.truststore.password", PASSWORD);
+        settings.put(prefix + "ssl.truststore.type", "PKCS12");
+        return settings;
+    }
 
     /** Makes the stores in {@code dir} (about a second of {@code keytool} runs). */
     public static TlsFiles create(Path dir) throws IOException, InterruptedException {

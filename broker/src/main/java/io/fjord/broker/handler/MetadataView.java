@@ -24,13 +24,26 @@ public final class MetadataView implements TopicResolver {
     private final IntSupplier controllerId;
     private final InterBrokerSecurity interBrokerSecurity;
 
-    /** @param controllerId the active controller's id as this node knows it, -1 when none is known */
+    /** A view whose inter-broker security is read from {@code config}. */
     public MetadataView(MetadataLoader loader, BrokerConfig config, String clusterId, IntSupplier controllerId) {
+        this(loader, config, clusterId, controllerId, new ListenerSecurity(config, Map.of()).interBroker());
+    }
+
+    /**
+     * @param controllerId the active controller's id as this node knows it, -1 when none is known
+     * @param interBrokerSecurity how this broker connects to the others, as the broker built it once from {@code config}
+     */
+    public MetadataView(
+            MetadataLoader loader,
+            BrokerConfig config,
+            String clusterId,
+            IntSupplier controllerId,
+            InterBrokerSecurity interBrokerSecurity) {
         this.loader = loader;
         this.config = config;
         this.clusterId = clusterId;
         this.controllerId = controllerId;
-        this.interBrokerSecurity = new ListenerSecurity(config, Map.of()).interBroker();
+        this.interBrokerSecurity = interBrokerSecurity;
     }
 
     public MetadataImage image() {

@@ -92,6 +92,8 @@ public final class TlsSettings {
                 sasl ? BrokerConfig.listenerPrefix(listener) + CLIENT_AUTH : lookup.keyOf(CLIENT_AUTH),
                 authValue == null ? "none" : authValue);
         String protocol = lookup.get(PROTOCOL, "TLSv1.3");
+        // The JDK's context checks the stores, ssl.protocol and the names of protocols and suites, whichever engine
+        // (OpenSSL or the JDK's) then serves: its errors name the key, where OpenSSL's would not.
         SSLContext context;
         try {
             context = SSLContext.getInstance(protocol);

@@ -39,21 +39,8 @@ class EngineStreamsTest {
     }
 
     private static TlsSettings clientSide(Map<String, String> extra) {
-        Map<String, String> props = new HashMap<>(Map.of(
-                "listeners",
-                "SSL://127.0.0.1:9093",
-                "ssl.keystore.location",
-                files.brokerKeyStore().toString(),
-                "ssl.keystore.password",
-                TlsFiles.PASSWORD,
-                "ssl.keystore.type",
-                "PKCS12",
-                "ssl.truststore.location",
-                files.brokerOnlyTrustStore().toString(),
-                "ssl.truststore.password",
-                TlsFiles.PASSWORD,
-                "ssl.truststore.type",
-                "PKCS12"));
+        Map<String, String> props = new HashMap<>(files.brokerSettings("", files.brokerOnlyTrustStore()));
+        props.put("listeners", "SSL://127.0.0.1:9093");
         props.putAll(extra);
         return TlsSettings.forListener(BrokerConfig.parse(props), "SSL");
     }

@@ -37,19 +37,7 @@ class TlsSettingsTest {
     }
 
     private static Map<String, String> brokerStores() {
-        return Map.of(
-                "ssl.keystore.location",
-                files.brokerKeyStore().toString(),
-                "ssl.keystore.password",
-                TlsFiles.PASSWORD,
-                "ssl.keystore.type",
-                "PKCS12",
-                "ssl.truststore.location",
-                files.trustStore().toString(),
-                "ssl.truststore.password",
-                TlsFiles.PASSWORD,
-                "ssl.truststore.type",
-                "PKCS12");
+        return files.brokerSettings("", files.trustStore());
     }
 
     /** The engine's protocols, without OpenSSL's SSLv2Hello (a hello format, not a protocol it speaks). */

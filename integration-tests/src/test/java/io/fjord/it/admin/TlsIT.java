@@ -87,13 +87,7 @@ public class TlsIT {
         settings.put("inter.broker.listener.name", "OPEN");
         for (String listener : List.of("secure", "mutual", "login")) {
             // Per listener: the PEM listener's stores may not inherit a store password (Kafka refuses one).
-            String prefix = "listener.name." + listener + ".";
-            settings.put(prefix + "ssl.keystore.location", tls.brokerKeyStore().toString());
-            settings.put(prefix + "ssl.keystore.password", TlsFiles.PASSWORD);
-            settings.put(prefix + "ssl.keystore.type", "PKCS12");
-            settings.put(prefix + "ssl.truststore.location", tls.trustStore().toString());
-            settings.put(prefix + "ssl.truststore.password", TlsFiles.PASSWORD);
-            settings.put(prefix + "ssl.truststore.type", "PKCS12");
+            settings.putAll(tls.brokerSettings("listener.name." + listener + ".", tls.trustStore()));
         }
         settings.put("listener.name.mutual.ssl.client.auth", "required");
         settings.put("listener.name.login.sasl.enabled.mechanisms", "PLAIN");

@@ -134,21 +134,8 @@ class MultipleListenersIT {
     @Test
     void brokersReachEachOtherOverTls() throws Exception {
         TlsFiles tls = TlsFiles.create(dir.resolve("tls"));
-        Map<String, String> brokerTls = Map.of(
-                "ssl.keystore.location",
-                tls.brokerKeyStore().toString(),
-                "ssl.keystore.password",
-                TlsFiles.PASSWORD,
-                "ssl.keystore.type",
-                "PKCS12",
-                "ssl.truststore.location",
-                tls.trustStore().toString(),
-                "ssl.truststore.password",
-                TlsFiles.PASSWORD,
-                "ssl.truststore.type",
-                "PKCS12",
-                "ssl.client.auth",
-                "required");
+        Map<String, String> brokerTls = new LinkedHashMap<>(tls.brokerSettings("", tls.trustStore()));
+        brokerTls.put("ssl.client.auth", "required");
         Properties clientTls = new Properties();
         clientTls.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SSL");
         clientTls.put(
