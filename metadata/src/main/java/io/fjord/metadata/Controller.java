@@ -202,6 +202,18 @@ public final class Controller implements ControllerApi, MetadataListener, AutoCl
         return write("alterUserScramCredentials", image -> logic.alterUserScramCredentials(image, toDelete, toUpsert));
     }
 
+    @Override
+    public CompletableFuture<List<AclCreationResult>> createAcls(List<AclBinding> acls) {
+        List<AclBinding> request = List.copyOf(acls);
+        return write("createAcls", image -> logic.createAcls(image, request));
+    }
+
+    @Override
+    public CompletableFuture<List<AclDeletionResult>> deleteAcls(List<AclFilter> filters) {
+        List<AclFilter> request = List.copyOf(filters);
+        return write("deleteAcls", image -> logic.deleteAcls(image, request));
+    }
+
     private <T> CompletableFuture<T> write(String name, Function<MetadataImage, ControllerResult<T>> op) {
         return this.<T>writeCommitted(name, op).thenApply(Committed::response);
     }

@@ -121,6 +121,22 @@ public interface ControllerApi {
         return unsupported("AlterUserScramCredentials");
     }
 
+    /**
+     * Creates ACLs (Kafka's CreateAcls), decided as one batch: one result per ACL, in request order (see {@link
+     * AclControl} for the errors).
+     */
+    default CompletableFuture<List<AclCreationResult>> createAcls(List<AclBinding> acls) {
+        return unsupported("CreateAcls");
+    }
+
+    /**
+     * Deletes the ACLs each filter matches (Kafka's DeleteAcls), decided as one batch: one result per filter, in
+     * request order, each with the ACLs it deleted.
+     */
+    default CompletableFuture<List<AclDeletionResult>> deleteAcls(List<AclFilter> filters) {
+        return unsupported("DeleteAcls");
+    }
+
     private static <T> CompletableFuture<T> unsupported(String what) {
         return CompletableFuture.failedFuture(
                 new ApiException(io.fjord.common.Errors.UNSUPPORTED_VERSION, what + " is not implemented yet"));

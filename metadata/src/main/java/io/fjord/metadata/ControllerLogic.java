@@ -9,7 +9,7 @@ import java.util.random.RandomGenerator;
 /**
  * The controller's decisions as pure functions of an image: what a CreateTopics, DeleteTopics,
  * CreatePartitions, IncrementalAlterConfigs, broker registration, fencing, controlled shutdown,
- * AlterPartition, ElectLeaders, reassignment, AllocateProducerIds or AlterUserScramCredentials request writes and answers. Given the same image,
+ * AlterPartition, ElectLeaders, reassignment, AllocateProducerIds, AlterUserScramCredentials, CreateAcls or DeleteAcls request writes and answers. Given the same image,
  * config, validator and random sequence, every call returns the same records, so a replicated state
  * machine may run it on every node (fjord-raft does, seeding {@code random} from the request). {@link
  * Controller} uses the same rules on a single node.
@@ -22,12 +22,14 @@ public final class ControllerLogic {
     private final ConfigurationControl configuration;
     private final BrokerLifecycleControl lifecycle;
     private final ReassignmentControl reassignment;
+    private final RandomGenerator random;
 
     public ControllerLogic(ControllerConfig config, ConfigValidator validator, RandomGenerator random) {
         this.replication = new ReplicationControl(config, validator, random);
         this.configuration = new ConfigurationControl(validator, config.maxRecordsPerRequest());
         this.lifecycle = new BrokerLifecycleControl(config);
         this.reassignment = new ReassignmentControl(config);
+        this.random = random;
     }
 
     public ControllerResult<List<CreateTopicResult>> createTopics(
@@ -121,6 +123,16 @@ public final class ControllerLogic {
     public ControllerResult<List<ScramCredentialResult>> alterUserScramCredentials(
             MetadataImage image, List<ScramCredentialDeletion> deletions, List<ScramCredentialUpsertion> upsertions) {
         return ScramControl.alterUserScramCredentials(image, deletions, upsertions);
+    }
+
+    /** See {@link ControllerApi#createAcls}; the new ACLs' ids come from the random. */
+    public ControllerResult<List<AclCreationResult>> createAcls(MetadataImage image, List<AclBinding> acls) {
+        return AclControl.createAcls(image, acls, random);
+    }
+
+    /** See {@link ControllerApi#deleteAcls}. */
+    public ControllerResult<List<AclDeletionResult>> deleteAcls(MetadataImage image, List<AclFilter> filters) {
+        return AclControl.deleteAcls(image, filters);
     }
 
     /** See {@link ControllerApi#controlledShutdown}. */

@@ -4,6 +4,7 @@ import io.fjord.common.Uuid;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
@@ -30,6 +31,8 @@ public final class MetadataDelta {
     private final Map<ScramAlgorithm, Map<String, ScramCredential>> changedScram = new EnumMap<>(ScramAlgorithm.class);
 
     private final Set<String> changedScramUsers = new TreeSet<>();
+    /** Every ACL after the records replayed so far, once one was created or deleted; else null. */
+    private Map<Uuid, AclBinding> changedAcls;
 
     public MetadataDelta(MetadataImage image) {
         this.image = image;
@@ -74,6 +77,15 @@ public final class MetadataDelta {
                         + r.mechanism().mechanismName() + " credential");
             }
             changedScramUsers.add(r.name());
+        } else if (record instanceof AccessControlEntryRecord r) {
+            if (acls().putIfAbsent(r.id(), r.acl()) != null) {
+                throw new IllegalStateException("AccessControlEntryRecord reuses the id " + r.id());
+            }
+        } else if (record instanceof RemoveAccessControlEntryRecord r) {
+            // The controller only deletes what exists: anything else is a bug.
+            if (acls().remove(r.id()) == null) {
+                throw new IllegalStateException("RemoveAccessControlEntryRecord of unknown ACL id " + r.id());
+            }
         } else if (!(record instanceof NoOpRecord)) {
             throw new IllegalStateException("no replay for " + record);
         }
@@ -92,6 +104,18 @@ public final class MetadataDelta {
     /** The producer id mark as of the records replayed so far. */
     public ProducerIdsImage producerIds() {
         return producerIds != null ? producerIds : image.producerIds();
+    }
+
+    private Map<Uuid, AclBinding> acls() {
+        if (changedAcls == null) {
+            changedAcls = new LinkedHashMap<>(image.acls().all());
+        }
+        return changedAcls;
+    }
+
+    /** Whether an ACL was created or deleted in this delta. */
+    public boolean aclsChanged() {
+        return changedAcls != null;
     }
 
     private Map<String, ScramCredential> scramFor(ScramAlgorithm mechanism) {
@@ -121,7 +145,14 @@ public final class MetadataDelta {
             throw new IllegalArgumentException(
                     "offset " + offset + " is before the base image's offset " + image.offset());
         }
-        return new MetadataImage(offset, topics.apply(), applyConfigs(), applyCluster(), producerIds(), applyScram());
+        return new MetadataImage(
+                offset,
+                topics.apply(),
+                applyConfigs(),
+                applyCluster(),
+                producerIds(),
+                applyScram(),
+                changedAcls == null ? image.acls() : new AclsImage(changedAcls));
     }
 
     private ConfigurationsImage applyConfigs() {
@@ -189,6 +220,7 @@ public final class MetadataDelta {
                 && changedConfigs.isEmpty()
                 && changedBrokers.isEmpty()
                 && producerIds == null
-                && changedScram.isEmpty();
+                && changedScram.isEmpty()
+                && changedAcls == null;
     }
 }

@@ -7,7 +7,7 @@ import java.util.Objects;
 
 /**
  * The cluster's metadata as of one log offset: topics (with partitions), explicit configs, brokers,
- * the producer id high-water mark and the users' SCRAM credentials.
+ * the producer id high-water mark, the users' SCRAM credentials and the ACLs.
  * An image is never modified; the next one is built by a {@link MetadataDelta} and swapped in, so any
  * thread may read an image it holds without locks.
  *
@@ -19,7 +19,8 @@ public record MetadataImage(
         ConfigurationsImage configs,
         ClusterImage cluster,
         ProducerIdsImage producerIds,
-        ScramImage scram) {
+        ScramImage scram,
+        AclsImage acls) {
 
     public static final MetadataImage EMPTY = new MetadataImage(
             -1L,
@@ -27,7 +28,8 @@ public record MetadataImage(
             ConfigurationsImage.EMPTY,
             ClusterImage.EMPTY,
             ProducerIdsImage.EMPTY,
-            ScramImage.EMPTY);
+            ScramImage.EMPTY,
+            AclsImage.EMPTY);
 
     public MetadataImage {
         Objects.requireNonNull(topics, "topics");
@@ -35,6 +37,7 @@ public record MetadataImage(
         Objects.requireNonNull(cluster, "cluster");
         Objects.requireNonNull(producerIds, "producerIds");
         Objects.requireNonNull(scram, "scram");
+        Objects.requireNonNull(acls, "acls");
     }
 
     public boolean isEmpty() {
@@ -42,12 +45,13 @@ public record MetadataImage(
                 && configs.all().isEmpty()
                 && cluster.brokers().isEmpty()
                 && producerIds.isEmpty()
-                && scram.isEmpty();
+                && scram.isEmpty()
+                && acls.isEmpty();
     }
 
     /**
      * Records that rebuild this image when replayed onto {@link #EMPTY}: brokers, then each topic with its
-     * partitions, then configs, then the producer id mark, then the SCRAM credentials. The base of snapshots and of catching up a newly installed publisher.
+     * partitions, then configs, then the producer id mark, then the SCRAM credentials, then the ACLs. The base of snapshots and of catching up a newly installed publisher.
      */
     public List<MetadataRecord> toRecords() {
         List<MetadataRecord> records = new ArrayList<>();
@@ -67,6 +71,7 @@ public record MetadataImage(
             records.add(producerIds.toRecord());
         }
         scram.appendRecords(records);
+        acls.appendRecords(records);
         return records;
     }
 }

@@ -17,4 +17,6 @@ public sealed interface MetadataRecord
                 ProducerIdsRecord,
                 UserScramCredentialRecord,
                 RemoveUserScramCredentialRecord,
+                AccessControlEntryRecord,
+                RemoveAccessControlEntryRecord,
                 NoOpRecord {}

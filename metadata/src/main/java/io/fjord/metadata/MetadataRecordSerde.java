@@ -46,6 +46,8 @@ public final class MetadataRecordSerde {
     public static final int PRODUCER_IDS_TYPE = 15;
     public static final int NO_OP_TYPE = 20;
     public static final int REMOVE_USER_SCRAM_CREDENTIAL_TYPE = 22;
+    public static final int ACCESS_CONTROL_ENTRY_TYPE = 23;
+    public static final int REMOVE_ACCESS_CONTROL_ENTRY_TYPE = 24;
 
     /**
      * The highest version of record type {@code type} this code reads and writes: RegisterBroker v1 adds
@@ -54,7 +56,9 @@ public final class MetadataRecordSerde {
      * int32 broker id as a zig-zag varint, then broker epoch and next producer id as 8-byte big-endian longs;
      * UserScramCredential, Kafka's type 11: name string, mechanism as Kafka's type byte, salt, StoredKey and ServerKey
      * as byte arrays, iterations as a zig-zag varint; RemoveUserScramCredential, Kafka's type 22: name, mechanism
-     * byte). Older versions still read
+     * byte; AccessControlEntry, Kafka's type 23: id, then resource type byte, resource name, pattern type byte,
+     * principal, host, operation byte and permission byte, the bytes Kafka's codes; RemoveAccessControlEntry, Kafka's
+     * type 24: id). Older versions still read
      * (the new fields take their defaults: not in controlled shutdown, no reassignment, unchanged).
      */
     public static int currentVersion(int type) {
@@ -134,6 +138,20 @@ public final class MetadataRecordSerde {
             out.header(REMOVE_USER_SCRAM_CREDENTIAL_TYPE);
             out.string(r.name());
             out.bytes.write(r.mechanism().type());
+        } else if (record instanceof AccessControlEntryRecord r) {
+            out.header(ACCESS_CONTROL_ENTRY_TYPE);
+            out.uuid(r.id());
+            AclBinding acl = r.acl();
+            out.bytes.write(acl.resourceType().code());
+            out.string(acl.resourceName());
+            out.bytes.write(acl.patternType().code());
+            out.string(acl.principal());
+            out.string(acl.host());
+            out.bytes.write(acl.operation().code());
+            out.bytes.write(acl.permission().code());
+        } else if (record instanceof RemoveAccessControlEntryRecord r) {
+            out.header(REMOVE_ACCESS_CONTROL_ENTRY_TYPE);
+            out.uuid(r.id());
         } else if (record instanceof NoOpRecord) {
             out.header(NO_OP_TYPE);
         } else {
@@ -197,11 +215,33 @@ public final class MetadataRecordSerde {
                                 in.varint()));
             case REMOVE_USER_SCRAM_CREDENTIAL_TYPE:
                 return new RemoveUserScramCredentialRecord(in.nonNullString("user name"), readScramMechanism(in));
+            case ACCESS_CONTROL_ENTRY_TYPE:
+                return readAccessControlEntry(in);
+            case REMOVE_ACCESS_CONTROL_ENTRY_TYPE:
+                return new RemoveAccessControlEntryRecord(in.uuid());
             case NO_OP_TYPE:
                 return new NoOpRecord();
             default:
                 throw new MalformedMetadataRecordException("unknown metadata record type id " + type);
         }
+    }
+
+    /** An ACL as {@link AclControl} stores it: no code this broker does not know, no filter-only value. */
+    private static AccessControlEntryRecord readAccessControlEntry(Reader in) {
+        Uuid id = in.uuid();
+        AclBinding acl = new AclBinding(
+                AclResourceType.forCode(in.readByte()),
+                in.nonNullString("resource name"),
+                AclPatternType.forCode(in.readByte()),
+                in.nonNullString("principal"),
+                in.nonNullString("host"),
+                AclOperation.forCode(in.readByte()),
+                AclPermission.forCode(in.readByte()));
+        String invalid = AclControl.invalidReason(acl);
+        if (invalid != null) {
+            throw new MalformedMetadataRecordException("invalid ACL " + acl + ": " + invalid);
+        }
+        return new AccessControlEntryRecord(id, acl);
     }
 
     private static RegisterBrokerRecord readRegisterBroker(Reader in, int version) {

@@ -4,6 +4,14 @@ import io.fjord.common.ApiException;
 import io.fjord.common.Errors;
 import io.fjord.common.TopicPartition;
 import io.fjord.common.Uuid;
+import io.fjord.metadata.AclBinding;
+import io.fjord.metadata.AclCreationResult;
+import io.fjord.metadata.AclDeletionResult;
+import io.fjord.metadata.AclFilter;
+import io.fjord.metadata.AclOperation;
+import io.fjord.metadata.AclPatternType;
+import io.fjord.metadata.AclPermission;
+import io.fjord.metadata.AclResourceType;
 import io.fjord.metadata.AlterConfigOp;
 import io.fjord.metadata.AlterConfigsResource;
 import io.fjord.metadata.AlterConfigsResult;
@@ -38,8 +46,10 @@ import io.fjord.raft.MetadataCommand.AlterUserScramCredentials;
 import io.fjord.raft.MetadataCommand.AppendRecords;
 import io.fjord.raft.MetadataCommand.Barrier;
 import io.fjord.raft.MetadataCommand.ControlledShutdown;
+import io.fjord.raft.MetadataCommand.CreateAcls;
 import io.fjord.raft.MetadataCommand.CreatePartitions;
 import io.fjord.raft.MetadataCommand.CreateTopics;
+import io.fjord.raft.MetadataCommand.DeleteAcls;
 import io.fjord.raft.MetadataCommand.DeleteTopics;
 import io.fjord.raft.MetadataCommand.ElectLeaders;
 import io.fjord.raft.MetadataCommand.RegisterBroker;
@@ -99,6 +109,13 @@ final class CommandCodec {
     static final byte ALTER_USER_SCRAM_CREDENTIALS_KIND = 13;
     /** The legacy AlterConfigs: coded as ALTER_CONFIGS_KIND, with replace semantics. */
     static final byte LEGACY_ALTER_CONFIGS_KIND = 14;
+    /**
+     * A seed int64, then the ACLs as an int32 count and, each, resource type byte, resource name string, pattern type
+     * byte, principal and host strings, operation and permission bytes (Kafka's codes).
+     */
+    static final byte CREATE_ACLS_KIND = 15;
+    /** The filters as an int32 count and, each, coded as an ACL of CREATE_ACLS_KIND whose strings may be null. */
+    static final byte DELETE_ACLS_KIND = 16;
     /** The only read-only query: a broker heartbeat, answered by the leader without a log entry. */
     static final byte HEARTBEAT_QUERY_KIND = 100;
     /** The leader's view of the quorum (Kafka's DescribeQuorum), a read-only query with no payload. */
@@ -215,6 +232,22 @@ final class CommandCodec {
                 out.writeString(u.name()).writeByte(u.mechanism()).writeInt(u.iterations());
                 out.writeBytes(u.salt()).writeBytes(u.storedKey()).writeBytes(u.serverKey());
             }
+        } else if (command instanceof CreateAcls c) {
+            out.writeByte(CREATE_ACLS_KIND)
+                    .writeLong(c.seed())
+                    .writeInt(c.acls().size());
+            for (AclBinding acl : c.acls()) {
+                writeAcl(out, acl);
+            }
+        } else if (command instanceof DeleteAcls c) {
+            out.writeByte(DELETE_ACLS_KIND).writeInt(c.filters().size());
+            for (AclFilter f : c.filters()) {
+                out.writeByte(f.resourceType().code())
+                        .writeString(f.resourceName())
+                        .writeByte(f.patternType().code());
+                out.writeString(f.principal()).writeString(f.host());
+                out.writeByte(f.operation().code()).writeByte(f.permission().code());
+            }
         } else if (command instanceof Barrier c) {
             out.writeByte(BARRIER_KIND).writeInt(c.nodeId());
         } else {
@@ -298,6 +331,10 @@ final class CommandCodec {
                 return new AllocateProducerIds(in.readInt(), in.readLong());
             case ALTER_USER_SCRAM_CREDENTIALS_KIND:
                 return decodeAlterUserScramCredentials(in);
+            case CREATE_ACLS_KIND:
+                return decodeCreateAcls(in);
+            case DELETE_ACLS_KIND:
+                return decodeDeleteAcls(in);
             case BARRIER_KIND:
                 return new Barrier(in.readInt());
             default:
@@ -318,6 +355,104 @@ final class CommandCodec {
                     in.readString(), in.readByte(), in.readInt(), in.readBytes(), in.readBytes(), in.readBytes()));
         }
         return new AlterUserScramCredentials(deletions, upsertions);
+    }
+
+    private static WireWriter writeAcl(WireWriter out, AclBinding acl) {
+        out.writeByte(acl.resourceType().code())
+                .writeString(acl.resourceName())
+                .writeByte(acl.patternType().code());
+        out.writeString(acl.principal()).writeString(acl.host());
+        return out.writeByte(acl.operation().code()).writeByte(acl.permission().code());
+    }
+
+    /** An ACL or filter takes at least 16 bytes: four bytes and three string lengths. */
+    private static final int MIN_ACL_BYTES = 16;
+
+    private static AclBinding readAcl(WireReader in) {
+        AclResourceType resourceType = AclResourceType.forCode(in.readByte());
+        String name = in.readString();
+        AclPatternType patternType = AclPatternType.forCode(in.readByte());
+        String principal = in.readString();
+        String host = in.readString();
+        return new AclBinding(
+                resourceType,
+                name,
+                patternType,
+                principal,
+                host,
+                AclOperation.forCode(in.readByte()),
+                AclPermission.forCode(in.readByte()));
+    }
+
+    private static CreateAcls decodeCreateAcls(WireReader in) {
+        long seed = in.readLong();
+        int count = in.readCount(MIN_ACL_BYTES);
+        List<AclBinding> acls = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            acls.add(readAcl(in));
+        }
+        return new CreateAcls(seed, acls);
+    }
+
+    private static DeleteAcls decodeDeleteAcls(WireReader in) {
+        int count = in.readCount(MIN_ACL_BYTES);
+        List<AclFilter> filters = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            AclResourceType resourceType = AclResourceType.forCode(in.readByte());
+            String name = in.readString();
+            AclPatternType patternType = AclPatternType.forCode(in.readByte());
+            String principal = in.readString();
+            String host = in.readString();
+            filters.add(new AclFilter(
+                    resourceType,
+                    name,
+                    patternType,
+                    principal,
+                    host,
+                    AclOperation.forCode(in.readByte()),
+                    AclPermission.forCode(in.readByte())));
+        }
+        return new DeleteAcls(filters);
+    }
+
+    /** Per-ACL results, each as int16 error code and message string. */
+    static byte[] createAclsReply(List<AclCreationResult> results) {
+        WireWriter out = okReply().writeInt(results.size());
+        for (AclCreationResult r : results) {
+            out.writeShort(r.error().code()).writeString(r.message());
+        }
+        return out.toByteArray();
+    }
+
+    static List<AclCreationResult> decodeCreateAclsReply(byte[] reply) {
+        return decodeListReply(reply, 6, in -> new AclCreationResult(Errors.forCode(in.readShort()), in.readString()));
+    }
+
+    /** Per-filter results, each as int16 error code, message string and the deleted ACLs (int32 count, then each). */
+    static byte[] deleteAclsReply(List<AclDeletionResult> results) {
+        WireWriter out = okReply().writeInt(results.size());
+        for (AclDeletionResult r : results) {
+            out.writeShort(r.error().code())
+                    .writeString(r.message())
+                    .writeInt(r.deleted().size());
+            for (AclBinding acl : r.deleted()) {
+                writeAcl(out, acl);
+            }
+        }
+        return out.toByteArray();
+    }
+
+    static List<AclDeletionResult> decodeDeleteAclsReply(byte[] reply) {
+        return decodeListReply(reply, 10, in -> {
+            Errors error = Errors.forCode(in.readShort());
+            String message = in.readString();
+            int count = in.readCount(MIN_ACL_BYTES);
+            List<AclBinding> deleted = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                deleted.add(readAcl(in));
+            }
+            return new AclDeletionResult(error, message, deleted);
+        });
     }
 
     /** Per-user results, each as user string, int16 error code and message string. */

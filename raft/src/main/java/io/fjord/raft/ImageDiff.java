@@ -1,12 +1,14 @@
 package io.fjord.raft;
 
 import io.fjord.common.Uuid;
+import io.fjord.metadata.AccessControlEntryRecord;
 import io.fjord.metadata.BrokerRegistration;
 import io.fjord.metadata.ConfigRecord;
 import io.fjord.metadata.ConfigResource;
 import io.fjord.metadata.MetadataImage;
 import io.fjord.metadata.MetadataRecord;
 import io.fjord.metadata.PartitionRegistration;
+import io.fjord.metadata.RemoveAccessControlEntryRecord;
 import io.fjord.metadata.RemoveTopicRecord;
 import io.fjord.metadata.RemoveUserScramCredentialRecord;
 import io.fjord.metadata.ScramAlgorithm;
@@ -64,6 +66,16 @@ final class ImageDiff {
             records.add(to.producerIds().toRecord());
         }
         addChangedScramCredentials(from.scram(), to.scram(), records);
+        for (Uuid id : from.acls().all().keySet()) {
+            if (!to.acls().all().containsKey(id)) {
+                records.add(new RemoveAccessControlEntryRecord(id));
+            }
+        }
+        to.acls().all().forEach((id, acl) -> {
+            if (!from.acls().all().containsKey(id)) {
+                records.add(new AccessControlEntryRecord(id, acl));
+            }
+        });
         return records;
     }
 

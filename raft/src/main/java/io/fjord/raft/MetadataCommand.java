@@ -2,6 +2,8 @@ package io.fjord.raft;
 
 import io.fjord.common.TopicPartition;
 import io.fjord.common.Uuid;
+import io.fjord.metadata.AclBinding;
+import io.fjord.metadata.AclFilter;
 import io.fjord.metadata.AlterConfigsResource;
 import io.fjord.metadata.AlterPartitionItem;
 import io.fjord.metadata.ControllerConfig;
@@ -135,6 +137,20 @@ sealed interface MetadataCommand {
         public AlterUserScramCredentials {
             deletions = List.copyOf(deletions);
             upsertions = List.copyOf(upsertions);
+        }
+    }
+
+    /** CreateAcls; the new ACLs' ids are drawn from {@code seed}. */
+    record CreateAcls(long seed, List<AclBinding> acls) implements MetadataCommand {
+        public CreateAcls {
+            acls = List.copyOf(acls);
+        }
+    }
+
+    /** DeleteAcls: the ACLs each filter matches, decided against the image at this entry. */
+    record DeleteAcls(List<AclFilter> filters) implements MetadataCommand {
+        public DeleteAcls {
+            filters = List.copyOf(filters);
         }
     }
 

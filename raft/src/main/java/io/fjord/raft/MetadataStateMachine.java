@@ -21,8 +21,10 @@ import io.fjord.raft.MetadataCommand.AlterUserScramCredentials;
 import io.fjord.raft.MetadataCommand.AppendRecords;
 import io.fjord.raft.MetadataCommand.Barrier;
 import io.fjord.raft.MetadataCommand.ControlledShutdown;
+import io.fjord.raft.MetadataCommand.CreateAcls;
 import io.fjord.raft.MetadataCommand.CreatePartitions;
 import io.fjord.raft.MetadataCommand.CreateTopics;
+import io.fjord.raft.MetadataCommand.DeleteAcls;
 import io.fjord.raft.MetadataCommand.DeleteTopics;
 import io.fjord.raft.MetadataCommand.ElectLeaders;
 import io.fjord.raft.MetadataCommand.RegisterBroker;
@@ -510,6 +512,12 @@ final class MetadataStateMachine extends BaseStateMachine {
             return commit(
                     logic().alterUserScramCredentials(image, c.deletions(), c.upsertions()),
                     CommandCodec::scramCredentialsReply);
+        } else if (command instanceof CreateAcls c) {
+            return commit(
+                    logic(ControllerConfig.DEFAULT, c.seed()).createAcls(image, c.acls()),
+                    CommandCodec::createAclsReply);
+        } else if (command instanceof DeleteAcls c) {
+            return commit(logic().deleteAcls(image, c.filters()), CommandCodec::deleteAclsReply);
         } else if (command instanceof Barrier c) {
             if (c.nodeId() == nodeId) {
                 markCaughtUp();
@@ -552,7 +560,7 @@ final class MetadataStateMachine extends BaseStateMachine {
 
     /**
      * For the decisions that read no controller setting and draw no random number (DeleteTopics,
-     * AlterPartition, ElectLeaders, AllocateProducerIds, AlterUserScramCredentials), which is why their commands carry neither.
+     * AlterPartition, ElectLeaders, AllocateProducerIds, AlterUserScramCredentials, DeleteAcls), which is why their commands carry neither.
      */
     private ControllerLogic logic() {
         return logic(ControllerConfig.DEFAULT, 0L);

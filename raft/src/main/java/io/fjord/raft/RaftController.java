@@ -4,6 +4,10 @@ import io.fjord.common.ApiException;
 import io.fjord.common.Errors;
 import io.fjord.common.TopicPartition;
 import io.fjord.common.Uuid;
+import io.fjord.metadata.AclBinding;
+import io.fjord.metadata.AclCreationResult;
+import io.fjord.metadata.AclDeletionResult;
+import io.fjord.metadata.AclFilter;
 import io.fjord.metadata.AlterConfigsResource;
 import io.fjord.metadata.AlterConfigsResult;
 import io.fjord.metadata.AlterPartitionItem;
@@ -30,8 +34,10 @@ import io.fjord.raft.MetadataCommand.AlterPartition;
 import io.fjord.raft.MetadataCommand.AlterPartitionReassignments;
 import io.fjord.raft.MetadataCommand.AlterUserScramCredentials;
 import io.fjord.raft.MetadataCommand.ControlledShutdown;
+import io.fjord.raft.MetadataCommand.CreateAcls;
 import io.fjord.raft.MetadataCommand.CreatePartitions;
 import io.fjord.raft.MetadataCommand.CreateTopics;
+import io.fjord.raft.MetadataCommand.DeleteAcls;
 import io.fjord.raft.MetadataCommand.DeleteTopics;
 import io.fjord.raft.MetadataCommand.ElectLeaders;
 import io.fjord.raft.MetadataCommand.RegisterBroker;
@@ -174,6 +180,18 @@ public final class RaftController implements ControllerApi, AutoCloseable {
     public CompletableFuture<List<ScramCredentialResult>> alterUserScramCredentials(
             List<ScramCredentialDeletion> deletions, List<ScramCredentialUpsertion> upsertions) {
         return call(new AlterUserScramCredentials(deletions, upsertions), CommandCodec::decodeScramCredentialsReply);
+    }
+
+    /** Decided in the log like every request; the new ACLs' ids come from a seed drawn here. */
+    @Override
+    public CompletableFuture<List<AclCreationResult>> createAcls(List<AclBinding> acls) {
+        return call(new CreateAcls(nextSeed(), acls), CommandCodec::decodeCreateAclsReply);
+    }
+
+    /** Decided in the log like every request, against the ACLs as of its entry. */
+    @Override
+    public CompletableFuture<List<AclDeletionResult>> deleteAcls(List<AclFilter> filters) {
+        return call(new DeleteAcls(filters), CommandCodec::decodeDeleteAclsReply);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.fjord.broker.handler;
 
+import io.fjord.broker.security.Authorizer;
 import io.fjord.broker.security.InterBrokerSecurity;
 import io.fjord.broker.security.ListenerSecurity;
 import io.fjord.common.Uuid;
@@ -14,7 +15,7 @@ import java.util.function.IntSupplier;
 
 /**
  * What the handlers read of the cluster metadata: the current image (lock-free), topic name/id lookups,
- * and this broker's identity. Thread-safe.
+ * this broker's identity and the authorizer that reads the image's ACLs. Thread-safe.
  */
 public final class MetadataView implements TopicResolver {
 
@@ -23,6 +24,7 @@ public final class MetadataView implements TopicResolver {
     private final String clusterId;
     private final IntSupplier controllerId;
     private final InterBrokerSecurity interBrokerSecurity;
+    private final Authorizer authorizer;
 
     /** A view whose inter-broker security is read from {@code config}. */
     public MetadataView(MetadataLoader loader, BrokerConfig config, String clusterId, IntSupplier controllerId) {
@@ -44,6 +46,12 @@ public final class MetadataView implements TopicResolver {
         this.clusterId = clusterId;
         this.controllerId = controllerId;
         this.interBrokerSecurity = interBrokerSecurity;
+        this.authorizer = Authorizer.of(config, () -> loader.image().acls());
+    }
+
+    /** Who may do what: the ACLs of the current image, or everything when no authorizer is configured. */
+    public Authorizer authorizer() {
+        return authorizer;
     }
 
     public MetadataImage image() {

@@ -13,6 +13,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -58,6 +60,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private final int maxInFlight;
     private final ArrayDeque<PendingResponse> inFlight = new ArrayDeque<>();
     private boolean closing;
+    /** Who sends this connection's requests: ANONYMOUS until a TLS client certificate or a SASL login names them. */
+    private String principal = RequestContext.ANONYMOUS;
     /** Set once SASL authentication failed: the connection reads nothing more and closes after a delay. */
     private boolean authenticationFailed;
 
@@ -181,6 +185,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                     connectionId,
                     ctx.channel().remoteAddress(),
                     authenticator.principal());
+            principal = authenticator.principal();
             onAuthenticated.run();
         } else if (authenticator.failed()) {
             // Answers still in flight go out meanwhile; nothing more is read.
@@ -341,7 +346,14 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         short requestHeaderVersion = apiKey.requestHeaderVersion(version);
         RequestHeader header = new RequestHeader(in, requestHeaderVersion);
         RequestContext context = new RequestContext(
-                apiKey, version, header.correlationId(), header.clientId(), connectionId, remote, listenerName);
+                apiKey,
+                version,
+                header.correlationId(),
+                header.clientId(),
+                connectionId,
+                remote,
+                listenerName,
+                principal);
         if (!dispatcher.supports(apiKey, version)) {
             throw new CloseConnectionException(apiKey + " v" + version + " is not supported");
         }
@@ -382,6 +394,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
         if (event instanceof IdleStateEvent) {
             closeOnError(ctx, "idle for longer than connections.max.idle.ms");
+        } else if (event instanceof SslHandshakeCompletionEvent done && done.isSuccess() && authenticator == null) {
+            // On SASL_SSL the SASL login names the client, as in Kafka.
+            principal = TlsPrincipals.ofPeer(ctx.pipeline().get(SslHandler.class));
+            super.userEventTriggered(ctx, event);
         } else {
             super.userEventTriggered(ctx, event);
         }

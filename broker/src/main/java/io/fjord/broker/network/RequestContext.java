@@ -15,6 +15,8 @@ import java.net.InetSocketAddress;
  * @param clientAddress the peer's address
  * @param listenerName the listener the connection came in on (upper case), which decides the broker addresses the
  *     answer gives; null outside a listener (tests), meaning each broker's first listener
+ * @param principal who sent it, as Kafka's default principal builder names them: {@code User:<name>} after a SASL
+ *     login, {@code User:<distinguished name>} for a TLS client certificate, else {@link #ANONYMOUS}
  */
 public record RequestContext(
         ApiKeys apiKey,
@@ -23,9 +25,32 @@ public record RequestContext(
         String clientId,
         long connectionId,
         InetSocketAddress clientAddress,
-        String listenerName) {
+        String listenerName,
+        String principal) {
 
-    /** A request not tied to a listener. */
+    /** The principal of a client that did not authenticate (Kafka's {@code KafkaPrincipal.ANONYMOUS}). */
+    public static final String ANONYMOUS = "User:ANONYMOUS";
+
+    /** An anonymous request. */
+    public RequestContext(
+            ApiKeys apiKey,
+            short apiVersion,
+            int correlationId,
+            String clientId,
+            long connectionId,
+            InetSocketAddress clientAddress,
+            String listenerName) {
+        this(apiKey, apiVersion, correlationId, clientId, connectionId, clientAddress, listenerName, ANONYMOUS);
+    }
+
+    /** The client's IP address as ACLs name hosts, or the empty string when unknown. */
+    public String clientHost() {
+        return clientAddress == null || clientAddress.getAddress() == null
+                ? ""
+                : clientAddress.getAddress().getHostAddress();
+    }
+
+    /** An anonymous request not tied to a listener. */
     public RequestContext(
             ApiKeys apiKey,
             short apiVersion,

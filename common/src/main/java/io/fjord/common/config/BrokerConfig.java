@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -33,6 +34,13 @@ public final class BrokerConfig {
     public static final String CONTROLLER_LISTENER_NAMES = "controller.listener.names";
     public static final String CONTROLLER_QUORUM_VOTERS = "controller.quorum.voters";
     public static final String AUTHORIZER_CLASS_NAME = "authorizer.class.name";
+    /** Kafka's KRaft authorizer, the only one Fjord runs: ACLs kept in the metadata log. */
+    public static final String STANDARD_AUTHORIZER = "org.apache.kafka.metadata.authorizer.StandardAuthorizer";
+
+    public static final String SUPER_USERS = "super.users";
+    public static final String ALLOW_EVERYONE_IF_NO_ACL_FOUND = "allow.everyone.if.no.acl.found";
+    public static final String SSL_PRINCIPAL_MAPPING_RULES = "ssl.principal.mapping.rules";
+    public static final String PRINCIPAL_BUILDER_CLASS = "principal.builder.class";
     public static final String METADATA_LOG_DIR = "metadata.log.dir";
     public static final String METADATA_LOG_MAX_RECORD_BYTES_BETWEEN_SNAPSHOTS =
             "metadata.log.max.record.bytes.between.snapshots";
@@ -152,7 +160,7 @@ public final class BrokerConfig {
         this.listeners = Endpoint.parseList(LISTENERS, list(LISTENERS));
         this.advertisedListeners = resolveAdvertisedListeners();
         checkSecurityProtocols();
-        checkNoAuthorizer();
+        checkAuthorizer();
         this.interBrokerListenerName = resolveInterBrokerListenerName();
         this.quorumVoters = parseVoters();
         List<Path> dirs = new ArrayList<>();
@@ -294,18 +302,78 @@ public final class BrokerConfig {
     }
 
     /**
-     * Fjord has no authorizer: a configuration that names one would otherwise start a broker that lets everyone do
-     * everything, so it stops the start. Empty is Kafka's default (no authorizer), as if unset.
+     * The authorizer may only be Kafka's {@link #STANDARD_AUTHORIZER} (or empty, Kafka's default: no authorizer);
+     * another class cannot be loaded, and starting without it would let everyone do everything. The principals it
+     * judges must be Kafka's defaults, which are the only ones Fjord builds: {@code principal.builder.class} Kafka's
+     * default builder and {@code ssl.principal.mapping.rules} DEFAULT. {@code super.users} must parse.
      */
-    private void checkNoAuthorizer() {
-        String authorizer = originals.getOrDefault(AUTHORIZER_CLASS_NAME, "").trim();
-        if (!authorizer.isEmpty()) {
+    private void checkAuthorizer() {
+        String authorizer = authorizerClassName();
+        if (!authorizer.isEmpty() && !authorizer.equals(STANDARD_AUTHORIZER)) {
             throw new ConfigException(
                     AUTHORIZER_CLASS_NAME,
                     authorizer,
-                    "Fjord has no authorizer (ACLs are not enforced): remove " + AUTHORIZER_CLASS_NAME
-                            + "; without it ACL requests are answered SECURITY_DISABLED, as Kafka answers them");
+                    "Fjord's authorizer is Kafka's " + STANDARD_AUTHORIZER + " (ACLs kept in the metadata log);"
+                            + " other authorizer classes cannot be loaded");
         }
+        String builder = originals.getOrDefault(PRINCIPAL_BUILDER_CLASS, "").trim();
+        if (!builder.isEmpty()
+                && !builder.equals("org.apache.kafka.common.security.authenticator.DefaultKafkaPrincipalBuilder")) {
+            throw new ConfigException(
+                    PRINCIPAL_BUILDER_CLASS,
+                    builder,
+                    "Fjord builds principals as Kafka's DefaultKafkaPrincipalBuilder does; other builder classes"
+                            + " cannot be loaded");
+        }
+        String rules =
+                originals.getOrDefault(SSL_PRINCIPAL_MAPPING_RULES, "DEFAULT").trim();
+        if (!rules.isEmpty() && !rules.equals("DEFAULT")) {
+            throw new ConfigException(
+                    SSL_PRINCIPAL_MAPPING_RULES,
+                    rules,
+                    "Fjord names a TLS client by its certificate's distinguished name (the DEFAULT rule) and has no"
+                            + " other mapping rules yet");
+        }
+        superUsers();
+    }
+
+    /** {@code authorizer.class.name}, trimmed; empty when there is no authorizer. */
+    public String authorizerClassName() {
+        return originals.getOrDefault(AUTHORIZER_CLASS_NAME, "").trim();
+    }
+
+    /** Whether ACLs are enforced ({@code authorizer.class.name} names Kafka's StandardAuthorizer). */
+    public boolean authorizerEnabled() {
+        return !authorizerClassName().isEmpty();
+    }
+
+    /**
+     * {@code super.users}: principals ({@code User:admin}) separated by semicolons, each allowed everything whatever
+     * the ACLs say. A principal without a {@code :} is refused, as Kafka's StandardAuthorizer refuses it.
+     */
+    public Set<String> superUsers() {
+        Set<String> users = new LinkedHashSet<>();
+        String configured = (String) values.get(SUPER_USERS);
+        for (String part : (configured == null ? "" : configured).split(";")) {
+            String user = part.trim();
+            if (user.isEmpty()) {
+                continue;
+            }
+            int colon = user.indexOf(':');
+            if (colon <= 0 || colon == user.length() - 1) {
+                throw new ConfigException(
+                        SUPER_USERS,
+                        configured,
+                        "expected principals of the form Type:name separated by ';', got `" + user + "`");
+            }
+            users.add(user);
+        }
+        return Collections.unmodifiableSet(users);
+    }
+
+    /** {@code allow.everyone.if.no.acl.found}: a resource with no ACL at all is open to everyone (default false). */
+    public boolean allowEveryoneIfNoAclFound() {
+        return booleanValue(ALLOW_EVERYONE_IF_NO_ACL_FOUND);
     }
 
     /**

@@ -75,6 +75,18 @@ final class BrokerConfigDef {
                         "Static voter set, id@host:port,...")
                 .define(BrokerConfig.AUTO_CREATE_TOPICS_ENABLE, BOOLEAN, "true", HIGH, "Create a topic on first use.")
                 .define(BrokerConfig.DELETE_TOPIC_ENABLE, BOOLEAN, "true", HIGH, "Allow topic deletion.")
+                .define(
+                        BrokerConfig.SUPER_USERS,
+                        STRING,
+                        "",
+                        MEDIUM,
+                        "Principals (User:name) separated by ';' that the authorizer allows everything.")
+                .define(
+                        BrokerConfig.ALLOW_EVERYONE_IF_NO_ACL_FOUND,
+                        BOOLEAN,
+                        "false",
+                        MEDIUM,
+                        "With an authorizer, a resource with no ACL at all is open to everyone.")
                 .define(BrokerConfig.NUM_PARTITIONS, INT, "1", atLeast(1), MEDIUM, "Default partitions of a new topic.")
                 .define(BrokerConfig.DEFAULT_REPLICATION_FACTOR, INT, "1", MEDIUM, "Default replication factor.")
                 .define(
