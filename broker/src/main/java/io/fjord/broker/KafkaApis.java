@@ -70,6 +70,7 @@ final class KafkaApis {
         ClusterHandlers cluster = new ClusterHandlers(metadata);
         ReplicationAdminHandlers replication = new ReplicationAdminHandlers(metadata, controller);
         ScramCredentialHandlers scram = new ScramCredentialHandlers(metadata, controller);
+        AclHandlers acls = new AclHandlers(metadata.authorizer(), controller);
         dispatcher
                 .register(ApiKeys.API_VERSIONS, 0, 5, new ApiVersionsHandler(dispatcher))
                 // SASL listeners answer these before a client is in (ConnectionAuthenticator); here they come on a
@@ -82,13 +83,24 @@ final class KafkaApis {
                         ApiKeys.PRODUCE,
                         0,
                         13,
-                        new ProduceHandler(replicaManager, metadata, txnVerifier, new SerialExecutor(ioPool)))
+                        new ProduceHandler(
+                                replicaManager,
+                                metadata,
+                                txnVerifier,
+                                new SerialExecutor(ioPool),
+                                metadata.authorizer()))
                 .register(
                         ApiKeys.FETCH,
                         4,
                         18,
-                        new FetchHandler(replicaManager, metadata, rackAwareSelector(metadata), fetchSessions, time))
-                .register(ApiKeys.LIST_OFFSETS, 1, 11, new ListOffsetsHandler(replicaManager))
+                        new FetchHandler(
+                                replicaManager,
+                                metadata,
+                                rackAwareSelector(metadata),
+                                fetchSessions,
+                                time,
+                                metadata.authorizer()))
+                .register(ApiKeys.LIST_OFFSETS, 1, 11, new ListOffsetsHandler(replicaManager, metadata.authorizer()))
                 .register(ApiKeys.INIT_PRODUCER_ID, 0, 5, new InitProducerIdHandler(producerIds, transactions))
                 // AddPartitionsToTxn v4+ is for brokers (KIP-890 verification; the Java client sends at most v3);
                 // EndTxn v5 is transactions v2.
@@ -97,7 +109,11 @@ final class KafkaApis {
                 .register(ApiKeys.END_TXN, 0, 4, transactions::endTxn)
                 .register(ApiKeys.LIST_TRANSACTIONS, 0, 2, transactions::listTransactions)
                 .register(ApiKeys.DESCRIBE_TRANSACTIONS, 0, 0, transactions::describeTransactions)
-                .register(ApiKeys.DESCRIBE_PRODUCERS, 0, 0, new DescribeProducersHandler(replicaManager))
+                .register(
+                        ApiKeys.DESCRIBE_PRODUCERS,
+                        0,
+                        0,
+                        new DescribeProducersHandler(replicaManager, metadata.authorizer()))
                 .register(ApiKeys.WRITE_TXN_MARKERS, 1, 2, new WriteTxnMarkersHandler(txnMarkers))
                 .register(ApiKeys.CREATE_TOPICS, 2, 7, topicAdmin::createTopics)
                 .register(ApiKeys.DELETE_TOPICS, 1, 6, topicAdmin::deleteTopics)
@@ -111,15 +127,19 @@ final class KafkaApis {
                 .register(ApiKeys.ELECT_LEADERS, 0, 2, replication::electLeaders)
                 .register(ApiKeys.ALTER_PARTITION_REASSIGNMENTS, 0, 1, replication::alterPartitionReassignments)
                 .register(ApiKeys.LIST_PARTITION_REASSIGNMENTS, 0, 0, replication::listPartitionReassignments)
-                // No authorizer: answered with SECURITY_DISABLED, as Kafka does when authorizer.class.name is unset.
-                .register(ApiKeys.DESCRIBE_ACLS, 1, 3, AclHandlers::describeAcls)
-                .register(ApiKeys.CREATE_ACLS, 1, 3, AclHandlers::createAcls)
-                .register(ApiKeys.DELETE_ACLS, 1, 3, AclHandlers::deleteAcls)
+                // Without an authorizer answered SECURITY_DISABLED, as Kafka does when authorizer.class.name is unset.
+                .register(ApiKeys.DESCRIBE_ACLS, 1, 3, acls::describeAcls)
+                .register(ApiKeys.CREATE_ACLS, 1, 3, acls::createAcls)
+                .register(ApiKeys.DELETE_ACLS, 1, 3, acls::deleteAcls)
                 .register(ApiKeys.DESCRIBE_USER_SCRAM_CREDENTIALS, 0, 0, scram::describeUserScramCredentials)
                 .register(ApiKeys.ALTER_USER_SCRAM_CREDENTIALS, 0, 0, scram::alterUserScramCredentials)
-                .register(ApiKeys.DELETE_RECORDS, 0, 2, new DeleteRecordsHandler(replicaManager))
+                .register(ApiKeys.DELETE_RECORDS, 0, 2, new DeleteRecordsHandler(replicaManager, metadata.authorizer()))
                 .register(ApiKeys.DESCRIBE_LOG_DIRS, 1, 4, new DescribeLogDirsHandler(logs))
-                .register(ApiKeys.OFFSET_FOR_LEADER_EPOCH, 2, 4, new OffsetForLeaderEpochHandler(replicaManager))
+                .register(
+                        ApiKeys.OFFSET_FOR_LEADER_EPOCH,
+                        2,
+                        4,
+                        new OffsetForLeaderEpochHandler(replicaManager, metadata.authorizer()))
                 .register(ApiKeys.FIND_COORDINATOR, 0, 6, groups::findCoordinator)
                 .register(ApiKeys.JOIN_GROUP, 0, 9, groups::joinGroup)
                 .register(ApiKeys.SYNC_GROUP, 0, 5, groups::syncGroup)

@@ -1,24 +1,42 @@
 package io.fjord.broker.handler;
 
 import io.fjord.broker.network.RequestContext;
+import io.fjord.broker.security.Authorizer;
+import io.fjord.common.ApiException;
 import io.fjord.common.Errors;
+import io.fjord.metadata.AclBinding;
+import io.fjord.metadata.AclCreationResult;
+import io.fjord.metadata.AclDeletionResult;
+import io.fjord.metadata.AclFilter;
+import io.fjord.metadata.AclOperation;
+import io.fjord.metadata.AclPatternType;
+import io.fjord.metadata.AclPermission;
+import io.fjord.metadata.AclResourceType;
+import io.fjord.metadata.ControllerApi;
 import io.fjord.protocol.ApiMessage;
 import io.fjord.protocol.message.CreateAclsRequest;
 import io.fjord.protocol.message.CreateAclsResponse;
 import io.fjord.protocol.message.DeleteAclsRequest;
 import io.fjord.protocol.message.DeleteAclsResponse;
+import io.fjord.protocol.message.DescribeAclsRequest;
 import io.fjord.protocol.message.DescribeAclsResponse;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
- * DescribeAcls, CreateAcls and DeleteAcls as a Kafka broker without an authorizer ({@code authorizer.class.name}
- * unset, the only configuration Fjord starts with) answers them: SECURITY_DISABLED, with Kafka's messages, for the
- * request (DescribeAcls) or for each creation and each filter. Clients and tools tell from this that ACLs are off
- * instead of failing on an API the broker does not know (KafkaJS, kafka-acls.sh and the Admin client all ask).
- * Each answer repeats one result object: the response is only written, never changed. Stateless; safe from any
- * thread.
+ * DescribeAcls, CreateAcls and DeleteAcls. Without an authorizer ({@code authorizer.class.name} unset) they are
+ * answered as Kafka answers them then: SECURITY_DISABLED, with Kafka's messages, for the request (DescribeAcls) or for
+ * each creation and each filter, so clients and tools tell that ACLs are off. With the authorizer, as Kafka's {@code
+ * AclApis}: DescribeAcls needs DESCRIBE on the cluster and reads this broker's image; CreateAcls and DeleteAcls need
+ * ALTER on the cluster (else CLUSTER_AUTHORIZATION_FAILED on every result) and are decided by the controller. A
+ * filter or ACL holding a code this broker does not know gets INVALID_REQUEST (Kafka closes the connection instead).
+ *
+ * <p>Thread-safe: reads the current image and calls the thread-safe controller API.
  */
 public final class AclHandlers {
 
@@ -27,29 +45,182 @@ public final class AclHandlers {
 
     static final String NO_AUTHORIZER = "No Authorizer is configured.";
 
-    private AclHandlers() {}
+    private final Authorizer authorizer;
+    private final ControllerApi controller;
 
-    public static CompletableFuture<ApiMessage> describeAcls(RequestContext context, ApiMessage message) {
-        return CompletableFuture.completedFuture(new DescribeAclsResponse()
-                .setErrorCode(Errors.SECURITY_DISABLED.code())
-                .setErrorMessage(NO_AUTHORIZER_ON_BROKER));
+    public AclHandlers(Authorizer authorizer, ControllerApi controller) {
+        this.authorizer = authorizer;
+        this.controller = controller;
     }
 
-    public static CompletableFuture<ApiMessage> createAcls(RequestContext context, ApiMessage message) {
-        int creations = ((CreateAclsRequest) message).creations().size();
-        CreateAclsResponse.AclCreationResult refused = new CreateAclsResponse.AclCreationResult()
-                .setErrorCode(Errors.SECURITY_DISABLED.code())
-                .setErrorMessage(NO_AUTHORIZER);
-        return CompletableFuture.completedFuture(
-                new CreateAclsResponse().setResults(new ArrayList<>(Collections.nCopies(creations, refused))));
+    public CompletableFuture<ApiMessage> describeAcls(RequestContext context, ApiMessage message) {
+        DescribeAclsResponse response = new DescribeAclsResponse();
+        if (!authorizer.enabled()) {
+            return done(
+                    response.setErrorCode(Errors.SECURITY_DISABLED.code()).setErrorMessage(NO_AUTHORIZER_ON_BROKER));
+        }
+        if (!authorizeCluster(context, AclOperation.DESCRIBE)) {
+            return done(response.setErrorCode(Errors.CLUSTER_AUTHORIZATION_FAILED.code()));
+        }
+        DescribeAclsRequest request = (DescribeAclsRequest) message;
+        AclPatternType patternType = AclPatternType.forCode(request.patternTypeFilter());
+        if (context.apiVersion() == 0 && patternType == AclPatternType.ANY) {
+            patternType = AclPatternType.LITERAL; // v0 knows only literal ACLs, as Kafka normalizes it
+        }
+        AclFilter filter = new AclFilter(
+                AclResourceType.forCode(request.resourceTypeFilter()),
+                request.resourceNameFilter(),
+                patternType,
+                request.principalFilter(),
+                request.hostFilter(),
+                AclOperation.forCode(request.operation()),
+                AclPermission.forCode(request.permissionType()));
+        String unknown = filter.unknownField();
+        if (unknown != null) {
+            return done(response.setErrorCode(Errors.INVALID_REQUEST.code())
+                    .setErrorMessage("DescribeAclsRequest contains an UNKNOWN " + unknown));
+        }
+        // One entry per resource pattern, as Kafka groups them.
+        Map<List<Object>, DescribeAclsResponse.DescribeAclsResource> resources = new LinkedHashMap<>();
+        for (AclBinding acl : authorizer.acls().matching(filter).values()) {
+            resources
+                    .computeIfAbsent(
+                            List.of(acl.resourceType(), acl.resourceName(), acl.patternType()),
+                            k -> new DescribeAclsResponse.DescribeAclsResource()
+                                    .setResourceType(acl.resourceType().code())
+                                    .setResourceName(acl.resourceName())
+                                    .setPatternType(acl.patternType().code()))
+                    .acls()
+                    .add(new DescribeAclsResponse.AclDescription()
+                            .setPrincipal(acl.principal())
+                            .setHost(acl.host())
+                            .setOperation(acl.operation().code())
+                            .setPermissionType(acl.permission().code()));
+        }
+        response.resources().addAll(resources.values());
+        return done(response);
     }
 
-    public static CompletableFuture<ApiMessage> deleteAcls(RequestContext context, ApiMessage message) {
-        int filters = ((DeleteAclsRequest) message).filters().size();
-        DeleteAclsResponse.DeleteAclsFilterResult refused = new DeleteAclsResponse.DeleteAclsFilterResult()
-                .setErrorCode(Errors.SECURITY_DISABLED.code())
-                .setErrorMessage(NO_AUTHORIZER);
-        return CompletableFuture.completedFuture(
-                new DeleteAclsResponse().setFilterResults(new ArrayList<>(Collections.nCopies(filters, refused))));
+    public CompletableFuture<ApiMessage> createAcls(RequestContext context, ApiMessage message) {
+        List<CreateAclsRequest.AclCreation> creations = ((CreateAclsRequest) message).creations();
+        if (!authorizer.enabled()) {
+            return done(createAclsAll(creations.size(), Errors.SECURITY_DISABLED, NO_AUTHORIZER));
+        }
+        if (!authorizeCluster(context, AclOperation.ALTER)) {
+            return done(createAclsAll(creations.size(), Errors.CLUSTER_AUTHORIZATION_FAILED, null));
+        }
+        if (creations.isEmpty()) {
+            return done(new CreateAclsResponse());
+        }
+        List<AclBinding> acls = new ArrayList<>(creations.size());
+        for (CreateAclsRequest.AclCreation c : creations) {
+            acls.add(new AclBinding(
+                    AclResourceType.forCode(c.resourceType()),
+                    c.resourceName() == null ? "" : c.resourceName(),
+                    AclPatternType.forCode(c.resourcePatternType()),
+                    c.principal() == null ? "" : c.principal(),
+                    c.host() == null ? "" : c.host(),
+                    AclOperation.forCode(c.operation()),
+                    AclPermission.forCode(c.permissionType())));
+        }
+        return controller.createAcls(acls).handle((results, error) -> {
+            if (error != null) {
+                ApiException failure = apiException(error);
+                return createAclsAll(acls.size(), failure.error(), failure.getMessage());
+            }
+            CreateAclsResponse response = new CreateAclsResponse();
+            for (AclCreationResult r : results) {
+                response.results()
+                        .add(new CreateAclsResponse.AclCreationResult()
+                                .setErrorCode(r.error().code())
+                                .setErrorMessage(r.message()));
+            }
+            return response;
+        });
+    }
+
+    private static CreateAclsResponse createAclsAll(int count, Errors error, String message) {
+        CreateAclsResponse.AclCreationResult result = new CreateAclsResponse.AclCreationResult()
+                .setErrorCode(error.code())
+                .setErrorMessage(message);
+        // One result object repeated: the response is only written, never changed.
+        return new CreateAclsResponse().setResults(new ArrayList<>(Collections.nCopies(count, result)));
+    }
+
+    public CompletableFuture<ApiMessage> deleteAcls(RequestContext context, ApiMessage message) {
+        List<DeleteAclsRequest.DeleteAclsFilter> wire = ((DeleteAclsRequest) message).filters();
+        if (!authorizer.enabled()) {
+            return done(deleteAclsAll(wire.size(), Errors.SECURITY_DISABLED, NO_AUTHORIZER));
+        }
+        if (!authorizeCluster(context, AclOperation.ALTER)) {
+            return done(deleteAclsAll(wire.size(), Errors.CLUSTER_AUTHORIZATION_FAILED, null));
+        }
+        if (wire.isEmpty()) {
+            return done(new DeleteAclsResponse());
+        }
+        List<AclFilter> filters = new ArrayList<>(wire.size());
+        for (DeleteAclsRequest.DeleteAclsFilter f : wire) {
+            AclPatternType patternType = AclPatternType.forCode(f.patternTypeFilter());
+            if (context.apiVersion() == 0 && patternType == AclPatternType.ANY) {
+                patternType = AclPatternType.LITERAL;
+            }
+            filters.add(new AclFilter(
+                    AclResourceType.forCode(f.resourceTypeFilter()),
+                    f.resourceNameFilter(),
+                    patternType,
+                    f.principalFilter(),
+                    f.hostFilter(),
+                    AclOperation.forCode(f.operation()),
+                    AclPermission.forCode(f.permissionType())));
+        }
+        return controller.deleteAcls(filters).handle((results, error) -> {
+            if (error != null) {
+                ApiException failure = apiException(error);
+                return deleteAclsAll(filters.size(), failure.error(), failure.getMessage());
+            }
+            DeleteAclsResponse response = new DeleteAclsResponse();
+            for (AclDeletionResult r : results) {
+                DeleteAclsResponse.DeleteAclsFilterResult result = new DeleteAclsResponse.DeleteAclsFilterResult()
+                        .setErrorCode(r.error().code())
+                        .setErrorMessage(r.message());
+                for (AclBinding acl : r.deleted()) {
+                    result.matchingAcls()
+                            .add(new DeleteAclsResponse.DeleteAclsMatchingAcl()
+                                    .setResourceType(acl.resourceType().code())
+                                    .setResourceName(acl.resourceName())
+                                    .setPatternType(acl.patternType().code())
+                                    .setPrincipal(acl.principal())
+                                    .setHost(acl.host())
+                                    .setOperation(acl.operation().code())
+                                    .setPermissionType(acl.permission().code()));
+                }
+                response.filterResults().add(result);
+            }
+            return response;
+        });
+    }
+
+    private static DeleteAclsResponse deleteAclsAll(int count, Errors error, String message) {
+        DeleteAclsResponse.DeleteAclsFilterResult result = new DeleteAclsResponse.DeleteAclsFilterResult()
+                .setErrorCode(error.code())
+                .setErrorMessage(message);
+        return new DeleteAclsResponse().setFilterResults(new ArrayList<>(Collections.nCopies(count, result)));
+    }
+
+    private boolean authorizeCluster(RequestContext context, AclOperation operation) {
+        return authorizer.authorize(context, operation, AclResourceType.CLUSTER, AclBinding.CLUSTER_NAME);
+    }
+
+    private static CompletableFuture<ApiMessage> done(ApiMessage response) {
+        return CompletableFuture.completedFuture(response);
+    }
+
+    /** The controller's ApiException; anything else is a bug, rethrown (the connection closes and it is logged). */
+    private static ApiException apiException(Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (cause instanceof ApiException e) {
+            return e;
+        }
+        throw error instanceof CompletionException c ? c : new CompletionException(cause);
     }
 }

@@ -4,9 +4,11 @@ import io.fjord.broker.network.RequestContext;
 import io.fjord.broker.network.RequestHandler;
 import io.fjord.broker.partition.Partition;
 import io.fjord.broker.partition.ReplicaManager;
+import io.fjord.broker.security.Authorizer;
 import io.fjord.common.ApiException;
 import io.fjord.common.Errors;
 import io.fjord.common.TopicPartition;
+import io.fjord.metadata.AclOperation;
 import io.fjord.protocol.ApiMessage;
 import io.fjord.protocol.message.DeleteRecordsRequest;
 import io.fjord.protocol.message.DeleteRecordsResponse;
@@ -20,9 +22,16 @@ import java.util.concurrent.CompletableFuture;
 public final class DeleteRecordsHandler implements RequestHandler {
 
     private final ReplicaManager replicaManager;
+    private final Authorizer authorizer;
 
     public DeleteRecordsHandler(ReplicaManager replicaManager) {
+        this(replicaManager, Authorizer.allowAll());
+    }
+
+    /** With ACLs: each topic needs DELETE, else each of its partitions gets TOPIC_AUTHORIZATION_FAILED. */
+    public DeleteRecordsHandler(ReplicaManager replicaManager, Authorizer authorizer) {
         this.replicaManager = replicaManager;
+        this.authorizer = authorizer;
     }
 
     @Override
@@ -33,11 +42,15 @@ public final class DeleteRecordsHandler implements RequestHandler {
             DeleteRecordsResponse.DeleteRecordsTopicResult topicResult =
                     new DeleteRecordsResponse.DeleteRecordsTopicResult().setName(topic.name());
             response.topics().add(topicResult);
+            ApiException denied = authorizer.deniedOnTopic(context, AclOperation.DELETE, topic.name());
             for (DeleteRecordsRequest.DeleteRecordsPartition p : topic.partitions()) {
                 DeleteRecordsResponse.DeleteRecordsPartitionResult result =
                         new DeleteRecordsResponse.DeleteRecordsPartitionResult().setPartitionIndex(p.partitionIndex());
                 topicResult.partitions().add(result);
                 try {
+                    if (denied != null) {
+                        throw denied;
+                    }
                     Partition partition =
                             replicaManager.partitionOrThrow(new TopicPartition(topic.name(), p.partitionIndex()));
                     UnifiedLog log = partition.log();

@@ -3,8 +3,11 @@ package io.fjord.broker.handler;
 import io.fjord.broker.network.RequestContext;
 import io.fjord.broker.network.RequestHandler;
 import io.fjord.broker.partition.ReplicaManager;
+import io.fjord.broker.security.Authorizer;
 import io.fjord.common.ApiException;
 import io.fjord.common.TopicPartition;
+import io.fjord.metadata.AclOperation;
+import io.fjord.metadata.TopicNames;
 import io.fjord.protocol.ApiMessage;
 import io.fjord.protocol.message.DescribeProducersRequest;
 import io.fjord.protocol.message.DescribeProducersResponse;
@@ -23,9 +26,16 @@ import java.util.concurrent.CompletableFuture;
 public final class DescribeProducersHandler implements RequestHandler {
 
     private final ReplicaManager replicaManager;
+    private final Authorizer authorizer;
 
     public DescribeProducersHandler(ReplicaManager replicaManager) {
+        this(replicaManager, Authorizer.allowAll());
+    }
+
+    /** With ACLs: each topic needs READ, else each of its partitions gets TOPIC_AUTHORIZATION_FAILED. */
+    public DescribeProducersHandler(ReplicaManager replicaManager, Authorizer authorizer) {
         this.replicaManager = replicaManager;
+        this.authorizer = authorizer;
     }
 
     @Override
@@ -36,11 +46,15 @@ public final class DescribeProducersHandler implements RequestHandler {
             DescribeProducersResponse.TopicResponse topicResponse =
                     new DescribeProducersResponse.TopicResponse().setName(topic.name());
             response.topics().add(topicResponse);
+            ApiException denied = topicError(context, topic.name());
             for (int index : topic.partitionIndexes()) {
                 DescribeProducersResponse.PartitionResponse partition =
                         new DescribeProducersResponse.PartitionResponse().setPartitionIndex(index);
                 topicResponse.partitions().add(partition);
                 try {
+                    if (denied != null) {
+                        throw denied;
+                    }
                     for (ActiveProducer p : replicaManager
                             .replicaOrThrow(new TopicPartition(topic.name(), index))
                             .log()
@@ -61,5 +75,18 @@ public final class DescribeProducersHandler implements RequestHandler {
             }
         }
         return CompletableFuture.completedFuture(response);
+    }
+
+    /** As Kafka, in order: an invalid topic name, then READ on the topic; null when neither fails. */
+    private ApiException topicError(RequestContext context, String topic) {
+        if (!authorizer.enabled()) {
+            return null;
+        }
+        try {
+            TopicNames.validate(topic);
+        } catch (ApiException e) {
+            return e;
+        }
+        return authorizer.deniedOnTopic(context, AclOperation.READ, topic);
     }
 }

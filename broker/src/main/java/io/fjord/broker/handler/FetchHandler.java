@@ -4,11 +4,15 @@ import io.fjord.broker.network.RequestContext;
 import io.fjord.broker.network.RequestHandler;
 import io.fjord.broker.partition.Partition;
 import io.fjord.broker.partition.ReplicaManager;
+import io.fjord.broker.security.Authorizer;
 import io.fjord.common.ApiException;
 import io.fjord.common.Errors;
 import io.fjord.common.Time;
 import io.fjord.common.TopicPartition;
 import io.fjord.common.Uuid;
+import io.fjord.metadata.AclBinding;
+import io.fjord.metadata.AclOperation;
+import io.fjord.metadata.AclResourceType;
 import io.fjord.protocol.ApiMessage;
 import io.fjord.protocol.MemoryRecords;
 import io.fjord.protocol.Records;
@@ -19,7 +23,9 @@ import io.fjord.storage.EpochEndOffset;
 import io.fjord.storage.FetchDataInfo;
 import io.fjord.storage.UnifiedLog;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -53,6 +59,7 @@ public final class FetchHandler implements RequestHandler {
     private final boolean rackAwareSelector;
     private final FetchSessionCache sessions;
     private final Time time;
+    private final Authorizer authorizer;
 
     /**
      * @param rackAwareSelector whether {@code replica.selector.class} is Kafka's RackAwareReplicaSelector:
@@ -65,11 +72,27 @@ public final class FetchHandler implements RequestHandler {
             boolean rackAwareSelector,
             FetchSessionCache sessions,
             Time time) {
+        this(replicaManager, topics, rackAwareSelector, sessions, time, Authorizer.allowAll());
+    }
+
+    /**
+     * With ACLs, as Kafka checks them: a follower needs CLUSTER_ACTION on the cluster, a consumer READ on each topic;
+     * a partition the fetcher may not read gets TOPIC_AUTHORIZATION_FAILED (after an unknown topic id's
+     * UNKNOWN_TOPIC_ID, before an unknown partition's UNKNOWN_TOPIC_OR_PARTITION).
+     */
+    public FetchHandler(
+            ReplicaManager replicaManager,
+            TopicResolver topics,
+            boolean rackAwareSelector,
+            FetchSessionCache sessions,
+            Time time,
+            Authorizer authorizer) {
         this.replicaManager = replicaManager;
         this.topics = topics;
         this.rackAwareSelector = rackAwareSelector;
         this.sessions = sessions;
         this.time = time;
+        this.authorizer = authorizer;
     }
 
     /** One partition of the request, resolved. {@code topic} is null when the id is unknown. */
@@ -134,7 +157,8 @@ public final class FetchHandler implements RequestHandler {
         }
         List<PartitionFetch> fetches = fetch.fetches();
         int maxBytes = version >= 3 ? request.maxBytes() : Integer.MAX_VALUE;
-        Read read = readAll(fetches, maxBytes, fetcher);
+        Set<String> denied = authorizer.enabled() ? deniedTopics(context, fetcher, fetches) : Set.of();
+        Read read = readAll(fetches, maxBytes, fetcher, denied);
         if (request.maxWaitMs() <= 0 || read.bytes >= request.minBytes() || read.anyError || fetches.isEmpty()) {
             return CompletableFuture.completedFuture(sent(read, fetch, version));
         }
@@ -143,7 +167,7 @@ public final class FetchHandler implements RequestHandler {
                 new DelayedFetch(request.maxWaitMs(), request.minBytes(), fetches, fetcher, replicaManager, () -> {
                     if (!future.isDone()) {
                         try {
-                            future.complete(sent(readAll(fetches, maxBytes, fetcher), fetch, version));
+                            future.complete(sent(readAll(fetches, maxBytes, fetcher, denied), fetch, version));
                         } catch (RuntimeException e) {
                             // Never leave the future open: the connection's ordered responses wait on it.
                             future.completeExceptionally(e);
@@ -162,6 +186,27 @@ public final class FetchHandler implements RequestHandler {
             }
         });
         return future;
+    }
+
+    /** The topics of {@code fetches} the fetcher may not read: all of them for a follower without CLUSTER_ACTION. */
+    private Set<String> deniedTopics(RequestContext context, Fetcher fetcher, List<PartitionFetch> fetches) {
+        boolean follower = fetcher.isFollower();
+        if (follower
+                && authorizer.authorize(
+                        context, AclOperation.CLUSTER_ACTION, AclResourceType.CLUSTER, AclBinding.CLUSTER_NAME)) {
+            return Set.of();
+        }
+        Set<String> checked = new HashSet<>();
+        Set<String> denied = new HashSet<>();
+        for (PartitionFetch f : fetches) {
+            String topic = f.topic();
+            if (topic != null
+                    && checked.add(topic)
+                    && (follower || !authorizer.authorize(context, AclOperation.READ, AclResourceType.TOPIC, topic))) {
+                denied.add(topic);
+            }
+        }
+        return denied;
     }
 
     /** The partitions the request names, with their topic names resolved from ids from v13. */
@@ -269,7 +314,7 @@ public final class FetchHandler implements RequestHandler {
         return response;
     }
 
-    private Read readAll(List<PartitionFetch> fetches, int maxBytes, Fetcher fetcher) {
+    private Read readAll(List<PartitionFetch> fetches, int maxBytes, Fetcher fetcher, Set<String> denied) {
         List<FetchResponse.PartitionData> answers = new ArrayList<>(fetches.size());
         int remaining = maxBytes;
         int total = 0;
@@ -279,6 +324,9 @@ public final class FetchHandler implements RequestHandler {
             FetchResponse.PartitionData data = new FetchResponse.PartitionData().setPartitionIndex(fetch.partition());
             answers.add(data);
             try {
+                if (!denied.isEmpty() && denied.contains(fetch.topic())) {
+                    throw new ApiException(Errors.TOPIC_AUTHORIZATION_FAILED, null);
+                }
                 int size = readPartition(
                         fetch, Math.min(fetch.maxBytes(), Math.max(remaining, 0)), total == 0, fetcher, data);
                 if (size < 0) {

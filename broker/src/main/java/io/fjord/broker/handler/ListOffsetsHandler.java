@@ -4,9 +4,11 @@ import io.fjord.broker.network.RequestContext;
 import io.fjord.broker.network.RequestHandler;
 import io.fjord.broker.partition.Partition;
 import io.fjord.broker.partition.ReplicaManager;
+import io.fjord.broker.security.Authorizer;
 import io.fjord.common.ApiException;
 import io.fjord.common.Errors;
 import io.fjord.common.TopicPartition;
+import io.fjord.metadata.AclOperation;
 import io.fjord.protocol.ApiMessage;
 import io.fjord.protocol.message.ListOffsetsRequest;
 import io.fjord.protocol.message.ListOffsetsResponse;
@@ -31,9 +33,16 @@ public final class ListOffsetsHandler implements RequestHandler {
     private static final byte READ_COMMITTED = 1;
 
     private final ReplicaManager replicaManager;
+    private final Authorizer authorizer;
 
     public ListOffsetsHandler(ReplicaManager replicaManager) {
+        this(replicaManager, Authorizer.allowAll());
+    }
+
+    /** With ACLs: each topic needs DESCRIBE, else each of its partitions gets TOPIC_AUTHORIZATION_FAILED. */
+    public ListOffsetsHandler(ReplicaManager replicaManager, Authorizer authorizer) {
         this.replicaManager = replicaManager;
+        this.authorizer = authorizer;
     }
 
     @Override
@@ -44,11 +53,15 @@ public final class ListOffsetsHandler implements RequestHandler {
             ListOffsetsResponse.ListOffsetsTopicResponse topicResponse =
                     new ListOffsetsResponse.ListOffsetsTopicResponse().setName(topic.name());
             response.topics().add(topicResponse);
+            ApiException denied = authorizer.deniedOnTopic(context, AclOperation.DESCRIBE, topic.name());
             for (ListOffsetsRequest.ListOffsetsPartition p : topic.partitions()) {
                 ListOffsetsResponse.ListOffsetsPartitionResponse partitionResponse =
                         new ListOffsetsResponse.ListOffsetsPartitionResponse().setPartitionIndex(p.partitionIndex());
                 topicResponse.partitions().add(partitionResponse);
                 try {
+                    if (denied != null) {
+                        throw denied;
+                    }
                     lookUp(
                             new TopicPartition(topic.name(), p.partitionIndex()),
                             p,

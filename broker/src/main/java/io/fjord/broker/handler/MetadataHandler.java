@@ -2,9 +2,13 @@ package io.fjord.broker.handler;
 
 import io.fjord.broker.network.RequestContext;
 import io.fjord.broker.network.RequestHandler;
+import io.fjord.broker.security.Authorizer;
 import io.fjord.common.ApiException;
 import io.fjord.common.Errors;
 import io.fjord.common.Uuid;
+import io.fjord.metadata.AclBinding;
+import io.fjord.metadata.AclOperation;
+import io.fjord.metadata.AclResourceType;
 import io.fjord.metadata.BrokerRegistration;
 import io.fjord.metadata.ControllerApi;
 import io.fjord.metadata.CreatableTopic;
@@ -19,6 +23,7 @@ import io.fjord.protocol.message.MetadataRequest;
 import io.fjord.protocol.message.MetadataResponse;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +36,10 @@ import java.util.concurrent.CompletableFuture;
  * with the broker defaults when {@code auto.create.topics.enable} and the request allow it; the answer
  * then waits for the creation to commit, so the client sees the topic at once (or LEADER_NOT_AVAILABLE, retriable,
  * while another request's creation of it is still on its way to this broker's image).
+ *
+ * <p>With ACLs, as Kafka: a topic needs DESCRIBE (an all-topics answer leaves out the others, a named one gets
+ * TOPIC_AUTHORIZATION_FAILED, with its name when asked by name and its id when asked by id), and auto-creation CREATE
+ * on the cluster or on the topic (else TOPIC_AUTHORIZATION_FAILED). Authorized operations are filled in when asked.
  */
 public final class MetadataHandler implements RequestHandler {
 
@@ -47,51 +56,116 @@ public final class MetadataHandler implements RequestHandler {
         MetadataRequest request = (MetadataRequest) message;
         short version = context.apiVersion();
         MetadataImage image = metadata.image();
+        Authorizer authorizer = metadata.authorizer();
         boolean allTopics =
                 request.topics() == null || (version == 0 && request.topics().isEmpty());
         if (allTopics) {
-            return CompletableFuture.completedFuture(build(image, null, version, context.listenerName()));
+            MetadataResponse response = build(image, null, version, context);
+            return CompletableFuture.completedFuture(withOperations(response, request, context, Set.of()));
         }
         Set<String> names = new LinkedHashSet<>();
-        List<MetadataResponse.MetadataResponseTopic> unknownIds = new ArrayList<>();
+        // Answers that need no lookup: unknown ids, and topics the principal may not describe.
+        List<MetadataResponse.MetadataResponseTopic> refused = new ArrayList<>();
         for (MetadataRequest.MetadataRequestTopic t : request.topics()) {
             // The Java client asks by id with the name left at its default (""), so the id decides.
             if (t.topicId() != null && !t.topicId().isZero()) {
                 TopicImage topic = image.topics().topic(t.topicId());
                 if (topic == null) {
-                    unknownIds.add(new MetadataResponse.MetadataResponseTopic()
+                    refused.add(new MetadataResponse.MetadataResponseTopic()
                             .setErrorCode(Errors.UNKNOWN_TOPIC_ID.code())
                             .setTopicId(t.topicId())
                             .setName(null));
+                } else if (!authorizer.authorize(context, AclOperation.DESCRIBE, AclResourceType.TOPIC, topic.name())) {
+                    // Kafka: topic ids are not sensitive, names are.
+                    refused.add(denied(null, t.topicId()));
                 } else {
                     names.add(topic.name());
                 }
             } else if (t.name() != null) {
-                names.add(t.name());
+                if (authorizer.authorize(context, AclOperation.DESCRIBE, AclResourceType.TOPIC, t.name())) {
+                    names.add(t.name());
+                } else {
+                    refused.add(denied(t.name(), Uuid.ZERO));
+                }
             }
         }
         boolean autoCreate =
                 metadata.config().autoCreateTopicsEnable() && (version < 4 || request.allowAutoTopicCreation());
         List<CreatableTopic> toCreate = new ArrayList<>();
         if (autoCreate) {
-            for (String name : names) {
-                if (image.topics().topic(name) == null && isCreatable(name)) {
+            boolean createAny = authorizer.authorize(
+                    context, AclOperation.CREATE, AclResourceType.CLUSTER, AclBinding.CLUSTER_NAME, false);
+            for (Iterator<String> it = names.iterator(); it.hasNext(); ) {
+                String name = it.next();
+                if (image.topics().topic(name) != null || !isCreatable(name)) {
+                    continue;
+                }
+                if (createAny || authorizer.authorize(context, AclOperation.CREATE, AclResourceType.TOPIC, name)) {
                     toCreate.add(new CreatableTopic(name, -1, -1, Map.of(), Map.of()));
+                } else {
+                    it.remove();
+                    refused.add(0, denied(name, Uuid.ZERO));
                 }
             }
         }
         if (toCreate.isEmpty()) {
-            return CompletableFuture.completedFuture(
-                    withUnknownIds(build(image, names, version, context.listenerName()), unknownIds));
+            MetadataResponse response = build(image, names, version, context);
+            return CompletableFuture.completedFuture(withRefused(response, request, context, names, refused));
         }
         // Answer from the image as it is once the creations are done. A creation this broker's image does not
         // show yet (another request's, still being written; or committed by the quorum and not yet applied here)
         // is LEADER_NOT_AVAILABLE, Kafka's answer for a topic being auto-created, never "unknown".
         return controller.createTopics(toCreate, false).handle((results, error) -> {
-            MetadataResponse response = build(metadata.image(), names, version, context.listenerName());
+            MetadataResponse response = build(metadata.image(), names, version, context);
             markBeingCreated(response, beingCreated(toCreate, results, error));
-            return withUnknownIds(response, unknownIds);
+            return withRefused(response, request, context, names, refused);
         });
+    }
+
+    private static MetadataResponse.MetadataResponseTopic denied(String name, Uuid topicId) {
+        return new MetadataResponse.MetadataResponseTopic()
+                .setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code())
+                .setName(name)
+                .setTopicId(topicId)
+                .setIsInternal(false);
+    }
+
+    /** Adds the authorized operations the request asks for to the topics it describes, then the refused topics. */
+    private MetadataResponse withRefused(
+            MetadataResponse response,
+            MetadataRequest request,
+            RequestContext context,
+            Set<String> described,
+            List<MetadataResponse.MetadataResponseTopic> refused) {
+        withOperations(response, request, context, described);
+        response.topics().addAll(refused);
+        return response;
+    }
+
+    /**
+     * The authorized operations the request asks for (v8+): on each topic of the answer (all of them for an
+     * all-topics request, when {@code described} is empty), and on the cluster (v8-10: 0 without DESCRIBE on it).
+     */
+    private MetadataResponse withOperations(
+            MetadataResponse response, MetadataRequest request, RequestContext context, Set<String> described) {
+        Authorizer authorizer = metadata.authorizer();
+        if (request.includeTopicAuthorizedOperations()) {
+            for (MetadataResponse.MetadataResponseTopic topic : response.topics()) {
+                if (topic.name() != null && (described.isEmpty() || described.contains(topic.name()))) {
+                    topic.setTopicAuthorizedOperations(
+                            authorizer.authorizedOperations(context, AclResourceType.TOPIC, topic.name()));
+                }
+            }
+        }
+        if (request.includeClusterAuthorizedOperations()) {
+            boolean describe = authorizer.authorize(
+                    context, AclOperation.DESCRIBE, AclResourceType.CLUSTER, AclBinding.CLUSTER_NAME);
+            response.setClusterAuthorizedOperations(
+                    describe
+                            ? authorizer.authorizedOperations(context, AclResourceType.CLUSTER, AclBinding.CLUSTER_NAME)
+                            : 0);
+        }
+        return response;
     }
 
     /**
@@ -133,17 +207,13 @@ public final class MetadataHandler implements RequestHandler {
         }
     }
 
-    private static ApiMessage withUnknownIds(
-            MetadataResponse response, List<MetadataResponse.MetadataResponseTopic> unknownIds) {
-        response.topics().addAll(unknownIds);
-        return response;
-    }
-
     /**
      * The answer for a client on {@code listener}: brokers without an endpoint on that listener are left out, as
      * Kafka does, and a partition led by one gets LISTENER_NOT_FOUND (v6+; LEADER_NOT_AVAILABLE before) and leader -1.
      */
-    private MetadataResponse build(MetadataImage image, Set<String> names, short version, String listener) {
+    private MetadataResponse build(MetadataImage image, Set<String> names, short version, RequestContext context) {
+        String listener = context.listenerName();
+        Authorizer authorizer = metadata.authorizer();
         MetadataResponse response =
                 new MetadataResponse().setClusterId(metadata.clusterId()).setControllerId(metadata.controllerId());
         Set<Integer> reachable = new HashSet<>();
@@ -161,8 +231,11 @@ public final class MetadataHandler implements RequestHandler {
                             .setRack(broker.rack()));
         }
         if (names == null) {
+            // Kafka leaves out the topics the principal may not describe, without logging each.
             for (TopicImage topic : image.topics().topicsByName().values()) {
-                response.topics().add(topicResponse(topic, image, reachable, version));
+                if (authorizer.authorize(context, AclOperation.DESCRIBE, AclResourceType.TOPIC, topic.name(), false)) {
+                    response.topics().add(topicResponse(topic, image, reachable, version));
+                }
             }
             return response;
         }

@@ -4,8 +4,12 @@ import io.fjord.broker.network.RequestContext;
 import io.fjord.broker.network.RequestHandler;
 import io.fjord.broker.partition.Partition;
 import io.fjord.broker.partition.ReplicaManager;
+import io.fjord.broker.security.Authorizer;
 import io.fjord.common.ApiException;
 import io.fjord.common.TopicPartition;
+import io.fjord.metadata.AclBinding;
+import io.fjord.metadata.AclOperation;
+import io.fjord.metadata.AclResourceType;
 import io.fjord.protocol.ApiMessage;
 import io.fjord.protocol.message.OffsetForLeaderEpochRequest;
 import io.fjord.protocol.message.OffsetForLeaderEpochResponse;
@@ -20,24 +24,38 @@ import java.util.concurrent.CompletableFuture;
 public final class OffsetForLeaderEpochHandler implements RequestHandler {
 
     private final ReplicaManager replicaManager;
+    private final Authorizer authorizer;
 
     public OffsetForLeaderEpochHandler(ReplicaManager replicaManager) {
+        this(replicaManager, Authorizer.allowAll());
+    }
+
+    /** With ACLs: CLUSTER_ACTION on the cluster (a follower) allows every topic; else each topic needs DESCRIBE, as in Kafka. */
+    public OffsetForLeaderEpochHandler(ReplicaManager replicaManager, Authorizer authorizer) {
         this.replicaManager = replicaManager;
+        this.authorizer = authorizer;
     }
 
     @Override
     public CompletableFuture<ApiMessage> handle(RequestContext context, ApiMessage message) {
         OffsetForLeaderEpochRequest request = (OffsetForLeaderEpochRequest) message;
         OffsetForLeaderEpochResponse response = new OffsetForLeaderEpochResponse();
+        boolean follower = authorizer.authorize(
+                context, AclOperation.CLUSTER_ACTION, AclResourceType.CLUSTER, AclBinding.CLUSTER_NAME, false);
         for (OffsetForLeaderEpochRequest.OffsetForLeaderTopic topic : request.topics()) {
             OffsetForLeaderEpochResponse.OffsetForLeaderTopicResult topicResult =
                     new OffsetForLeaderEpochResponse.OffsetForLeaderTopicResult().setTopic(topic.topic());
             response.topics().add(topicResult);
+            ApiException denied =
+                    follower ? null : authorizer.deniedOnTopic(context, AclOperation.DESCRIBE, topic.topic());
             for (OffsetForLeaderEpochRequest.OffsetForLeaderPartition p : topic.partitions()) {
                 OffsetForLeaderEpochResponse.EpochEndOffset result =
                         new OffsetForLeaderEpochResponse.EpochEndOffset().setPartition(p.partition());
                 topicResult.partitions().add(result);
                 try {
+                    if (denied != null) {
+                        throw denied;
+                    }
                     Partition partition =
                             replicaManager.partitionOrThrow(new TopicPartition(topic.topic(), p.partition()));
                     FetchHandler.checkLeaderEpoch(p.currentLeaderEpoch(), partition.leaderEpoch());

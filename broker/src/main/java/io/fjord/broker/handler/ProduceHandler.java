@@ -5,11 +5,14 @@ import io.fjord.broker.network.RequestContext;
 import io.fjord.broker.network.RequestHandler;
 import io.fjord.broker.partition.Partition;
 import io.fjord.broker.partition.ReplicaManager;
+import io.fjord.broker.security.Authorizer;
 import io.fjord.broker.txn.TransactionVerifier;
 import io.fjord.common.ApiException;
 import io.fjord.common.Errors;
 import io.fjord.common.TopicPartition;
 import io.fjord.common.VerificationGuard;
+import io.fjord.metadata.AclOperation;
+import io.fjord.metadata.AclResourceType;
 import io.fjord.metadata.TopicNames;
 import io.fjord.protocol.ApiMessage;
 import io.fjord.protocol.MemoryRecords;
@@ -61,6 +64,7 @@ public final class ProduceHandler implements RequestHandler {
     private final TopicResolver topics;
     private final TransactionVerifier verifier;
     private final Executor appendExecutor;
+    private final Authorizer authorizer;
 
     /** Without transaction verification. */
     public ProduceHandler(ReplicaManager replicaManager, TopicResolver topics) {
@@ -77,10 +81,25 @@ public final class ProduceHandler implements RequestHandler {
             TopicResolver topics,
             TransactionVerifier verifier,
             Executor appendExecutor) {
+        this(replicaManager, topics, verifier, appendExecutor, Authorizer.allowAll());
+    }
+
+    /**
+     * With ACLs: a request holding transactional batches needs WRITE on its transactional id (else every partition
+     * gets TRANSACTIONAL_ID_AUTHORIZATION_FAILED), and each topic WRITE (else each of its partitions gets
+     * TOPIC_AUTHORIZATION_FAILED, whether the topic exists or not), as Kafka checks them.
+     */
+    public ProduceHandler(
+            ReplicaManager replicaManager,
+            TopicResolver topics,
+            TransactionVerifier verifier,
+            Executor appendExecutor,
+            Authorizer authorizer) {
         this.replicaManager = replicaManager;
         this.topics = topics;
         this.verifier = verifier;
         this.appendExecutor = appendExecutor;
+        this.authorizer = authorizer;
     }
 
     /** One partition's batch, copied, waiting for its verification. */
@@ -174,17 +193,26 @@ public final class ProduceHandler implements RequestHandler {
         Produce produce = new Produce(context.apiVersion(), request);
         List<Unverified> unverified = new ArrayList<>();
         TxnProducer verifying = null;
+        ApiException denied = authorizer.enabled() && transactionalIdDenied(context, request)
+                ? new ApiException(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, null)
+                : null;
         for (ProduceRequest.TopicProduceData topic : request.topicData()) {
             String name = produce.version >= 13 ? topics.nameOf(topic.topicId()) : topic.name();
             ProduceResponse.TopicProduceResponse topicResponse = new ProduceResponse.TopicProduceResponse()
                     .setName(topic.name())
                     .setTopicId(topic.topicId());
             produce.response.responses().add(topicResponse);
+            ApiException topicDenied = denied != null || name == null
+                    ? denied
+                    : authorizer.deniedOnTopic(context, AclOperation.WRITE, name);
             for (ProduceRequest.PartitionProduceData data : topic.partitionData()) {
                 ProduceResponse.PartitionProduceResponse partitionResponse =
                         new ProduceResponse.PartitionProduceResponse().setIndex(data.index());
                 topicResponse.partitionResponses().add(partitionResponse);
                 try {
+                    if (topicDenied != null) {
+                        throw topicDenied;
+                    }
                     MemoryRecords records = validate(produce.version, produce.acks, name, data);
                     Partition partition = replicaManager.partitionOrThrow(new TopicPartition(name, data.index()));
                     TxnProducer producer = verifier == null ? null : transactionalProducer(records);
@@ -222,6 +250,20 @@ public final class ProduceHandler implements RequestHandler {
                     return null;
                 });
         return produce.result;
+    }
+
+    /** Whether the request holds a transactional batch its principal may not write for its transactional id. */
+    private boolean transactionalIdDenied(RequestContext context, ProduceRequest request) {
+        for (ProduceRequest.TopicProduceData topic : request.topicData()) {
+            for (ProduceRequest.PartitionProduceData data : topic.partitionData()) {
+                if (data.records() instanceof MemoryRecords memory && transactionalProducer(memory) != null) {
+                    String id = request.transactionalId();
+                    return id == null
+                            || !authorizer.authorize(context, AclOperation.WRITE, AclResourceType.TRANSACTIONAL_ID, id);
+                }
+            }
+        }
+        return false;
     }
 
     /** Appends the batches whose partitions the coordinator confirmed, fails the others, and finishes. */

@@ -1,6 +1,8 @@
 package io.fjord.broker.security;
 
 import io.fjord.broker.network.RequestContext;
+import io.fjord.common.ApiException;
+import io.fjord.common.Errors;
 import io.fjord.common.config.BrokerConfig;
 import io.fjord.metadata.AclOperation;
 import io.fjord.metadata.AclResourceType;
@@ -103,6 +105,16 @@ public final class Authorizer {
                     context.apiKey());
         }
         return allowed;
+    }
+
+    /**
+     * TOPIC_AUTHORIZATION_FAILED (Kafka's message: none) when the principal may not do {@code operation} on {@code
+     * topic}, else null: for the handlers that fail every partition of a topic the same way.
+     */
+    public ApiException deniedOnTopic(RequestContext context, AclOperation operation, String topic) {
+        return authorize(context, operation, AclResourceType.TOPIC, topic)
+                ? null
+                : new ApiException(Errors.TOPIC_AUTHORIZATION_FAILED, null);
     }
 
     private boolean decide(

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import io.fjord.broker.network.RequestContext;
 import io.fjord.broker.network.RequestHandler;
+import io.fjord.broker.security.Authorizer;
 import io.fjord.protocol.ApiKeys;
 import io.fjord.protocol.ApiMessage;
 import io.fjord.protocol.ByteBufferReadable;
@@ -42,6 +43,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class AclHandlersTest {
 
+    static final AclHandlers WITHOUT_AUTHORIZER = new AclHandlers(Authorizer.allowAll(), null);
+
     static final Tuple NOT_CONFIGURED = tuple(Errors.SECURITY_DISABLED.code(), "No Authorizer is configured.");
 
     static final AclBinding READ_TOPIC = new AclBinding(
@@ -53,7 +56,7 @@ class AclHandlersTest {
     void describeAclsAnswersSecurityDisabled(short version) throws Exception {
         DescribeAclsRequest request = new DescribeAclsRequest.Builder(AclBindingFilter.ANY).build(version);
         DescribeAclsResponse response = (DescribeAclsResponse)
-                answer(request, new io.fjord.protocol.message.DescribeAclsRequest(), AclHandlers::describeAcls);
+                answer(request, new io.fjord.protocol.message.DescribeAclsRequest(), WITHOUT_AUTHORIZER::describeAcls);
 
         assertThat(response.error().error()).isEqualTo(Errors.SECURITY_DISABLED);
         assertThat(response.error().message()).isEqualTo("No Authorizer is configured on the broker");
@@ -73,7 +76,7 @@ class AclHandlersTest {
                                         CreateAclsRequest.aclCreation(writeGroup))))
                 .build(version);
         CreateAclsResponse response = (CreateAclsResponse)
-                answer(request, new io.fjord.protocol.message.CreateAclsRequest(), AclHandlers::createAcls);
+                answer(request, new io.fjord.protocol.message.CreateAclsRequest(), WITHOUT_AUTHORIZER::createAcls);
         assertThat(response.results())
                 .extracting(r -> r.errorCode(), r -> r.errorMessage())
                 .containsExactly(NOT_CONFIGURED, NOT_CONFIGURED);
@@ -93,7 +96,7 @@ class AclHandlersTest {
                                         DeleteAclsRequest.deleteAclsFilter(READ_TOPIC.toFilter()))))
                 .build(version);
         DeleteAclsResponse response = (DeleteAclsResponse)
-                answer(request, new io.fjord.protocol.message.DeleteAclsRequest(), AclHandlers::deleteAcls);
+                answer(request, new io.fjord.protocol.message.DeleteAclsRequest(), WITHOUT_AUTHORIZER::deleteAcls);
         assertThat(response.filterResults())
                 .allSatisfy(r -> assertThat(r.matchingAcls()).isEmpty());
         assertThat(response.filterResults())
