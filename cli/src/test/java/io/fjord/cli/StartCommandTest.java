@@ -96,18 +96,16 @@ class StartCommandTest {
     }
 
     @Test
-    void anAuthorizerStopsTheStartWithOneLine() throws Exception {
-        Path file = configFile(
-                "log.dirs=" + tmp.resolve("d"),
-                "authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+    void anUnknownAuthorizerStopsTheStartWithOneLine() throws Exception {
+        Path file = configFile("log.dirs=" + tmp.resolve("d"), "authorizer.class.name=com.example.MyAuthorizer");
 
         int status = run("start", "--config", file.toString());
 
         assertThat(status).isEqualTo(2);
         assertThat(err.toString())
-                .startsWith("fjord: Invalid value org.apache.kafka.metadata.authorizer.StandardAuthorizer for"
-                        + " configuration authorizer.class.name: Fjord has no authorizer")
-                .endsWith("SECURITY_DISABLED, as Kafka answers them" + System.lineSeparator())
+                .startsWith("fjord: Invalid value com.example.MyAuthorizer for configuration authorizer.class.name:"
+                        + " Fjord's authorizer is Kafka's org.apache.kafka.metadata.authorizer.StandardAuthorizer")
+                .endsWith("other authorizer classes cannot be loaded" + System.lineSeparator())
                 .hasLineCount(1);
         assertThat(launcher.launched).isEmpty();
     }

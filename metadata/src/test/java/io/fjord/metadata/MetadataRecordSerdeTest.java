@@ -53,6 +53,17 @@ class MetadataRecordSerdeTest {
                         ScramAlgorithm.SCRAM_SHA_512,
                         new ScramCredential(new byte[0], bytes(64, 1), bytes(64, 2), Integer.MAX_VALUE)),
                 new RemoveUserScramCredentialRecord("bob", ScramAlgorithm.SCRAM_SHA_512),
+                new AccessControlEntryRecord(
+                        new Uuid(5, 6),
+                        new AclBinding(
+                                AclResourceType.TOPIC,
+                                "ord",
+                                AclPatternType.PREFIXED,
+                                "User:al\u00efce",
+                                "10.0.0.1",
+                                AclOperation.READ,
+                                AclPermission.ALLOW)),
+                new RemoveAccessControlEntryRecord(new Uuid(5, 6)),
                 new NoOpRecord());
     }
 
@@ -78,6 +89,27 @@ class MetadataRecordSerdeTest {
         assertThat(upsert).startsWith(11, 0, 2, 'a', 2, 2, 0, 3, 0, 0, 4, 0, 0, 0);
         assertThat(MetadataRecordSerde.write(new RemoveUserScramCredentialRecord("a", ScramAlgorithm.SCRAM_SHA_256)))
                 .containsExactly(22, 0, 2, 'a', 1);
+    }
+
+    @Test
+    void aclRecordsUseKafkasTypeIdsAndCodesAndRefuseAnAclThatCouldNotBeCreated() {
+        AclBinding acl = new AclBinding(
+                AclResourceType.GROUP,
+                "g",
+                AclPatternType.LITERAL,
+                "User:a",
+                "*",
+                AclOperation.ALL,
+                AclPermission.DENY);
+        byte[] bytes = MetadataRecordSerde.write(new AccessControlEntryRecord(new Uuid(0, 1), acl));
+        // type 23, version 0, 16 id bytes, GROUP 3, "g", LITERAL 3, "User:a", "*", ALL 2, DENY 2.
+        assertThat(bytes).startsWith(23, 0).endsWith(3, 2, 'g', 3, 7, 'U', 's', 'e', 'r', ':', 'a', 2, '*', 2, 2);
+        assertThat(MetadataRecordSerde.write(new RemoveAccessControlEntryRecord(new Uuid(0, 1))))
+                .startsWith(24, 0);
+        bytes[bytes.length - 1] = 1; // permission ANY: a filter's value, never an ACL's
+        assertThatThrownBy(() -> MetadataRecordSerde.read(bytes))
+                .isInstanceOf(MalformedMetadataRecordException.class)
+                .hasMessageContaining("Invalid permissionType ANY");
     }
 
     @Test

@@ -6,6 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.fjord.common.ApiException;
 import io.fjord.common.Errors;
 import io.fjord.common.Uuid;
+import io.fjord.metadata.AclBinding;
+import io.fjord.metadata.AclCreationResult;
+import io.fjord.metadata.AclDeletionResult;
+import io.fjord.metadata.AclFilter;
+import io.fjord.metadata.AclOperation;
+import io.fjord.metadata.AclPatternType;
+import io.fjord.metadata.AclPermission;
+import io.fjord.metadata.AclResourceType;
 import io.fjord.metadata.AlterConfigOp;
 import io.fjord.metadata.AlterConfigsResource;
 import io.fjord.metadata.AlterConfigsResult;
@@ -134,6 +142,54 @@ class CommandCodecTest {
                 new ScramCredentialResult("", Errors.UNACCEPTABLE_CREDENTIAL, "Username must not be empty"));
         assertThat(CommandCodec.decodeScramCredentialsReply(CommandCodec.scramCredentialsReply(results)))
                 .isEqualTo(results);
+    }
+
+    @Test
+    void aclCommandsAndTheirRepliesSurviveARoundTrip() {
+        AclBinding acl = new AclBinding(
+                AclResourceType.TOPIC,
+                "ord",
+                AclPatternType.PREFIXED,
+                "User:alice",
+                "*",
+                AclOperation.READ,
+                AclPermission.ALLOW);
+        AclBinding unknownCodes = new AclBinding(
+                AclResourceType.UNKNOWN,
+                "",
+                AclPatternType.UNKNOWN,
+                "",
+                "",
+                AclOperation.UNKNOWN,
+                AclPermission.UNKNOWN);
+        MetadataCommand create = new MetadataCommand.CreateAcls(42L, List.of(acl, unknownCodes));
+        MetadataCommand delete = new MetadataCommand.DeleteAcls(List.of(
+                AclFilter.ANY,
+                new AclFilter(
+                        AclResourceType.GROUP,
+                        "g",
+                        AclPatternType.MATCH,
+                        "User:bob",
+                        "10.0.0.1",
+                        AclOperation.DESCRIBE,
+                        AclPermission.DENY)));
+        for (MetadataCommand command : List.of(create, delete)) {
+            byte[] entry = CommandCodec.encode(command);
+            assertThat(CommandCodec.decode(entry)).isEqualTo(command);
+            for (int length = 0; length < entry.length; length++) {
+                byte[] truncated = Arrays.copyOf(entry, length);
+                assertThatThrownBy(() -> CommandCodec.decode(truncated)).isInstanceOf(MalformedCommandException.class);
+            }
+        }
+        List<AclCreationResult> created = List.of(
+                AclCreationResult.SUCCESS, new AclCreationResult(Errors.INVALID_REQUEST, "Invalid operation ANY"));
+        assertThat(CommandCodec.decodeCreateAclsReply(CommandCodec.createAclsReply(created)))
+                .isEqualTo(created);
+        List<AclDeletionResult> deleted = List.of(
+                new AclDeletionResult(Errors.NONE, null, List.of(acl, acl)),
+                AclDeletionResult.failed(Errors.INVALID_REQUEST, "Invalid filter: unknown operation"));
+        assertThat(CommandCodec.decodeDeleteAclsReply(CommandCodec.deleteAclsReply(deleted)))
+                .isEqualTo(deleted);
     }
 
     /** Byte arrays as lists, for sub-sequence searches. */

@@ -3,6 +3,12 @@ package io.fjord.raft;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fjord.common.Uuid;
+import io.fjord.metadata.AccessControlEntryRecord;
+import io.fjord.metadata.AclBinding;
+import io.fjord.metadata.AclOperation;
+import io.fjord.metadata.AclPatternType;
+import io.fjord.metadata.AclPermission;
+import io.fjord.metadata.AclResourceType;
 import io.fjord.metadata.ConfigRecord;
 import io.fjord.metadata.ConfigResourceType;
 import io.fjord.metadata.Endpoint;
@@ -12,6 +18,7 @@ import io.fjord.metadata.MetadataRecord;
 import io.fjord.metadata.PartitionRecord;
 import io.fjord.metadata.ProducerIdsRecord;
 import io.fjord.metadata.RegisterBrokerRecord;
+import io.fjord.metadata.RemoveAccessControlEntryRecord;
 import io.fjord.metadata.RemoveTopicRecord;
 import io.fjord.metadata.RemoveUserScramCredentialRecord;
 import io.fjord.metadata.ScramAlgorithm;
@@ -83,6 +90,50 @@ class ImageDiffTest {
         assertThat(applyDiff(MetadataImage.EMPTY, to)).isEqualTo(to);
         assertThat(ImageDiff.between(to, to)).isEmpty();
         assertThat(applyDiff(from, to).producerIds().nextProducerId()).isEqualTo(3000L);
+    }
+
+    @Test
+    void aclsCreatedAndDeletedBetweenTwoImagesAreReplayedOntoTheFirst() {
+        AclBinding kept = new AclBinding(
+                AclResourceType.TOPIC,
+                "t",
+                AclPatternType.LITERAL,
+                "User:a",
+                "*",
+                AclOperation.READ,
+                AclPermission.ALLOW);
+        AclBinding gone = new AclBinding(
+                AclResourceType.GROUP,
+                "g",
+                AclPatternType.LITERAL,
+                "User:a",
+                "*",
+                AclOperation.READ,
+                AclPermission.ALLOW);
+        AclBinding added = new AclBinding(
+                AclResourceType.CLUSTER,
+                "kafka-cluster",
+                AclPatternType.LITERAL,
+                "User:b",
+                "*",
+                AclOperation.ALTER,
+                AclPermission.DENY);
+        MetadataImage from = replay(
+                MetadataImage.EMPTY,
+                2,
+                new AccessControlEntryRecord(new Uuid(0, 1), kept),
+                new AccessControlEntryRecord(new Uuid(0, 2), gone));
+        MetadataImage to = replay(
+                from,
+                4,
+                new RemoveAccessControlEntryRecord(new Uuid(0, 2)),
+                new AccessControlEntryRecord(new Uuid(0, 3), added));
+        assertThat(ImageDiff.between(from, to))
+                .containsExactly(
+                        new RemoveAccessControlEntryRecord(new Uuid(0, 2)),
+                        new AccessControlEntryRecord(new Uuid(0, 3), added));
+        assertThat(applyDiff(from, to)).isEqualTo(to);
+        assertThat(applyDiff(MetadataImage.EMPTY, to).acls().all().values()).containsExactly(kept, added);
     }
 
     private static ScramCredential credential(int seed) {

@@ -221,22 +221,42 @@ class BrokerConfigTest {
     }
 
     @Test
-    void refusesToStartWithAnAuthorizer() {
+    void acceptsKafkasStandardAuthorizerOnly() {
+        BrokerConfig acls = BrokerConfig.parse(Map.of(
+                "listeners",
+                "PLAINTEXT://a:1",
+                "authorizer.class.name",
+                " org.apache.kafka.metadata.authorizer.StandardAuthorizer ",
+                "super.users",
+                "User:admin; User:CN=broker,O=example ;;",
+                "allow.everyone.if.no.acl.found",
+                "true"));
+        assertThat(acls.authorizerEnabled()).isTrue();
+        assertThat(acls.superUsers()).containsExactly("User:admin", "User:CN=broker,O=example");
+        assertThat(acls.allowEveryoneIfNoAclFound()).isTrue();
+
         assertThatThrownBy(() -> BrokerConfig.parse(Map.of(
                         "listeners",
                         "PLAINTEXT://a:1",
                         "authorizer.class.name",
-                        "org.apache.kafka.metadata.authorizer.StandardAuthorizer")))
+                        "kafka.security.authorizer.AclAuthorizer")))
                 .isInstanceOf(ConfigException.class)
-                .hasMessage("Invalid value org.apache.kafka.metadata.authorizer.StandardAuthorizer for configuration"
-                        + " authorizer.class.name: Fjord has no authorizer (ACLs are not enforced): remove"
-                        + " authorizer.class.name; without it ACL requests are answered SECURITY_DISABLED, as Kafka"
-                        + " answers them")
-                .hasMessageNotContaining("\n");
+                .hasMessage("Invalid value kafka.security.authorizer.AclAuthorizer for configuration"
+                        + " authorizer.class.name: Fjord's authorizer is Kafka's"
+                        + " org.apache.kafka.metadata.authorizer.StandardAuthorizer (ACLs kept in the metadata log);"
+                        + " other authorizer classes cannot be loaded");
+        assertThatThrownBy(() -> BrokerConfig.parse(Map.of("listeners", "PLAINTEXT://a:1", "super.users", "admin")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("expected principals of the form Type:name separated by ';', got `admin`");
+        assertThatThrownBy(() -> BrokerConfig.parse(Map.of(
+                        "listeners", "PLAINTEXT://a:1", "ssl.principal.mapping.rules", "RULE:^CN=(.*?),.*$/$1/")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("no other mapping rules yet");
         // Kafka's default is the empty string: no authorizer, the same as leaving the key out.
-        assertThat(BrokerConfig.parse(Map.of("listeners", "PLAINTEXT://a:1", "authorizer.class.name", " "))
-                        .listeners())
-                .hasSize(1);
+        BrokerConfig none = BrokerConfig.parse(Map.of("listeners", "PLAINTEXT://a:1", "authorizer.class.name", " "));
+        assertThat(none.authorizerEnabled()).isFalse();
+        assertThat(none.superUsers()).isEmpty();
+        assertThat(none.allowEveryoneIfNoAclFound()).isFalse();
     }
 
     @Test
