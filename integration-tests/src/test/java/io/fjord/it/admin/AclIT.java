@@ -66,7 +66,7 @@ public class AclIT {
         broker = EmbeddedBroker.start(dir, settings(port));
     }
 
-    static Map<String, String> settings(int port) {
+    public static Map<String, String> settings(int port) {
         Map<String, String> settings = new HashMap<>();
         settings.put("listeners", "SASL_PLAINTEXT://127.0.0.1:" + port);
         settings.put("listener.security.protocol.map", "SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT");
