@@ -89,7 +89,11 @@ final class KafkaApis {
                         18,
                         new FetchHandler(replicaManager, metadata, rackAwareSelector(metadata), fetchSessions, time))
                 .register(ApiKeys.LIST_OFFSETS, 1, 11, new ListOffsetsHandler(replicaManager))
-                .register(ApiKeys.INIT_PRODUCER_ID, 0, 5, new InitProducerIdHandler(producerIds, transactions))
+                .register(
+                        ApiKeys.INIT_PRODUCER_ID,
+                        0,
+                        5,
+                        new InitProducerIdHandler(producerIds, transactions, metadata.authorizer()))
                 // AddPartitionsToTxn v4+ is for brokers (KIP-890 verification; the Java client sends at most v3);
                 // EndTxn v5 is transactions v2.
                 .register(ApiKeys.ADD_PARTITIONS_TO_TXN, 0, 5, transactions::addPartitionsToTxn)
@@ -98,7 +102,8 @@ final class KafkaApis {
                 .register(ApiKeys.LIST_TRANSACTIONS, 0, 2, transactions::listTransactions)
                 .register(ApiKeys.DESCRIBE_TRANSACTIONS, 0, 0, transactions::describeTransactions)
                 .register(ApiKeys.DESCRIBE_PRODUCERS, 0, 0, new DescribeProducersHandler(replicaManager))
-                .register(ApiKeys.WRITE_TXN_MARKERS, 1, 2, new WriteTxnMarkersHandler(txnMarkers))
+                .register(
+                        ApiKeys.WRITE_TXN_MARKERS, 1, 2, new WriteTxnMarkersHandler(txnMarkers, metadata.authorizer()))
                 .register(ApiKeys.CREATE_TOPICS, 2, 7, topicAdmin::createTopics)
                 .register(ApiKeys.DELETE_TOPICS, 1, 6, topicAdmin::deleteTopics)
                 .register(ApiKeys.CREATE_PARTITIONS, 0, 3, topicAdmin::createPartitions)
