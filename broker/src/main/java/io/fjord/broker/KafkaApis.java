@@ -101,7 +101,11 @@ final class KafkaApis {
                                 time,
                                 metadata.authorizer()))
                 .register(ApiKeys.LIST_OFFSETS, 1, 11, new ListOffsetsHandler(replicaManager, metadata.authorizer()))
-                .register(ApiKeys.INIT_PRODUCER_ID, 0, 5, new InitProducerIdHandler(producerIds, transactions))
+                .register(
+                        ApiKeys.INIT_PRODUCER_ID,
+                        0,
+                        5,
+                        new InitProducerIdHandler(producerIds, transactions, metadata.authorizer()))
                 // AddPartitionsToTxn v4+ is for brokers (KIP-890 verification; the Java client sends at most v3);
                 // EndTxn v5 is transactions v2.
                 .register(ApiKeys.ADD_PARTITIONS_TO_TXN, 0, 5, transactions::addPartitionsToTxn)
@@ -114,7 +118,8 @@ final class KafkaApis {
                         0,
                         0,
                         new DescribeProducersHandler(replicaManager, metadata.authorizer()))
-                .register(ApiKeys.WRITE_TXN_MARKERS, 1, 2, new WriteTxnMarkersHandler(txnMarkers))
+                .register(
+                        ApiKeys.WRITE_TXN_MARKERS, 1, 2, new WriteTxnMarkersHandler(txnMarkers, metadata.authorizer()))
                 .register(ApiKeys.CREATE_TOPICS, 2, 7, topicAdmin::createTopics)
                 .register(ApiKeys.DELETE_TOPICS, 1, 6, topicAdmin::deleteTopics)
                 .register(ApiKeys.CREATE_PARTITIONS, 0, 3, topicAdmin::createPartitions)

@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -51,7 +52,8 @@ final class ConsumerGroupHandler {
             ConsumerGroupHeartbeatRequest request,
             short version,
             String clientId,
-            String clientHost) {
+            String clientHost,
+            Predicate<String> describableTopics) {
         validate(request, version);
         String memberId = request.memberId();
         int epoch = request.memberEpoch();
@@ -65,6 +67,7 @@ final class ConsumerGroupHandler {
         }
         ConsumerMember member = memberFor(shard, group, memberId, request, records);
         boolean changed = updateSubscription(member, request, clientId, clientHost);
+        member.describableTopics = describableTopics;
         group.put(member);
         Map<String, Integer> metadata = subscriptionMetadata(group, ctx.metadata());
         if (changed || !metadata.equals(group.subscriptionMetadata)) {
@@ -484,7 +487,9 @@ final class ConsumerGroupHandler {
         if (member.subscribedTopicRegex != null) {
             Pattern pattern = Pattern.compile(member.subscribedTopicRegex);
             for (String name : metadata.topicNames()) {
-                if (!name.startsWith("__") && pattern.matcher(name).matches()) {
+                // Kafka's regex resolution leaves out, without a word, the topics the member's principal may not
+                // describe.
+                if (!name.startsWith("__") && pattern.matcher(name).matches() && member.describableTopics.test(name)) {
                     topics.add(name);
                 }
             }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 
 /**
  * A member of a {@link ConsumerGroup} (KIP-848): its subscription, its epoch, the partitions it owns, those
@@ -42,6 +43,16 @@ final class ConsumerMember {
     String clientHost;
     List<String> subscribedTopicNames = List.of();
     String subscribedTopicRegex;
+
+    /**
+     * The topics the member's principal may describe, as its last heartbeat's broker judged them: its regular
+     * expression subscribes only to those. In memory only: after a load every topic counts until the member's
+     * next heartbeat.
+     */
+    Predicate<String> describableTopics = ALL_TOPICS;
+
+    static final Predicate<String> ALL_TOPICS = topic -> true;
+
     String serverAssignor;
     int rebalanceTimeoutMs;
     int memberEpoch;

@@ -38,6 +38,7 @@ import java.util.Locale;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
 
 /**
  * The group coordinator's API: one method per Kafka group API, taking the decoded request and its version and
@@ -454,6 +455,20 @@ public final class GroupCoordinator implements LoadableCoordinator {
 
     public CompletableFuture<ConsumerGroupHeartbeatResponse> consumerGroupHeartbeat(
             ConsumerGroupHeartbeatRequest request, short version, String clientId, String clientHost) {
+        return consumerGroupHeartbeat(request, version, clientId, clientHost, ConsumerMember.ALL_TOPICS);
+    }
+
+    /**
+     * As {@link #consumerGroupHeartbeat(ConsumerGroupHeartbeatRequest, short, String, String)}, with the topics the
+     * request's principal may describe: the member's regular expression subscribes only to those (the broker's
+     * authorizer decides; the coordinator knows no ACLs).
+     */
+    public CompletableFuture<ConsumerGroupHeartbeatResponse> consumerGroupHeartbeat(
+            ConsumerGroupHeartbeatRequest request,
+            short version,
+            String clientId,
+            String clientHost,
+            Predicate<String> describableTopics) {
         return router.run(
                 request.groupId(),
                 (error, message) -> consumerHeartbeatError(error, message),
@@ -462,7 +477,8 @@ public final class GroupCoordinator implements LoadableCoordinator {
                         request,
                         version,
                         clientId == null ? "" : clientId,
-                        clientHost == null ? "" : clientHost));
+                        clientHost == null ? "" : clientHost,
+                        describableTopics));
     }
 
     private static ConsumerGroupHeartbeatResponse consumerHeartbeatError(Errors error, String message) {

@@ -4,6 +4,7 @@ import io.fjord.broker.handler.MetadataView;
 import io.fjord.broker.network.RequestContext;
 import io.fjord.broker.partition.Partition;
 import io.fjord.broker.partition.ReplicaManager;
+import io.fjord.broker.security.Authorizer;
 import io.fjord.broker.txn.TransactionVerifier;
 import io.fjord.common.ApiException;
 import io.fjord.common.Errors;
@@ -12,6 +13,9 @@ import io.fjord.common.VerificationGuard;
 import io.fjord.common.config.BrokerConfig;
 import io.fjord.coordinator.GroupCoordinator;
 import io.fjord.coordinator.txn.TransactionCoordinator;
+import io.fjord.metadata.AclBinding;
+import io.fjord.metadata.AclOperation;
+import io.fjord.metadata.AclResourceType;
 import io.fjord.metadata.BrokerRegistration;
 import io.fjord.metadata.ControllerApi;
 import io.fjord.metadata.CreatableTopic;
@@ -21,26 +25,41 @@ import io.fjord.metadata.PartitionRegistration;
 import io.fjord.metadata.TopicImage;
 import io.fjord.protocol.ApiMessage;
 import io.fjord.protocol.message.ConsumerGroupDescribeRequest;
+import io.fjord.protocol.message.ConsumerGroupDescribeResponse;
 import io.fjord.protocol.message.ConsumerGroupHeartbeatRequest;
+import io.fjord.protocol.message.ConsumerGroupHeartbeatResponse;
 import io.fjord.protocol.message.DeleteGroupsRequest;
+import io.fjord.protocol.message.DeleteGroupsResponse;
 import io.fjord.protocol.message.DescribeGroupsRequest;
+import io.fjord.protocol.message.DescribeGroupsResponse;
 import io.fjord.protocol.message.FindCoordinatorRequest;
 import io.fjord.protocol.message.FindCoordinatorResponse;
 import io.fjord.protocol.message.HeartbeatRequest;
+import io.fjord.protocol.message.HeartbeatResponse;
 import io.fjord.protocol.message.JoinGroupRequest;
+import io.fjord.protocol.message.JoinGroupResponse;
 import io.fjord.protocol.message.LeaveGroupRequest;
+import io.fjord.protocol.message.LeaveGroupResponse;
 import io.fjord.protocol.message.ListGroupsRequest;
+import io.fjord.protocol.message.ListGroupsResponse;
 import io.fjord.protocol.message.OffsetCommitRequest;
 import io.fjord.protocol.message.OffsetDeleteRequest;
 import io.fjord.protocol.message.OffsetFetchRequest;
 import io.fjord.protocol.message.SyncGroupRequest;
+import io.fjord.protocol.message.SyncGroupResponse;
 import io.fjord.protocol.message.TxnOffsetCommitRequest;
 import io.fjord.protocol.message.TxnOffsetCommitResponse;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +68,14 @@ import org.slf4j.LoggerFactory;
  * partition, or of the transactional id's {@code __transaction_state} partition (creating the topic on first
  * use, as Kafka does); every other group API goes to the {@link GroupCoordinator}, which answers
  * NOT_COORDINATOR / COORDINATOR_LOAD_IN_PROGRESS itself.
+ *
+ * <p>Each API first makes Kafka 4's ACL checks, before any existence check: FindCoordinator DESCRIBE on the group or
+ * transactional id of each key; JoinGroup, SyncGroup, Heartbeat, LeaveGroup and ConsumerGroupHeartbeat READ on the
+ * group (top-level GROUP_AUTHORIZATION_FAILED), ConsumerGroupHeartbeat also DESCRIBE on each topic subscribed by name
+ * (all or nothing) and, through the coordinator, on each topic its regular expression matches (silently dropped);
+ * DescribeGroups and ConsumerGroupDescribe DESCRIBE on each group; DeleteGroups DELETE on each group; ListGroups
+ * DESCRIBE on the cluster or else on each group (silently filtered); the offset APIs those of {@link
+ * OffsetAuthorization}. Without an authorizer nothing is checked and the requests go on unchanged.
  */
 public final class GroupHandlers {
 
@@ -65,6 +92,7 @@ public final class GroupHandlers {
     private final ReplicaManager replicaManager;
     private final TransactionVerifier verifier;
     private final Executor commitExecutor;
+    private final OffsetAuthorization offsetAcls;
     private static final Logger log = LoggerFactory.getLogger(GroupHandlers.class);
 
     private final AtomicBoolean creatingOffsetsTopic = new AtomicBoolean();
@@ -93,18 +121,35 @@ public final class GroupHandlers {
         this.replicaManager = replicaManager;
         this.verifier = verifier;
         this.commitExecutor = commitExecutor;
+        this.offsetAcls = new OffsetAuthorization(metadata);
     }
 
     public CompletableFuture<ApiMessage> findCoordinator(RequestContext context, ApiMessage message) {
         FindCoordinatorRequest request = (FindCoordinatorRequest) message;
         short version = context.apiVersion();
         FindCoordinatorResponse response = new FindCoordinatorResponse();
+        List<String> keys = version < 4 ? Collections.singletonList(request.key()) : request.coordinatorKeys();
+        // As in Kafka, a key the principal may not describe is answered before anything else is looked at, and only
+        // an authorized key may create the coordinator's topic.
+        Errors[] denied = new Errors[keys.size()];
+        boolean anyAllowed = false;
+        for (int i = 0; i < denied.length; i++) {
+            denied[i] = coordinatorKeyDenied(context, request.keyType(), keys.get(i));
+            anyAllowed |= denied[i] == Errors.NONE;
+        }
+        if (version < 4 && !anyAllowed) {
+            return CompletableFuture.completedFuture(response.setErrorCode(denied[0].code())
+                    .setErrorMessage(denied[0].message())
+                    .setNodeId(-1)
+                    .setHost("")
+                    .setPort(-1));
+        }
         MetadataImage image = metadata.image();
         boolean forTransaction = request.keyType() == KEY_TYPE_TRANSACTION;
         TopicImage topic = image.topics().topic(forTransaction ? TRANSACTION_STATE_TOPIC : OffsetsTopicLog.TOPIC);
-        if (topic == null && request.keyType() == KEY_TYPE_GROUP) {
+        if (topic == null && anyAllowed && request.keyType() == KEY_TYPE_GROUP) {
             maybeCreateOffsetsTopic();
-        } else if (topic == null && forTransaction) {
+        } else if (topic == null && anyAllowed && forTransaction) {
             maybeCreateTransactionTopic();
         }
         if (version < 4) {
@@ -116,10 +161,38 @@ public final class GroupHandlers {
                     .setHost(c.host())
                     .setPort(c.port()));
         }
-        for (String key : request.coordinatorKeys()) {
-            response.coordinators().add(locate(key, request.keyType(), topic, image, context.listenerName()));
+        for (int i = 0; i < denied.length; i++) {
+            String key = keys.get(i);
+            response.coordinators()
+                    .add(
+                            denied[i] == Errors.NONE
+                                    ? locate(key, request.keyType(), topic, image, context.listenerName())
+                                    : new FindCoordinatorResponse.Coordinator()
+                                            .setKey(key)
+                                            .setErrorCode(denied[i].code())
+                                            .setErrorMessage(null)
+                                            .setNodeId(-1)
+                                            .setHost("")
+                                            .setPort(-1));
         }
         return CompletableFuture.completedFuture(response);
+    }
+
+    /**
+     * The error for a coordinator key the principal may not describe (DESCRIBE on the GROUP or the
+     * TRANSACTIONAL_ID), else NONE. Other key types are left to {@link #locate}, which refuses them.
+     */
+    private Errors coordinatorKeyDenied(RequestContext context, byte keyType, String key) {
+        Authorizer authorizer = metadata.authorizer();
+        if (keyType == KEY_TYPE_GROUP
+                && !authorizer.authorize(context, AclOperation.DESCRIBE, AclResourceType.GROUP, key)) {
+            return Errors.GROUP_AUTHORIZATION_FAILED;
+        }
+        if (keyType == KEY_TYPE_TRANSACTION
+                && !authorizer.authorize(context, AclOperation.DESCRIBE, AclResourceType.TRANSACTIONAL_ID, key)) {
+            return Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED;
+        }
+        return Errors.NONE;
     }
 
     private FindCoordinatorResponse.Coordinator locate(
@@ -235,28 +308,71 @@ public final class GroupHandlers {
     }
 
     public CompletableFuture<ApiMessage> joinGroup(RequestContext context, ApiMessage message) {
-        return widen(coordinator.joinGroup(
-                (JoinGroupRequest) message, context.apiVersion(), context.clientId(), host(context)));
+        JoinGroupRequest request = (JoinGroupRequest) message;
+        short version = context.apiVersion();
+        if (!mayRead(context, request.groupId())) {
+            return CompletableFuture.completedFuture(new JoinGroupResponse()
+                    .setErrorCode(Errors.GROUP_AUTHORIZATION_FAILED.code())
+                    .setGenerationId(-1)
+                    .setMemberId("")
+                    .setProtocolName(version >= 7 ? null : "")
+                    .setLeader(""));
+        }
+        return widen(coordinator.joinGroup(request, version, context.clientId(), host(context)));
     }
 
     public CompletableFuture<ApiMessage> syncGroup(RequestContext context, ApiMessage message) {
-        return widen(coordinator.syncGroup((SyncGroupRequest) message, context.apiVersion()));
+        SyncGroupRequest request = (SyncGroupRequest) message;
+        short version = context.apiVersion();
+        if (!mayRead(context, request.groupId())) {
+            // Kafka tells a v5+ request without its protocol type and name so before it looks at the ACLs.
+            boolean incomplete = version >= 5 && (request.protocolType() == null || request.protocolName() == null);
+            Errors error = incomplete ? Errors.INCONSISTENT_GROUP_PROTOCOL : Errors.GROUP_AUTHORIZATION_FAILED;
+            return CompletableFuture.completedFuture(
+                    new SyncGroupResponse().setErrorCode(error.code()).setAssignment(new byte[0]));
+        }
+        return widen(coordinator.syncGroup(request, version));
     }
 
     public CompletableFuture<ApiMessage> heartbeat(RequestContext context, ApiMessage message) {
-        return widen(coordinator.heartbeat((HeartbeatRequest) message, context.apiVersion()));
+        HeartbeatRequest request = (HeartbeatRequest) message;
+        if (!mayRead(context, request.groupId())) {
+            return CompletableFuture.completedFuture(
+                    new HeartbeatResponse().setErrorCode(Errors.GROUP_AUTHORIZATION_FAILED.code()));
+        }
+        return widen(coordinator.heartbeat(request, context.apiVersion()));
     }
 
     public CompletableFuture<ApiMessage> leaveGroup(RequestContext context, ApiMessage message) {
-        return widen(coordinator.leaveGroup((LeaveGroupRequest) message, context.apiVersion()));
+        LeaveGroupRequest request = (LeaveGroupRequest) message;
+        if (!mayRead(context, request.groupId())) {
+            return CompletableFuture.completedFuture(
+                    new LeaveGroupResponse().setErrorCode(Errors.GROUP_AUTHORIZATION_FAILED.code()));
+        }
+        return widen(coordinator.leaveGroup(request, context.apiVersion()));
+    }
+
+    /** READ on the group: what every member API of a group needs. */
+    private boolean mayRead(RequestContext context, String groupId) {
+        return metadata.authorizer().authorize(context, AclOperation.READ, AclResourceType.GROUP, groupId);
     }
 
     public CompletableFuture<ApiMessage> offsetCommit(RequestContext context, ApiMessage message) {
-        return widen(coordinator.offsetCommit((OffsetCommitRequest) message, context.apiVersion()));
+        short version = context.apiVersion();
+        if (metadata.authorizer().enabled()) {
+            return widen(offsetAcls.commit(
+                    context, (OffsetCommitRequest) message, request -> coordinator.offsetCommit(request, version)));
+        }
+        return widen(coordinator.offsetCommit((OffsetCommitRequest) message, version));
     }
 
     public CompletableFuture<ApiMessage> offsetFetch(RequestContext context, ApiMessage message) {
-        return widen(coordinator.offsetFetch((OffsetFetchRequest) message, context.apiVersion()));
+        short version = context.apiVersion();
+        if (metadata.authorizer().enabled()) {
+            return widen(offsetAcls.fetch(
+                    context, (OffsetFetchRequest) message, request -> coordinator.offsetFetch(request, version)));
+        }
+        return widen(coordinator.offsetFetch((OffsetFetchRequest) message, version));
     }
 
     /**
@@ -265,10 +381,19 @@ public final class GroupHandlers {
      * transaction coordinator confirmed the partition is in the producer's transaction (AddOffsetsToTxn added
      * it), as Kafka's group coordinator does; otherwise every partition of the request gets the verification's
      * error (TRANSACTION_ABORTABLE is INVALID_TXN_STATE before v4). When this broker does not lead that partition
-     * the coordinator answers NOT_COORDINATOR itself.
+     * the coordinator answers NOT_COORDINATOR itself. With an authorizer the checks of {@link OffsetAuthorization}
+     * come first, and only the topics they allow are verified and written.
      */
     public CompletableFuture<ApiMessage> txnOffsetCommit(RequestContext context, ApiMessage message) {
         TxnOffsetCommitRequest request = (TxnOffsetCommitRequest) message;
+        if (metadata.authorizer().enabled()) {
+            return widen(offsetAcls.txnCommit(context, request, allowed -> commitTransactional(context, allowed)
+                    .thenApply(m -> (TxnOffsetCommitResponse) m)));
+        }
+        return commitTransactional(context, request);
+    }
+
+    private CompletableFuture<ApiMessage> commitTransactional(RequestContext context, TxnOffsetCommitRequest request) {
         short version = context.apiVersion();
         if (verifier == null) {
             return widen(coordinator.txnOffsetCommit(request, version));
@@ -338,28 +463,211 @@ public final class GroupHandlers {
     }
 
     public CompletableFuture<ApiMessage> offsetDelete(RequestContext context, ApiMessage message) {
-        return widen(coordinator.offsetDelete((OffsetDeleteRequest) message, context.apiVersion()));
+        short version = context.apiVersion();
+        if (metadata.authorizer().enabled()) {
+            return widen(offsetAcls.delete(
+                    context, (OffsetDeleteRequest) message, request -> coordinator.offsetDelete(request, version)));
+        }
+        return widen(coordinator.offsetDelete((OffsetDeleteRequest) message, version));
     }
 
+    /**
+     * ListGroups: every group for a principal with DESCRIBE on the cluster, else only the groups it may describe;
+     * the others are left out silently, and their denials are not logged, as in Kafka.
+     */
     public CompletableFuture<ApiMessage> listGroups(RequestContext context, ApiMessage message) {
-        return widen(coordinator.listGroups((ListGroupsRequest) message, context.apiVersion()));
+        CompletableFuture<ListGroupsResponse> listed =
+                coordinator.listGroups((ListGroupsRequest) message, context.apiVersion());
+        Authorizer authorizer = metadata.authorizer();
+        if (!authorizer.enabled()
+                || authorizer.authorize(
+                        context, AclOperation.DESCRIBE, AclResourceType.CLUSTER, AclBinding.CLUSTER_NAME, false)) {
+            return widen(listed);
+        }
+        return listed.thenApply(response -> {
+            response.groups()
+                    .removeIf(g -> !authorizer.authorize(
+                            context, AclOperation.DESCRIBE, AclResourceType.GROUP, g.groupId(), false));
+            return response;
+        });
     }
 
+    /**
+     * DescribeGroups: DESCRIBE on each group, GROUP_AUTHORIZATION_FAILED for the others, which come first in the
+     * response as in Kafka; v3+ asked for them, the described groups carry the principal's operations on them.
+     */
     public CompletableFuture<ApiMessage> describeGroups(RequestContext context, ApiMessage message) {
-        return widen(coordinator.describeGroups((DescribeGroupsRequest) message, context.apiVersion()));
+        DescribeGroupsRequest request = (DescribeGroupsRequest) message;
+        short version = context.apiVersion();
+        Authorizer authorizer = metadata.authorizer();
+        boolean withOperations = version >= 3 && request.includeAuthorizedOperations();
+        if (!authorizer.enabled() && !withOperations) {
+            return widen(coordinator.describeGroups(request, version));
+        }
+        DescribeGroupsResponse response = new DescribeGroupsResponse();
+        DescribeGroupsRequest allowed =
+                new DescribeGroupsRequest().setIncludeAuthorizedOperations(request.includeAuthorizedOperations());
+        for (String groupId : request.groups()) {
+            if (authorizer.authorize(context, AclOperation.DESCRIBE, AclResourceType.GROUP, groupId)) {
+                allowed.groups().add(groupId);
+            } else {
+                response.groups()
+                        .add(new DescribeGroupsResponse.DescribedGroup()
+                                .setGroupId(groupId)
+                                .setErrorCode(Errors.GROUP_AUTHORIZATION_FAILED.code())
+                                .setGroupState("")
+                                .setProtocolType("")
+                                .setProtocolData(""));
+            }
+        }
+        return coordinator.describeGroups(allowed, version).thenApply(described -> {
+            for (DescribeGroupsResponse.DescribedGroup group : described.groups()) {
+                if (withOperations && group.errorCode() == Errors.NONE.code()) {
+                    group.setAuthorizedOperations(
+                            authorizer.authorizedOperations(context, AclResourceType.GROUP, group.groupId()));
+                }
+                response.groups().add(group);
+            }
+            return response;
+        });
     }
 
+    /**
+     * DeleteGroups: DELETE on each (distinct) group; the others get GROUP_AUTHORIZATION_FAILED after the
+     * coordinator's results, as in Kafka.
+     */
     public CompletableFuture<ApiMessage> deleteGroups(RequestContext context, ApiMessage message) {
-        return widen(coordinator.deleteGroups((DeleteGroupsRequest) message, context.apiVersion()));
+        DeleteGroupsRequest request = (DeleteGroupsRequest) message;
+        short version = context.apiVersion();
+        Authorizer authorizer = metadata.authorizer();
+        if (!authorizer.enabled()) {
+            return widen(coordinator.deleteGroups(request, version));
+        }
+        DeleteGroupsRequest allowed = new DeleteGroupsRequest();
+        List<String> denied = new ArrayList<>();
+        for (String groupId : new LinkedHashSet<>(request.groupsNames())) {
+            if (authorizer.authorize(context, AclOperation.DELETE, AclResourceType.GROUP, groupId)) {
+                allowed.groupsNames().add(groupId);
+            } else {
+                denied.add(groupId);
+            }
+        }
+        return coordinator.deleteGroups(allowed, version).thenApply(response -> {
+            for (String groupId : denied) {
+                response.results()
+                        .add(new DeleteGroupsResponse.DeletableGroupResult()
+                                .setGroupId(groupId)
+                                .setErrorCode(Errors.GROUP_AUTHORIZATION_FAILED.code()));
+            }
+            return response;
+        });
     }
 
+    /**
+     * ConsumerGroupHeartbeat: READ on the group (else GROUP_AUTHORIZATION_FAILED), then DESCRIBE on every topic the
+     * member subscribes to by name: one denied topic fails the whole heartbeat with TOPIC_AUTHORIZATION_FAILED,
+     * never telling which, as in Kafka. A regular expression's matches are filtered by the coordinator with the
+     * predicate given here: topics the principal may not describe are silently not subscribed.
+     */
     public CompletableFuture<ApiMessage> consumerGroupHeartbeat(RequestContext context, ApiMessage message) {
+        ConsumerGroupHeartbeatRequest request = (ConsumerGroupHeartbeatRequest) message;
+        Authorizer authorizer = metadata.authorizer();
+        if (!authorizer.enabled()) {
+            return widen(coordinator.consumerGroupHeartbeat(
+                    request, context.apiVersion(), context.clientId(), host(context)));
+        }
+        if (!mayRead(context, request.groupId())) {
+            return CompletableFuture.completedFuture(
+                    new ConsumerGroupHeartbeatResponse().setErrorCode(Errors.GROUP_AUTHORIZATION_FAILED.code()));
+        }
+        if (request.subscribedTopicNames() != null) {
+            for (String topic : new HashSet<>(request.subscribedTopicNames())) {
+                if (!authorizer.authorize(context, AclOperation.DESCRIBE, AclResourceType.TOPIC, topic)) {
+                    return CompletableFuture.completedFuture(new ConsumerGroupHeartbeatResponse()
+                            .setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code()));
+                }
+            }
+        }
         return widen(coordinator.consumerGroupHeartbeat(
-                (ConsumerGroupHeartbeatRequest) message, context.apiVersion(), context.clientId(), host(context)));
+                request, context.apiVersion(), context.clientId(), host(context), describableTopics(context)));
     }
 
+    /** Whether the principal may describe a topic, asked without logging a denial (Kafka's regex resolution). */
+    private Predicate<String> describableTopics(RequestContext context) {
+        Authorizer authorizer = metadata.authorizer();
+        return topic -> authorizer.authorize(context, AclOperation.DESCRIBE, AclResourceType.TOPIC, topic, false);
+    }
+
+    /**
+     * ConsumerGroupDescribe: DESCRIBE on each group (GROUP_AUTHORIZATION_FAILED first in the response), the
+     * operations bit field when asked for, and, with an authorizer, a group whose members are assigned a topic the
+     * principal may not describe is replaced by TOPIC_AUTHORIZATION_FAILED, as in Kafka.
+     */
     public CompletableFuture<ApiMessage> consumerGroupDescribe(RequestContext context, ApiMessage message) {
-        return widen(coordinator.consumerGroupDescribe((ConsumerGroupDescribeRequest) message, context.apiVersion()));
+        ConsumerGroupDescribeRequest request = (ConsumerGroupDescribeRequest) message;
+        short version = context.apiVersion();
+        Authorizer authorizer = metadata.authorizer();
+        if (!authorizer.enabled() && !request.includeAuthorizedOperations()) {
+            return widen(coordinator.consumerGroupDescribe(request, version));
+        }
+        ConsumerGroupDescribeResponse response = new ConsumerGroupDescribeResponse();
+        ConsumerGroupDescribeRequest allowed = new ConsumerGroupDescribeRequest()
+                .setIncludeAuthorizedOperations(request.includeAuthorizedOperations());
+        for (String groupId : request.groupIds()) {
+            if (authorizer.authorize(context, AclOperation.DESCRIBE, AclResourceType.GROUP, groupId)) {
+                allowed.groupIds().add(groupId);
+            } else {
+                response.groups()
+                        .add(new ConsumerGroupDescribeResponse.DescribedGroup()
+                                .setGroupId(groupId)
+                                .setErrorCode(Errors.GROUP_AUTHORIZATION_FAILED.code()));
+            }
+        }
+        return coordinator.consumerGroupDescribe(allowed, version).thenApply(described -> {
+            for (ConsumerGroupDescribeResponse.DescribedGroup group : described.groups()) {
+                if (request.includeAuthorizedOperations() && group.errorCode() == Errors.NONE.code()) {
+                    group.setAuthorizedOperations(
+                            authorizer.authorizedOperations(context, AclResourceType.GROUP, group.groupId()));
+                }
+                response.groups().add(group);
+            }
+            if (authorizer.enabled()) {
+                hideGroupsWithUndescribableTopics(context, response);
+            }
+            return response;
+        });
+    }
+
+    private static final String UNDESCRIBABLE_TOPICS =
+            "The group has described topic(s) that the client is not authorized to describe.";
+
+    /** Replaces each group one of whose members is (to be) assigned a topic the principal may not describe. */
+    private void hideGroupsWithUndescribableTopics(RequestContext context, ConsumerGroupDescribeResponse response) {
+        Authorizer authorizer = metadata.authorizer();
+        Map<String, Boolean> describable = new HashMap<>();
+        List<ConsumerGroupDescribeResponse.DescribedGroup> groups = response.groups();
+        for (int i = 0; i < groups.size(); i++) {
+            ConsumerGroupDescribeResponse.DescribedGroup group = groups.get(i);
+            boolean hidden = false;
+            for (ConsumerGroupDescribeResponse.Member member : group.members()) {
+                for (ConsumerGroupDescribeResponse.Assignment assignment :
+                        List.of(member.assignment(), member.targetAssignment())) {
+                    for (ConsumerGroupDescribeResponse.TopicPartitions tp : assignment.topicPartitions()) {
+                        hidden |= !describable.computeIfAbsent(
+                                tp.topicName(),
+                                t -> authorizer.authorize(context, AclOperation.DESCRIBE, AclResourceType.TOPIC, t));
+                    }
+                }
+            }
+            if (hidden) {
+                groups.set(
+                        i,
+                        new ConsumerGroupDescribeResponse.DescribedGroup()
+                                .setGroupId(group.groupId())
+                                .setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code())
+                                .setErrorMessage(UNDESCRIBABLE_TOPICS));
+            }
+        }
     }
 
     private static String host(RequestContext context) {

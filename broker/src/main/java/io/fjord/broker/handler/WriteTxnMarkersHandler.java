@@ -2,8 +2,12 @@ package io.fjord.broker.handler;
 
 import io.fjord.broker.network.RequestContext;
 import io.fjord.broker.network.RequestHandler;
+import io.fjord.broker.security.Authorizer;
 import io.fjord.common.Errors;
 import io.fjord.common.TopicPartition;
+import io.fjord.metadata.AclBinding;
+import io.fjord.metadata.AclOperation;
+import io.fjord.metadata.AclResourceType;
 import io.fjord.protocol.ApiMessage;
 import io.fjord.protocol.message.WriteTxnMarkersRequest;
 import io.fjord.protocol.message.WriteTxnMarkersResponse;
@@ -19,20 +23,35 @@ import java.util.concurrent.CompletableFuture;
  * every marker is committed or failed. The TransactionVersion of v2 changes nothing here: the marker's
  * producer epoch must be at least the producer's current one in either case.
  *
+ * <p>Only a broker (CLUSTER_ACTION on the cluster) or an admin aborting a hanging transaction (ALTER on the cluster,
+ * KIP-664) may send it; ALTER is asked first without logging a denial, as Kafka asks. Anyone else gets
+ * CLUSTER_AUTHORIZATION_FAILED on every partition of every marker and nothing is written.
+ *
  * <p>Runs on an I/O thread; the response completes on the thread that committed the last marker.
  */
 public final class WriteTxnMarkersHandler implements RequestHandler {
 
     private final TxnMarkerWriter writer;
+    private final Authorizer authorizer;
 
-    public WriteTxnMarkersHandler(TxnMarkerWriter writer) {
+    public WriteTxnMarkersHandler(TxnMarkerWriter writer, Authorizer authorizer) {
         this.writer = writer;
+        this.authorizer = authorizer;
     }
 
     @Override
     public CompletableFuture<ApiMessage> handle(RequestContext context, ApiMessage message) {
         WriteTxnMarkersRequest request = (WriteTxnMarkersRequest) message;
         List<CompletableFuture<Map<TopicPartition, Errors>>> written = new ArrayList<>();
+        if (!authorizer.authorize(context, AclOperation.ALTER, AclResourceType.CLUSTER, AclBinding.CLUSTER_NAME, false)
+                && !authorizer.authorize(
+                        context, AclOperation.CLUSTER_ACTION, AclResourceType.CLUSTER, AclBinding.CLUSTER_NAME)) {
+            // No marker is written: each partition's error defaults to the denial.
+            for (int i = 0; i < request.markers().size(); i++) {
+                written.add(CompletableFuture.completedFuture(Map.of()));
+            }
+            return CompletableFuture.completedFuture(response(request, written, Errors.CLUSTER_AUTHORIZATION_FAILED));
+        }
         for (WriteTxnMarkersRequest.WritableTxnMarker marker : request.markers()) {
             List<TopicPartition> partitions = new ArrayList<>();
             for (WriteTxnMarkersRequest.WritableTxnMarkerTopic topic : marker.topics()) {
@@ -48,11 +67,14 @@ public final class WriteTxnMarkersHandler implements RequestHandler {
                     partitions));
         }
         return CompletableFuture.allOf(written.toArray(CompletableFuture[]::new))
-                .thenApply(done -> response(request, written));
+                .thenApply(done -> response(request, written, Errors.UNKNOWN_SERVER_ERROR));
     }
 
+    /** The response, each partition with its error from {@code written}, else {@code missing}. */
     private static ApiMessage response(
-            WriteTxnMarkersRequest request, List<CompletableFuture<Map<TopicPartition, Errors>>> written) {
+            WriteTxnMarkersRequest request,
+            List<CompletableFuture<Map<TopicPartition, Errors>>> written,
+            Errors missing) {
         WriteTxnMarkersResponse response = new WriteTxnMarkersResponse();
         for (int i = 0; i < request.markers().size(); i++) {
             WriteTxnMarkersRequest.WritableTxnMarker marker = request.markers().get(i);
@@ -65,8 +87,7 @@ public final class WriteTxnMarkersHandler implements RequestHandler {
                         new WriteTxnMarkersResponse.WritableTxnMarkerTopicResult().setName(topic.name());
                 result.topics().add(topicResult);
                 for (int partition : topic.partitionIndexes()) {
-                    Errors error = errors.getOrDefault(
-                            new TopicPartition(topic.name(), partition), Errors.UNKNOWN_SERVER_ERROR);
+                    Errors error = errors.getOrDefault(new TopicPartition(topic.name(), partition), missing);
                     topicResult
                             .partitions()
                             .add(new WriteTxnMarkersResponse.WritableTxnMarkerPartitionResult()

@@ -2,11 +2,15 @@ package io.fjord.broker.txn;
 
 import io.fjord.broker.handler.MetadataView;
 import io.fjord.broker.network.RequestContext;
+import io.fjord.broker.security.Authorizer;
 import io.fjord.common.Errors;
 import io.fjord.common.TopicPartition;
 import io.fjord.coordinator.txn.TransactionCoordinator;
 import io.fjord.coordinator.txn.TransactionState;
 import io.fjord.coordinator.txn.TxnRecord;
+import io.fjord.metadata.AclBinding;
+import io.fjord.metadata.AclOperation;
+import io.fjord.metadata.AclResourceType;
 import io.fjord.metadata.TopicImage;
 import io.fjord.protocol.ApiMessage;
 import io.fjord.protocol.message.AddOffsetsToTxnRequest;
@@ -39,8 +43,21 @@ import java.util.regex.PatternSyntaxException;
  * version 1), and the admin views ListTransactions and DescribeTransactions. They translate the requests for
  * the {@link TransactionCoordinator} and its answers back, with Kafka's per-version error rule: versions before
  * PRODUCER_FENCED existed are told INVALID_PRODUCER_EPOCH instead. Thread-safe.
+ *
+ * <p>With an authorizer they make Kafka 4's ACL checks first: a client's AddPartitionsToTxn WRITE on the
+ * transactional id (else TRANSACTIONAL_ID_AUTHORIZATION_FAILED on every partition) and on each topic (internal topics
+ * never), a broker's AddPartitionsToTxn (v4+) CLUSTER_ACTION on the cluster (else a top-level
+ * CLUSTER_AUTHORIZATION_FAILED); AddOffsetsToTxn WRITE on the transactional id, then READ on the group; EndTxn WRITE
+ * on the transactional id; ListTransactions and DescribeTransactions DESCRIBE on each transactional id (the first
+ * leaves the others out, the second answers TRANSACTIONAL_ID_AUTHORIZATION_FAILED for them) and DescribeTransactions
+ * DESCRIBE on each topic of a transaction (the others left out). The idempotent and transactional InitProducerId are
+ * checked by its handler.
  */
 public final class TransactionHandlers {
+
+    /** Kafka's internal topics ({@code Topic.isInternal}), which no transaction may add. */
+    private static final Set<String> INTERNAL_TOPICS =
+            Set.of("__consumer_offsets", "__transaction_state", "__share_group_state");
 
     private final TransactionCoordinator coordinator;
     private final MetadataView metadata;
@@ -73,15 +90,30 @@ public final class TransactionHandlers {
     public CompletableFuture<ApiMessage> addPartitionsToTxn(RequestContext context, ApiMessage message) {
         AddPartitionsToTxnRequest request = (AddPartitionsToTxnRequest) message;
         short version = context.apiVersion();
+        Authorizer authorizer = metadata.authorizer();
         if (version <= 3) {
+            String transactionalId = request.v3AndBelowTransactionalId();
+            if (!authorizer.authorize(context, AclOperation.WRITE, AclResourceType.TRANSACTIONAL_ID, transactionalId)) {
+                return CompletableFuture.completedFuture(new AddPartitionsToTxnResponse()
+                        .setResultsByTopicV3AndBelow(topicResults(everyPartition(
+                                request.v3AndBelowTopics(), Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED))));
+            }
             return addPartitions(
-                            request.v3AndBelowTransactionalId(),
+                            transactionalId,
                             request.v3AndBelowProducerId(),
                             request.v3AndBelowProducerEpoch(),
                             request.v3AndBelowTopics(),
+                            unwritableTopics(context, request.v3AndBelowTopics()),
                             version)
                     .thenApply(errors ->
                             new AddPartitionsToTxnResponse().setResultsByTopicV3AndBelow(topicResults(errors)));
+        }
+        // Brokers verifying their transactional produce requests (KIP-890): the transactional ids and topics were
+        // authorized by the broker the producer wrote to.
+        if (!authorizer.authorize(
+                context, AclOperation.CLUSTER_ACTION, AclResourceType.CLUSTER, AclBinding.CLUSTER_NAME)) {
+            return CompletableFuture.completedFuture(
+                    new AddPartitionsToTxnResponse().setErrorCode(Errors.CLUSTER_AUTHORIZATION_FAILED.code()));
         }
         List<CompletableFuture<AddPartitionsToTxnResponse.AddPartitionsToTxnResult>> results = new ArrayList<>();
         for (AddPartitionsToTxnRequest.AddPartitionsToTxnTransaction txn : request.transactions()) {
@@ -94,7 +126,7 @@ public final class TransactionHandlers {
                         txn.transactionalId(), txn.producerId(), txn.producerEpoch(), partitions));
             } else {
                 errors = addPartitions(
-                        txn.transactionalId(), txn.producerId(), txn.producerEpoch(), txn.topics(), version);
+                        txn.transactionalId(), txn.producerId(), txn.producerEpoch(), txn.topics(), Set.of(), version);
             }
             results.add(errors.thenApply(byPartition -> {
                 Map<TopicPartition, Errors> sent = new LinkedHashMap<>();
@@ -113,21 +145,57 @@ public final class TransactionHandlers {
                 });
     }
 
-    /** Adds the partitions of one transaction: each partition's error. */
+    /**
+     * The topics of a client's AddPartitionsToTxn it may not write to: those without WRITE, and with an authorizer
+     * the internal topics, which Kafka never lets a transaction add.
+     */
+    private Set<String> unwritableTopics(
+            RequestContext context, List<AddPartitionsToTxnRequest.AddPartitionsToTxnTopic> topics) {
+        Authorizer authorizer = metadata.authorizer();
+        if (!authorizer.enabled()) {
+            return Set.of();
+        }
+        Set<String> denied = new HashSet<>();
+        for (AddPartitionsToTxnRequest.AddPartitionsToTxnTopic topic : topics) {
+            if (INTERNAL_TOPICS.contains(topic.name())
+                    || !authorizer.authorize(context, AclOperation.WRITE, AclResourceType.TOPIC, topic.name())) {
+                denied.add(topic.name());
+            }
+        }
+        return denied;
+    }
+
+    private static Map<TopicPartition, Errors> everyPartition(
+            List<AddPartitionsToTxnRequest.AddPartitionsToTxnTopic> topics, Errors error) {
+        Map<TopicPartition, Errors> errors = new LinkedHashMap<>();
+        topics.forEach(
+                topic -> topic.partitions().forEach(p -> errors.put(new TopicPartition(topic.name(), p), error)));
+        return errors;
+    }
+
+    /**
+     * Adds the partitions of one transaction: each partition's error. Partitions of {@code deniedTopics} get
+     * TOPIC_AUTHORIZATION_FAILED and unknown ones UNKNOWN_TOPIC_OR_PARTITION; when any does, nothing is added and
+     * the others get OPERATION_NOT_ATTEMPTED, as in Kafka.
+     */
     private CompletableFuture<Map<TopicPartition, Errors>> addPartitions(
             String transactionalId,
             long producerId,
             short producerEpoch,
             List<AddPartitionsToTxnRequest.AddPartitionsToTxnTopic> topics,
+            Set<String> deniedTopics,
             short version) {
         Map<TopicPartition, Errors> unknown = new LinkedHashMap<>();
         Set<TopicPartition> partitions = new HashSet<>();
         for (AddPartitionsToTxnRequest.AddPartitionsToTxnTopic topic : topics) {
             TopicImage image = metadata.image().topics().topic(topic.name());
+            boolean denied = deniedTopics.contains(topic.name());
             for (int partition : topic.partitions()) {
                 TopicPartition tp = new TopicPartition(topic.name(), partition);
                 partitions.add(tp);
-                if (image == null || !image.partitions().containsKey(partition)) {
+                if (denied) {
+                    unknown.put(tp, Errors.TOPIC_AUTHORIZATION_FAILED);
+                } else if (image == null || !image.partitions().containsKey(partition)) {
                     unknown.put(tp, Errors.UNKNOWN_TOPIC_OR_PARTITION);
                 }
             }
@@ -150,6 +218,17 @@ public final class TransactionHandlers {
     public CompletableFuture<ApiMessage> addOffsetsToTxn(RequestContext context, ApiMessage message) {
         AddOffsetsToTxnRequest request = (AddOffsetsToTxnRequest) message;
         short version = context.apiVersion();
+        Authorizer authorizer = metadata.authorizer();
+        Errors denied = Errors.NONE;
+        if (!authorizer.authorize(
+                context, AclOperation.WRITE, AclResourceType.TRANSACTIONAL_ID, request.transactionalId())) {
+            denied = Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED;
+        } else if (!authorizer.authorize(context, AclOperation.READ, AclResourceType.GROUP, request.groupId())) {
+            denied = Errors.GROUP_AUTHORIZATION_FAILED;
+        }
+        if (denied != Errors.NONE) {
+            return CompletableFuture.completedFuture(new AddOffsetsToTxnResponse().setErrorCode(denied.code()));
+        }
         return coordinator
                 .addOffsets(request.transactionalId(), request.producerId(), request.producerEpoch(), request.groupId())
                 .thenApply(error -> new AddOffsetsToTxnResponse()
@@ -159,6 +238,13 @@ public final class TransactionHandlers {
     public CompletableFuture<ApiMessage> endTxn(RequestContext context, ApiMessage message) {
         EndTxnRequest request = (EndTxnRequest) message;
         short version = context.apiVersion();
+        if (!metadata.authorizer()
+                .authorize(context, AclOperation.WRITE, AclResourceType.TRANSACTIONAL_ID, request.transactionalId())) {
+            return CompletableFuture.completedFuture(new EndTxnResponse()
+                    .setErrorCode(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.code())
+                    .setProducerId(-1L)
+                    .setProducerEpoch((short) -1));
+        }
         return coordinator
                 .endTxn(request.transactionalId(), request.producerId(), request.producerEpoch(), request.committed())
                 .thenApply(error -> new EndTxnResponse()
@@ -194,6 +280,7 @@ public final class TransactionHandlers {
             return CompletableFuture.completedFuture(response.setErrorCode(Errors.COORDINATOR_LOAD_IN_PROGRESS.code()));
         }
         long nowMs = System.currentTimeMillis();
+        Authorizer authorizer = metadata.authorizer();
         for (TransactionCoordinator.TxnView view : all) {
             TxnRecord record = view.record();
             boolean matches = (states.isEmpty() && request.stateFilters().isEmpty()
@@ -203,7 +290,10 @@ public final class TransactionHandlers {
                     && (request.durationFilter() < 0
                             || record.startMs() >= 0 && nowMs - record.startMs() > request.durationFilter())
                     && (idPattern == null
-                            || idPattern.matcher(view.transactionalId()).matches());
+                            || idPattern.matcher(view.transactionalId()).matches())
+                    // Kafka leaves out, without a word, the transactions the principal may not describe.
+                    && authorizer.authorize(
+                            context, AclOperation.DESCRIBE, AclResourceType.TRANSACTIONAL_ID, view.transactionalId());
             if (matches) {
                 response.transactionStates()
                         .add(new ListTransactionsResponse.TransactionState()
@@ -218,9 +308,14 @@ public final class TransactionHandlers {
     public CompletableFuture<ApiMessage> describeTransactions(RequestContext context, ApiMessage message) {
         DescribeTransactionsRequest request = (DescribeTransactionsRequest) message;
         DescribeTransactionsResponse response = new DescribeTransactionsResponse();
+        Authorizer authorizer = metadata.authorizer();
         for (String id : request.transactionalIds()) {
             DescribeTransactionsResponse.TransactionState out =
                     new DescribeTransactionsResponse.TransactionState().setTransactionalId(id);
+            if (!authorizer.authorize(context, AclOperation.DESCRIBE, AclResourceType.TRANSACTIONAL_ID, id)) {
+                response.transactionStates().add(out.setErrorCode(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.code()));
+                continue;
+            }
             List<TransactionCoordinator.TxnView> found = new ArrayList<>();
             Errors error = coordinator.describe(id, found);
             out.setErrorCode(error.code());
@@ -234,6 +329,10 @@ public final class TransactionHandlers {
                 Map<String, List<Integer>> byTopic = new TreeMap<>();
                 record.partitions().forEach(tp -> byTopic.computeIfAbsent(tp.topic(), t -> new ArrayList<>())
                         .add(tp.partition()));
+                // Kafka leaves out, without a word, the topics the principal may not describe.
+                byTopic.keySet()
+                        .removeIf(topic ->
+                                !authorizer.authorize(context, AclOperation.DESCRIBE, AclResourceType.TOPIC, topic));
                 byTopic.forEach((topic, partitions) -> out.topics()
                         .add(new DescribeTransactionsResponse.TopicData()
                                 .setTopic(topic)

@@ -1,0 +1,375 @@
+package io.fjord.broker.group;
+
+import io.fjord.broker.handler.MetadataView;
+import io.fjord.broker.network.RequestContext;
+import io.fjord.broker.security.Authorizer;
+import io.fjord.common.Errors;
+import io.fjord.metadata.AclOperation;
+import io.fjord.metadata.AclResourceType;
+import io.fjord.protocol.message.OffsetCommitRequest;
+import io.fjord.protocol.message.OffsetCommitResponse;
+import io.fjord.protocol.message.OffsetDeleteRequest;
+import io.fjord.protocol.message.OffsetDeleteResponse;
+import io.fjord.protocol.message.OffsetFetchRequest;
+import io.fjord.protocol.message.OffsetFetchResponse;
+import io.fjord.protocol.message.TxnOffsetCommitRequest;
+import io.fjord.protocol.message.TxnOffsetCommitResponse;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+
+/**
+ * Kafka's ACL checks of the offset-writing group APIs, around the coordinator: OffsetCommit needs READ on the group
+ * (else GROUP_AUTHORIZATION_FAILED on every partition); TxnOffsetCommit needs WRITE on the transactional id (else
+ * TRANSACTIONAL_ID_AUTHORIZATION_FAILED on every partition), then READ on the group (likewise); OffsetDelete needs
+ * DELETE on the group (else a top-level GROUP_AUTHORIZATION_FAILED). All three then need READ on each topic: a
+ * denied topic gets TOPIC_AUTHORIZATION_FAILED on each of its partitions and is not sent to the coordinator, which
+ * sees (and checks the existence of) only the allowed topics. Authorization comes before existence, as in Kafka 4,
+ * except for an unknown topic id, which has no name to authorize and is left to the coordinator (UNKNOWN_TOPIC_ID).
+ * OffsetFetch is described at {@link #fetch}. The response keeps the request's topic order. Only used with an authorizer configured. Thread-safe.
+ */
+final class OffsetAuthorization {
+
+    private final MetadataView metadata;
+
+    OffsetAuthorization(MetadataView metadata) {
+        this.metadata = metadata;
+    }
+
+    CompletableFuture<OffsetCommitResponse> commit(
+            RequestContext context,
+            OffsetCommitRequest request,
+            Function<OffsetCommitRequest, CompletableFuture<OffsetCommitResponse>> coordinator) {
+        List<OffsetCommitRequest.OffsetCommitRequestTopic> all = request.topics();
+        if (!authorizer().authorize(context, AclOperation.READ, AclResourceType.GROUP, request.groupId())) {
+            return CompletableFuture.completedFuture(commitErrors(all, null, Errors.GROUP_AUTHORIZATION_FAILED));
+        }
+        TopicDecisions topics = new TopicDecisions(context, AclOperation.READ);
+        boolean[] denied = new boolean[all.size()];
+        List<OffsetCommitRequest.OffsetCommitRequestTopic> allowed = new ArrayList<>();
+        for (int i = 0; i < denied.length; i++) {
+            OffsetCommitRequest.OffsetCommitRequestTopic topic = all.get(i);
+            denied[i] = !topics.allowed(name(topic.name(), topic.topicId(), context.apiVersion() >= 10));
+            if (!denied[i]) {
+                allowed.add(topic);
+            }
+        }
+        if (allowed.isEmpty()) {
+            return CompletableFuture.completedFuture(commitErrors(all, denied, Errors.TOPIC_AUTHORIZATION_FAILED));
+        }
+        return coordinator.apply(request.setTopics(allowed)).thenApply(answered -> {
+            OffsetCommitResponse merged = commitErrors(all, denied, Errors.TOPIC_AUTHORIZATION_FAILED);
+            int next = 0;
+            for (int i = 0; i < denied.length; i++) {
+                if (!denied[i]) {
+                    merged.topics().set(i, answered.topics().get(next++));
+                }
+            }
+            return merged;
+        });
+    }
+
+    /** {@code error} on every partition of the topics {@code which} marks (all when null), the others empty. */
+    private static OffsetCommitResponse commitErrors(
+            List<OffsetCommitRequest.OffsetCommitRequestTopic> topics, boolean[] which, Errors error) {
+        OffsetCommitResponse response = new OffsetCommitResponse();
+        for (int i = 0; i < topics.size(); i++) {
+            OffsetCommitRequest.OffsetCommitRequestTopic topic = topics.get(i);
+            OffsetCommitResponse.OffsetCommitResponseTopic out = new OffsetCommitResponse.OffsetCommitResponseTopic()
+                    .setName(topic.name())
+                    .setTopicId(topic.topicId());
+            if (which == null || which[i]) {
+                for (OffsetCommitRequest.OffsetCommitRequestPartition p : topic.partitions()) {
+                    out.partitions()
+                            .add(new OffsetCommitResponse.OffsetCommitResponsePartition()
+                                    .setPartitionIndex(p.partitionIndex())
+                                    .setErrorCode(error.code()));
+                }
+            }
+            response.topics().add(out);
+        }
+        return response;
+    }
+
+    CompletableFuture<TxnOffsetCommitResponse> txnCommit(
+            RequestContext context,
+            TxnOffsetCommitRequest request,
+            Function<TxnOffsetCommitRequest, CompletableFuture<TxnOffsetCommitResponse>> coordinator) {
+        List<TxnOffsetCommitRequest.TxnOffsetCommitRequestTopic> all = request.topics();
+        Authorizer authorizer = authorizer();
+        if (!authorizer.authorize(
+                context, AclOperation.WRITE, AclResourceType.TRANSACTIONAL_ID, request.transactionalId())) {
+            return CompletableFuture.completedFuture(
+                    txnCommitErrors(all, null, Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED));
+        }
+        if (!authorizer.authorize(context, AclOperation.READ, AclResourceType.GROUP, request.groupId())) {
+            return CompletableFuture.completedFuture(txnCommitErrors(all, null, Errors.GROUP_AUTHORIZATION_FAILED));
+        }
+        TopicDecisions topics = new TopicDecisions(context, AclOperation.READ);
+        boolean[] denied = new boolean[all.size()];
+        List<TxnOffsetCommitRequest.TxnOffsetCommitRequestTopic> allowed = new ArrayList<>();
+        for (int i = 0; i < denied.length; i++) {
+            TxnOffsetCommitRequest.TxnOffsetCommitRequestTopic topic = all.get(i);
+            denied[i] = !topics.allowed(name(topic.name(), topic.topicId(), context.apiVersion() >= 6));
+            if (!denied[i]) {
+                allowed.add(topic);
+            }
+        }
+        if (allowed.isEmpty()) {
+            return CompletableFuture.completedFuture(txnCommitErrors(all, denied, Errors.TOPIC_AUTHORIZATION_FAILED));
+        }
+        return coordinator.apply(request.setTopics(allowed)).thenApply(answered -> {
+            TxnOffsetCommitResponse merged = txnCommitErrors(all, denied, Errors.TOPIC_AUTHORIZATION_FAILED);
+            int next = 0;
+            for (int i = 0; i < denied.length; i++) {
+                if (!denied[i]) {
+                    merged.topics().set(i, answered.topics().get(next++));
+                }
+            }
+            return merged;
+        });
+    }
+
+    private static TxnOffsetCommitResponse txnCommitErrors(
+            List<TxnOffsetCommitRequest.TxnOffsetCommitRequestTopic> topics, boolean[] which, Errors error) {
+        TxnOffsetCommitResponse response = new TxnOffsetCommitResponse();
+        for (int i = 0; i < topics.size(); i++) {
+            TxnOffsetCommitRequest.TxnOffsetCommitRequestTopic topic = topics.get(i);
+            TxnOffsetCommitResponse.TxnOffsetCommitResponseTopic out =
+                    new TxnOffsetCommitResponse.TxnOffsetCommitResponseTopic()
+                            .setName(topic.name())
+                            .setTopicId(topic.topicId());
+            if (which == null || which[i]) {
+                for (TxnOffsetCommitRequest.TxnOffsetCommitRequestPartition p : topic.partitions()) {
+                    out.partitions()
+                            .add(new TxnOffsetCommitResponse.TxnOffsetCommitResponsePartition()
+                                    .setPartitionIndex(p.partitionIndex())
+                                    .setErrorCode(error.code()));
+                }
+            }
+            response.topics().add(out);
+        }
+        return response;
+    }
+
+    /**
+     * OffsetDelete. A group error from the coordinator is answered alone (without the denied topics), as Kafka
+     * answers it.
+     */
+    CompletableFuture<OffsetDeleteResponse> delete(
+            RequestContext context,
+            OffsetDeleteRequest request,
+            Function<OffsetDeleteRequest, CompletableFuture<OffsetDeleteResponse>> coordinator) {
+        if (!authorizer().authorize(context, AclOperation.DELETE, AclResourceType.GROUP, request.groupId())) {
+            return CompletableFuture.completedFuture(
+                    new OffsetDeleteResponse().setErrorCode(Errors.GROUP_AUTHORIZATION_FAILED.code()));
+        }
+        List<OffsetDeleteRequest.OffsetDeleteRequestTopic> all = request.topics();
+        TopicDecisions topics = new TopicDecisions(context, AclOperation.READ);
+        boolean[] denied = new boolean[all.size()];
+        List<OffsetDeleteRequest.OffsetDeleteRequestTopic> allowed = new ArrayList<>();
+        for (int i = 0; i < denied.length; i++) {
+            denied[i] = !topics.allowed(all.get(i).name());
+            if (!denied[i]) {
+                allowed.add(all.get(i));
+            }
+        }
+        return coordinator.apply(request.setTopics(allowed)).thenApply(answered -> {
+            if (answered.errorCode() != Errors.NONE.code()) {
+                return answered;
+            }
+            OffsetDeleteResponse merged = new OffsetDeleteResponse();
+            int next = 0;
+            for (int i = 0; i < denied.length; i++) {
+                if (!denied[i]) {
+                    merged.topics().add(answered.topics().get(next++));
+                    continue;
+                }
+                OffsetDeleteResponse.OffsetDeleteResponseTopic out =
+                        new OffsetDeleteResponse.OffsetDeleteResponseTopic()
+                                .setName(all.get(i).name());
+                for (OffsetDeleteRequest.OffsetDeleteRequestPartition p :
+                        all.get(i).partitions()) {
+                    out.partitions()
+                            .add(new OffsetDeleteResponse.OffsetDeleteResponsePartition()
+                                    .setPartitionIndex(p.partitionIndex())
+                                    .setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code()));
+                }
+                merged.topics().add(out);
+            }
+            return merged;
+        });
+    }
+
+    /**
+     * OffsetFetch: DESCRIBE on each group (GROUP_AUTHORIZATION_FAILED at the group, at the top before v8, or on every
+     * requested partition before v2), then DESCRIBE on the topics: a request for all of a group's offsets leaves out
+     * silently the topics the principal may not describe, a request that names topics gets TOPIC_AUTHORIZATION_FAILED
+     * (offset -1) on each partition of a denied one, after the coordinator's topics and only when the group itself
+     * had no error, as Kafka answers.
+     */
+    CompletableFuture<OffsetFetchResponse> fetch(
+            RequestContext context,
+            OffsetFetchRequest request,
+            Function<OffsetFetchRequest, CompletableFuture<OffsetFetchResponse>> coordinator) {
+        short version = context.apiVersion();
+        if (version < 8) {
+            return fetchOneGroup(context, request, coordinator);
+        }
+        TopicDecisions topics = new TopicDecisions(context, AclOperation.DESCRIBE);
+        List<OffsetFetchRequest.OffsetFetchRequestGroup> groups = request.groups();
+        boolean[] deniedGroups = new boolean[groups.size()];
+        List<List<OffsetFetchRequest.OffsetFetchRequestTopics>> deniedTopics = new ArrayList<>();
+        OffsetFetchRequest allowed = new OffsetFetchRequest().setRequireStable(request.requireStable());
+        for (int i = 0; i < deniedGroups.length; i++) {
+            OffsetFetchRequest.OffsetFetchRequestGroup group = groups.get(i);
+            deniedGroups[i] =
+                    !authorizer().authorize(context, AclOperation.DESCRIBE, AclResourceType.GROUP, group.groupId());
+            if (deniedGroups[i]) {
+                continue;
+            }
+            List<OffsetFetchRequest.OffsetFetchRequestTopics> denied = new ArrayList<>();
+            List<OffsetFetchRequest.OffsetFetchRequestTopics> kept = null;
+            if (group.topics() != null) {
+                kept = new ArrayList<>();
+                for (OffsetFetchRequest.OffsetFetchRequestTopics topic : group.topics()) {
+                    boolean ok = topics.allowed(name(topic.name(), topic.topicId(), version >= 10));
+                    (ok ? kept : denied).add(topic);
+                }
+            }
+            allowed.groups()
+                    .add(new OffsetFetchRequest.OffsetFetchRequestGroup()
+                            .setGroupId(group.groupId())
+                            .setMemberId(group.memberId())
+                            .setMemberEpoch(group.memberEpoch())
+                            .setTopics(kept));
+            deniedTopics.add(denied);
+        }
+        return coordinator.apply(allowed).thenApply(answered -> {
+            OffsetFetchResponse merged = new OffsetFetchResponse();
+            int next = 0;
+            for (int i = 0; i < deniedGroups.length; i++) {
+                if (deniedGroups[i]) {
+                    merged.groups()
+                            .add(new OffsetFetchResponse.OffsetFetchResponseGroup()
+                                    .setGroupId(groups.get(i).groupId())
+                                    .setErrorCode(Errors.GROUP_AUTHORIZATION_FAILED.code()));
+                    continue;
+                }
+                OffsetFetchResponse.OffsetFetchResponseGroup group =
+                        answered.groups().get(next);
+                List<OffsetFetchRequest.OffsetFetchRequestTopics> denied = deniedTopics.get(next++);
+                if (groups.get(i).topics() == null) {
+                    group.topics().removeIf(t -> !topics.allowed(name(t.name(), t.topicId(), version >= 10)));
+                } else if (group.errorCode() == Errors.NONE.code()) {
+                    for (OffsetFetchRequest.OffsetFetchRequestTopics topic : denied) {
+                        OffsetFetchResponse.OffsetFetchResponseTopics out =
+                                new OffsetFetchResponse.OffsetFetchResponseTopics()
+                                        .setName(topic.name())
+                                        .setTopicId(topic.topicId());
+                        for (int p : topic.partitionIndexes()) {
+                            out.partitions()
+                                    .add(new OffsetFetchResponse.OffsetFetchResponsePartitions()
+                                            .setPartitionIndex(p)
+                                            .setCommittedOffset(-1L)
+                                            .setCommittedLeaderEpoch(-1)
+                                            .setMetadata("")
+                                            .setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code()));
+                        }
+                        group.topics().add(out);
+                    }
+                }
+                merged.groups().add(group);
+            }
+            return merged;
+        });
+    }
+
+    /** OffsetFetch before v8: one group, named at the top of the request. */
+    private CompletableFuture<OffsetFetchResponse> fetchOneGroup(
+            RequestContext context,
+            OffsetFetchRequest request,
+            Function<OffsetFetchRequest, CompletableFuture<OffsetFetchResponse>> coordinator) {
+        List<OffsetFetchRequest.OffsetFetchRequestTopic> requested = request.topics();
+        if (!authorizer().authorize(context, AclOperation.DESCRIBE, AclResourceType.GROUP, request.groupId())) {
+            OffsetFetchResponse response = new OffsetFetchResponse();
+            if (context.apiVersion() >= 2) {
+                return CompletableFuture.completedFuture(
+                        response.setErrorCode(Errors.GROUP_AUTHORIZATION_FAILED.code()));
+            }
+            if (requested != null) {
+                requested.forEach(t -> response.topics().add(fetchErrors(t, Errors.GROUP_AUTHORIZATION_FAILED)));
+            }
+            return CompletableFuture.completedFuture(response);
+        }
+        TopicDecisions topics = new TopicDecisions(context, AclOperation.DESCRIBE);
+        if (requested == null) {
+            return coordinator.apply(request).thenApply(response -> {
+                response.topics().removeIf(t -> !topics.allowed(t.name()));
+                return response;
+            });
+        }
+        List<OffsetFetchRequest.OffsetFetchRequestTopic> kept = new ArrayList<>();
+        List<OffsetFetchRequest.OffsetFetchRequestTopic> denied = new ArrayList<>();
+        for (OffsetFetchRequest.OffsetFetchRequestTopic topic : requested) {
+            (topics.allowed(topic.name()) ? kept : denied).add(topic);
+        }
+        return coordinator.apply(request.setTopics(kept)).thenApply(response -> {
+            if (response.errorCode() == Errors.NONE.code()) {
+                denied.forEach(t -> response.topics().add(fetchErrors(t, Errors.TOPIC_AUTHORIZATION_FAILED)));
+            }
+            return response;
+        });
+    }
+
+    private static OffsetFetchResponse.OffsetFetchResponseTopic fetchErrors(
+            OffsetFetchRequest.OffsetFetchRequestTopic topic, Errors error) {
+        OffsetFetchResponse.OffsetFetchResponseTopic out =
+                new OffsetFetchResponse.OffsetFetchResponseTopic().setName(topic.name());
+        for (int p : topic.partitionIndexes()) {
+            out.partitions()
+                    .add(new OffsetFetchResponse.OffsetFetchResponsePartition()
+                            .setPartitionIndex(p)
+                            .setCommittedOffset(-1L)
+                            .setCommittedLeaderEpoch(-1)
+                            .setMetadata("")
+                            .setErrorCode(error.code()));
+        }
+        return out;
+    }
+
+    /** The topic's name, or null for a topic id this broker does not know (left to the coordinator). */
+    private String name(String name, io.fjord.common.Uuid topicId, boolean byId) {
+        return byId ? metadata.nameOf(topicId) : name;
+    }
+
+    private Authorizer authorizer() {
+        return metadata.authorizer();
+    }
+
+    /**
+     * One decision per distinct topic name in a request, as Kafka's filterByAuthorized makes one (and logs one
+     * denial) per name. A null name (an unknown topic id) is allowed: the coordinator answers it.
+     */
+    final class TopicDecisions {
+        private final RequestContext context;
+        private final AclOperation operation;
+        private final Map<String, Boolean> decided = new HashMap<>();
+
+        TopicDecisions(RequestContext context, AclOperation operation) {
+            this.context = context;
+            this.operation = operation;
+        }
+
+        boolean allowed(String topic) {
+            if (topic == null) {
+                return true;
+            }
+            return decided.computeIfAbsent(
+                    topic, t -> authorizer().authorize(context, operation, AclResourceType.TOPIC, t));
+        }
+    }
+}
