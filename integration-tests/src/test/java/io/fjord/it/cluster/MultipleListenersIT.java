@@ -133,9 +133,28 @@ class MultipleListenersIT {
      */
     @Test
     void brokersReachEachOtherOverTls() throws Exception {
+        threeBrokersOverTls(Map.of());
+    }
+
+    /**
+     * With ACLs on, the brokers' own requests (follower fetches, transaction markers, KIP-890 verification) are
+     * allowed because the principal their certificate names, {@code User:CN=localhost}, is a super user, as Kafka
+     * documents for its inter-broker principal; the test's client ({@code User:CN=client}) is one too.
+     */
+    @Test
+    void brokersWithAclsReachEachOtherAsTheSuperUserTheirCertificateNames() throws Exception {
+        threeBrokersOverTls(Map.of(
+                "authorizer.class.name",
+                "org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+                "super.users",
+                "User:CN=localhost;User:CN=client"));
+    }
+
+    private void threeBrokersOverTls(Map<String, String> extra) throws Exception {
         TlsFiles tls = TlsFiles.create(dir.resolve("tls"));
         Map<String, String> brokerTls = new LinkedHashMap<>(tls.brokerSettings("", tls.trustStore()));
         brokerTls.put("ssl.client.auth", "required");
+        brokerTls.putAll(extra);
         Properties clientTls = new Properties();
         clientTls.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SSL");
         clientTls.put(
