@@ -118,7 +118,7 @@ final class KafkaApis {
                 .register(ApiKeys.DESCRIBE_USER_SCRAM_CREDENTIALS, 0, 0, scram::describeUserScramCredentials)
                 .register(ApiKeys.ALTER_USER_SCRAM_CREDENTIALS, 0, 0, scram::alterUserScramCredentials)
                 .register(ApiKeys.DELETE_RECORDS, 0, 2, new DeleteRecordsHandler(replicaManager))
-                .register(ApiKeys.DESCRIBE_LOG_DIRS, 1, 4, new DescribeLogDirsHandler(logs))
+                .register(ApiKeys.DESCRIBE_LOG_DIRS, 1, 4, new DescribeLogDirsHandler(logs, metadata.authorizer()))
                 .register(ApiKeys.OFFSET_FOR_LEADER_EPOCH, 2, 4, new OffsetForLeaderEpochHandler(replicaManager))
                 .register(ApiKeys.FIND_COORDINATOR, 0, 6, groups::findCoordinator)
                 .register(ApiKeys.JOIN_GROUP, 0, 9, groups::joinGroup)
