@@ -280,7 +280,8 @@ public final class BrokerServer {
                         config.controllerQuorumVoters(),
                         config.controllerListenerNames().isEmpty()
                                 ? "CONTROLLER"
-                                : config.controllerListenerNames().get(0)),
+                                : config.controllerListenerNames().get(0),
+                        metadata.authorizer()),
                 ioPool,
                 time);
         // SCRAM logins check the credentials of the image current when each exchange runs.

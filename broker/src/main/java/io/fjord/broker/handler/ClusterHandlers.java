@@ -1,8 +1,12 @@
 package io.fjord.broker.handler;
 
 import io.fjord.broker.network.RequestContext;
+import io.fjord.broker.security.Authorizer;
 import io.fjord.common.Errors;
 import io.fjord.common.Uuid;
+import io.fjord.metadata.AclBinding;
+import io.fjord.metadata.AclOperation;
+import io.fjord.metadata.AclResourceType;
 import io.fjord.metadata.BrokerRegistration;
 import io.fjord.metadata.Endpoint;
 import io.fjord.metadata.MetadataImage;
@@ -23,6 +27,12 @@ import java.util.concurrent.CompletableFuture;
  * DescribeCluster (brokers, controller, cluster id) and DescribeTopicPartitions (topics with their
  * partitions, sorted by name, paged by a cursor and a partition limit as KIP-966 specifies; the Admin
  * client's describeTopics uses it).
+ *
+ * <p>Authorization as in Kafka: DescribeCluster itself needs nothing; the cluster's authorized operations, when
+ * asked for, are those of the principal if it may DESCRIBE the cluster, else 0. DescribeTopicPartitions needs
+ * DESCRIBE on each topic: one that is denied is left out of a listing of all topics and answered
+ * TOPIC_AUTHORIZATION_FAILED (after the others) when named, whether or not it exists; every topic answered carries
+ * the principal's operations on it.
  */
 public final class ClusterHandlers {
 
@@ -41,6 +51,14 @@ public final class ClusterHandlers {
                 .setClusterId(metadata.clusterId())
                 .setControllerId(metadata.controllerId())
                 .setEndpointType(ENDPOINT_TYPE_BROKER);
+        if (request.includeClusterAuthorizedOperations()) {
+            Authorizer authorizer = metadata.authorizer();
+            response.setClusterAuthorizedOperations(
+                    authorizer.authorize(
+                                    context, AclOperation.DESCRIBE, AclResourceType.CLUSTER, AclBinding.CLUSTER_NAME)
+                            ? authorizer.authorizedOperations(context, AclResourceType.CLUSTER, AclBinding.CLUSTER_NAME)
+                            : 0);
+        }
         if (context.apiVersion() >= 1 && request.endpointType() != ENDPOINT_TYPE_BROKER) {
             return CompletableFuture.completedFuture(response.setErrorCode(Errors.UNSUPPORTED_ENDPOINT_TYPE.code())
                     .setErrorMessage("this listener serves broker endpoints only"));
@@ -64,8 +82,9 @@ public final class ClusterHandlers {
     public CompletableFuture<ApiMessage> describeTopicPartitions(RequestContext context, ApiMessage message) {
         DescribeTopicPartitionsRequest request = (DescribeTopicPartitionsRequest) message;
         MetadataImage image = metadata.image();
+        boolean all = request.topics().isEmpty();
         TreeSet<String> names = new TreeSet<>();
-        if (request.topics().isEmpty()) {
+        if (all) {
             names.addAll(image.topics().topicsByName().keySet());
         } else {
             for (DescribeTopicPartitionsRequest.TopicRequest t : request.topics()) {
@@ -75,14 +94,19 @@ public final class ClusterHandlers {
         DescribeTopicPartitionsRequest.Cursor cursor = request.cursor();
         int budget = Math.min(Math.max(request.responsePartitionLimit(), 1), MAX_PARTITION_LIMIT);
         DescribeTopicPartitionsResponse response = new DescribeTopicPartitionsResponse();
+        List<DescribeTopicPartitionsResponse.DescribeTopicPartitionsResponseTopic> denied = new ArrayList<>();
         for (String name : cursor == null ? names : names.tailSet(cursor.topicName(), true)) {
+            if (!authorized(context, name, all, denied)) {
+                continue;
+            }
             TopicImage topic = image.topics().topic(name);
             if (topic == null) {
                 response.topics()
                         .add(new DescribeTopicPartitionsResponse.DescribeTopicPartitionsResponseTopic()
                                 .setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code())
                                 .setName(name)
-                                .setTopicId(Uuid.ZERO));
+                                .setTopicId(Uuid.ZERO)
+                                .setTopicAuthorizedOperations(topicOperations(context, name)));
                 continue;
             }
             int first = cursor != null && cursor.topicName().equals(name) ? cursor.partitionIndex() : 0;
@@ -90,7 +114,8 @@ public final class ClusterHandlers {
                     new DescribeTopicPartitionsResponse.DescribeTopicPartitionsResponseTopic()
                             .setName(name)
                             .setTopicId(topic.id())
-                            .setIsInternal(name.startsWith("__"));
+                            .setIsInternal(name.startsWith("__"))
+                            .setTopicAuthorizedOperations(topicOperations(context, name));
             response.topics().add(out);
             for (Map.Entry<Integer, PartitionRegistration> e :
                     topic.partitions().tailMap(first).entrySet()) {
@@ -98,13 +123,42 @@ public final class ClusterHandlers {
                     response.setNextCursor(new DescribeTopicPartitionsResponse.Cursor()
                             .setTopicName(name)
                             .setPartitionIndex(e.getKey()));
+                    response.topics().addAll(denied);
                     return CompletableFuture.completedFuture(response);
                 }
                 out.partitions().add(partition(e.getKey(), e.getValue()));
                 budget--;
             }
         }
+        response.topics().addAll(denied);
         return CompletableFuture.completedFuture(response);
+    }
+
+    /**
+     * Whether the principal may describe topic {@code name}; when not, and the topic was named ({@code all} false),
+     * its TOPIC_AUTHORIZATION_FAILED row joins {@code denied}. As in Kafka, only the topics up to where a page ends
+     * are looked at, so a denied topic past the cursor is reported with the page that reaches it.
+     */
+    private boolean authorized(
+            RequestContext context,
+            String name,
+            boolean all,
+            List<DescribeTopicPartitionsResponse.DescribeTopicPartitionsResponseTopic> denied) {
+        if (metadata.authorizer().authorize(context, AclOperation.DESCRIBE, AclResourceType.TOPIC, name)) {
+            return true;
+        }
+        if (!all) {
+            denied.add(new DescribeTopicPartitionsResponse.DescribeTopicPartitionsResponseTopic()
+                    .setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code())
+                    .setName(name)
+                    .setTopicId(Uuid.ZERO)
+                    .setIsInternal(false));
+        }
+        return false;
+    }
+
+    private int topicOperations(RequestContext context, String name) {
+        return metadata.authorizer().authorizedOperations(context, AclResourceType.TOPIC, name);
     }
 
     private static DescribeTopicPartitionsResponse.DescribeTopicPartitionsResponsePartition partition(

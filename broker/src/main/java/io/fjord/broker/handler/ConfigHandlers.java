@@ -2,6 +2,7 @@ package io.fjord.broker.handler;
 
 import io.fjord.broker.metadata.LogConfigs;
 import io.fjord.broker.network.RequestContext;
+import io.fjord.broker.security.Authorizer;
 import io.fjord.common.ApiException;
 import io.fjord.common.Errors;
 import io.fjord.common.LoggerLevels;
@@ -12,6 +13,9 @@ import io.fjord.common.config.ConfigKey;
 import io.fjord.common.config.ConfigSource;
 import io.fjord.common.config.ReplicationQuotaConfigs;
 import io.fjord.common.config.TopicConfigs;
+import io.fjord.metadata.AclBinding;
+import io.fjord.metadata.AclOperation;
+import io.fjord.metadata.AclResourceType;
 import io.fjord.metadata.AlterConfigOp;
 import io.fjord.metadata.AlterConfigsResource;
 import io.fjord.metadata.AlterConfigsResult;
@@ -45,12 +49,21 @@ import java.util.function.Supplier;
  * log levels (BROKER_LOGGER, {@link BrokerLoggerConfigs}). A topic's entries are its
  * effective values with their source (topic override, dynamic broker, static broker, default) and, on
  * request, the synonym chain; a broker's are its settings. Changes go through the controller.
+ *
+ * <p>Authorization as in Kafka ({@code ConfigHelper}, {@code ConfigAdminManager}, {@code ControllerApis}): a topic's
+ * configs need DESCRIBE_CONFIGS or ALTER_CONFIGS on the topic (else TOPIC_AUTHORIZATION_FAILED), a group's on the
+ * group (GROUP_AUTHORIZATION_FAILED), a broker's, a broker logger's and client metrics' on the cluster
+ * (CLUSTER_AUTHORIZATION_FAILED). DescribeConfigs answers the denied resources after the others, with the error's
+ * default message, before looking at them (so a denied unknown topic is not reported unknown); the alter APIs
+ * authorize each resource after this broker's own checks of it, and a denied one never reaches the controller.
  */
 public final class ConfigHandlers {
 
     static final byte TOPIC = 2;
     static final byte BROKER = 4;
     static final byte BROKER_LOGGER = 8;
+    static final byte CLIENT_METRICS = 16;
+    static final byte GROUP = 32;
 
     private final MetadataView metadata;
     private final ControllerApi controller;
@@ -71,7 +84,18 @@ public final class ConfigHandlers {
         MetadataImage image = metadata.image();
         BrokerConfig config = metadata.config();
         DescribeConfigsResponse response = new DescribeConfigsResponse();
+        List<DescribeConfigsResponse.DescribeConfigsResult> denied = new ArrayList<>();
         for (DescribeConfigsRequest.DescribeConfigsResource resource : request.resources()) {
+            Errors refused =
+                    denied(context, AclOperation.DESCRIBE_CONFIGS, resource.resourceType(), resource.resourceName());
+            if (refused != null) {
+                denied.add(new DescribeConfigsResponse.DescribeConfigsResult()
+                        .setResourceType(resource.resourceType())
+                        .setResourceName(resource.resourceName())
+                        .setErrorCode(refused.code())
+                        .setErrorMessage(refused.message()));
+                continue;
+            }
             DescribeConfigsResponse.DescribeConfigsResult result = new DescribeConfigsResponse.DescribeConfigsResult()
                     .setResourceType(resource.resourceType())
                     .setResourceName(resource.resourceName());
@@ -125,7 +149,31 @@ public final class ConfigHandlers {
                 }
             }
         }
+        response.results().addAll(denied);
         return CompletableFuture.completedFuture(response);
+    }
+
+    /**
+     * The error Kafka answers when the principal may not do {@code operation} on the configs of the resource, or
+     * null when it may. A type Kafka has no ACL resource for is not checked here: it is refused as unknown anyway.
+     */
+    private Errors denied(RequestContext context, AclOperation operation, byte type, String name) {
+        Authorizer authorizer = metadata.authorizer();
+        return switch (type) {
+            case TOPIC ->
+                authorizer.authorize(context, operation, AclResourceType.TOPIC, name)
+                        ? null
+                        : Errors.TOPIC_AUTHORIZATION_FAILED;
+            case GROUP ->
+                authorizer.authorize(context, operation, AclResourceType.GROUP, name)
+                        ? null
+                        : Errors.GROUP_AUTHORIZATION_FAILED;
+            case BROKER, BROKER_LOGGER, CLIENT_METRICS ->
+                authorizer.authorize(context, operation, AclResourceType.CLUSTER, AclBinding.CLUSTER_NAME)
+                        ? null
+                        : Errors.CLUSTER_AUTHORIZATION_FAILED;
+            default -> null;
+        };
     }
 
     /**
@@ -280,16 +328,24 @@ public final class ConfigHandlers {
                             .setResourceName(r.resourceName());
             response.responses().add(out);
             if (r.resourceType() == BROKER_LOGGER) { // this process's levels: decided here, not by the controller
+                // Kafka authorizes a logger change before its node id and levels (RuntimeLoggerManager).
                 BrokerLoggerConfigs.Outcome outcome = loggerResources.get(r.resourceName()) > 1
                         ? new BrokerLoggerConfigs.Outcome(
                                 Errors.INVALID_REQUEST, "Each resource must appear at most once.")
-                        : loggers.alter(r, request.validateOnly());
+                        : denied(context, AclOperation.ALTER_CONFIGS, BROKER_LOGGER, r.resourceName()) != null
+                                ? new BrokerLoggerConfigs.Outcome(Errors.CLUSTER_AUTHORIZATION_FAILED, null)
+                                : loggers.alter(r, request.validateOnly());
                 out.setErrorCode(outcome.error().code()).setErrorMessage(outcome.message());
                 continue;
             }
             ConfigResourceType type = r.resourceType() == TOPIC
                     ? ConfigResourceType.TOPIC
                     : r.resourceType() == BROKER ? ConfigResourceType.BROKER : null;
+            Errors refused = denied(context, AclOperation.ALTER_CONFIGS, r.resourceType(), r.resourceName());
+            if (type == null && refused != null) { // a group or client metrics, which Kafka authorizes first
+                out.setErrorCode(refused.code()).setErrorMessage(null); // ApiError(error): no message
+                continue;
+            }
             if (type == null) {
                 out.setErrorCode(Errors.INVALID_REQUEST.code())
                         .setErrorMessage("cannot alter configs of resource type " + r.resourceType());
@@ -319,6 +375,10 @@ public final class ConfigHandlers {
             }
             if (badOp != null) {
                 out.setErrorCode(Errors.INVALID_REQUEST.code()).setErrorMessage(badOp);
+                continue;
+            }
+            if (refused != null) {
+                out.setErrorCode(refused.code()).setErrorMessage(null); // ApiError(error): no message
                 continue;
             }
             valid.add(new AlterConfigsResource(new ConfigResource(type, r.resourceName()), ops));
@@ -354,6 +414,11 @@ public final class ConfigHandlers {
                     : legacyProblem(r);
             if (problem != null) {
                 out.setErrorCode(Errors.INVALID_REQUEST.code()).setErrorMessage(problem);
+                continue;
+            }
+            Errors refused = denied(context, AclOperation.ALTER_CONFIGS, r.resourceType(), r.resourceName());
+            if (refused != null) {
+                out.setErrorCode(refused.code()).setErrorMessage(null); // ApiError(error): no message
                 continue;
             }
             List<AlterConfigOp> ops = new ArrayList<>();

@@ -2,8 +2,12 @@ package io.fjord.broker.handler;
 
 import io.fjord.broker.network.RequestContext;
 import io.fjord.broker.network.RequestHandler;
+import io.fjord.broker.security.Authorizer;
 import io.fjord.common.Errors;
 import io.fjord.common.TopicPartition;
+import io.fjord.metadata.AclBinding;
+import io.fjord.metadata.AclOperation;
+import io.fjord.metadata.AclResourceType;
 import io.fjord.protocol.ApiMessage;
 import io.fjord.protocol.message.DescribeLogDirsRequest;
 import io.fjord.protocol.message.DescribeLogDirsResponse;
@@ -28,19 +32,30 @@ import java.util.concurrent.CompletableFuture;
  * when the request names no topics, else the named partitions this broker holds. The offset lag is Kafka's for a
  * current replica, the high watermark less the log end offset when positive (Fjord moves no replica between
  * directories, so there are no future replicas); from v4 the directory's file store's total and usable bytes. A
- * directory whose file store cannot be read answers KAFKA_STORAGE_ERROR. Runs on an I/O thread.
+ * directory whose file store cannot be read answers KAFKA_STORAGE_ERROR. It needs DESCRIBE on the cluster, as in
+ * Kafka: a denied request gets no directories and, from v3, CLUSTER_AUTHORIZATION_FAILED at the top (before v3 the
+ * response has no place for it, so the client sees no directories). Runs on an I/O thread.
  */
 public final class DescribeLogDirsHandler implements RequestHandler {
 
     private final LogManager logs;
+    private final Authorizer authorizer;
 
-    public DescribeLogDirsHandler(LogManager logs) {
+    public DescribeLogDirsHandler(LogManager logs, Authorizer authorizer) {
         this.logs = logs;
+        this.authorizer = authorizer;
     }
 
     @Override
     public CompletableFuture<ApiMessage> handle(RequestContext context, ApiMessage message) {
         DescribeLogDirsRequest request = (DescribeLogDirsRequest) message;
+        if (!authorizer.authorize(context, AclOperation.DESCRIBE, AclResourceType.CLUSTER, AclBinding.CLUSTER_NAME)) {
+            DescribeLogDirsResponse denied = new DescribeLogDirsResponse();
+            if (context.apiVersion() >= 3) {
+                denied.setErrorCode(Errors.CLUSTER_AUTHORIZATION_FAILED.code());
+            }
+            return CompletableFuture.completedFuture(denied);
+        }
         Map<String, Set<Integer>> wanted = null;
         if (request.topics() != null) {
             wanted = new HashMap<>();

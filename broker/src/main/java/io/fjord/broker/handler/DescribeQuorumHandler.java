@@ -1,10 +1,14 @@
 package io.fjord.broker.handler;
 
 import io.fjord.broker.network.RequestContext;
+import io.fjord.broker.security.Authorizer;
 import io.fjord.common.ApiException;
 import io.fjord.common.Errors;
 import io.fjord.common.Uuid;
 import io.fjord.common.config.QuorumVoter;
+import io.fjord.metadata.AclBinding;
+import io.fjord.metadata.AclOperation;
+import io.fjord.metadata.AclResourceType;
 import io.fjord.metadata.QuorumDescription;
 import io.fjord.protocol.ApiMessage;
 import io.fjord.protocol.message.DescribeQuorumRequest;
@@ -22,6 +26,8 @@ import java.util.function.Supplier;
  * it ({@link QuorumDescription}); v2 adds the voters' controller endpoints. Any broker answers, as in Kafka,
  * where a broker forwards the request to the active controller. A request naming anything else gets
  * UNKNOWN_TOPIC_OR_PARTITION for each partition it names; a quorum without a leader, the leader's error.
+ * It needs DESCRIBE on the cluster, checked first as Kafka's controller does: a denied request gets
+ * CLUSTER_AUTHORIZATION_FAILED at the top, with the error's message and no topics.
  */
 public final class DescribeQuorumHandler {
 
@@ -30,22 +36,31 @@ public final class DescribeQuorumHandler {
     private final Supplier<CompletableFuture<QuorumDescription>> quorum;
     private final List<QuorumVoter> voters;
     private final String controllerListener;
+    private final Authorizer authorizer;
 
     /**
      * {@code voters} and {@code controllerListener} name the voters' endpoints for v2's Nodes (none for a
-     * single node on its own log, which has no controller listener).
+     * single node on its own log, which has no controller listener); {@code authorizer} decides who may ask.
      */
     public DescribeQuorumHandler(
             Supplier<CompletableFuture<QuorumDescription>> quorum,
             List<QuorumVoter> voters,
-            String controllerListener) {
+            String controllerListener,
+            Authorizer authorizer) {
         this.quorum = quorum;
+        this.authorizer = authorizer;
         this.voters = List.copyOf(voters);
         this.controllerListener = controllerListener;
     }
 
     public CompletableFuture<ApiMessage> describeQuorum(RequestContext context, ApiMessage message) {
         DescribeQuorumRequest request = (DescribeQuorumRequest) message;
+        if (!authorizer.authorize(context, AclOperation.DESCRIBE, AclResourceType.CLUSTER, AclBinding.CLUSTER_NAME)) {
+            // DescribeQuorumRequest.getErrorResponse: the top-level error with Errors.message().
+            return CompletableFuture.completedFuture(new DescribeQuorumResponse()
+                    .setErrorCode(Errors.CLUSTER_AUTHORIZATION_FAILED.code())
+                    .setErrorMessage(Errors.CLUSTER_AUTHORIZATION_FAILED.message()));
+        }
         if (!namesTheMetadataPartition(request)) {
             DescribeQuorumResponse response = new DescribeQuorumResponse();
             for (DescribeQuorumRequest.TopicData topic : request.topics()) {

@@ -1,9 +1,13 @@
 package io.fjord.broker.handler;
 
 import io.fjord.broker.network.RequestContext;
+import io.fjord.broker.security.Authorizer;
 import io.fjord.common.ApiException;
 import io.fjord.common.Errors;
 import io.fjord.common.TopicPartition;
+import io.fjord.metadata.AclBinding;
+import io.fjord.metadata.AclOperation;
+import io.fjord.metadata.AclResourceType;
 import io.fjord.metadata.ControllerApi;
 import io.fjord.metadata.ElectLeadersResult;
 import io.fjord.metadata.ElectionType;
@@ -35,6 +39,10 @@ import java.util.function.Function;
  * reassignment in progress shows as adding and removing replicas). A
  * controller failure (e.g. NOT_CONTROLLER) becomes the response's top-level error, never a closed
  * connection. Stateless; called on I/O threads.
+ *
+ * <p>Authorization as in Kafka's controller: ElectLeaders and AlterPartitionReassignments need ALTER on the cluster,
+ * ListPartitionReassignments DESCRIBE; a denied request is answered as Kafka's {@code getErrorResponse} answers a
+ * ClusterAuthorizationException: CLUSTER_AUTHORIZATION_FAILED at the top and on every partition the request named.
  */
 public final class ReplicationAdminHandlers {
 
@@ -48,6 +56,10 @@ public final class ReplicationAdminHandlers {
 
     public CompletableFuture<ApiMessage> electLeaders(RequestContext context, ApiMessage message) {
         ElectLeadersRequest request = (ElectLeadersRequest) message;
+        if (!clusterAllows(context, AclOperation.ALTER)) {
+            return CompletableFuture.completedFuture(
+                    electLeadersDenied(request, context.apiVersion(), notAuthorized(context)));
+        }
         ElectionType type =
                 context.apiVersion() == 0 ? ElectionType.PREFERRED : ElectionType.forValue(request.electionType());
         if (type == null) {
@@ -69,6 +81,43 @@ public final class ReplicationAdminHandlers {
                 error -> new ElectLeadersResponse().setErrorCode(error.error().code()));
     }
 
+    /** Kafka's error response: the error at the top (v1+, where it has a place) and on every partition named. */
+    private static ElectLeadersResponse electLeadersDenied(ElectLeadersRequest request, short version, String message) {
+        ElectLeadersResponse response = new ElectLeadersResponse();
+        if (version >= 1) {
+            response.setErrorCode(Errors.CLUSTER_AUTHORIZATION_FAILED.code());
+        }
+        if (request.topicPartitions() != null) {
+            for (ElectLeadersRequest.TopicPartitions topic : request.topicPartitions()) {
+                ElectLeadersResponse.ReplicaElectionResult result =
+                        new ElectLeadersResponse.ReplicaElectionResult().setTopic(topic.topic());
+                for (int partition : topic.partitions()) {
+                    result.partitionResult()
+                            .add(new ElectLeadersResponse.PartitionResult()
+                                    .setPartitionId(partition)
+                                    .setErrorCode(Errors.CLUSTER_AUTHORIZATION_FAILED.code())
+                                    .setErrorMessage(message));
+                }
+                response.replicaElectionResults().add(result);
+            }
+        }
+        return response;
+    }
+
+    /** Whether the principal may do {@code operation} on the cluster. */
+    private boolean clusterAllows(RequestContext context, AclOperation operation) {
+        Authorizer authorizer = metadata.authorizer();
+        return authorizer.authorize(context, operation, AclResourceType.CLUSTER, AclBinding.CLUSTER_NAME);
+    }
+
+    /**
+     * The message of the ClusterAuthorizationException Kafka's {@code authorizeClusterOperation} throws ("Request
+     * $request is not authorized."), naming the API where Kafka prints its whole request.
+     */
+    static String notAuthorized(RequestContext context) {
+        return "Request " + context.apiKey() + " is not authorized.";
+    }
+
     private static ElectLeadersResponse electLeadersResponse(List<ElectLeadersResult> results) {
         Map<String, ElectLeadersResponse.ReplicaElectionResult> byTopic = new LinkedHashMap<>();
         for (ElectLeadersResult r : results) {
@@ -88,6 +137,9 @@ public final class ReplicationAdminHandlers {
      */
     public CompletableFuture<ApiMessage> alterPartitionReassignments(RequestContext context, ApiMessage message) {
         AlterPartitionReassignmentsRequest request = (AlterPartitionReassignmentsRequest) message;
+        if (!clusterAllows(context, AclOperation.ALTER)) {
+            return CompletableFuture.completedFuture(alterReassignmentsDenied(request, notAuthorized(context)));
+        }
         boolean allowReplicationFactorChange = context.apiVersion() == 0 || request.allowReplicationFactorChange();
         List<PartitionReassignment> reassignments = new ArrayList<>();
         for (AlterPartitionReassignmentsRequest.ReassignableTopic topic : request.topics()) {
@@ -107,6 +159,26 @@ public final class ReplicationAdminHandlers {
                         .setAllowReplicationFactorChange(allowReplicationFactorChange)
                         .setErrorCode(error.error().code())
                         .setErrorMessage(error.getMessage()));
+    }
+
+    private static AlterPartitionReassignmentsResponse alterReassignmentsDenied(
+            AlterPartitionReassignmentsRequest request, String message) {
+        AlterPartitionReassignmentsResponse response = new AlterPartitionReassignmentsResponse()
+                .setErrorCode(Errors.CLUSTER_AUTHORIZATION_FAILED.code())
+                .setErrorMessage(message);
+        for (AlterPartitionReassignmentsRequest.ReassignableTopic topic : request.topics()) {
+            AlterPartitionReassignmentsResponse.ReassignableTopicResponse out =
+                    new AlterPartitionReassignmentsResponse.ReassignableTopicResponse().setName(topic.name());
+            for (AlterPartitionReassignmentsRequest.ReassignablePartition partition : topic.partitions()) {
+                out.partitions()
+                        .add(new AlterPartitionReassignmentsResponse.ReassignablePartitionResponse()
+                                .setPartitionIndex(partition.partitionIndex())
+                                .setErrorCode(Errors.CLUSTER_AUTHORIZATION_FAILED.code())
+                                .setErrorMessage(message));
+            }
+            response.responses().add(out);
+        }
+        return response;
     }
 
     private static AlterPartitionReassignmentsResponse alterPartitionReassignmentsResponse(
@@ -130,6 +202,9 @@ public final class ReplicationAdminHandlers {
      */
     public CompletableFuture<ApiMessage> listPartitionReassignments(RequestContext context, ApiMessage message) {
         ListPartitionReassignmentsRequest request = (ListPartitionReassignmentsRequest) message;
+        if (!clusterAllows(context, AclOperation.DESCRIBE)) {
+            return CompletableFuture.completedFuture(listReassignmentsDenied(request, notAuthorized(context)));
+        }
         MetadataImage image = metadata.image();
         Map<String, ListPartitionReassignmentsResponse.OngoingTopicReassignment> byTopic = new LinkedHashMap<>();
         if (request.topics() == null) {
@@ -146,6 +221,27 @@ public final class ReplicationAdminHandlers {
         }
         return CompletableFuture.completedFuture(
                 new ListPartitionReassignmentsResponse().setTopics(new ArrayList<>(byTopic.values())));
+    }
+
+    /** Kafka's error response: the error at the top, and the named partitions with nothing but their index. */
+    private static ListPartitionReassignmentsResponse listReassignmentsDenied(
+            ListPartitionReassignmentsRequest request, String message) {
+        ListPartitionReassignmentsResponse response = new ListPartitionReassignmentsResponse()
+                .setErrorCode(Errors.CLUSTER_AUTHORIZATION_FAILED.code())
+                .setErrorMessage(message);
+        if (request.topics() != null) {
+            for (ListPartitionReassignmentsRequest.ListPartitionReassignmentsTopics topic : request.topics()) {
+                ListPartitionReassignmentsResponse.OngoingTopicReassignment out =
+                        new ListPartitionReassignmentsResponse.OngoingTopicReassignment().setName(topic.name());
+                for (int partition : topic.partitionIndexes()) {
+                    out.partitions()
+                            .add(new ListPartitionReassignmentsResponse.OngoingPartitionReassignment()
+                                    .setPartitionIndex(partition));
+                }
+                response.topics().add(out);
+            }
+        }
+        return response;
     }
 
     private static void addOngoing(

@@ -3,6 +3,9 @@ package io.fjord.broker.handler;
 import io.fjord.broker.network.RequestContext;
 import io.fjord.common.ApiException;
 import io.fjord.common.Errors;
+import io.fjord.metadata.AclBinding;
+import io.fjord.metadata.AclOperation;
+import io.fjord.metadata.AclResourceType;
 import io.fjord.metadata.ControllerApi;
 import io.fjord.metadata.ScramAlgorithm;
 import io.fjord.metadata.ScramCredential;
@@ -21,6 +24,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -31,6 +35,9 @@ import java.util.concurrent.CompletionException;
  * answered from this broker's metadata image, as Kafka's KRaft brokers answer them from their metadata cache
  * (Kafka's {@code ScramImage.describe}): every user with a credential when no user is named, else each named user once
  * (RESOURCE_NOT_FOUND for one without credentials, DUPLICATE_RESOURCE for one named twice).
+ *
+ * <p>Authorization as in Kafka: describing needs DESCRIBE on the cluster, else CLUSTER_AUTHORIZATION_FAILED at the
+ * top and on each named user; altering needs ALTER on the cluster, else the error on every user named, in name order.
  *
  * <p>Thread-safe: reads the image it is handed, holds no state.
  */
@@ -61,6 +68,19 @@ public final class ScramCredentialHandlers {
             users.add(u.name());
         }
         AlterUserScramCredentialsResponse response = new AlterUserScramCredentialsResponse();
+        if (!metadata.authorizer()
+                .authorize(context, AclOperation.ALTER, AclResourceType.CLUSTER, AclBinding.CLUSTER_NAME)) {
+            // Kafka's controller refuses the whole request; its error response names each user once, sorted.
+            String denied = ReplicationAdminHandlers.notAuthorized(context);
+            for (String user : new TreeSet<>(users)) {
+                response.results()
+                        .add(new AlterUserScramCredentialsResponse.AlterUserScramCredentialsResult()
+                                .setUser(user)
+                                .setErrorCode(Errors.CLUSTER_AUTHORIZATION_FAILED.code())
+                                .setErrorMessage(denied));
+            }
+            return CompletableFuture.completedFuture(response);
+        }
         if (users.isEmpty()) {
             return CompletableFuture.completedFuture(response);
         }
@@ -95,6 +115,10 @@ public final class ScramCredentialHandlers {
 
     public CompletableFuture<ApiMessage> describeUserScramCredentials(RequestContext context, ApiMessage message) {
         DescribeUserScramCredentialsRequest request = (DescribeUserScramCredentialsRequest) message;
+        if (!metadata.authorizer()
+                .authorize(context, AclOperation.DESCRIBE, AclResourceType.CLUSTER, AclBinding.CLUSTER_NAME)) {
+            return CompletableFuture.completedFuture(describeDenied(request));
+        }
         ScramImage scram = metadata.image().scram();
         // User -> named more than once; every user with a credential when none is named.
         Map<String, Boolean> users = new LinkedHashMap<>();
@@ -112,6 +136,23 @@ public final class ScramCredentialHandlers {
             response.results().add(describe(scram, e.getKey(), e.getValue()));
         }
         return CompletableFuture.completedFuture(response);
+    }
+
+    /** Kafka's error response: the default message, so none, at the top and for each user as named. */
+    private static DescribeUserScramCredentialsResponse describeDenied(DescribeUserScramCredentialsRequest request) {
+        DescribeUserScramCredentialsResponse response = new DescribeUserScramCredentialsResponse()
+                .setErrorCode(Errors.CLUSTER_AUTHORIZATION_FAILED.code())
+                .setErrorMessage(null);
+        if (request.users() != null) {
+            for (DescribeUserScramCredentialsRequest.UserName user : request.users()) {
+                response.results()
+                        .add(new DescribeUserScramCredentialsResponse.DescribeUserScramCredentialsResult()
+                                .setUser(user.name())
+                                .setErrorCode(Errors.CLUSTER_AUTHORIZATION_FAILED.code())
+                                .setErrorMessage(null));
+            }
+        }
+        return response;
     }
 
     private static DescribeUserScramCredentialsResponse.DescribeUserScramCredentialsResult describe(

@@ -2,9 +2,13 @@ package io.fjord.broker.handler;
 
 import io.fjord.broker.metadata.LogConfigs;
 import io.fjord.broker.network.RequestContext;
+import io.fjord.broker.security.Authorizer;
 import io.fjord.common.Errors;
 import io.fjord.common.Uuid;
 import io.fjord.common.config.ConfigEntry;
+import io.fjord.metadata.AclBinding;
+import io.fjord.metadata.AclOperation;
+import io.fjord.metadata.AclResourceType;
 import io.fjord.metadata.ControllerApi;
 import io.fjord.metadata.CreatableTopic;
 import io.fjord.metadata.CreatePartitionsResult;
@@ -12,6 +16,7 @@ import io.fjord.metadata.CreatePartitionsTopic;
 import io.fjord.metadata.CreateTopicResult;
 import io.fjord.metadata.DeleteTopicResult;
 import io.fjord.metadata.MetadataImage;
+import io.fjord.metadata.TopicImage;
 import io.fjord.protocol.ApiMessage;
 import io.fjord.protocol.message.CreatePartitionsRequest;
 import io.fjord.protocol.message.CreatePartitionsResponse;
@@ -25,10 +30,25 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
 /**
  * CreateTopics, DeleteTopics and CreatePartitions: each request becomes one controller call, whose
- * per-topic results map one-to-one to the response. The controller validates; these only translate.
+ * per-topic results map one-to-one to the response. The controller validates; these translate and, with an
+ * authorizer, decide first who may do what, as Kafka's controller does (its {@code ControllerApis}):
+ *
+ * <ul>
+ *   <li>CreateTopics: CREATE on the cluster, else CREATE on each topic ("Authorization failed."); a created topic
+ *       the caller may not DESCRIBE_CONFIGS is answered without its configs, partition count and replication
+ *       factor, and with {@code topicConfigErrorCode} TOPIC_AUTHORIZATION_FAILED.
+ *   <li>DeleteTopics: DELETE on the cluster, else DESCRIBE and DELETE on each topic. A topic named that the caller
+ *       may not describe is TOPIC_AUTHORIZATION_FAILED whether or not it exists; one named by id is resolved first
+ *       (an unknown id is UNKNOWN_TOPIC_ID) and its name is only answered when the caller may describe it.
+ *   <li>CreatePartitions: ALTER on each topic.
+ * </ul>
+ *
+ * A topic named twice is left to the controller, which answers INVALID_REQUEST without authorizing it, as Kafka
+ * does; denied topics never reach the controller. Results keep the request's order.
  */
 public final class TopicAdminHandlers {
 
@@ -42,37 +62,70 @@ public final class TopicAdminHandlers {
 
     public CompletableFuture<ApiMessage> createTopics(RequestContext context, ApiMessage message) {
         CreateTopicsRequest request = (CreateTopicsRequest) message;
-        List<CreatableTopic> topics = new ArrayList<>();
+        Authorizer authorizer = metadata.authorizer();
+        boolean clusterCreate = authorizer.authorize(
+                context, AclOperation.CREATE, AclResourceType.CLUSTER, AclBinding.CLUSTER_NAME, false);
+        Map<String, Integer> counts = new HashMap<>();
         for (CreateTopicsRequest.CreatableTopic t : request.topics()) {
-            Map<Integer, int[]> assignments = new TreeMap<>();
-            for (CreateTopicsRequest.CreatableReplicaAssignment a : t.assignments()) {
-                assignments.put(a.partitionIndex(), toArray(a.brokerIds()));
-            }
-            Map<String, String> configs = new HashMap<>();
-            for (CreateTopicsRequest.CreatableTopicConfig c : t.configs()) {
-                configs.put(c.name(), c.value());
-            }
-            topics.add(new CreatableTopic(t.name(), t.numPartitions(), t.replicationFactor(), assignments, configs));
+            counts.merge(t.name(), 1, Integer::sum);
         }
-        return controller.createTopics(topics, request.validateOnly()).thenApply(results -> {
-            CreateTopicsResponse response = new CreateTopicsResponse();
-            for (CreateTopicResult r : results) {
-                CreateTopicsResponse.CreatableTopicResult out = new CreateTopicsResponse.CreatableTopicResult()
-                        .setName(r.name())
-                        .setErrorCode(r.error().code())
-                        .setErrorMessage(r.error() == Errors.NONE ? null : r.message());
-                if (r.error() == Errors.NONE) {
-                    out.setTopicId(r.topicId())
-                            .setNumPartitions(r.numPartitions())
-                            .setReplicationFactor((short) r.replicationFactor())
-                            .setConfigs(describeCreated(r.configs()));
-                } else {
-                    out.setTopicId(Uuid.ZERO).setConfigs(null);
-                }
-                response.topics().add(out);
+        CreateTopicsResponse.CreatableTopicResult[] denied =
+                new CreateTopicsResponse.CreatableTopicResult[request.topics().size()];
+        List<CreatableTopic> topics = new ArrayList<>();
+        for (int i = 0; i < denied.length; i++) {
+            CreateTopicsRequest.CreatableTopic t = request.topics().get(i);
+            if (!clusterCreate
+                    && counts.get(t.name()) == 1
+                    && !authorizer.authorize(context, AclOperation.CREATE, AclResourceType.TOPIC, t.name())) {
+                // Before any existence check, so TOPIC_ALREADY_EXISTS tells only those who may create it.
+                denied[i] = new CreateTopicsResponse.CreatableTopicResult()
+                        .setName(t.name())
+                        .setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code())
+                        .setErrorMessage("Authorization failed.")
+                        .setTopicId(Uuid.ZERO)
+                        .setConfigs(null);
+                continue;
             }
-            return response;
-        });
+            topics.add(creatable(t));
+        }
+        if (topics.isEmpty() && denied.length > 0) {
+            return CompletableFuture.completedFuture(
+                    new CreateTopicsResponse().setTopics(merge(denied, List.<CreateTopicResult>of(), r -> null)));
+        }
+        return controller.createTopics(topics, request.validateOnly()).thenApply(results -> new CreateTopicsResponse()
+                .setTopics(merge(denied, results, r -> created(context, r))));
+    }
+
+    private static CreatableTopic creatable(CreateTopicsRequest.CreatableTopic t) {
+        Map<Integer, int[]> assignments = new TreeMap<>();
+        for (CreateTopicsRequest.CreatableReplicaAssignment a : t.assignments()) {
+            assignments.put(a.partitionIndex(), toArray(a.brokerIds()));
+        }
+        Map<String, String> configs = new HashMap<>();
+        for (CreateTopicsRequest.CreatableTopicConfig c : t.configs()) {
+            configs.put(c.name(), c.value());
+        }
+        return new CreatableTopic(t.name(), t.numPartitions(), t.replicationFactor(), assignments, configs);
+    }
+
+    private CreateTopicsResponse.CreatableTopicResult created(RequestContext context, CreateTopicResult r) {
+        CreateTopicsResponse.CreatableTopicResult out = new CreateTopicsResponse.CreatableTopicResult()
+                .setName(r.name())
+                .setErrorCode(r.error().code())
+                .setErrorMessage(r.error() == Errors.NONE ? null : r.message());
+        if (r.error() != Errors.NONE) {
+            return out.setTopicId(Uuid.ZERO).setConfigs(null);
+        }
+        out.setTopicId(r.topicId());
+        // Kafka's controller describes a new topic only to whoever may describe its configs (ALTER_CONFIGS implies it).
+        if (!metadata.authorizer()
+                .authorize(context, AclOperation.DESCRIBE_CONFIGS, AclResourceType.TOPIC, r.name(), false)) {
+            return out.setTopicConfigErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code())
+                    .setConfigs(new ArrayList<>());
+        }
+        return out.setNumPartitions(r.numPartitions())
+                .setReplicationFactor((short) r.replicationFactor())
+                .setConfigs(describeCreated(r.configs()));
     }
 
     private List<CreateTopicsResponse.CreatableTopicConfigs> describeCreated(Map<String, String> topicConfigs) {
@@ -114,13 +167,82 @@ public final class TopicAdminHandlers {
             }
             return CompletableFuture.completedFuture(response);
         }
-        return controller.deleteTopics(names, ids).thenApply(results -> {
-            DeleteTopicsResponse response = new DeleteTopicsResponse();
-            for (DeleteTopicResult r : results) {
-                response.responses().add(deleted(r.name(), r.topicId(), r.error(), r.message()));
+        // Rows of the response in the controller's order, names then ids; a denied one is answered here.
+        DeleteTopicsResponse.DeletableTopicResult[] denied =
+                new DeleteTopicsResponse.DeletableTopicResult[names.size() + ids.size()];
+        List<String> forwardedNames = names;
+        List<Uuid> forwardedIds = ids;
+        if (!metadata.authorizer()
+                .authorize(context, AclOperation.DELETE, AclResourceType.CLUSTER, AclBinding.CLUSTER_NAME, false)) {
+            MetadataImage image = metadata.image();
+            Map<String, Integer> nameCounts = new HashMap<>();
+            names.forEach(name -> nameCounts.merge(name, 1, Integer::sum));
+            Map<Uuid, Integer> idCounts = new HashMap<>();
+            ids.forEach(id -> idCounts.merge(id == null ? Uuid.ZERO : id, 1, Integer::sum));
+            forwardedNames = new ArrayList<>();
+            for (int i = 0; i < names.size(); i++) {
+                String name = names.get(i);
+                denied[i] = nameCounts.get(name) > 1 ? null : deniedByName(context, image, name);
+                if (denied[i] == null) {
+                    forwardedNames.add(name);
+                }
             }
-            return response;
-        });
+            forwardedIds = new ArrayList<>();
+            for (int i = 0; i < ids.size(); i++) {
+                Uuid id = ids.get(i);
+                DeleteTopicsResponse.DeletableTopicResult row =
+                        idCounts.get(id == null ? Uuid.ZERO : id) > 1 ? null : deniedById(context, image, id);
+                denied[names.size() + i] = row;
+                if (row == null) {
+                    forwardedIds.add(id);
+                }
+            }
+        }
+        if (forwardedNames.isEmpty() && forwardedIds.isEmpty() && denied.length > 0) {
+            return CompletableFuture.completedFuture(
+                    new DeleteTopicsResponse().setResponses(merge(denied, List.<DeleteTopicResult>of(), r -> null)));
+        }
+        return controller.deleteTopics(forwardedNames, forwardedIds).thenApply(results -> new DeleteTopicsResponse()
+                .setResponses(merge(denied, results, r -> deleted(r.name(), r.topicId(), r.error(), r.message()))));
+    }
+
+    /**
+     * Kafka's answer to deleting topic {@code name} without DELETE on the cluster, or null to go ahead: not
+     * describable is TOPIC_AUTHORIZATION_FAILED before existence; describable but absent is unknown; present but not
+     * deletable is TOPIC_AUTHORIZATION_FAILED. This broker's image decides existence only for those who may not
+     * delete, so a topic the image has not seen yet can never be deleted by someone without DELETE.
+     */
+    private DeleteTopicsResponse.DeletableTopicResult deniedByName(
+            RequestContext context, MetadataImage image, String name) {
+        Authorizer authorizer = metadata.authorizer();
+        if (!authorizer.authorize(context, AclOperation.DESCRIBE, AclResourceType.TOPIC, name)) {
+            return deleted(name, Uuid.ZERO, Errors.TOPIC_AUTHORIZATION_FAILED, null);
+        }
+        if (authorizer.authorize(context, AclOperation.DELETE, AclResourceType.TOPIC, name)) {
+            return null;
+        }
+        return image.topics().topic(name) == null
+                ? deleted(
+                        name, Uuid.ZERO, Errors.UNKNOWN_TOPIC_OR_PARTITION, Errors.UNKNOWN_TOPIC_OR_PARTITION.message())
+                : deleted(name, Uuid.ZERO, Errors.TOPIC_AUTHORIZATION_FAILED, null);
+    }
+
+    /**
+     * As {@link #deniedByName} for a topic named by id: an id this broker cannot resolve is UNKNOWN_TOPIC_ID (before
+     * authorization, as in Kafka); a topic that may not be deleted is TOPIC_AUTHORIZATION_FAILED, with its name only
+     * when the caller may describe it.
+     */
+    private DeleteTopicsResponse.DeletableTopicResult deniedById(RequestContext context, MetadataImage image, Uuid id) {
+        TopicImage topic = id == null ? null : image.topics().topic(id);
+        if (topic == null) {
+            return deleted(null, id, Errors.UNKNOWN_TOPIC_ID, Errors.UNKNOWN_TOPIC_ID.message());
+        }
+        Authorizer authorizer = metadata.authorizer();
+        if (authorizer.authorize(context, AclOperation.DELETE, AclResourceType.TOPIC, topic.name())) {
+            return null;
+        }
+        boolean describable = authorizer.authorize(context, AclOperation.DESCRIBE, AclResourceType.TOPIC, topic.name());
+        return deleted(describable ? topic.name() : null, id, Errors.TOPIC_AUTHORIZATION_FAILED, null);
     }
 
     private static DeleteTopicsResponse.DeletableTopicResult deleted(String name, Uuid id, Errors error, String msg) {
@@ -133,8 +255,25 @@ public final class TopicAdminHandlers {
 
     public CompletableFuture<ApiMessage> createPartitions(RequestContext context, ApiMessage message) {
         CreatePartitionsRequest request = (CreatePartitionsRequest) message;
-        List<CreatePartitionsTopic> topics = new ArrayList<>();
+        Authorizer authorizer = metadata.authorizer();
+        Map<String, Integer> counts = new HashMap<>();
         for (CreatePartitionsRequest.CreatePartitionsTopic t : request.topics()) {
+            counts.merge(t.name(), 1, Integer::sum);
+        }
+        CreatePartitionsResponse.CreatePartitionsTopicResult[] denied =
+                new CreatePartitionsResponse.CreatePartitionsTopicResult
+                        [request.topics().size()];
+        List<CreatePartitionsTopic> topics = new ArrayList<>();
+        for (int i = 0; i < denied.length; i++) {
+            CreatePartitionsRequest.CreatePartitionsTopic t = request.topics().get(i);
+            if (counts.get(t.name()) == 1
+                    && !authorizer.authorize(context, AclOperation.ALTER, AclResourceType.TOPIC, t.name())) {
+                denied[i] = new CreatePartitionsResponse.CreatePartitionsTopicResult()
+                        .setName(t.name())
+                        .setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code())
+                        .setErrorMessage(null);
+                continue;
+            }
             List<int[]> assignments = null;
             if (t.assignments() != null) {
                 assignments = new ArrayList<>();
@@ -144,17 +283,38 @@ public final class TopicAdminHandlers {
             }
             topics.add(new CreatePartitionsTopic(t.name(), t.count(), assignments));
         }
-        return controller.createPartitions(topics, request.validateOnly()).thenApply(results -> {
-            CreatePartitionsResponse response = new CreatePartitionsResponse();
-            for (CreatePartitionsResult r : results) {
-                response.results()
-                        .add(new CreatePartitionsResponse.CreatePartitionsTopicResult()
-                                .setName(r.name())
-                                .setErrorCode(r.error().code())
-                                .setErrorMessage(r.error() == Errors.NONE ? null : r.message()));
+        if (topics.isEmpty() && denied.length > 0) {
+            return CompletableFuture.completedFuture(new CreatePartitionsResponse()
+                    .setResults(merge(denied, List.<CreatePartitionsResult>of(), r -> null)));
+        }
+        return controller
+                .createPartitions(topics, request.validateOnly())
+                .thenApply(results -> new CreatePartitionsResponse()
+                        .setResults(
+                                merge(denied, results, r -> new CreatePartitionsResponse.CreatePartitionsTopicResult()
+                                        .setName(r.name())
+                                        .setErrorCode(r.error().code())
+                                        .setErrorMessage(r.error() == Errors.NONE ? null : r.message()))));
+    }
+
+    /**
+     * The response rows in request order: each slot of {@code denied} that holds a row answered here, every other
+     * slot the next of the controller's {@code decided} (which answers the forwarded topics in their order).
+     */
+    static <R, T> List<T> merge(T[] denied, List<R> decided, Function<R, T> row) {
+        List<T> out = new ArrayList<>(denied.length);
+        int next = 0;
+        for (T d : denied) {
+            if (d != null) {
+                out.add(d);
+            } else if (next < decided.size()) {
+                out.add(row.apply(decided.get(next++)));
             }
-            return response;
-        });
+        }
+        while (next < decided.size()) {
+            out.add(row.apply(decided.get(next++)));
+        }
+        return out;
     }
 
     static int[] toArray(List<Integer> values) {

@@ -3,6 +3,7 @@ package io.fjord.broker.handler;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fjord.broker.network.RequestContext;
+import io.fjord.common.Errors;
 import io.fjord.common.TopicPartition;
 import io.fjord.common.Uuid;
 import io.fjord.protocol.ApiKeys;
@@ -44,7 +45,7 @@ class DescribeLogDirsHandlerTest {
         written.appendAsLeader(LeaderTestContext.batch(10).buffer(), 0);
         logs.getOrCreateLog(new TopicPartition("t", 1), t, config);
         logs.getOrCreateLog(new TopicPartition("u", 0), u, config);
-        handler = new DescribeLogDirsHandler(logs);
+        handler = new DescribeLogDirsHandler(logs, io.fjord.broker.security.Authorizer.allowAll());
     }
 
     @AfterEach
@@ -114,5 +115,31 @@ class DescribeLogDirsHandlerTest {
         Map<String, Long> all = new TreeMap<>();
         sizes.values().forEach(all::putAll);
         assertThat(all).containsOnlyKeys("t-1");
+    }
+
+    private DescribeLogDirsResponse describeAs(MetadataView view, String principal, int version) throws Exception {
+        return (DescribeLogDirsResponse) new DescribeLogDirsHandler(logs, view.authorizer())
+                .handle(
+                        AuthorizationTestContext.as(principal, ApiKeys.DESCRIBE_LOG_DIRS, version),
+                        new DescribeLogDirsRequest().setTopics(null))
+                .get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void describingLogDirsNeedsDescribeOnTheClusterAndADenialListsNoDirectory() throws Exception {
+        AuthorizationTestContext ctx = new AuthorizationTestContext();
+        DescribeLogDirsResponse denied = describeAs(ctx.secured, AuthorizationTestContext.BOB, 4);
+        assertThat(denied.errorCode()).isEqualTo(Errors.CLUSTER_AUTHORIZATION_FAILED.code());
+        assertThat(denied.results()).isEmpty();
+        DescribeLogDirsResponse deniedV2 = describeAs(ctx.secured, AuthorizationTestContext.BOB, 2);
+        assertThat(deniedV2.errorCode()).isEqualTo(Errors.NONE.code()); // no place for it before v3
+        assertThat(deniedV2.results()).isEmpty();
+        ctx.allowOnCluster(AuthorizationTestContext.ALICE, io.fjord.metadata.AclOperation.DESCRIBE);
+        assertThat(describeAs(ctx.secured, AuthorizationTestContext.ALICE, 4).results())
+                .hasSize(2);
+        assertThat(describeAs(ctx.secured, AuthorizationTestContext.ADMIN, 4).results())
+                .hasSize(2);
+        assertThat(describeAs(ctx.open, AuthorizationTestContext.BOB, 4).results())
+                .hasSize(2);
     }
 }

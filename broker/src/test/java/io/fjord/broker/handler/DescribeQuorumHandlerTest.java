@@ -36,7 +36,8 @@ class DescribeQuorumHandlerTest {
                     return answer;
                 },
                 List.of(new QuorumVoter(1, "c1", 9093), new QuorumVoter(2, "c2", 9094)),
-                "CONTROLLER");
+                "CONTROLLER",
+                io.fjord.broker.security.Authorizer.allowAll());
     }
 
     static DescribeQuorumRequest request(String topic, int... partitions) {
