@@ -26,6 +26,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,6 +58,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private final Runnable onAuthenticated;
 
     private final long failedAuthenticationDelayMs;
+    /** A TLS client certificate's distinguished name to its principal's name; null when no rule applies. */
+    private final UnaryOperator<String> tlsPrincipalNames;
+
     private final int maxInFlight;
     private final ArrayDeque<PendingResponse> inFlight = new ArrayDeque<>();
     private boolean closing;
@@ -67,7 +71,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
     ConnectionHandler(
             RequestDispatcher dispatcher, Executor ioPool, long connectionId, String listenerName, int maxInFlight) {
-        this(dispatcher, ioPool, connectionId, listenerName, maxInFlight, null, () -> {}, 0);
+        this(dispatcher, ioPool, connectionId, listenerName, maxInFlight, null, () -> {}, 0, UnaryOperator.identity());
     }
 
     /**
@@ -83,7 +87,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             int maxInFlight,
             ConnectionAuthenticator authenticator,
             Runnable onAuthenticated,
-            long failedAuthenticationDelayMs) {
+            long failedAuthenticationDelayMs,
+            UnaryOperator<String> tlsPrincipalNames) {
         this.dispatcher = dispatcher;
         this.serial = new SerialExecutor(ioPool);
         this.connectionId = connectionId;
@@ -92,6 +97,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         this.authenticator = authenticator;
         this.onAuthenticated = onAuthenticated;
         this.failedAuthenticationDelayMs = failedAuthenticationDelayMs;
+        this.tlsPrincipalNames = tlsPrincipalNames;
     }
 
     @Override
@@ -396,7 +402,14 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             closeOnError(ctx, "idle for longer than connections.max.idle.ms");
         } else if (event instanceof SslHandshakeCompletionEvent done && done.isSuccess() && authenticator == null) {
             // On SASL_SSL the SASL login names the client, as in Kafka.
-            principal = TlsPrincipals.ofPeer(ctx.pipeline().get(SslHandler.class));
+            String dn = TlsPrincipals.distinguishedName(ctx.pipeline().get(SslHandler.class));
+            String name = dn == null ? null : tlsPrincipalNames.apply(dn);
+            if (dn != null && name == null) {
+                log.info("connection {}: no ssl.principal.mapping.rules rule applies to {}", connectionId, dn);
+                closeOnError(ctx, "no principal for the client certificate");
+                return;
+            }
+            principal = dn == null ? RequestContext.ANONYMOUS : "User:" + name;
             super.userEventTriggered(ctx, event);
         } else {
             super.userEventTriggered(ctx, event);

@@ -36,6 +36,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import javax.net.ssl.SSLEngine;
 
 /**
@@ -52,7 +53,9 @@ public final class NetworkServer {
      * for a SASL listener what authenticates each connection (null for PLAINTEXT), with Kafka's bounds on a client
      * that has not authenticated: {@code sasl.server.max.receive.size} per request and {@code
      * connection.failed.authentication.delay.ms} before a failed one is closed; for an SSL or SASL_SSL listener what
-     * gives each connection its TLS engine (null without TLS).
+     * gives each connection its TLS engine (null without TLS) and how a client certificate's distinguished name becomes
+     * its principal's name ({@code ssl.principal.mapping.rules}; null when no rule applies, which closes the
+     * connection).
      */
     public record Listener(
             String name,
@@ -61,16 +64,17 @@ public final class NetworkServer {
             Supplier<ConnectionAuthenticator> authenticators,
             int unauthenticatedMaxRequestBytes,
             long failedAuthenticationDelayMs,
-            Supplier<SSLEngine> tlsEngines) {
+            Supplier<SSLEngine> tlsEngines,
+            UnaryOperator<String> tlsPrincipalNames) {
 
         /** A PLAINTEXT listener. */
         public Listener(String name, String host, int port) {
-            this(name, host, port, null, Integer.MAX_VALUE, 0, null);
+            this(name, host, port, null, Integer.MAX_VALUE, 0, null, UnaryOperator.identity());
         }
 
-        /** An SSL listener: TLS without SASL. */
+        /** An SSL listener: TLS without SASL; a client certificate's distinguished name is its principal's name. */
         public Listener(String name, String host, int port, Supplier<SSLEngine> tlsEngines) {
-            this(name, host, port, null, Integer.MAX_VALUE, 0, tlsEngines);
+            this(name, host, port, null, Integer.MAX_VALUE, 0, tlsEngines, UnaryOperator.identity());
         }
     }
 
@@ -238,8 +242,16 @@ public final class NetworkServer {
         }
         ConnectionHandler handler;
         if (listener.authenticators() == null) {
-            handler =
-                    new ConnectionHandler(dispatcher, ioPool, id, listener.name(), settings.maxInFlightPerConnection());
+            handler = new ConnectionHandler(
+                    dispatcher,
+                    ioPool,
+                    id,
+                    listener.name(),
+                    settings.maxInFlightPerConnection(),
+                    null,
+                    () -> {},
+                    0,
+                    listener.tlsPrincipalNames());
         } else {
             decoder.limitRequests(listener.unauthenticatedMaxRequestBytes());
             handler = new ConnectionHandler(
@@ -250,7 +262,8 @@ public final class NetworkServer {
                     settings.maxInFlightPerConnection(),
                     listener.authenticators().get(),
                     () -> decoder.limitRequests(settings.socketRequestMaxBytes()),
-                    listener.failedAuthenticationDelayMs());
+                    listener.failedAuthenticationDelayMs(),
+                    listener.tlsPrincipalNames());
         }
         pipeline.addLast(new IdleStateHandler(0, 0, settings.connectionsMaxIdleMs(), TimeUnit.MILLISECONDS))
                 .addLast(decoder)

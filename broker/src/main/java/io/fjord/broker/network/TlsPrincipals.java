@@ -6,23 +6,24 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.security.auth.x500.X500Principal;
 
 /**
- * The principal of a TLS client as Kafka's {@code DefaultKafkaPrincipalBuilder} names it with the DEFAULT {@code
- * ssl.principal.mapping.rules}: {@code User:} and the distinguished name of its certificate's subject in RFC 2253 form
- * ({@code User:CN=alice,OU=eng,O=example}), or {@link RequestContext#ANONYMOUS} when it sent no certificate. Stateless.
+ * The name a TLS client's certificate gives it, as Kafka's {@code DefaultKafkaPrincipalBuilder} reads it: the
+ * distinguished name of the certificate's subject in RFC 2253 form ({@code CN=alice,OU=eng,O=example}), which {@code
+ * ssl.principal.mapping.rules} then maps to the principal's name. Stateless.
  */
 final class TlsPrincipals {
 
     private TlsPrincipals() {}
 
-    static String ofPeer(SslHandler tls) {
+    /** The peer certificate's distinguished name, or null when the client sent no certificate (ANONYMOUS). */
+    static String distinguishedName(SslHandler tls) {
         if (tls == null) {
-            return RequestContext.ANONYMOUS;
+            return null;
         }
         try {
             Principal peer = tls.engine().getSession().getPeerPrincipal();
-            return peer instanceof X500Principal x500 ? "User:" + x500.getName() : "User:" + peer.getName();
+            return peer instanceof X500Principal x500 ? x500.getName() : peer.getName();
         } catch (SSLPeerUnverifiedException e) {
-            return RequestContext.ANONYMOUS;
+            return null;
         }
     }
 }

@@ -54,9 +54,12 @@ public final class ListenerSecurity {
     public NetworkServer.Listener listener(Endpoint endpoint) {
         String name = endpoint.listenerName();
         String protocol = config.securityProtocol(name);
-        Supplier<SSLEngine> tls = usesTls(protocol) ? TlsSettings.forListener(config, name)::newServerEngine : null;
+        TlsSettings settings = usesTls(protocol) ? TlsSettings.forListener(config, name) : null;
+        Supplier<SSLEngine> tls = settings == null ? null : settings::newServerEngine;
         if (!usesSasl(protocol)) {
-            return new NetworkServer.Listener(name, endpoint.host(), endpoint.port(), tls);
+            SslPrincipalMapper names = settings == null ? SslPrincipalMapper.DEFAULT : settings.principalMapper();
+            return new NetworkServer.Listener(
+                    name, endpoint.host(), endpoint.port(), null, Integer.MAX_VALUE, 0, tls, names::name);
         }
         Map<String, SaslMechanism> mechanisms = mechanisms(name);
         return new NetworkServer.Listener(
@@ -66,7 +69,8 @@ public final class ListenerSecurity {
                 () -> new SaslServerAuthenticator(mechanisms),
                 intSetting(SERVER_MAX_RECEIVE_SIZE, 524288),
                 intSetting(FAILED_AUTHENTICATION_DELAY, 100),
-                tls);
+                tls,
+                SslPrincipalMapper.DEFAULT::name);
     }
 
     private static boolean usesTls(String protocol) {

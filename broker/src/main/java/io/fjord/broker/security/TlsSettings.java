@@ -51,6 +51,7 @@ public final class TlsSettings {
     static final String ENABLED_PROTOCOLS = "ssl.enabled.protocols";
     static final String CIPHER_SUITES = "ssl.cipher.suites";
     static final String CLIENT_AUTH = "ssl.client.auth";
+    static final String PRINCIPAL_MAPPING_RULES = "ssl.principal.mapping.rules";
     static final String ENDPOINT_IDENTIFICATION = "ssl.endpoint.identification.algorithm";
     static final String KEYSTORE_TYPE = "ssl.keystore.type";
     static final String KEYSTORE_LOCATION = "ssl.keystore.location";
@@ -71,12 +72,19 @@ public final class TlsSettings {
     private final SslContext server;
     private final SslContext client;
     private final ClientAuth clientAuth;
+    private final SslPrincipalMapper principalMapper;
 
-    private TlsSettings(String listener, SslContext server, SslContext client, ClientAuth clientAuth) {
+    private TlsSettings(
+            String listener,
+            SslContext server,
+            SslContext client,
+            ClientAuth clientAuth,
+            SslPrincipalMapper principalMapper) {
         this.listener = listener;
         this.server = server;
         this.client = client;
         this.clientAuth = clientAuth;
+        this.principalMapper = principalMapper;
     }
 
     /**
@@ -132,7 +140,7 @@ public final class TlsSettings {
                 .protocols(protocols)
                 .ciphers(ciphers.length == 0 ? null : List.of(ciphers))
                 .endpointIdentificationAlgorithm(verifyHostname ? "HTTPS" : null));
-        return new TlsSettings(listener, server, client, auth);
+        return new TlsSettings(listener, server, client, auth, principalMapper(lookup));
     }
 
     /**
@@ -173,6 +181,21 @@ public final class TlsSettings {
                     lookup.keyOf(ENDPOINT_IDENTIFICATION), identification, "must be https or empty (no check)");
         }
         return !identification.isEmpty();
+    }
+
+    /** {@code ssl.principal.mapping.rules} (Kafka's default: DEFAULT, the whole distinguished name). */
+    private static SslPrincipalMapper principalMapper(Lookup lookup) {
+        String rules = lookup.get(PRINCIPAL_MAPPING_RULES, "DEFAULT");
+        try {
+            return SslPrincipalMapper.parse(rules);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(lookup.keyOf(PRINCIPAL_MAPPING_RULES), rules, e.getMessage());
+        }
+    }
+
+    /** How a client certificate's distinguished name becomes its principal's name. */
+    public SslPrincipalMapper principalMapper() {
+        return principalMapper;
     }
 
     /** The listener these settings belong to. */

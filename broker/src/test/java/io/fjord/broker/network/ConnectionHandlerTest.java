@@ -31,6 +31,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -339,7 +340,8 @@ class ConnectionHandlerTest {
                         Map.of("PLAIN", PlainMechanism.fromJaasOptions(Map.of("user_alice", "secret")))),
                 200,
                 0,
-                null);
+                null,
+                UnaryOperator.identity());
         EmbeddedChannel sasl = new EmbeddedChannel();
         sasl.freezeTime();
         NetworkServer.configurePipeline(

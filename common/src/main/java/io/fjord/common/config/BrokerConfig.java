@@ -39,7 +39,6 @@ public final class BrokerConfig {
 
     public static final String SUPER_USERS = "super.users";
     public static final String ALLOW_EVERYONE_IF_NO_ACL_FOUND = "allow.everyone.if.no.acl.found";
-    public static final String SSL_PRINCIPAL_MAPPING_RULES = "ssl.principal.mapping.rules";
     public static final String PRINCIPAL_BUILDER_CLASS = "principal.builder.class";
     public static final String METADATA_LOG_DIR = "metadata.log.dir";
     public static final String METADATA_LOG_MAX_RECORD_BYTES_BETWEEN_SNAPSHOTS =
@@ -304,8 +303,8 @@ public final class BrokerConfig {
     /**
      * The authorizer may only be Kafka's {@link #STANDARD_AUTHORIZER} (or empty, Kafka's default: no authorizer);
      * another class cannot be loaded, and starting without it would let everyone do everything. The principals it
-     * judges must be Kafka's defaults, which are the only ones Fjord builds: {@code principal.builder.class} Kafka's
-     * default builder and {@code ssl.principal.mapping.rules} DEFAULT. {@code super.users} must parse.
+     * judges are built by Kafka's default builder, the only one Fjord has: {@code principal.builder.class} must name it
+     * or be unset. {@code super.users} must parse.
      */
     private void checkAuthorizer() {
         String authorizer = authorizerClassName();
@@ -324,15 +323,6 @@ public final class BrokerConfig {
                     builder,
                     "Fjord builds principals as Kafka's DefaultKafkaPrincipalBuilder does; other builder classes"
                             + " cannot be loaded");
-        }
-        String rules =
-                originals.getOrDefault(SSL_PRINCIPAL_MAPPING_RULES, "DEFAULT").trim();
-        if (!rules.isEmpty() && !rules.equals("DEFAULT")) {
-            throw new ConfigException(
-                    SSL_PRINCIPAL_MAPPING_RULES,
-                    rules,
-                    "Fjord names a TLS client by its certificate's distinguished name (the DEFAULT rule) and has no"
-                            + " other mapping rules yet");
         }
         superUsers();
     }

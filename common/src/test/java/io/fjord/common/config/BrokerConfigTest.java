@@ -248,10 +248,10 @@ class BrokerConfigTest {
         assertThatThrownBy(() -> BrokerConfig.parse(Map.of("listeners", "PLAINTEXT://a:1", "super.users", "admin")))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("expected principals of the form Type:name separated by ';', got `admin`");
-        assertThatThrownBy(() -> BrokerConfig.parse(Map.of(
-                        "listeners", "PLAINTEXT://a:1", "ssl.principal.mapping.rules", "RULE:^CN=(.*?),.*$/$1/")))
+        assertThatThrownBy(() -> BrokerConfig.parse(
+                        Map.of("listeners", "PLAINTEXT://a:1", "principal.builder.class", "com.example.Builder")))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("no other mapping rules yet");
+                .hasMessageContaining("other builder classes cannot be loaded");
         // Kafka's default is the empty string: no authorizer, the same as leaving the key out.
         BrokerConfig none = BrokerConfig.parse(Map.of("listeners", "PLAINTEXT://a:1", "authorizer.class.name", " "));
         assertThat(none.authorizerEnabled()).isFalse();

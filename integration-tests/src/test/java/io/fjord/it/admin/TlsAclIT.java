@@ -36,19 +36,16 @@ import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A TLS client is the principal its certificate names, as Kafka's default principal builder names it: {@code
- * User:CN=client} for the test kit's client certificate. The PLAINTEXT listener, which is also the brokers' own, is
+ * User:CN=client} for the test kit's client certificate, or what {@code ssl.principal.mapping.rules} makes of it. The PLAINTEXT listener, which is also the brokers' own, is
  * anonymous, and {@code User:ANONYMOUS} is the super user, as a Kafka set-up with a plaintext inter-broker listener
  * must make it.
  */
 public class TlsAclIT {
-
-    private static final String CLIENT = "User:CN=client";
 
     @TempDir
     Path dir;
@@ -58,8 +55,7 @@ public class TlsAclIT {
     private int plainPort;
     private int tlsPort;
 
-    @BeforeEach
-    void start() throws Exception {
+    private void start(Map<String, String> extra) throws Exception {
         tls = TlsFiles.create(dir.resolve("tls"));
         plainPort = BrokerProcess.freePort();
         tlsPort = BrokerProcess.freePort();
@@ -72,16 +68,30 @@ public class TlsAclIT {
         settings.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
         settings.put("super.users", "User:ANONYMOUS");
         settings.put("group.initial.rebalance.delay.ms", "0");
+        settings.putAll(extra);
         broker = EmbeddedBroker.start(dir.resolve("data"), settings);
     }
 
     @AfterEach
     void stop() {
-        broker.close();
+        if (broker != null) {
+            broker.close();
+        }
     }
 
     @Test
     void theCertificatesDistinguishedNameIsThePrincipalTheAclsName() throws Exception {
+        start(Map.of());
+        assertTheAclsOfThisPrincipalApply("User:CN=client");
+    }
+
+    @Test
+    void mappingRulesTurnTheDistinguishedNameIntoAShorterPrincipal() throws Exception {
+        start(Map.of("listener.name.mutual.ssl.principal.mapping.rules", "RULE:^CN=([a-z]+)$/$1-app/U, DEFAULT"));
+        assertTheAclsOfThisPrincipalApply("User:CLIENT-APP");
+    }
+
+    private void assertTheAclsOfThisPrincipalApply(String principal) throws Exception {
         Properties open = new Properties();
         open.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + plainPort);
         try (Admin admin = Admin.create(open)) {
@@ -89,9 +99,9 @@ public class TlsAclIT {
                     .all()
                     .get(30, TimeUnit.SECONDS);
             admin.createAcls(List.of(
-                            allow(ResourceType.TOPIC, "certified", AclOperation.WRITE),
-                            allow(ResourceType.TOPIC, "certified", AclOperation.READ),
-                            allow(ResourceType.GROUP, "certs", AclOperation.READ)))
+                            allow(principal, ResourceType.TOPIC, "certified", AclOperation.WRITE),
+                            allow(principal, ResourceType.TOPIC, "certified", AclOperation.READ),
+                            allow(principal, ResourceType.GROUP, "certs", AclOperation.READ)))
                     .all()
                     .get(30, TimeUnit.SECONDS);
         }
@@ -126,10 +136,10 @@ public class TlsAclIT {
         assertThat(read).containsExactly("v0", "v1", "v2");
     }
 
-    private static AclBinding allow(ResourceType type, String name, AclOperation operation) {
+    private static AclBinding allow(String principal, ResourceType type, String name, AclOperation operation) {
         return new AclBinding(
                 new ResourcePattern(type, name, PatternType.LITERAL),
-                new AccessControlEntry(CLIENT, "*", operation, AclPermissionType.ALLOW));
+                new AccessControlEntry(principal, "*", operation, AclPermissionType.ALLOW));
     }
 
     private Properties client() {
