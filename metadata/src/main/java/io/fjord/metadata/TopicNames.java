@@ -11,6 +11,14 @@ public final class TopicNames {
     private TopicNames() {}
 
     /** Throws INVALID_TOPIC_EXCEPTION with Kafka's message when {@code name} is not a legal topic name. */
+    /** Kafka's internal topics ({@code Topic.isInternal}): written by the broker, never by a client's Produce. */
+    public static final java.util.Set<String> INTERNAL =
+            java.util.Set.of("__consumer_offsets", "__transaction_state", "__share_group_state");
+
+    public static boolean isInternal(String name) {
+        return INTERNAL.contains(name);
+    }
+
     public static void validate(String name) {
         if (name == null || name.isEmpty()) {
             throw new ApiException(Errors.INVALID_TOPIC_EXCEPTION, "Topic name is illegal, it can't be empty");

@@ -28,8 +28,9 @@ import java.util.function.Function;
  * DELETE on the group (else a top-level GROUP_AUTHORIZATION_FAILED). All three then need READ on each topic: a
  * denied topic gets TOPIC_AUTHORIZATION_FAILED on each of its partitions and is not sent to the coordinator, which
  * sees (and checks the existence of) only the allowed topics. Authorization comes before existence, as in Kafka 4,
- * except for an unknown topic id, which has no name to authorize and is left to the coordinator (UNKNOWN_TOPIC_ID).
- * OffsetFetch is described at {@link #fetch}. The response keeps the request's topic order. Only used with an authorizer configured. Thread-safe.
+ * after the topic ids are resolved: an id this broker does not know gets UNKNOWN_TOPIC_ID here and is not passed
+ * on. OffsetFetch is described at {@link #fetch}. The response keeps the request's topic order. Only used with an
+ * authorizer configured. Thread-safe.
  */
 final class OffsetAuthorization {
 
@@ -45,26 +46,27 @@ final class OffsetAuthorization {
             Function<OffsetCommitRequest, CompletableFuture<OffsetCommitResponse>> coordinator) {
         List<OffsetCommitRequest.OffsetCommitRequestTopic> all = request.topics();
         if (!authorizer().authorize(context, AclOperation.READ, AclResourceType.GROUP, request.groupId())) {
-            return CompletableFuture.completedFuture(commitErrors(all, null, Errors.GROUP_AUTHORIZATION_FAILED));
+            return CompletableFuture.completedFuture(
+                    commitErrors(all, filled(all.size(), Errors.GROUP_AUTHORIZATION_FAILED)));
         }
         TopicDecisions topics = new TopicDecisions(context, AclOperation.READ);
-        boolean[] denied = new boolean[all.size()];
+        Errors[] denied = new Errors[all.size()];
         List<OffsetCommitRequest.OffsetCommitRequestTopic> allowed = new ArrayList<>();
         for (int i = 0; i < denied.length; i++) {
             OffsetCommitRequest.OffsetCommitRequestTopic topic = all.get(i);
-            denied[i] = !topics.allowed(name(topic.name(), topic.topicId(), context.apiVersion() >= 10));
-            if (!denied[i]) {
+            denied[i] = topics.error(name(topic.name(), topic.topicId(), context.apiVersion() >= 10));
+            if (denied[i] == null) {
                 allowed.add(topic);
             }
         }
         if (allowed.isEmpty()) {
-            return CompletableFuture.completedFuture(commitErrors(all, denied, Errors.TOPIC_AUTHORIZATION_FAILED));
+            return CompletableFuture.completedFuture(commitErrors(all, denied));
         }
         return coordinator.apply(request.setTopics(allowed)).thenApply(answered -> {
-            OffsetCommitResponse merged = commitErrors(all, denied, Errors.TOPIC_AUTHORIZATION_FAILED);
+            OffsetCommitResponse merged = commitErrors(all, denied);
             int next = 0;
             for (int i = 0; i < denied.length; i++) {
-                if (!denied[i]) {
+                if (denied[i] == null) {
                     merged.topics().set(i, answered.topics().get(next++));
                 }
             }
@@ -72,21 +74,21 @@ final class OffsetAuthorization {
         });
     }
 
-    /** {@code error} on every partition of the topics {@code which} marks (all when null), the others empty. */
+    /** {@code errors[i]} on every partition of topic i, empty where it is null. */
     private static OffsetCommitResponse commitErrors(
-            List<OffsetCommitRequest.OffsetCommitRequestTopic> topics, boolean[] which, Errors error) {
+            List<OffsetCommitRequest.OffsetCommitRequestTopic> topics, Errors[] errors) {
         OffsetCommitResponse response = new OffsetCommitResponse();
         for (int i = 0; i < topics.size(); i++) {
             OffsetCommitRequest.OffsetCommitRequestTopic topic = topics.get(i);
             OffsetCommitResponse.OffsetCommitResponseTopic out = new OffsetCommitResponse.OffsetCommitResponseTopic()
                     .setName(topic.name())
                     .setTopicId(topic.topicId());
-            if (which == null || which[i]) {
+            if (errors[i] != null) {
                 for (OffsetCommitRequest.OffsetCommitRequestPartition p : topic.partitions()) {
                     out.partitions()
                             .add(new OffsetCommitResponse.OffsetCommitResponsePartition()
                                     .setPartitionIndex(p.partitionIndex())
-                                    .setErrorCode(error.code()));
+                                    .setErrorCode(errors[i].code()));
                 }
             }
             response.topics().add(out);
@@ -103,29 +105,30 @@ final class OffsetAuthorization {
         if (!authorizer.authorize(
                 context, AclOperation.WRITE, AclResourceType.TRANSACTIONAL_ID, request.transactionalId())) {
             return CompletableFuture.completedFuture(
-                    txnCommitErrors(all, null, Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED));
+                    txnCommitErrors(all, filled(all.size(), Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED)));
         }
         if (!authorizer.authorize(context, AclOperation.READ, AclResourceType.GROUP, request.groupId())) {
-            return CompletableFuture.completedFuture(txnCommitErrors(all, null, Errors.GROUP_AUTHORIZATION_FAILED));
+            return CompletableFuture.completedFuture(
+                    txnCommitErrors(all, filled(all.size(), Errors.GROUP_AUTHORIZATION_FAILED)));
         }
         TopicDecisions topics = new TopicDecisions(context, AclOperation.READ);
-        boolean[] denied = new boolean[all.size()];
+        Errors[] denied = new Errors[all.size()];
         List<TxnOffsetCommitRequest.TxnOffsetCommitRequestTopic> allowed = new ArrayList<>();
         for (int i = 0; i < denied.length; i++) {
             TxnOffsetCommitRequest.TxnOffsetCommitRequestTopic topic = all.get(i);
-            denied[i] = !topics.allowed(name(topic.name(), topic.topicId(), context.apiVersion() >= 6));
-            if (!denied[i]) {
+            denied[i] = topics.error(name(topic.name(), topic.topicId(), context.apiVersion() >= 6));
+            if (denied[i] == null) {
                 allowed.add(topic);
             }
         }
         if (allowed.isEmpty()) {
-            return CompletableFuture.completedFuture(txnCommitErrors(all, denied, Errors.TOPIC_AUTHORIZATION_FAILED));
+            return CompletableFuture.completedFuture(txnCommitErrors(all, denied));
         }
         return coordinator.apply(request.setTopics(allowed)).thenApply(answered -> {
-            TxnOffsetCommitResponse merged = txnCommitErrors(all, denied, Errors.TOPIC_AUTHORIZATION_FAILED);
+            TxnOffsetCommitResponse merged = txnCommitErrors(all, denied);
             int next = 0;
             for (int i = 0; i < denied.length; i++) {
-                if (!denied[i]) {
+                if (denied[i] == null) {
                     merged.topics().set(i, answered.topics().get(next++));
                 }
             }
@@ -134,7 +137,7 @@ final class OffsetAuthorization {
     }
 
     private static TxnOffsetCommitResponse txnCommitErrors(
-            List<TxnOffsetCommitRequest.TxnOffsetCommitRequestTopic> topics, boolean[] which, Errors error) {
+            List<TxnOffsetCommitRequest.TxnOffsetCommitRequestTopic> topics, Errors[] errors) {
         TxnOffsetCommitResponse response = new TxnOffsetCommitResponse();
         for (int i = 0; i < topics.size(); i++) {
             TxnOffsetCommitRequest.TxnOffsetCommitRequestTopic topic = topics.get(i);
@@ -142,12 +145,12 @@ final class OffsetAuthorization {
                     new TxnOffsetCommitResponse.TxnOffsetCommitResponseTopic()
                             .setName(topic.name())
                             .setTopicId(topic.topicId());
-            if (which == null || which[i]) {
+            if (errors[i] != null) {
                 for (TxnOffsetCommitRequest.TxnOffsetCommitRequestPartition p : topic.partitions()) {
                     out.partitions()
                             .add(new TxnOffsetCommitResponse.TxnOffsetCommitResponsePartition()
                                     .setPartitionIndex(p.partitionIndex())
-                                    .setErrorCode(error.code()));
+                                    .setErrorCode(errors[i].code()));
                 }
             }
             response.topics().add(out);
@@ -222,7 +225,7 @@ final class OffsetAuthorization {
         TopicDecisions topics = new TopicDecisions(context, AclOperation.DESCRIBE);
         List<OffsetFetchRequest.OffsetFetchRequestGroup> groups = request.groups();
         boolean[] deniedGroups = new boolean[groups.size()];
-        List<List<OffsetFetchRequest.OffsetFetchRequestTopics>> deniedTopics = new ArrayList<>();
+        List<List<Refused>> deniedTopics = new ArrayList<>();
         OffsetFetchRequest allowed = new OffsetFetchRequest().setRequireStable(request.requireStable());
         for (int i = 0; i < deniedGroups.length; i++) {
             OffsetFetchRequest.OffsetFetchRequestGroup group = groups.get(i);
@@ -231,13 +234,17 @@ final class OffsetAuthorization {
             if (deniedGroups[i]) {
                 continue;
             }
-            List<OffsetFetchRequest.OffsetFetchRequestTopics> denied = new ArrayList<>();
+            List<Refused> denied = new ArrayList<>();
             List<OffsetFetchRequest.OffsetFetchRequestTopics> kept = null;
             if (group.topics() != null) {
                 kept = new ArrayList<>();
                 for (OffsetFetchRequest.OffsetFetchRequestTopics topic : group.topics()) {
-                    boolean ok = topics.allowed(name(topic.name(), topic.topicId(), version >= 10));
-                    (ok ? kept : denied).add(topic);
+                    Errors error = topics.error(name(topic.name(), topic.topicId(), version >= 10));
+                    if (error == null) {
+                        kept.add(topic);
+                    } else {
+                        denied.add(new Refused(topic, error));
+                    }
                 }
             }
             allowed.groups()
@@ -261,11 +268,12 @@ final class OffsetAuthorization {
                 }
                 OffsetFetchResponse.OffsetFetchResponseGroup group =
                         answered.groups().get(next);
-                List<OffsetFetchRequest.OffsetFetchRequestTopics> denied = deniedTopics.get(next++);
+                List<Refused> denied = deniedTopics.get(next++);
                 if (groups.get(i).topics() == null) {
                     group.topics().removeIf(t -> !topics.allowed(name(t.name(), t.topicId(), version >= 10)));
                 } else if (group.errorCode() == Errors.NONE.code()) {
-                    for (OffsetFetchRequest.OffsetFetchRequestTopics topic : denied) {
+                    for (Refused refused : denied) {
+                        OffsetFetchRequest.OffsetFetchRequestTopics topic = refused.topic();
                         OffsetFetchResponse.OffsetFetchResponseTopics out =
                                 new OffsetFetchResponse.OffsetFetchResponseTopics()
                                         .setName(topic.name())
@@ -277,7 +285,7 @@ final class OffsetAuthorization {
                                             .setCommittedOffset(-1L)
                                             .setCommittedLeaderEpoch(-1)
                                             .setMetadata("")
-                                            .setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code()));
+                                            .setErrorCode(refused.error().code()));
                         }
                         group.topics().add(out);
                     }
@@ -287,6 +295,9 @@ final class OffsetAuthorization {
             return merged;
         });
     }
+
+    /** A topic of an OffsetFetch that is answered here: unknown id or denied. */
+    private record Refused(OffsetFetchRequest.OffsetFetchRequestTopics topic, Errors error) {}
 
     /** OffsetFetch before v8: one group, named at the top of the request. */
     private CompletableFuture<OffsetFetchResponse> fetchOneGroup(
@@ -341,7 +352,13 @@ final class OffsetAuthorization {
         return out;
     }
 
-    /** The topic's name, or null for a topic id this broker does not know (left to the coordinator). */
+    private static Errors[] filled(int size, Errors error) {
+        Errors[] errors = new Errors[size];
+        java.util.Arrays.fill(errors, error);
+        return errors;
+    }
+
+    /** The topic's name, or null for a topic id this broker does not know (answered UNKNOWN_TOPIC_ID here). */
     private String name(String name, io.fjord.common.Uuid topicId, boolean byId) {
         return byId ? metadata.nameOf(topicId) : name;
     }
@@ -352,7 +369,8 @@ final class OffsetAuthorization {
 
     /**
      * One decision per distinct topic name in a request, as Kafka's filterByAuthorized makes one (and logs one
-     * denial) per name. A null name (an unknown topic id) is allowed: the coordinator answers it.
+     * denial) per name. A null name (a topic id this broker cannot resolve) is answered UNKNOWN_TOPIC_ID here, as
+     * Kafka answers it before authorizing, and never reaches the coordinator, which would resolve the id again.
      */
     final class TopicDecisions {
         private final RequestContext context;
@@ -365,11 +383,17 @@ final class OffsetAuthorization {
         }
 
         boolean allowed(String topic) {
+            return error(topic) == null;
+        }
+
+        /** Null when the topic may be passed on; else UNKNOWN_TOPIC_ID or TOPIC_AUTHORIZATION_FAILED. */
+        Errors error(String topic) {
             if (topic == null) {
-                return true;
+                return Errors.UNKNOWN_TOPIC_ID;
             }
-            return decided.computeIfAbsent(
+            boolean allowed = decided.computeIfAbsent(
                     topic, t -> authorizer().authorize(context, operation, AclResourceType.TOPIC, t));
+            return allowed ? null : Errors.TOPIC_AUTHORIZATION_FAILED;
         }
     }
 }

@@ -23,6 +23,7 @@ import io.fjord.storage.EpochEndOffset;
 import io.fjord.storage.FetchDataInfo;
 import io.fjord.storage.UnifiedLog;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -188,13 +189,17 @@ public final class FetchHandler implements RequestHandler {
         return future;
     }
 
-    /** The topics of {@code fetches} the fetcher may not read: all of them for a follower without CLUSTER_ACTION. */
+    /** Stands for every partition of the fetch: a follower without CLUSTER_ACTION. Compared by identity. */
+    private static final Set<String> ALL_DENIED = Collections.unmodifiableSet(new HashSet<>());
+
+    /** The topics of {@code fetches} the fetcher may not read: {@link #ALL_DENIED} for a follower without CLUSTER_ACTION. */
     private Set<String> deniedTopics(RequestContext context, Fetcher fetcher, List<PartitionFetch> fetches) {
-        boolean follower = fetcher.isFollower();
-        if (follower
-                && authorizer.authorize(
-                        context, AclOperation.CLUSTER_ACTION, AclResourceType.CLUSTER, AclBinding.CLUSTER_NAME)) {
-            return Set.of();
+        if (fetcher.isFollower()) {
+            // Kafka answers every partition TOPIC_AUTHORIZATION_FAILED, unknown topic ids too.
+            return authorizer.authorize(
+                            context, AclOperation.CLUSTER_ACTION, AclResourceType.CLUSTER, AclBinding.CLUSTER_NAME)
+                    ? Set.of()
+                    : ALL_DENIED;
         }
         Set<String> checked = new HashSet<>();
         Set<String> denied = new HashSet<>();
@@ -202,7 +207,7 @@ public final class FetchHandler implements RequestHandler {
             String topic = f.topic();
             if (topic != null
                     && checked.add(topic)
-                    && (follower || !authorizer.authorize(context, AclOperation.READ, AclResourceType.TOPIC, topic))) {
+                    && !authorizer.authorize(context, AclOperation.READ, AclResourceType.TOPIC, topic)) {
                 denied.add(topic);
             }
         }
@@ -324,7 +329,7 @@ public final class FetchHandler implements RequestHandler {
             FetchResponse.PartitionData data = new FetchResponse.PartitionData().setPartitionIndex(fetch.partition());
             answers.add(data);
             try {
-                if (!denied.isEmpty() && denied.contains(fetch.topic())) {
+                if (denied == ALL_DENIED || (!denied.isEmpty() && denied.contains(fetch.topic()))) {
                     throw new ApiException(Errors.TOPIC_AUTHORIZATION_FAILED, null);
                 }
                 int size = readPartition(

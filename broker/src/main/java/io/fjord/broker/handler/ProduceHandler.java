@@ -66,6 +66,9 @@ public final class ProduceHandler implements RequestHandler {
     private final Executor appendExecutor;
     private final Authorizer authorizer;
 
+    /** The one client id Kafka lets produce to an internal topic (its admin tools' own). */
+    static final String ADMIN_CLIENT = "__admin_client";
+
     /** Without transaction verification. */
     public ProduceHandler(ReplicaManager replicaManager, TopicResolver topics) {
         this(replicaManager, topics, null, Runnable::run);
@@ -205,6 +208,15 @@ public final class ProduceHandler implements RequestHandler {
             ApiException topicDenied = denied != null || name == null
                     ? denied
                     : authorizer.deniedOnTopic(context, AclOperation.WRITE, name);
+            if (topicDenied == null
+                    && name != null
+                    && TopicNames.isInternal(name)
+                    && !ADMIN_CLIENT.equals(context.clientId())) {
+                // Kafka's rule: the broker writes its internal topics itself; records a client puts there would forge
+                // offsets or transaction state.
+                topicDenied =
+                        new ApiException(Errors.INVALID_TOPIC_EXCEPTION, "Cannot append to internal topic " + name);
+            }
             for (ProduceRequest.PartitionProduceData data : topic.partitionData()) {
                 ProduceResponse.PartitionProduceResponse partitionResponse =
                         new ProduceResponse.PartitionProduceResponse().setIndex(data.index());
@@ -256,7 +268,7 @@ public final class ProduceHandler implements RequestHandler {
     private boolean transactionalIdDenied(RequestContext context, ProduceRequest request) {
         for (ProduceRequest.TopicProduceData topic : request.topicData()) {
             for (ProduceRequest.PartitionProduceData data : topic.partitionData()) {
-                if (data.records() instanceof MemoryRecords memory && transactionalProducer(memory) != null) {
+                if (data.records() instanceof MemoryRecords memory && isTransactional(memory)) {
                     String id = request.transactionalId();
                     return id == null
                             || !authorizer.authorize(context, AclOperation.WRITE, AclResourceType.TRANSACTIONAL_ID, id);
@@ -321,6 +333,15 @@ public final class ProduceHandler implements RequestHandler {
         }
         validateRecords(version, memory.buffer());
         return memory;
+    }
+
+    /** Whether the first batch has the transactional flag (Kafka's hasTransactionalRecords), whatever its producer. */
+    private static boolean isTransactional(MemoryRecords records) {
+        ByteBuffer buffer = records.buffer();
+        return buffer.remaining() >= RecordBatchDescriptor.HEADER_SIZE
+                && (buffer.getShort(buffer.position() + RecordBatchDescriptor.ATTRIBUTES_OFFSET)
+                                & RecordBatchDescriptor.TRANSACTIONAL_FLAG_MASK)
+                        != 0;
     }
 
     /** The producer of a transactional data batch (header read only), or null for any other batch. */

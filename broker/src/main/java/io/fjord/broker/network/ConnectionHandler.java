@@ -66,6 +66,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private boolean closing;
     /** Who sends this connection's requests: ANONYMOUS until a TLS client certificate or a SASL login names them. */
     private String principal = RequestContext.ANONYMOUS;
+    /** Whether {@link #principal} is final for a connection without SASL (see {@link #resolveTlsPrincipal}). */
+    private boolean principalResolved;
     /** Set once SASL authentication failed: the connection reads nothing more and closes after a delay. */
     private boolean authenticationFailed;
 
@@ -103,6 +105,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ByteBuf frame = (ByteBuf) msg;
+        if (!principalResolved && authenticator == null && !resolveTlsPrincipal(ctx)) {
+            frame.release();
+            return;
+        }
         if (closing || authenticationFailed) {
             frame.release();
             return;
@@ -181,6 +187,31 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             flushReady(ctx);
         }
         afterLoginStep(ctx);
+    }
+
+    /**
+     * Names the client of a connection without SASL from its TLS certificate (ANONYMOUS without TLS or without a
+     * certificate), once: when the handshake completes, or at the first request should that come first. Returns false,
+     * closing the connection, when no {@code ssl.principal.mapping.rules} rule applies to the certificate, as Kafka
+     * refuses such a client. On SASL_SSL the SASL login names the client instead, as in Kafka.
+     */
+    private boolean resolveTlsPrincipal(ChannelHandlerContext ctx) {
+        if (principalResolved) {
+            return !closing;
+        }
+        principalResolved = true;
+        String dn = TlsPrincipals.distinguishedName(ctx.pipeline().get(SslHandler.class));
+        if (dn == null) {
+            return true;
+        }
+        String name = tlsPrincipalNames.apply(dn);
+        if (name == null) {
+            log.info("connection {}: no ssl.principal.mapping.rules rule applies to {}", connectionId, dn);
+            closeOnError(ctx, "no principal for the client certificate");
+            return false;
+        }
+        principal = "User:" + name;
+        return true;
     }
 
     /** Lets the client in once it has authenticated, or closes after a failed login. */
@@ -401,15 +432,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         if (event instanceof IdleStateEvent) {
             closeOnError(ctx, "idle for longer than connections.max.idle.ms");
         } else if (event instanceof SslHandshakeCompletionEvent done && done.isSuccess() && authenticator == null) {
-            // On SASL_SSL the SASL login names the client, as in Kafka.
-            String dn = TlsPrincipals.distinguishedName(ctx.pipeline().get(SslHandler.class));
-            String name = dn == null ? null : tlsPrincipalNames.apply(dn);
-            if (dn != null && name == null) {
-                log.info("connection {}: no ssl.principal.mapping.rules rule applies to {}", connectionId, dn);
-                closeOnError(ctx, "no principal for the client certificate");
-                return;
-            }
-            principal = dn == null ? RequestContext.ANONYMOUS : "User:" + name;
+            resolveTlsPrincipal(ctx);
             super.userEventTriggered(ctx, event);
         } else {
             super.userEventTriggered(ctx, event);

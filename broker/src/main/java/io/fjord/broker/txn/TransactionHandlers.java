@@ -12,6 +12,7 @@ import io.fjord.metadata.AclBinding;
 import io.fjord.metadata.AclOperation;
 import io.fjord.metadata.AclResourceType;
 import io.fjord.metadata.TopicImage;
+import io.fjord.metadata.TopicNames;
 import io.fjord.protocol.ApiMessage;
 import io.fjord.protocol.message.AddOffsetsToTxnRequest;
 import io.fjord.protocol.message.AddOffsetsToTxnResponse;
@@ -54,10 +55,6 @@ import java.util.regex.PatternSyntaxException;
  * checked by its handler.
  */
 public final class TransactionHandlers {
-
-    /** Kafka's internal topics ({@code Topic.isInternal}), which no transaction may add. */
-    private static final Set<String> INTERNAL_TOPICS =
-            Set.of("__consumer_offsets", "__transaction_state", "__share_group_state");
 
     private final TransactionCoordinator coordinator;
     private final MetadataView metadata;
@@ -157,7 +154,7 @@ public final class TransactionHandlers {
         }
         Set<String> denied = new HashSet<>();
         for (AddPartitionsToTxnRequest.AddPartitionsToTxnTopic topic : topics) {
-            if (INTERNAL_TOPICS.contains(topic.name())
+            if (TopicNames.isInternal(topic.name())
                     || !authorizer.authorize(context, AclOperation.WRITE, AclResourceType.TOPIC, topic.name())) {
                 denied.add(topic.name());
             }

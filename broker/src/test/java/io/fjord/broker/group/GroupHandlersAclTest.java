@@ -201,6 +201,17 @@ class GroupHandlersAclTest {
                 .isEqualTo(Errors.TOPIC_AUTHORIZATION_FAILED.code());
     }
 
+    @Test
+    void anUnknownTopicIdIsAnsweredHereAndNeverPassedOn() throws Exception {
+        GroupHandlers groups = handlers(new AclTestContext(true));
+        OffsetCommitRequest request = commit("g");
+        request.topics().get(0).setName("").setTopicId(new io.fjord.common.Uuid(42, 42));
+        request.topics().remove(1);
+        OffsetCommitResponse response = answer(groups.offsetCommit(request(ApiKeys.OFFSET_COMMIT, 10, ADMIN), request));
+
+        assertThat(response.topics().get(0).partitions().get(0).errorCode()).isEqualTo(Errors.UNKNOWN_TOPIC_ID.code());
+    }
+
     private static OffsetFetchRequest.OffsetFetchRequestGroup fetchGroup(String groupId, boolean allTopics) {
         OffsetFetchRequest.OffsetFetchRequestGroup group =
                 new OffsetFetchRequest.OffsetFetchRequestGroup().setGroupId(groupId);

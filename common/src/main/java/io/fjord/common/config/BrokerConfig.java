@@ -302,13 +302,16 @@ public final class BrokerConfig {
 
     /**
      * The authorizer may only be Kafka's {@link #STANDARD_AUTHORIZER} (or empty, Kafka's default: no authorizer);
-     * another class cannot be loaded, and starting without it would let everyone do everything. The principals it
-     * judges are built by Kafka's default builder, the only one Fjord has: {@code principal.builder.class} must name it
-     * or be unset. {@code super.users} must parse.
+     * another class cannot be loaded, and starting without it would let everyone do everything. With it, the
+     * principals it judges are built by Kafka's default builder, the only one Fjord has: {@code
+     * principal.builder.class} must name it or be unset; and {@code super.users} must parse.
      */
     private void checkAuthorizer() {
         String authorizer = authorizerClassName();
-        if (!authorizer.isEmpty() && !authorizer.equals(STANDARD_AUTHORIZER)) {
+        if (authorizer.isEmpty()) {
+            return; // as in Kafka, the principal builder and super users matter only to an authorizer
+        }
+        if (!authorizer.equals(STANDARD_AUTHORIZER)) {
             throw new ConfigException(
                     AUTHORIZER_CLASS_NAME,
                     authorizer,

@@ -245,13 +245,25 @@ class BrokerConfigTest {
                         + " authorizer.class.name: Fjord's authorizer is Kafka's"
                         + " org.apache.kafka.metadata.authorizer.StandardAuthorizer (ACLs kept in the metadata log);"
                         + " other authorizer classes cannot be loaded");
-        assertThatThrownBy(() -> BrokerConfig.parse(Map.of("listeners", "PLAINTEXT://a:1", "super.users", "admin")))
+        String standard = "org.apache.kafka.metadata.authorizer.StandardAuthorizer";
+        assertThatThrownBy(() -> BrokerConfig.parse(Map.of(
+                        "listeners", "PLAINTEXT://a:1", "authorizer.class.name", standard, "super.users", "admin")))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("expected principals of the form Type:name separated by ';', got `admin`");
-        assertThatThrownBy(() -> BrokerConfig.parse(
-                        Map.of("listeners", "PLAINTEXT://a:1", "principal.builder.class", "com.example.Builder")))
+        assertThatThrownBy(() -> BrokerConfig.parse(Map.of(
+                        "listeners",
+                        "PLAINTEXT://a:1",
+                        "authorizer.class.name",
+                        standard,
+                        "principal.builder.class",
+                        "com.example.Builder")))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("other builder classes cannot be loaded");
+        // Without an authorizer nothing reads them, and nothing refuses them, as in Kafka.
+        assertThat(BrokerConfig.parse(Map.of(
+                                "listeners", "PLAINTEXT://a:1", "super.users", "admin", "principal.builder.class", "x"))
+                        .authorizerEnabled())
+                .isFalse();
         // Kafka's default is the empty string: no authorizer, the same as leaving the key out.
         BrokerConfig none = BrokerConfig.parse(Map.of("listeners", "PLAINTEXT://a:1", "authorizer.class.name", " "));
         assertThat(none.authorizerEnabled()).isFalse();

@@ -31,6 +31,7 @@ import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.errors.ClusterAuthorizationException;
 import org.apache.kafka.common.errors.GroupAuthorizationException;
+import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
 import org.apache.kafka.common.resource.PatternType;
@@ -160,6 +161,18 @@ public class AclIT {
             consumer.subscribe(List.of("orders"));
             assertThat(pollUntil(consumer, 10)).hasSize(10);
             consumer.commitSync();
+        }
+        // Not even the super user writes the broker's own topics: Kafka's rule, whose absence would let WRITE on *
+        // forge
+        // any group's offsets.
+        Properties admin = producerProps("admin");
+        admin.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false");
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(admin)) {
+            assertThatThrownBy(() -> producer.send(new ProducerRecord<>("__consumer_offsets", 0, "k", "v"))
+                            .get(30, TimeUnit.SECONDS))
+                    .cause()
+                    .isInstanceOf(InvalidTopicException.class)
+                    .hasMessageContaining("internal topic");
         }
         // bob has nothing: the client learns from the metadata that it may not see the topic.
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerProps("bob", "alice-group"))) {
