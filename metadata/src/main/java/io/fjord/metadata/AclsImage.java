@@ -149,9 +149,10 @@ public final class AclsImage {
         Set<String> deniedLiteral = new HashSet<>();
         Set<String> deniedPrefixes = new HashSet<>();
         List<AclBinding> allows = new ArrayList<>();
-        for (AclBinding acl : byId.values()) {
-            if (acl.resourceType() != resourceType
-                    || !appliesTo(acl, principal, host)
+        List<AclBinding> ofType = new ArrayList<>(acls.prefixed);
+        acls.literal.values().forEach(ofType::addAll);
+        for (AclBinding acl : ofType) {
+            if (!appliesTo(acl, principal, host)
                     || (acl.operation() != operation && acl.operation() != AclOperation.ALL)) {
                 continue;
             }

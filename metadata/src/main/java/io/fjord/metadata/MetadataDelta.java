@@ -113,11 +113,6 @@ public final class MetadataDelta {
         return changedAcls;
     }
 
-    /** Whether an ACL was created or deleted in this delta. */
-    public boolean aclsChanged() {
-        return changedAcls != null;
-    }
-
     private Map<String, ScramCredential> scramFor(ScramAlgorithm mechanism) {
         return changedScram.computeIfAbsent(
                 mechanism, m -> new HashMap<>(image.scram().credentials(m)));

@@ -2,6 +2,7 @@ package io.fjord.metadata;
 
 import io.fjord.common.ApiException;
 import io.fjord.common.Errors;
+import java.util.Set;
 
 /** Kafka's rules for topic names. Stateless. */
 public final class TopicNames {
@@ -10,15 +11,16 @@ public final class TopicNames {
 
     private TopicNames() {}
 
-    /** Throws INVALID_TOPIC_EXCEPTION with Kafka's message when {@code name} is not a legal topic name. */
     /** Kafka's internal topics ({@code Topic.isInternal}): written by the broker, never by a client's Produce. */
-    public static final java.util.Set<String> INTERNAL =
-            java.util.Set.of("__consumer_offsets", "__transaction_state", "__share_group_state");
+    private static final Set<String> INTERNAL =
+            Set.of("__consumer_offsets", "__transaction_state", "__share_group_state");
 
+    /** Whether {@code name} is one of Kafka's internal topics. */
     public static boolean isInternal(String name) {
         return INTERNAL.contains(name);
     }
 
+    /** Throws INVALID_TOPIC_EXCEPTION with Kafka's message when {@code name} is not a legal topic name. */
     public static void validate(String name) {
         if (name == null || name.isEmpty()) {
             throw new ApiException(Errors.INVALID_TOPIC_EXCEPTION, "Topic name is illegal, it can't be empty");

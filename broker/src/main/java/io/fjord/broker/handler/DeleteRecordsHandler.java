@@ -24,10 +24,6 @@ public final class DeleteRecordsHandler implements RequestHandler {
     private final ReplicaManager replicaManager;
     private final Authorizer authorizer;
 
-    public DeleteRecordsHandler(ReplicaManager replicaManager) {
-        this(replicaManager, Authorizer.allowAll());
-    }
-
     /** With ACLs: each topic needs DELETE, else each of its partitions gets TOPIC_AUTHORIZATION_FAILED. */
     public DeleteRecordsHandler(ReplicaManager replicaManager, Authorizer authorizer) {
         this.replicaManager = replicaManager;

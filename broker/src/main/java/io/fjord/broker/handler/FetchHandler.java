@@ -23,7 +23,6 @@ import io.fjord.storage.EpochEndOffset;
 import io.fjord.storage.FetchDataInfo;
 import io.fjord.storage.UnifiedLog;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -158,7 +157,7 @@ public final class FetchHandler implements RequestHandler {
         }
         List<PartitionFetch> fetches = fetch.fetches();
         int maxBytes = version >= 3 ? request.maxBytes() : Integer.MAX_VALUE;
-        Set<String> denied = authorizer.enabled() ? deniedTopics(context, fetcher, fetches) : Set.of();
+        Denied denied = denied(context, fetcher, fetches);
         Read read = readAll(fetches, maxBytes, fetcher, denied);
         if (request.maxWaitMs() <= 0 || read.bytes >= request.minBytes() || read.anyError || fetches.isEmpty()) {
             return CompletableFuture.completedFuture(sent(read, fetch, version));
@@ -189,17 +188,26 @@ public final class FetchHandler implements RequestHandler {
         return future;
     }
 
-    /** Stands for every partition of the fetch: a follower without CLUSTER_ACTION. Compared by identity. */
-    private static final Set<String> ALL_DENIED = Collections.unmodifiableSet(new HashSet<>());
+    /**
+     * What the fetcher may not read: every partition, for a follower without CLUSTER_ACTION (Kafka answers each one
+     * TOPIC_AUTHORIZATION_FAILED, unknown topic ids too), else the topics of a consumer without READ.
+     */
+    private record Denied(boolean all, Set<String> topics) {
+        static final Denied NONE = new Denied(false, Set.of());
 
-    /** The topics of {@code fetches} the fetcher may not read: {@link #ALL_DENIED} for a follower without CLUSTER_ACTION. */
-    private Set<String> deniedTopics(RequestContext context, Fetcher fetcher, List<PartitionFetch> fetches) {
+        boolean contains(String topic) {
+            return all || (!topics.isEmpty() && topic != null && topics.contains(topic));
+        }
+    }
+
+    private Denied denied(RequestContext context, Fetcher fetcher, List<PartitionFetch> fetches) {
+        if (!authorizer.enabled()) {
+            return Denied.NONE;
+        }
         if (fetcher.isFollower()) {
-            // Kafka answers every partition TOPIC_AUTHORIZATION_FAILED, unknown topic ids too.
-            return authorizer.authorize(
-                            context, AclOperation.CLUSTER_ACTION, AclResourceType.CLUSTER, AclBinding.CLUSTER_NAME)
-                    ? Set.of()
-                    : ALL_DENIED;
+            boolean allowed = authorizer.authorize(
+                    context, AclOperation.CLUSTER_ACTION, AclResourceType.CLUSTER, AclBinding.CLUSTER_NAME);
+            return allowed ? Denied.NONE : new Denied(true, Set.of());
         }
         Set<String> checked = new HashSet<>();
         Set<String> denied = new HashSet<>();
@@ -211,7 +219,7 @@ public final class FetchHandler implements RequestHandler {
                 denied.add(topic);
             }
         }
-        return denied;
+        return denied.isEmpty() ? Denied.NONE : new Denied(false, denied);
     }
 
     /** The partitions the request names, with their topic names resolved from ids from v13. */
@@ -319,7 +327,7 @@ public final class FetchHandler implements RequestHandler {
         return response;
     }
 
-    private Read readAll(List<PartitionFetch> fetches, int maxBytes, Fetcher fetcher, Set<String> denied) {
+    private Read readAll(List<PartitionFetch> fetches, int maxBytes, Fetcher fetcher, Denied denied) {
         List<FetchResponse.PartitionData> answers = new ArrayList<>(fetches.size());
         int remaining = maxBytes;
         int total = 0;
@@ -329,7 +337,7 @@ public final class FetchHandler implements RequestHandler {
             FetchResponse.PartitionData data = new FetchResponse.PartitionData().setPartitionIndex(fetch.partition());
             answers.add(data);
             try {
-                if (denied == ALL_DENIED || (!denied.isEmpty() && denied.contains(fetch.topic()))) {
+                if (denied.contains(fetch.topic())) {
                     throw new ApiException(Errors.TOPIC_AUTHORIZATION_FAILED, null);
                 }
                 int size = readPartition(

@@ -35,10 +35,6 @@ public final class ListOffsetsHandler implements RequestHandler {
     private final ReplicaManager replicaManager;
     private final Authorizer authorizer;
 
-    public ListOffsetsHandler(ReplicaManager replicaManager) {
-        this(replicaManager, Authorizer.allowAll());
-    }
-
     /** With ACLs: each topic needs DESCRIBE, else each of its partitions gets TOPIC_AUTHORIZATION_FAILED. */
     public ListOffsetsHandler(ReplicaManager replicaManager, Authorizer authorizer) {
         this.replicaManager = replicaManager;

@@ -26,10 +26,6 @@ public final class OffsetForLeaderEpochHandler implements RequestHandler {
     private final ReplicaManager replicaManager;
     private final Authorizer authorizer;
 
-    public OffsetForLeaderEpochHandler(ReplicaManager replicaManager) {
-        this(replicaManager, Authorizer.allowAll());
-    }
-
     /** With ACLs: CLUSTER_ACTION on the cluster (a follower) allows every topic; else each topic needs DESCRIBE, as in Kafka. */
     public OffsetForLeaderEpochHandler(ReplicaManager replicaManager, Authorizer authorizer) {
         this.replicaManager = replicaManager;

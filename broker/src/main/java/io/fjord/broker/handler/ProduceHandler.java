@@ -66,31 +66,18 @@ public final class ProduceHandler implements RequestHandler {
     private final Executor appendExecutor;
     private final Authorizer authorizer;
 
-    /** The one client id Kafka lets produce to an internal topic (its admin tools' own). */
+    /** The one client id Kafka lets produce to an internal topic (its own admin tools'); every other gets refused. */
     static final String ADMIN_CLIENT = "__admin_client";
-
-    /** Without transaction verification. */
-    public ProduceHandler(ReplicaManager replicaManager, TopicResolver topics) {
-        this(replicaManager, topics, null, Runnable::run);
-    }
 
     /**
      * @param verifier asks transaction coordinators; null turns transaction verification off
      * @param appendExecutor where the appends that waited for verification run, one at a time in submission order
      *     (a {@link io.fjord.broker.network.SerialExecutor} on the I/O threads)
-     */
-    public ProduceHandler(
-            ReplicaManager replicaManager,
-            TopicResolver topics,
-            TransactionVerifier verifier,
-            Executor appendExecutor) {
-        this(replicaManager, topics, verifier, appendExecutor, Authorizer.allowAll());
-    }
-
-    /**
-     * With ACLs: a request holding transactional batches needs WRITE on its transactional id (else every partition
-     * gets TRANSACTIONAL_ID_AUTHORIZATION_FAILED), and each topic WRITE (else each of its partitions gets
-     * TOPIC_AUTHORIZATION_FAILED, whether the topic exists or not), as Kafka checks them.
+     * @param authorizer with ACLs: a request holding transactional batches needs WRITE on its transactional id (else
+     *     every partition gets TRANSACTIONAL_ID_AUTHORIZATION_FAILED), and each topic WRITE (else each of its
+     *     partitions gets TOPIC_AUTHORIZATION_FAILED, whether the topic exists or not), as Kafka checks them. With or
+     *     without ACLs, only client id {@value #ADMIN_CLIENT} may write an internal topic (else
+     *     INVALID_TOPIC_EXCEPTION), Kafka's rule.
      */
     public ProduceHandler(
             ReplicaManager replicaManager,

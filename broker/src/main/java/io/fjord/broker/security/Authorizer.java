@@ -28,9 +28,6 @@ public final class Authorizer {
 
     private static final Logger log = LoggerFactory.getLogger("io.fjord.authorizer");
 
-    /** Value of an authorized-operations field that was not asked for (Kafka's {@code Integer.MIN_VALUE}). */
-    public static final int OPERATIONS_NOT_REQUESTED = Integer.MIN_VALUE;
-
     private static final Authorizer ALLOW_ALL = new Authorizer(false, Set.of(), true, () -> AclsImage.EMPTY);
 
     private final boolean enabled;
@@ -59,7 +56,7 @@ public final class Authorizer {
     }
 
     // Visible for testing
-    static Authorizer of(Set<String> superUsers, boolean allowIfNoAcls, Supplier<AclsImage> acls) {
+    public static Authorizer of(Set<String> superUsers, boolean allowIfNoAcls, Supplier<AclsImage> acls) {
         return new Authorizer(true, superUsers, allowIfNoAcls, acls);
     }
 

@@ -5,14 +5,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fjord.broker.network.RequestContext;
 import io.fjord.broker.partition.Partition;
+import io.fjord.broker.security.Authorizer;
 import io.fjord.common.Errors;
 import io.fjord.common.TopicPartition;
 import io.fjord.common.Uuid;
+import io.fjord.metadata.AclBinding;
+import io.fjord.metadata.AclOperation;
+import io.fjord.metadata.AclPatternType;
+import io.fjord.metadata.AclPermission;
+import io.fjord.metadata.AclResourceType;
+import io.fjord.metadata.AclsImage;
 import io.fjord.metadata.PartitionRegistration;
 import io.fjord.protocol.ApiKeys;
 import io.fjord.protocol.MemoryRecords;
 import io.fjord.protocol.message.FetchRequest;
 import io.fjord.protocol.message.FetchResponse;
+import io.fjord.protocol.message.WriteTxnMarkersRequest;
+import io.fjord.protocol.message.WriteTxnMarkersResponse;
 import io.fjord.protocol.record.CompressionType;
 import io.fjord.protocol.record.RecordBatchBuilder;
 import io.fjord.storage.LogConfig;
@@ -21,6 +30,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -115,6 +125,56 @@ class TxnMarkersTest {
                 .containsEntry(T0, Errors.INVALID_PRODUCER_EPOCH)
                 .containsEntry(new TopicPartition("t", 1), Errors.NOT_ENOUGH_REPLICAS)
                 .containsEntry(new TopicPartition("gone", 0), Errors.UNKNOWN_TOPIC_OR_PARTITION);
+    }
+
+    @Test
+    void withAclsOnlyAPrincipalWithClusterActionWritesMarkers() throws Exception {
+        ctx.lead(0, new int[] {LEADER}, new int[] {LEADER}, 1);
+        ctx.replicas.partition(T0).appendAsLeader(txnBatch(0, "a"), (short) -1);
+        AclsImage acls = new AclsImage(Map.of(
+                new Uuid(9, 9),
+                new AclBinding(
+                        AclResourceType.CLUSTER,
+                        AclBinding.CLUSTER_NAME,
+                        AclPatternType.LITERAL,
+                        "User:broker",
+                        "*",
+                        AclOperation.CLUSTER_ACTION,
+                        AclPermission.ALLOW)));
+        WriteTxnMarkersHandler handler = new WriteTxnMarkersHandler(writer, Authorizer.of(Set.of(), false, () -> acls));
+        WriteTxnMarkersRequest request = new WriteTxnMarkersRequest();
+        WriteTxnMarkersRequest.WritableTxnMarker marker = new WriteTxnMarkersRequest.WritableTxnMarker()
+                .setProducerId(PRODUCER)
+                .setProducerEpoch((short) 0)
+                .setTransactionResult(true);
+        marker.topics()
+                .add(new WriteTxnMarkersRequest.WritableTxnMarkerTopic()
+                        .setName(T0.topic())
+                        .setPartitionIndexes(new ArrayList<>(List.of(T0.partition()))));
+        request.markers().add(marker);
+
+        for (String principal : List.of("User:alice", "User:broker")) {
+            RequestContext context =
+                    new RequestContext(ApiKeys.WRITE_TXN_MARKERS, (short) 1, 1, "test", 1L, null, null, principal);
+            WriteTxnMarkersResponse response =
+                    (WriteTxnMarkersResponse) handler.handle(context, request).get(10, TimeUnit.SECONDS);
+            short error = response.markers()
+                    .get(0)
+                    .topics()
+                    .get(0)
+                    .partitions()
+                    .get(0)
+                    .errorCode();
+            if (principal.equals("User:alice")) {
+                assertThat(error).isEqualTo(Errors.CLUSTER_AUTHORIZATION_FAILED.code());
+                assertThat(ctx.replicas.partition(T0).lastStableOffset())
+                        .as("no marker written")
+                        .isZero();
+            } else {
+                assertThat(error).isEqualTo(Errors.NONE.code());
+                assertThat(ctx.replicas.partition(T0).lastStableOffset()).isEqualTo(2);
+            }
+        }
     }
 
     @Test

@@ -410,7 +410,7 @@ public class KafkaJsIT {
         assertField(r, "/groupsAfterDelete", "['a-offsets-earliest','a-offsets-latest','a-offsets-set']");
     }
 
-    /** Kafka without an authorizer (Fjord has none) tells ACL calls that security is disabled. */
+    /** A broker without an authorizer configured tells ACL calls that security is disabled, as Kafka does. */
     @Test
     void aclCallsAreToldSecurityIsDisabled() throws Exception {
         JsonNode r = admin("a");
