@@ -13,7 +13,6 @@ import io.fjord.common.VerificationGuard;
 import io.fjord.common.config.BrokerConfig;
 import io.fjord.coordinator.GroupCoordinator;
 import io.fjord.coordinator.txn.TransactionCoordinator;
-import io.fjord.metadata.AclBinding;
 import io.fjord.metadata.AclOperation;
 import io.fjord.metadata.AclResourceType;
 import io.fjord.metadata.BrokerRegistration;
@@ -479,9 +478,7 @@ public final class GroupHandlers {
         CompletableFuture<ListGroupsResponse> listed =
                 coordinator.listGroups((ListGroupsRequest) message, context.apiVersion());
         Authorizer authorizer = metadata.authorizer();
-        if (!authorizer.enabled()
-                || authorizer.authorize(
-                        context, AclOperation.DESCRIBE, AclResourceType.CLUSTER, AclBinding.CLUSTER_NAME, false)) {
+        if (!authorizer.enabled() || authorizer.authorizeCluster(context, AclOperation.DESCRIBE, false)) {
             return widen(listed);
         }
         return listed.thenApply(response -> {

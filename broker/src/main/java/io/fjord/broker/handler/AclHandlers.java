@@ -208,7 +208,7 @@ public final class AclHandlers {
     }
 
     private boolean authorizeCluster(RequestContext context, AclOperation operation) {
-        return authorizer.authorize(context, operation, AclResourceType.CLUSTER, AclBinding.CLUSTER_NAME);
+        return authorizer.authorizeCluster(context, operation);
     }
 
     private static CompletableFuture<ApiMessage> done(ApiMessage response) {

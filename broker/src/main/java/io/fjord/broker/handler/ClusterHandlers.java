@@ -4,7 +4,6 @@ import io.fjord.broker.network.RequestContext;
 import io.fjord.broker.security.Authorizer;
 import io.fjord.common.Errors;
 import io.fjord.common.Uuid;
-import io.fjord.metadata.AclBinding;
 import io.fjord.metadata.AclOperation;
 import io.fjord.metadata.AclResourceType;
 import io.fjord.metadata.BrokerRegistration;
@@ -54,9 +53,8 @@ public final class ClusterHandlers {
         if (request.includeClusterAuthorizedOperations()) {
             Authorizer authorizer = metadata.authorizer();
             response.setClusterAuthorizedOperations(
-                    authorizer.authorize(
-                                    context, AclOperation.DESCRIBE, AclResourceType.CLUSTER, AclBinding.CLUSTER_NAME)
-                            ? authorizer.authorizedOperations(context, AclResourceType.CLUSTER, AclBinding.CLUSTER_NAME)
+                    authorizer.authorizeCluster(context, AclOperation.DESCRIBE)
+                            ? authorizer.clusterOperations(context)
                             : 0);
         }
         if (context.apiVersion() >= 1 && request.endpointType() != ENDPOINT_TYPE_BROKER) {

@@ -13,7 +13,6 @@ import io.fjord.common.config.ConfigKey;
 import io.fjord.common.config.ConfigSource;
 import io.fjord.common.config.ReplicationQuotaConfigs;
 import io.fjord.common.config.TopicConfigs;
-import io.fjord.metadata.AclBinding;
 import io.fjord.metadata.AclOperation;
 import io.fjord.metadata.AclResourceType;
 import io.fjord.metadata.AlterConfigOp;
@@ -169,9 +168,7 @@ public final class ConfigHandlers {
                         ? null
                         : Errors.GROUP_AUTHORIZATION_FAILED;
             case BROKER, BROKER_LOGGER, CLIENT_METRICS ->
-                authorizer.authorize(context, operation, AclResourceType.CLUSTER, AclBinding.CLUSTER_NAME)
-                        ? null
-                        : Errors.CLUSTER_AUTHORIZATION_FAILED;
+                authorizer.authorizeCluster(context, operation) ? null : Errors.CLUSTER_AUTHORIZATION_FAILED;
             default -> null;
         };
     }

@@ -5,9 +5,7 @@ import io.fjord.broker.network.RequestHandler;
 import io.fjord.broker.security.Authorizer;
 import io.fjord.common.Errors;
 import io.fjord.common.TopicPartition;
-import io.fjord.metadata.AclBinding;
 import io.fjord.metadata.AclOperation;
-import io.fjord.metadata.AclResourceType;
 import io.fjord.protocol.ApiMessage;
 import io.fjord.protocol.message.DescribeLogDirsRequest;
 import io.fjord.protocol.message.DescribeLogDirsResponse;
@@ -49,7 +47,7 @@ public final class DescribeLogDirsHandler implements RequestHandler {
     @Override
     public CompletableFuture<ApiMessage> handle(RequestContext context, ApiMessage message) {
         DescribeLogDirsRequest request = (DescribeLogDirsRequest) message;
-        if (!authorizer.authorize(context, AclOperation.DESCRIBE, AclResourceType.CLUSTER, AclBinding.CLUSTER_NAME)) {
+        if (!authorizer.authorizeCluster(context, AclOperation.DESCRIBE)) {
             DescribeLogDirsResponse denied = new DescribeLogDirsResponse();
             if (context.apiVersion() >= 3) {
                 denied.setErrorCode(Errors.CLUSTER_AUTHORIZATION_FAILED.code());

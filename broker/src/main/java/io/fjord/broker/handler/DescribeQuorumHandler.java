@@ -6,9 +6,7 @@ import io.fjord.common.ApiException;
 import io.fjord.common.Errors;
 import io.fjord.common.Uuid;
 import io.fjord.common.config.QuorumVoter;
-import io.fjord.metadata.AclBinding;
 import io.fjord.metadata.AclOperation;
-import io.fjord.metadata.AclResourceType;
 import io.fjord.metadata.QuorumDescription;
 import io.fjord.protocol.ApiMessage;
 import io.fjord.protocol.message.DescribeQuorumRequest;
@@ -55,7 +53,7 @@ public final class DescribeQuorumHandler {
 
     public CompletableFuture<ApiMessage> describeQuorum(RequestContext context, ApiMessage message) {
         DescribeQuorumRequest request = (DescribeQuorumRequest) message;
-        if (!authorizer.authorize(context, AclOperation.DESCRIBE, AclResourceType.CLUSTER, AclBinding.CLUSTER_NAME)) {
+        if (!authorizer.authorizeCluster(context, AclOperation.DESCRIBE)) {
             // DescribeQuorumRequest.getErrorResponse: the top-level error with Errors.message().
             return CompletableFuture.completedFuture(new DescribeQuorumResponse()
                     .setErrorCode(Errors.CLUSTER_AUTHORIZATION_FAILED.code())

@@ -10,7 +10,6 @@ import io.fjord.common.Errors;
 import io.fjord.common.Time;
 import io.fjord.common.TopicPartition;
 import io.fjord.common.Uuid;
-import io.fjord.metadata.AclBinding;
 import io.fjord.metadata.AclOperation;
 import io.fjord.metadata.AclResourceType;
 import io.fjord.protocol.ApiMessage;
@@ -205,8 +204,7 @@ public final class FetchHandler implements RequestHandler {
             return Denied.NONE;
         }
         if (fetcher.isFollower()) {
-            boolean allowed = authorizer.authorize(
-                    context, AclOperation.CLUSTER_ACTION, AclResourceType.CLUSTER, AclBinding.CLUSTER_NAME);
+            boolean allowed = authorizer.authorizeCluster(context, AclOperation.CLUSTER_ACTION);
             return allowed ? Denied.NONE : new Denied(true, Set.of());
         }
         Set<String> checked = new HashSet<>();

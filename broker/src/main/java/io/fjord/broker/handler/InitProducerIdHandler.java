@@ -7,7 +7,6 @@ import io.fjord.broker.security.Authorizer;
 import io.fjord.broker.txn.TransactionHandlers;
 import io.fjord.common.ApiException;
 import io.fjord.common.Errors;
-import io.fjord.metadata.AclBinding;
 import io.fjord.metadata.AclOperation;
 import io.fjord.metadata.AclResourceType;
 import io.fjord.protocol.ApiMessage;
@@ -51,8 +50,7 @@ public final class InitProducerIdHandler implements RequestHandler {
             }
             return transactions.initProducerId(context, request);
         }
-        if (!authorizer.authorize(
-                        context, AclOperation.IDEMPOTENT_WRITE, AclResourceType.CLUSTER, AclBinding.CLUSTER_NAME, false)
+        if (!authorizer.authorizeCluster(context, AclOperation.IDEMPOTENT_WRITE, false)
                 && !authorizer.authorizeAny(context, AclOperation.WRITE, AclResourceType.TOPIC)) {
             return denied(response, Errors.CLUSTER_AUTHORIZATION_FAILED);
         }

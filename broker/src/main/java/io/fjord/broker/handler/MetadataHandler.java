@@ -6,7 +6,6 @@ import io.fjord.broker.security.Authorizer;
 import io.fjord.common.ApiException;
 import io.fjord.common.Errors;
 import io.fjord.common.Uuid;
-import io.fjord.metadata.AclBinding;
 import io.fjord.metadata.AclOperation;
 import io.fjord.metadata.AclResourceType;
 import io.fjord.metadata.BrokerRegistration;
@@ -93,8 +92,7 @@ public final class MetadataHandler implements RequestHandler {
                 metadata.config().autoCreateTopicsEnable() && (version < 4 || request.allowAutoTopicCreation());
         List<CreatableTopic> toCreate = new ArrayList<>();
         if (autoCreate) {
-            boolean createAny = authorizer.authorize(
-                    context, AclOperation.CREATE, AclResourceType.CLUSTER, AclBinding.CLUSTER_NAME, false);
+            boolean createAny = authorizer.authorizeCluster(context, AclOperation.CREATE, false);
             for (Iterator<String> it = names.iterator(); it.hasNext(); ) {
                 String name = it.next();
                 if (image.topics().topic(name) != null || !isCreatable(name)) {
@@ -158,12 +156,8 @@ public final class MetadataHandler implements RequestHandler {
             }
         }
         if (request.includeClusterAuthorizedOperations()) {
-            boolean describe = authorizer.authorize(
-                    context, AclOperation.DESCRIBE, AclResourceType.CLUSTER, AclBinding.CLUSTER_NAME);
-            response.setClusterAuthorizedOperations(
-                    describe
-                            ? authorizer.authorizedOperations(context, AclResourceType.CLUSTER, AclBinding.CLUSTER_NAME)
-                            : 0);
+            boolean describe = authorizer.authorizeCluster(context, AclOperation.DESCRIBE);
+            response.setClusterAuthorizedOperations(describe ? authorizer.clusterOperations(context) : 0);
         }
         return response;
     }

@@ -7,9 +7,7 @@ import io.fjord.broker.partition.ReplicaManager;
 import io.fjord.broker.security.Authorizer;
 import io.fjord.common.ApiException;
 import io.fjord.common.TopicPartition;
-import io.fjord.metadata.AclBinding;
 import io.fjord.metadata.AclOperation;
-import io.fjord.metadata.AclResourceType;
 import io.fjord.protocol.ApiMessage;
 import io.fjord.protocol.message.OffsetForLeaderEpochRequest;
 import io.fjord.protocol.message.OffsetForLeaderEpochResponse;
@@ -36,8 +34,7 @@ public final class OffsetForLeaderEpochHandler implements RequestHandler {
     public CompletableFuture<ApiMessage> handle(RequestContext context, ApiMessage message) {
         OffsetForLeaderEpochRequest request = (OffsetForLeaderEpochRequest) message;
         OffsetForLeaderEpochResponse response = new OffsetForLeaderEpochResponse();
-        boolean follower = authorizer.authorize(
-                context, AclOperation.CLUSTER_ACTION, AclResourceType.CLUSTER, AclBinding.CLUSTER_NAME, false);
+        boolean follower = authorizer.authorizeCluster(context, AclOperation.CLUSTER_ACTION, false);
         for (OffsetForLeaderEpochRequest.OffsetForLeaderTopic topic : request.topics()) {
             OffsetForLeaderEpochResponse.OffsetForLeaderTopicResult topicResult =
                     new OffsetForLeaderEpochResponse.OffsetForLeaderTopicResult().setTopic(topic.topic());

@@ -5,9 +5,7 @@ import io.fjord.broker.security.Authorizer;
 import io.fjord.common.ApiException;
 import io.fjord.common.Errors;
 import io.fjord.common.TopicPartition;
-import io.fjord.metadata.AclBinding;
 import io.fjord.metadata.AclOperation;
-import io.fjord.metadata.AclResourceType;
 import io.fjord.metadata.ControllerApi;
 import io.fjord.metadata.ElectLeadersResult;
 import io.fjord.metadata.ElectionType;
@@ -107,7 +105,7 @@ public final class ReplicationAdminHandlers {
     /** Whether the principal may do {@code operation} on the cluster. */
     private boolean clusterAllows(RequestContext context, AclOperation operation) {
         Authorizer authorizer = metadata.authorizer();
-        return authorizer.authorize(context, operation, AclResourceType.CLUSTER, AclBinding.CLUSTER_NAME);
+        return authorizer.authorizeCluster(context, operation);
     }
 
     /**

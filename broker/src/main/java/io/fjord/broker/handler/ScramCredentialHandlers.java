@@ -3,9 +3,7 @@ package io.fjord.broker.handler;
 import io.fjord.broker.network.RequestContext;
 import io.fjord.common.ApiException;
 import io.fjord.common.Errors;
-import io.fjord.metadata.AclBinding;
 import io.fjord.metadata.AclOperation;
-import io.fjord.metadata.AclResourceType;
 import io.fjord.metadata.ControllerApi;
 import io.fjord.metadata.ScramAlgorithm;
 import io.fjord.metadata.ScramCredential;
@@ -68,8 +66,7 @@ public final class ScramCredentialHandlers {
             users.add(u.name());
         }
         AlterUserScramCredentialsResponse response = new AlterUserScramCredentialsResponse();
-        if (!metadata.authorizer()
-                .authorize(context, AclOperation.ALTER, AclResourceType.CLUSTER, AclBinding.CLUSTER_NAME)) {
+        if (!metadata.authorizer().authorizeCluster(context, AclOperation.ALTER)) {
             // Kafka's controller refuses the whole request; its error response names each user once, sorted.
             String denied = ReplicationAdminHandlers.notAuthorized(context);
             for (String user : new TreeSet<>(users)) {
@@ -115,8 +112,7 @@ public final class ScramCredentialHandlers {
 
     public CompletableFuture<ApiMessage> describeUserScramCredentials(RequestContext context, ApiMessage message) {
         DescribeUserScramCredentialsRequest request = (DescribeUserScramCredentialsRequest) message;
-        if (!metadata.authorizer()
-                .authorize(context, AclOperation.DESCRIBE, AclResourceType.CLUSTER, AclBinding.CLUSTER_NAME)) {
+        if (!metadata.authorizer().authorizeCluster(context, AclOperation.DESCRIBE)) {
             return CompletableFuture.completedFuture(describeDenied(request));
         }
         ScramImage scram = metadata.image().scram();

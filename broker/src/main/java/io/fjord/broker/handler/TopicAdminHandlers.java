@@ -6,7 +6,6 @@ import io.fjord.broker.security.Authorizer;
 import io.fjord.common.Errors;
 import io.fjord.common.Uuid;
 import io.fjord.common.config.ConfigEntry;
-import io.fjord.metadata.AclBinding;
 import io.fjord.metadata.AclOperation;
 import io.fjord.metadata.AclResourceType;
 import io.fjord.metadata.ControllerApi;
@@ -63,8 +62,7 @@ public final class TopicAdminHandlers {
     public CompletableFuture<ApiMessage> createTopics(RequestContext context, ApiMessage message) {
         CreateTopicsRequest request = (CreateTopicsRequest) message;
         Authorizer authorizer = metadata.authorizer();
-        boolean clusterCreate = authorizer.authorize(
-                context, AclOperation.CREATE, AclResourceType.CLUSTER, AclBinding.CLUSTER_NAME, false);
+        boolean clusterCreate = authorizer.authorizeCluster(context, AclOperation.CREATE, false);
         Map<String, Integer> counts = new HashMap<>();
         for (CreateTopicsRequest.CreatableTopic t : request.topics()) {
             counts.merge(t.name(), 1, Integer::sum);
@@ -172,8 +170,7 @@ public final class TopicAdminHandlers {
                 new DeleteTopicsResponse.DeletableTopicResult[names.size() + ids.size()];
         List<String> forwardedNames = names;
         List<Uuid> forwardedIds = ids;
-        if (!metadata.authorizer()
-                .authorize(context, AclOperation.DELETE, AclResourceType.CLUSTER, AclBinding.CLUSTER_NAME, false)) {
+        if (!metadata.authorizer().authorizeCluster(context, AclOperation.DELETE, false)) {
             MetadataImage image = metadata.image();
             Map<String, Integer> nameCounts = new HashMap<>();
             names.forEach(name -> nameCounts.merge(name, 1, Integer::sum));

@@ -5,9 +5,7 @@ import io.fjord.broker.network.RequestHandler;
 import io.fjord.broker.security.Authorizer;
 import io.fjord.common.Errors;
 import io.fjord.common.TopicPartition;
-import io.fjord.metadata.AclBinding;
 import io.fjord.metadata.AclOperation;
-import io.fjord.metadata.AclResourceType;
 import io.fjord.protocol.ApiMessage;
 import io.fjord.protocol.message.WriteTxnMarkersRequest;
 import io.fjord.protocol.message.WriteTxnMarkersResponse;
@@ -43,9 +41,8 @@ public final class WriteTxnMarkersHandler implements RequestHandler {
     public CompletableFuture<ApiMessage> handle(RequestContext context, ApiMessage message) {
         WriteTxnMarkersRequest request = (WriteTxnMarkersRequest) message;
         List<CompletableFuture<Map<TopicPartition, Errors>>> written = new ArrayList<>();
-        if (!authorizer.authorize(context, AclOperation.ALTER, AclResourceType.CLUSTER, AclBinding.CLUSTER_NAME, false)
-                && !authorizer.authorize(
-                        context, AclOperation.CLUSTER_ACTION, AclResourceType.CLUSTER, AclBinding.CLUSTER_NAME)) {
+        if (!authorizer.authorizeCluster(context, AclOperation.ALTER, false)
+                && !authorizer.authorizeCluster(context, AclOperation.CLUSTER_ACTION)) {
             // No marker is written: each partition's error defaults to the denial.
             for (int i = 0; i < request.markers().size(); i++) {
                 written.add(CompletableFuture.completedFuture(Map.of()));

@@ -4,6 +4,7 @@ import io.fjord.broker.network.RequestContext;
 import io.fjord.common.ApiException;
 import io.fjord.common.Errors;
 import io.fjord.common.config.BrokerConfig;
+import io.fjord.metadata.AclBinding;
 import io.fjord.metadata.AclOperation;
 import io.fjord.metadata.AclResourceType;
 import io.fjord.metadata.AclsImage;
@@ -102,6 +103,21 @@ public final class Authorizer {
                     context.apiKey());
         }
         return allowed;
+    }
+
+    /** {@link #authorize} on the cluster resource ({@code kafka-cluster}). */
+    public boolean authorizeCluster(RequestContext context, AclOperation operation) {
+        return authorize(context, operation, AclResourceType.CLUSTER, AclBinding.CLUSTER_NAME, true);
+    }
+
+    /** {@link #authorize} on the cluster resource, logging a denial only when {@code logIfDenied}. */
+    public boolean authorizeCluster(RequestContext context, AclOperation operation, boolean logIfDenied) {
+        return authorize(context, operation, AclResourceType.CLUSTER, AclBinding.CLUSTER_NAME, logIfDenied);
+    }
+
+    /** {@link #authorizedOperations} of the cluster resource. */
+    public int clusterOperations(RequestContext context) {
+        return authorizedOperations(context, AclResourceType.CLUSTER, AclBinding.CLUSTER_NAME);
     }
 
     /**

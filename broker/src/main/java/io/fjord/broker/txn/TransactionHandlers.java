@@ -8,7 +8,6 @@ import io.fjord.common.TopicPartition;
 import io.fjord.coordinator.txn.TransactionCoordinator;
 import io.fjord.coordinator.txn.TransactionState;
 import io.fjord.coordinator.txn.TxnRecord;
-import io.fjord.metadata.AclBinding;
 import io.fjord.metadata.AclOperation;
 import io.fjord.metadata.AclResourceType;
 import io.fjord.metadata.TopicImage;
@@ -107,8 +106,7 @@ public final class TransactionHandlers {
         }
         // Brokers verifying their transactional produce requests (KIP-890): the transactional ids and topics were
         // authorized by the broker the producer wrote to.
-        if (!authorizer.authorize(
-                context, AclOperation.CLUSTER_ACTION, AclResourceType.CLUSTER, AclBinding.CLUSTER_NAME)) {
+        if (!authorizer.authorizeCluster(context, AclOperation.CLUSTER_ACTION)) {
             return CompletableFuture.completedFuture(
                     new AddPartitionsToTxnResponse().setErrorCode(Errors.CLUSTER_AUTHORIZATION_FAILED.code()));
         }
