@@ -2,7 +2,6 @@ package io.fjord.broker.handler;
 
 import io.fjord.broker.network.RequestContext;
 import io.fjord.broker.security.Authorizer;
-import io.fjord.common.ApiException;
 import io.fjord.common.Errors;
 import io.fjord.metadata.AclBinding;
 import io.fjord.metadata.AclCreationResult;
@@ -26,7 +25,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /**
  * DescribeAcls, CreateAcls and DeleteAcls. Without an authorizer ({@code authorizer.class.name} unset) they are
@@ -123,20 +121,19 @@ public final class AclHandlers {
                     AclOperation.forCode(c.operation()),
                     AclPermission.forCode(c.permissionType())));
         }
-        return controller.createAcls(acls).handle((results, error) -> {
-            if (error != null) {
-                ApiException failure = apiException(error);
-                return createAclsAll(acls.size(), failure.error(), failure.getMessage());
-            }
-            CreateAclsResponse response = new CreateAclsResponse();
-            for (AclCreationResult r : results) {
-                response.results()
-                        .add(new CreateAclsResponse.AclCreationResult()
-                                .setErrorCode(r.error().code())
-                                .setErrorMessage(r.message()));
-            }
-            return response;
-        });
+        return ReplicationAdminHandlers.answer(
+                controller.createAcls(acls),
+                results -> {
+                    CreateAclsResponse response = new CreateAclsResponse();
+                    for (AclCreationResult r : results) {
+                        response.results()
+                                .add(new CreateAclsResponse.AclCreationResult()
+                                        .setErrorCode(r.error().code())
+                                        .setErrorMessage(r.message()));
+                    }
+                    return response;
+                },
+                failure -> createAclsAll(acls.size(), failure.error(), failure.getMessage()));
     }
 
     private static CreateAclsResponse createAclsAll(int count, Errors error, String message) {
@@ -173,31 +170,31 @@ public final class AclHandlers {
                     AclOperation.forCode(f.operation()),
                     AclPermission.forCode(f.permissionType())));
         }
-        return controller.deleteAcls(filters).handle((results, error) -> {
-            if (error != null) {
-                ApiException failure = apiException(error);
-                return deleteAclsAll(filters.size(), failure.error(), failure.getMessage());
-            }
-            DeleteAclsResponse response = new DeleteAclsResponse();
-            for (AclDeletionResult r : results) {
-                DeleteAclsResponse.DeleteAclsFilterResult result = new DeleteAclsResponse.DeleteAclsFilterResult()
-                        .setErrorCode(r.error().code())
-                        .setErrorMessage(r.message());
-                for (AclBinding acl : r.deleted()) {
-                    result.matchingAcls()
-                            .add(new DeleteAclsResponse.DeleteAclsMatchingAcl()
-                                    .setResourceType(acl.resourceType().code())
-                                    .setResourceName(acl.resourceName())
-                                    .setPatternType(acl.patternType().code())
-                                    .setPrincipal(acl.principal())
-                                    .setHost(acl.host())
-                                    .setOperation(acl.operation().code())
-                                    .setPermissionType(acl.permission().code()));
-                }
-                response.filterResults().add(result);
-            }
-            return response;
-        });
+        return ReplicationAdminHandlers.answer(
+                controller.deleteAcls(filters),
+                results -> {
+                    DeleteAclsResponse response = new DeleteAclsResponse();
+                    for (AclDeletionResult r : results) {
+                        DeleteAclsResponse.DeleteAclsFilterResult result =
+                                new DeleteAclsResponse.DeleteAclsFilterResult()
+                                        .setErrorCode(r.error().code())
+                                        .setErrorMessage(r.message());
+                        for (AclBinding acl : r.deleted()) {
+                            result.matchingAcls()
+                                    .add(new DeleteAclsResponse.DeleteAclsMatchingAcl()
+                                            .setResourceType(acl.resourceType().code())
+                                            .setResourceName(acl.resourceName())
+                                            .setPatternType(acl.patternType().code())
+                                            .setPrincipal(acl.principal())
+                                            .setHost(acl.host())
+                                            .setOperation(acl.operation().code())
+                                            .setPermissionType(acl.permission().code()));
+                        }
+                        response.filterResults().add(result);
+                    }
+                    return response;
+                },
+                failure -> deleteAclsAll(filters.size(), failure.error(), failure.getMessage()));
     }
 
     private static DeleteAclsResponse deleteAclsAll(int count, Errors error, String message) {
@@ -213,14 +210,5 @@ public final class AclHandlers {
 
     private static CompletableFuture<ApiMessage> done(ApiMessage response) {
         return CompletableFuture.completedFuture(response);
-    }
-
-    /** The controller's ApiException; anything else is a bug, rethrown (the connection closes and it is logged). */
-    private static ApiException apiException(Throwable error) {
-        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-        if (cause instanceof ApiException e) {
-            return e;
-        }
-        throw error instanceof CompletionException c ? c : new CompletionException(cause);
     }
 }
