@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -38,7 +39,11 @@ import org.slf4j.LoggerFactory;
  * that succeeds or times out changes nothing, and the session timeout still applies. A new leader probes
  * at once every broker it has not heard from yet: when the old leader was killed, its broker is the one
  * most likely gone, and waiting a heartbeat interval from the election would add that interval to the
- * time its partitions go without a leader.
+ * time its partitions go without a leader. Sooner still, a {@link ListenerWatch} holds an idle connection
+ * to each unfenced broker's listener (plaintext listeners only: a TLS one would time out the handshake the
+ * watch never starts) and probes a broker as soon as that connection closes, which a killed process's does
+ * at once; so a broker killed right after a heartbeat is fenced within milliseconds, not after the rest of
+ * its interval.
  *
  * <p>Soft state: nothing here is replicated, and losing it only delays fencing by one session timeout.
  * Thread-safe: heartbeats arrive on Ratis threads, {@link #sweep} runs on the log's scheduler, probes on
@@ -57,6 +62,8 @@ final class BrokerSessions implements MetadataStateMachine.Hooks {
     private final int probeTimeoutMs;
     /** Null when probing is off. */
     private final ThreadPoolExecutor probes;
+    /** Null when probing or watching is off. */
+    private final ListenerWatch watch;
     /** Brokers with a probe queued or running. */
     private final Set<Integer> probing = ConcurrentHashMap.newKeySet();
 
@@ -79,9 +86,14 @@ final class BrokerSessions implements MetadataStateMachine.Hooks {
 
     /**
      * Sessions that probe a broker's listener once it has been silent for a heartbeat interval (plus a
-     * tenth); {@code heartbeatIntervalMs} 0 turns probing off.
+     * tenth) or its watch connection closes; {@code heartbeatIntervalMs} 0 turns probing off.
      */
     BrokerSessions(Time time, long sessionTimeoutMs, long heartbeatIntervalMs) {
+        this(time, sessionTimeoutMs, heartbeatIntervalMs, true);
+    }
+
+    /** As above; {@code watchListeners} false probes only after silence (no {@link ListenerWatch}). */
+    BrokerSessions(Time time, long sessionTimeoutMs, long heartbeatIntervalMs, boolean watchListeners) {
         this.time = time;
         this.sessionTimeoutNs = TimeUnit.MILLISECONDS.toNanos(sessionTimeoutMs);
         this.probeAfterNs = TimeUnit.MILLISECONDS.toNanos(heartbeatIntervalMs + heartbeatIntervalMs / 10);
@@ -94,12 +106,25 @@ final class BrokerSessions implements MetadataStateMachine.Hooks {
                             thread.setDaemon(true);
                             return thread;
                         }); // full queue: execute throws and the probe is skipped
+        this.watch = probes != null && watchListeners ? openWatch(time) : null;
+    }
+
+    private ListenerWatch openWatch(Time time) {
+        try {
+            return new ListenerWatch(time, this::onWatchLost);
+        } catch (IOException e) {
+            log.warn("Cannot watch brokers' listeners; a dead broker is fenced after a missed heartbeat", e);
+            return null;
+        }
     }
 
     /** Stops the probe thread. */
     void close() {
         if (probes != null) {
             probes.shutdownNow();
+        }
+        if (watch != null) {
+            watch.close();
         }
     }
 
@@ -128,6 +153,9 @@ final class BrokerSessions implements MetadataStateMachine.Hooks {
     @Override
     public void onNotLeader() {
         active = false;
+        if (watch != null) {
+            watch.watch(Map.of());
+        }
     }
 
     @Override
@@ -162,9 +190,13 @@ final class BrokerSessions implements MetadataStateMachine.Hooks {
     /** Fences every unfenced broker whose session expired; a no-op unless this node leads. */
     void sweep() {
         if (!active) {
+            if (watch != null) {
+                watch.watch(Map.of());
+            }
             return;
         }
         long nowNs = time.nanoseconds();
+        Map<Integer, ListenerWatch.Target> watched = new HashMap<>();
         for (BrokerRegistration broker : image.get().cluster().brokers().values()) {
             if (broker.fenced()) {
                 continue;
@@ -180,14 +212,55 @@ final class BrokerSessions implements MetadataStateMachine.Hooks {
             } else if (probes != null && (contactNs == null || nowNs - lastNs > probeAfterNs)) {
                 maybeProbe(broker, lastNs);
             }
+            Endpoint endpoint = plaintextEndpoint(broker);
+            if (endpoint != null) {
+                watched.put(
+                        broker.id(),
+                        new ListenerWatch.Target(
+                                broker.id(), broker.incarnationId(), endpoint.host(), endpoint.port()));
+            }
+        }
+        if (watch != null) {
+            watch.watch(watched);
         }
     }
 
-    private void maybeProbe(BrokerRegistration broker, long lastContactAtProbeNs) {
-        if (broker.endpoints().isEmpty() || !probing.add(broker.id())) {
+    /** A watched broker's connection closed or was refused: probe it now, unless it changed meanwhile. */
+    private void onWatchLost(ListenerWatch.Target target) {
+        BrokerRegistration broker = image.get().cluster().broker(target.brokerId());
+        if (!active
+                || broker == null
+                || broker.fenced()
+                || !broker.incarnationId().equals(target.incarnationId())) {
             return;
         }
-        Endpoint endpoint = broker.endpoints().get(0);
+        log.debug("Broker {}'s watch connection closed; probing its listener", broker.id());
+        maybeProbe(broker, lastContactNs.getOrDefault(broker.id(), activeSinceNs));
+    }
+
+    /** The listener probes connect to: the broker's first plaintext one, else its first; null if none. */
+    static Endpoint livenessEndpoint(BrokerRegistration broker) {
+        Endpoint plaintext = plaintextEndpoint(broker);
+        return plaintext != null || broker.endpoints().isEmpty()
+                ? plaintext
+                : broker.endpoints().get(0);
+    }
+
+    /** The broker's first PLAINTEXT or SASL_PLAINTEXT listener, the one a watch connects to; else null. */
+    private static Endpoint plaintextEndpoint(BrokerRegistration broker) {
+        for (Endpoint endpoint : broker.endpoints()) {
+            if (!endpoint.securityProtocol().endsWith("SSL")) {
+                return endpoint;
+            }
+        }
+        return null;
+    }
+
+    private void maybeProbe(BrokerRegistration broker, long lastContactAtProbeNs) {
+        Endpoint endpoint = livenessEndpoint(broker);
+        if (endpoint == null || !probing.add(broker.id())) {
+            return;
+        }
         try {
             probes.execute(() -> {
                 try {
@@ -218,8 +291,8 @@ final class BrokerSessions implements MetadataStateMachine.Hooks {
                         + " its listener {}:{} refuses connections; fencing it",
                 broker.id(),
                 TimeUnit.NANOSECONDS.toMillis(time.nanoseconds() - lastNs),
-                probed.endpoints().get(0).host(),
-                probed.endpoints().get(0).port());
+                livenessEndpoint(probed).host(),
+                livenessEndpoint(probed).port());
         maybeChange(broker, true);
     }
 

@@ -16,9 +16,12 @@ import io.fjord.testkit.MockTime;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class BrokerSessionsTest {
@@ -189,6 +192,115 @@ class BrokerSessionsTest {
         }
     }
 
+    @Test
+    void aBrokerKilledRightAfterItsHeartbeatIsFencedWhenItsWatchedConnectionCloses() throws Exception {
+        BrokerSessions watching = probingSessions(true);
+        try {
+            ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+            registerAt(1, listener.getLocalPort());
+            watching.onLeaderReady(TERM);
+            heartbeatTo(watching, 1);
+            watching.sweep();
+            listener.setSoTimeout(5000);
+            Socket watch = listener.accept();
+
+            listener.close(); // kill -9: the listener and every connection close together
+            watch.close();
+            awaitSubmitted(1);
+
+            assertThat(submitted)
+                    .as("fenced with no time passed since its heartbeat")
+                    .containsExactly(new SetBrokerFenced(1, INCARNATION, true, ControllerConfig.DEFAULT, TERM));
+        } finally {
+            watching.close();
+        }
+    }
+
+    @Test
+    void aLiveBrokerClosingItsWatchedConnectionIsNotFencedAndIsWatchedAgain() throws Exception {
+        BrokerSessions watching = probingSessions(true);
+        try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            registerAt(1, listener.getLocalPort());
+            watching.onLeaderReady(TERM);
+            heartbeatTo(watching, 1);
+            watching.sweep();
+            listener.setSoTimeout(5000);
+            listener.accept().close(); // e.g. connections.max.idle.ms
+            listener.accept().close(); // the probe that follows connects
+
+            time.advanceMs(TimeUnit.NANOSECONDS.toMillis(ListenerWatch.MIN_REOPEN_NS));
+            heartbeatTo(watching, 1);
+            watching.sweep();
+            try (Socket again = listener.accept()) {
+                again.setSoTimeout(300);
+                assertThatThrownBy(() -> again.getInputStream().read())
+                        .as("the new watch stays open and sends nothing")
+                        .isInstanceOf(SocketTimeoutException.class);
+            }
+            assertThat(submitted).isEmpty();
+        } finally {
+            watching.close();
+        }
+    }
+
+    @Test
+    void aBrokerWhoseListenerIsNotUpYetIsNotFencedByItsWatch() throws Exception {
+        BrokerSessions watching = probingSessions(true);
+        try {
+            registerAt(1, closedPort()); // registered, its listener not bound yet
+            watching.onLeaderReady(TERM);
+            heartbeatTo(watching, 1);
+            watching.sweep();
+            Thread.sleep(300);
+            time.advanceMs(TimeUnit.NANOSECONDS.toMillis(ListenerWatch.MIN_REOPEN_NS));
+            heartbeatTo(watching, 1);
+            watching.sweep(); // the watch tries again
+            Thread.sleep(300);
+
+            assertThat(submitted)
+                    .as("a refused watch says nothing; heartbeats decide")
+                    .isEmpty();
+        } finally {
+            watching.close();
+        }
+    }
+
+    @Test
+    void onlyTheLeaderWatchesAndOnlyPlaintextListeners() throws Exception {
+        BrokerSessions watching = probingSessions(true);
+        try (ServerSocket plaintext = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+                ServerSocket tls = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            registerAt(1, plaintext.getLocalPort());
+            registerAt(2, tls.getLocalPort(), "SSL");
+            watching.sweep();
+            plaintext.setSoTimeout(300);
+            assertThatThrownBy(plaintext::accept)
+                    .as("not the leader: no watch")
+                    .isInstanceOf(SocketTimeoutException.class);
+
+            watching.onLeaderReady(TERM);
+            heartbeatTo(watching, 1);
+            heartbeatTo(watching, 2);
+            watching.sweep();
+            plaintext.setSoTimeout(5000);
+            try (Socket watch = plaintext.accept()) {
+                tls.setSoTimeout(300);
+                assertThatThrownBy(tls::accept)
+                        .as("a TLS listener would time out a handshake the watch never starts")
+                        .isInstanceOf(SocketTimeoutException.class);
+
+                watching.onNotLeader();
+                watch.setSoTimeout(5000);
+                assertThat(watch.getInputStream().read())
+                        .as("a deposed leader closes its watches")
+                        .isEqualTo(-1);
+            }
+            assertThat(submitted).isEmpty();
+        } finally {
+            watching.close();
+        }
+    }
+
     /** A loopback port nothing listens on: connecting to it is refused, as to a killed broker's listener. */
     private static int closedPort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -200,8 +312,13 @@ class BrokerSessionsTest {
         probing.onHeartbeat(new CommandCodec.Heartbeat(brokerId, INCARNATION)).get();
     }
 
+    /** Sessions that probe after silence only, so that each test's listener sees the probes alone. */
     private BrokerSessions probingSessions() {
-        BrokerSessions probing = new BrokerSessions(time, SESSION_TIMEOUT_MS, HEARTBEAT_INTERVAL_MS);
+        return probingSessions(false);
+    }
+
+    private BrokerSessions probingSessions(boolean watchListeners) {
+        BrokerSessions probing = new BrokerSessions(time, SESSION_TIMEOUT_MS, HEARTBEAT_INTERVAL_MS, watchListeners);
         probing.bind(() -> image, command -> {
             synchronized (submitted) {
                 submitted.add(command);
@@ -212,11 +329,15 @@ class BrokerSessionsTest {
     }
 
     private void registerAt(int brokerId, int port) {
+        registerAt(brokerId, port, "PLAINTEXT");
+    }
+
+    private void registerAt(int brokerId, int port, String securityProtocol) {
         MetadataDelta delta = new MetadataDelta(image);
         delta.replay(new RegisterBrokerRecord(
                 brokerId,
                 INCARNATION,
-                List.of(new Endpoint("PLAINTEXT", "127.0.0.1", port, "PLAINTEXT")),
+                List.of(new Endpoint(securityProtocol, "127.0.0.1", port, securityProtocol)),
                 null,
                 false));
         image = delta.apply(image.offset() + 1);
