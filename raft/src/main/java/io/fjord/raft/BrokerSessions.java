@@ -37,9 +37,9 @@ import org.slf4j.LoggerFactory;
  * listener of its registration. A refused connection means the process is gone (kill -9 closes its
  * listening socket at once), so it is fenced without waiting for the rest of its session; a connection
  * that succeeds or times out changes nothing, and the session timeout still applies. A new leader probes
- * at once every broker it has not heard from yet: when the old leader was killed, its broker is the one
- * most likely gone, and waiting a heartbeat interval from the election would add that interval to the
- * time its partitions go without a leader. Sooner still, a {@link ListenerWatch} holds an idle connection
+ * every unfenced broker the moment it is ready (and again at each sweep until it hears from them): when the
+ * old leader was killed, its broker is the one most likely gone, and waiting a heartbeat interval, or even
+ * a sweep period, from the election would add that to the time its partitions go without a leader. Sooner still, a {@link ListenerWatch} holds an idle connection
  * to each unfenced broker's listener (plaintext listeners only: a TLS one would time out the handshake the
  * watch never starts) and probes a broker as soon as that connection closes, which a killed process's does
  * at once; so a broker killed right after a heartbeat is fenced within milliseconds, not after the rest of
@@ -148,6 +148,14 @@ final class BrokerSessions implements MetadataStateMachine.Hooks {
         activeSinceNs = time.nanoseconds();
         activeTerm = term;
         active = true;
+        if (probes != null) {
+            // Now rather than at the first sweep, up to a sweep period away.
+            for (BrokerRegistration broker : image.get().cluster().brokers().values()) {
+                if (!broker.fenced()) {
+                    maybeProbe(broker, activeSinceNs);
+                }
+            }
+        }
     }
 
     @Override

@@ -127,8 +127,9 @@ class BrokerSessionsTest {
         int closedPort = closedPort();
         BrokerSessions probing = probingSessions();
         try {
-            registerAt(1, closedPort);
             probing.onLeaderReady(TERM);
+            registerAt(1, closedPort); // registered under this leader: no leader-ready probe
+            probing.onBrokerRegistered(1);
             heartbeatTo(probing, 1);
             time.advanceMs(HEARTBEAT_INTERVAL_MS);
             probing.sweep();
@@ -168,17 +169,13 @@ class BrokerSessionsTest {
     }
 
     @Test
-    void aNewLeaderProbesAtOnceTheBrokersItHasNotHeardFrom() throws Exception {
-        int closedPort = closedPort();
+    void aNewLeaderProbesEveryBrokerTheMomentItIsReady() throws Exception {
         BrokerSessions probing = probingSessions();
         try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            registerAt(1, closedPort); // the old leader's broker, killed
+            registerAt(1, closedPort()); // the old leader's broker, killed
             registerAt(2, listener.getLocalPort()); // alive, its first heartbeat to the new leader not sent yet
-            registerAt(3, closedPort); // gone too, but it heartbeated the new leader before it went
-            probing.onLeaderReady(TERM);
-            heartbeatTo(probing, 3);
+            probing.onLeaderReady(TERM); // no sweep: the probes go now
 
-            probing.sweep();
             listener.setSoTimeout(5000);
             listener.accept().close(); // broker 2 was probed and answered
             awaitSubmitted(1);
@@ -199,9 +196,10 @@ class BrokerSessionsTest {
             ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
             registerAt(1, listener.getLocalPort());
             watching.onLeaderReady(TERM);
+            listener.setSoTimeout(5000);
+            listener.accept().close(); // the new leader's probe
             heartbeatTo(watching, 1);
             watching.sweep();
-            listener.setSoTimeout(5000);
             Socket watch = listener.accept();
 
             listener.close(); // kill -9: the listener and every connection close together
@@ -222,10 +220,11 @@ class BrokerSessionsTest {
         try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             registerAt(1, listener.getLocalPort());
             watching.onLeaderReady(TERM);
+            listener.setSoTimeout(5000);
+            listener.accept().close(); // the new leader's probe
             heartbeatTo(watching, 1);
             watching.sweep();
-            listener.setSoTimeout(5000);
-            listener.accept().close(); // e.g. connections.max.idle.ms
+            listener.accept().close(); // the watch, closed by the broker (e.g. connections.max.idle.ms)
             listener.accept().close(); // the probe that follows connects
 
             time.advanceMs(TimeUnit.NANOSECONDS.toMillis(ListenerWatch.MIN_REOPEN_NS));
@@ -247,9 +246,9 @@ class BrokerSessionsTest {
     void aBrokerWhoseListenerIsNotUpYetIsNotFencedByItsWatch() throws Exception {
         BrokerSessions watching = probingSessions(true);
         try {
-            registerAt(1, closedPort()); // registered, its listener not bound yet
             watching.onLeaderReady(TERM);
-            heartbeatTo(watching, 1);
+            registerAt(1, closedPort()); // registered, its listener not bound yet
+            watching.onBrokerRegistered(1);
             watching.sweep();
             Thread.sleep(300);
             time.advanceMs(TimeUnit.NANOSECONDS.toMillis(ListenerWatch.MIN_REOPEN_NS));
@@ -279,10 +278,13 @@ class BrokerSessionsTest {
                     .isInstanceOf(SocketTimeoutException.class);
 
             watching.onLeaderReady(TERM);
+            plaintext.setSoTimeout(5000);
+            tls.setSoTimeout(5000);
+            plaintext.accept().close(); // the new leader's probes
+            tls.accept().close();
             heartbeatTo(watching, 1);
             heartbeatTo(watching, 2);
             watching.sweep();
-            plaintext.setSoTimeout(5000);
             try (Socket watch = plaintext.accept()) {
                 tls.setSoTimeout(300);
                 assertThatThrownBy(tls::accept)
