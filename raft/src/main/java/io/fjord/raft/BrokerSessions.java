@@ -39,15 +39,18 @@ import org.slf4j.LoggerFactory;
  * that succeeds or times out changes nothing, and the session timeout still applies. A new leader probes
  * every unfenced broker the moment it is ready (and again at each sweep until it hears from them): when the
  * old leader was killed, its broker is the one most likely gone, and waiting a heartbeat interval, or even
- * a sweep period, from the election would add that to the time its partitions go without a leader. Sooner still, a {@link ListenerWatch} holds an idle connection
- * to each unfenced broker's listener (plaintext listeners only: a TLS one would time out the handshake the
- * watch never starts) and probes a broker as soon as that connection closes, which a killed process's does
- * at once; so a broker killed right after a heartbeat is fenced within milliseconds, not after the rest of
- * its interval.
+ * a sweep period, from the election would add that to the time its partitions go without a leader.
+ *
+ * <p>Sooner still, a {@link ListenerWatch} holds an idle connection to each unfenced broker's first
+ * PLAINTEXT or SASL_PLAINTEXT listener (a TLS one would time out the handshake the watch never starts)
+ * and probes the broker as soon as that connection closes, which a killed process's does at once; so a
+ * broker killed right after a heartbeat is fenced within milliseconds, not after the rest of its interval.
+ * Probes always go to the registration's first listener, the inter-broker one, which the controller is
+ * sure to reach: a watch on an address it cannot reach only ever triggers a probe.
  *
  * <p>Soft state: nothing here is replicated, and losing it only delays fencing by one session timeout.
  * Thread-safe: heartbeats arrive on Ratis threads, {@link #sweep} runs on the log's scheduler, probes on
- * the probe thread.
+ * the probe thread, watch reports on the watch thread ({@code fjord-broker-watch}).
  */
 final class BrokerSessions implements MetadataStateMachine.Hooks {
 
@@ -66,6 +69,11 @@ final class BrokerSessions implements MetadataStateMachine.Hooks {
     private final ListenerWatch watch;
     /** Brokers with a probe queued or running. */
     private final Set<Integer> probing = ConcurrentHashMap.newKeySet();
+    /**
+     * Probes asked for while one of the same broker ran (its last contact then), run when it ends: a watch
+     * reporting a death must not be lost behind a probe that found the broker alive a moment earlier.
+     */
+    private final Map<Integer, Long> probeAgain = new ConcurrentHashMap<>();
 
     private final Map<Integer, Long> lastContactNs = new ConcurrentHashMap<>();
     /** Brokers with a fence or unfence entry in flight: one at a time per broker. */
@@ -118,7 +126,7 @@ final class BrokerSessions implements MetadataStateMachine.Hooks {
         }
     }
 
-    /** Stops the probe thread. */
+    /** Stops the probe and watch threads. */
     void close() {
         if (probes != null) {
             probes.shutdownNow();
@@ -228,12 +236,12 @@ final class BrokerSessions implements MetadataStateMachine.Hooks {
                                 broker.id(), broker.incarnationId(), endpoint.host(), endpoint.port()));
             }
         }
-        if (watch != null) {
+        if (watch != null && active) { // onNotLeader may have cleared the watches since this sweep began
             watch.watch(watched);
         }
     }
 
-    /** A watched broker's connection closed or was refused: probe it now, unless it changed meanwhile. */
+    /** A watched broker's connection closed: probe it now, unless it changed meanwhile. */
     private void onWatchLost(ListenerWatch.Target target) {
         BrokerRegistration broker = image.get().cluster().broker(target.brokerId());
         if (!active
@@ -243,15 +251,7 @@ final class BrokerSessions implements MetadataStateMachine.Hooks {
             return;
         }
         log.debug("Broker {}'s watch connection closed; probing its listener", broker.id());
-        maybeProbe(broker, lastContactNs.getOrDefault(broker.id(), activeSinceNs));
-    }
-
-    /** The listener probes connect to: the broker's first plaintext one, else its first; null if none. */
-    static Endpoint livenessEndpoint(BrokerRegistration broker) {
-        Endpoint plaintext = plaintextEndpoint(broker);
-        return plaintext != null || broker.endpoints().isEmpty()
-                ? plaintext
-                : broker.endpoints().get(0);
+        maybeProbe(broker, lastContactNs.getOrDefault(broker.id(), activeSinceNs), true);
     }
 
     /** The broker's first PLAINTEXT or SASL_PLAINTEXT listener, the one a watch connects to; else null. */
@@ -265,10 +265,28 @@ final class BrokerSessions implements MetadataStateMachine.Hooks {
     }
 
     private void maybeProbe(BrokerRegistration broker, long lastContactAtProbeNs) {
-        Endpoint endpoint = livenessEndpoint(broker);
-        if (endpoint == null || !probing.add(broker.id())) {
+        maybeProbe(broker, lastContactAtProbeNs, false);
+    }
+
+    /**
+     * Probes {@code broker} unless a probe of it is queued or running; {@code afterRunning} has that one
+     * probe again when it ends (sweeps need not: the next sweep asks again).
+     */
+    private void maybeProbe(BrokerRegistration broker, long lastContactAtProbeNs, boolean afterRunning) {
+        if (broker.endpoints().isEmpty()) {
             return;
         }
+        if (afterRunning) {
+            // Asked for first, taken back if this call runs it: a probe ending meanwhile then runs it instead.
+            probeAgain.put(broker.id(), lastContactAtProbeNs);
+        }
+        if (!probing.add(broker.id())) {
+            return;
+        }
+        if (afterRunning) {
+            probeAgain.remove(broker.id());
+        }
+        Endpoint endpoint = broker.endpoints().get(0);
         try {
             probes.execute(() -> {
                 try {
@@ -277,6 +295,7 @@ final class BrokerSessions implements MetadataStateMachine.Hooks {
                     }
                 } finally {
                     probing.remove(broker.id());
+                    maybeProbeAgain(broker.id());
                 }
             });
         } catch (RejectedExecutionException e) {
@@ -284,7 +303,16 @@ final class BrokerSessions implements MetadataStateMachine.Hooks {
         }
     }
 
-    private void onRefused(BrokerRegistration probed, long lastContactAtProbeNs) {
+    private void maybeProbeAgain(int brokerId) {
+        Long lastContactAtProbeNs = probeAgain.remove(brokerId);
+        BrokerRegistration broker = image.get().cluster().broker(brokerId);
+        if (lastContactAtProbeNs != null && active && broker != null && !broker.fenced()) {
+            maybeProbe(broker, lastContactAtProbeNs);
+        }
+    }
+
+    // Visible for testing
+    void onRefused(BrokerRegistration probed, long lastContactAtProbeNs) {
         BrokerRegistration broker = image.get().cluster().broker(probed.id());
         long lastNs = lastContactNs.getOrDefault(probed.id(), activeSinceNs);
         if (!active
@@ -299,8 +327,8 @@ final class BrokerSessions implements MetadataStateMachine.Hooks {
                         + " its listener {}:{} refuses connections; fencing it",
                 broker.id(),
                 TimeUnit.NANOSECONDS.toMillis(time.nanoseconds() - lastNs),
-                livenessEndpoint(probed).host(),
-                livenessEndpoint(probed).port());
+                probed.endpoints().get(0).host(),
+                probed.endpoints().get(0).port());
         maybeChange(broker, true);
     }
 

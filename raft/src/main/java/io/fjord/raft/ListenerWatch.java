@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * reset), and the broker is reported lost. Only a watch that was connected reports: a connect that fails
  * is tried again a second later and says nothing, since a broker may register before its listener
  * accepts (brokers never watched are left to the caller's other checks). What a report means is the
- * caller's to decide ({@link BrokerSessions} probes the listener again and fences
- * the broker only if that connect is refused, and only if the broker has not heartbeated meanwhile).
+ * caller's to decide ({@link BrokerSessions} probes the broker and fences it only if that connect is
+ * refused, and only if the broker has not heartbeated meanwhile).
  *
  * <p>A watch sends nothing, and a Kafka broker sends nothing unasked, so it costs one idle connection per
  * broker. A broker closing it (its {@code connections.max.idle.ms}) is reported like a death, which the
@@ -37,7 +37,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threading: one daemon thread ({@code fjord-broker-watch}) owns the selector and every connection.
  * {@link #watch} may be called from any thread: it publishes the set wanted, which the thread applies at
- * its next turn. {@code onLost} runs on the watch thread and must not block.
+ * its next turn. {@code onLost} runs on the watch thread and must not block. A listener's host name is
+ * resolved on that thread when its watch opens (the JDK caches lookups, failed ones for 10 s by default),
+ * so a slow name server holds up the thread, and other brokers' reports, for as long as a lookup takes.
  */
 final class ListenerWatch implements AutoCloseable {
 
@@ -105,7 +107,15 @@ final class ListenerWatch implements AutoCloseable {
                 while (ready.hasNext()) {
                     SelectionKey key = ready.next();
                     ready.remove();
-                    onReady(key);
+                    try {
+                        onReady(key);
+                    } catch (RuntimeException e) {
+                        log.warn(
+                                "Broker {}'s watch failed; reopened in a second",
+                                targetOf(key).brokerId(),
+                                e);
+                        drop(key);
+                    }
                 }
             }
         } catch (IOException | ClosedSelectorException e) {
@@ -131,7 +141,7 @@ final class ListenerWatch implements AutoCloseable {
         Iterator<Map.Entry<Integer, SelectionKey>> open = watches.entrySet().iterator();
         while (open.hasNext()) {
             SelectionKey key = open.next().getValue();
-            Target target = (Target) key.attachment();
+            Target target = targetOf(key);
             if (!target.equals(targets.get(target.brokerId()))) {
                 closeQuietly(key);
                 open.remove();
@@ -146,7 +156,11 @@ final class ListenerWatch implements AutoCloseable {
             Long openedNs = lastOpenNs.get(target.brokerId());
             if (!watches.containsKey(target.brokerId()) && (openedNs == null || nowNs - openedNs >= MIN_REOPEN_NS)) {
                 lastOpenNs.put(target.brokerId(), nowNs);
-                open(target);
+                try {
+                    open(target);
+                } catch (RuntimeException e) {
+                    log.warn("Cannot watch broker {}; tried again in a second", target.brokerId(), e);
+                }
             }
         }
     }
@@ -167,13 +181,14 @@ final class ListenerWatch implements AutoCloseable {
     }
 
     private void onReady(SelectionKey key) {
-        Target target = (Target) key.attachment();
+        Target target = targetOf(key);
         SocketChannel channel = (SocketChannel) key.channel();
         boolean connected = channel.isConnected();
         try {
             if (key.isConnectable()) {
-                channel.finishConnect();
-                key.interestOps(SelectionKey.OP_READ);
+                if (channel.finishConnect()) {
+                    key.interestOps(SelectionKey.OP_READ);
+                }
             } else if (key.isReadable()) {
                 sink.clear();
                 if (channel.read(sink) < 0) {
@@ -191,8 +206,12 @@ final class ListenerWatch implements AutoCloseable {
     }
 
     private void drop(SelectionKey key) {
-        watches.remove(((Target) key.attachment()).brokerId(), key);
+        watches.remove(targetOf(key).brokerId(), key);
         closeQuietly(key);
+    }
+
+    private static Target targetOf(SelectionKey key) {
+        return (Target) key.attachment();
     }
 
     private void lost(Target target) {

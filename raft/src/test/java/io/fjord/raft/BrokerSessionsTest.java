@@ -190,10 +190,26 @@ class BrokerSessionsTest {
     }
 
     @Test
+    void aRefusedProbeFencesOnlyABrokerThatHasNotHeartbeatedSinceItWasAskedFor() throws Exception {
+        register(1, false);
+        sessions.onLeaderReady(TERM);
+        long askedAtNs = time.nanoseconds(); // no contact yet: the election's time
+        time.advanceMs(10);
+        heartbeat(1, INCARNATION);
+
+        sessions.onRefused(image.cluster().broker(1), askedAtNs);
+        assertThat(submitted).as("it heartbeated while the probe ran").isEmpty();
+
+        sessions.onRefused(image.cluster().broker(1), time.nanoseconds()); // asked for after that heartbeat
+        assertThat(submitted)
+                .containsExactly(new SetBrokerFenced(1, INCARNATION, true, ControllerConfig.DEFAULT, TERM));
+    }
+
+    @Test
     void aBrokerKilledRightAfterItsHeartbeatIsFencedWhenItsWatchedConnectionCloses() throws Exception {
         BrokerSessions watching = probingSessions(true);
+        ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         try {
-            ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
             registerAt(1, listener.getLocalPort());
             watching.onLeaderReady(TERM);
             listener.setSoTimeout(5000);
@@ -210,6 +226,7 @@ class BrokerSessionsTest {
                     .as("fenced with no time passed since its heartbeat")
                     .containsExactly(new SetBrokerFenced(1, INCARNATION, true, ControllerConfig.DEFAULT, TERM));
         } finally {
+            listener.close();
             watching.close();
         }
     }
