@@ -210,12 +210,7 @@ class BrokerSessionsTest {
         BrokerSessions watching = probingSessions(true);
         ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         try {
-            registerAt(1, listener.getLocalPort());
-            watching.onLeaderReady(TERM);
-            listener.setSoTimeout(5000);
-            listener.accept().close(); // the new leader's probe
-            heartbeatTo(watching, 1);
-            watching.sweep();
+            leadAndWatch(watching, listener);
             Socket watch = listener.accept();
 
             listener.close(); // kill -9: the listener and every connection close together
@@ -235,12 +230,7 @@ class BrokerSessionsTest {
     void aLiveBrokerClosingItsWatchedConnectionIsNotFencedAndIsWatchedAgain() throws Exception {
         BrokerSessions watching = probingSessions(true);
         try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            registerAt(1, listener.getLocalPort());
-            watching.onLeaderReady(TERM);
-            listener.setSoTimeout(5000);
-            listener.accept().close(); // the new leader's probe
-            heartbeatTo(watching, 1);
-            watching.sweep();
+            leadAndWatch(watching, listener);
             listener.accept().close(); // the watch, closed by the broker (e.g. connections.max.idle.ms)
             listener.accept().close(); // the probe that follows connects
 
@@ -318,6 +308,19 @@ class BrokerSessionsTest {
         } finally {
             watching.close();
         }
+    }
+
+    /**
+     * Broker 1 registered at {@code listener}; {@code watching} leads (its readiness probe accepted and
+     * closed), has heard from broker 1 and has swept, so the watch's connect is the next one to accept.
+     */
+    private void leadAndWatch(BrokerSessions watching, ServerSocket listener) throws Exception {
+        registerAt(1, listener.getLocalPort());
+        watching.onLeaderReady(TERM);
+        listener.setSoTimeout(5000);
+        listener.accept().close(); // the new leader's probe
+        heartbeatTo(watching, 1);
+        watching.sweep();
     }
 
     /** A loopback port nothing listens on: connecting to it is refused, as to a killed broker's listener. */
