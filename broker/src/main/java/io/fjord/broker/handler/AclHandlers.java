@@ -57,7 +57,7 @@ public final class AclHandlers {
             return done(
                     response.setErrorCode(Errors.SECURITY_DISABLED.code()).setErrorMessage(NO_AUTHORIZER_ON_BROKER));
         }
-        if (!authorizeCluster(context, AclOperation.DESCRIBE)) {
+        if (!authorizer.authorizeCluster(context, AclOperation.DESCRIBE)) {
             return done(response.setErrorCode(Errors.CLUSTER_AUTHORIZATION_FAILED.code()));
         }
         DescribeAclsRequest request = (DescribeAclsRequest) message;
@@ -104,7 +104,7 @@ public final class AclHandlers {
         if (!authorizer.enabled()) {
             return done(createAclsAll(creations.size(), Errors.SECURITY_DISABLED, NO_AUTHORIZER));
         }
-        if (!authorizeCluster(context, AclOperation.ALTER)) {
+        if (!authorizer.authorizeCluster(context, AclOperation.ALTER)) {
             return done(createAclsAll(creations.size(), Errors.CLUSTER_AUTHORIZATION_FAILED, null));
         }
         if (creations.isEmpty()) {
@@ -149,7 +149,7 @@ public final class AclHandlers {
         if (!authorizer.enabled()) {
             return done(deleteAclsAll(wire.size(), Errors.SECURITY_DISABLED, NO_AUTHORIZER));
         }
-        if (!authorizeCluster(context, AclOperation.ALTER)) {
+        if (!authorizer.authorizeCluster(context, AclOperation.ALTER)) {
             return done(deleteAclsAll(wire.size(), Errors.CLUSTER_AUTHORIZATION_FAILED, null));
         }
         if (wire.isEmpty()) {
@@ -202,10 +202,6 @@ public final class AclHandlers {
                 .setErrorCode(error.code())
                 .setErrorMessage(message);
         return new DeleteAclsResponse().setFilterResults(new ArrayList<>(Collections.nCopies(count, result)));
-    }
-
-    private boolean authorizeCluster(RequestContext context, AclOperation operation) {
-        return authorizer.authorizeCluster(context, operation);
     }
 
     private static CompletableFuture<ApiMessage> done(ApiMessage response) {
