@@ -49,29 +49,14 @@ final class OffsetAuthorization {
             return CompletableFuture.completedFuture(
                     commitErrors(all, filled(all.size(), Errors.GROUP_AUTHORIZATION_FAILED)));
         }
-        TopicDecisions topics = new TopicDecisions(context, AclOperation.READ);
-        Errors[] denied = new Errors[all.size()];
-        List<OffsetCommitRequest.OffsetCommitRequestTopic> allowed = new ArrayList<>();
-        for (int i = 0; i < denied.length; i++) {
-            OffsetCommitRequest.OffsetCommitRequestTopic topic = all.get(i);
-            denied[i] = topics.error(name(topic.name(), topic.topicId(), context.apiVersion() >= 10));
-            if (denied[i] == null) {
-                allowed.add(topic);
-            }
-        }
-        if (allowed.isEmpty()) {
-            return CompletableFuture.completedFuture(commitErrors(all, denied));
-        }
-        return coordinator.apply(request.setTopics(allowed)).thenApply(answered -> {
-            OffsetCommitResponse merged = commitErrors(all, denied);
-            int next = 0;
-            for (int i = 0; i < denied.length; i++) {
-                if (denied[i] == null) {
-                    merged.topics().set(i, answered.topics().get(next++));
-                }
-            }
-            return merged;
-        });
+        boolean byId = context.apiVersion() >= 10;
+        return forwardAllowedTopics(
+                context,
+                all,
+                t -> name(t.name(), t.topicId(), byId),
+                errors -> commitErrors(all, errors),
+                OffsetCommitResponse::topics,
+                allowed -> coordinator.apply(request.setTopics(allowed)));
     }
 
     /** {@code errors[i]} on every partition of topic i, empty where it is null. */
@@ -111,25 +96,48 @@ final class OffsetAuthorization {
             return CompletableFuture.completedFuture(
                     txnCommitErrors(all, filled(all.size(), Errors.GROUP_AUTHORIZATION_FAILED)));
         }
+        boolean byId = context.apiVersion() >= 6;
+        return forwardAllowedTopics(
+                context,
+                all,
+                t -> name(t.name(), t.topicId(), byId),
+                errors -> txnCommitErrors(all, errors),
+                TxnOffsetCommitResponse::topics,
+                allowed -> coordinator.apply(request.setTopics(allowed)));
+    }
+
+    /**
+     * Decides READ on each topic of a commit: the topics denied get their error on every partition
+     * ({@code errorResponse}), the others, if any, go to the coordinator ({@code forward}), whose answers fill the
+     * remaining rows in request order.
+     */
+    private <T, R, RT> CompletableFuture<R> forwardAllowedTopics(
+            RequestContext context,
+            List<T> all,
+            Function<T, String> topicName,
+            Function<Errors[], R> errorResponse,
+            Function<R, List<RT>> responseTopics,
+            Function<List<T>, CompletableFuture<R>> forward) {
         TopicDecisions topics = new TopicDecisions(context, AclOperation.READ);
         Errors[] denied = new Errors[all.size()];
-        List<TxnOffsetCommitRequest.TxnOffsetCommitRequestTopic> allowed = new ArrayList<>();
+        List<T> allowed = new ArrayList<>();
         for (int i = 0; i < denied.length; i++) {
-            TxnOffsetCommitRequest.TxnOffsetCommitRequestTopic topic = all.get(i);
-            denied[i] = topics.error(name(topic.name(), topic.topicId(), context.apiVersion() >= 6));
+            denied[i] = topics.error(topicName.apply(all.get(i)));
             if (denied[i] == null) {
-                allowed.add(topic);
+                allowed.add(all.get(i));
             }
         }
         if (allowed.isEmpty()) {
-            return CompletableFuture.completedFuture(txnCommitErrors(all, denied));
+            return CompletableFuture.completedFuture(errorResponse.apply(denied));
         }
-        return coordinator.apply(request.setTopics(allowed)).thenApply(answered -> {
-            TxnOffsetCommitResponse merged = txnCommitErrors(all, denied);
+        return forward.apply(allowed).thenApply(answered -> {
+            R merged = errorResponse.apply(denied);
+            List<RT> rows = responseTopics.apply(merged);
+            List<RT> answers = responseTopics.apply(answered);
             int next = 0;
             for (int i = 0; i < denied.length; i++) {
                 if (denied[i] == null) {
-                    merged.topics().set(i, answered.topics().get(next++));
+                    rows.set(i, answers.get(next++));
                 }
             }
             return merged;

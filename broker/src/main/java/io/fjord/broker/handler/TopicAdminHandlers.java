@@ -25,8 +25,10 @@ import io.fjord.protocol.message.DeleteTopicsRequest;
 import io.fjord.protocol.message.DeleteTopicsResponse;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
@@ -63,17 +65,14 @@ public final class TopicAdminHandlers {
         CreateTopicsRequest request = (CreateTopicsRequest) message;
         Authorizer authorizer = metadata.authorizer();
         boolean clusterCreate = authorizer.authorizeCluster(context, AclOperation.CREATE, false);
-        Map<String, Integer> counts = new HashMap<>();
-        for (CreateTopicsRequest.CreatableTopic t : request.topics()) {
-            counts.merge(t.name(), 1, Integer::sum);
-        }
+        Set<String> repeated = repeated(request.topics(), CreateTopicsRequest.CreatableTopic::name);
         CreateTopicsResponse.CreatableTopicResult[] denied =
                 new CreateTopicsResponse.CreatableTopicResult[request.topics().size()];
         List<CreatableTopic> topics = new ArrayList<>();
         for (int i = 0; i < denied.length; i++) {
             CreateTopicsRequest.CreatableTopic t = request.topics().get(i);
             if (!clusterCreate
-                    && counts.get(t.name()) == 1
+                    && !repeated.contains(t.name())
                     && !authorizer.authorize(context, AclOperation.CREATE, AclResourceType.TOPIC, t.name())) {
                 // Before any existence check, so TOPIC_ALREADY_EXISTS tells only those who may create it.
                 denied[i] = new CreateTopicsResponse.CreatableTopicResult()
@@ -172,14 +171,12 @@ public final class TopicAdminHandlers {
         List<Uuid> forwardedIds = ids;
         if (!metadata.authorizer().authorizeCluster(context, AclOperation.DELETE, false)) {
             MetadataImage image = metadata.image();
-            Map<String, Integer> nameCounts = new HashMap<>();
-            names.forEach(name -> nameCounts.merge(name, 1, Integer::sum));
-            Map<Uuid, Integer> idCounts = new HashMap<>();
-            ids.forEach(id -> idCounts.merge(id == null ? Uuid.ZERO : id, 1, Integer::sum));
+            Set<String> repeatedNames = repeated(names, name -> name);
+            Set<Uuid> repeatedIds = repeated(ids, id -> id == null ? Uuid.ZERO : id);
             forwardedNames = new ArrayList<>();
             for (int i = 0; i < names.size(); i++) {
                 String name = names.get(i);
-                denied[i] = nameCounts.get(name) > 1 ? null : deniedByName(context, image, name);
+                denied[i] = repeatedNames.contains(name) ? null : deniedByName(context, image, name);
                 if (denied[i] == null) {
                     forwardedNames.add(name);
                 }
@@ -188,7 +185,7 @@ public final class TopicAdminHandlers {
             for (int i = 0; i < ids.size(); i++) {
                 Uuid id = ids.get(i);
                 DeleteTopicsResponse.DeletableTopicResult row =
-                        idCounts.get(id == null ? Uuid.ZERO : id) > 1 ? null : deniedById(context, image, id);
+                        repeatedIds.contains(id == null ? Uuid.ZERO : id) ? null : deniedById(context, image, id);
                 denied[names.size() + i] = row;
                 if (row == null) {
                     forwardedIds.add(id);
@@ -253,17 +250,14 @@ public final class TopicAdminHandlers {
     public CompletableFuture<ApiMessage> createPartitions(RequestContext context, ApiMessage message) {
         CreatePartitionsRequest request = (CreatePartitionsRequest) message;
         Authorizer authorizer = metadata.authorizer();
-        Map<String, Integer> counts = new HashMap<>();
-        for (CreatePartitionsRequest.CreatePartitionsTopic t : request.topics()) {
-            counts.merge(t.name(), 1, Integer::sum);
-        }
+        Set<String> repeated = repeated(request.topics(), CreatePartitionsRequest.CreatePartitionsTopic::name);
         CreatePartitionsResponse.CreatePartitionsTopicResult[] denied =
                 new CreatePartitionsResponse.CreatePartitionsTopicResult
                         [request.topics().size()];
         List<CreatePartitionsTopic> topics = new ArrayList<>();
         for (int i = 0; i < denied.length; i++) {
             CreatePartitionsRequest.CreatePartitionsTopic t = request.topics().get(i);
-            if (counts.get(t.name()) == 1
+            if (!repeated.contains(t.name())
                     && !authorizer.authorize(context, AclOperation.ALTER, AclResourceType.TOPIC, t.name())) {
                 denied[i] = new CreatePartitionsResponse.CreatePartitionsTopicResult()
                         .setName(t.name())
@@ -312,6 +306,19 @@ public final class TopicAdminHandlers {
             out.add(row.apply(decided.get(next++)));
         }
         return out;
+    }
+
+    /** The keys that more than one of {@code items} has: topics named twice, which go to the controller unjudged. */
+    static <T, K> Set<K> repeated(List<T> items, Function<T, K> key) {
+        Set<K> seen = new HashSet<>();
+        Set<K> repeated = new HashSet<>();
+        for (T item : items) {
+            K k = key.apply(item);
+            if (!seen.add(k)) {
+                repeated.add(k);
+            }
+        }
+        return repeated;
     }
 
     static int[] toArray(List<Integer> values) {

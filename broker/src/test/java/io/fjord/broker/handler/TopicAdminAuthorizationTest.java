@@ -215,4 +215,19 @@ class TopicAdminAuthorizationTest {
         assertThat(grow(open, BOB, "missing").results().get(0).errorCode())
                 .isEqualTo(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
     }
+
+    @Test
+    void aTopicNamedTwiceToDeleteOrGrowIsInvalidWhoeverAsks() throws Exception {
+        Uuid twice = ctx.topic("twice", 1);
+        assertThat(delete(secured, BOB, "twice", "twice"))
+                .extracting(r -> r.errorCode())
+                .containsExactly(Errors.INVALID_REQUEST.code(), Errors.INVALID_REQUEST.code());
+        assertThat(delete(secured, BOB, twice, twice))
+                .extracting(r -> r.errorCode())
+                .containsExactly(Errors.INVALID_REQUEST.code(), Errors.INVALID_REQUEST.code());
+        assertThat(grow(secured, BOB, "twice", "twice").results())
+                .extracting(r -> r.errorCode())
+                .containsExactly(Errors.INVALID_REQUEST.code(), Errors.INVALID_REQUEST.code());
+        assertThat(ctx.loader.image().topics().topic("twice").partitions()).hasSize(1);
+    }
 }
