@@ -486,10 +486,12 @@ final class ConsumerGroupHandler {
         }
         if (member.subscribedTopicRegex != null) {
             Pattern pattern = Pattern.compile(member.subscribedTopicRegex);
+            // Kafka's regex resolution leaves out, without a word, the topics the member's principal may not describe.
+            Predicate<String> describable = member.describableTopics != null
+                    ? member.describableTopics
+                    : name -> member.holds(metadata.topicId(name));
             for (String name : metadata.topicNames()) {
-                // Kafka's regex resolution leaves out, without a word, the topics the member's principal may not
-                // describe.
-                if (!name.startsWith("__") && pattern.matcher(name).matches() && member.describableTopics.test(name)) {
+                if (!name.startsWith("__") && pattern.matcher(name).matches() && describable.test(name)) {
                     topics.add(name);
                 }
             }

@@ -46,8 +46,9 @@ final class ConsumerMember {
 
     /**
      * The topics the member's principal may describe, as its last heartbeat's broker judged them: its regular
-     * expression subscribes only to those. In memory only: after a load every topic counts until the member's
-     * next heartbeat.
+     * expression subscribes only to those. In memory only: null after a load until the member's next heartbeat,
+     * which keeps the expression to the topics the member held before ({@link #holds}), so that another member's
+     * heartbeat cannot hand it a topic its principal may not see.
      */
     Predicate<String> describableTopics = ALL_TOPICS;
 
@@ -71,6 +72,14 @@ final class ConsumerMember {
 
     ConsumerMember(String memberId) {
         this.memberId = memberId;
+    }
+
+    /** Whether the member owns, is revoking or is assigned a partition of {@code topicId}. */
+    boolean holds(Uuid topicId) {
+        return topicId != null
+                && (assigned.containsKey(topicId)
+                        || pendingRevocation.containsKey(topicId)
+                        || target.containsKey(topicId));
     }
 
     /** The epoch at which the member got {@code topicId}-{@code partition}, or -1 if it does not own it. */
@@ -132,6 +141,7 @@ final class ConsumerMember {
         m.assigned = new TreeMap<>(v.assigned());
         m.pendingRevocation = new TreeMap<>(v.pendingRevocation());
         m.target = new TreeMap<>(v.target());
+        m.describableTopics = null; // not judged since the load
         return m;
     }
 }

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 
 class ConsumerGroupTest {
@@ -35,6 +36,8 @@ class ConsumerGroupTest {
         final List<String> topics;
         final String regex;
         final String assignor;
+        /** The topics the client's principal may describe, as the broker would pass them along. */
+        Predicate<String> describable = ConsumerMember.ALL_TOPICS;
 
         Client(String memberId, List<String> topics, String regex, String assignor) {
             this.memberId = memberId;
@@ -58,7 +61,10 @@ class ConsumerGroupTest {
     }
 
     private Client join(String memberId, List<String> topics, String regex, String assignor) {
-        Client client = new Client(memberId, topics, regex, assignor);
+        return join(new Client(memberId, topics, regex, assignor));
+    }
+
+    private Client join(Client client) {
         ConsumerGroupHeartbeatResponse response = heartbeat(client, 0);
         assertThat(response.errorCode()).isEqualTo(Errors.NONE.code());
         return client;
@@ -78,8 +84,8 @@ class ConsumerGroupTest {
                 .setSubscribedTopicRegex(epoch == 0 ? client.regex : null)
                 .setServerAssignor(client.assignor)
                 .setTopicPartitions(epoch == 0 ? List.of() : owned(client));
-        ConsumerGroupHeartbeatResponse response =
-                done(ctx.coordinator.consumerGroupHeartbeat(request, (short) 1, "client", "/10.0.0.1"));
+        ConsumerGroupHeartbeatResponse response = done(
+                ctx.coordinator.consumerGroupHeartbeat(request, (short) 1, "client", "/10.0.0.1", client.describable));
         if (response.errorCode() == Errors.NONE.code()) {
             client.epoch = response.memberEpoch();
             if (response.assignment() != null) {
@@ -274,6 +280,29 @@ class ConsumerGroupTest {
         topic("events-us", 1);
         reconcile(List.of(a));
         assertThat(a.owned).containsExactly("events-eu-0", "events-eu-1", "events-us-0");
+    }
+
+    @Test
+    void aRegexMemberGetsNoTopicItsPrincipalMayNotDescribeNotEvenRightAfterARestart() {
+        topic("events-eu", 2);
+        topic("events-secret", 1);
+        Client a = new Client("member-a", null, "events-.*", null);
+        a.describable = name -> !name.equals("events-secret");
+        join(a);
+        Client b = join("member-b", List.of("events-eu"));
+        reconcile(List.of(a, b));
+        ConsumerGroupDescribeResponse.DescribedGroup before = describe();
+        assertThat(before.members()).allSatisfy(m -> assertThat(m.assignment().topicPartitions())
+                .extracting(ConsumerGroupDescribeResponse.TopicPartitions::topicName)
+                .doesNotContain("events-secret"));
+
+        ctx.restart();
+
+        // member-b heartbeats first: the group's subscriptions are resolved again before member-a says who it is.
+        assertThat(heartbeat(b).errorCode()).isEqualTo(Errors.NONE.code());
+        assertThat(describe()).isEqualTo(before);
+        reconcile(List.of(a, b));
+        assertThat(describe()).isEqualTo(before);
     }
 
     @Test
