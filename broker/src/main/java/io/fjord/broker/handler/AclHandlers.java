@@ -1,5 +1,6 @@
 package io.fjord.broker.handler;
 
+import io.fjord.broker.network.CloseConnectionException;
 import io.fjord.broker.network.RequestContext;
 import io.fjord.broker.security.Authorizer;
 import io.fjord.common.Errors;
@@ -99,8 +100,23 @@ public final class AclHandlers {
         return done(response);
     }
 
+    /**
+     * Kafka refuses two kinds of creation before any is made. A code it does not know (UNKNOWN) fails its parse of the
+     * request, which closes the connection. A filter-only value (resource type, operation or permission ANY, pattern
+     * type ANY or MATCH) cannot become an ACL: building the bindings fails, and every creation of the request gets
+     * UNKNOWN_SERVER_ERROR without a message, the valid ones too.
+     */
     public CompletableFuture<ApiMessage> createAcls(RequestContext context, ApiMessage message) {
         List<CreateAclsRequest.AclCreation> creations = ((CreateAclsRequest) message).creations();
+        for (CreateAclsRequest.AclCreation c : creations) {
+            if (AclResourceType.forCode(c.resourceType()) == AclResourceType.UNKNOWN
+                    || AclPatternType.forCode(c.resourcePatternType()) == AclPatternType.UNKNOWN
+                    || AclOperation.forCode(c.operation()) == AclOperation.UNKNOWN
+                    || AclPermission.forCode(c.permissionType()) == AclPermission.UNKNOWN) {
+                throw new CloseConnectionException(
+                        "CreateAcls request with an unknown resource type, pattern type," + " operation or permission");
+            }
+        }
         if (!authorizer.enabled()) {
             return done(createAclsAll(creations.size(), Errors.SECURITY_DISABLED, NO_AUTHORIZER));
         }
@@ -109,6 +125,16 @@ public final class AclHandlers {
         }
         if (creations.isEmpty()) {
             return done(new CreateAclsResponse());
+        }
+        for (CreateAclsRequest.AclCreation c : creations) {
+            AclPatternType patternType = AclPatternType.forCode(c.resourcePatternType());
+            if (AclResourceType.forCode(c.resourceType()) == AclResourceType.ANY
+                    || patternType == AclPatternType.ANY
+                    || patternType == AclPatternType.MATCH
+                    || AclOperation.forCode(c.operation()) == AclOperation.ANY
+                    || AclPermission.forCode(c.permissionType()) == AclPermission.ANY) {
+                return done(createAclsAll(creations.size(), Errors.UNKNOWN_SERVER_ERROR, null));
+            }
         }
         List<AclBinding> acls = new ArrayList<>(creations.size());
         for (CreateAclsRequest.AclCreation c : creations) {

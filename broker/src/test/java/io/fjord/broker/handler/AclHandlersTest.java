@@ -1,11 +1,14 @@
 package io.fjord.broker.handler;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
+import io.fjord.broker.network.CloseConnectionException;
 import io.fjord.broker.network.RequestContext;
 import io.fjord.broker.network.RequestHandler;
 import io.fjord.broker.security.Authorizer;
+import io.fjord.metadata.AclsImage;
 import io.fjord.protocol.ApiKeys;
 import io.fjord.protocol.ApiMessage;
 import io.fjord.protocol.ByteBufferReadable;
@@ -13,6 +16,7 @@ import io.fjord.protocol.ByteBufferWritable;
 import io.fjord.protocol.Message;
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AccessControlEntryFilter;
@@ -20,6 +24,7 @@ import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclBindingFilter;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.message.CreateAclsRequestData;
 import org.apache.kafka.common.protocol.ByteBufferAccessor;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.AbstractRequest;
@@ -34,6 +39,7 @@ import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourceType;
 import org.assertj.core.groups.Tuple;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -108,6 +114,44 @@ class AclHandlersTest {
      * Reads {@code request}, as kafka-clients writes it, into Fjord's message {@code into}, runs the handler and
      * parses its answer, as written at the request's version, with kafka-clients.
      */
+    @ParameterizedTest
+    @ValueSource(shorts = {1, 2, 3})
+    void aCreationThatIsAFilterFailsTheWholeRequestAsInKafka(short version) throws Exception {
+        AclHandlers secured = new AclHandlers(Authorizer.of(Set.of(), true, () -> AclsImage.EMPTY), null);
+        CreateAclsRequestData.AclCreation matching =
+                CreateAclsRequest.aclCreation(READ_TOPIC).setResourcePatternType(PatternType.MATCH.code());
+        CreateAclsRequestData.AclCreation anyOperation =
+                CreateAclsRequest.aclCreation(READ_TOPIC).setOperation(AclOperation.ANY.code());
+        for (CreateAclsRequestData.AclCreation bad : List.of(matching, anyOperation)) {
+            CreateAclsRequest request = new CreateAclsRequest.Builder(new CreateAclsRequestData()
+                            .setCreations(List.of(CreateAclsRequest.aclCreation(READ_TOPIC), bad)))
+                    .build(version);
+            CreateAclsResponse response = (CreateAclsResponse)
+                    answer(request, new io.fjord.protocol.message.CreateAclsRequest(), secured::createAcls);
+            assertThat(response.results())
+                    .extracting(r -> r.errorCode(), r -> r.errorMessage())
+                    .containsExactly(
+                            tuple(Errors.UNKNOWN_SERVER_ERROR.code(), null),
+                            tuple(Errors.UNKNOWN_SERVER_ERROR.code(), null));
+        }
+    }
+
+    @Test
+    void aCreationWithAnUnknownCodeClosesTheConnection() {
+        io.fjord.protocol.message.CreateAclsRequest request = new io.fjord.protocol.message.CreateAclsRequest()
+                .setCreations(List.of(new io.fjord.protocol.message.CreateAclsRequest.AclCreation()
+                        .setResourceType((byte) 42)
+                        .setResourceName("orders")
+                        .setResourcePatternType(PatternType.LITERAL.code())
+                        .setPrincipal("User:alice")
+                        .setHost("*")
+                        .setOperation(AclOperation.READ.code())
+                        .setPermissionType(AclPermissionType.ALLOW.code())));
+        RequestContext context = new RequestContext(ApiKeys.CREATE_ACLS, (short) 3, 1, "t", 1, null);
+        assertThatThrownBy(() -> WITHOUT_AUTHORIZER.createAcls(context, request))
+                .isInstanceOf(CloseConnectionException.class);
+    }
+
     private static AbstractResponse answer(AbstractRequest request, Message into, RequestHandler handler)
             throws Exception {
         short version = request.version();
