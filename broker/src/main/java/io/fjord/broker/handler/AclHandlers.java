@@ -114,7 +114,7 @@ public final class AclHandlers {
                     || AclOperation.forCode(c.operation()) == AclOperation.UNKNOWN
                     || AclPermission.forCode(c.permissionType()) == AclPermission.UNKNOWN) {
                 throw new CloseConnectionException(
-                        "CreateAcls request with an unknown resource type, pattern type," + " operation or permission");
+                        "CreateAcls with an unknown resource type, pattern type, operation or permission");
             }
         }
         if (!authorizer.enabled()) {
