@@ -108,34 +108,6 @@ public final class AclHandlers {
      */
     public CompletableFuture<ApiMessage> createAcls(RequestContext context, ApiMessage message) {
         List<CreateAclsRequest.AclCreation> creations = ((CreateAclsRequest) message).creations();
-        for (CreateAclsRequest.AclCreation c : creations) {
-            if (AclResourceType.forCode(c.resourceType()) == AclResourceType.UNKNOWN
-                    || AclPatternType.forCode(c.resourcePatternType()) == AclPatternType.UNKNOWN
-                    || AclOperation.forCode(c.operation()) == AclOperation.UNKNOWN
-                    || AclPermission.forCode(c.permissionType()) == AclPermission.UNKNOWN) {
-                throw new CloseConnectionException(
-                        "CreateAcls with an unknown resource type, pattern type, operation or permission");
-            }
-        }
-        if (!authorizer.enabled()) {
-            return done(createAclsAll(creations.size(), Errors.SECURITY_DISABLED, NO_AUTHORIZER));
-        }
-        if (!authorizer.authorizeCluster(context, AclOperation.ALTER)) {
-            return done(createAclsAll(creations.size(), Errors.CLUSTER_AUTHORIZATION_FAILED, null));
-        }
-        if (creations.isEmpty()) {
-            return done(new CreateAclsResponse());
-        }
-        for (CreateAclsRequest.AclCreation c : creations) {
-            AclPatternType patternType = AclPatternType.forCode(c.resourcePatternType());
-            if (AclResourceType.forCode(c.resourceType()) == AclResourceType.ANY
-                    || patternType == AclPatternType.ANY
-                    || patternType == AclPatternType.MATCH
-                    || AclOperation.forCode(c.operation()) == AclOperation.ANY
-                    || AclPermission.forCode(c.permissionType()) == AclPermission.ANY) {
-                return done(createAclsAll(creations.size(), Errors.UNKNOWN_SERVER_ERROR, null));
-            }
-        }
         List<AclBinding> acls = new ArrayList<>(creations.size());
         for (CreateAclsRequest.AclCreation c : creations) {
             acls.add(new AclBinding(
@@ -146,6 +118,22 @@ public final class AclHandlers {
                     c.host() == null ? "" : c.host(),
                     AclOperation.forCode(c.operation()),
                     AclPermission.forCode(c.permissionType())));
+        }
+        if (acls.stream().anyMatch(AclHandlers::hasUnknownCode)) {
+            throw new CloseConnectionException(
+                    "CreateAcls with an unknown resource type, pattern type, operation or permission");
+        }
+        if (!authorizer.enabled()) {
+            return done(createAclsAll(acls.size(), Errors.SECURITY_DISABLED, NO_AUTHORIZER));
+        }
+        if (!authorizer.authorizeCluster(context, AclOperation.ALTER)) {
+            return done(createAclsAll(acls.size(), Errors.CLUSTER_AUTHORIZATION_FAILED, null));
+        }
+        if (acls.isEmpty()) {
+            return done(new CreateAclsResponse());
+        }
+        if (acls.stream().anyMatch(AclHandlers::hasFilterOnlyValue)) {
+            return done(createAclsAll(acls.size(), Errors.UNKNOWN_SERVER_ERROR, null));
         }
         return ReplicationAdminHandlers.answer(
                 controller.createAcls(acls),
@@ -160,6 +148,21 @@ public final class AclHandlers {
                     return response;
                 },
                 failure -> createAclsAll(acls.size(), failure.error(), failure.getMessage()));
+    }
+
+    private static boolean hasUnknownCode(AclBinding acl) {
+        return acl.resourceType() == AclResourceType.UNKNOWN
+                || acl.patternType() == AclPatternType.UNKNOWN
+                || acl.operation() == AclOperation.UNKNOWN
+                || acl.permission() == AclPermission.UNKNOWN;
+    }
+
+    private static boolean hasFilterOnlyValue(AclBinding acl) {
+        return acl.resourceType() == AclResourceType.ANY
+                || acl.patternType() == AclPatternType.ANY
+                || acl.patternType() == AclPatternType.MATCH
+                || acl.operation() == AclOperation.ANY
+                || acl.permission() == AclPermission.ANY;
     }
 
     private static CreateAclsResponse createAclsAll(int count, Errors error, String message) {
