@@ -65,8 +65,9 @@ final class ConsumerMember {
 
     /**
      * KIP-1251: the member epoch at which each owned partition was assigned, so a commit carrying an older
-     * epoch is still accepted for partitions the member has owned since then. In memory only: after a load
-     * every partition counts as assigned at the current epoch (the strict pre-KIP-1251 check).
+     * epoch is still accepted for partitions the member has owned since then. A partition it has no entry for
+     * was assigned at the current epoch. Stored with the member (those before the current epoch), so a commit
+     * with the previous epoch still counts after the coordinator moves or restarts.
      */
     Map<Uuid, Map<Integer, Integer>> assignmentEpochs = new TreeMap<>();
 
@@ -122,7 +123,22 @@ final class ConsumerMember {
                 state.id,
                 assigned,
                 pendingRevocation,
-                target);
+                target,
+                assignedBefore());
+    }
+
+    /** The owned partitions assigned at an epoch before the current one, with that epoch. */
+    private Map<Uuid, Map<Integer, Integer>> assignedBefore() {
+        Map<Uuid, Map<Integer, Integer>> before = new TreeMap<>();
+        assigned.forEach((id, partitions) -> {
+            for (int p : partitions) {
+                int epoch = assignmentEpoch(id, p);
+                if (epoch != memberEpoch) {
+                    before.computeIfAbsent(id, t -> new TreeMap<>()).put(p, epoch);
+                }
+            }
+        });
+        return before;
     }
 
     static ConsumerMember fromValue(String memberId, ConsumerMemberValue v) {
@@ -141,6 +157,7 @@ final class ConsumerMember {
         m.assigned = new TreeMap<>(v.assigned());
         m.pendingRevocation = new TreeMap<>(v.pendingRevocation());
         m.target = new TreeMap<>(v.target());
+        m.assignmentEpochs = new TreeMap<>(v.assignedAt());
         m.describableTopics = null; // not judged since the load
         return m;
     }

@@ -20,6 +20,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ConsumerGroupTest {
 
@@ -345,8 +347,9 @@ class ConsumerGroupTest {
         assertThat(classic.errorCode()).isEqualTo(Errors.INCONSISTENT_GROUP_PROTOCOL.code());
     }
 
-    @Test
-    void aCommitWithAnOlderEpochIsAcceptedOnlyForPartitionsOwnedSinceThatEpoch() {
+    @ParameterizedTest(name = "coordinator restarted before the commits: {0}")
+    @ValueSource(booleans = {false, true})
+    void aCommitWithAnOlderEpochIsAcceptedOnlyForPartitionsOwnedSinceThatEpoch(boolean restart) {
         topic("orders", 6);
         Client a = join("member-a", List.of("orders"));
         reconcile(List.of(a));
@@ -361,6 +364,9 @@ class ConsumerGroupTest {
                 lost = p;
                 break;
             }
+        }
+        if (restart) {
+            ctx.restart(); // the epochs partitions were assigned at are loaded with the member
         }
         // KIP-1251: a commit racing the epoch bump is fine for a partition a kept ...
         assertThat(GroupCoordinatorTestContext.commitError(

@@ -55,8 +55,14 @@ import java.util.TreeSet;
  *   <tr><td>4</td><td>0</td><td>string instanceId, string rackId, string clientId, string clientHost,
  *       array&lt;string&gt; subscribedTopicNames, string subscribedTopicRegex, string serverAssignor,
  *       int32 rebalanceTimeoutMs, int32 memberEpoch, int32 previousMemberEpoch, int8 state,
- *       assignment assigned, assignment pendingRevocation, assignment target</td></tr>
+ *       assignment assigned, assignment pendingRevocation, assignment target, then optionally
+ *       array&lt;(uuid topicId, array&lt;(int32 partition, int32 epoch)&gt;)&gt; assignedAt</td></tr>
  * </table>
+ *
+ * <p>{@code assignedAt} (KIP-1251) gives the member epoch at which an owned partition was assigned, for those
+ * assigned before {@code memberEpoch}; every other owned partition was assigned at {@code memberEpoch}. It was
+ * added after version 0 without a new version, as a trailing field: readers written before it stop at
+ * {@code target} and ignore it, and a value written before it reads as having none.
  *
  * <p>Stateless; safe from any thread.
  */
@@ -128,7 +134,8 @@ public final class GroupRecords {
             byte state,
             Map<Uuid, Set<Integer>> assigned,
             Map<Uuid, Set<Integer>> pendingRevocation,
-            Map<Uuid, Set<Integer>> target) {}
+            Map<Uuid, Set<Integer>> target,
+            Map<Uuid, Map<Integer, Integer>> assignedAt) {}
 
     // ---- keys ----
 
@@ -272,6 +279,14 @@ public final class GroupRecords {
         writeAssignment(out, v.assigned());
         writeAssignment(out, v.pendingRevocation());
         writeAssignment(out, v.target());
+        Map<Uuid, Map<Integer, Integer>> assignedAt = new TreeMap<>(v.assignedAt());
+        out.writeInt(assignedAt.size());
+        for (Map.Entry<Uuid, Map<Integer, Integer>> e : assignedAt.entrySet()) {
+            out.writeUuid(e.getKey());
+            Map<Integer, Integer> epochs = new TreeMap<>(e.getValue());
+            out.writeInt(epochs.size());
+            epochs.forEach((partition, epoch) -> out.writeInt(partition).writeInt(epoch));
+        }
         return new CoordinatorRecord(consumerMemberKey(groupId, memberId), out.toByteArray());
     }
 
@@ -357,7 +372,23 @@ public final class GroupRecords {
                 in.readByte(),
                 readAssignment(in),
                 readAssignment(in),
-                readAssignment(in));
+                readAssignment(in),
+                in.remaining() == 0 ? Map.of() : readAssignedAt(in));
+    }
+
+    private static Map<Uuid, Map<Integer, Integer>> readAssignedAt(RecordReader in) {
+        int topics = in.readCount(20, "assigned-at topic");
+        Map<Uuid, Map<Integer, Integer>> result = new TreeMap<>();
+        for (int i = 0; i < topics; i++) {
+            Uuid id = in.readUuid();
+            int count = in.readCount(8, "assigned-at partition");
+            Map<Integer, Integer> epochs = new TreeMap<>();
+            for (int j = 0; j < count; j++) {
+                epochs.put(in.readInt(), in.readInt());
+            }
+            result.put(id, Collections.unmodifiableMap(epochs));
+        }
+        return result;
     }
 
     private static String orEmpty(String s) {

@@ -161,10 +161,37 @@ class GroupRecordsTest {
                 (byte) 1,
                 assigned,
                 Map.of(),
-                assigned);
+                assigned,
+                Map.of(topic, Map.of(2, 3)));
         CoordinatorRecord record = GroupRecords.consumerMemberRecord("g", "m", value);
         assertThat(GroupRecords.decodeConsumerMemberValue(record.value())).isEqualTo(value);
         assertThat(GroupRecords.decodeKey(record.key())).isEqualTo(new GroupRecords.ConsumerMemberKey("g", "m"));
+    }
+
+    @Test
+    void aMemberValueWrittenBeforeItsAssignedAtFieldReadsAsHavingNone() {
+        Uuid topic = new Uuid(5, 6);
+        Map<Uuid, Set<Integer>> assigned = new TreeMap<>(Map.of(topic, new TreeSet<>(Set.of(0, 2))));
+        ConsumerMemberValue value = new ConsumerMemberValue(
+                null,
+                null,
+                "client",
+                "/host",
+                List.of("a"),
+                null,
+                null,
+                30_000,
+                5,
+                4,
+                (byte) 0,
+                assigned,
+                Map.of(),
+                assigned,
+                Map.of());
+        byte[] bytes = GroupRecords.consumerMemberRecord("g", "m", value).value();
+        // the value as written before assignedAt: the same bytes without the trailing empty array (int32 0)
+        byte[] older = Arrays.copyOf(bytes, bytes.length - 4);
+        assertThat(GroupRecords.decodeConsumerMemberValue(older)).isEqualTo(value);
     }
 
     @Test
