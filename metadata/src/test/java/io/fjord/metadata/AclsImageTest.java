@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fjord.common.Uuid;
 import io.fjord.metadata.AclsImage.Decision;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** The decisions of Kafka's StandardAuthorizerData, on the ACLs of an image. */
@@ -177,5 +179,70 @@ class AclsImageTest {
                 AclPermission.ALLOW);
         assertThat(acls.matching(bobs).values()).containsExactly(wildcard);
         assertThat(acls.matching(AclFilter.ANY)).hasSize(4);
+    }
+
+    @Test
+    void decisionsAgreeWithLookingAtEveryAclWhateverThePrefixes() {
+        Random random = new Random(42);
+        String[] principals = {ALICE, "User:bob", "User:*"};
+        String[] hosts = {HOST, "*"};
+        AclOperation[] operations = {AclOperation.READ, AclOperation.WRITE, AclOperation.DESCRIBE, AclOperation.ALL};
+        for (int round = 0; round < 200; round++) {
+            AclBinding[] acls = new AclBinding[1 + random.nextInt(12)];
+            for (int i = 0; i < acls.length; i++) {
+                boolean prefixed = random.nextBoolean();
+                String name = random.nextInt(8) == 0 && !prefixed ? "*" : randomName(random, prefixed ? 1 : 2);
+                acls[i] = acl(
+                        random.nextInt(6) == 0 ? AclResourceType.GROUP : AclResourceType.TOPIC,
+                        name,
+                        prefixed ? AclPatternType.PREFIXED : AclPatternType.LITERAL,
+                        principals[random.nextInt(principals.length)],
+                        hosts[random.nextInt(hosts.length)],
+                        operations[random.nextInt(operations.length)],
+                        random.nextInt(4) == 0 ? AclPermission.DENY : AclPermission.ALLOW);
+            }
+            AclsImage image = image(acls);
+            for (int q = 0; q < 50; q++) {
+                String name = randomName(random, 1);
+                AclOperation operation = operations[random.nextInt(operations.length - 1)];
+                String principal = principals[random.nextInt(2)];
+                assertThat(image.decide(principal, HOST, operation, AclResourceType.TOPIC, name))
+                        .as("%s doing %s on topic %s under %s", principal, operation, name, List.of(acls))
+                        .isEqualTo(everyAcl(acls, principal, operation, name));
+            }
+        }
+    }
+
+    /** A name of 1 to 4 letters from a two-letter alphabet, so that prefixes of each other are common. */
+    private static String randomName(Random random, int minLength) {
+        StringBuilder name = new StringBuilder();
+        for (int i = minLength + random.nextInt(5 - minLength); i > 0; i--) {
+            name.append(random.nextBoolean() ? 'a' : 'b');
+        }
+        return name.toString();
+    }
+
+    /** The decision, found by looking at every TOPIC ACL in turn. */
+    private static Decision everyAcl(AclBinding[] acls, String principal, AclOperation operation, String name) {
+        boolean found = false;
+        boolean allowed = false;
+        for (AclBinding acl : acls) {
+            if (acl.resourceType() != AclResourceType.TOPIC || !acl.coversResource(name)) {
+                continue;
+            }
+            found = true;
+            boolean applies =
+                    (acl.principal().equals(principal) || acl.principal().equals("User:*"))
+                            && (acl.host().equals(HOST) || acl.host().equals("*"));
+            if (applies
+                    && acl.permission() == AclPermission.DENY
+                    && (acl.operation() == AclOperation.ALL || acl.operation() == operation)) {
+                return Decision.DENIED;
+            }
+            allowed |= applies
+                    && acl.permission() == AclPermission.ALLOW
+                    && acl.operation().allows(operation);
+        }
+        return allowed ? Decision.ALLOWED : found ? Decision.DENIED : Decision.NO_ACLS;
     }
 }
