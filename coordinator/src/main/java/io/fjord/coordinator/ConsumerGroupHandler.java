@@ -66,11 +66,12 @@ final class ConsumerGroupHandler {
             memberId = Uuid.random(ctx.random()).toString();
         }
         ConsumerMember member = memberFor(shard, group, memberId, request, records);
+        boolean replaced = group.member(member.memberId) != member;
         boolean changed = updateSubscription(member, request, clientId, clientHost);
         member.describableTopics = describableTopics;
         group.put(member);
         Map<String, Integer> metadata = subscriptionMetadata(group, ctx.metadata());
-        if (changed || !metadata.equals(group.subscriptionMetadata)) {
+        if (changed || !metadata.equals(group.subscriptionMetadata) || targetsADeletedTopic(member)) {
             group.groupEpoch++;
             group.subscriptionMetadata = metadata;
             records.add(groupRecord(group));
@@ -85,6 +86,7 @@ final class ConsumerGroupHandler {
         ConsumerReconciler.reconcile(group, member, owned(request.topicPartitions()));
         boolean assignmentChanged = !assignedBefore.equals(member.assigned);
         if (changed
+                || replaced
                 || assignmentChanged
                 || stateBefore != member.state
                 || epochBefore != member.memberEpoch
@@ -308,6 +310,7 @@ final class ConsumerGroupHandler {
         if (epoch == STATIC_LEAVE_EPOCH && member.instanceId != null) {
             member.previousMemberEpoch = member.memberEpoch;
             member.memberEpoch = STATIC_LEAVE_EPOCH;
+            member.pendingRevocation = new TreeMap<>(); // as Kafka: the leaving instance releases them
             records.add(GroupRecords.consumerMemberRecord(group.groupId(), member.memberId, member.toValue()));
         } else {
             records.addAll(removeMember(shard, group, member));
@@ -398,19 +401,38 @@ final class ConsumerGroupHandler {
         String revocationKey = revocationTimerKey(group, memberId);
         if (member.state == ConsumerMember.State.UNREVOKED_PARTITIONS) {
             if (!shard.timers.isScheduled(revocationKey)) {
-                int epoch = member.memberEpoch;
-                shard.timers.schedule(revocationKey, Math.max(0, member.rebalanceTimeoutMs), () -> {
-                    ConsumerMember current = group.member(memberId);
-                    if (current != null
-                            && current.memberEpoch == epoch
-                            && current.state == ConsumerMember.State.UNREVOKED_PARTITIONS) {
-                        fence(shard, group, memberId);
-                    }
-                });
+                scheduleRevocationTimer(shard, group, member);
             }
         } else {
             shard.timers.cancel(revocationKey);
         }
+    }
+
+    private void scheduleRevocationTimer(CoordinatorShard shard, ConsumerGroup group, ConsumerMember member) {
+        String memberId = member.memberId;
+        int epoch = member.memberEpoch;
+        shard.timers.schedule(revocationTimerKey(group, memberId), Math.max(0, member.rebalanceTimeoutMs), () -> {
+            ConsumerMember current = group.member(memberId);
+            if (current != null
+                    && current.memberEpoch == epoch
+                    && current.state == ConsumerMember.State.UNREVOKED_PARTITIONS) {
+                fence(shard, group, memberId);
+            }
+        });
+    }
+
+    /**
+     * Whether {@code member}'s target names a topic id the metadata no longer has. The group's subscription metadata
+     * is partition counts by name, so a topic deleted and created again with as many partitions (while the
+     * coordinator was away, or between two heartbeats) changes nothing there; Kafka's includes the topic id.
+     */
+    private boolean targetsADeletedTopic(ConsumerMember member) {
+        for (Uuid id : member.target.keySet()) {
+            if (ctx.metadata().topicName(id) == null) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Schedules session timers for members loaded from the log. */
@@ -421,6 +443,9 @@ final class ConsumerGroupHandler {
                     sessionTimerKey(group, memberId),
                     ctx.config().consumerSessionTimeoutMs(),
                     () -> fence(shard, group, memberId));
+            if (m.state == ConsumerMember.State.UNREVOKED_PARTITIONS) {
+                scheduleRevocationTimer(shard, group, m); // as Kafka's onLoaded
+            }
         }
     }
 

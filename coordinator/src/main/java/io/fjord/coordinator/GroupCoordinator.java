@@ -389,6 +389,28 @@ public final class GroupCoordinator implements LoadableCoordinator {
         }
     }
 
+    /**
+     * Writes tombstones for every group's committed offsets of the deleted {@code topics}, in each partition served
+     * here (Kafka's {@code onPartitionsDeleted}). A partition still loading keeps them: a load does not look at the
+     * topics, so they stay until they expire, as in Kafka. Thread-safe.
+     */
+    @Override
+    public void onTopicsDeleted(Set<String> topics) {
+        if (topics.isEmpty()) {
+            return;
+        }
+        for (CoordinatorShard shard : router.shards()) {
+            shard.lock.lock();
+            try {
+                if (shard.state() == CoordinatorShard.State.ACTIVE) {
+                    offsetHandler.deleteOffsetsOf(shard, topics);
+                }
+            } finally {
+                shard.lock.unlock();
+            }
+        }
+    }
+
     // ---- administration ----
 
     public CompletableFuture<ListGroupsResponse> listGroups(ListGroupsRequest request, short version) {

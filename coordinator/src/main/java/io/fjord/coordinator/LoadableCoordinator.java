@@ -1,5 +1,7 @@
 package io.fjord.coordinator;
 
+import java.util.Set;
+
 /**
  * A coordinator whose state lives in the partitions of an internal topic: it serves the partitions this broker
  * leads, each loaded from its log when leadership arrives and dropped when it leaves. The broker calls both
@@ -26,4 +28,7 @@ public interface LoadableCoordinator {
     default boolean reloadsOnNewLeaderEpoch() {
         return false;
     }
+
+    /** Forgets what the partitions this broker serves hold about {@code topics}, which were just deleted. */
+    default void onTopicsDeleted(Set<String> topics) {}
 }

@@ -378,10 +378,10 @@ final class OffsetHandler {
     }
 
     /**
-     * Expires offsets older than offsets.retention.minutes, as Kafka does (KIP-211, KIP-496): for an empty or
-     * absent group counted from when it became empty or from the commit, whichever is later (from the commit for
-     * a group that never had members); for a group with members only offsets of topics it no longer subscribes
-     * to, counted from the commit. A group left with neither members nor offsets is deleted. Expired offsets
+     * Expires offsets older than offsets.retention.minutes, as Kafka does (KIP-211, KIP-496): for an empty classic
+     * group counted from when it became empty or from the commit, whichever is later; for an empty consumer
+     * (KIP-848) group, an absent one and one that never had members, from the commit; for a group with members only
+     * offsets of topics it no longer subscribes to, counted from the commit. A group left with neither members nor offsets is deleted. Expired offsets
      * leave memory only once their tombstones are committed (they stay if the append fails).
      */
     void expireOffsets(CoordinatorShard shard) {
@@ -417,6 +417,35 @@ final class OffsetHandler {
         });
     }
 
+    /**
+     * Deletes every group's committed offsets of {@code topics}, which were deleted, as Kafka's
+     * {@code OffsetMetadataManager.onPartitionsDeleted} does: a topic created again under the same name starts with
+     * no committed position, so its consumers begin where {@code auto.offset.reset} says, not at an offset of the old
+     * topic. Offsets still pending in a transaction are left to it. They leave memory once their tombstones are
+     * committed.
+     */
+    void deleteOffsetsOf(CoordinatorShard shard, Set<String> topics) {
+        Map<String, List<TopicPartition>> deleted = new HashMap<>();
+        for (String groupId : toList(shard.offsets.groupIds())) {
+            for (TopicPartition tp : shard.offsets.offsets(groupId).keySet()) {
+                if (topics.contains(tp.topic())) {
+                    deleted.computeIfAbsent(groupId, g -> new ArrayList<>()).add(tp);
+                }
+            }
+        }
+        if (deleted.isEmpty()) {
+            return;
+        }
+        List<CoordinatorRecord> records = new ArrayList<>();
+        deleted.forEach((groupId, tps) -> records.addAll(offsetTombstones(groupId, tps)));
+        long position = shard.nextPosition();
+        shard.append(records, error -> {
+            if (error == null) {
+                deleted.forEach((groupId, tps) -> shard.offsets.removeAll(groupId, tps, position));
+            }
+        });
+    }
+
     /** The offsets of {@code groupId} that expired at {@code nowMs}. */
     private List<TopicPartition> expiredOffsets(CoordinatorShard shard, String groupId, long nowMs) {
         Group group = shard.groups.get(groupId);
@@ -433,9 +462,7 @@ final class OffsetHandler {
                 return List.of(); // members but no known subscription: keep everything
             }
         } else if (group instanceof ClassicGroup classic && classic.protocolType != null) {
-            emptySinceMs = classic.stateTimestampMs;
-        } else if (group instanceof ConsumerGroup consumer) {
-            emptySinceMs = consumer.stateTimestampMs;
+            emptySinceMs = classic.stateTimestampMs; // an empty consumer group's count from the commit, as in Kafka
         }
         List<TopicPartition> expired = new ArrayList<>();
         for (Map.Entry<TopicPartition, OffsetValue> e :

@@ -404,4 +404,144 @@ class ConsumerGroupTest {
         assertThat(a.owned).as("assignments are sticky across the move").isEqualTo(ownedBefore);
         assertThat(a.epoch).as("nothing changed, so no new epoch").isEqualTo(epochBefore);
     }
+
+    private ConsumerGroupHeartbeatResponse staticHeartbeat(
+            String memberId, String instanceId, int epoch, List<ConsumerGroupHeartbeatRequest.TopicPartitions> owned) {
+        ConsumerGroupHeartbeatRequest request = new ConsumerGroupHeartbeatRequest()
+                .setGroupId(GROUP)
+                .setMemberId(memberId)
+                .setInstanceId(instanceId)
+                .setMemberEpoch(epoch)
+                .setRebalanceTimeoutMs(epoch == 0 ? 30_000 : -1)
+                .setSubscribedTopicNames(epoch == 0 ? List.of("orders") : null)
+                .setTopicPartitions(epoch == 0 ? List.of() : owned);
+        return done(ctx.coordinator.consumerGroupHeartbeat(request, (short) 1, "client", "/10.0.0.1"));
+    }
+
+    private static List<ConsumerGroupHeartbeatRequest.TopicPartitions> ownedOf(ConsumerGroupHeartbeatResponse r) {
+        List<ConsumerGroupHeartbeatRequest.TopicPartitions> owned = new ArrayList<>();
+        for (ConsumerGroupHeartbeatResponse.TopicPartitions tp : r.assignment().topicPartitions()) {
+            owned.add(new ConsumerGroupHeartbeatRequest.TopicPartitions()
+                    .setTopicId(tp.topicId())
+                    .setPartitions(tp.partitions()));
+        }
+        return owned;
+    }
+
+    @Test
+    void aStaticMemberThatRejoinedWithANewMemberIdIsStillInTheGroupAfterARestart() {
+        topic("orders", 4);
+        ConsumerGroupHeartbeatResponse first = staticHeartbeat("instance-1-a", "instance-1", 0, null);
+        assertThat(first.errorCode()).isEqualTo(Errors.NONE.code());
+        List<ConsumerGroupHeartbeatRequest.TopicPartitions> owned = ownedOf(first);
+        assertThat(staticHeartbeat("instance-1-a", "instance-1", first.memberEpoch(), owned)
+                        .errorCode())
+                .isEqualTo(Errors.NONE.code());
+        // The instance shuts down (static leave, epoch -2) and comes back with a new member id (KIP-345/848).
+        assertThat(staticHeartbeat("instance-1-a", "instance-1", -2, owned).errorCode())
+                .isEqualTo(Errors.NONE.code());
+        ConsumerGroupHeartbeatResponse rejoin = staticHeartbeat("instance-1-b", "instance-1", 0, null);
+        assertThat(rejoin.errorCode()).isEqualTo(Errors.NONE.code());
+        assertThat(rejoin.assignment().topicPartitions()).isNotEmpty();
+        ConsumerGroupDescribeResponse.DescribedGroup before = describe();
+        assertThat(before.members())
+                .extracting(ConsumerGroupDescribeResponse.Member::memberId)
+                .containsExactly("instance-1-b");
+
+        ctx.restart();
+
+        // Kafka wrote the new member's records with the old one's tombstones: it is still the member after a load.
+        assertThat(describe().members())
+                .extracting(ConsumerGroupDescribeResponse.Member::memberId)
+                .containsExactly("instance-1-b");
+        assertThat(staticHeartbeat("instance-1-b", "instance-1", rejoin.memberEpoch(), ownedOf(rejoin))
+                        .errorCode())
+                .isEqualTo(Errors.NONE.code());
+    }
+
+    @Test
+    void aStaticLeaveReleasesThePartitionsTheMemberWasStillToRevoke() {
+        topic("orders", 4);
+        ConsumerGroupHeartbeatResponse a0 = staticHeartbeat("instance-1-a", "instance-1", 0, null);
+        List<ConsumerGroupHeartbeatRequest.TopicPartitions> aOwned = ownedOf(a0);
+        assertThat(aOwned.get(0).partitions()).hasSize(4);
+        Client b = join("member-b", List.of("orders"));
+        assertThat(b.owned).as("b waits until a releases").isEmpty();
+        // a is asked to revoke two partitions, but shuts down (static leave) instead of confirming.
+        ConsumerGroupHeartbeatResponse revoke = staticHeartbeat("instance-1-a", "instance-1", a0.memberEpoch(), aOwned);
+        assertThat(revoke.assignment().topicPartitions().get(0).partitions()).hasSize(2);
+        assertThat(staticHeartbeat("instance-1-a", "instance-1", -2, aOwned).errorCode())
+                .isEqualTo(Errors.NONE.code());
+
+        // Kafka writes the -2 member with no partitions pending revocation: b gets them on its next heartbeat.
+        heartbeat(b);
+        heartbeat(b);
+        assertThat(b.owned).hasSize(2);
+    }
+
+    @ParameterizedTest(name = "coordinator restarted while the member revokes: {0}")
+    @ValueSource(booleans = {false, true})
+    void aMemberThatDoesNotRevokeWithinItsRebalanceTimeoutIsFencedEvenAfterARestart(boolean restart) {
+        topic("orders", 6);
+        Client a = join("member-a", List.of("orders")); // rebalance timeout 30 s, session 45 s
+        Client b = join("member-b", List.of("orders"));
+        heartbeat(a); // a is asked to revoke 3 partitions (UNREVOKED_PARTITIONS) and never confirms
+        assertThat(a.owned).hasSize(3);
+        if (restart) {
+            ctx.restart();
+        }
+        for (int i = 0; i < 7; i++) { // 35 s: past a's rebalance timeout, within its session timeout
+            ctx.advance(5_000);
+            heartbeat(b);
+        }
+        // Kafka's GroupMetadataManager.onLoaded schedules the rebalance timeout of every member in
+        // UNREVOKED_PARTITIONS, so a is fenced 30 s after the load as it would have been without one.
+        assertThat(describe().members())
+                .extracting(ConsumerGroupDescribeResponse.Member::memberId)
+                .containsExactly("member-b");
+    }
+
+    @Test
+    void aTopicRecreatedWhileTheCoordinatorWasAwayIsAssignedUnderItsNewId() {
+        Uuid oldId = topic("orders", 2);
+        Client a = join("member-a", List.of("orders"));
+        assertThat(a.owned).containsExactly("orders-0", "orders-1");
+        // While the coordinator moves, "orders" is deleted and created again with as many partitions.
+        ctx.topics.delete("orders");
+        Uuid newId = topic("orders", 2);
+        assertThat(newId).isNotEqualTo(oldId);
+        ctx.restart();
+
+        List<ConsumerGroupHeartbeatRequest.TopicPartitions> owned =
+                List.of(new ConsumerGroupHeartbeatRequest.TopicPartitions()
+                        .setTopicId(oldId)
+                        .setPartitions(List.of(0, 1)));
+        for (int i = 0; i < 3; i++) {
+            ConsumerGroupHeartbeatResponse r = done(ctx.coordinator.consumerGroupHeartbeat(
+                    new ConsumerGroupHeartbeatRequest()
+                            .setGroupId(GROUP)
+                            .setMemberId("member-a")
+                            .setMemberEpoch(a.epoch)
+                            .setTopicPartitions(owned),
+                    (short) 1,
+                    "client",
+                    "/10.0.0.1"));
+            assertThat(r.errorCode()).isEqualTo(Errors.NONE.code());
+            a.epoch = r.memberEpoch();
+            if (r.assignment() != null) {
+                owned = new ArrayList<>();
+                for (ConsumerGroupHeartbeatResponse.TopicPartitions tp :
+                        r.assignment().topicPartitions()) {
+                    owned.add(new ConsumerGroupHeartbeatRequest.TopicPartitions()
+                            .setTopicId(tp.topicId())
+                            .setPartitions(tp.partitions()));
+                }
+            }
+        }
+        // Kafka's subscription metadata (4.0) / metadata hash (4.1+) includes the topic id: the group epoch is
+        // bumped and the member moves from the dead topic id to the new one.
+        assertThat(describe().members().get(0).assignment().topicPartitions())
+                .extracting(ConsumerGroupDescribeResponse.TopicPartitions::topicId)
+                .containsExactly(newId);
+    }
 }

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fjord.common.ApiException;
 import io.fjord.common.Errors;
 import io.fjord.common.Uuid;
+import io.fjord.protocol.message.ConsumerGroupHeartbeatRequest;
 import io.fjord.protocol.message.DeleteGroupsRequest;
 import io.fjord.protocol.message.DeleteGroupsResponse;
 import io.fjord.protocol.message.JoinGroupResponse;
@@ -20,6 +21,7 @@ import io.fjord.protocol.message.OffsetDeleteResponse;
 import io.fjord.protocol.message.OffsetFetchRequest;
 import io.fjord.protocol.message.OffsetFetchResponse;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
@@ -250,13 +252,18 @@ class OffsetTest {
         assertThat(ctx.fetchOffset("idle", "orders", 0)).isEqualTo(5);
     }
 
-    @Test
-    void expiredOffsetsStayIfTheirTombstonesFailToAppendAndExpireAtTheNextCheck() {
-        GroupCoordinatorTestContext ctx = new GroupCoordinatorTestContext(GroupCoordinatorConfig.defaults()
+    /** Offsets kept 60 s, checked every 10 s. */
+    private static GroupCoordinatorTestContext retentionContext() {
+        return new GroupCoordinatorTestContext(GroupCoordinatorConfig.defaults()
                 .withInitialRebalanceDelayMs(0)
                 .withOffsetsTopicNumPartitions(4)
                 .withOffsetsRetentionMs(60_000)
                 .withOffsetsRetentionCheckIntervalMs(10_000));
+    }
+
+    @Test
+    void expiredOffsetsStayIfTheirTombstonesFailToAppendAndExpireAtTheNextCheck() {
+        GroupCoordinatorTestContext ctx = retentionContext();
         ctx.topics.create("orders", 1);
         ctx.commit("simple", "", -1, "orders", 0, 9);
         ctx.advance(55_000);
@@ -289,11 +296,7 @@ class OffsetTest {
 
     @Test
     void offsetsOfAnEmptyGroupExpireAfterTheRetentionAndTheGroupGoesWithThem() {
-        GroupCoordinatorTestContext ctx = new GroupCoordinatorTestContext(GroupCoordinatorConfig.defaults()
-                .withInitialRebalanceDelayMs(0)
-                .withOffsetsTopicNumPartitions(4)
-                .withOffsetsRetentionMs(60_000)
-                .withOffsetsRetentionCheckIntervalMs(10_000));
+        GroupCoordinatorTestContext ctx = retentionContext();
         ctx.topics.create("orders", 6);
         JoinGroupResponse member = stableMember(ctx);
         ctx.topics.create("audit", 1);
@@ -358,5 +361,69 @@ class OffsetTest {
         ListGroupsResponse classic =
                 done(ctx.coordinator.listGroups(new ListGroupsRequest().setTypesFilter(List.of("classic")), (short) 5));
         assertThat(classic.groups()).extracting(g -> g.groupId()).containsExactly(GROUP, "idle");
+    }
+
+    @Test
+    void offsetsOfAnEmptiedConsumerProtocolGroupExpireByTheirCommitTimeAsInKafka() {
+        GroupCoordinatorTestContext ctx = retentionContext();
+        ctx.topics.create("orders", 1);
+        ConsumerGroupHeartbeatRequest join = new ConsumerGroupHeartbeatRequest()
+                .setGroupId(GROUP)
+                .setMemberId("member-a")
+                .setMemberEpoch(0)
+                .setRebalanceTimeoutMs(30_000)
+                .setSubscribedTopicNames(List.of("orders"))
+                .setTopicPartitions(List.of());
+        int epoch = done(ctx.coordinator.consumerGroupHeartbeat(join, (short) 1, "client", "/10.0.0.1"))
+                .memberEpoch();
+        assertThat(commitError(ctx.commit(GROUP, "member-a", epoch, "orders", 0, 5)))
+                .isEqualTo(Errors.NONE.code());
+        for (int i = 0; i < 10; i++) { // 50 s of heartbeats, no further commit
+            ctx.advance(5_000);
+            heartbeat(ctx, "member-a", epoch);
+        }
+        assertThat(ctx.fetchOffset(GROUP, "orders", 0))
+                .as("kept while subscribed")
+                .isEqualTo(5);
+        heartbeat(ctx, "member-a", -1);
+        ctx.advance(20_000); // t = 70 s: 70 s after the commit, 20 s after the group emptied
+        // Kafka's ConsumerGroup.offsetExpirationCondition counts from the commit only.
+        assertThat(ctx.fetchOffset(GROUP, "orders", 0)).isEqualTo(-1);
+    }
+
+    private static void heartbeat(GroupCoordinatorTestContext ctx, String memberId, int epoch) {
+        ConsumerGroupHeartbeatRequest request = new ConsumerGroupHeartbeatRequest()
+                .setGroupId(GROUP)
+                .setMemberId(memberId)
+                .setMemberEpoch(epoch);
+        done(ctx.coordinator.consumerGroupHeartbeat(request, (short) 1, "client", "/10.0.0.1"));
+    }
+
+    @Test
+    void theOffsetsOfADeletedTopicAreDeletedInEveryGroupAndStayDeletedAfterARestart() {
+        GroupCoordinatorTestContext ctx = contextWithTopic();
+        ctx.topics.create("payments", 2);
+        assertThat(commitError(ctx.commit("manual", "", -1, "orders", 3, 7))).isEqualTo(Errors.NONE.code());
+        assertThat(commitError(ctx.commit("manual", "", -1, "payments", 1, 8))).isEqualTo(Errors.NONE.code());
+        JoinGroupResponse member = stableMember(ctx);
+        assertThat(commitError(ctx.commit(GROUP, member.memberId(), 1, "orders", 0, 42)))
+                .isEqualTo(Errors.NONE.code());
+
+        ctx.topics.delete("orders");
+        ctx.coordinator.onTopicsDeleted(Set.of("orders"));
+
+        // As Kafka's onPartitionsDeleted: a topic created again under the name starts without a committed offset.
+        assertThat(ctx.fetchOffset("manual", "orders", 3)).isEqualTo(-1);
+        assertThat(ctx.fetchOffset(GROUP, "orders", 0)).isEqualTo(-1);
+        assertThat(ctx.fetchOffset("manual", "payments", 1))
+                .as("other topics keep theirs")
+                .isEqualTo(8);
+        ctx.topics.create("orders", 6);
+        ctx.restart();
+        assertThat(ctx.fetchOffset("manual", "orders", 3))
+                .as("the tombstones are in the log")
+                .isEqualTo(-1);
+        assertThat(ctx.fetchOffset(GROUP, "orders", 0)).isEqualTo(-1);
+        assertThat(ctx.fetchOffset("manual", "payments", 1)).isEqualTo(8);
     }
 }

@@ -12,7 +12,9 @@ import io.fjord.metadata.PartitionRegistration;
 import io.fjord.metadata.TopicImage;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
@@ -105,6 +107,11 @@ public final class CoordinatorPartitionsPublisher implements MetadataPublisher {
         leaderOf = nowLed;
         for (Map.Entry<Integer, Integer> e : nowLed.entrySet()) {
             startLoad(e.getKey(), e.getValue());
+        }
+        if (!delta.deletedTopics().isEmpty()) {
+            Set<String> deleted = new HashSet<>();
+            delta.deletedTopics().values().forEach(t -> deleted.add(t.name()));
+            coordinator.onTopicsDeleted(deleted);
         }
     }
 

@@ -79,6 +79,41 @@ class OffsetsRetentionIT {
         }
     }
 
+    @Test
+    void aDeletedTopicsOffsetsGoWithItSoATopicCreatedAgainUnderItsNameIsReadFromItsStart() throws Exception {
+        try (EmbeddedBroker broker = EmbeddedBroker.start(dataDir, GroupClients.BROKER_SETTINGS);
+                Admin admin = GroupClients.admin(broker.bootstrap())) {
+            GroupClients.createTopic(broker.bootstrap(), "recycled", 1);
+            GroupClients.produce(broker.bootstrap(), "recycled", 1, 0, 10);
+            TopicPartition tp = new TopicPartition("recycled", 0);
+            try (KafkaConsumer<String, String> first = GroupClients.consumer(broker.bootstrap(), "g", "consumer")) {
+                first.subscribe(List.of("recycled"));
+                assertThat(GroupClients.pollRecords(first, 10, 60_000)).hasSize(10);
+                first.commitSync(Map.of(tp, new OffsetAndMetadata(10)));
+            }
+            assertThat(offsets(admin, "g")).containsEntry(tp, 10L);
+
+            admin.deleteTopics(List.of("recycled")).all().get();
+            long deadlineMs = System.currentTimeMillis() + 30_000;
+            while (!offsets(admin, "g").isEmpty()) {
+                assertThat(System.currentTimeMillis())
+                        .as("offsets deleted with the topic")
+                        .isLessThan(deadlineMs);
+                Thread.sleep(100);
+            }
+            GroupClients.createTopic(broker.bootstrap(), "recycled", 1);
+            GroupClients.produce(broker.bootstrap(), "recycled", 1, 0, 15);
+            try (KafkaConsumer<String, String> next = GroupClients.consumer(broker.bootstrap(), "g", "consumer")) {
+                next.subscribe(List.of("recycled"));
+                List<ConsumerRecord<String, String>> records = GroupClients.pollRecords(next, 15, 60_000);
+                assertThat(records).hasSize(15);
+                assertThat(records.get(0).offset())
+                        .as("from the new topic's start, not the old topic's committed 10")
+                        .isZero();
+            }
+        }
+    }
+
     private static Map<TopicPartition, Long> offsets(Admin admin, String group) throws Exception {
         Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
                 .partitionsToOffsetAndMetadata()
