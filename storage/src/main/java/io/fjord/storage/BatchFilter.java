@@ -19,9 +19,10 @@ import java.util.Map;
 
 /**
  * Decides what of one batch survives compaction, as Kafka's {@code MemoryRecords.filterTo} with the
- * cleaner's retention rule: a keyed record stays unless the key map holds a greater offset for its key;
- * a tombstone (null value) also goes once its batch's delete horizon has passed; a record without a key
- * goes. A data batch of an aborted transaction loses every record ({@link #filterAborted}). A
+ * cleaner's retention rule: a record at or past the end of the key map stays, tombstone or not, since the map
+ * knows nothing newer of its key (a pass whose map filled partway through a segment); before it, a keyed record
+ * stays unless the key map holds a greater offset for its key, a tombstone (null value) also goes once its
+ * batch's delete horizon has passed, and a record without a key goes. A data batch of an aborted transaction loses every record ({@link #filterAborted}). A
  * transaction marker ({@link #filterMarker}) stays while a batch of its transaction is left before it,
  * and while it carries its producer's current epoch with no data batch of that epoch after it; otherwise
  * it goes as a tombstone does (KIP-534): the first pass gives it a delete horizon, a pass after the horizon
@@ -44,14 +45,18 @@ final class BatchFilter {
     private final long nowMs;
     private final long deleteRetentionMs;
     private final List<Record> retained = new ArrayList<>();
+    private final long mapEnd;
     private long nextHorizonMs = Long.MAX_VALUE;
 
+    /** @param mapEnd the offset after the last batch {@code map} holds */
     BatchFilter(
             SkimpyOffsetMap map,
+            long mapEnd,
             Map<Long, ProducerStateManager.LastEntry> lastEntriesOfProducers,
             long nowMs,
             long deleteRetentionMs) {
         this.map = map;
+        this.mapEnd = mapEnd;
         this.lastEntriesOfProducers = lastEntriesOfProducers;
         this.nowMs = nowMs;
         this.deleteRetentionMs = deleteRetentionMs;
@@ -77,7 +82,10 @@ final class BatchFilter {
         while (records.hasNext()) {
             Record record = records.next();
             boolean keep = false;
-            if (record.hasKey()) {
+            if (record.offset() >= mapEnd) {
+                keep = true; // past the key map, which knows nothing newer of its key (Kafka's pastLatestOffset)
+                tombstones |= record.value() == null;
+            } else if (record.hasKey()) {
                 boolean superseded = record.offset() < map.get(record.key());
                 boolean tombstone = record.value() == null;
                 keep = !superseded && !(tombstone && horizonPassed);

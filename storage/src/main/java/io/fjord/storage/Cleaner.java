@@ -67,7 +67,8 @@ final class Cleaner {
                     + range.firstDirtyOffset() + " of " + log.topicPartition()
                     + ": raise log.cleaner.dedupe.buffer.size");
         }
-        BatchFilter filter = new BatchFilter(map, log.lastEntriesOfProducers(), nowMs, config.deleteRetentionMs());
+        BatchFilter filter =
+                new BatchFilter(map, mapEnd, log.lastEntriesOfProducers(), nowMs, config.deleteRetentionMs());
         CleanedTransactions transactions = new CleanedTransactions();
         long written = 0;
         int cleaned = 0;

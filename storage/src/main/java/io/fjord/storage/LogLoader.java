@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Opens the segments of a partition directory and, after an unclean shutdown, recovers them: every
@@ -28,22 +30,29 @@ import java.util.stream.Stream;
  * so the aborts the cleaner kept keep the first offsets they were indexed with (where the crash came after
  * it was renamed to {@code N.txnindex}, that file cannot be told from an old segment's and goes; the
  * replay of the producer state over the swapped segment then rebuilds its entries from the batches left).
- * A crash during the cleaner's swap thus recovers to either the old segments or the cleaned one.
+ * A crash during the cleaner's swap thus recovers to either the old segments or the cleaned one. A log that
+ * ends below its checkpointed log start offset (records deleted by DeleteRecords or retention, then a crash that
+ * lost the unflushed tail they were in) starts over, empty, at that offset, as Kafka's
+ * {@code deleteSegmentsIfLogStartGreaterThanLogEnd}: the offsets up to it were handed out and are never reused.
  *
  * <p>Not thread-safe: runs once, on the thread that opens the log, before the log is published.
  */
 final class LogLoader {
 
+    private static final Logger log = LoggerFactory.getLogger(LogLoader.class);
+
     /**
      * The state a loaded log starts from. {@code recoveredFrom} is the base offset of the first segment
      * whose batches were scanned again (their transaction index entries are rebuilt by replaying the
-     * producer state over them), or {@link Long#MAX_VALUE} when none was.
+     * producer state over them), or {@link Long#MAX_VALUE} when none was. {@code startedOver}: the log ended
+     * below its log start offset and was emptied to start there (its producer state goes too).
      */
     record LoadedSegments(
             ConcurrentSkipListMap<Long, LogSegment> segments,
             long logEndOffset,
             int truncatedBytes,
-            long recoveredFrom) {}
+            long recoveredFrom,
+            boolean startedOver) {}
 
     private LogLoader() {}
 
@@ -62,7 +71,7 @@ final class LogLoader {
         if (baseOffsets.isEmpty()) {
             long base = Math.max(0L, logStartOffset);
             segments.put(base, LogSegment.open(dir, base, config, nowMs, true));
-            return new LoadedSegments(segments, base, 0, Long.MAX_VALUE);
+            return new LoadedSegments(segments, base, 0, Long.MAX_VALUE, false);
         }
         for (int i = 0; i < baseOffsets.size(); i++) {
             long base = baseOffsets.get(i);
@@ -87,8 +96,22 @@ final class LogLoader {
         } else {
             rebuildMissingIndexes(dir, segments, config, recoveredBatches); // keeps every transaction index entry
         }
-        LogSegment active = segments.lastEntry().getValue();
-        return new LoadedSegments(segments, active.readNextOffset(), truncated, recoveredFrom);
+        long logEnd = segments.lastEntry().getValue().readNextOffset();
+        if (logEnd < logStartOffset) {
+            log.warn(
+                    "{} ends at {}, below its log start offset {}: deleting every segment to start there",
+                    dir,
+                    logEnd,
+                    logStartOffset);
+            for (LogSegment segment : segments.values()) {
+                truncated += segment.sizeInBytes();
+                segment.deleteFiles();
+            }
+            segments.clear();
+            segments.put(logStartOffset, LogSegment.open(dir, logStartOffset, config, nowMs, true));
+            return new LoadedSegments(segments, logStartOffset, truncated, Long.MAX_VALUE, true);
+        }
+        return new LoadedSegments(segments, logEnd, truncated, recoveredFrom, false);
     }
 
     /** The base offset of the first segment recovery scans: the one holding the recovery point. */

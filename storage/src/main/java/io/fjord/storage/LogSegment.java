@@ -525,73 +525,60 @@ final class LogSegment {
     }
 
     /**
-     * The first offset whose batch max timestamp is at least {@code timestampMs}, refined to the exact
-     * record (compressed batches are decompressed within {@code maxDecompressedBytes}); null if every
-     * batch is older.
+     * The first record at or after {@code startingOffset} whose timestamp is at least {@code timestampMs}, as
+     * Kafka's {@code LogSegment.findOffsetByTimestamp}: the scan starts at the time index's entry (or at
+     * {@code startingOffset} if later) and looks into each batch whose max timestamp is recent enough (compressed
+     * batches are decompressed within {@code maxDecompressedBytes}; one that cannot be decoded answers its first
+     * offset from {@code startingOffset} and its max timestamp). Null if no such record is in this segment.
      */
-    TimestampAndOffset findOffsetByTimestamp(long timestampMs, int maxDecompressedBytes) {
+    TimestampAndOffset findOffsetByTimestamp(long timestampMs, long startingOffset, int maxDecompressedBytes) {
         long indexedOffset = timeIndex.lookup(timestampMs);
         int limit = sizeInBytes;
-        FileBatchCursor cursor = new FileBatchCursor(log, offsetIndex.lookup(indexedOffset), limit);
+        FileBatchCursor cursor =
+                new FileBatchCursor(log, offsetIndex.lookup(Math.max(indexedOffset, startingOffset)), limit);
         while (cursor.next(true)) {
-            if (cursor.maxTimestamp() >= timestampMs) {
-                return exactOffset(cursor, timestampMs, maxDecompressedBytes);
+            if (cursor.lastOffset() >= startingOffset && cursor.maxTimestamp() >= timestampMs) {
+                TimestampAndOffset found = exactOffset(cursor, timestampMs, startingOffset, maxDecompressedBytes);
+                if (found != null) {
+                    return found;
+                }
             }
         }
         return null;
     }
 
-    private static TimestampAndOffset exactOffset(FileBatchCursor cursor, long timestampMs, int maxDecompressedBytes) {
-        int epoch = cursor.partitionLeaderEpoch();
-        if (cursor.isLogAppendTime()) {
-            return new TimestampAndOffset(cursor.maxTimestamp(), cursor.baseOffset(), epoch);
-        }
-        if (cursor.compressionCodec() != 0) {
-            return exactOffsetInCompressed(cursor, timestampMs, maxDecompressedBytes);
+    /** The first record of the batch under {@code cursor} from {@code startingOffset} on that is recent enough. */
+    private static TimestampAndOffset exactOffset(
+            FileBatchCursor cursor, long timestampMs, long startingOffset, int maxDecompressedBytes) {
+        long from = Math.max(cursor.baseOffset(), startingOffset);
+        if (cursor.isLogAppendTime()) { // every record carries the batch's time
+            return new TimestampAndOffset(cursor.maxTimestamp(), from, cursor.partitionLeaderEpoch());
         }
         long base = cursor.baseOffset();
         long[] found = {-1L, cursor.maxTimestamp()};
         try {
-            Batches.forEachRecord(cursor.batchBuffer(), 0, cursor.sizeInBytes(), (i, delta, ts, nullKey) -> {
-                if (ts >= timestampMs) {
-                    found[0] = base + delta;
-                    found[1] = ts;
-                    return false;
-                }
-                return true;
-            });
-        } catch (Batches.MalformedRecordsException e) {
-            found[0] = -1L;
+            if (cursor.compressionCodec() != 0) {
+                RecordBatch.at(cursor.batchBuffer(), 0)
+                        .walkRecords(maxDecompressedBytes, (index, offsetDelta, ts, keySize, valueSize, headers) -> {
+                            if (found[0] < 0 && ts >= timestampMs && base + offsetDelta >= from) {
+                                found[0] = base + offsetDelta;
+                                found[1] = ts;
+                            }
+                        });
+            } else {
+                Batches.forEachRecord(cursor.batchBuffer(), 0, cursor.sizeInBytes(), (i, delta, ts, nullKey) -> {
+                    if (ts >= timestampMs && base + delta >= from) {
+                        found[0] = base + delta;
+                        found[1] = ts;
+                        return false;
+                    }
+                    return true;
+                });
+            }
+        } catch (Batches.MalformedRecordsException | CorruptRecordException e) {
+            return new TimestampAndOffset(cursor.maxTimestamp(), from, cursor.partitionLeaderEpoch());
         }
-        if (found[0] < 0) {
-            return new TimestampAndOffset(cursor.maxTimestamp(), base, epoch);
-        }
-        return new TimestampAndOffset(found[1], found[0], epoch);
-    }
-
-    /**
-     * The first record of a compressed batch with a timestamp at least {@code timestampMs}; the batch's
-     * base offset and max timestamp if its records cannot be decoded within the bound.
-     */
-    private static TimestampAndOffset exactOffsetInCompressed(
-            FileBatchCursor cursor, long timestampMs, int maxDecompressedBytes) {
-        long base = cursor.baseOffset();
-        long[] found = {-1L, cursor.maxTimestamp()};
-        try {
-            RecordBatch.at(cursor.batchBuffer(), 0)
-                    .walkRecords(maxDecompressedBytes, (index, offsetDelta, ts, keySize, valueSize, headers) -> {
-                        if (found[0] < 0 && ts >= timestampMs) {
-                            found[0] = base + offsetDelta;
-                            found[1] = ts;
-                        }
-                    });
-        } catch (CorruptRecordException e) {
-            found[0] = -1L;
-        }
-        if (found[0] < 0) {
-            return new TimestampAndOffset(cursor.maxTimestamp(), base, cursor.partitionLeaderEpoch());
-        }
-        return new TimestampAndOffset(found[1], found[0], cursor.partitionLeaderEpoch());
+        return found[0] < 0 ? null : new TimestampAndOffset(found[1], found[0], cursor.partitionLeaderEpoch());
     }
 
     @Override

@@ -7,7 +7,8 @@ import java.util.Optional;
  * ListOffsets by timestamp over a snapshot of a log's segments: a segment is skipped when its largest
  * timestamp is older than the target, then its time index and a short forward scan find the batch and
  * the record in it (compressed batches are decompressed within the bound the caller derives from
- * max.message.bytes). Answers below the log start offset are raised to it.
+ * max.message.bytes). A lookup by timestamp looks only at records from the log start offset on, as Kafka's; the
+ * record with the largest timestamp, if below the log start offset, is answered at that offset.
  *
  * <p>Stateless; safe from any thread (segments are read with the same rules as fetches).
  */
@@ -20,9 +21,9 @@ final class TimestampLookup {
             List<LogSegment> segments, long timestampMs, long logStartOffset, int maxDecompressedBytes) {
         for (LogSegment s : segments) {
             if (s.maxTimestampSoFar() >= timestampMs) {
-                TimestampAndOffset found = s.findOffsetByTimestamp(timestampMs, maxDecompressedBytes);
+                TimestampAndOffset found = s.findOffsetByTimestamp(timestampMs, logStartOffset, maxDecompressedBytes);
                 if (found != null) {
-                    return Optional.of(clampToStart(found, logStartOffset));
+                    return Optional.of(found);
                 }
             }
         }
@@ -41,7 +42,8 @@ final class TimestampLookup {
         if (newest == null) {
             return Optional.of(new TimestampAndOffset(-1L, -1L, -1));
         }
-        return Optional.ofNullable(newest.findOffsetByTimestamp(newest.maxTimestampSoFar(), maxDecompressedBytes))
+        return Optional.ofNullable(
+                        newest.findOffsetByTimestamp(newest.maxTimestampSoFar(), Long.MIN_VALUE, maxDecompressedBytes))
                 .map(found -> clampToStart(found, logStartOffset));
     }
 

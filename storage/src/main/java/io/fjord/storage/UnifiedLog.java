@@ -122,6 +122,10 @@ public final class UnifiedLog implements AutoCloseable {
                     epochCache.assign(batch.partitionLeaderEpoch(), batch.baseOffset());
                 });
         this.segments = loaded.segments();
+        if (loaded.startedOver()) {
+            producerState.deleteAllSnapshots();
+            epochCache.clear();
+        }
         if (epochCache.rebuildNeeded()) {
             for (LogSegment segment : segments.values()) {
                 segment.forEachBatch(

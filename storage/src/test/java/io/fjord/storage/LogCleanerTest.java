@@ -314,6 +314,29 @@ class LogCleanerTest {
         assertThat(ctx.readAll()).hasSize(40);
     }
 
+    @Test
+    void aTombstonePastTheEndOfAFullKeyMapIsKeptEvenAfterItsHorizon() {
+        // One big segment; a key map of 10 keys fills long before the tombstone of "a".
+        context(CleanerTestContext.compacted().segmentBytes(1 << 20).deleteRetentionMs(1_000));
+        ctx.append("a", "old");
+        for (int i = 0; i < 40; i++) {
+            ctx.append("filler-" + i, "x");
+        }
+        long tombstone = ctx.append("a", null);
+        ctx.append("last", "x");
+        ctx.log.forceRoll();
+        long mapBytes = 12 * SkimpyOffsetMap.BYTES_PER_SLOT; // 10 keys at load factor 0.9
+
+        ctx.clean(mapBytes); // maps 0..9; the tombstone (past the map) gets its delete horizon
+        assertThat(ctx.checkpoint).isLessThan(tombstone);
+        ctx.time.advanceMs(2_000); // past delete.retention.ms
+        ctx.clean(mapBytes); // maps 10..19: neither "a" nor its tombstone is in the map
+        assertThat(ctx.checkpoint).isLessThan(tombstone);
+
+        // Kafka's shouldRetainRecord keeps every record past map.latestOffset(): "a" stays deleted.
+        assertThat(CleanerTestContext.lastValues(ctx.readAll())).doesNotContainKey("a");
+    }
+
     private LogCleaner cleanerOfTheLog() {
         return new LogCleaner(
                 new CleanerConfig(true, 1, 10, 1 << 20, Double.MAX_VALUE),

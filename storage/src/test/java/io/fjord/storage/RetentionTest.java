@@ -165,4 +165,54 @@ class RetentionTest {
         assertThat(log.deleteOldSegments()).isPositive();
         assertThat(log.logStartOffset()).isEqualTo(30);
     }
+
+    @Test
+    void timestampLookupAfterDeleteRecordsSearchesOnlyFromTheLogStartOffset() {
+        open(LogConfig.builder());
+        long t0 = time.milliseconds();
+        log.appendAsLeader(
+                TestBatches.batch()
+                        .record(t0 + 5_000, "k", "late-clock") // offset 0
+                        .record(t0 + 1_000, "k", "a") // offsets 1..4
+                        .record(t0 + 1_000, "k", "b")
+                        .record(t0 + 1_000, "k", "c")
+                        .record(t0 + 1_000, "k", "d")
+                        .record(t0 + 6_000, "k", "e") // offset 5
+                        .build(),
+                0);
+        log.updateHighWatermark(log.logEndOffset());
+        log.deleteRecordsBefore(2);
+
+        // Kafka: segment.findOffsetByTimestamp(ts, logStartOffset) -> the first record at or after the log
+        // start offset with a timestamp >= the target: offset 5 (t0 + 6000).
+        TimestampAndOffset found = log.fetchOffsetByTimestamp(t0 + 4_000).orElseThrow();
+        assertThat(found.offset()).isEqualTo(5);
+        assertThat(found.timestampMs()).isEqualTo(t0 + 6_000);
+    }
+
+    @Test
+    void aLogThatRecoversToBelowItsCheckpointedStartOffsetStartsAtThatOffset() throws Exception {
+        Path dir = tmp.resolve("t-0");
+        open(LogConfig.builder());
+        append(4); // one segment: offsets 0..3
+        long sizeAfterTwo = log.segments().firstEntry().getValue().sizeInBytes() / 2;
+        log.deleteRecordsBefore(4); // every record deleted; log-start-offset-checkpoint says 4
+        LogConfig config = log.config();
+        log.close();
+        log = null;
+        // The crash loses the unflushed tail of the active segment: only offsets 0..1 survive.
+        try (var ch = java.nio.channels.FileChannel.open(
+                LogSegment.logFile(dir, 0), java.nio.file.StandardOpenOption.WRITE)) {
+            ch.truncate(sizeAfterTwo);
+        }
+        log = UnifiedLog.open(dir, config, time, null, false, new UnifiedLog.LogCheckpoints(0, 4, 4));
+
+        // Kafka's LogLoader.deleteSegmentsIfLogStartGreaterThanLogEnd: every segment goes and the log
+        // restarts at the checkpointed log start offset, so offsets 2..3 are never handed out again.
+        assertThat(log.logStartOffset()).isEqualTo(4);
+        assertThat(log.logEndOffset()).isEqualTo(4);
+        assertThat(log.appendAsLeader(TestBatches.simple(1, time.milliseconds()), 0)
+                        .firstOffset())
+                .isEqualTo(4);
+    }
 }

@@ -17,7 +17,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * DeleteRecords: moves a partition's log start offset forward (offset -1 means "up to the high
- * watermark"); segments wholly below it are deleted. Offsets are never reused. Runs on an I/O thread.
+ * watermark"); segments wholly below it are deleted. Offsets are never reused. A partition whose
+ * cleanup.policy has no delete refuses with POLICY_VIOLATION, as in Kafka. Runs on an I/O thread.
  */
 public final class DeleteRecordsHandler implements RequestHandler {
 
@@ -50,6 +51,12 @@ public final class DeleteRecordsHandler implements RequestHandler {
                     Partition partition =
                             replicaManager.partitionOrThrow(new TopicPartition(topic.name(), p.partitionIndex()));
                     UnifiedLog log = partition.log();
+                    if (!log.config().delete()) { // as Kafka's Partition.deleteRecordsOnLeader
+                        throw new ApiException(
+                                Errors.POLICY_VIOLATION,
+                                "Records of partition " + partition.topicPartition()
+                                        + " can not be deleted due to the configured policy");
+                    }
                     long highWatermark = log.highWatermark();
                     long offset = p.offset() == -1L ? highWatermark : p.offset();
                     if (offset < 0 || offset > highWatermark) {

@@ -91,8 +91,10 @@ public final class ListOffsetsHandler implements RequestHandler {
         boolean consumer = replicaId < 0;
         long visibleEnd = !consumer ? log.logEndOffset() : readCommitted ? log.lastStableOffset() : log.highWatermark();
         out.setLeaderEpoch(partition.leaderEpoch());
-        if (timestamp == LATEST || timestamp == LATEST_TIERED) {
+        if (timestamp == LATEST) {
             out.setOffset(visibleEnd).setTimestamp(-1L);
+        } else if (timestamp == LATEST_TIERED) { // nothing is tiered: Kafka without remote storage answers -1
+            out.setOffset(-1L).setTimestamp(-1L).setLeaderEpoch(-1);
         } else if (timestamp == EARLIEST || timestamp == EARLIEST_LOCAL || timestamp == EARLIEST_PENDING_UPLOAD) {
             out.setOffset(log.logStartOffset()).setTimestamp(-1L);
         } else if (timestamp == MAX_TIMESTAMP || timestamp >= 0) {

@@ -62,6 +62,10 @@ class OffsetAndClusterAdminIT extends AdminITBase {
 
         assertThat(offset(tp, OffsetSpec.earliest())).isZero();
         assertThat(offset(tp, OffsetSpec.latest())).isEqualTo(10);
+        assertThat(offset(tp, OffsetSpec.earliestLocal())).isZero();
+        assertThat(offset(tp, OffsetSpec.latestTiered()))
+                .as("nothing is tiered: -1, as Kafka without remote storage")
+                .isEqualTo(-1);
         assertThat(offset(tp, OffsetSpec.forTimestamp(baseMs + 2500))).isEqualTo(3);
         assertThat(offset(tp, OffsetSpec.forTimestamp(baseMs))).isZero();
         ListOffsetsResult.ListOffsetsResultInfo byTime = admin.listOffsets(
@@ -187,6 +191,19 @@ class OffsetAndClusterAdminIT extends AdminITBase {
                 .all());
 
         assertThat(failure).isInstanceOf(org.apache.kafka.common.errors.OffsetOutOfRangeException.class);
+    }
+
+    @Test
+    void deleteRecordsOnACompactOnlyTopicFailsWithPolicyViolation() throws Exception {
+        createTopic("trim-compacted", 1, Map.of("cleanup.policy", "compact"));
+        TopicPartition tp = new TopicPartition("trim-compacted", 0);
+        produceWithTimestamps(tp, new long[] {System.currentTimeMillis(), System.currentTimeMillis()});
+
+        Throwable failure = failureOf(
+                admin.deleteRecords(Map.of(tp, RecordsToDelete.beforeOffset(1))).all());
+
+        assertThat(failure).isInstanceOf(org.apache.kafka.common.errors.PolicyViolationException.class);
+        assertThat(offset(tp, OffsetSpec.earliest())).isZero();
     }
 
     @Test
