@@ -213,7 +213,9 @@ public final class TransactionCoordinator implements LoadableCoordinator {
                 return CompletableFuture.completedFuture(InitResult.failed(Errors.CONCURRENT_TRANSACTIONS));
             }
             TxnRecord current = txn.current;
-            if (expectedProducerId != -1) {
+            // KIP-360: an id whose metadata was just created (epoch -1, e.g. after transactional.id expiry) takes
+            // any expected producer; Kafka's isValidProducerId case 1.
+            if (expectedProducerId != -1 && current.producerEpoch() >= 0) {
                 boolean isCurrent =
                         expectedProducerId == current.producerId() && expectedEpoch == current.producerEpoch();
                 boolean isRetry = expectedProducerId == current.producerId() && expectedEpoch == txn.previousEpoch;
@@ -244,7 +246,9 @@ public final class TransactionCoordinator implements LoadableCoordinator {
             }
             TxnRecord next = current.withProducer(producerId, epoch, timeoutMs, nowMs);
             Txn bumped = txn;
-            short before = current.producerEpoch();
+            // Kafka's lastProducerEpoch: only an epoch bump the current instance asked for may be retried; a new
+            // instance (no expected epoch) clears it, so the instance it fenced cannot take the new epoch.
+            short before = expectedProducerId != -1 ? current.producerEpoch() : (short) -1;
             return write(shard, txn, next).thenApply(error -> {
                 if (error != Errors.NONE) {
                     return InitResult.failed(error);

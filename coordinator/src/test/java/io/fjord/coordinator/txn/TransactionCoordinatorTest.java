@@ -325,6 +325,51 @@ class TransactionCoordinatorTest {
                 .containsExactly(Map.entry(DATA, Errors.NOT_COORDINATOR));
     }
 
+    @Test
+    void aFencedInstanceCannotRegainTheEpochWithAnExpectedEpochInit() throws Exception {
+        // Instance A holds epoch 1 and aborts a transaction after an error that needs an epoch bump (KIP-360):
+        // EndTxn(ABORT) with epoch 1 completes, then the Java client sends InitProducerId(expected pid/epoch 1).
+        init("app");
+        TransactionCoordinator.InitResult a = init("app");
+        long pid = a.producerId();
+        assertThat(a.producerEpoch()).isEqualTo((short) 1);
+        coordinator.addPartitions("app", pid, (short) 1, Set.of(DATA)).get(5, TimeUnit.SECONDS);
+        assertThat(coordinator.endTxn("app", pid, (short) 1, false).get(5, TimeUnit.SECONDS))
+                .isEqualTo(Errors.NONE);
+        await(() -> state("app") == TransactionState.COMPLETE_ABORT);
+        // Before A's InitProducerId arrives, a new instance B starts (InitProducerId without an expected epoch)
+        // and takes epoch 2: A is now a zombie.
+        TransactionCoordinator.InitResult b = init("app");
+        assertThat(b.producerEpoch()).isEqualTo((short) 2);
+        // A's bump request: Kafka answers PRODUCER_FENCED (B's init set lastProducerEpoch to -1).
+        TransactionCoordinator.InitResult zombie =
+                coordinator.initProducerId("app", 60_000, pid, (short) 1).get(5, TimeUnit.SECONDS);
+        assertThat(zombie.error())
+                .as("the zombie got epoch %d, the epoch of the live instance", zombie.producerEpoch())
+                .isEqualTo(Errors.PRODUCER_FENCED);
+    }
+
+    @Test
+    void aLiveProducerWhoseTransactionalIdExpiredGetsANewProducerIdOnItsEpochBump() throws Exception {
+        TransactionCoordinator.InitResult producer = init("app");
+        long pid = producer.producerId();
+        time.advanceMs(604_800_001); // transactional.id.expiration.ms passes with the producer idle
+        coordinator.expireTransactionalIds();
+        await(() -> state("app") == null);
+        // The producer starts a transaction: INVALID_PRODUCER_ID_MAPPING, abortable (KIP-360), so the Java client
+        // skips EndTxn and sends InitProducerId with its producer id and epoch.
+        assertThat(coordinator
+                        .addPartitions("app", pid, (short) 0, Set.of(DATA))
+                        .get(5, TimeUnit.SECONDS))
+                .isEqualTo(Errors.INVALID_PRODUCER_ID_MAPPING);
+        TransactionCoordinator.InitResult bumped =
+                coordinator.initProducerId("app", 60_000, pid, (short) 0).get(5, TimeUnit.SECONDS);
+        // Kafka: the metadata was just created (epoch -1), so the producer gets the new producer id at epoch 0.
+        assertThat(bumped.error()).isEqualTo(Errors.NONE);
+        assertThat(bumped.producerId()).isNotEqualTo(pid);
+        assertThat(bumped.producerEpoch()).isZero();
+    }
+
     private TransactionCoordinator.InitResult init(String id) throws Exception {
         TransactionCoordinator.InitResult result =
                 coordinator.initProducerId(id, 60_000, -1, (short) -1).get(5, TimeUnit.SECONDS);
