@@ -380,9 +380,10 @@ final class OffsetHandler {
     /**
      * Expires offsets older than offsets.retention.minutes, as Kafka does (KIP-211, KIP-496): for an empty classic
      * group counted from when it became empty or from the commit, whichever is later; for an empty consumer
-     * (KIP-848) group, an absent one and one that never had members, from the commit; for a group with members only
-     * offsets of topics it no longer subscribes to, counted from the commit. A group left with neither members nor offsets is deleted. Expired offsets
-     * leave memory only once their tombstones are committed (they stay if the append fails).
+     * (KIP-848) group, an absent one and one that never had members, from the commit; for a group with members
+     * only offsets of topics it no longer subscribes to, counted from the commit. A group left with neither members
+     * nor offsets is deleted. Expired offsets leave memory only once their tombstones are committed (they stay if
+     * the append fails).
      */
     void expireOffsets(CoordinatorShard shard) {
         long nowMs = ctx.nowMs();
@@ -462,7 +463,7 @@ final class OffsetHandler {
                 return List.of(); // members but no known subscription: keep everything
             }
         } else if (group instanceof ClassicGroup classic && classic.protocolType != null) {
-            emptySinceMs = classic.stateTimestampMs; // an empty consumer group's count from the commit, as in Kafka
+            emptySinceMs = classic.stateTimestampMs; // an empty consumer group counts from the commit only, as Kafka's
         }
         List<TopicPartition> expired = new ArrayList<>();
         for (Map.Entry<TopicPartition, OffsetValue> e :

@@ -22,9 +22,9 @@ import java.util.Map;
  * cleaner's retention rule: a record at or past the end of the key map stays, tombstone or not, since the map
  * knows nothing newer of its key (a pass whose map filled partway through a segment); before it, a keyed record
  * stays unless the key map holds a greater offset for its key, a tombstone (null value) also goes once its
- * batch's delete horizon has passed, and a record without a key goes. A data batch of an aborted transaction loses every record ({@link #filterAborted}). A
- * transaction marker ({@link #filterMarker}) stays while a batch of its transaction is left before it,
- * and while it carries its producer's current epoch with no data batch of that epoch after it; otherwise
+ * batch's delete horizon has passed, and a record without a key goes. A data batch of an aborted
+ * transaction loses every record ({@link #filterAborted}). A transaction marker ({@link #filterMarker})
+ * stays while a batch of its transaction is left before it, and while it carries its producer's current epoch with no data batch of that epoch after it; otherwise
  * it goes as a tombstone does (KIP-534): the first pass gives it a delete horizon, a pass after the horizon
  * drops it, so a read_committed consumer that read the transaction's data before the data went still
  * sees its marker. A batch that keeps everything and needs no delete horizon is copied byte for byte;
