@@ -396,8 +396,7 @@ final class OffsetHandler {
                 }
             }
         }
-        List<CoordinatorRecord> records = new ArrayList<>();
-        expired.forEach((groupId, tps) -> records.addAll(offsetTombstones(groupId, tps)));
+        List<CoordinatorRecord> groupDeletions = new ArrayList<>();
         for (Group group : new ArrayList<>(shard.groups.values())) {
             String groupId = group.groupId();
             int remaining = shard.offsets.offsets(groupId).size()
@@ -406,16 +405,11 @@ final class OffsetHandler {
                     && remaining == 0
                     && !shard.offsets.hasPendingCommits(groupId)
                     && !shard.offsets.hasOpenTransactions(groupId)) {
-                records.addAll(GroupAdminHandler.deleteGroupRecords(shard, group));
+                groupDeletions.addAll(GroupAdminHandler.deleteGroupRecords(shard, group));
                 shard.groups.remove(groupId);
             }
         }
-        long position = shard.nextPosition();
-        shard.append(records, error -> {
-            if (error == null) {
-                expired.forEach((groupId, tps) -> shard.offsets.removeAll(groupId, tps, position));
-            }
-        });
+        deleteOffsets(shard, expired, groupDeletions);
     }
 
     /**
@@ -434,15 +428,24 @@ final class OffsetHandler {
                 }
             }
         }
-        if (deleted.isEmpty()) {
-            return;
+        if (!deleted.isEmpty()) {
+            deleteOffsets(shard, deleted, List.of());
         }
+    }
+
+    /**
+     * Appends tombstones for {@code offsets} (by group), then {@code more} records; the offsets leave memory once the
+     * append is committed, and stay if it fails.
+     */
+    private static void deleteOffsets(
+            CoordinatorShard shard, Map<String, List<TopicPartition>> offsets, List<CoordinatorRecord> more) {
         List<CoordinatorRecord> records = new ArrayList<>();
-        deleted.forEach((groupId, tps) -> records.addAll(offsetTombstones(groupId, tps)));
+        offsets.forEach((groupId, tps) -> records.addAll(offsetTombstones(groupId, tps)));
+        records.addAll(more);
         long position = shard.nextPosition();
         shard.append(records, error -> {
             if (error == null) {
-                deleted.forEach((groupId, tps) -> shard.offsets.removeAll(groupId, tps, position));
+                offsets.forEach((groupId, tps) -> shard.offsets.removeAll(groupId, tps, position));
             }
         });
     }
