@@ -107,7 +107,12 @@ public final class TransactionCoordinator implements LoadableCoordinator {
         TxnRecord current;
         /** The record being written; while set, other transitions get CONCURRENT_TRANSACTIONS. */
         TxnRecord pending;
-        /** The epoch before the last bump, so a retried InitProducerId (KIP-360) gets the same answer. */
+        /**
+         * The producer id and epoch before the last bump, so a retried InitProducerId (KIP-360) gets the same
+         * answer; the id differs from the current one when the bump ran out of epochs and took a new id.
+         */
+        long previousProducerId = -1;
+
         short previousEpoch = -1;
 
         Txn(String id, TxnRecord current) {
@@ -214,11 +219,12 @@ public final class TransactionCoordinator implements LoadableCoordinator {
             }
             TxnRecord current = txn.current;
             // KIP-360: an id whose metadata was just created (epoch -1, e.g. after transactional.id expiry) takes
-            // any expected producer; Kafka's isValidProducerId case 1.
+            // any expected producer; Kafka's isValidProducerId case 1. A retry names the producer id and epoch
+            // of before the bump it retries, which is the previous producer id when that bump ran out of epochs.
             if (expectedProducerId != -1 && current.producerEpoch() >= 0) {
                 boolean isCurrent =
                         expectedProducerId == current.producerId() && expectedEpoch == current.producerEpoch();
-                boolean isRetry = expectedProducerId == current.producerId() && expectedEpoch == txn.previousEpoch;
+                boolean isRetry = expectedProducerId == txn.previousProducerId && expectedEpoch == txn.previousEpoch;
                 if (isRetry && current.state().isIdle()) {
                     return CompletableFuture.completedFuture(
                             new InitResult(Errors.NONE, current.producerId(), current.producerEpoch()));
@@ -249,11 +255,13 @@ public final class TransactionCoordinator implements LoadableCoordinator {
             // Kafka's lastProducerEpoch: only an epoch bump the current instance asked for may be retried; a new
             // instance (no expected epoch) clears it, so the instance it fenced cannot take the new epoch.
             short before = expectedProducerId != -1 ? current.producerEpoch() : (short) -1;
+            long beforeId = current.producerId();
             return write(shard, txn, next).thenApply(error -> {
                 if (error != Errors.NONE) {
                     return InitResult.failed(error);
                 }
                 synchronized (shard) {
+                    bumped.previousProducerId = beforeId;
                     bumped.previousEpoch = before;
                 }
                 return new InitResult(Errors.NONE, next.producerId(), next.producerEpoch());

@@ -370,6 +370,39 @@ class TransactionCoordinatorTest {
         assertThat(bumped.producerEpoch()).isZero();
     }
 
+    @Test
+    void aRetriedBumpThatRanOutOfEpochsGetsTheNewProducerIdAgain() throws Exception {
+        // The id's producer is at the last epoch but one: its next bump takes a new producer id at epoch 0.
+        long pid = 77;
+        coordinator.shutdown();
+        TxnRecord last = new TxnRecord(
+                pid, (short) (Short.MAX_VALUE - 1), 60_000, TransactionState.COMPLETE_ABORT, Set.of(), -1, 0);
+        List<CoordinatorLogEntry> log = List.of(new CoordinatorLogEntry.Data(
+                0, CoordinatorLogEntry.NO_PRODUCER_ID, TransactionLogRecords.record("app", last)));
+        coordinator = newCoordinator();
+        for (int p = 0; p < PARTITIONS; p++) {
+            coordinator.scheduleLoad(p, 6).run(log.iterator());
+        }
+        TransactionCoordinator.InitResult bumped = coordinator
+                .initProducerId("app", 60_000, pid, last.producerEpoch())
+                .get(5, TimeUnit.SECONDS);
+        assertThat(bumped.error()).isEqualTo(Errors.NONE);
+        assertThat(bumped.producerId()).isNotEqualTo(pid);
+        assertThat(bumped.producerEpoch()).isZero();
+        // The answer was lost and the producer sends the same request again: Kafka answers it the same way
+        // (isValidProducerId case 3, the previous producer id with an exhausted epoch).
+        TransactionCoordinator.InitResult retried = coordinator
+                .initProducerId("app", 60_000, pid, last.producerEpoch())
+                .get(5, TimeUnit.SECONDS);
+        assertThat(retried).isEqualTo(bumped);
+        // Any other epoch of the old producer id is a fenced instance.
+        assertThat(coordinator
+                        .initProducerId("app", 60_000, pid, (short) (Short.MAX_VALUE - 2))
+                        .get(5, TimeUnit.SECONDS)
+                        .error())
+                .isEqualTo(Errors.PRODUCER_FENCED);
+    }
+
     private TransactionCoordinator.InitResult init(String id) throws Exception {
         TransactionCoordinator.InitResult result =
                 coordinator.initProducerId(id, 60_000, -1, (short) -1).get(5, TimeUnit.SECONDS);
