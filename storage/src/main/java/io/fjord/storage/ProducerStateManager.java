@@ -199,6 +199,13 @@ final class ProducerStateManager {
         if (entry == null) {
             return null; // unknown producer (new, or its state aged out with the log): accept any sequence
         }
+        // At any epoch: a bump does not end the open transaction (its marker does), as in Kafka.
+        if (!transactional && entry.currentTxnFirstOffset >= 0) {
+            throw new ApiException(
+                    Errors.INVALID_TXN_STATE,
+                    "producer " + producerId + " sent a non-transactional batch to " + partition
+                            + " while its transaction from offset " + entry.currentTxnFirstOffset + " is ongoing");
+        }
         if (epoch > entry.epoch) {
             if (firstSeq != 0) {
                 throw new ApiException(
@@ -207,12 +214,6 @@ final class ProducerStateManager {
                                 + partition + ", expected 0");
             }
             return null;
-        }
-        if (!transactional && entry.currentTxnFirstOffset >= 0) {
-            throw new ApiException(
-                    Errors.INVALID_TXN_STATE,
-                    "producer " + producerId + " sent a non-transactional batch to " + partition
-                            + " while its transaction from offset " + entry.currentTxnFirstOffset + " is ongoing");
         }
         int last = entry.lastSeq();
         boolean inSequence = last < 0 ? firstSeq == 0 : firstSeq == nextSequence(last);

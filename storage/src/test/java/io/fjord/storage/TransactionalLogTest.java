@@ -170,6 +170,18 @@ class TransactionalLogTest {
     }
 
     @Test
+    void aNonTransactionalBatchAtAHigherEpochDuringTheProducersTransactionIsAnInvalidStateToo() {
+        // The epoch bump does not end the transaction; only its marker does (Kafka's ProducerAppendInfo).
+        log = open("t-0", false);
+        appendTxn(7, 0, 0, 1);
+        ByteBuffer plain = TestBatches.batch()
+                .producer(7, 1, 0)
+                .record(time.milliseconds(), "k", "v")
+                .build();
+        assertError(() -> log.appendAsLeader(plain, 0), Errors.INVALID_TXN_STATE);
+    }
+
+    @Test
     void anAbortIsIndexedWithTheTransactionsRangeAndTheLastStableOffsetOfTheMoment() {
         log = open("t-0", false);
         long first7 = appendTxn(7, 0, 0, 1); // 0
