@@ -57,6 +57,9 @@ public final class LogCleaner {
     private final Condition changed = lock.newCondition();
     private final Map<TopicPartition, Checkpoint> checkpoints = new HashMap<>();
     private final Map<TopicPartition, Long> horizonsMs = new HashMap<>();
+    /** Logs truncated while a pass over them ran: the lowest offset each was truncated to. */
+    private final Map<TopicPartition, Long> truncatedDuringPass = new HashMap<>();
+
     private final Map<TopicPartition, AtomicBoolean> inProgress = new ConcurrentHashMap<>();
     private final Set<TopicPartition> paused = new HashSet<>();
     private final Set<TopicPartition> uncleanable = new HashSet<>();
@@ -203,6 +206,7 @@ public final class LogCleaner {
             lock.lock();
             try {
                 inProgress.remove(tp);
+                truncatedDuringPass.remove(tp);
                 changed.signalAll();
             } finally {
                 lock.unlock();
@@ -220,6 +224,10 @@ public final class LogCleaner {
             double bestScore = -1;
             for (UnifiedLog log : logs.get()) {
                 TopicPartition tp = log.topicPartition();
+                long truncatedTo = log.takeTruncatedTo();
+                if (truncatedTo != Long.MAX_VALUE) {
+                    lowerCheckpoint(tp, truncatedTo);
+                }
                 if (!log.config().compact()
                         || inProgress.containsKey(tp)
                         || paused.contains(tp)
@@ -250,12 +258,29 @@ public final class LogCleaner {
         }
     }
 
+    /**
+     * A log was truncated to {@code offset}: what was cleaned at and past it is gone, and what is written there
+     * again is dirty, so the checkpoint comes down to it, as Kafka's maybeTruncateCheckpoint. A pass running
+     * meanwhile records no more than it. Called with the lock held.
+     */
+    private void lowerCheckpoint(TopicPartition tp, long offset) {
+        if (inProgress.containsKey(tp)) {
+            truncatedDuringPass.merge(tp, offset, Math::min);
+        }
+        Checkpoint checkpoint = checkpoints.get(tp);
+        if (checkpoint != null && checkpoint.offset() > offset) {
+            checkpoints.put(tp, new Checkpoint(checkpoint.logDir(), offset));
+            writeCheckpoint(checkpoint.logDir());
+        }
+    }
+
     private void onCleaned(UnifiedLog log, Cleaner.CleanResult result) {
         TopicPartition tp = log.topicPartition();
         Path logDir = log.dir().getParent();
         lock.lock();
         try {
-            checkpoints.put(tp, new Checkpoint(logDir, result.cleanedUpTo()));
+            long truncatedTo = Math.min(log.takeTruncatedTo(), truncatedDuringPass.getOrDefault(tp, Long.MAX_VALUE));
+            checkpoints.put(tp, new Checkpoint(logDir, Math.min(result.cleanedUpTo(), truncatedTo)));
             if (result.nextHorizonMs() == Long.MAX_VALUE) {
                 horizonsMs.remove(tp);
             } else {
@@ -297,6 +322,7 @@ public final class LogCleaner {
             paused.remove(tp);
             uncleanable.remove(tp);
             horizonsMs.remove(tp);
+            truncatedDuringPass.remove(tp);
             Checkpoint removed = checkpoints.remove(tp);
             if (removed != null) {
                 writeCheckpoint(removed.logDir());

@@ -85,6 +85,8 @@ public final class UnifiedLog implements AutoCloseable {
     private volatile boolean closed;
     /** Bumped whenever segments are removed or truncated other than by the cleaner's own swap. */
     private volatile long segmentsGeneration;
+    /** The lowest offset the log was truncated to since the cleaner last took it; Long.MAX_VALUE for none. */
+    private final AtomicLong truncatedTo = new AtomicLong(Long.MAX_VALUE);
     /** Guards {@link #unreplicatedTxns} and the recomputation of {@link #firstUnstableOffset}. */
     private final Object stabilityLock = new Object();
     /** Completed transactions whose marker is not yet below the high watermark: first offset to marker offset. */
@@ -829,6 +831,14 @@ public final class UnifiedLog implements AutoCloseable {
     }
 
     /**
+     * The lowest offset this log was truncated to (a follower diverged, or started over) since the last call,
+     * or Long.MAX_VALUE: the cleaner lowers its checkpoint to it, since what was cleaned at and past it is gone.
+     */
+    long takeTruncatedTo() {
+        return truncatedTo.getAndSet(Long.MAX_VALUE);
+    }
+
+    /**
      * For each producer the partition remembers, its newest data batch and its epoch: the cleaner keeps
      * that batch (if empty), or the markers of that epoch when it has none, so the producer's sequence and
      * epoch survive compaction. A copy, taken under the lock.
@@ -955,6 +965,7 @@ public final class UnifiedLog implements AutoCloseable {
     }
 
     private void afterTruncation(long leo) {
+        truncatedTo.accumulateAndGet(leo, Math::min);
         epochCache.truncateFromEnd(leo);
         epochCache.flush();
         rebuildProducerState(leo, Long.MAX_VALUE);

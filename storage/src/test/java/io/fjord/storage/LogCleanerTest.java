@@ -337,6 +337,36 @@ class LogCleanerTest {
         assertThat(CleanerTestContext.lastValues(ctx.readAll())).doesNotContainKey("a");
     }
 
+    @Test
+    void aTruncationBelowTheCheckpointLowersItSoWhatIsWrittenThereAgainIsCleaned() {
+        context(CleanerTestContext.compacted());
+        LogCleaner cleaner = cleanerOfTheLog();
+        writeUpdates(80, 40);
+        ctx.log.forceRoll();
+        assertThat(cleaner.cleanFilthiestLog()).isTrue();
+        assertThat(cleaner.checkpoint(ctx.log.topicPartition())).isEqualTo(80);
+
+        // A follower diverged at 50 and takes the leader's records from there: each of ten keys three times,
+        // then ten new keys, past the old checkpoint.
+        ctx.log.truncateTo(50);
+        for (int i = 0; i < 30; i++) {
+            ctx.append("key-" + (i % 10), "again-" + i);
+        }
+        for (int i = 0; i < 10; i++) {
+            ctx.append("new-" + i, "x");
+        }
+        ctx.log.forceRoll();
+        assertThat(cleaner.cleanFilthiestLog()).isTrue();
+
+        // Kafka's maybeTruncateCheckpoint: offsets 50-79 are dirty again, so only the last of each key is left.
+        assertThat(cleaner.checkpoint(ctx.log.topicPartition())).isEqualTo(90);
+        List<Entry> entries = ctx.readAll();
+        assertThat(entries.stream().map(Entry::key).distinct().count())
+                .as("one record per key: %s", entries)
+                .isEqualTo(entries.size());
+        assertThat(CleanerTestContext.lastValues(entries)).containsEntry("key-0", "again-20");
+    }
+
     private LogCleaner cleanerOfTheLog() {
         return new LogCleaner(
                 new CleanerConfig(true, 1, 10, 1 << 20, Double.MAX_VALUE),
