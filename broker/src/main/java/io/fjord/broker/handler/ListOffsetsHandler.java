@@ -93,9 +93,10 @@ public final class ListOffsetsHandler implements RequestHandler {
         out.setLeaderEpoch(partition.leaderEpoch());
         if (timestamp == LATEST) {
             out.setOffset(visibleEnd).setTimestamp(-1L);
-        } else if (timestamp == LATEST_TIERED) { // nothing is tiered: Kafka without remote storage answers -1
+        } else if (timestamp == LATEST_TIERED || timestamp == EARLIEST_PENDING_UPLOAD) {
+            // Nothing is tiered, nor waits to be: Kafka without remote storage answers -1 to both.
             out.setOffset(-1L).setTimestamp(-1L).setLeaderEpoch(-1);
-        } else if (timestamp == EARLIEST || timestamp == EARLIEST_LOCAL || timestamp == EARLIEST_PENDING_UPLOAD) {
+        } else if (timestamp == EARLIEST || timestamp == EARLIEST_LOCAL) {
             out.setOffset(log.logStartOffset()).setTimestamp(-1L);
         } else if (timestamp == MAX_TIMESTAMP || timestamp >= 0) {
             TimestampAndOffset found = log.fetchOffsetByTimestamp(timestamp).orElse(null);

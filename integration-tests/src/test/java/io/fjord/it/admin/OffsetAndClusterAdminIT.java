@@ -66,6 +66,9 @@ class OffsetAndClusterAdminIT extends AdminITBase {
         assertThat(offset(tp, OffsetSpec.latestTiered()))
                 .as("nothing is tiered: -1, as Kafka without remote storage")
                 .isEqualTo(-1);
+        assertThat(offset(tp, OffsetSpec.earliestPendingUpload()))
+                .as("nothing waits to be tiered: -1, as Kafka without remote storage")
+                .isEqualTo(-1);
         assertThat(offset(tp, OffsetSpec.forTimestamp(baseMs + 2500))).isEqualTo(3);
         assertThat(offset(tp, OffsetSpec.forTimestamp(baseMs))).isZero();
         ListOffsetsResult.ListOffsetsResultInfo byTime = admin.listOffsets(
