@@ -416,15 +416,22 @@ final class OffsetHandler {
      * Deletes every group's committed offsets of {@code topics}, which were deleted, as Kafka's
      * {@code OffsetMetadataManager.onPartitionsDeleted} does: a topic created again under the same name starts with
      * no committed position, so its consumers begin where {@code auto.offset.reset} says, not at an offset of the old
-     * topic. Offsets still pending in a transaction are left to it. They leave memory once their tombstones are
-     * committed.
+     * topic. Offsets still pending in a transaction go too, as in Kafka: the tombstone drops them, so the
+     * transaction's commit cannot bring them back. They leave memory once their tombstones are committed.
      */
     void deleteOffsetsOf(CoordinatorShard shard, Set<String> topics) {
-        Map<String, List<TopicPartition>> deleted = new HashMap<>();
+        Map<String, Set<TopicPartition>> deleted = new HashMap<>();
         for (String groupId : toList(shard.offsets.groupIds())) {
             for (TopicPartition tp : shard.offsets.offsets(groupId).keySet()) {
                 if (topics.contains(tp.topic())) {
-                    deleted.computeIfAbsent(groupId, g -> new ArrayList<>()).add(tp);
+                    deleted.computeIfAbsent(groupId, g -> new HashSet<>()).add(tp);
+                }
+            }
+        }
+        for (String groupId : toList(shard.offsets.transactionalGroupIds())) {
+            for (TopicPartition tp : shard.offsets.pendingTransactionalPartitions(groupId)) {
+                if (topics.contains(tp.topic())) {
+                    deleted.computeIfAbsent(groupId, g -> new HashSet<>()).add(tp);
                 }
             }
         }
@@ -438,7 +445,9 @@ final class OffsetHandler {
      * append is committed, and stay if it fails.
      */
     private static void deleteOffsets(
-            CoordinatorShard shard, Map<String, List<TopicPartition>> offsets, List<CoordinatorRecord> more) {
+            CoordinatorShard shard,
+            Map<String, ? extends Collection<TopicPartition>> offsets,
+            List<CoordinatorRecord> more) {
         List<CoordinatorRecord> records = new ArrayList<>();
         offsets.forEach((groupId, tps) -> records.addAll(offsetTombstones(groupId, tps)));
         records.addAll(more);

@@ -17,6 +17,7 @@ import io.fjord.protocol.message.OffsetFetchResponse;
 import io.fjord.protocol.message.TxnOffsetCommitRequest;
 import io.fjord.protocol.message.TxnOffsetCommitResponse;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
@@ -106,6 +107,24 @@ class TransactionalOffsetTest {
         assertThat(committed.committedOffset()).isEqualTo(10);
         assertThat(committed.committedLeaderEpoch()).isEqualTo(3);
         assertThat(committed.metadata()).isEqualTo("txn");
+    }
+
+    @Test
+    void aDeletedTopicsPendingOffsetIsNotCommittedByTheTransactionLater() {
+        assertThat(txnCommit(PRODUCER, 0, 10)).isEqualTo(Errors.NONE.code());
+
+        ctx.topics.delete("orders");
+        ctx.coordinator.onTopicsDeleted(Set.of("orders"));
+        ctx.topics.create("orders", 4);
+        endTransaction(PRODUCER, true);
+
+        // Kafka's onPartitionsDeleted tombstones pending transactional offsets too, and the tombstone drops them:
+        // the topic created again under the name has no committed offset from the old one.
+        assertThat(ctx.fetchOffset(GROUP, "orders", 0)).isEqualTo(-1);
+        ctx.restart();
+        assertThat(ctx.fetchOffset(GROUP, "orders", 0))
+                .as("the replay decides the same")
+                .isEqualTo(-1);
     }
 
     @Test
