@@ -10,10 +10,12 @@ import io.fjord.metadata.AlterPartitionItem;
 import io.fjord.metadata.AlterPartitionResult;
 import io.fjord.metadata.PartitionRegistration;
 import io.fjord.protocol.MemoryRecords;
+import io.fjord.protocol.record.RecordBatchDescriptor;
 import io.fjord.storage.AppendOrigin;
 import io.fjord.storage.EpochEndOffset;
 import io.fjord.storage.LogAppendInfo;
 import io.fjord.storage.UnifiedLog;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -27,10 +29,11 @@ import org.slf4j.LoggerFactory;
  * One partition this broker holds a replica of: its log, its leadership and ISR as the metadata says
  * ({@link PartitionState}), and, while this broker leads it, what each follower has fetched
  * ({@link FollowerReplica}). The leader's high watermark is the smallest log end offset over the maximal
- * ISR and never moves back; the leader grows the ISR when a follower reaches the high watermark and the
- * start of the current leader epoch, and shrinks it when a follower has not caught up for {@code
- * replica.lag.time.max.ms}, each through one AlterPartition at a time. A follower's log is written only by
- * its replica fetcher ({@link #appendAsFollower}, {@link #truncateTo}).
+ * ISR and the caught-up followers that may join it, never moves back, and stays put while the ISR is below
+ * min.insync.replicas (capped at the replica count); the leader grows the ISR when a follower reaches the
+ * high watermark and the start of the current leader epoch, and shrinks it when a follower has not caught
+ * up for {@code replica.lag.time.max.ms}, each through one AlterPartition at a time. A follower's log is
+ * written only by its replica fetcher ({@link #appendAsFollower}, {@link #truncateTo}).
  *
  * <p>Thread-safe. Leadership changes ({@link #makeLeader}, {@link #makeFollower}, on the metadata thread)
  * hold the write lock, so no append or fetch update runs against a half-changed state; appends and
@@ -266,7 +269,7 @@ public final class Partition {
         try {
             PartitionState current = state;
             requireLeader(current);
-            int minIsr = minInsyncReplicas;
+            int minIsr = effectiveMinIsr(current);
             if (checkMinIsr && current.isr().length < minIsr) {
                 throw new ApiException(
                         Errors.NOT_ENOUGH_REPLICAS,
@@ -326,7 +329,17 @@ public final class Partition {
         if (log.highWatermark() < requiredOffset) {
             return null;
         }
-        return current.isr().length >= minInsyncReplicas ? Errors.NONE : Errors.NOT_ENOUGH_REPLICAS_AFTER_APPEND;
+        return current.maximalIsr().length >= effectiveMinIsr(current)
+                ? Errors.NONE
+                : Errors.NOT_ENOUGH_REPLICAS_AFTER_APPEND;
+    }
+
+    /**
+     * Kafka's effectiveMinIsr: min.insync.replicas, but never more than the replicas there are (a topic with
+     * fewer replicas than min.insync.replicas still takes acks=all writes once its whole ISR has them).
+     */
+    private int effectiveMinIsr(PartitionState current) {
+        return Math.min(minInsyncReplicas, current.replicas().length);
     }
 
     /**
@@ -495,13 +508,29 @@ public final class Partition {
             if (current.leaderId() != localBrokerId) {
                 return false;
             }
-            long newHighWatermark = log.logEndOffset();
-            for (int id : current.maximalIsr()) {
+            if (current.isr().length < effectiveMinIsr(current)) {
+                return false; // Kafka's isUnderMinIsr: nothing is committed while the ISR is too small
+            }
+            long logEndOffset = log.logEndOffset();
+            long newHighWatermark = logEndOffset;
+            int[] maximalIsr = current.maximalIsr();
+            for (int id : maximalIsr) {
                 if (id != localBrokerId) {
                     FollowerReplica follower = followers.get(id);
                     newHighWatermark = Math.min(
                             newHighWatermark,
                             follower == null ? FollowerReplica.UNKNOWN_OFFSET : follower.logEndOffset());
+                }
+            }
+            // Kafka's shouldWaitForReplicaToJoinIsr: a caught-up follower that may join the ISR holds the high
+            // watermark too, or under steady writes it would never reach it and never join.
+            long nowMs = time.milliseconds();
+            for (FollowerReplica follower : followers.values()) {
+                if (!PartitionState.contains(maximalIsr, follower.brokerId())
+                        && follower.logEndOffset() < newHighWatermark
+                        && follower.isCaughtUp(logEndOffset, nowMs, settings.replicaLagTimeMaxMs())
+                        && channel.isEligibleForIsr(follower.brokerId())) {
+                    newHighWatermark = follower.logEndOffset();
                 }
             }
             if (newHighWatermark > log.highWatermark()) {
@@ -541,7 +570,42 @@ public final class Partition {
 
     /** A follower's append of what it fetched from the leader. NOT_LEADER_OR_FOLLOWER on the leader. */
     public LogAppendInfo appendAsFollower(MemoryRecords records) {
-        return asFollower(() -> log.appendAsFollower(records.buffer()));
+        return asFollower(() -> {
+            ByteBuffer buffer = records.buffer();
+            long logEndOffset = log.logEndOffset();
+            if (logEndOffset == log.logStartOffset() && buffer.remaining() >= RecordBatchDescriptor.HEADER_SIZE) {
+                long first = buffer.getLong(buffer.position() + RecordBatchDescriptor.BASE_OFFSET_OFFSET);
+                long last = lastOffset(buffer);
+                if (first < logEndOffset && last >= logEndOffset) {
+                    // Kafka's appendRecordsToFollowerOrFutureReplica: the leader's log start offset lies inside
+                    // the first batch (DeleteRecords), and this empty log starts there; start it at the batch.
+                    logger.info(
+                            "{}: the first batch fetched starts at {}, below this empty log's start {}; starting there",
+                            topicPartition,
+                            first,
+                            logEndOffset);
+                    log.truncateFullyAndStartAt(first);
+                }
+            }
+            return log.appendAsFollower(buffer);
+        });
+    }
+
+    /** The last offset of the last whole batch in {@code buffer} (position to limit), or -1. */
+    private static long lastOffset(ByteBuffer buffer) {
+        long last = -1L;
+        int p = buffer.position();
+        while (buffer.limit() - p >= RecordBatchDescriptor.HEADER_SIZE) {
+            int size =
+                    buffer.getInt(p + RecordBatchDescriptor.BATCH_LENGTH_OFFSET) + RecordBatchDescriptor.LOG_OVERHEAD;
+            if (size < RecordBatchDescriptor.HEADER_SIZE || size > buffer.limit() - p) {
+                break;
+            }
+            last = buffer.getLong(p + RecordBatchDescriptor.BASE_OFFSET_OFFSET)
+                    + buffer.getInt(p + RecordBatchDescriptor.LAST_OFFSET_DELTA_OFFSET);
+            p += size;
+        }
+        return last;
     }
 
     /**
@@ -588,6 +652,14 @@ public final class Partition {
             }
             return best;
         }
+    }
+
+    /**
+     * The log end offset when this replica last became leader, or -1 when it is not the leader: until the high
+     * watermark reaches it, the end of what consumers may read is not known yet.
+     */
+    public long leaderEpochStartOffset() {
+        return leaderEpochStartOffset;
     }
 
     /** A follower removes what diverged from the leader at and after {@code offset}. */

@@ -274,7 +274,30 @@ class PartitionTest {
     }
 
     @Test
-    void aProduceCommittedAfterTheIsrShrankBelowMinIsrGetsNotEnoughReplicasAfterAppend() {
+    void aProduceCommittedBeforeTheIsrShrankBelowMinIsrGetsNotEnoughReplicasAfterAppend() {
+        Partition p = newPartition(1);
+        p.makeLeader(registration(ALL, ALL, 1, 0, 0), 3);
+        p.appendAsLeader(batch(1, "a"), (short) -1);
+        p.updateFollowerFetchState(2, 1, 0);
+        p.updateFollowerFetchState(3, 1, 0);
+        assertThat(p.highWatermark()).isEqualTo(1);
+        p.appendAsLeader(batch(1, "b"), (short) 1);
+        time.advanceMs(LAG_MS + 1);
+        p.updateFollowerFetchState(2, 2, 0);
+        p.maybeShrinkIsr();
+        controller.acceptLast(ALL, 1);
+
+        assertThat(p.isr()).containsExactly(1, 2);
+        assertThat(p.acksAllStatus(1)).isEqualTo(Errors.NOT_ENOUGH_REPLICAS_AFTER_APPEND);
+        assertThatThrownBy(() -> p.appendAsLeader(batch(1, "c"), (short) -1))
+                .isInstanceOf(ApiException.class)
+                .extracting(e -> ((ApiException) e).error())
+                .isEqualTo(Errors.NOT_ENOUGH_REPLICAS);
+        assertThat(p.logEndOffset()).as("nothing appended").isEqualTo(2);
+    }
+
+    @Test
+    void aProduceNotYetReplicatedWhenTheIsrShrankBelowMinIsrWaitsInsteadOfCommitting() {
         Partition p = newPartition(1);
         p.makeLeader(registration(ALL, ALL, 1, 0, 0), 3);
         p.appendAsLeader(batch(1, "a"), (short) -1);
@@ -283,12 +306,59 @@ class PartitionTest {
         p.maybeShrinkIsr();
         controller.acceptLast(ALL, 1);
 
-        assertThat(p.acksAllStatus(1)).isEqualTo(Errors.NOT_ENOUGH_REPLICAS_AFTER_APPEND);
-        assertThatThrownBy(() -> p.appendAsLeader(batch(1, "b"), (short) -1))
-                .isInstanceOf(ApiException.class)
-                .extracting(e -> ((ApiException) e).error())
-                .isEqualTo(Errors.NOT_ENOUGH_REPLICAS);
-        assertThat(p.logEndOffset()).as("nothing appended").isEqualTo(1);
+        assertThat(p.isr()).containsExactly(1, 2);
+        assertThat(p.highWatermark())
+                .as("Kafka's maybeIncrementLeaderHW: no progress while under min ISR")
+                .isZero();
+        assertThat(p.acksAllStatus(1))
+                .as("waits, and times out unless the ISR grows back")
+                .isNull();
+    }
+
+    @Test
+    void theHighWatermarkDoesNotMoveWhileTheIsrIsBelowMinInsyncReplicas() {
+        Partition p = newPartition(1);
+        p.makeLeader(registration(ALL, new int[] {1}, 1, 0, 0), 2);
+        p.appendAsLeader(batch(3, "a"), (short) 1); // acks=1 is still accepted
+
+        assertThat(p.highWatermark()).as("consumers must not see it yet").isZero();
+
+        p.updateFollowerFetchState(2, 3, 0);
+        assertThat(controller.sent).hasSize(1);
+        assertThat(p.highWatermark()).as("the expansion is not committed yet").isZero();
+        controller.acceptLast(ALL, 1);
+        assertThat(p.highWatermark()).isEqualTo(3);
+    }
+
+    @Test
+    void minInsyncReplicasAboveTheReplicationFactorCountsAsTheReplicationFactor() {
+        Partition p = newPartition(1);
+        p.makeLeader(registration(new int[] {1}, new int[] {1}, 1, 0, 0), 2);
+
+        p.appendAsLeader(batch(1, "a"), (short) -1);
+
+        assertThat(p.highWatermark()).isEqualTo(1);
+        assertThat(p.acksAllStatus(1)).isEqualTo(Errors.NONE);
+    }
+
+    @Test
+    void aCaughtUpFollowerOutsideTheIsrHoldsTheHighWatermarkSoThatItCanJoinUnderSteadyLoad() {
+        Partition p = newPartition(1);
+        p.makeLeader(registration(new int[] {1, 2}, new int[] {1}, 1, 0, 0), 1);
+        p.appendAsLeader(batch(5, "a"), (short) 1);
+        p.updateFollowerFetchState(2, 0, 0); // reads 0..4
+        p.appendAsLeader(batch(3, "b"), (short) 1);
+        p.updateFollowerFetchState(2, 5, 0); // reached the leader's end of its last fetch: caught up
+        assertThat(controller.sent).as("5 is below the high watermark 8").isEmpty();
+
+        p.appendAsLeader(batch(3, "c"), (short) 1);
+        assertThat(p.highWatermark())
+                .as("Kafka's shouldWaitForReplicaToJoinIsr holds it for the caught-up follower")
+                .isEqualTo(8);
+
+        p.updateFollowerFetchState(2, 8, 0);
+        assertThat(controller.sent).hasSize(1);
+        assertThat(controller.sent.get(0).newIsr()).containsExactly(1, 2);
     }
 
     @Test

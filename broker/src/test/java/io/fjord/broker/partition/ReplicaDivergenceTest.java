@@ -190,4 +190,24 @@ class ReplicaDivergenceTest {
         assertSameLog(two, one);
         assertThat(rounds).isEqualTo(2);
     }
+
+    @Test
+    void aNewReplicaWhoseLogStartsInsideTheLeadersFirstBatchTakesTheWholeBatch() {
+        one.appendAsLeader(batch(10, "d"), (short) 1); // one batch: 3..12
+        one.log().deleteRecordsBefore(7); // DeleteRecords inside the batch
+        Partition three = replica(3);
+        follow(three, 1, 1);
+        // What FollowerTruncation.onOutOfRange does when the leader's log starts past ours.
+        three.truncateFullyAndStartAt(one.log().logStartOffset());
+
+        FetchDataInfo read = one.log().read(7, 1 << 20, one.logEndOffset(), true);
+        ByteBuffer copy = ByteBuffer.allocate(read.records().sizeInBytes());
+        read.records().copyTo(copy);
+        three.appendAsFollower(MemoryRecords.of(copy.flip()));
+        three.updateFollowerHighWatermark(one.highWatermark());
+        three.maybeAdvanceLogStartOffset(one.log().logStartOffset());
+
+        assertThat(three.logEndOffset()).isEqualTo(13);
+        assertThat(three.log().logStartOffset()).isEqualTo(7);
+    }
 }
