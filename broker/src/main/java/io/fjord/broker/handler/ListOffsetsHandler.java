@@ -31,6 +31,7 @@ public final class ListOffsetsHandler implements RequestHandler {
     static final long LATEST_TIERED = -5L;
     static final long EARLIEST_PENDING_UPLOAD = -6L;
     private static final byte READ_COMMITTED = 1;
+    private static final int CONSUMER_REPLICA_ID = -1;
 
     private final ReplicaManager replicaManager;
     private final Authorizer authorizer;
@@ -65,10 +66,11 @@ public final class ListOffsetsHandler implements RequestHandler {
                             request.isolationLevel() == READ_COMMITTED,
                             partitionResponse);
                 } catch (ApiException e) {
-                    partitionResponse
-                            .setErrorCode(e.error().code())
-                            .setOffset(-1L)
-                            .setTimestamp(-1L);
+                    // As Kafka: only v5 and later know OFFSET_NOT_AVAILABLE.
+                    Errors error = e.error() == Errors.OFFSET_NOT_AVAILABLE && context.apiVersion() < 5
+                            ? Errors.LEADER_NOT_AVAILABLE
+                            : e.error();
+                    partitionResponse.setErrorCode(error.code()).setOffset(-1L).setTimestamp(-1L);
                 }
                 if (context.apiVersion() < 4) {
                     partitionResponse.setLeaderEpoch(-1); // the field exists from v4 on
@@ -88,10 +90,25 @@ public final class ListOffsetsHandler implements RequestHandler {
         FetchHandler.checkLeaderEpoch(p.currentLeaderEpoch(), partition.leaderEpoch());
         UnifiedLog log = partition.log();
         long timestamp = p.timestamp();
-        boolean consumer = replicaId < 0;
+        // Kafka's client request: a consumer's (replica id -1) sees up to the high watermark or the last stable
+        // offset; a follower's or the debugging replica's (-2), the log end.
+        boolean consumer = replicaId == CONSUMER_REPLICA_ID;
         long visibleEnd = !consumer ? log.logEndOffset() : readCommitted ? log.lastStableOffset() : log.highWatermark();
+        // A new leader's high watermark can lag behind the start of its epoch until its followers fetch: until
+        // then, the end a consumer may read is not known (Kafka's fetchOffsetForTimestamp).
+        long epochStart = partition.leaderEpochStartOffset();
+        long highWatermark = log.highWatermark();
+        ApiException endNotKnown = consumer && epochStart > highWatermark
+                ? new ApiException(
+                        Errors.OFFSET_NOT_AVAILABLE,
+                        "the high watermark of " + tp + " (" + highWatermark
+                                + ") is behind the start offset of this leader's epoch (" + epochStart + ")")
+                : null;
         out.setLeaderEpoch(partition.leaderEpoch());
         if (timestamp == LATEST) {
+            if (endNotKnown != null) {
+                throw endNotKnown;
+            }
             out.setOffset(visibleEnd).setTimestamp(-1L);
         } else if (timestamp == LATEST_TIERED || timestamp == EARLIEST_PENDING_UPLOAD) {
             // Nothing is tiered, nor waits to be: Kafka without remote storage answers -1 to both.
@@ -101,6 +118,9 @@ public final class ListOffsetsHandler implements RequestHandler {
         } else if (timestamp == MAX_TIMESTAMP || timestamp >= 0) {
             TimestampAndOffset found = log.fetchOffsetByTimestamp(timestamp).orElse(null);
             if (found == null || found.offset() >= visibleEnd) {
+                if (endNotKnown != null) {
+                    throw endNotKnown;
+                }
                 out.setOffset(-1L).setTimestamp(-1L);
             } else {
                 out.setOffset(found.offset()).setTimestamp(found.timestampMs()).setLeaderEpoch(found.leaderEpoch());
