@@ -21,6 +21,8 @@ import io.fjord.protocol.record.CompressionType;
 import io.fjord.protocol.record.CorruptRecordException;
 import io.fjord.protocol.record.RecordBatch;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Checks a producer's batch before it is appended, in the order PROTOCOL-NOTES "What a broker rejects"
@@ -35,6 +37,9 @@ import java.nio.ByteBuffer;
  * ({@link ValidatedBatch#buffer()}).
  */
 final class LogValidator {
+
+    /** A record's timestamp when it has none (Kafka's RecordBatch.NO_TIMESTAMP): never held to the window. */
+    private static final long NO_TIMESTAMP = -1L;
 
     private LogValidator() {}
 
@@ -168,26 +173,21 @@ final class LogValidator {
 
     private static void checkRecords(
             ByteBuffer records, int pos, int size, LogConfig config, long nowMs, String partition) {
-        boolean checkTimestamps = !config.logAppendTime();
-        boolean compact = config.compact();
+        RecordErrors errors = new RecordErrors(config, nowMs, partition);
         try {
             Batches.forEachRecord(records, pos, size, (index, offsetDelta, timestampMs, nullKey) -> {
                 if (offsetDelta != index) {
                     throw invalid(
                             "record " + index + " in the append to " + partition + " has offset delta " + offsetDelta);
                 }
-                if (compact && nullKey) {
-                    throw invalid("compacted topic " + partition + " cannot accept a record without a key");
-                }
-                if (checkTimestamps) {
-                    checkTimestamp(timestampMs, config, nowMs, partition);
-                }
+                errors.check(index, offsetDelta, timestampMs, nullKey);
                 return true;
             });
         } catch (Batches.MalformedRecordsException e) {
             // The CRC held, so the producer built the batch wrong: not retriable, as Kafka answers.
             throw invalid("malformed records in the append to " + partition + ": " + e.getMessage());
         }
+        errors.throwIfAny();
     }
 
     /**
@@ -196,8 +196,7 @@ final class LogValidator {
      */
     private static void checkCompressedRecords(
             ByteBuffer records, int pos, LogConfig config, long nowMs, String partition) {
-        boolean checkTimestamps = !config.logAppendTime();
-        boolean compact = config.compact();
+        RecordErrors errors = new RecordErrors(config, nowMs, partition);
         try {
             RecordBatch.at(records, pos)
                     .walkRecords(
@@ -207,19 +206,14 @@ final class LogValidator {
                                     throw invalid("record " + index + " in the append to " + partition
                                             + " has offset delta " + offsetDelta);
                                 }
-                                if (compact && keySize < 0) {
-                                    throw invalid(
-                                            "compacted topic " + partition + " cannot accept a record without a key");
-                                }
-                                if (checkTimestamps) {
-                                    checkTimestamp(timestampMs, config, nowMs, partition);
-                                }
+                                errors.check(index, offsetDelta, timestampMs, keySize < 0);
                             });
         } catch (CorruptRecordException e) {
             throw new ApiException(
                     Errors.CORRUPT_MESSAGE,
                     "malformed compressed records in the append to " + partition + ": " + e.getMessage());
         }
+        errors.throwIfAny();
     }
 
     /**
@@ -266,17 +260,83 @@ final class LogValidator {
                 batch.transactional());
     }
 
-    private static void checkTimestamp(long timestampMs, LogConfig config, long nowMs, String partition) {
-        boolean tooOld = saturatedDifference(nowMs, timestampMs) > config.messageTimestampBeforeMaxMs();
-        boolean tooNew = saturatedDifference(timestampMs, nowMs) > config.messageTimestampAfterMaxMs();
-        if (tooOld || tooNew) {
-            throw new ApiException(
-                    Errors.INVALID_TIMESTAMP,
-                    "timestamp " + timestampMs + " in the append to "
-                            + partition + " is out of range (now " + nowMs + ", before.max.ms "
-                            + config.messageTimestampBeforeMaxMs() + ", after.max.ms "
-                            + config.messageTimestampAfterMaxMs() + ")");
+    /**
+     * The per-record checks of Kafka's LogValidator.validateRecord, collected over the whole batch as Kafka collects
+     * them: a record without a key on a compacted topic, else a CreateTime (other than -1, "no timestamp") outside
+     * [now - message.timestamp.before.max.ms, now + message.timestamp.after.max.ms]. The batch is then refused with
+     * every refused record named ({@link RecordValidationException}): INVALID_TIMESTAMP if any timestamp was out of
+     * range, else INVALID_RECORD, with Kafka's messages. Allocates only once a record is refused.
+     */
+    private static final class RecordErrors {
+        private final boolean compact;
+        private final boolean checkTimestamps;
+        private final long nowMs;
+        private final long beforeMaxMs;
+        private final long afterMaxMs;
+        private final String partition;
+        private List<RecordValidationException.RecordError> errors;
+        private boolean anyTimestamp;
+
+        RecordErrors(LogConfig config, long nowMs, String partition) {
+            this.compact = config.compact();
+            this.checkTimestamps = !config.logAppendTime();
+            this.nowMs = nowMs;
+            this.beforeMaxMs = config.messageTimestampBeforeMaxMs();
+            this.afterMaxMs = config.messageTimestampAfterMaxMs();
+            this.partition = partition;
         }
+
+        void check(int index, int offsetDelta, long timestampMs, boolean nullKey) {
+            if (compact && nullKey) {
+                add(index, "Compacted topic cannot accept message without key in topic partition " + partition + ".");
+            } else if (checkTimestamps && timestampMs != NO_TIMESTAMP && outOfRange(timestampMs)) {
+                anyTimestamp = true;
+                add(
+                        index,
+                        "Timestamp " + timestampMs + " of message with offset " + offsetDelta
+                                + " is out of range. The timestamp should be within ["
+                                + saturatedDifference(nowMs, beforeMaxMs) + ", " + saturatedSum(nowMs, afterMaxMs)
+                                + "]");
+            }
+        }
+
+        private boolean outOfRange(long timestampMs) {
+            return saturatedDifference(nowMs, timestampMs) > beforeMaxMs
+                    || saturatedDifference(timestampMs, nowMs) > afterMaxMs;
+        }
+
+        private void add(int index, String message) {
+            if (errors == null) {
+                errors = new ArrayList<>(1);
+            }
+            errors.add(new RecordValidationException.RecordError(index, message));
+        }
+
+        void throwIfAny() {
+            if (errors == null) {
+                return;
+            }
+            if (anyTimestamp) {
+                throw new RecordValidationException(
+                        Errors.INVALID_TIMESTAMP,
+                        "One or more records have been rejected due to invalid timestamp",
+                        errors);
+            }
+            throw new RecordValidationException(
+                    Errors.INVALID_RECORD,
+                    "One or more records have been rejected due to " + errors.size() + " record errors in total,"
+                            + " and only showing the first three errors at most: "
+                            + errors.subList(0, Math.min(errors.size(), 3)),
+                    errors);
+        }
+    }
+
+    private static long saturatedSum(long a, long b) {
+        long s = a + b;
+        if (((a ^ s) & (b ^ s)) < 0) {
+            return a < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
+        return s;
     }
 
     private static long saturatedDifference(long a, long b) {

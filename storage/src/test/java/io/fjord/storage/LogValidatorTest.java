@@ -177,6 +177,81 @@ class LogValidatorTest {
                 .isZero();
     }
 
+    /** The refused records of a batch {@code batch} gets, with Kafka's partition error and message. */
+    RecordValidationException refusedRecords(ByteBuffer batch) {
+        long end = log.logEndOffset();
+        Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> log.appendAsLeader(batch, 0));
+        assertThat(thrown).isInstanceOf(RecordValidationException.class);
+        assertThat(log.logEndOffset()).isEqualTo(end);
+        return (RecordValidationException) thrown;
+    }
+
+    @Test
+    void aCompactedTopicNamesEveryRecordWithoutAKeyAsKafkaRecordErrors() {
+        open(LogConfig.builder().cleanupPolicy("compact").build());
+        RecordValidationException e = refusedRecords(TestBatches.batch()
+                .record(now(), "k", "a")
+                .record(now(), null, "b")
+                .record(now(), "k", "c")
+                .record(now(), null, "d")
+                .build());
+        assertThat(e.error()).isEqualTo(Errors.INVALID_RECORD);
+        assertThat(e.recordErrors())
+                .extracting(RecordValidationException.RecordError::batchIndex)
+                .containsExactly(1, 3);
+        assertThat(e.recordErrors().get(0).message())
+                .isEqualTo("Compacted topic cannot accept message without key in topic partition t-0.");
+        assertThat(e.getMessage())
+                .startsWith("One or more records have been rejected due to 2 record errors in total, and only showing"
+                        + " the first three errors at most: [RecordError(batchIndex=1, message='Compacted topic");
+    }
+
+    @Test
+    void aTimestampOutsideTheWindowNamesItsRecordAndWinsOverAMissingKey() {
+        open(LogConfig.builder()
+                .cleanupPolicy("compact")
+                .messageTimestampBeforeMaxMs(60_000)
+                .build());
+        RecordValidationException e = refusedRecords(TestBatches.batch()
+                .record(now(), "k", "a")
+                .record(now(), null, "b")
+                .record(now() - 70_000, "k", "c")
+                .build());
+        assertThat(e.error()).isEqualTo(Errors.INVALID_TIMESTAMP);
+        assertThat(e.getMessage()).isEqualTo("One or more records have been rejected due to invalid timestamp");
+        assertThat(e.recordErrors())
+                .extracting(RecordValidationException.RecordError::batchIndex)
+                .containsExactly(1, 2);
+        assertThat(e.recordErrors().get(1).message())
+                .isEqualTo("Timestamp " + (now() - 70_000) + " of message with offset 2 is out of range. The timestamp"
+                        + " should be within [" + (now() - 60_000) + ", " + (now() + 3_600_000) + "]");
+    }
+
+    @Test
+    void aCompressedBatchNamesItsRefusedRecordsToo() {
+        open(LogConfig.builder().messageTimestampAfterMaxMs(1_000).build());
+        RecordValidationException e = refusedRecords(
+                new io.fjord.protocol.record.RecordBatchBuilder(io.fjord.protocol.record.CompressionType.GZIP)
+                        .append(now(), new byte[] {'k'}, new byte[] {'v'})
+                        .append(now() + 5_000, new byte[] {'k'}, new byte[] {'v'})
+                        .build());
+        assertThat(e.error()).isEqualTo(Errors.INVALID_TIMESTAMP);
+        assertThat(e.recordErrors())
+                .extracting(RecordValidationException.RecordError::batchIndex)
+                .containsExactly(1);
+    }
+
+    @Test
+    void aRecordWithoutATimestampIsNotHeldToTheWindowAsInKafka() {
+        open(LogConfig.builder()
+                .messageTimestampBeforeMaxMs(60_000)
+                .messageTimestampAfterMaxMs(1_000)
+                .build());
+        assertThat(log.appendAsLeader(TestBatches.batch().record(-1L, "k", "v").build(), 0)
+                        .firstOffset())
+                .isZero();
+    }
+
     @Test
     void checksTheRecordTimestampsOfACompressedBatch() {
         open(LogConfig.builder().messageTimestampAfterMaxMs(1_000).build());

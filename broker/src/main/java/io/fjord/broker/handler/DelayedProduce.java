@@ -22,16 +22,20 @@ final class DelayedProduce extends DelayedOperation {
     private final List<Wait> waits;
     private final ProduceResponse response;
     private final CompletableFuture<io.fjord.protocol.ApiMessage> future;
+    private final Runnable beforeAnswer;
 
+    /** @param beforeAnswer runs once the partitions' errors are final, just before the answer is given */
     DelayedProduce(
             long timeoutMs,
             List<Wait> waits,
             ProduceResponse response,
-            CompletableFuture<io.fjord.protocol.ApiMessage> future) {
+            CompletableFuture<io.fjord.protocol.ApiMessage> future,
+            Runnable beforeAnswer) {
         super(timeoutMs);
         this.waits = waits;
         this.response = response;
         this.future = future;
+        this.beforeAnswer = beforeAnswer;
     }
 
     @Override
@@ -79,6 +83,7 @@ final class DelayedProduce extends DelayedOperation {
                                         : "this broker stopped leading the partition before the write was committed");
             }
         }
+        beforeAnswer.run();
         future.complete(response);
     }
 }

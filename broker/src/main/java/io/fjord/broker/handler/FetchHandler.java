@@ -23,7 +23,9 @@ import io.fjord.storage.FetchDataInfo;
 import io.fjord.storage.UnifiedLog;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
@@ -50,6 +52,7 @@ public final class FetchHandler implements RequestHandler {
     private static final byte READ_COMMITTED = 1;
     private static final short FIRST_REPLICA_STATE_VERSION = 15;
     private static final short FIRST_CLIENT_METADATA_VERSION = 11;
+    private static final short FIRST_CURRENT_LEADER_VERSION = 16;
     private static final int INITIAL_EPOCH = 0;
     private static final int FINAL_EPOCH = -1;
 
@@ -158,23 +161,35 @@ public final class FetchHandler implements RequestHandler {
         int maxBytes = version >= 3 ? request.maxBytes() : Integer.MAX_VALUE;
         Denied denied = denied(context, fetcher, fetches);
         Read read = readAll(fetches, maxBytes, fetcher, denied);
-        if (request.maxWaitMs() <= 0 || read.bytes >= request.minBytes() || read.anyError || fetches.isEmpty()) {
-            return CompletableFuture.completedFuture(sent(read, fetch, version));
+        // Kafka's "interesting" partitions: those not refused before the read (unknown topic id, not authorized,
+        // unknown partition). Only they are waited on; the refused ones are answered with them, when the wait ends.
+        List<PartitionFetch> waitOn = new ArrayList<>(fetches.size());
+        for (int i = 0; i < fetches.size(); i++) {
+            if (!refusedBeforeRead(read.data.get(i).errorCode())) {
+                waitOn.add(fetches.get(i));
+            }
+        }
+        if (request.maxWaitMs() <= 0 || read.bytes >= request.minBytes() || read.anyError || waitOn.isEmpty()) {
+            return CompletableFuture.completedFuture(sent(read, fetch, version, context.listenerName()));
         }
         CompletableFuture<ApiMessage> future = new CompletableFuture<>();
         DelayedFetch delayed =
-                new DelayedFetch(request.maxWaitMs(), request.minBytes(), fetches, fetcher, replicaManager, () -> {
+                new DelayedFetch(request.maxWaitMs(), request.minBytes(), waitOn, fetcher, replicaManager, () -> {
                     if (!future.isDone()) {
                         try {
-                            future.complete(sent(readAll(fetches, maxBytes, fetcher, denied), fetch, version));
+                            future.complete(sent(
+                                    readAll(fetches, maxBytes, fetcher, denied),
+                                    fetch,
+                                    version,
+                                    context.listenerName()));
                         } catch (RuntimeException e) {
                             // Never leave the future open: the connection's ordered responses wait on it.
                             future.completeExceptionally(e);
                         }
                     }
                 });
-        List<TopicPartition> keys = new ArrayList<>(fetches.size());
-        for (PartitionFetch f : fetches) {
+        List<TopicPartition> keys = new ArrayList<>(waitOn.size());
+        for (PartitionFetch f : waitOn) {
             keys.add(new TopicPartition(f.topic(), f.partition()));
         }
         replicaManager.fetchPurgatory().tryCompleteElseWatch(delayed, keys);
@@ -296,7 +311,7 @@ public final class FetchHandler implements RequestHandler {
      * The response to send: every partition, or those of the session that changed; records the throttled
      * bytes with the leader quota (Kafka: at send time).
      */
-    private FetchResponse sent(Read read, Context fetch, short version) {
+    private FetchResponse sent(Read read, Context fetch, short version, String listenerName) {
         if (read.throttledBytes > 0) {
             replicaManager.throttles().leader().record(read.throttledBytes);
         }
@@ -305,6 +320,7 @@ public final class FetchHandler implements RequestHandler {
         FetchResponse response = new FetchResponse()
                 .setSessionId(fetch.session() == null ? 0 : fetch.session().id());
         FetchResponse.FetchableTopicResponse current = null;
+        Map<Integer, FetchResponse.NodeEndpoint> endpoints = null; // made at the first partition that names one
         for (int i = 0; i < fetches.size(); i++) {
             if (included != null && !included[i]) {
                 continue;
@@ -320,9 +336,49 @@ public final class FetchHandler implements RequestHandler {
                 }
                 response.responses().add(current);
             }
-            current.partitions().add(read.data.get(i));
+            FetchResponse.PartitionData data = read.data.get(i);
+            current.partitions().add(data);
+            if (version >= FIRST_CURRENT_LEADER_VERSION && f.topic() != null && namesCurrentLeader(data)) {
+                if (endpoints == null) {
+                    endpoints = new LinkedHashMap<>();
+                }
+                nameCurrentLeader(new TopicPartition(f.topic(), f.partition()), data, listenerName, endpoints);
+            }
+        }
+        if (endpoints != null && !endpoints.isEmpty()) {
+            response.setNodeEndpoints(new ArrayList<>(endpoints.values()));
         }
         return response;
+    }
+
+    /**
+     * KIP-951 (v16+), as Kafka's handleFetchRequest: a partition answered NOT_LEADER_OR_FOLLOWER or
+     * FENCED_LEADER_EPOCH names its current leader and epoch, and the response the leader's endpoint on the client's
+     * listener, so the fetcher moves to it without waiting for a metadata refresh.
+     */
+    private static boolean namesCurrentLeader(FetchResponse.PartitionData data) {
+        return data.errorCode() == Errors.NOT_LEADER_OR_FOLLOWER.code()
+                || data.errorCode() == Errors.FENCED_LEADER_EPOCH.code();
+    }
+
+    private void nameCurrentLeader(
+            TopicPartition tp,
+            FetchResponse.PartitionData data,
+            String listenerName,
+            Map<Integer, FetchResponse.NodeEndpoint> endpoints) {
+        ReplicaManager.CurrentLeader leader = replicaManager.currentLeader(tp, listenerName);
+        data.setCurrentLeader(new FetchResponse.LeaderIdAndEpoch()
+                .setLeaderId(leader.leaderId())
+                .setLeaderEpoch(leader.leaderEpoch()));
+        if (leader.endpoint() != null) {
+            endpoints.put(
+                    leader.leaderId(),
+                    new FetchResponse.NodeEndpoint()
+                            .setNodeId(leader.leaderId())
+                            .setHost(leader.endpoint().host())
+                            .setPort(leader.endpoint().port())
+                            .setRack(leader.rack()));
+        }
     }
 
     private Read readAll(List<PartitionFetch> fetches, int maxBytes, Fetcher fetcher, Denied denied) {
@@ -355,7 +411,7 @@ public final class FetchHandler implements RequestHandler {
                     throttledBytes += size;
                 }
             } catch (ApiException e) {
-                anyError = true;
+                anyError |= !refusedBeforeRead(e.error().code());
                 data.setErrorCode(e.error().code())
                         .setHighWatermark(-1L)
                         .setLastStableOffset(-1L)
@@ -453,6 +509,18 @@ public final class FetchHandler implements RequestHandler {
                     .setFirstOffset(txn.firstOffset()));
         }
         return out;
+    }
+
+    /**
+     * Whether a partition's error is one Kafka's handleFetchRequest gives before reading (its "erroneous" partitions:
+     * UNKNOWN_TOPIC_ID, TOPIC_AUTHORIZATION_FAILED, UNKNOWN_TOPIC_OR_PARTITION for a partition the metadata does not
+     * know), which neither ends a long poll early nor is waited on; a read's errors (NOT_LEADER_OR_FOLLOWER,
+     * OFFSET_OUT_OF_RANGE, ...) answer at once.
+     */
+    private static boolean refusedBeforeRead(short errorCode) {
+        return errorCode == Errors.UNKNOWN_TOPIC_ID.code()
+                || errorCode == Errors.TOPIC_AUTHORIZATION_FAILED.code()
+                || errorCode == Errors.UNKNOWN_TOPIC_OR_PARTITION.code();
     }
 
     static void checkLeaderEpoch(int requestEpoch, int leaderEpoch) {

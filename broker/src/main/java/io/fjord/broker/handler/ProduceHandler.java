@@ -23,8 +23,10 @@ import io.fjord.protocol.record.CompressionType;
 import io.fjord.protocol.record.RecordBatchDescriptor;
 import io.fjord.storage.AppendOrigin;
 import io.fjord.storage.LogAppendInfo;
+import io.fjord.storage.RecordValidationException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -54,6 +56,8 @@ public final class ProduceHandler implements RequestHandler {
 
     /** zstd needs Produce v7 (KIP-110). */
     private static final short MIN_VERSION_FOR_ZSTD = 7;
+    /** Produce v10 is the first whose responses name the current leader (KIP-951). */
+    private static final short MIN_VERSION_FOR_CURRENT_LEADER = 10;
     /** Produce v11 is the first whose producers know TRANSACTION_ABORTABLE (KIP-890). */
     private static final short MIN_VERSION_FOR_TRANSACTION_ABORTABLE = 11;
 
@@ -114,15 +118,17 @@ public final class ProduceHandler implements RequestHandler {
         final short version;
         final short acks;
         final ProduceRequest request;
+        final String listenerName;
         final ProduceResponse response = new ProduceResponse();
         final List<DelayedProduce.Wait> waits = new ArrayList<>();
         final CompletableFuture<ApiMessage> result = new CompletableFuture<>();
         boolean anyError;
 
-        Produce(short version, ProduceRequest request) {
+        Produce(short version, ProduceRequest request, String listenerName) {
             this.version = version;
             this.acks = request.acks();
             this.request = request;
+            this.listenerName = listenerName;
         }
 
         void append(
@@ -146,6 +152,57 @@ public final class ProduceHandler implements RequestHandler {
                     .setErrorCode(e.error().code())
                     .setErrorMessage(e.getMessage())
                     .setBaseOffset(-1L);
+            if (e instanceof RecordValidationException refused) {
+                // Kafka's record_errors (v8+): the Java producer fails the named records with their own message
+                // (with the partition's error when only one is named) and the batch's other records generically.
+                List<ProduceResponse.BatchIndexAndErrorMessage> errors = new ArrayList<>();
+                for (RecordValidationException.RecordError error : refused.recordErrors()) {
+                    errors.add(new ProduceResponse.BatchIndexAndErrorMessage()
+                            .setBatchIndex(error.batchIndex())
+                            .setBatchIndexErrorMessage(error.message()));
+                }
+                partitionResponse.setRecordErrors(errors);
+            }
+        }
+
+        /**
+         * KIP-951 (v10+), as Kafka's handleProduceRequest: each partition answered NOT_LEADER_OR_FOLLOWER names its
+         * current leader and epoch, and the response the leaders' endpoints on the client's listener, so the producer
+         * sends its retry there without waiting for a metadata refresh.
+         */
+        void nameCurrentLeaders() {
+            if (version < MIN_VERSION_FOR_CURRENT_LEADER || (!anyError && waits.isEmpty())) {
+                return; // no partition failed now, and none waits to fail later
+            }
+            Map<Integer, ProduceResponse.NodeEndpoint> endpoints = new LinkedHashMap<>();
+            for (ProduceResponse.TopicProduceResponse topic : response.responses()) {
+                for (ProduceResponse.PartitionProduceResponse partition : topic.partitionResponses()) {
+                    if (partition.errorCode() != Errors.NOT_LEADER_OR_FOLLOWER.code()) {
+                        continue;
+                    }
+                    String name = version >= 13 ? topics.nameOf(topic.topicId()) : topic.name();
+                    if (name == null) {
+                        break;
+                    }
+                    ReplicaManager.CurrentLeader leader =
+                            replicaManager.currentLeader(new TopicPartition(name, partition.index()), listenerName);
+                    partition.setCurrentLeader(new ProduceResponse.LeaderIdAndEpoch()
+                            .setLeaderId(leader.leaderId())
+                            .setLeaderEpoch(leader.leaderEpoch()));
+                    if (leader.endpoint() != null) {
+                        endpoints.put(
+                                leader.leaderId(),
+                                new ProduceResponse.NodeEndpoint()
+                                        .setNodeId(leader.leaderId())
+                                        .setHost(leader.endpoint().host())
+                                        .setPort(leader.endpoint().port())
+                                        .setRack(leader.rack()));
+                    }
+                }
+            }
+            if (!endpoints.isEmpty()) {
+                response.setNodeEndpoints(new ArrayList<>(endpoints.values()));
+            }
         }
 
         /** Answers now, or once the acks=all waits are done. */
@@ -159,6 +216,7 @@ public final class ProduceHandler implements RequestHandler {
                 return;
             }
             if (waits.isEmpty()) {
+                nameCurrentLeaders();
                 result.complete(response);
                 return;
             }
@@ -166,7 +224,8 @@ public final class ProduceHandler implements RequestHandler {
             for (DelayedProduce.Wait wait : waits) {
                 keys.add(wait.partition().topicPartition());
             }
-            DelayedProduce delayed = new DelayedProduce(request.timeoutMs(), waits, response, result);
+            DelayedProduce delayed =
+                    new DelayedProduce(request.timeoutMs(), waits, response, result, this::nameCurrentLeaders);
             replicaManager.producePurgatory().tryCompleteElseWatch(delayed, keys);
             // The connection cancels the future when the client goes: stop waiting and drop the timer then.
             result.whenComplete((answer, failure) -> {
@@ -180,7 +239,7 @@ public final class ProduceHandler implements RequestHandler {
     @Override
     public CompletableFuture<ApiMessage> handle(RequestContext context, ApiMessage message) {
         ProduceRequest request = (ProduceRequest) message;
-        Produce produce = new Produce(context.apiVersion(), request);
+        Produce produce = new Produce(context.apiVersion(), request, context.listenerName());
         List<Unverified> unverified = new ArrayList<>();
         TxnProducer verifying = null;
         ApiException denied = authorizer.enabled() && transactionalIdDenied(context, request)

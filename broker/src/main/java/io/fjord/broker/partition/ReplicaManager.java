@@ -185,6 +185,39 @@ public final class ReplicaManager implements AlterPartitionChannel {
         return partitionOrThrow(tp);
     }
 
+    /**
+     * A partition's leader as a Produce (v10+) or Fetch (v16+) that got NOT_LEADER_OR_FOLLOWER names it (KIP-951):
+     * its id and epoch, -1 and -1 when unknown; the leader's endpoint on the client's listener and its rack, or a
+     * null endpoint when it is not registered, fenced or has no endpoint there.
+     */
+    public record CurrentLeader(int leaderId, int leaderEpoch, Endpoint endpoint, String rack) {}
+
+    /**
+     * Kafka's getCurrentLeader: the leader and epoch of this broker's replica of {@code tp}, else of the metadata
+     * image, with the leader's address on {@code listenerName} (null: its first listener) if it is alive.
+     */
+    public CurrentLeader currentLeader(TopicPartition tp, String listenerName) {
+        MetadataImage current = image;
+        int leaderId = -1;
+        int leaderEpoch = -1;
+        Partition partition = partitions.get(tp);
+        if (partition != null) {
+            leaderId = partition.leaderId();
+            leaderEpoch = partition.leaderEpoch();
+        } else {
+            TopicImage topic = current.topics().topic(tp.topic());
+            PartitionRegistration registration =
+                    topic == null ? null : topic.partitions().get(tp.partition());
+            if (registration != null) {
+                leaderId = registration.leader();
+                leaderEpoch = registration.leaderEpoch();
+            }
+        }
+        BrokerRegistration broker = leaderId < 0 ? null : current.cluster().broker(leaderId);
+        Endpoint endpoint = broker == null || broker.fenced() ? null : broker.endpoint(listenerName);
+        return new CurrentLeader(leaderId, leaderEpoch, endpoint, endpoint == null ? null : broker.rack());
+    }
+
     /** The rack broker {@code brokerId} registered with, or null. */
     public String rackOf(int brokerId) {
         BrokerRegistration broker = image.cluster().broker(brokerId);

@@ -297,4 +297,26 @@ class FetchSessionTest {
         FetchResponse response = (FetchResponse) answer.get(10, TimeUnit.SECONDS);
         assertThat(carried(response).keySet()).containsExactly(3);
     }
+
+    @Test
+    void aPartitionOfAnUnknownTopicIdDoesNotCutALongPollShortAsInKafka() throws Exception {
+        FetchRequest poll =
+                request(0, -1, Map.of(0, 10L), List.of(), (short) 13).setMaxWaitMs(60_000);
+        poll.topics()
+                .add(new FetchRequest.FetchTopic()
+                        .setTopicId(new Uuid(9, 9))
+                        .setPartitions(new ArrayList<>(List.of(new FetchRequest.FetchPartition()
+                                .setPartition(0)
+                                .setPartitionMaxBytes(1 << 20)))));
+
+        CompletableFuture<?> answer = send(poll, (short) 13);
+        assertThat(answer).isNotDone(); // Kafka waits on the known partitions; the unknown one is answered with them
+        ctx.append(0, 2);
+
+        FetchResponse response = (FetchResponse) answer.get(10, TimeUnit.SECONDS);
+        assertThat(response.responses().get(0).partitions().get(0).records().sizeInBytes())
+                .isPositive();
+        assertThat(response.responses().get(1).partitions().get(0).errorCode())
+                .isEqualTo(Errors.UNKNOWN_TOPIC_ID.code());
+    }
 }
