@@ -57,9 +57,6 @@ public final class LogCleaner {
     private final Condition changed = lock.newCondition();
     private final Map<TopicPartition, Checkpoint> checkpoints = new HashMap<>();
     private final Map<TopicPartition, Long> horizonsMs = new HashMap<>();
-    /** Logs truncated while a pass over them ran: the lowest offset each was truncated to. */
-    private final Map<TopicPartition, Long> truncatedDuringPass = new HashMap<>();
-
     private final Map<TopicPartition, AtomicBoolean> inProgress = new ConcurrentHashMap<>();
     private final Set<TopicPartition> paused = new HashSet<>();
     private final Set<TopicPartition> uncleanable = new HashSet<>();
@@ -206,7 +203,6 @@ public final class LogCleaner {
             lock.lock();
             try {
                 inProgress.remove(tp);
-                truncatedDuringPass.remove(tp);
                 changed.signalAll();
             } finally {
                 lock.unlock();
@@ -224,14 +220,11 @@ public final class LogCleaner {
             double bestScore = -1;
             for (UnifiedLog log : logs.get()) {
                 TopicPartition tp = log.topicPartition();
-                long truncatedTo = log.takeTruncatedTo();
-                if (truncatedTo != Long.MAX_VALUE) {
-                    lowerCheckpoint(tp, truncatedTo);
+                if (inProgress.containsKey(tp)) {
+                    continue; // a truncation meanwhile is taken when the pass ends (onCleaned), or by the next look
                 }
-                if (!log.config().compact()
-                        || inProgress.containsKey(tp)
-                        || paused.contains(tp)
-                        || uncleanable.contains(tp)) {
+                lowerCheckpoint(tp, log.takeTruncatedTo());
+                if (!log.config().compact() || paused.contains(tp) || uncleanable.contains(tp)) {
                     continue;
                 }
                 Checkpoint checkpoint = checkpoints.get(tp);
@@ -259,14 +252,11 @@ public final class LogCleaner {
     }
 
     /**
-     * A log was truncated to {@code offset}: what was cleaned at and past it is gone, and what is written there
-     * again is dirty, so the checkpoint comes down to it, as Kafka's maybeTruncateCheckpoint. A pass running
-     * meanwhile records no more than it. Called with the lock held.
+     * A log was truncated to {@code offset} (Long.MAX_VALUE: it was not): what was cleaned at and past it is gone,
+     * and what is written there again is dirty, so the checkpoint comes down to it, as Kafka's
+     * maybeTruncateCheckpoint. Called with the lock held, for a log no pass is cleaning.
      */
     private void lowerCheckpoint(TopicPartition tp, long offset) {
-        if (inProgress.containsKey(tp)) {
-            truncatedDuringPass.merge(tp, offset, Math::min);
-        }
         Checkpoint checkpoint = checkpoints.get(tp);
         if (checkpoint != null && checkpoint.offset() > offset) {
             checkpoints.put(tp, new Checkpoint(checkpoint.logDir(), offset));
@@ -279,8 +269,8 @@ public final class LogCleaner {
         Path logDir = log.dir().getParent();
         lock.lock();
         try {
-            long truncatedTo = Math.min(log.takeTruncatedTo(), truncatedDuringPass.getOrDefault(tp, Long.MAX_VALUE));
-            checkpoints.put(tp, new Checkpoint(logDir, Math.min(result.cleanedUpTo(), truncatedTo)));
+            // A truncation during the pass: a swap after it was refused, and one before it cleaned what it removed.
+            checkpoints.put(tp, new Checkpoint(logDir, Math.min(result.cleanedUpTo(), log.takeTruncatedTo())));
             if (result.nextHorizonMs() == Long.MAX_VALUE) {
                 horizonsMs.remove(tp);
             } else {
@@ -322,7 +312,6 @@ public final class LogCleaner {
             paused.remove(tp);
             uncleanable.remove(tp);
             horizonsMs.remove(tp);
-            truncatedDuringPass.remove(tp);
             Checkpoint removed = checkpoints.remove(tp);
             if (removed != null) {
                 writeCheckpoint(removed.logDir());

@@ -161,6 +161,9 @@ public final class FetchHandler implements RequestHandler {
         int maxBytes = version >= 3 ? request.maxBytes() : Integer.MAX_VALUE;
         Denied denied = denied(context, fetcher, fetches);
         Read read = readAll(fetches, maxBytes, fetcher, denied);
+        if (request.maxWaitMs() <= 0 || read.bytes >= request.minBytes() || read.anyError) {
+            return CompletableFuture.completedFuture(sent(read, fetch, version, context.listenerName()));
+        }
         // Kafka's "interesting" partitions: those not refused before the read (unknown topic id, not authorized,
         // unknown partition). Only they are waited on; the refused ones are answered with them, when the wait ends.
         List<PartitionFetch> waitOn = new ArrayList<>(fetches.size());
@@ -169,7 +172,7 @@ public final class FetchHandler implements RequestHandler {
                 waitOn.add(fetches.get(i));
             }
         }
-        if (request.maxWaitMs() <= 0 || read.bytes >= request.minBytes() || read.anyError || waitOn.isEmpty()) {
+        if (waitOn.isEmpty()) {
             return CompletableFuture.completedFuture(sent(read, fetch, version, context.listenerName()));
         }
         CompletableFuture<ApiMessage> future = new CompletableFuture<>();

@@ -10,6 +10,8 @@ import io.fjord.metadata.AlterPartitionItem;
 import io.fjord.metadata.AlterPartitionResult;
 import io.fjord.metadata.PartitionRegistration;
 import io.fjord.protocol.MemoryRecords;
+import io.fjord.protocol.record.CorruptRecordException;
+import io.fjord.protocol.record.RecordBatch;
 import io.fjord.protocol.record.RecordBatchDescriptor;
 import io.fjord.storage.AppendOrigin;
 import io.fjord.storage.EpochEndOffset;
@@ -596,14 +598,14 @@ public final class Partition {
         long last = -1L;
         int p = buffer.position();
         while (buffer.limit() - p >= RecordBatchDescriptor.HEADER_SIZE) {
-            int size =
-                    buffer.getInt(p + RecordBatchDescriptor.BATCH_LENGTH_OFFSET) + RecordBatchDescriptor.LOG_OVERHEAD;
-            if (size < RecordBatchDescriptor.HEADER_SIZE || size > buffer.limit() - p) {
-                break;
+            RecordBatch batch;
+            try {
+                batch = RecordBatch.at(buffer, p);
+            } catch (CorruptRecordException e) {
+                break; // a partial batch at the end; the append checks it
             }
-            last = buffer.getLong(p + RecordBatchDescriptor.BASE_OFFSET_OFFSET)
-                    + buffer.getInt(p + RecordBatchDescriptor.LAST_OFFSET_DELTA_OFFSET);
-            p += size;
+            last = batch.lastOffset();
+            p += batch.sizeInBytes();
         }
         return last;
     }
