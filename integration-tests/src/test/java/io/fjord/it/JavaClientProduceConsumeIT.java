@@ -202,6 +202,77 @@ class JavaClientProduceConsumeIT {
         }
     }
 
+    /**
+     * The Java producer fills batch.size with compressed bytes as it estimates them, its estimate of the ratio falling
+     * by 0.005 a batch, so repetitive records end up in batches that expand hundreds of times: with max.message.bytes
+     * of 64 KiB, far past the 1 MiB the broker holds decompressed at once. The broker walks such a batch as it
+     * decompresses it, as Kafka accepts it; where the topic's compression.type makes the broker rebuild it whole, it
+     * answers MESSAGE_TOO_LARGE and the producer splits it. Either way every record is stored once, in order.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"producer", "gzip"})
+    void repetitiveRecordsCompressedHundredsOfTimesAreAllStored(String topicCompression) throws Exception {
+        String topic = "repetitive-" + topicCompression;
+        int records = 10_000;
+        int valueBytes = 4096;
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()))) {
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1)
+                            .configs(Map.of("max.message.bytes", "65536", "compression.type", topicCompression))))
+                    .all()
+                    .get();
+        }
+        Properties props = producerProps("lz4");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, "100");
+        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "20000");
+        double splits;
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
+            List<Future<RecordMetadata>> acks = new ArrayList<>(records);
+            for (int i = 0; i < records; i++) {
+                acks.add(producer.send(new ProducerRecord<>(
+                        topic, null, Integer.toString(i).getBytes(StandardCharsets.UTF_8), new byte[valueBytes])));
+                if (i < 4_000 && i % 20 == 19) {
+                    // 200 small batches, each closed by the flush, take the producer's ratio estimate from 1.0 to
+                    // about what lz4 achieves (~1/200): the batches after them hold about 3 MiB of records each
+                    producer.flush();
+                }
+            }
+            producer.flush();
+            for (int i = 0; i < records; i++) {
+                assertThat(acks.get(i).get().offset()).as("record %d", i).isEqualTo(i);
+            }
+            splits = producer.metrics().entrySet().stream()
+                    .filter(e -> e.getKey().name().equals("batch-split-total")
+                            && e.getKey().group().equals("producer-metrics"))
+                    .mapToDouble(e -> ((Number) e.getValue().metricValue()).doubleValue())
+                    .sum();
+        }
+        if (topicCompression.equals("producer")) {
+            assertThat(splits).as("batches accepted whole").isZero();
+        } else {
+            assertThat(splits)
+                    .as("batches too large to recompress, split by the producer")
+                    .isPositive();
+        }
+
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProps())) {
+            TopicPartition partition = new TopicPartition(topic, 0);
+            consumer.assign(List.of(partition));
+            consumer.seekToBeginning(List.of(partition));
+            int next = 0;
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (next < records && System.currentTimeMillis() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                    assertThat(r.offset()).isEqualTo(next);
+                    assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo(Integer.toString(next));
+                    assertThat(r.value()).isEqualTo(new byte[valueBytes]);
+                    next++;
+                }
+            }
+            assertThat(next).isEqualTo(records);
+        }
+    }
+
     /** A value no codec could shrink and no misplaced read could reproduce: bytes seeded by the record's index. */
     private static byte[] largeValue(int index, int bytes) {
         byte[] value = new byte[bytes];

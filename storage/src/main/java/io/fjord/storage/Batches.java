@@ -45,10 +45,19 @@ final class Batches {
     static final int MAX_DECOMPRESSED_BOUND_BYTES = 64 << 20;
 
     /**
-     * The most bytes the records of one compressed batch may expand to when the broker reads them
-     * (validation, recompression, ListOffsets): 16 times max.message.bytes, within [1 MiB, 64 MiB].
-     * The Java producer's batches hold at most batch.size (16 KiB) of records, or one record of at most
-     * max.request.size, so real batches stay far below it; a compression bomb does not.
+     * The most a compressed batch's records may decompress to in all when they are walked as they are decompressed
+     * (validation, ListOffsets), which costs time, not memory: 2 GiB, the largest size the record format's int32
+     * lengths express. Kafka sets no bound, and a real producer's batch can expand far past any multiple of
+     * max.message.bytes: the Java producer fills batch.size with compressed bytes as it estimates them, so a batch
+     * of repetitive records that lz4 shrinks 250 times holds 250 times batch.size.
+     */
+    static final long MAX_WALKED_BYTES = Integer.MAX_VALUE;
+
+    /**
+     * The most bytes the broker holds decompressed at once for one compressed batch: one record when the records
+     * are walked (validation, ListOffsets), all of them when they are rebuilt (recompression for a topic's
+     * compression.type): 16 times max.message.bytes, within [1 MiB, 64 MiB]. The Java producer's records are at
+     * most max.request.size (1 MiB) each, so real records stay far below it; a compression bomb does not.
      */
     static int maxDecompressedBytes(int maxMessageBytes) {
         long bound = 16L * Math.max(0, maxMessageBytes);

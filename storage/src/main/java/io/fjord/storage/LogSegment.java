@@ -528,8 +528,8 @@ final class LogSegment {
      * The first record at or after {@code startingOffset} whose timestamp is at least {@code timestampMs}, as
      * Kafka's {@code LogSegment.findOffsetByTimestamp}: the scan starts at the time index's entry (or at
      * {@code startingOffset} if later) and looks into each batch whose max timestamp is recent enough (compressed
-     * batches are decompressed within {@code maxDecompressedBytes}; one that cannot be decoded answers its first
-     * offset from {@code startingOffset} and its max timestamp). Null if no such record is in this segment.
+     * batches are walked as they are decompressed, with records of at most {@code maxDecompressedBytes}; one that
+     * cannot be decoded answers its first offset from {@code startingOffset} and its max timestamp). Null if no such record is in this segment.
      */
     TimestampAndOffset findOffsetByTimestamp(long timestampMs, long startingOffset, int maxDecompressedBytes) {
         long indexedOffset = timeIndex.lookup(timestampMs);
@@ -559,12 +559,15 @@ final class LogSegment {
         try {
             if (cursor.compressionCodec() != 0) {
                 RecordBatch.at(cursor.batchBuffer(), 0)
-                        .walkRecords(maxDecompressedBytes, (index, offsetDelta, ts, keySize, valueSize, headers) -> {
-                            if (found[0] < 0 && ts >= timestampMs && base + offsetDelta >= from) {
-                                found[0] = base + offsetDelta;
-                                found[1] = ts;
-                            }
-                        });
+                        .walkRecords(
+                                maxDecompressedBytes,
+                                Batches.MAX_WALKED_BYTES,
+                                (index, offsetDelta, ts, keySize, valueSize, headers) -> {
+                                    if (found[0] < 0 && ts >= timestampMs && base + offsetDelta >= from) {
+                                        found[0] = base + offsetDelta;
+                                        found[1] = ts;
+                                    }
+                                });
             } else {
                 Batches.forEachRecord(cursor.batchBuffer(), 0, cursor.sizeInBytes(), (i, delta, ts, nullKey) -> {
                     if (ts >= timestampMs && base + delta >= from) {

@@ -20,6 +20,7 @@ import io.fjord.common.Errors;
 import io.fjord.protocol.record.CompressionType;
 import io.fjord.protocol.record.CorruptRecordException;
 import io.fjord.protocol.record.RecordBatch;
+import io.fjord.protocol.record.RecordsTooLargeException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,8 +30,8 @@ import java.util.List;
  * lists, recompresses when the topic's compression.type names another codec than the producer's, and
  * stamps LogAppendTime topics. Errors are {@link ApiException}s carrying the exact Kafka code. Every
  * record is walked (offset deltas, null keys on a compacted topic, per-record CreateTime bounds):
- * uncompressed batches in place, compressed ones decompressed once within
- * {@link Batches#maxDecompressedBytes}. Record bytes are copied only to recompress.
+ * uncompressed batches in place, compressed ones as they are decompressed, a record at a time.
+ * Record bytes are copied only to recompress.
  *
  * <p>Stateless; safe from any thread. The buffer passed in is the caller's, and is modified in place only
  * for LogAppendTime (attributes, maxTimestamp, CRC); a recompressed batch is a new buffer
@@ -191,8 +192,9 @@ final class LogValidator {
     }
 
     /**
-     * The checks of {@link #checkRecords} for a compressed batch, on its records decompressed within
-     * {@link Batches#maxDecompressedBytes} (a batch that expands further is refused as CORRUPT_MESSAGE).
+     * The checks of {@link #checkRecords} for a compressed batch, on its records as they are decompressed: a record
+     * longer than {@link Batches#maxDecompressedBytes}, or records longer than {@link Batches#MAX_WALKED_BYTES} in
+     * all, are MESSAGE_TOO_LARGE (the Java producer splits the batch), anything malformed CORRUPT_MESSAGE.
      */
     private static void checkCompressedRecords(
             ByteBuffer records, int pos, LogConfig config, long nowMs, String partition) {
@@ -201,6 +203,7 @@ final class LogValidator {
             RecordBatch.at(records, pos)
                     .walkRecords(
                             Batches.maxDecompressedBytes(config.maxMessageBytes()),
+                            Batches.MAX_WALKED_BYTES,
                             (index, offsetDelta, timestampMs, keySize, valueSize, headerCount) -> {
                                 if (offsetDelta != index) {
                                     throw invalid("record " + index + " in the append to " + partition
@@ -208,6 +211,10 @@ final class LogValidator {
                                 }
                                 errors.check(index, offsetDelta, timestampMs, keySize < 0);
                             });
+        } catch (RecordsTooLargeException e) {
+            throw new ApiException(
+                    Errors.MESSAGE_TOO_LARGE,
+                    "the compressed records in the append to " + partition + " are too large: " + e.getMessage());
         } catch (CorruptRecordException e) {
             throw new ApiException(
                     Errors.CORRUPT_MESSAGE,
@@ -236,6 +243,14 @@ final class LogValidator {
                     config.logAppendTime(),
                     nowMs,
                     Batches.maxDecompressedBytes(config.maxMessageBytes()));
+        } catch (RecordsTooLargeException e) {
+            // Kafka recompresses record by record; this broker rebuilds the batch from its records decompressed
+            // whole, so it refuses one that expands past its bound. The Java producer splits it and sends the halves.
+            throw new ApiException(
+                    Errors.MESSAGE_TOO_LARGE,
+                    "the records of the batch in the append to " + partition + " decompress to more than the "
+                            + Batches.maxDecompressedBytes(config.maxMessageBytes()) + " bytes this broker recompresses"
+                            + " at once for compression.type " + config.compressionType());
         } catch (CorruptRecordException e) {
             throw new ApiException(
                     Errors.CORRUPT_MESSAGE, "malformed records in the append to " + partition + ": " + e.getMessage());

@@ -135,13 +135,15 @@ class CompressedBatchTest {
     }
 
     @Test
-    void rejectsACompressedBatchThatExpandsPastTheDecompressionBound() {
+    void aCompressedRecordLongerThanTheDecompressionBoundIsMessageTooLarge() {
+        // one record of 2 MiB: more than the 1 MiB the broker holds decompressed at once; the Java producer fails
+        // it at once with RecordTooLargeException instead of retrying a CORRUPT_MESSAGE until its delivery timeout
         open(LogConfig.builder().maxMessageBytes(1000).build());
         ByteBuffer batch = new RecordBatchBuilder(CompressionType.ZSTD)
                 .append(time.milliseconds(), utf8("k"), new byte[2 << 20])
                 .build();
         assertThat(batch.remaining()).isLessThan(1000);
-        assertRejected(batch, Errors.CORRUPT_MESSAGE);
+        assertRejected(batch, Errors.MESSAGE_TOO_LARGE);
     }
 
     @Test

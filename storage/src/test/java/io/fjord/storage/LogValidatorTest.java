@@ -262,6 +262,49 @@ class LogValidatorTest {
                 Errors.INVALID_TIMESTAMP);
     }
 
+    /** {@code count} records of {@code valueBytes} zeros, timestamps now, now + 1, ...: lz4 shrinks them ~250 times. */
+    io.fjord.protocol.record.RecordBatchBuilder zeros(
+            io.fjord.protocol.record.CompressionType codec, int count, int valueBytes) {
+        io.fjord.protocol.record.RecordBatchBuilder builder = new io.fjord.protocol.record.RecordBatchBuilder(codec);
+        for (int i = 0; i < count; i++) {
+            builder.append(now() + i, null, new byte[valueBytes]);
+        }
+        return builder;
+    }
+
+    @Test
+    void aCompressedBatchThatExpandsFarPastMaxMessageBytesIsAcceptedAsInKafka() {
+        // The Java producer fills batch.size with compressed bytes as it estimates them: repetitive records make
+        // batches that expand hundreds of times. 3 MiB of records, more than 16 x max.message.bytes (the bound of 1
+        // MiB here), once refused as CORRUPT_MESSAGE, which the producer retried until its delivery timeout.
+        open(LogConfig.builder().maxMessageBytes(64 * 1024).build());
+        ByteBuffer batch =
+                zeros(io.fjord.protocol.record.CompressionType.LZ4, 3000, 1024).build();
+        assertThat(batch.remaining()).isLessThan(64 * 1024);
+
+        assertThat(log.appendAsLeader(batch, 0).lastOffset()).isEqualTo(2999);
+        // ListOffsets walks the same records as they are decompressed
+        assertThat(log.fetchOffsetByTimestamp(now() + 2500).orElseThrow().offset())
+                .isEqualTo(2500);
+    }
+
+    @Test
+    void recompressingRecordsPastTheBoundIsMessageTooLargeSoTheJavaProducerSplitsTheBatch() {
+        open(LogConfig.builder()
+                .maxMessageBytes(64 * 1024)
+                .compressionType("gzip")
+                .build());
+        assertRejected(
+                zeros(io.fjord.protocol.record.CompressionType.LZ4, 3000, 1024).build(), Errors.MESSAGE_TOO_LARGE);
+        // each half of a split, and smaller, is recompressed
+        assertThat(log.appendAsLeader(
+                                zeros(io.fjord.protocol.record.CompressionType.LZ4, 500, 1024)
+                                        .build(),
+                                0)
+                        .lastOffset())
+                .isEqualTo(499);
+    }
+
     @Test
     void rejectsACompressedBatchWhoseRecordsAreNotCompressedAsItsCodecSays() {
         open(LogConfig.DEFAULT);

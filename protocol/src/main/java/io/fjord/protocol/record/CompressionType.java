@@ -129,14 +129,14 @@ public enum CompressionType {
 
     /**
      * Decompresses all of {@code compressed} into a new heap buffer (position 0, limit = size).
-     * Throws {@link CorruptRecordException} if the input is malformed or expands past
-     * {@code maxDecompressedBytes}; the memory used never exceeds about twice that bound.
+     * Throws {@link CorruptRecordException} if the input is malformed, {@link RecordsTooLargeException} if it
+     * expands past {@code maxDecompressedBytes}; the memory used never exceeds about twice that bound.
      */
     public ByteBuffer decompress(ByteBuffer compressed, int maxDecompressedBytes) {
         if (this == NONE) {
             if (compressed.remaining() > maxDecompressedBytes) {
-                throw new CorruptRecordException("Records of " + compressed.remaining() + " bytes exceed the bound of "
-                        + maxDecompressedBytes + " bytes");
+                throw new RecordsTooLargeException("Records of " + compressed.remaining()
+                        + " bytes exceed the bound of " + maxDecompressedBytes + " bytes");
             }
             return compressed.slice();
         }
@@ -148,7 +148,7 @@ public enum CompressionType {
                 if (size == out.length) {
                     long grown = Math.min(2L * out.length, (long) maxDecompressedBytes + 1);
                     if (grown <= out.length) {
-                        throw new CorruptRecordException("Decompressed " + title + " records exceed the bound of "
+                        throw new RecordsTooLargeException("Decompressed " + title + " records exceed the bound of "
                                 + maxDecompressedBytes + " bytes");
                     }
                     out = Arrays.copyOf(out, (int) grown);
@@ -160,7 +160,7 @@ public enum CompressionType {
                 size += n;
             }
         } catch (BoundedInputStream.DecompressionLimitException e) {
-            throw new CorruptRecordException(
+            throw new RecordsTooLargeException(
                     "Decompressed " + title + " records exceed the bound of " + maxDecompressedBytes + " bytes", e);
         } catch (IOException | RuntimeException e) {
             if (e instanceof CorruptRecordException corrupt) {

@@ -257,20 +257,28 @@ public final class RecordBatch implements Iterable<Record> {
                 maxTimestamp());
     }
 
+    /** {@link #walkRecords(int, long, RecordVisitor)} with one bound for a record and for all of them. */
+    public void walkRecords(int maxDecompressedBytes, RecordVisitor visitor) {
+        walkRecords(maxDecompressedBytes, maxDecompressedBytes, visitor);
+    }
+
     /**
      * The validation walk: checks the structure of every record exactly as {@link #iterator(int)} does
      * but hands each record's fixed fields to {@code visitor} as primitives, allocating nothing per
      * record (an uncompressed batch is walked in place; a compressed one is walked as it is decompressed,
-     * through a small per-thread window, within {@code maxDecompressedBytes}). Does not check the CRC.
+     * through a small per-thread window that grows for a longer record). Memory is bounded by
+     * {@code maxRecordBytes}, the longest record accepted, and time by {@code maxDecompressedBytes}, the most
+     * the records may decompress to in all. Does not check the CRC.
      *
+     * @throws RecordsTooLargeException if a record or the records decompress past their bound
      * @throws CorruptRecordException if anything is malformed, before or after visiting some records
      */
-    public void walkRecords(int maxDecompressedBytes, RecordVisitor visitor) {
+    public void walkRecords(int maxRecordBytes, long maxDecompressedBytes, RecordVisitor visitor) {
         if (compressionType() != CompressionType.NONE) {
-            walkCompressedRecords(maxDecompressedBytes, visitor);
+            walkCompressedRecords(maxRecordBytes, maxDecompressedBytes, visitor);
             return;
         }
-        ByteBuffer records = decodedRecords(maxDecompressedBytes);
+        ByteBuffer records = decodedRecords(Integer.MAX_VALUE); // in place: the bytes are the batch's own
         RecordWalk.walk(
                 records,
                 recordCount(),
@@ -281,7 +289,7 @@ public final class RecordBatch implements Iterable<Record> {
     }
 
     /** Walks a compressed batch's records as they are decompressed, through a small window (RecordWalk). */
-    private void walkCompressedRecords(int maxDecompressedBytes, RecordVisitor visitor) {
+    private void walkCompressedRecords(int maxRecordBytes, long maxDecompressedBytes, RecordVisitor visitor) {
         int count = recordCount();
         if (count < 0) {
             throw new CorruptRecordException("Negative record count " + count);
@@ -291,14 +299,14 @@ public final class RecordBatch implements Iterable<Record> {
         try (InputStream in = type.wrapForInput(section, maxDecompressedBytes)) {
             RecordWalk.walkStream(
                     in,
-                    maxDecompressedBytes,
+                    maxRecordBytes,
                     count,
                     baseTimestamp(),
                     timestampType() == TimestampType.LOG_APPEND_TIME,
                     maxTimestamp(),
                     visitor);
         } catch (BoundedInputStream.DecompressionLimitException e) {
-            throw new CorruptRecordException(
+            throw new RecordsTooLargeException(
                     "Decompressed " + type + " records exceed the bound of " + maxDecompressedBytes + " bytes", e);
         } catch (IOException e) {
             throw new CorruptRecordException("Malformed " + type + " stream: " + e.getMessage(), e);

@@ -26,8 +26,9 @@ final class RecordWalk {
 
     /**
      * Walks {@code count} records read from {@code in} (a decompressing stream that throws an IOException past its
-     * bound, {@code maxRecordBytes}, which also bounds one record's window); the stream must then be exhausted.
-     * Checks exactly what {@link #walk} checks.
+     * bound); the stream must then be exhausted. A record longer than {@code maxRecordBytes}, which bounds the
+     * window, is refused ({@link RecordsTooLargeException}) before it is read. Checks exactly what {@link #walk}
+     * checks.
      */
     static void walkStream(
             InputStream in,
@@ -61,8 +62,9 @@ final class RecordWalk {
 
     /**
      * {@code window} (or a larger one) with the next record, length varint included, between its position and limit;
-     * a stream that ends first, or a record longer than {@code maxRecordBytes}, leaves what there is, for
-     * {@link #walkOne} to refuse.
+     * a stream that ends first leaves what there is, for {@link #walkOne} to refuse.
+     *
+     * @throws RecordsTooLargeException if the record is longer than {@code maxRecordBytes}
      */
     private static ByteBuffer withWholeRecord(ByteBuffer window, InputStream in, int maxRecordBytes)
             throws IOException {
@@ -73,7 +75,8 @@ final class RecordWalk {
             }
             long needed = end < 0 ? 5 : (long) end - window.position();
             if (needed > maxRecordBytes) {
-                return window;
+                throw new RecordsTooLargeException(
+                        "A record of " + needed + " bytes exceeds the bound of " + maxRecordBytes + " bytes");
             }
             if (needed > window.capacity()) {
                 window = ByteBuffer.allocate((int) needed).put(window).flip();
