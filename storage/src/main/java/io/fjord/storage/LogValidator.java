@@ -34,7 +34,8 @@ import java.util.List;
  * Record bytes are copied only to recompress.
  *
  * <p>Stateless; safe from any thread. The buffer passed in is the caller's, and is modified in place only
- * for LogAppendTime (attributes, maxTimestamp, CRC); a recompressed batch is a new buffer
+ * for LogAppendTime (attributes, maxTimestamp, CRC) and for a CreateTime batch whose header's maxTimestamp is
+ * not its records' largest (maxTimestamp, CRC), as Kafka's setMaxTimestamp; a recompressed batch is a new buffer
  * ({@link ValidatedBatch#buffer()}).
  */
 final class LogValidator {
@@ -63,6 +64,21 @@ final class LogValidator {
 
         int lastSequence() {
             return Batches.lastSequence(baseSequence, lastOffsetDelta);
+        }
+
+        /** This batch once its header's max timestamp (in {@link #buffer}) was rewritten to {@code maxTimestampMs}. */
+        ValidatedBatch withMaxTimestamp(long maxTimestampMs) {
+            return new ValidatedBatch(
+                    buffer,
+                    position,
+                    sizeInBytes,
+                    lastOffsetDelta,
+                    recordCount,
+                    maxTimestampMs,
+                    producerId,
+                    producerEpoch,
+                    baseSequence,
+                    transactional);
         }
     }
 
@@ -113,11 +129,9 @@ final class LogValidator {
         ValidatedBatch batch = checkHeader(records, pos, size, partition, origin);
         int attributes = records.getShort(pos + ATTRIBUTES_OFFSET);
         boolean uncompressed = (attributes & 0x07) == 0;
-        if (uncompressed) {
-            checkRecords(records, pos, size, config, nowMs, partition);
-        } else {
-            checkCompressedRecords(records, pos, config, nowMs, partition);
-        }
+        long recordsMaxTimestamp = uncompressed
+                ? checkRecords(records, pos, size, config, nowMs, partition)
+                : checkCompressedRecords(records, pos, config, nowMs, partition);
         CompressionType target = BatchRecompressor.targetCodec(config.compressionType(), attributes & 0x07);
         if (target != null) {
             return recompressed(records, batch, target, config, nowMs, partition);
@@ -126,17 +140,14 @@ final class LogValidator {
             records.putShort(pos + ATTRIBUTES_OFFSET, (short) (attributes | TIMESTAMP_TYPE_MASK));
             records.putLong(pos + MAX_TIMESTAMP_OFFSET, nowMs);
             Batches.writeCrc(records, pos, size);
-            return new ValidatedBatch(
-                    records,
-                    pos,
-                    size,
-                    batch.lastOffsetDelta(),
-                    batch.recordCount(),
-                    nowMs,
-                    batch.producerId(),
-                    batch.producerEpoch(),
-                    batch.baseSequence(),
-                    batch.transactional());
+            return batch.withMaxTimestamp(nowMs);
+        }
+        if ((attributes & TIMESTAMP_TYPE_MASK) == 0 && batch.maxTimestampMs() != recordsMaxTimestamp) {
+            // Kafka's setMaxTimestamp: the header carries the records' own largest timestamp, whatever the producer
+            // wrote there, since the time index, time-based retention and ListOffsets all read it
+            records.putLong(pos + MAX_TIMESTAMP_OFFSET, recordsMaxTimestamp);
+            Batches.writeCrc(records, pos, size);
+            return batch.withMaxTimestamp(recordsMaxTimestamp);
         }
         return batch;
     }
@@ -172,7 +183,8 @@ final class LogValidator {
                 (attributes & TRANSACTIONAL_FLAG_MASK) != 0);
     }
 
-    private static void checkRecords(
+    /** The per-record checks of an uncompressed batch, in place; returns the largest record timestamp (-1 if none). */
+    private static long checkRecords(
             ByteBuffer records, int pos, int size, LogConfig config, long nowMs, String partition) {
         RecordErrors errors = new RecordErrors(config, nowMs, partition);
         try {
@@ -189,6 +201,7 @@ final class LogValidator {
             throw invalid("malformed records in the append to " + partition + ": " + e.getMessage());
         }
         errors.throwIfAny();
+        return errors.maxTimestamp;
     }
 
     /**
@@ -196,7 +209,7 @@ final class LogValidator {
      * longer than {@link Batches#maxDecompressedBytes}, or records longer than {@link Batches#MAX_WALKED_BYTES} in
      * all, are MESSAGE_TOO_LARGE (the Java producer splits the batch), anything malformed CORRUPT_MESSAGE.
      */
-    private static void checkCompressedRecords(
+    private static long checkCompressedRecords(
             ByteBuffer records, int pos, LogConfig config, long nowMs, String partition) {
         RecordErrors errors = new RecordErrors(config, nowMs, partition);
         try {
@@ -221,6 +234,7 @@ final class LogValidator {
                     "malformed compressed records in the append to " + partition + ": " + e.getMessage());
         }
         errors.throwIfAny();
+        return errors.maxTimestamp;
     }
 
     /**
@@ -291,6 +305,8 @@ final class LogValidator {
         private final String partition;
         private List<RecordValidationException.RecordError> errors;
         private boolean anyTimestamp;
+        /** The largest record timestamp seen, Kafka's NO_TIMESTAMP (-1) before any. */
+        long maxTimestamp = NO_TIMESTAMP;
 
         RecordErrors(LogConfig config, long nowMs, String partition) {
             this.compact = config.compact();
@@ -302,6 +318,7 @@ final class LogValidator {
         }
 
         void check(int index, int offsetDelta, long timestampMs, boolean nullKey) {
+            maxTimestamp = Math.max(maxTimestamp, timestampMs);
             if (compact && nullKey) {
                 add(index, "Compacted topic cannot accept message without key in topic partition " + partition + ".");
             } else if (checkTimestamps && timestampMs != NO_TIMESTAMP && outOfRange(timestampMs)) {

@@ -312,6 +312,51 @@ class LogValidatorTest {
         assertRejected(TestBatches.batch().attributes(1).record(now(), "k", "v").build(), Errors.CORRUPT_MESSAGE);
     }
 
+    /** The batch's stored header max timestamp; asserts its CRC holds. */
+    ByteBuffer storedBatch() {
+        FileRecords records = log.read(0, 1 << 20, Long.MAX_VALUE, true).records();
+        ByteBuffer stored = ByteBuffer.allocate(records.sizeInBytes());
+        records.copyTo(stored);
+        assertThat(Batches.isCrcValid(stored, 0, stored.capacity())).isTrue();
+        return stored;
+    }
+
+    @Test
+    void aCreateTimeBatchCarriesItsRecordsLargestTimestampWhateverTheProducerWroteAsInKafka() {
+        open(LogConfig.DEFAULT);
+        ByteBuffer b = TestBatches.batch()
+                .record(now() - 3_000, "k", "a")
+                .record(now() - 1_000, "k", "b")
+                .record(now() - 2_000, "k", "c")
+                .build();
+        b.putLong(35, now() - 5_000); // the header's maxTimestamp, below its records'
+        TestBatches.fixCrc(b);
+
+        log.appendAsLeader(b, 0);
+
+        assertThat(storedBatch().getLong(35)).isEqualTo(now() - 1_000);
+        // the time index and ListOffsets see the record at now - 1 s, which a max of now - 5 s would hide
+        assertThat(log.fetchOffsetByTimestamp(now() - 1_500).orElseThrow().offset())
+                .isEqualTo(1);
+        assertThat(log.fetchOffsetByTimestamp(-3L).orElseThrow().offset()).isEqualTo(1);
+    }
+
+    @Test
+    void aCompressedCreateTimeBatchCarriesItsRecordsLargestTimestampToo() {
+        open(LogConfig.DEFAULT);
+        ByteBuffer b = new io.fjord.protocol.record.RecordBatchBuilder(io.fjord.protocol.record.CompressionType.GZIP)
+                .append(now() - 3_000, new byte[] {'k'}, new byte[] {'a'})
+                .append(now() - 2_000, new byte[] {'k'}, new byte[] {'b'})
+                .build();
+        b.putLong(35, now()); // above its records'
+        TestBatches.fixCrc(b);
+
+        log.appendAsLeader(b, 0);
+
+        assertThat(storedBatch().getLong(35)).isEqualTo(now() - 2_000);
+        assertThat(log.fetchOffsetByTimestamp(-3L).orElseThrow().timestampMs()).isEqualTo(now() - 2_000);
+    }
+
     @Test
     void logAppendTimeOverwritesMaxTimestampAndRecomputesTheCrc() {
         open(LogConfig.builder().messageTimestampType("LogAppendTime").build());
