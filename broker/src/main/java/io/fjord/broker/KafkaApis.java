@@ -99,7 +99,8 @@ final class KafkaApis {
                                 rackAwareSelector(metadata),
                                 fetchSessions,
                                 time,
-                                metadata.authorizer()))
+                                metadata.authorizer(),
+                                metadata.config().fetchMaxBytes()))
                 .register(ApiKeys.LIST_OFFSETS, 1, 11, new ListOffsetsHandler(replicaManager, metadata.authorizer()))
                 .register(
                         ApiKeys.INIT_PRODUCER_ID,

@@ -56,6 +56,10 @@ public final class FetchHandler implements RequestHandler {
     private static final int INITIAL_EPOCH = 0;
     private static final int FINAL_EPOCH = -1;
 
+    /** Kafka's default fetch.max.bytes, 55 MiB. */
+    public static final int DEFAULT_FETCH_MAX_BYTES = 57_671_680;
+
+    private final int fetchMaxBytes;
     private final ReplicaManager replicaManager;
     private final TopicResolver topics;
     private final boolean rackAwareSelector;
@@ -74,13 +78,16 @@ public final class FetchHandler implements RequestHandler {
             boolean rackAwareSelector,
             FetchSessionCache sessions,
             Time time) {
-        this(replicaManager, topics, rackAwareSelector, sessions, time, Authorizer.allowAll());
+        this(replicaManager, topics, rackAwareSelector, sessions, time, Authorizer.allowAll(), DEFAULT_FETCH_MAX_BYTES);
     }
 
     /**
      * With ACLs, as Kafka checks them: a follower needs CLUSTER_ACTION on the cluster, a consumer READ on each topic;
      * a partition the fetcher may not read gets TOPIC_AUTHORIZATION_FAILED (after an unknown topic id's
-     * UNKNOWN_TOPIC_ID, before an unknown partition's UNKNOWN_TOPIC_OR_PARTITION).
+     * UNKNOWN_TOPIC_ID, before an unknown partition's UNKNOWN_TOPIC_OR_PARTITION). {@code fetchMaxBytes} is the
+     * broker's fetch.max.bytes: a response carries at most that many bytes (the first batch whole, if larger),
+     * whatever the request asks, and a request's min_bytes above it waits for no more than it, as Kafka's
+     * handleFetchRequest caps both.
      */
     public FetchHandler(
             ReplicaManager replicaManager,
@@ -88,7 +95,9 @@ public final class FetchHandler implements RequestHandler {
             boolean rackAwareSelector,
             FetchSessionCache sessions,
             Time time,
-            Authorizer authorizer) {
+            Authorizer authorizer,
+            int fetchMaxBytes) {
+        this.fetchMaxBytes = fetchMaxBytes;
         this.replicaManager = replicaManager;
         this.topics = topics;
         this.rackAwareSelector = rackAwareSelector;
@@ -158,10 +167,11 @@ public final class FetchHandler implements RequestHandler {
                     new FetchResponse().setErrorCode(fetch.error().code()).setSessionId(0));
         }
         List<PartitionFetch> fetches = fetch.fetches();
-        int maxBytes = version >= 3 ? request.maxBytes() : Integer.MAX_VALUE;
+        int maxBytes = Math.min(version >= 3 ? request.maxBytes() : Integer.MAX_VALUE, fetchMaxBytes);
+        int minBytes = Math.min(request.minBytes(), maxBytes);
         Denied denied = denied(context, fetcher, fetches);
         Read read = readAll(fetches, maxBytes, fetcher, denied);
-        if (request.maxWaitMs() <= 0 || read.bytes >= request.minBytes() || read.anyError) {
+        if (request.maxWaitMs() <= 0 || read.bytes >= minBytes || read.anyError) {
             return CompletableFuture.completedFuture(sent(read, fetch, version, context.listenerName()));
         }
         // Kafka's "interesting" partitions: those not refused before the read (unknown topic id, not authorized,
@@ -176,21 +186,17 @@ public final class FetchHandler implements RequestHandler {
             return CompletableFuture.completedFuture(sent(read, fetch, version, context.listenerName()));
         }
         CompletableFuture<ApiMessage> future = new CompletableFuture<>();
-        DelayedFetch delayed =
-                new DelayedFetch(request.maxWaitMs(), request.minBytes(), waitOn, fetcher, replicaManager, () -> {
-                    if (!future.isDone()) {
-                        try {
-                            future.complete(sent(
-                                    readAll(fetches, maxBytes, fetcher, denied),
-                                    fetch,
-                                    version,
-                                    context.listenerName()));
-                        } catch (RuntimeException e) {
-                            // Never leave the future open: the connection's ordered responses wait on it.
-                            future.completeExceptionally(e);
-                        }
-                    }
-                });
+        DelayedFetch delayed = new DelayedFetch(request.maxWaitMs(), minBytes, waitOn, fetcher, replicaManager, () -> {
+            if (!future.isDone()) {
+                try {
+                    future.complete(
+                            sent(readAll(fetches, maxBytes, fetcher, denied), fetch, version, context.listenerName()));
+                } catch (RuntimeException e) {
+                    // Never leave the future open: the connection's ordered responses wait on it.
+                    future.completeExceptionally(e);
+                }
+            }
+        });
         List<TopicPartition> keys = new ArrayList<>(waitOn.size());
         for (PartitionFetch f : waitOn) {
             keys.add(new TopicPartition(f.topic(), f.partition()));

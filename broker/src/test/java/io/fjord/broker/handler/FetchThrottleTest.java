@@ -61,14 +61,8 @@ class FetchThrottleTest {
 
     /** Record bytes per partition of a fetch from offset 0 of both partitions by {@code replicaId}. */
     private int[] fetchBytes(int replicaId) throws Exception {
-        FetchRequest.FetchTopic topic = new FetchRequest.FetchTopic().setTopic("t");
-        for (int p = 0; p < 2; p++) {
-            topic.partitions()
-                    .add(new FetchRequest.FetchPartition()
-                            .setPartition(p)
-                            .setFetchOffset(0)
-                            .setPartitionMaxBytes(1 << 20));
-        }
+        FetchRequest.FetchTopic topic =
+                LeaderTestContext.fromOffsetZero(new FetchRequest.FetchTopic().setTopic("t"), 2);
         FetchRequest request = new FetchRequest()
                 .setReplicaId(replicaId)
                 .setMaxWaitMs(0)

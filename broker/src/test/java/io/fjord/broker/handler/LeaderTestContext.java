@@ -8,6 +8,7 @@ import io.fjord.common.TopicPartition;
 import io.fjord.common.Uuid;
 import io.fjord.metadata.PartitionRegistration;
 import io.fjord.protocol.MemoryRecords;
+import io.fjord.protocol.message.FetchRequest;
 import io.fjord.protocol.record.CompressionType;
 import io.fjord.protocol.record.RecordBatchBuilder;
 import io.fjord.storage.LogConfig;
@@ -95,6 +96,18 @@ final class LeaderTestContext implements AutoCloseable {
     /** Appends one batch of {@code records} records to partition {@code partition} of t. */
     void append(int partition, int records) {
         replicas.partition(new TopicPartition("t", partition)).appendAsLeader(batch(records), (short) 1);
+    }
+
+    /** {@code topic} asking for partitions 0 to {@code partitions} - 1 from offset 0, up to 1 MiB each. */
+    static FetchRequest.FetchTopic fromOffsetZero(FetchRequest.FetchTopic topic, int partitions) {
+        for (int p = 0; p < partitions; p++) {
+            topic.partitions()
+                    .add(new FetchRequest.FetchPartition()
+                            .setPartition(p)
+                            .setFetchOffset(0)
+                            .setPartitionMaxBytes(1 << 20));
+        }
+        return topic;
     }
 
     static MemoryRecords batch(int records) {

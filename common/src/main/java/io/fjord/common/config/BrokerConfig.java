@@ -100,6 +100,7 @@ public final class BrokerConfig {
     public static final String CONTROLLED_SHUTDOWN_ENABLE = "controlled.shutdown.enable";
     public static final String NUM_REPLICA_FETCHERS = "num.replica.fetchers";
     public static final String REPLICA_FETCH_BACKOFF_MS = "replica.fetch.backoff.ms";
+    public static final String FETCH_MAX_BYTES = "fetch.max.bytes";
     public static final String REPLICA_FETCH_MAX_BYTES = "replica.fetch.max.bytes";
     public static final String REPLICA_FETCH_MIN_BYTES = "replica.fetch.min.bytes";
     public static final String REPLICA_FETCH_RESPONSE_MAX_BYTES = "replica.fetch.response.max.bytes";
@@ -774,6 +775,10 @@ public final class BrokerConfig {
 
     public int replicaFetchMinBytes() {
         return intValue(REPLICA_FETCH_MIN_BYTES);
+    }
+
+    public int fetchMaxBytes() {
+        return intValue(FETCH_MAX_BYTES);
     }
 
     public int replicaFetchResponseMaxBytes() {

@@ -381,6 +381,14 @@ final class BrokerConfigDef {
                         MEDIUM,
                         "Bytes fetched per partition by a follower.")
                 .define(
+                        BrokerConfig.FETCH_MAX_BYTES,
+                        INT,
+                        "57671680",
+                        atLeast(1024),
+                        MEDIUM,
+                        "The most bytes one fetch response carries, whatever its request asks (a first record batch"
+                                + " larger than it is still sent whole).")
+                .define(
                         BrokerConfig.REPLICA_FETCH_MIN_BYTES,
                         INT,
                         "1",
