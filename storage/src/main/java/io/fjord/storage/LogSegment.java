@@ -529,7 +529,8 @@ final class LogSegment {
      * Kafka's {@code LogSegment.findOffsetByTimestamp}: the scan starts at the time index's entry (or at
      * {@code startingOffset} if later) and looks into each batch whose max timestamp is recent enough (compressed
      * batches are walked as they are decompressed, with records of at most {@code maxDecompressedBytes}; one that
-     * cannot be decoded answers its first offset from {@code startingOffset} and its max timestamp). Null if no such record is in this segment.
+     * cannot be decoded answers its first offset from {@code startingOffset} and its max timestamp). Null if no
+     * such record is in this segment.
      */
     TimestampAndOffset findOffsetByTimestamp(long timestampMs, long startingOffset, int maxDecompressedBytes) {
         long indexedOffset = timeIndex.lookup(timestampMs);
