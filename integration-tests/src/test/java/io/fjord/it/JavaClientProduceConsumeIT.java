@@ -2,6 +2,7 @@ package io.fjord.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -204,10 +205,11 @@ class JavaClientProduceConsumeIT {
 
     /**
      * The Java producer fills batch.size with compressed bytes as it estimates them, its estimate of the ratio falling
-     * by 0.005 a batch, so repetitive records end up in batches that expand hundreds of times: with max.message.bytes
-     * of 64 KiB, far past the 1 MiB the broker holds decompressed at once. The broker walks such a batch as it
-     * decompresses it, as Kafka accepts it; where the topic's compression.type makes the broker rebuild it whole, it
-     * answers MESSAGE_TOO_LARGE and the producer splits it. Either way every record is stored once, in order.
+     * by 0.005 a batch, so repetitive records end up in batches that expand hundreds of times: here batches of 64 KiB
+     * hold about 8 MiB of records, with max.message.bytes of 128 KiB far past the 2 MiB the broker holds decompressed
+     * at once. The broker walks such a batch as it decompresses it, as Kafka accepts it; where the topic's
+     * compression.type makes the broker rebuild it whole, it answers MESSAGE_TOO_LARGE and the producer splits it (into
+     * batches of batch.size records, its estimate reset to 1.0). Either way every record is stored once, in order.
      */
     @ParameterizedTest
     @ValueSource(strings = {"producer", "gzip"})
@@ -217,11 +219,12 @@ class JavaClientProduceConsumeIT {
         int valueBytes = 4096;
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()))) {
             admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1)
-                            .configs(Map.of("max.message.bytes", "65536", "compression.type", topicCompression))))
+                            .configs(Map.of("max.message.bytes", "131072", "compression.type", topicCompression))))
                     .all()
                     .get();
         }
         Properties props = producerProps("lz4");
+        props.put(ProducerConfig.BATCH_SIZE_CONFIG, "65536");
         props.put(ProducerConfig.LINGER_MS_CONFIG, "100");
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "20000");
@@ -232,8 +235,8 @@ class JavaClientProduceConsumeIT {
                 acks.add(producer.send(new ProducerRecord<>(
                         topic, null, Integer.toString(i).getBytes(StandardCharsets.UTF_8), new byte[valueBytes])));
                 if (i < 4_000 && i % 20 == 19) {
-                    // 200 small batches, each closed by the flush, take the producer's ratio estimate from 1.0 to
-                    // about what lz4 achieves (~1/200): the batches after them hold about 3 MiB of records each
+                    // 200 flushes close 200 batches or more, which take the producer's ratio estimate from 1.0 to
+                    // about what lz4 achieves here (~1/140): the batches after them hold about 8 MiB of records
                     producer.flush();
                 }
             }
@@ -249,6 +252,9 @@ class JavaClientProduceConsumeIT {
         }
         if (topicCompression.equals("producer")) {
             assertThat(splits).as("batches accepted whole").isZero();
+            assertThat(largestStoredBatchRecords(topic))
+                    .as("records in the largest batch stored, more than 2 MiB of them")
+                    .isGreaterThan((2 << 20) / valueBytes);
         } else {
             assertThat(splits)
                     .as("batches too large to recompress, split by the producer")
@@ -271,6 +277,18 @@ class JavaClientProduceConsumeIT {
             }
             assertThat(next).isEqualTo(records);
         }
+    }
+
+    /** The record count of the largest batch in partition 0's first segment, read from its file. */
+    private static int largestStoredBatchRecords(String topic) throws java.io.IOException {
+        ByteBuffer log = ByteBuffer.wrap(
+                java.nio.file.Files.readAllBytes(dataDir.resolve(topic + "-0").resolve("00000000000000000000.log")));
+        int largest = 0;
+        // the v2 batch header: base offset (8), batch length (4) at 8, ..., record count (4) at 57
+        for (int pos = 0; pos + 61 <= log.limit(); pos += 12 + log.getInt(pos + 8)) {
+            largest = Math.max(largest, log.getInt(pos + 57));
+        }
+        return largest;
     }
 
     /** A value no codec could shrink and no misplaced read could reproduce: bytes seeded by the record's index. */
