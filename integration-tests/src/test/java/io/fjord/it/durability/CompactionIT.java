@@ -237,11 +237,18 @@ class CompactionIT {
         return DurabilityClients.readAll(broker.bootstrap(), topic, 1).get(0);
     }
 
-    /** Bytes of the partition's live segment files (not those renamed for delayed deletion). */
+    /**
+     * Bytes of the partition's live segment files (not those renamed for delayed deletion). A file the cleaner renames
+     * between the listing and its size is gone from the live ones, and counts nothing.
+     */
     private static long logBytes(Path partitionDir) throws IOException {
         long total = 0;
         for (Path f : DurabilityClients.segmentFiles(partitionDir)) {
-            total += Files.size(f);
+            try {
+                total += Files.size(f);
+            } catch (java.nio.file.NoSuchFileException renamedMeanwhile) {
+                // swapped out by the cleaner since the listing
+            }
         }
         return total;
     }
