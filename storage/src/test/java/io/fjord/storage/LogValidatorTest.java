@@ -312,7 +312,7 @@ class LogValidatorTest {
         assertRejected(TestBatches.batch().attributes(1).record(now(), "k", "v").build(), Errors.CORRUPT_MESSAGE);
     }
 
-    /** The batch's stored header max timestamp; asserts its CRC holds. */
+    /** The bytes of the batch stored at offset 0; asserts its CRC holds. */
     ByteBuffer storedBatch() {
         FileRecords records = log.read(0, 1 << 20, Long.MAX_VALUE, true).records();
         ByteBuffer stored = ByteBuffer.allocate(records.sizeInBytes());

@@ -31,7 +31,6 @@ class FetchMaxBytesTest {
     Path dir;
 
     private LeaderTestContext ctx;
-    private int batchBytes;
 
     @BeforeEach
     void setUp() {
@@ -41,7 +40,7 @@ class FetchMaxBytesTest {
             ctx.lead(p, leaderOnly, leaderOnly, 0);
             ctx.append(p, RECORDS);
         }
-        batchBytes = LeaderTestContext.batch(RECORDS).sizeInBytes();
+        int batchBytes = LeaderTestContext.batch(RECORDS).sizeInBytes();
         assertThat(batchBytes).isBetween(BROKER_FETCH_MAX_BYTES / 2 + 1, BROKER_FETCH_MAX_BYTES);
     }
 
