@@ -11,8 +11,8 @@ import java.util.List;
  * A fetch waiting for {@code min.bytes} of new data, or its max wait: a read_committed consumer's below
  * the last stable offset, another consumer's below the high watermark, a follower's below the log end
  * offset. Completed by the appends and high watermark moves of a watched partition, which are also all
- * that moves the last stable offset (no polling); a partition that disappears or stops being led here
- * completes it at once so the fetcher sees the error.
+ * that moves the last stable offset (no polling); a partition that disappears, stops being led here or
+ * moves to a leader epoch other than the fetch's completes it at once so the fetcher sees the error.
  *
  * <p>Thread-safe: {@link #tryComplete} may run on any appending thread and on the timer.
  */
@@ -56,6 +56,9 @@ final class DelayedFetch extends DelayedOperation {
             Partition partition = replicaManager.partition(new TopicPartition(fetch.topic(), fetch.partition()));
             if (partition == null || (!partition.isLeader() && !fetcher.mayReadFromFollower())) {
                 return forceComplete();
+            }
+            if (fetch.currentLeaderEpoch() >= 0 && fetch.currentLeaderEpoch() != partition.leaderEpoch()) {
+                return forceComplete(); // the epoch moved on: answer FENCED_LEADER_EPOCH now, as Kafka does
             }
             UnifiedLog log = partition.log();
             long visibleEnd = FetchHandler.visibleEnd(fetcher, log);

@@ -13,12 +13,16 @@ import io.fjord.protocol.ApiMessage;
 import io.fjord.protocol.message.DeleteRecordsRequest;
 import io.fjord.protocol.message.DeleteRecordsResponse;
 import io.fjord.storage.UnifiedLog;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * DeleteRecords: moves a partition's log start offset forward (offset -1 means "up to the high
  * watermark"); segments wholly below it are deleted. Offsets are never reused. A partition whose
- * cleanup.policy has no delete refuses with POLICY_VIOLATION, as in Kafka. Runs on an I/O thread.
+ * cleanup.policy has no delete refuses with POLICY_VIOLATION, as in Kafka. As in Kafka the answer waits, up to the
+ * request's timeout, until the followers have deleted too: until each partition's low watermark reaches the offset
+ * (see {@link DelayedDeleteRecords}). Runs on an I/O thread.
  */
 public final class DeleteRecordsHandler implements RequestHandler {
 
@@ -35,6 +39,7 @@ public final class DeleteRecordsHandler implements RequestHandler {
     public CompletableFuture<ApiMessage> handle(RequestContext context, ApiMessage message) {
         DeleteRecordsRequest request = (DeleteRecordsRequest) message;
         DeleteRecordsResponse response = new DeleteRecordsResponse();
+        List<DelayedDeleteRecords.Wait> waits = new ArrayList<>();
         for (DeleteRecordsRequest.DeleteRecordsTopic topic : request.topics()) {
             DeleteRecordsResponse.DeleteRecordsTopicResult topicResult =
                     new DeleteRecordsResponse.DeleteRecordsTopicResult().setName(topic.name());
@@ -48,8 +53,8 @@ public final class DeleteRecordsHandler implements RequestHandler {
                     if (denied != null) {
                         throw denied;
                     }
-                    Partition partition =
-                            replicaManager.partitionOrThrow(new TopicPartition(topic.name(), p.partitionIndex()));
+                    TopicPartition tp = new TopicPartition(topic.name(), p.partitionIndex());
+                    Partition partition = replicaManager.partitionOrThrow(tp);
                     UnifiedLog log = partition.log();
                     if (!log.config().delete()) { // as Kafka's Partition.deleteRecordsOnLeader
                         throw new ApiException(
@@ -65,12 +70,33 @@ public final class DeleteRecordsHandler implements RequestHandler {
                                 "cannot delete records before " + offset + ": the high watermark is " + highWatermark);
                     }
                     log.deleteRecordsBefore(offset);
-                    result.setLowWatermark(log.logStartOffset());
+                    long low = partition.lowWatermarkIfLeader();
+                    result.setLowWatermark(low);
+                    if (low < offset) {
+                        waits.add(new DelayedDeleteRecords.Wait(tp, offset, result));
+                    }
                 } catch (ApiException e) {
                     result.setErrorCode(e.error().code()).setLowWatermark(-1L);
                 }
             }
         }
-        return CompletableFuture.completedFuture(response);
+        if (waits.isEmpty()) {
+            return CompletableFuture.completedFuture(response);
+        }
+        CompletableFuture<ApiMessage> result = new CompletableFuture<>();
+        DelayedDeleteRecords delayed =
+                new DelayedDeleteRecords(request.timeoutMs(), replicaManager, waits, response, result);
+        List<TopicPartition> keys = new ArrayList<>(waits.size());
+        for (DelayedDeleteRecords.Wait wait : waits) {
+            keys.add(wait.topicPartition);
+        }
+        replicaManager.deleteRecordsPurgatory().tryCompleteElseWatch(delayed, keys);
+        // The connection cancels the future when the client goes: stop waiting and drop the timer then.
+        result.whenComplete((answer, failure) -> {
+            if (result.isCancelled()) {
+                delayed.forceComplete();
+            }
+        });
+        return result;
     }
 }

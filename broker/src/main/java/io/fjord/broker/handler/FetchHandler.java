@@ -161,7 +161,7 @@ public final class FetchHandler implements RequestHandler {
                 request.isolationLevel() == READ_COMMITTED,
                 request.rackId(),
                 consumer && version >= FIRST_CLIENT_METADATA_VERSION);
-        Context fetch = context(request, version);
+        Context fetch = context(request, version, !consumer);
         if (fetch.error() != null) {
             return CompletableFuture.completedFuture(
                     new FetchResponse().setErrorCode(fetch.error().code()).setSessionId(0));
@@ -269,7 +269,7 @@ public final class FetchHandler implements RequestHandler {
      * closes the named session and fetches sessionless; any other epoch continues the named session, which
      * must exist, expect this epoch and use topic ids iff the request does (v13+).
      */
-    private Context context(FetchRequest request, short version) {
+    private Context context(FetchRequest request, short version, boolean replica) {
         List<PartitionFetch> requested = requested(request, version);
         int sessionId = request.sessionId();
         int epoch = request.sessionEpoch();
@@ -278,7 +278,7 @@ public final class FetchHandler implements RequestHandler {
             if (sessionId != 0) {
                 sessions.remove(sessionId);
             }
-            FetchSession session = epoch == INITIAL_EPOCH ? sessions.create(usesTopicIds, requested) : null;
+            FetchSession session = epoch == INITIAL_EPOCH ? sessions.create(replica, usesTopicIds, requested) : null;
             return new Context(requested, session, true, null);
         }
         FetchSession session = sessions.get(sessionId);
@@ -445,6 +445,12 @@ public final class FetchHandler implements RequestHandler {
             throw new ApiException(Errors.UNKNOWN_TOPIC_ID, "no topic has id " + fetch.topicId());
         }
         TopicPartition tp = new TopicPartition(fetch.topic(), fetch.partition());
+        Partition hosted = replicaManager.partition(tp);
+        if (hosted != null) {
+            // Kafka's localLogWithEpochOrThrow: a replica hosted here answers a fetch at another epoch with the epoch
+            // error before asking whether it may serve the fetcher at all.
+            checkLeaderEpoch(fetch.currentLeaderEpoch(), hosted.leaderEpoch());
+        }
         Partition partition = fetcher.isFollower()
                 ? replicaManager.partitionOrThrow(tp)
                 : replicaManager.partitionForRead(tp, fetcher.mayReadFromFollower());

@@ -68,14 +68,20 @@ final class FetchSession {
     }
 
     private final int id;
+    private final boolean privileged;
     private final boolean usesTopicIds;
+    private final long createdMs;
     private final LinkedHashMap<Key, Cached> partitions = new LinkedHashMap<>();
     private int nextEpoch = 1;
     private long lastUsedMs;
 
-    FetchSession(int id, boolean usesTopicIds, List<FetchHandler.PartitionFetch> fetches, long nowMs) {
+    /** @param privileged whether a replica's fetch opened it (it then outranks consumers' sessions in the cache) */
+    FetchSession(
+            int id, boolean privileged, boolean usesTopicIds, List<FetchHandler.PartitionFetch> fetches, long nowMs) {
         this.id = id;
+        this.privileged = privileged;
         this.usesTopicIds = usesTopicIds;
+        this.createdMs = nowMs;
         this.lastUsedMs = nowMs;
         for (FetchHandler.PartitionFetch fetch : fetches) {
             partitions.put(keyOf(fetch), new Cached(fetch));
@@ -86,8 +92,16 @@ final class FetchSession {
         return id;
     }
 
+    boolean privileged() {
+        return privileged;
+    }
+
     boolean usesTopicIds() {
         return usesTopicIds;
+    }
+
+    long createdMs() {
+        return createdMs;
     }
 
     synchronized long lastUsedMs() {

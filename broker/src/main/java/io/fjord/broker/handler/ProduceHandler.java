@@ -26,9 +26,11 @@ import io.fjord.storage.LogAppendInfo;
 import io.fjord.storage.RecordValidationException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
@@ -96,6 +98,20 @@ public final class ProduceHandler implements RequestHandler {
         this.authorizer = authorizer;
     }
 
+    /**
+     * The errors of an append that Kafka's appendToLocalLog answers with log_start_offset -1; any other refusal by the
+     * log names the partition's log start offset, which a Java producer told UNKNOWN_PRODUCER_ID needs to decide
+     * whether its state was lost to retention (without it, it retries until it has one).
+     */
+    private static final Set<Errors> ANSWERED_WITHOUT_LOG_START = EnumSet.of(
+            Errors.UNKNOWN_TOPIC_OR_PARTITION,
+            Errors.NOT_LEADER_OR_FOLLOWER,
+            Errors.MESSAGE_TOO_LARGE,
+            Errors.RECORD_LIST_TOO_LARGE,
+            Errors.CORRUPT_MESSAGE,
+            Errors.KAFKA_STORAGE_ERROR,
+            Errors.UNKNOWN_TOPIC_ID);
+
     /** One partition's batch, copied, waiting for its verification. */
     private record Unverified(
             Partition partition,
@@ -136,7 +152,15 @@ public final class ProduceHandler implements RequestHandler {
                 MemoryRecords records,
                 VerificationGuard guard,
                 ProduceResponse.PartitionProduceResponse partitionResponse) {
-            LogAppendInfo info = partition.appendAsLeader(records, acks, AppendOrigin.CLIENT, guard);
+            LogAppendInfo info;
+            try {
+                info = partition.appendAsLeader(records, acks, AppendOrigin.CLIENT, guard);
+            } catch (ApiException e) {
+                if (!ANSWERED_WITHOUT_LOG_START.contains(e.error())) {
+                    partitionResponse.setLogStartOffset(partition.log().logStartOffset());
+                }
+                throw e;
+            }
             partitionResponse
                     .setBaseOffset(info.firstOffset())
                     .setLogAppendTimeMs(info.logAppendTimeMs())

@@ -2,9 +2,10 @@ package io.fjord.broker.partition;
 
 /**
  * What a partition leader knows about one follower: its log end offset (the offset it last fetched
- * from), its log start offset, and when it last caught up with the leader's log end offset. A new leader
- * epoch starts with the log end offset unknown (-1), so the high watermark waits for the follower's first
- * fetch; a follower in the ISR starts "caught up" at that moment, one outside it never was.
+ * from), its log start offset, and when it last caught up with the leader's log end offset. A broker that
+ * becomes leader starts with the log end offset unknown (-1), so the high watermark waits for the follower's
+ * first fetch; at each new leader epoch a follower in the ISR counts as "caught up" at that moment, one outside
+ * it never was.
  *
  * <p>Not thread-safe: guarded by the owning {@link Partition}'s state lock.
  */
@@ -52,6 +53,14 @@ final class FollowerReplica {
         logStartOffset = followerLogStartOffset;
         lastFetchLeaderLogEndOffset = leaderLogEndOffset;
         lastFetchTimeMs = fetchTimeMs;
+    }
+
+    /**
+     * A new leader epoch on the same leader: the follower counts as caught up at {@code lastCaughtUpTimeMs} (now for
+     * an ISR member, never for the others), as Kafka's resetReplicaState has it; its position stays.
+     */
+    void resetLastCaughtUp(long lastCaughtUpTimeMs) {
+        this.lastCaughtUpTimeMs = lastCaughtUpTimeMs;
     }
 
     /** Kafka's isCaughtUp: at the leader's end, or caught up within the last {@code maxLagMs}. */

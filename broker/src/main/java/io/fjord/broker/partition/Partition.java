@@ -54,6 +54,9 @@ public final class Partition {
 
         /** The leader's log end moved without the high watermark: replica fetches may complete. */
         void onLogEndOffsetMoved(TopicPartition tp);
+
+        /** A follower's log start offset moved, and with it maybe the low watermark: DeleteRecords may complete. */
+        void onLowWatermarkMoved(TopicPartition tp);
     }
 
     /** The settings of ISR management: replica.lag.time.max.ms and the wait after a failed AlterPartition. */
@@ -153,9 +156,10 @@ public final class Partition {
 
     /**
      * Makes this broker the leader as {@code registration} says. A new leadership or leader epoch records
-     * the epoch's start at the log end offset and forgets what followers fetched (their log end offsets
-     * are unknown until they fetch again, so the high watermark waits for them). The same epoch with a
-     * newer partition epoch adopts the ISR the controller committed. Returns whether the epoch is new.
+     * the epoch's start at the log end offset. A new leadership forgets what followers fetched (their log end
+     * offsets are unknown until they fetch again, so the high watermark waits for them); a leader that stays
+     * in a new epoch keeps it, as Kafka does. The same epoch with a newer partition epoch adopts the ISR the
+     * controller committed. Returns whether the epoch is new.
      */
     public boolean makeLeader(PartitionRegistration registration, int minIsr) {
         boolean newEpoch;
@@ -179,14 +183,24 @@ public final class Partition {
                     long logEndOffset = log.logEndOffset();
                     log.assignEpochStartOffset(registration.leaderEpoch(), logEndOffset);
                     leaderEpochStartOffset = logEndOffset;
-                    followers.clear();
+                    if (current.leaderId() != localBrokerId) {
+                        // A new leader learns where its followers are from their fetches. One that stays leader in a
+                        // new epoch keeps what they fetched from it, as Kafka's resetReplicaState does.
+                        followers.clear();
+                    }
                 }
                 long nowMs = time.milliseconds();
                 followers.keySet().removeIf(id -> !PartitionState.contains(state.replicas(), id));
                 for (int id : state.replicas()) {
-                    if (id != localBrokerId && !followers.containsKey(id)) {
-                        long caughtUpMs = PartitionState.contains(state.isr(), id) ? nowMs : 0L;
+                    if (id == localBrokerId) {
+                        continue;
+                    }
+                    long caughtUpMs = PartitionState.contains(state.isr(), id) ? nowMs : 0L;
+                    FollowerReplica follower = followers.get(id);
+                    if (follower == null) {
                         followers.put(id, new FollowerReplica(id, caughtUpMs));
+                    } else if (newEpoch) {
+                        follower.resetLastCaughtUp(caughtUpMs);
                     }
                 }
             }
@@ -352,6 +366,7 @@ public final class Partition {
     public void updateFollowerFetchState(int replicaId, long fetchOffset, long followerLogStartOffset) {
         AlterPartitionItem expand;
         boolean hwMoved;
+        boolean startMoved;
         leaderIsrLock.readLock().lock();
         try {
             synchronized (stateLock) {
@@ -366,6 +381,7 @@ public final class Partition {
                                     + ")");
                 }
                 long nowMs = time.milliseconds();
+                startMoved = followerLogStartOffset > follower.logStartOffset();
                 follower.onFetch(fetchOffset, followerLogStartOffset, nowMs, log.logEndOffset());
                 expand = maybeExpandIsr(current, follower, nowMs);
             }
@@ -375,6 +391,29 @@ public final class Partition {
         }
         send(expand);
         wake(hwMoved);
+        if (startMoved) {
+            listener.onLowWatermarkMoved(topicPartition);
+        }
+    }
+
+    /**
+     * The low watermark, as Kafka's lowWatermarkIfLeader: the least log start offset over this leader's log and
+     * the followers whose brokers are alive (registered and unfenced, what {@link
+     * AlterPartitionChannel#isEligibleForIsr} asks), a follower that has not fetched in this leader epoch counting
+     * as -1. A DeleteRecords is done once it reaches the offset deleted before. NOT_LEADER_OR_FOLLOWER when this
+     * broker does not lead.
+     */
+    public long lowWatermarkIfLeader() {
+        synchronized (stateLock) {
+            requireLeader(state);
+            long low = log.logStartOffset();
+            for (FollowerReplica follower : followers.values()) {
+                if (follower.logStartOffset() < low && channel.isEligibleForIsr(follower.brokerId())) {
+                    low = follower.logStartOffset();
+                }
+            }
+            return low;
+        }
     }
 
     /** Caller holds stateLock. The AlterPartition to send when {@code follower} may join the ISR, else null. */

@@ -70,6 +70,7 @@ public final class ReplicaManager implements AlterPartitionChannel {
     private final Map<TopicPartition, Partition> partitions = new ConcurrentHashMap<>();
     private final DelayedOperationPurgatory<TopicPartition> producePurgatory;
     private final DelayedOperationPurgatory<TopicPartition> fetchPurgatory;
+    private final DelayedOperationPurgatory<TopicPartition> deleteRecordsPurgatory;
     private final ReplicaFetcherManager fetchers;
     private final ReplicationThrottles throttles;
     private final Partition.Listener partitionListener = new Partition.Listener() {
@@ -81,6 +82,11 @@ public final class ReplicaManager implements AlterPartitionChannel {
         @Override
         public void onLogEndOffsetMoved(TopicPartition tp) {
             fetchPurgatory.checkAndComplete(tp);
+        }
+
+        @Override
+        public void onLowWatermarkMoved(TopicPartition tp) {
+            deleteRecordsPurgatory.checkAndComplete(tp);
         }
     };
     private ScheduledFuture<?> isrExpiration;
@@ -117,6 +123,7 @@ public final class ReplicaManager implements AlterPartitionChannel {
         this.timer = timer;
         this.producePurgatory = new DelayedOperationPurgatory<>("produce", timer, 1000);
         this.fetchPurgatory = new DelayedOperationPurgatory<>("fetch", timer, 1000);
+        this.deleteRecordsPurgatory = new DelayedOperationPurgatory<>("deleteRecords", timer, 1000);
         this.fetcherSettings = fetcherSettings;
         this.fetchers =
                 new ReplicaFetcherManager(localBrokerId, fetcherSettings, this::endpointOf, time, throttles.follower());
@@ -263,6 +270,11 @@ public final class ReplicaManager implements AlterPartitionChannel {
         return fetchPurgatory;
     }
 
+    /** DeleteRecords waiting for the low watermark (see {@link Partition#lowWatermarkIfLeader}). */
+    public DelayedOperationPurgatory<TopicPartition> deleteRecordsPurgatory() {
+        return deleteRecordsPurgatory;
+    }
+
     /**
      * Creates (or opens) the partition's log and makes this broker its leader or a follower as {@code
      * registration} says. Becoming a follower (or losing the leader) answers the requests waiting on it
@@ -275,13 +287,16 @@ public final class ReplicaManager implements AlterPartitionChannel {
         partition.log().updateConfig(config);
         if (registration.leader() == localBrokerId) {
             fetchers.removePartition(tp);
-            partition.makeLeader(registration, minIsr);
+            if (partition.makeLeader(registration, minIsr)) {
+                fetchPurgatory.checkAndComplete(tp); // fetches parked at the old epoch answer FENCED_LEADER_EPOCH
+            }
             return;
         }
         boolean changed = partition.makeFollower(registration, minIsr);
         if (changed) {
             producePurgatory.completeAll(List.of(tp));
             fetchPurgatory.completeAll(List.of(tp));
+            deleteRecordsPurgatory.completeAll(List.of(tp));
             fetchers.removePartition(tp);
             if (registration.leader() >= 0) {
                 fetchers.addPartition(partition, registration.leader(), registration.leaderEpoch());
@@ -318,6 +333,7 @@ public final class ReplicaManager implements AlterPartitionChannel {
         }
         producePurgatory.completeAll(List.of(tp));
         fetchPurgatory.completeAll(List.of(tp));
+        deleteRecordsPurgatory.completeAll(List.of(tp));
         try {
             logManager.deleteLog(tp);
         } catch (RuntimeException e) {
@@ -428,5 +444,6 @@ public final class ReplicaManager implements AlterPartitionChannel {
         List<TopicPartition> all = hostedPartitions();
         producePurgatory.completeAll(all);
         fetchPurgatory.completeAll(all);
+        deleteRecordsPurgatory.completeAll(all);
     }
 }

@@ -275,14 +275,75 @@ class FetchSessionTest {
 
         FetchResponse refused = fetch(0, 0, all(0), List.of());
         ctx.time.advanceMs(EVICTION_MS);
+        FetchResponse stillRefused = fetch(0, 0, all(0), List.of());
+        ctx.time.advanceMs(1);
         FetchResponse evicting = fetch(0, 0, all(0), List.of());
 
         assertThat(first).isPositive();
         assertThat(refused.sessionId()).as("cache full of active sessions").isZero();
         assertThat(carried(refused)).hasSize(PARTITIONS);
+        assertThat(stillRefused.sessionId())
+                .as("idle for exactly the eviction time")
+                .isZero();
         assertThat(evicting.sessionId()).isPositive().isNotEqualTo(first);
         assertThat(fetch(first, 1, Map.of(), List.of()).errorCode())
                 .isEqualTo(Errors.FETCH_SESSION_ID_NOT_FOUND.code());
+    }
+
+    /** Fetches of {@code count} partitions of t, as a session holds them. */
+    private static List<FetchHandler.PartitionFetch> partitions(int count) {
+        List<FetchHandler.PartitionFetch> fetches = new ArrayList<>();
+        for (int p = 0; p < count; p++) {
+            fetches.add(new FetchHandler.PartitionFetch("t", TOPIC_ID, p, 0, 1 << 20, -1, -1, -1));
+        }
+        return fetches;
+    }
+
+    @Test
+    void aReplicasSessionEvictsTheSmallestConsumerSessionFromAFullCache() {
+        FetchSessionCache cache = new FetchSessionCache(2, EVICTION_MS, ctx.time, new Random(7));
+        FetchSession small = cache.create(false, true, partitions(1));
+        FetchSession large = cache.create(false, true, partitions(3));
+
+        assertThat(cache.create(false, true, partitions(4)))
+                .as("a consumer may evict only sessions older than the eviction time")
+                .isNull();
+        FetchSession replica = cache.create(true, true, partitions(1));
+
+        assertThat(replica).isNotNull();
+        assertThat(cache.get(small.id())).isNull();
+        assertThat(cache.get(large.id())).isSameAs(large);
+        assertThat(cache.create(true, true, partitions(1)))
+                .as("the other replica's session is worth as much, the consumer's is newer than the eviction time")
+                .isNotNull();
+        assertThat(cache.get(large.id())).isNull();
+        assertThat(cache.create(true, true, partitions(1)))
+                .as("two replicas' sessions, neither older than the eviction time")
+                .isNull();
+    }
+
+    @Test
+    void aLargerSessionEvictsASmallerOneOlderThanTheEvictionTimeThoughItIsInUse() {
+        FetchSessionCache cache = new FetchSessionCache(1, EVICTION_MS, ctx.time, new Random(7));
+        FetchSession busy = cache.create(false, true, partitions(2));
+        ctx.time.advanceMs(EVICTION_MS + 1);
+        busy.update(1, List.of(), List.of(), ctx.time.milliseconds());
+
+        assertThat(cache.create(false, true, partitions(2)))
+                .as("the same size is not worth more")
+                .isNull();
+        assertThat(cache.create(false, true, partitions(3))).isNotNull();
+        assertThat(cache.get(busy.id())).isNull();
+    }
+
+    @Test
+    void idleSessionsStayWhileTheCacheHasRoom() throws Exception {
+        int first = fetch(0, 0, all(0), List.of()).sessionId();
+        ctx.time.advanceMs(10 * EVICTION_MS);
+
+        fetch(0, 0, all(0), List.of());
+
+        assertThat(fetch(first, 1, all(10), List.of()).errorCode()).isEqualTo(Errors.NONE.code());
     }
 
     @Test

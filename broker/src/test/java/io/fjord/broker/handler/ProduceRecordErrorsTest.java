@@ -87,6 +87,9 @@ class ProduceRecordErrorsTest {
         ProduceResponse.PartitionProduceResponse answer = produce(batch("a", null, "c"));
         assertThat(Errors.forCode(answer.errorCode())).isEqualTo(Errors.INVALID_RECORD);
         assertThat(answer.baseOffset()).isEqualTo(-1L);
+        assertThat(answer.logStartOffset())
+                .as("a refusal by the log names its start, as in Kafka")
+                .isZero();
         assertThat(answer.recordErrors()).hasSize(1);
         assertThat(answer.recordErrors().get(0).batchIndex()).isEqualTo(1);
         assertThat(answer.recordErrors().get(0).batchIndexErrorMessage())

@@ -110,6 +110,11 @@ class PartitionTest {
                     public void onLogEndOffsetMoved(TopicPartition tp) {
                         wakeUps.add("leo");
                     }
+
+                    @Override
+                    public void onLowWatermarkMoved(TopicPartition tp) {
+                        wakeUps.add("lw");
+                    }
                 },
                 controller);
     }
@@ -195,6 +200,23 @@ class PartitionTest {
         assertThat(p.highWatermark()).isEqualTo(4);
         p.updateFollowerFetchState(3, 6, 0);
         assertThat(p.highWatermark()).isEqualTo(6);
+    }
+
+    @Test
+    void aLeaderThatStaysLeaderInANewEpochKeepsWhatItsFollowersFetched() {
+        Partition p = newPartition(1);
+        p.makeLeader(registration(ALL, ALL, 1, 0, 0), 1);
+        p.appendAsLeader(batch(7, "a"), (short) 1);
+        p.updateFollowerFetchState(2, 7, 0);
+        p.updateFollowerFetchState(3, 5, 0);
+        assertThat(p.highWatermark()).isEqualTo(5);
+
+        assertThat(p.makeLeader(registration(ALL, ALL, 1, 1, 1), 1)).isTrue();
+        p.updateFollowerFetchState(3, 7, 0);
+
+        assertThat(p.highWatermark())
+                .as("follower 2's offset 7 from epoch 0 still counts")
+                .isEqualTo(7);
     }
 
     @Test
@@ -409,6 +431,55 @@ class PartitionTest {
         assertThat(p.state().pendingIsr()).containsExactly(1, 2);
         controller.acceptLast(new int[] {1, 2}, 1);
         assertThat(p.isr()).containsExactly(1, 2);
+    }
+
+    @Test
+    void theLowWatermarkIsTheLeastLogStartOffsetOverTheLeaderAndItsLiveFollowers() {
+        Partition p = newPartition(1);
+        p.makeLeader(registration(ALL, ALL, 1, 0, 0), 1);
+        p.appendAsLeader(batch(10, "a"), (short) 1);
+        assertThat(p.lowWatermarkIfLeader())
+                .as("followers that have not fetched in this epoch")
+                .isEqualTo(-1);
+        p.updateFollowerFetchState(2, 10, 0);
+        p.updateFollowerFetchState(3, 10, 0);
+        p.log().deleteRecordsBefore(5);
+        assertThat(p.lowWatermarkIfLeader()).isZero();
+        wakeUps.clear();
+
+        p.updateFollowerFetchState(2, 10, 5);
+        assertThat(p.lowWatermarkIfLeader()).as("follower 3 still starts at 0").isZero();
+        assertThat(wakeUps).containsExactly("lw");
+
+        p.updateFollowerFetchState(3, 10, 5);
+        assertThat(p.lowWatermarkIfLeader()).isEqualTo(5);
+        p.updateFollowerFetchState(3, 10, 5);
+        assertThat(wakeUps).as("a fetch that moves no log start wakes nothing").containsExactly("lw", "lw");
+    }
+
+    @Test
+    void aFollowerWhoseBrokerIsFencedDoesNotHoldTheLowWatermarkBack() {
+        Partition p = newPartition(1);
+        p.makeLeader(registration(ALL, ALL, 1, 0, 0), 1);
+        p.appendAsLeader(batch(10, "a"), (short) 1);
+        p.updateFollowerFetchState(2, 10, 0);
+        p.updateFollowerFetchState(3, 10, 0);
+        p.log().deleteRecordsBefore(5);
+        p.updateFollowerFetchState(2, 10, 5);
+
+        controller.eligible.remove(3);
+
+        assertThat(p.lowWatermarkIfLeader()).isEqualTo(5);
+    }
+
+    @Test
+    void onlyTheLeaderHasALowWatermark() {
+        Partition p = newPartition(2);
+        p.makeFollower(registration(ALL, ALL, 1, 0, 0), 1);
+
+        assertThatThrownBy(p::lowWatermarkIfLeader)
+                .extracting(e -> ((ApiException) e).error())
+                .isEqualTo(Errors.NOT_LEADER_OR_FOLLOWER);
     }
 
     @Test

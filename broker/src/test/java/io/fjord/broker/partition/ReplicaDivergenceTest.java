@@ -73,6 +73,9 @@ class ReplicaDivergenceTest {
 
                     @Override
                     public void onLogEndOffsetMoved(io.fjord.common.TopicPartition tp) {}
+
+                    @Override
+                    public void onLowWatermarkMoved(io.fjord.common.TopicPartition tp) {}
                 },
                 controller);
     }
