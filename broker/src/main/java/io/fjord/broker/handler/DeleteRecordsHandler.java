@@ -83,20 +83,20 @@ public final class DeleteRecordsHandler implements RequestHandler {
         if (waits.isEmpty()) {
             return CompletableFuture.completedFuture(response);
         }
-        CompletableFuture<ApiMessage> result = new CompletableFuture<>();
+        CompletableFuture<ApiMessage> answer = new CompletableFuture<>();
         DelayedDeleteRecords delayed =
-                new DelayedDeleteRecords(request.timeoutMs(), replicaManager, waits, response, result);
+                new DelayedDeleteRecords(request.timeoutMs(), replicaManager, waits, response, answer);
         List<TopicPartition> keys = new ArrayList<>(waits.size());
         for (DelayedDeleteRecords.Wait wait : waits) {
             keys.add(wait.topicPartition);
         }
         replicaManager.deleteRecordsPurgatory().tryCompleteElseWatch(delayed, keys);
         // The connection cancels the future when the client goes: stop waiting and drop the timer then.
-        result.whenComplete((answer, failure) -> {
-            if (result.isCancelled()) {
+        answer.whenComplete((done, failure) -> {
+            if (answer.isCancelled()) {
                 delayed.forceComplete();
             }
         });
-        return result;
+        return answer;
     }
 }

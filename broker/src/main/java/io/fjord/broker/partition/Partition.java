@@ -399,8 +399,8 @@ public final class Partition {
     /**
      * The low watermark, as Kafka's lowWatermarkIfLeader: the least log start offset over this leader's log and
      * the followers whose brokers are alive (registered and unfenced, what {@link
-     * AlterPartitionChannel#isEligibleForIsr} asks), a follower that has not fetched in this leader epoch counting
-     * as -1. A DeleteRecords is done once it reaches the offset deleted before. NOT_LEADER_OR_FOLLOWER when this
+     * AlterPartitionChannel#isEligibleForIsr} asks), a follower that has not fetched since this broker became leader
+     * counting as -1. A DeleteRecords is done once it reaches the offset deleted before. NOT_LEADER_OR_FOLLOWER when this
      * broker does not lead.
      */
     public long lowWatermarkIfLeader() {
