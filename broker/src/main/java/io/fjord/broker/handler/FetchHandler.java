@@ -267,7 +267,8 @@ public final class FetchHandler implements RequestHandler {
     /**
      * KIP-227: a full fetch with epoch 0 opens a session (any session it names is closed first); epoch -1
      * closes the named session and fetches sessionless; any other epoch continues the named session, which
-     * must exist, expect this epoch and use topic ids iff the request does (v13+).
+     * must exist, expect this epoch and use topic ids iff the request does (v13+), and is closed (the fetch
+     * answered sessionless) once the request leaves it no partition.
      */
     private Context context(FetchRequest request, short version, boolean replica) {
         List<PartitionFetch> requested = requested(request, version);
@@ -301,6 +302,11 @@ public final class FetchHandler implements RequestHandler {
         List<PartitionFetch> all = session.update(epoch, requested, forgotten, time.milliseconds());
         if (all == null) {
             return Context.failed(Errors.INVALID_FETCH_SESSION_EPOCH);
+        }
+        if (all.isEmpty()) {
+            // Kafka's newContext: a session left with no partition is closed and the fetch answered sessionless.
+            sessions.remove(sessionId);
+            return new Context(requested, null, true, null);
         }
         if (usesTopicIds) {
             // Ids learnt since the partition joined the session resolve now, and deleted topics fail.

@@ -217,6 +217,20 @@ class FetchSessionTest {
     }
 
     @Test
+    void anIncrementalFetchThatForgetsEveryPartitionClosesTheSession() throws Exception {
+        int id = steadySession();
+
+        FetchResponse emptied = fetch(id, 2, Map.of(), List.of(0, 1, 2, 3));
+        FetchResponse after = fetch(id, 3, Map.of(), List.of());
+
+        assertThat(emptied.errorCode()).isZero();
+        assertThat(emptied.sessionId()).as("answered sessionless").isZero();
+        assertThat(carried(emptied)).isEmpty();
+        assertThat(sessions.size()).isZero();
+        assertThat(after.errorCode()).isEqualTo(Errors.FETCH_SESSION_ID_NOT_FOUND.code());
+    }
+
+    @Test
     void aWrongEpochFailsWithInvalidFetchSessionEpochAndKeepsTheSession() throws Exception {
         int id = steadySession();
 
