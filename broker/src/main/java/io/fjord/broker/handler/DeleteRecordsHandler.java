@@ -91,12 +91,7 @@ public final class DeleteRecordsHandler implements RequestHandler {
             keys.add(wait.topicPartition);
         }
         replicaManager.deleteRecordsPurgatory().tryCompleteElseWatch(delayed, keys);
-        // The connection cancels the future when the client goes: stop waiting and drop the timer then.
-        answer.whenComplete((done, failure) -> {
-            if (answer.isCancelled()) {
-                delayed.forceComplete();
-            }
-        });
+        delayed.completeWhenCancelled(answer);
         return answer;
     }
 }

@@ -202,12 +202,7 @@ public final class FetchHandler implements RequestHandler {
             keys.add(new TopicPartition(f.topic(), f.partition()));
         }
         replicaManager.fetchPurgatory().tryCompleteElseWatch(delayed, keys);
-        // The connection cancels the future when the client goes: stop waiting and drop the timer then.
-        future.whenComplete((answer, failure) -> {
-            if (future.isCancelled()) {
-                delayed.forceComplete();
-            }
-        });
+        delayed.completeWhenCancelled(future);
         return future;
     }
 

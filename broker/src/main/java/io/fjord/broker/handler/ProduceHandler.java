@@ -251,12 +251,7 @@ public final class ProduceHandler implements RequestHandler {
             DelayedProduce delayed =
                     new DelayedProduce(request.timeoutMs(), waits, response, result, this::nameCurrentLeaders);
             replicaManager.producePurgatory().tryCompleteElseWatch(delayed, keys);
-            // The connection cancels the future when the client goes: stop waiting and drop the timer then.
-            result.whenComplete((answer, failure) -> {
-                if (result.isCancelled()) {
-                    delayed.forceComplete();
-                }
-            });
+            delayed.completeWhenCancelled(result);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.fjord.broker.purgatory;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -49,6 +50,18 @@ public abstract class DelayedOperation {
             return true;
         }
         return false;
+    }
+
+    /**
+     * Completes this operation (dropping its timer) once {@code answer}, the request's future, is cancelled: the
+     * connection cancels it when the client goes, and a request no one waits for need not wait any longer.
+     */
+    public final void completeWhenCancelled(CompletableFuture<?> answer) {
+        answer.whenComplete((value, failure) -> {
+            if (answer.isCancelled()) {
+                forceComplete();
+            }
+        });
     }
 
     final void deadline(ScheduledFuture<?> timer) {

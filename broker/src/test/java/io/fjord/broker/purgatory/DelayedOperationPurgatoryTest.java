@@ -3,6 +3,7 @@ package io.fjord.broker.purgatory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -82,6 +83,34 @@ class DelayedOperationPurgatoryTest {
         assertThat(timer.getQueue()).as("the cancelled timer is removed").isEmpty();
         assertThat(purgatory.checkAndComplete("a")).isZero();
         assertThat(purgatory.watchedKeys()).isZero();
+    }
+
+    @Test
+    void aCancelledAnswerCompletesTheWaitingOperationAndDropsItsTimer() {
+        FlagOperation op = new FlagOperation(60_000);
+        CompletableFuture<Object> answer = new CompletableFuture<>();
+        purgatory.tryCompleteElseWatch(op, List.of("a"));
+        op.completeWhenCancelled(answer);
+        assertThat(op.isCompleted()).isFalse();
+
+        answer.cancel(false);
+
+        assertThat(op.completions).hasValue(1);
+        assertThat(op.expirations).hasValue(0);
+        assertThat(timer.getQueue()).isEmpty();
+    }
+
+    @Test
+    void anAnswerCompletedNormallyLeavesTheOperationToItsOwnCompletion() {
+        FlagOperation op = new FlagOperation(60_000);
+        CompletableFuture<Object> answer = new CompletableFuture<>();
+        purgatory.tryCompleteElseWatch(op, List.of("a"));
+        op.completeWhenCancelled(answer);
+
+        answer.complete("sent");
+
+        assertThat(op.isCompleted()).isFalse();
+        assertThat(timer.getQueue()).hasSize(1);
     }
 
     @Test
