@@ -119,6 +119,7 @@ public final class Harness {
         try (Probe probe = Probe.start(options, bootstrap, runDir, logDir.resolve(tag + "-probe.log"))) {
             List<String> command = system.prepare(runDir, port, logDir);
             flushDirtyPages();
+            awaitQuietMachine();
             long launchNs = System.nanoTime();
             broker = ChildJvm.startLogged(command, runDir, logDir.resolve(tag + "-broker.log"));
             double startupMs = probe.awaitFirstAck(launchNs, Duration.ofMinutes(3), broker);
@@ -181,6 +182,34 @@ public final class Harness {
         Process sync = new ProcessBuilder("sync").inheritIO().start();
         if (!sync.waitFor(2, TimeUnit.MINUTES)) {
             sync.destroyForcibly();
+        }
+    }
+
+    /** A start-up is timed once the machine has been at least this idle (percent, all cores) over one window. */
+    static final double QUIET_IDLE_PERCENT = 90.0;
+
+    private static final long QUIET_WINDOW_MS = 500;
+    private static final long QUIET_LIMIT_MS = 20_000;
+
+    /**
+     * Waits until the machine is quiet: {@link #QUIET_IDLE_PERCENT} idle over {@value #QUIET_WINDOW_MS} ms, for at
+     * most {@value #QUIET_LIMIT_MS} ms. What ran before a start-up (the other system's three brokers stopping, the
+     * probe's client compiling itself, the kernel handing freed memory back) can still hold a core for seconds
+     * after sync(1), and a start of a few hundred milliseconds timed behind it measures that instead.
+     */
+    private static void awaitQuietMachine() throws InterruptedException {
+        long startNs = System.nanoTime();
+        ProcStats.MachineTicks before = ProcStats.machineTicks();
+        while (true) {
+            Thread.sleep(QUIET_WINDOW_MS);
+            ProcStats.MachineTicks now = ProcStats.machineTicks();
+            double idle = now.idlePercentSince(before);
+            long waitedMs = (System.nanoTime() - startNs) / 1_000_000;
+            if (Double.isNaN(idle) || idle >= QUIET_IDLE_PERCENT || waitedMs >= QUIET_LIMIT_MS) {
+                System.out.printf("  (machine %.0f%% idle after %d ms; start-up timed from here)%n", idle, waitedMs);
+                return;
+            }
+            before = now;
         }
     }
 
