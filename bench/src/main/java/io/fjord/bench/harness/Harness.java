@@ -193,9 +193,9 @@ public final class Harness {
 
     /**
      * Waits until the machine is quiet: {@link #QUIET_IDLE_PERCENT} idle over {@value #QUIET_WINDOW_MS} ms, for at
-     * most {@value #QUIET_LIMIT_MS} ms. What ran before a start-up (the other system's three brokers stopping, the
-     * probe's client compiling itself, the kernel handing freed memory back) can still hold a core for seconds
-     * after sync(1), and a start of a few hundred milliseconds timed behind it measures that instead.
+     * most {@value #QUIET_LIMIT_MS} ms, and prints what it found. A start of a few hundred milliseconds timed while
+     * something else holds a core (what ran before it, the probe's client still compiling) measures that too; one
+     * of Fjord's starts, timed right after its three-broker round, once took 522 ms against 278-376 in the same run.
      */
     private static void awaitQuietMachine() throws InterruptedException {
         long startNs = System.nanoTime();
